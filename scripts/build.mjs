@@ -1,0 +1,120 @@
+// npm run build: Rust core -> wasm -> wasm-bindgen -> wasm-opt -> pkg/ assembled from pkg-template/.
+// Installs what it needs (the wasm32 target, the wasm-bindgen CLI at the Cargo.lock version) when
+// it is missing, so a fresh machine needs only rustup, Node and npm.
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wbDir = join(root, "target", "wasm-bindgen");
+const pkg = join(root, "pkg");
+const quiet = process.argv.includes("--quiet");
+const say = (msg) => quiet || console.log(`build: ${msg}`);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`})`);
+}
+const output = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return "";
+  }
+};
+
+// 1. The wasm32 target.
+if (!output("rustup", ["target", "list", "--installed"]).split("\n").includes("wasm32-unknown-unknown")) {
+  say("adding the wasm32-unknown-unknown target");
+  run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
+}
+
+// 2. The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
+if (!existsSync(join(root, "Cargo.lock"))) run("cargo", ["generate-lockfile"]);
+const lock = readFileSync(join(root, "Cargo.lock"), "utf8");
+const wbVersion = /\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+if (!wbVersion) throw new Error("wasm-bindgen not found in Cargo.lock");
+const installed = /wasm-bindgen (\S+)/.exec(output("wasm-bindgen", ["--version"]))?.[1];
+if (installed !== wbVersion) {
+  say(`installing wasm-bindgen-cli ${wbVersion} (found ${installed ?? "none"}); this takes a few minutes`);
+  const args = ["install", "wasm-bindgen-cli", "--version", wbVersion, "--force"];
+  // --locked reproduces the CLI's own lockfile; fall back when the registry lacks one of its pins.
+  const locked = spawnSync("cargo", [...args, "--locked"], { cwd: root, stdio: "inherit" });
+  if (locked.status !== 0) run("cargo", args);
+}
+
+// 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml).
+say("cargo build --release --target wasm32-unknown-unknown");
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])]);
+
+// 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
+//    loader decides how the .wasm is fetched and compiled.
+rmSync(wbDir, { recursive: true, force: true });
+run("wasm-bindgen", [
+  "--target", "bundler", "--out-dir", wbDir, "--out-name", "hookline",
+  join(root, "target", "wasm32-unknown-unknown", "release", "hookline.wasm"),
+]);
+
+// 5. wasm-opt from the npm binaryen package (Debian's binaryen 108 corrupts wasm-bindgen output).
+rmSync(pkg, { recursive: true, force: true });
+mkdirSync(pkg, { recursive: true });
+const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
+run(wasmOpt, ["-O3", join(wbDir, "hookline_bg.wasm"), "-o", join(pkg, "hookline_bg.wasm")]);
+
+// 6. The shared ESM glue: wasm-bindgen's exports, the error classes, and the instantiate hook.
+const bg = readFileSync(join(wbDir, "hookline_bg.js"), "utf8");
+const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)]
+  .map((m) => m[1])
+  .filter((n) => !n.startsWith("__"));
+const snippet = findFile(join(wbDir, "snippets"), "edge.js");
+const rel = (p) => "./" + relative(wbDir, p).split("\\").join("/");
+writeFileSync(
+  join(wbDir, "api.js"),
+  `import * as bg from "./hookline_bg.js";
+export { ${publicNames.join(", ")} } from "./hookline_bg.js";
+export { HooklineError, WebhookVerificationError } from "${rel(snippet)}";
+// NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
+export function __instantiate(module) {
+  const instance = new WebAssembly.Instance(module, { "./hookline_bg.js": bg });
+  bg.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start();
+}
+`,
+);
+const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
+await esbuild.build({ ...common, entryPoints: [join(wbDir, "api.js")], outfile: join(pkg, "glue.mjs"), format: "esm" });
+// Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
+await esbuild.build({
+  ...common,
+  entryPoints: [join(root, "pkg-template", "loaders", "node-entry.js")],
+  outfile: join(pkg, "node.cjs"),
+  format: "cjs",
+  platform: "node",
+  alias: { "hookline-glue": join(wbDir, "api.js") },
+});
+
+// 7. The hand-owned files: package.json, README, loaders, type additions.
+for (const f of ["package.json", "README.md"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
+for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
+  if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
+}
+const pkgJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+pkgJson.version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
+writeFileSync(join(pkg, "package.json"), JSON.stringify(pkgJson, null, 2) + "\n");
+const dts = readFileSync(join(wbDir, "hookline.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
+writeFileSync(join(pkg, "index.d.ts"), dts);
+for (const f of ["LICENSE-MIT", "LICENSE-APACHE"]) if (existsSync(join(root, f))) cpSync(join(root, f), join(pkg, f));
+say(`pkg/ ready: ${publicNames.length} exports (${publicNames.join(", ")}) + error classes`);
+
+function findFile(dir, name) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(p, name);
+      if (found) return found;
+    } else if (entry.name === name) return p;
+  }
+  return undefined;
+}

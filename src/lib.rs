@@ -1,0 +1,27 @@
+//! hookline: webhook signing, verification and delivery decisions.
+//!
+//! The crate is a sans-IO core: it never reads a clock, a random source or the network. Callers pass
+//! `now` and random bytes in and get verdicts and plans back. The JavaScript package is built from the
+//! same crate; only [`wasm`] (compiled for `wasm32` alone) knows about wasm-bindgen.
+//!
+//! Module map:
+//! - [`secret`]: parse, generate and redact signing secrets.
+//! - [`headers`]: case-insensitive header lookup over whatever the caller holds.
+//! - [`scheme`]: one module per signature scheme.
+//! - [`verify`]: the receiver: headers and raw body in, verdict or typed error out.
+//! - [`error`]: the error enum with stable codes.
+
+pub mod error;
+pub mod headers;
+pub mod id;
+pub mod scheme;
+pub mod secret;
+pub mod verify;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use error::{Error, ErrorCode};
+pub use headers::HeaderSource;
+pub use secret::Secret;
+pub use verify::{Verified, Verifier, VerifyOptions};

@@ -1,0 +1,72 @@
+// The JS half of the binding layer: error classes and header lookup that are simpler in JS.
+// wasm-bindgen copies this file into the package as a snippet; the package entry points re-export
+// the error classes from it, so `instanceof` works against what users import.
+
+/** Base class of every error hookline throws on purpose. `code` is stable; `message` may change. */
+export class HooklineError extends Error {
+  constructor(code, message, hint) {
+    super(message);
+    this.name = "HooklineError";
+    this.code = code;
+    if (hint) this.hint = hint;
+  }
+}
+
+/** A webhook failed verification, or the receiver was set up wrongly (code `invalid_secret`). */
+export class WebhookVerificationError extends HooklineError {
+  constructor(code, message, hint) {
+    super(code, message, hint);
+    this.name = "WebhookVerificationError";
+  }
+}
+
+// kind: 0 verification, 1 general, 2 a value of the wrong JS type.
+export function makeError(kind, code, message, hint) {
+  if (kind === 2) {
+    const err = new TypeError(message);
+    err.code = code;
+    if (hint) err.hint = hint;
+    return err;
+  }
+  const Class = kind === 0 ? WebhookVerificationError : HooklineError;
+  return new Class(code, message, hint);
+}
+
+function stringValue(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) {
+    // node:http gives repeated headers as arrays; join them the way fetch's Headers does.
+    const parts = value.filter((v) => typeof v === "string");
+    return parts.length ? parts.join(", ") : undefined;
+  }
+  return undefined;
+}
+
+/** Read header `name` (lowercase) from a Headers, a Map or a plain object, ignoring case. */
+export function headerValue(headers, name) {
+  if (headers instanceof Map) {
+    let found;
+    for (const [key, value] of headers) {
+      if (typeof key === "string" && key.toLowerCase() === name) {
+        const v = stringValue(value);
+        if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
+      }
+    }
+    return found;
+  }
+  if (typeof headers.get === "function") {
+    // Headers (and look-alikes from undici or node-fetch) are already case-insensitive.
+    const v = headers.get(name);
+    return v === null ? undefined : stringValue(v);
+  }
+  let found;
+  // Object.keys sees own properties only, so a polluted Object.prototype adds nothing here.
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) {
+      const v = stringValue(headers[key]);
+      if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,54 @@
+// Generates tests/vectors/standard-webhooks.json with node:crypto, independent of hookline:
+//   node tests/vectors/gen/standard-webhooks.cjs > tests/vectors/standard-webhooks.json
+const c = require("crypto");
+const key = (s) => Buffer.from(s.replace(/^whsec_/, ""), "base64");
+const sig = (secret, id, ts, payload) =>
+  "v1," + c.createHmac("sha256", Buffer.isBuffer(secret) ? secret : key(secret)).update(Buffer.concat([Buffer.from(`${id}.${ts}.`), Buffer.from(payload)])).digest("base64");
+const S = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const S2 = "whsec_" + Buffer.alloc(32, 7).toString("base64");
+const S64 = "whsec_" + Buffer.from(Array.from({length: 64}, (_, i) => i)).toString("base64");
+const id = "msg_p5jXN8AQM9LWM0D4loKWxJek", ts = 1614265330, body = '{"test": 2432232314}';
+const good = sig(S, id, ts, body);
+const utf8 = '{"name":"Zoë 🚀"}';
+const bin = Buffer.from([0xff, 0x00, 0xfe, 0x7b, 0x22]);
+const out = {
+  description: "Standard Webhooks v1 known answers. Signatures computed with node:crypto HMAC-SHA256; the first sign case is the spec libraries' shared vector.",
+  sign: [
+    { name: "spec shared vector", secret: S, id, timestamp: ts, payload: body, signature: good },
+    { name: "secret without prefix", secret: S.slice(6), id, timestamp: ts, payload: body, signature: good },
+    { name: "utf-8 payload signed as bytes", secret: S, id: "msg_1", timestamp: 1700000000, payload: utf8, signature: sig(S, "msg_1", 1700000000, utf8) },
+    { name: "non-utf-8 bytes", secret: S2, id: "msg_2", timestamp: 1700000001, payload_hex: bin.toString("hex"), signature: sig(S2, "msg_2", 1700000001, bin) },
+    { name: "empty payload", secret: S64, id: "msg_3", timestamp: 0, payload: "", signature: sig(S64, "msg_3", 0, "") },
+    { name: "raw key bytes", secret_raw_hex: Buffer.from("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").toString("hex"), id, timestamp: ts, payload: body, signature: sig(Buffer.from("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), id, ts, body) },
+  ],
+  verify: [],
+};
+const H = (i, t, s, prefix = "webhook") => ({ [`${prefix}-id`]: i, [`${prefix}-timestamp`]: String(t), [`${prefix}-signature`]: s });
+const v = (name, o) => out.verify.push({ name, secrets: [S], payload: body, now: ts, ...o });
+v("valid", { headers: H(id, ts, good), expect: { key_index: 0 } });
+v("svix- headers", { headers: H(id, ts, good, "svix"), expect: { key_index: 0 } });
+v("mixed-case header names", { headers: { "Webhook-Id": id, "WEBHOOK-TIMESTAMP": String(ts), "Webhook-Signature": good }, expect: { key_index: 0 } });
+v("several signatures, unknown versions skipped", { headers: H(id, ts, `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc= v2,${good.slice(3)} ${good} v1a,AAAA`), expect: { key_index: 0 } });
+v("joined by a proxy with comma-space", { headers: H(id, ts, `v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=, ${good}`), expect: { key_index: 0 } });
+v("rotation: second secret matches", { secrets: [S2, S], headers: H(id, ts, good), expect: { key_index: 1 } });
+v("signature without padding", { headers: H(id, ts, good.replace(/=+$/, "")), expect: { key_index: 0 } });
+v("tolerance edge: exactly 300 s old", { now: ts + 300, headers: H(id, ts, good), expect: { key_index: 0 } });
+v("tolerance edge: exactly 300 s ahead", { now: ts - 300, headers: H(id, ts, good), expect: { key_index: 0 } });
+v("301 s old", { now: ts + 301, headers: H(id, ts, good), expect: { error: "timestamp_too_old" } });
+v("301 s ahead", { now: ts - 301, headers: H(id, ts, good), expect: { error: "timestamp_too_new" } });
+v("custom tolerance 10 s, 11 s old", { tolerance: 10, now: ts + 11, headers: H(id, ts, good), expect: { error: "timestamp_too_old" } });
+v("tampered body", { payload: body.replace("2432232314", "2432232315"), headers: H(id, ts, good), expect: { error: "no_matching_signature" } });
+v("body with trailing newline", { payload: body + "\n", headers: H(id, ts, good), expect: { error: "no_matching_signature" } });
+v("tampered id", { headers: H(id + "x", ts, good), expect: { error: "no_matching_signature" } });
+v("wrong secret", { secrets: [S2], headers: H(id, ts, good), expect: { error: "no_matching_signature" } });
+v("signature under unknown version only", { headers: H(id, ts, "v2," + good.slice(3)), expect: { error: "no_matching_signature" } });
+v("signature with no version", { headers: H(id, ts, good.slice(3)), expect: { error: "no_matching_signature" } });
+v("truncated signature", { headers: H(id, ts, good.slice(0, 20)), expect: { error: "no_matching_signature" } });
+v("missing id", { headers: { "webhook-timestamp": String(ts), "webhook-signature": good }, expect: { error: "missing_header" } });
+v("empty id", { headers: H("", ts, good), expect: { error: "missing_header" } });
+v("missing timestamp", { headers: { "webhook-id": id, "webhook-signature": good }, expect: { error: "missing_header" } });
+v("missing signature", { headers: { "webhook-id": id, "webhook-timestamp": String(ts) }, expect: { error: "missing_header" } });
+v("timestamp not a number", { headers: H(id, "16142653x0", good), expect: { error: "invalid_header" } });
+v("timestamp in milliseconds", { headers: H(id, ts * 1000, good), expect: { error: "timestamp_too_new" } });
+v("negative timestamp", { headers: H(id, "-1614265330", good), expect: { error: "invalid_header" } });
+console.log(JSON.stringify(out, null, 2));
