@@ -96,7 +96,8 @@ await esbuild.build({
 });
 
 // 7. The hand-owned files: package.json, README, loaders, type additions.
-for (const f of ["package.json", "README.md"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
+cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
+cpSync(join(root, "README.md"), join(pkg, "README.md"));
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }

@@ -311,18 +311,25 @@ impl Webhook {
         self.verifier.sign(&id, ts, &body).map_err(|e| to_js(&e))
     }
 
-    /// Verify a delivery and return its parsed JSON body (`undefined` for an empty body).
-    /// Throws `WebhookVerificationError` with a `code` when it does not verify.
+    /// Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or
+    /// always with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it
+    /// does not verify.
     pub fn verify(
         &self,
         payload: &types::PayloadInput,
         headers: &types::HeadersInput,
+        options: Option<types::WebhookVerifyOptions>,
     ) -> Result<types::Unknown, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let body = payload_bytes(payload)?;
         let now = (js_sys::Date::now() / 1000.0).floor() as i64;
         self.verifier
             .verify(&check_headers(headers)?, &body, now)
             .map_err(|e| to_js(&e))?;
+        let json_parse = get(&options, "jsonParse")?;
+        if !json_parse.is_undefined() && !json_parse.is_truthy() {
+            return Ok(JsValue::UNDEFINED.unchecked_into());
+        }
         Ok(parse_json(&body)?.unchecked_into())
     }
 

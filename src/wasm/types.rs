@@ -47,6 +47,11 @@ export interface WebhookOptions {
   tolerance?: number;
 }
 
+export interface WebhookVerifyOptions {
+  /** `false`: return `undefined` instead of the parsed body (any body bytes are accepted). */
+  jsonParse?: boolean;
+}
+
 export interface VerifyOptions {
   /** The endpoint's secret. */
   secret?: SecretLike;
@@ -96,6 +101,8 @@ extern "C" {
     pub type TimeInput;
     #[wasm_bindgen(typescript_type = "WebhookOptions")]
     pub type WebhookOptions;
+    #[wasm_bindgen(typescript_type = "WebhookVerifyOptions")]
+    pub type WebhookVerifyOptions;
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsInput;
     #[wasm_bindgen(typescript_type = "SignHeadersOptions")]

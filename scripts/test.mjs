@@ -1,0 +1,82 @@
+// npm test: Rust gates and tests on the host, then the packed tarball installed into a throwaway
+// consumer and the same JS suite run in Node ESM, Node CJS, Deno, Bun, workerd and Chromium, plus
+// the peer cross-checks. Ends with one "N passed, M failed" line; exits non-zero on any failure or
+// on any runtime that did not report.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const work = join(root, ".test-work");
+const consumer = join(work, "consumer");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const results = [];
+const problems = [];
+
+function step(title, cmd, args, opts = {}) {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...opts });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  process.stdout.write(out.split("\n").filter((l) => !l.startsWith("@@RESULT ")).join("\n"));
+  for (const m of out.matchAll(/^@@RESULT (.*)$/gm)) results.push(JSON.parse(m[1]));
+  if (r.status !== 0) problems.push(`${title}: exit ${r.status ?? r.error?.message}`);
+  return { ok: r.status === 0, out };
+}
+
+// 1. Rust: formatting, lints on host and wasm32, unit tests and vectors.
+step("cargo fmt --check", "cargo", ["fmt", "--check"]);
+step("cargo clippy (host)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
+step("cargo clippy (wasm32)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"]);
+const cargo = step("cargo test", "cargo", ["test"]);
+for (const m of cargo.out.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+  const last = results.find((r) => r.runtime === "rust");
+  if (last) {
+    last.passed += Number(m[1]);
+    last.failed += Number(m[2]);
+  } else results.push({ runtime: "rust", passed: Number(m[1]), failed: Number(m[2]) });
+}
+
+// 2. Build pkg/ and pack it as users get it.
+if (!step("npm run build", "node", [join(root, "scripts", "build.mjs"), "--quiet"]).ok) finish();
+rmSync(work, { recursive: true, force: true });
+mkdirSync(consumer, { recursive: true });
+const packed = step("npm pack pkg/", "npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--silent"]);
+const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
+if (!packed.ok || !tarball) finish();
+
+// 3. A consumer with nothing but the tarball installed; the tests and vectors copied beside it.
+writeFileSync(
+  join(consumer, "package.json"),
+  JSON.stringify({ name: "hookline-consumer", private: true, dependencies: { hookline: `file:../${tarball}` } }, null, 2),
+);
+if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: consumer }).ok) finish();
+cpSync(join(root, "tests", "js"), consumer, { recursive: true });
+cpSync(join(root, "tests", "vectors"), join(consumer, "vectors"), { recursive: true });
+
+// 4. The same suite in every runtime.
+const env = { ...process.env, DENO_DIR: join(work, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+step("Node ESM (import)", "node", ["run-node.mjs"], { cwd: consumer });
+step("Node CommonJS (require)", "node", ["run-node.cjs"], { cwd: consumer });
+step("Deno (npm: and relative)", bin("deno"), ["run", "--quiet", "run-deno.mjs"], { cwd: consumer, env });
+step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
+step("workerd (Miniflare)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
+step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
+step("Peer cross-checks (standardwebhooks, svix)", "node", ["peers.mjs"], { cwd: consumer });
+finish();
+
+function finish() {
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd", "chromium-importmap", "chromium-bundled", "node-peers"];
+  console.log("\n== Summary");
+  for (const name of expected) {
+    const r = results.find((x) => x.runtime === name);
+    if (!r) problems.push(`${name}: reported no results`);
+    else if (r.passed === 0) problems.push(`${name}: ran no tests`);
+    console.log(`  ${name.padEnd(20)} ${r ? `${r.passed} passed, ${r.failed} failed` : "DID NOT RUN"}`);
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const failed = results.reduce((n, r) => n + r.failed, 0);
+  for (const p of problems) console.log(`  problem: ${p}`);
+  console.log(`\ntotal: ${passed} passed, ${failed + problems.length} failed`);
+  process.exit(failed || problems.length ? 1 : 0);
+}

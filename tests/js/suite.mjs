@@ -1,0 +1,209 @@
+// The cross-runtime suite: the same file runs against the installed package in Node ESM, Node
+// CommonJS, Deno, Bun, workerd and Chromium. Each runner passes the imported module and the
+// vectors (loaded its own way) and prints the counts this returns.
+import { assert, createHarness, hexToBytes, utf8 } from "./harness.mjs";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+export async function runSuite(hookline, { vectors, runtime }) {
+  const { Webhook, verify, signHeaders, generateSecret, WebhookVerificationError, HooklineError } = hookline;
+  const { test, run } = createHarness();
+  const sw = vectors["standard-webhooks"];
+  const payloadOf = (c) => (c.payload_hex !== undefined ? hexToBytes(c.payload_hex) : c.payload);
+
+  test("exports the documented API", () => {
+    for (const name of ["Webhook", "verify", "signHeaders", "generateSecret", "WebhookVerificationError", "HooklineError"]) {
+      assert.equal(typeof hookline[name], "function", name);
+    }
+    assert.ok(new WebhookVerificationError("x", "m") instanceof HooklineError);
+    assert.ok(new WebhookVerificationError("x", "m") instanceof Error);
+  });
+
+  for (const c of sw.sign) {
+    test(`standard-webhooks sign vector: ${c.name}`, () => {
+      const wh = c.secret_raw_hex !== undefined
+        ? new Webhook(hexToBytes(c.secret_raw_hex), { format: "raw" })
+        : new Webhook(c.secret);
+      assert.equal(wh.sign(c.id, new Date(c.timestamp * 1000), payloadOf(c)), c.signature);
+      // The same bytes as a Uint8Array sign the same.
+      const bytes = typeof payloadOf(c) === "string" ? utf8(payloadOf(c)) : payloadOf(c);
+      assert.equal(wh.sign(c.id, c.timestamp, bytes), c.signature, "bytes, unix seconds:");
+    });
+  }
+
+  for (const c of sw.verify) {
+    test(`standard-webhooks verify vector: ${c.name}`, () => {
+      const opts = { secrets: c.secrets, now: c.now, raw: true };
+      if (c.tolerance !== undefined) opts.tolerance = c.tolerance;
+      const forms = [c.headers, new Map(Object.entries(c.headers))];
+      if (typeof Headers === "function") forms.push(new Headers(c.headers));
+      for (const headers of forms) {
+        if (c.expect.error) {
+          assert.throws(() => verify(c.payload, headers, opts), c.expect.error, WebhookVerificationError, c.name);
+        } else {
+          assert.equal(verify(c.payload, headers, opts), undefined, c.name);
+          assert.equal(verify(utf8(c.payload), headers, opts), undefined, `${c.name} (bytes)`);
+        }
+      }
+    });
+  }
+
+  test("Webhook.verify returns the parsed JSON and undefined for an empty body", () => {
+    const wh = new Webhook(SECRET);
+    const body = '{"type":"invoice.paid","data":{"n":1}}';
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    assert.deepEqual(wh.verify(body, headers), { type: "invoice.paid", data: { n: 1 } });
+    const empty = signHeaders({ secret: SECRET, payload: "" });
+    assert.equal(wh.verify("", empty), undefined);
+  });
+
+  test("payload as string, Uint8Array, ArrayBuffer and DataView verify alike", () => {
+    const body = '{"emoji":"\u{1F680}","accent":"caf\u00e9"}';
+    const headers = signHeaders({ secret: SECRET, payload: body, id: "msg_x", timestamp: new Date() });
+    const bytes = utf8(body);
+    const wh = new Webhook(SECRET);
+    for (const payload of [body, bytes, bytes.buffer.slice(0), new DataView(bytes.buffer.slice(0))]) {
+      assert.deepEqual(wh.verify(payload, headers), { emoji: "\u{1F680}", accent: "caf\u00e9" });
+    }
+    // A view into the middle of a larger buffer uses only its own bytes.
+    const big = new Uint8Array(bytes.length + 10);
+    big.set(bytes, 5);
+    assert.deepEqual(wh.verify(big.subarray(5, 5 + bytes.length), headers), { emoji: "\u{1F680}", accent: "caf\u00e9" });
+  });
+
+  test("non-UTF-8 body verifies in raw mode and is never re-encoded", () => {
+    const body = new Uint8Array([0xff, 0xfe, 0x00, 0x80]);
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    assert.equal(verify(body, headers, { secret: SECRET, raw: true }), undefined);
+    assert.throws(() => new Webhook(SECRET).verify(body, headers), "invalid_payload", WebhookVerificationError);
+  });
+
+  test("signHeaders: all three headers, sortable msg_ id, timestamp now", () => {
+    const before = Math.floor(Date.now() / 1000);
+    const h = signHeaders({ secret: SECRET, payload: "{}" });
+    assert.deepEqual(Object.keys(h).sort(), ["webhook-id", "webhook-signature", "webhook-timestamp"]);
+    assert.ok(/^msg_[0-9A-HJKMNP-TV-Z]{26}$/.test(h["webhook-id"]), h["webhook-id"]);
+    assert.ok(Math.abs(Number(h["webhook-timestamp"]) - before) <= 2, h["webhook-timestamp"]);
+    assert.ok(/^v1,[A-Za-z0-9+/]{43}=$/.test(h["webhook-signature"]));
+    const h2 = signHeaders({ secret: SECRET, payload: "{}" });
+    assert.ok(h2["webhook-id"] !== h["webhook-id"], "ids are unique");
+  });
+
+  test("signHeaders with several secrets signs with each (rotation)", () => {
+    const other = generateSecret();
+    const h = signHeaders({ secrets: [SECRET, other], payload: "{}", id: "msg_r", timestamp: 1700000000 });
+    assert.equal(h["webhook-signature"].split(" ").length, 2);
+    for (const s of [SECRET, other]) {
+      assert.equal(verify("{}", h, { secret: s, now: 1700000000, raw: true }), undefined);
+    }
+  });
+
+  test("generateSecret: whsec_ with 32 random bytes, unique, usable", () => {
+    const a = generateSecret();
+    const b = generateSecret();
+    assert.ok(/^whsec_[A-Za-z0-9+/]{43}=$/.test(a), a);
+    assert.ok(a !== b);
+    const h = signHeaders({ secret: a, payload: "{}" });
+    assert.deepEqual(new Webhook(a).verify("{}", h), {});
+  });
+
+  test("secret with or without whsec_, raw bytes and raw strings agree", () => {
+    const raw = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const ts = new Date(1614265330000);
+    const a = new Webhook(SECRET).sign("m", ts, "x");
+    assert.equal(new Webhook(raw).sign("m", ts, "x"), a);
+    const rawSig = new Webhook(utf8(raw), { format: "raw" }).sign("m", ts, "x");
+    assert.equal(new Webhook(raw, { format: "raw" }).sign("m", ts, "x"), rawSig);
+    assert.ok(rawSig !== a);
+  });
+
+  test("bad secrets fail with invalid_secret and never echo the secret", () => {
+    const cases = ["", "whsec_", "whsec_!!notbase64!!", "whsec_AAAA", `${SECRET}\n`, " " + SECRET];
+    for (const s of cases) {
+      const e = assert.throws(() => new Webhook(s), "invalid_secret", WebhookVerificationError, JSON.stringify(s));
+      if (s.length > 8) assert.ok(!e.message.includes(s.trim().slice(6)), "secret echoed");
+    }
+    for (const s of [undefined, null]) assert.throws(() => new Webhook(s), "invalid_secret", WebhookVerificationError);
+    for (const s of [42, {}, [], true]) assert.throws(() => new Webhook(s), "invalid_secret", TypeError);
+    assert.throws(() => new Webhook(new Uint8Array(0), { format: "raw" }), "invalid_secret");
+  });
+
+  test("errors carry code, hint, and the right classes", () => {
+    const wh = new Webhook(SECRET);
+    const h = signHeaders({ secret: SECRET, payload: '{"a":1}' });
+    const e = assert.throws(() => wh.verify('{"a":2}', h), "no_matching_signature", WebhookVerificationError);
+    assert.ok(e instanceof HooklineError && e instanceof Error);
+    assert.equal(e.name, "WebhookVerificationError");
+    assert.ok(typeof e.hint === "string" && e.hint.includes("raw"));
+    const parsed = assert.throws(() => wh.verify({ a: 1 }, h), "invalid_payload", WebhookVerificationError);
+    assert.ok(parsed.hint.includes("raw request body"), parsed.hint);
+    assert.throws(() => wh.verify(undefined, h), "invalid_payload", WebhookVerificationError);
+    assert.throws(() => wh.verify("{}", undefined), "invalid_header", TypeError);
+    assert.throws(() => wh.verify("{}", "webhook-id: x"), "invalid_header", TypeError);
+    assert.throws(() => wh.verify('{"a":1}', { ...h, "webhook-timestamp": "soon" }), "invalid_header");
+  });
+
+  test("tolerance option: default 300 s, configurable, both directions", () => {
+    const now = 1700000000;
+    const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: now });
+    const at = (delta, tolerance) => () => verify("{}", h, { secret: SECRET, now: now + delta, tolerance, raw: true });
+    at(300)();
+    at(-300)();
+    assert.throws(at(301), "timestamp_too_old");
+    assert.throws(at(-301), "timestamp_too_new");
+    at(3600, 3600)();
+    assert.throws(at(11, 10), "timestamp_too_old");
+    assert.throws(at(0, -1), "invalid_argument", TypeError);
+    assert.throws(at(0, 1.5), "invalid_argument", TypeError);
+    // `now` as a Date works too.
+    assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), raw: true }), undefined);
+    // The Webhook class takes the tolerance in its options.
+    const strict = new Webhook(SECRET, { tolerance: 0 });
+    const fresh = signHeaders({ secret: SECRET, payload: "{}" });
+    assert.deepEqual(strict.verify("{}", fresh), {});
+  });
+
+  test("node:http style headers: arrays and mixed case", () => {
+    const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: 1700000000, id: "msg_n" });
+    const nodeStyle = {
+      "Webhook-Id": h["webhook-id"],
+      "webhook-timestamp": [h["webhook-timestamp"]],
+      "WEBHOOK-SIGNATURE": ["v1,bm90IGEgc2lnbmF0dXJlIGF0IGFsbCwgcmVhbGx5IQ==", h["webhook-signature"]],
+    };
+    assert.equal(verify("{}", nodeStyle, { secret: SECRET, now: 1700000000, raw: true }), undefined);
+  });
+
+  test("a prototype-polluted object adds no headers", () => {
+    const h = signHeaders({ secret: SECRET, payload: "{}" });
+    Object.prototype["webhook-signature"] = h["webhook-signature"];
+    try {
+      const headers = { "webhook-id": h["webhook-id"], "webhook-timestamp": h["webhook-timestamp"] };
+      assert.throws(() => new Webhook(SECRET).verify("{}", headers), "missing_header");
+    } finally {
+      delete Object.prototype["webhook-signature"];
+    }
+  });
+
+  test("toString and JSON of a Webhook never show the secret", () => {
+    const wh = new Webhook(SECRET);
+    const shown = `${wh} ${JSON.stringify(wh)}`;
+    assert.ok(!shown.includes("MfKQ9r8G"), shown);
+    assert.ok(shown.includes("redacted"));
+  });
+
+  test("the instance keeps working after a burst of bad input", () => {
+    const wh = new Webhook(SECRET);
+    const junk = [null, undefined, 0, NaN, {}, [], "x".repeat(100000), Symbol("s"), () => 1];
+    for (const a of junk) for (const b of junk) {
+      try {
+        wh.verify(a, b);
+      } catch (e) {
+        assert.ok(typeof e.code === "string", `error without code for ${String(a).slice(0, 10)}`);
+      }
+    }
+    const h = signHeaders({ secret: SECRET, payload: "{}" });
+    assert.deepEqual(wh.verify("{}", h), {});
+  });
+
+  return run(runtime);
+}
