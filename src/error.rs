@@ -3,18 +3,33 @@
 //! Messages are short, lowercase and never contain key material, signatures or payload bytes: they end
 //! up in logs. The `code` strings are a public contract of the JS package; add new ones, never rename.
 
+use std::borrow::Cow;
+
 /// Everything that can go wrong, in receiving and in sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A header the scheme needs is absent (or empty).
-    #[error("missing required header {header}")]
-    MissingHeader { header: &'static str },
+    /// A header the scheme needs is absent (or empty). `found` names the scheme whose headers the
+    /// request does carry, when it carries another's.
+    #[error("missing required header {header}{}", found.map(|s| format!(" (the request carries {s} headers: pass scheme \"{s}\" or omit scheme)")).unwrap_or_default())]
+    MissingHeader {
+        header: Cow<'static, str>,
+        found: Option<&'static str>,
+    },
     /// A header is present but cannot be read: bad number, bad encoding, too long.
     #[error("invalid {header} header: {reason}")]
     InvalidHeader {
-        header: &'static str,
+        header: Cow<'static, str>,
         reason: &'static str,
+    },
+    /// No known scheme's signature header is present (auto-detection).
+    #[error("no webhook signature header of a known scheme found")]
+    UnknownScheme,
+    /// Signature headers of two schemes are present (auto-detection); pass `scheme` to choose.
+    #[error("signature headers of both {first} and {second} found: pass scheme to choose")]
+    AmbiguousScheme {
+        first: &'static str,
+        second: &'static str,
     },
     /// The signed timestamp is further in the past than the tolerance allows.
     #[error("message timestamp too old: {age} s before now, tolerance {tolerance} s")]
@@ -45,6 +60,8 @@ impl Error {
             Error::TimestampTooOld { .. } => "timestamp_too_old",
             Error::TimestampTooNew { .. } => "timestamp_too_new",
             Error::NoMatchingSignature => "no_matching_signature",
+            Error::UnknownScheme => "unknown_scheme",
+            Error::AmbiguousScheme { .. } => "ambiguous_scheme",
             Error::InvalidSecret { .. } => "invalid_secret",
             Error::InvalidPayload { .. } => "invalid_payload",
             Error::InvalidArgument { .. } => "invalid_argument",
@@ -61,6 +78,8 @@ impl Error {
                 | Error::TimestampTooOld { .. }
                 | Error::TimestampTooNew { .. }
                 | Error::NoMatchingSignature
+                | Error::UnknownScheme
+                | Error::AmbiguousScheme { .. }
                 | Error::InvalidPayload { .. }
         )
     }
@@ -75,6 +94,14 @@ impl Error {
             Error::TimestampTooOld { .. } | Error::TimestampTooNew { .. } => Some(
                 "the sender's clock or a replayed request; check the server clock, or raise the \
                  tolerance if deliveries are queued",
+            ),
+            Error::UnknownScheme => Some(
+                "pass all request headers, or name the scheme; custom header names need a custom \
+                 scheme configuration",
+            ),
+            Error::MissingHeader { found: Some(_), .. } => Some(
+                "the request was signed under another scheme than the one configured; omit \
+                 scheme to detect it from the headers",
             ),
             Error::MissingHeader { .. } => Some(
                 "pass all request headers; frameworks may drop or rename them, and a proxy may \
@@ -94,6 +121,8 @@ impl ErrorCode {
     pub const TIMESTAMP_TOO_OLD: &'static str = "timestamp_too_old";
     pub const TIMESTAMP_TOO_NEW: &'static str = "timestamp_too_new";
     pub const NO_MATCHING_SIGNATURE: &'static str = "no_matching_signature";
+    pub const UNKNOWN_SCHEME: &'static str = "unknown_scheme";
+    pub const AMBIGUOUS_SCHEME: &'static str = "ambiguous_scheme";
     pub const INVALID_SECRET: &'static str = "invalid_secret";
     pub const INVALID_PAYLOAD: &'static str = "invalid_payload";
     pub const INVALID_ARGUMENT: &'static str = "invalid_argument";
@@ -107,15 +136,26 @@ mod tests {
     fn codes_match_constants() {
         let all = [
             (
-                Error::MissingHeader { header: "x" },
+                Error::MissingHeader {
+                    header: "x".into(),
+                    found: None,
+                },
                 ErrorCode::MISSING_HEADER,
             ),
             (
                 Error::InvalidHeader {
-                    header: "x",
+                    header: "x".into(),
                     reason: "y",
                 },
                 ErrorCode::INVALID_HEADER,
+            ),
+            (Error::UnknownScheme, ErrorCode::UNKNOWN_SCHEME),
+            (
+                Error::AmbiguousScheme {
+                    first: "a",
+                    second: "b",
+                },
+                ErrorCode::AMBIGUOUS_SCHEME,
             ),
             (
                 Error::TimestampTooOld {

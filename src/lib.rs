@@ -24,4 +24,4 @@ pub mod wasm;
 pub use error::{Error, ErrorCode};
 pub use headers::HeaderSource;
 pub use secret::Secret;
-pub use verify::{Verified, Verifier, VerifyOptions};
+pub use verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};

@@ -152,3 +152,198 @@ mod tests {
         assert_eq!(Secret::parse(&s.expose_encoded()).unwrap(), s);
     }
 }
+
+/// The prefix of Standard Webhooks ed25519 secret keys (seed followed by public key, base64).
+pub const SIGNING_KEY_PREFIX: &str = "whsk_";
+/// The prefix of Standard Webhooks ed25519 public keys (base64).
+pub const PUBLIC_KEY_PREFIX: &str = "whpk_";
+
+/// An ed25519 public key, for verifying Standard Webhooks `v1a` and Discord signatures.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    key: ed25519_dalek::VerifyingKey,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Public keys are not secret, but a short fingerprint is all a log needs.
+        let b = self.key.as_bytes();
+        write!(
+            f,
+            "PublicKey({:02x}{:02x}{:02x}{:02x}..)",
+            b[0], b[1], b[2], b[3]
+        )
+    }
+}
+
+/// An ed25519 signing key; `Debug` never shows it.
+#[derive(Clone)]
+pub struct SigningKey {
+    key: ed25519_dalek::SigningKey,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+fn public_from_bytes(bytes: &[u8]) -> Result<PublicKey, Error> {
+    let arr: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret {
+        reason: "an ed25519 public key is 32 bytes",
+    })?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(|_| Error::InvalidSecret {
+        reason: "not a valid ed25519 public key",
+    })?;
+    Ok(PublicKey { key })
+}
+
+impl PublicKey {
+    /// `whpk_<base64 of 32 bytes>` (Standard Webhooks).
+    pub fn parse_whpk(text: &str) -> Result<Self, Error> {
+        let body = text
+            .strip_prefix(PUBLIC_KEY_PREFIX)
+            .ok_or(Error::InvalidSecret {
+                reason: "a Standard Webhooks public key starts with whpk_",
+            })?;
+        let bytes = BASE64_LENIENT
+            .decode(body)
+            .map_err(|_| Error::InvalidSecret {
+                reason: "public key is not valid base64 after the whpk_ prefix",
+            })?;
+        public_from_bytes(&bytes)
+    }
+
+    /// 64 hex characters (Discord's application public key).
+    pub fn parse_hex(text: &str) -> Result<Self, Error> {
+        let mut arr = [0u8; 32];
+        hex::decode_to_slice(text, &mut arr).map_err(|_| Error::InvalidSecret {
+            reason: "an ed25519 public key in hex is 64 hex characters",
+        })?;
+        public_from_bytes(&arr)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        public_from_bytes(bytes)
+    }
+
+    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
+        &self.key
+    }
+
+    /// `whpk_<base64>`.
+    pub fn to_whpk(&self) -> String {
+        let mut out = String::from(PUBLIC_KEY_PREFIX);
+        base64::engine::general_purpose::STANDARD.encode_string(self.key.as_bytes(), &mut out);
+        out
+    }
+
+    /// Lowercase hex, as Discord shows it.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.key.as_bytes())
+    }
+}
+
+impl SigningKey {
+    /// `whsk_<base64>` (Standard Webhooks): the 32-byte seed, or 64 bytes of seed then public key
+    /// (the public half must belong to the seed).
+    pub fn parse_whsk(text: &str) -> Result<Self, Error> {
+        let body = text
+            .strip_prefix(SIGNING_KEY_PREFIX)
+            .ok_or(Error::InvalidSecret {
+                reason: "a Standard Webhooks secret key starts with whsk_",
+            })?;
+        let bytes = BASE64_LENIENT
+            .decode(body)
+            .map_err(|_| Error::InvalidSecret {
+                reason: "secret key is not valid base64 after the whsk_ prefix",
+            })?;
+        // The reference Go library writes the 32-byte seed; libsodium-style keys are the seed
+        // followed by the public key. Both are accepted; the public half must match the seed.
+        let key = match bytes.len() {
+            32 => {
+                let mut seed = [0u8; 32];
+                seed.copy_from_slice(&bytes);
+                ed25519_dalek::SigningKey::from_bytes(&seed)
+            }
+            64 => {
+                let mut pair = [0u8; 64];
+                pair.copy_from_slice(&bytes);
+                ed25519_dalek::SigningKey::from_keypair_bytes(&pair).map_err(|_| {
+                    Error::InvalidSecret {
+                        reason: "the public half of the whsk_ key does not match its seed",
+                    }
+                })?
+            }
+            _ => {
+                return Err(Error::InvalidSecret {
+                    reason: "a whsk_ secret key is a 32-byte seed, or the seed then the public key",
+                })
+            }
+        };
+        Ok(SigningKey { key })
+    }
+
+    /// A 32-byte seed as 64 hex characters.
+    pub fn parse_hex_seed(text: &str) -> Result<Self, Error> {
+        let mut seed = [0u8; 32];
+        hex::decode_to_slice(text, &mut seed).map_err(|_| Error::InvalidSecret {
+            reason: "an ed25519 seed in hex is 64 hex characters",
+        })?;
+        Ok(Self::from_seed(seed))
+    }
+
+    /// A key from 32 random bytes the caller drew.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        SigningKey {
+            key: ed25519_dalek::SigningKey::from_bytes(&seed),
+        }
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey {
+            key: self.key.verifying_key(),
+        }
+    }
+
+    pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer as _;
+        self.key.sign(message).to_bytes()
+    }
+
+    /// `whsk_<base64>`, for showing a newly generated key to its owner once.
+    pub fn expose_whsk(&self) -> String {
+        let mut out = String::from(SIGNING_KEY_PREFIX);
+        base64::engine::general_purpose::STANDARD
+            .encode_string(self.key.to_keypair_bytes(), &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn ed25519_keys_round_trip_and_redact() {
+        let sk = SigningKey::from_seed([3; 32]);
+        let whsk = sk.expose_whsk();
+        assert!(whsk.starts_with("whsk_"));
+        let again = SigningKey::parse_whsk(&whsk).unwrap();
+        assert_eq!(again.public_key(), sk.public_key());
+        let pk = PublicKey::parse_whpk(&sk.public_key().to_whpk()).unwrap();
+        assert_eq!(PublicKey::parse_hex(&pk.to_hex()).unwrap(), pk);
+        assert_eq!(format!("{sk:?}"), "SigningKey(<redacted>)");
+        // A whsk_ whose public half belongs to another seed is refused.
+        let mut bytes = sk.key.to_keypair_bytes();
+        bytes[40] ^= 1;
+        let mut forged = String::from("whsk_");
+        base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut forged);
+        assert_eq!(
+            SigningKey::parse_whsk(&forged).unwrap_err().code(),
+            "invalid_secret"
+        );
+        assert!(PublicKey::parse_hex("zz").is_err());
+        assert!(PublicKey::parse_whpk("whsec_AAAA").is_err());
+    }
+}

@@ -1,32 +1,54 @@
-//! The receiver: headers and the raw body in, a verdict or a typed error out.
+//! The receiver: headers and the raw body in, a verdict or a typed error out; and its mirror, the
+//! signer.
 //!
-//! Keys are prepared once when a [`Verifier`] is built (the HMAC pads are absorbed then), so a
-//! long-lived verifier pays only for hashing the message on each call.
+//! Keys are prepared once when a verifier is built (HMAC pads absorbed, ed25519 points decoded), so
+//! a long-lived verifier pays only for hashing the message on each call. [`Verifier`] detects the
+//! scheme from the headers unless told which one to use; [`SchemeVerifier`] serves one scheme.
 
 use crate::error::Error;
 use crate::headers::HeaderSource;
-use crate::scheme::{standard, HmacKey, Scheme};
-use crate::secret::Secret;
+use crate::scheme::{
+    self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
+    Scheme,
+};
+use crate::secret::{
+    PublicKey, Secret, SigningKey, MAX_RAW_SECRET_LEN, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX,
+};
 
-/// How far a signed timestamp may be from `now`, either way, unless the caller says otherwise.
+/// The default tolerance of the schemes that do not set their own (see
+/// [`Scheme::default_tolerance`]).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
-/// Most secrets one verifier holds (rotation keeps two or three alive).
+/// Most keys one verifier holds (rotation keeps two or three alive).
 pub const MAX_KEYS: usize = 64;
 /// The largest tolerance accepted: about 30 years; beyond that it is a unit mistake (ms for s).
 pub const MAX_TOLERANCE_SECS: u64 = 1_000_000_000;
 
 /// Settings shared by every scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct VerifyOptions {
-    /// Seconds a timestamp may lie before or after `now`.
-    pub tolerance_secs: u64,
+    /// Seconds a timestamp may lie before or after `now`; `None` takes the scheme's default.
+    pub tolerance_secs: Option<u64>,
 }
 
-impl Default for VerifyOptions {
-    fn default() -> Self {
+impl VerifyOptions {
+    pub fn with_tolerance(tolerance_secs: u64) -> Self {
         VerifyOptions {
-            tolerance_secs: DEFAULT_TOLERANCE_SECS,
+            tolerance_secs: Some(tolerance_secs),
         }
+    }
+}
+
+/// A key as the caller holds it: text (a `whsec_` secret, a provider's secret string, a `whpk_`
+/// or hex public key) or raw bytes. What it means depends on the scheme.
+#[derive(Clone, Copy)]
+pub enum KeyInput<'a> {
+    Text(&'a str),
+    Bytes(&'a [u8]),
+}
+
+impl std::fmt::Debug for KeyInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyInput(<redacted>)")
     }
 }
 
@@ -34,12 +56,14 @@ impl Default for VerifyOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
     pub scheme: Scheme,
-    /// The message id, where the scheme carries one.
+    /// Which key matched (0-based, in the order given): rotation telemetry.
+    pub key_index: usize,
+    /// The message or delivery id, where the scheme carries one.
     pub id: Option<String>,
     /// The signed timestamp in unix seconds, where the scheme carries one.
     pub timestamp: Option<i64>,
-    /// Which of the verifier's secrets matched (0-based, in the order given): rotation telemetry.
-    pub key_index: usize,
+    /// The event type, where the scheme puts it in a header.
+    pub event_type: Option<String>,
 }
 
 /// Reject a timestamp outside `now ± tolerance`. Equal to the bound is still accepted.
@@ -61,40 +85,188 @@ pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<
     Ok(())
 }
 
-/// A receiver for one scheme holding one or more secrets.
-#[derive(Debug, Clone)]
-pub struct Verifier {
-    scheme: Scheme,
-    keys: Vec<HmacKey>,
-    options: VerifyOptions,
+/// Verification keys by kind, each with its index in the caller's list.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Keys {
+    pub(crate) hmac: Vec<(usize, HmacKey)>,
+    pub(crate) ed25519: Vec<(usize, PublicKey)>,
 }
 
-impl Verifier {
-    /// Build a verifier; fails on no secrets, too many, or a tolerance that cannot be meant.
-    pub fn new(scheme: Scheme, secrets: &[Secret], options: VerifyOptions) -> Result<Self, Error> {
-        if secrets.is_empty() {
-            return Err(Error::InvalidSecret {
-                reason: "at least one secret is required",
-            });
+/// A signing key.
+#[derive(Debug, Clone)]
+pub(crate) enum SignKey {
+    Hmac(HmacKey),
+    Ed25519(SigningKey),
+}
+
+/// A provider's secret string used as HMAC key bytes (every HMAC scheme but Standard Webhooks).
+fn text_secret(text: &str) -> Result<HmacKey, Error> {
+    if text.is_empty() {
+        return Err(Error::InvalidSecret {
+            reason: "secret is empty",
+        });
+    }
+    if text.starts_with(|c: char| c.is_whitespace()) || text.ends_with(|c: char| c.is_whitespace())
+    {
+        return Err(Error::InvalidSecret {
+            reason:
+                "secret starts or ends with whitespace; trim the value read from the environment",
+        });
+    }
+    raw_secret(text.as_bytes())
+}
+
+fn raw_secret(bytes: &[u8]) -> Result<HmacKey, Error> {
+    HmacKey::from_bytes(Secret::from_bytes(bytes)?.expose_bytes())
+}
+
+/// Parse a key for verifying under `scheme`.
+fn verify_key(scheme: Scheme, input: KeyInput<'_>) -> Result<Keys, Error> {
+    let mut keys = Keys::default();
+    match (scheme, input) {
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(PUBLIC_KEY_PREFIX) => {
+            keys.ed25519.push((0, PublicKey::parse_whpk(t)?));
         }
-        if secrets.len() > MAX_KEYS {
-            return Err(Error::InvalidSecret {
-                reason: "more than 64 secrets",
-            });
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(SIGNING_KEY_PREFIX) => {
+            keys.ed25519
+                .push((0, SigningKey::parse_whsk(t)?.public_key()));
         }
-        if options.tolerance_secs > MAX_TOLERANCE_SECS {
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) => {
+            keys.hmac
+                .push((0, HmacKey::from_bytes(Secret::parse(t)?.expose_bytes())?));
+        }
+        (Scheme::Discord, KeyInput::Text(t)) => keys.ed25519.push((0, PublicKey::parse_hex(t)?)),
+        (Scheme::Discord, KeyInput::Bytes(b)) => keys.ed25519.push((0, PublicKey::from_bytes(b)?)),
+        (_, KeyInput::Text(t)) => keys.hmac.push((0, text_secret(t)?)),
+        (_, KeyInput::Bytes(b)) => keys.hmac.push((0, raw_secret(b)?)),
+    }
+    Ok(keys)
+}
+
+/// Parse a key for signing under `scheme`.
+fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
+    Ok(match (scheme, input) {
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(SIGNING_KEY_PREFIX) => {
+            SignKey::Ed25519(SigningKey::parse_whsk(t)?)
+        }
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(PUBLIC_KEY_PREFIX) => {
+            return Err(Error::InvalidSecret {
+                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+            })
+        }
+        (Scheme::StandardWebhooks, KeyInput::Text(t)) => {
+            SignKey::Hmac(HmacKey::from_bytes(Secret::parse(t)?.expose_bytes())?)
+        }
+        (Scheme::Discord, KeyInput::Text(t)) => SignKey::Ed25519(SigningKey::parse_hex_seed(t)?),
+        (Scheme::Discord, KeyInput::Bytes(b)) => {
+            let seed: [u8; 32] = b.try_into().map_err(|_| Error::InvalidSecret {
+                reason: "an ed25519 seed is 32 bytes",
+            })?;
+            SignKey::Ed25519(SigningKey::from_seed(seed))
+        }
+        (_, KeyInput::Text(t)) => SignKey::Hmac(text_secret(t)?),
+        (_, KeyInput::Bytes(b)) => SignKey::Hmac(raw_secret(b)?),
+    })
+}
+
+fn check_key_count(n: usize) -> Result<(), Error> {
+    if n == 0 {
+        return Err(Error::InvalidSecret {
+            reason: "at least one secret or public key is required",
+        });
+    }
+    if n > MAX_KEYS {
+        return Err(Error::InvalidSecret {
+            reason: "more than 64 keys",
+        });
+    }
+    Ok(())
+}
+
+fn check_options(options: VerifyOptions) -> Result<(), Error> {
+    if options
+        .tolerance_secs
+        .is_some_and(|t| t > MAX_TOLERANCE_SECS)
+    {
+        return Err(Error::InvalidArgument {
+            reason: "tolerance is in seconds and must be at most 1e9",
+        });
+    }
+    Ok(())
+}
+
+/// A receiver for one scheme, holding one or more keys.
+#[derive(Debug, Clone)]
+pub struct SchemeVerifier {
+    scheme: Scheme,
+    custom: Option<CustomScheme>,
+    keys: Keys,
+    tolerance: u64,
+}
+
+impl SchemeVerifier {
+    /// Build a verifier for a built-in scheme; every key must be usable under it.
+    pub fn new(
+        scheme: Scheme,
+        keys: &[KeyInput<'_>],
+        options: VerifyOptions,
+    ) -> Result<Self, Error> {
+        if scheme == Scheme::Custom {
             return Err(Error::InvalidArgument {
-                reason: "tolerance is in seconds and must be at most 1e9",
+                reason: "a custom scheme needs its configuration",
             });
         }
-        let keys = secrets
-            .iter()
-            .map(HmacKey::new)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Verifier {
+        Self::build(scheme, None, keys, options, false)
+    }
+
+    /// Build a verifier for a custom header layout.
+    pub fn custom(
+        custom: CustomScheme,
+        keys: &[KeyInput<'_>],
+        options: VerifyOptions,
+    ) -> Result<Self, Error> {
+        Self::build(Scheme::Custom, Some(custom), keys, options, false)
+    }
+
+    /// With `lenient`, keys that do not fit the scheme are skipped (auto-detection tries every
+    /// scheme with every key); the first such error is returned if none fits.
+    fn build(
+        scheme: Scheme,
+        custom: Option<CustomScheme>,
+        inputs: &[KeyInput<'_>],
+        options: VerifyOptions,
+        lenient: bool,
+    ) -> Result<Self, Error> {
+        check_key_count(inputs.len())?;
+        check_options(options)?;
+        let mut keys = Keys::default();
+        let mut first_error = None;
+        for (index, input) in inputs.iter().enumerate() {
+            match verify_key(scheme, *input) {
+                Ok(k) => {
+                    keys.hmac
+                        .extend(k.hmac.into_iter().map(|(_, key)| (index, key)));
+                    keys.ed25519
+                        .extend(k.ed25519.into_iter().map(|(_, key)| (index, key)));
+                }
+                Err(e) if lenient => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if keys.hmac.is_empty() && keys.ed25519.is_empty() {
+            return Err(first_error.unwrap_or(Error::InvalidSecret {
+                reason: "no usable key",
+            }));
+        }
+        Ok(SchemeVerifier {
             scheme,
+            custom,
             keys,
-            options,
+            tolerance: options
+                .tolerance_secs
+                .unwrap_or_else(|| scheme.default_tolerance()),
         })
     }
 
@@ -102,74 +274,267 @@ impl Verifier {
         self.scheme
     }
 
-    pub fn options(&self) -> VerifyOptions {
-        self.options
+    pub fn tolerance_secs(&self) -> u64 {
+        self.tolerance
     }
 
     /// Check a delivery. `payload` is the raw body exactly as received; `now` is unix seconds.
-    ///
-    /// The checks run in the order of the Standard Webhooks libraries (headers, timestamp window,
-    /// signature) so the same request fails with the same code here and there.
     pub fn verify(
         &self,
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
-        match self.scheme {
-            Scheme::StandardWebhooks => self.verify_standard(headers, payload, now),
+        let (keys, tol) = (&self.keys, self.tolerance);
+        let result = match self.scheme {
+            Scheme::StandardWebhooks => standard::verify(keys, headers, payload, now, tol),
+            Scheme::Stripe => stripe::verify(keys, headers, payload, now, tol),
+            Scheme::GitHub => github::verify(keys, headers, payload),
+            Scheme::Slack => slack::verify(keys, headers, payload, now, tol),
+            Scheme::Shopify => shopify::verify(keys, headers, payload),
+            Scheme::Discord => discord::verify(keys, headers, payload, now, tol),
+            Scheme::Linear => linear::verify(keys, headers, payload, now, tol),
+            Scheme::Custom => match &self.custom {
+                Some(c) => c.verify(keys, headers, payload, now, tol),
+                None => Err(Error::InvalidArgument {
+                    reason: "a custom scheme needs its configuration",
+                }),
+            },
+        };
+        result.map_err(|e| match e {
+            Error::MissingHeader {
+                header,
+                found: None,
+            } => Error::MissingHeader {
+                header,
+                found: scheme::other_scheme(headers, self.scheme),
+            },
+            other => other,
+        })
+    }
+}
+
+/// The one receiver: given keys (and a custom layout, if any), it verifies a request under the
+/// scheme named, or detects the scheme from the headers.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    fixed: Option<Scheme>,
+    custom: Option<CustomScheme>,
+    verifiers: Vec<SchemeVerifier>,
+    unusable: Vec<(Scheme, Error)>,
+}
+
+impl Verifier {
+    /// `scheme: None` detects the scheme per request from the signature headers present.
+    pub fn new(
+        scheme: Option<Scheme>,
+        custom: Option<CustomScheme>,
+        keys: &[KeyInput<'_>],
+        options: VerifyOptions,
+    ) -> Result<Self, Error> {
+        check_key_count(keys.len())?;
+        check_options(options)?;
+        if let Some(s) = scheme {
+            let v = match (s, custom.clone()) {
+                (Scheme::Custom, Some(c)) => SchemeVerifier::custom(c, keys, options)?,
+                (s, _) => SchemeVerifier::new(s, keys, options)?,
+            };
+            return Ok(Verifier {
+                fixed: Some(s),
+                custom,
+                verifiers: vec![v],
+                unusable: Vec::new(),
+            });
         }
+        let mut verifiers = Vec::new();
+        let mut unusable = Vec::new();
+        let mut candidates: Vec<Scheme> = scheme::DETECTABLE.iter().map(|(s, _)| *s).collect();
+        if custom.is_some() {
+            candidates.push(Scheme::Custom);
+        }
+        for s in candidates {
+            let c = if s == Scheme::Custom {
+                custom.clone()
+            } else {
+                None
+            };
+            match SchemeVerifier::build(s, c, keys, options, true) {
+                Ok(v) => verifiers.push(v),
+                Err(e) => unusable.push((s, e)),
+            }
+        }
+        if verifiers.is_empty() {
+            return Err(Error::InvalidSecret {
+                reason: "none of the keys is usable under any scheme",
+            });
+        }
+        Ok(Verifier {
+            fixed: None,
+            custom,
+            verifiers,
+            unusable,
+        })
     }
 
-    fn verify_standard(
+    /// The scheme this verifier is fixed to, if it does not detect.
+    pub fn fixed_scheme(&self) -> Option<Scheme> {
+        self.fixed
+    }
+
+    pub fn verify(
         &self,
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
-        let h = standard::read_headers(headers)?;
-        check_tolerance(h.timestamp, now, self.options.tolerance_secs)?;
-        let entries = standard::signature_entries(&h.signature)?;
-        for (key_index, key) in self.keys.iter().enumerate() {
-            let expected = standard::tag(key, &h.id, h.timestamp, payload);
-            let matched = entries.iter().any(|(version, sig)| {
-                *version == standard::VERSION_V1 && standard::v1_matches(&expected, sig)
-            });
-            if matched {
-                return Ok(Verified {
-                    scheme: Scheme::StandardWebhooks,
-                    id: Some(h.id.into_owned()),
-                    timestamp: Some(h.timestamp),
-                    key_index,
-                });
-            }
+        let scheme = match self.fixed {
+            Some(s) => s,
+            None => scheme::detect(headers, self.custom.as_ref())?,
+        };
+        if let Some(v) = self.verifiers.iter().find(|v| v.scheme == scheme) {
+            return v.verify(headers, payload, now);
         }
-        Err(Error::NoMatchingSignature)
+        Err(self
+            .unusable
+            .iter()
+            .find(|(s, _)| *s == scheme)
+            .map(|(_, e)| e.clone())
+            .unwrap_or(Error::InvalidSecret {
+                reason: "no key usable for the detected scheme",
+            }))
+    }
+}
+
+/// The sender's side: signs a payload under one scheme and returns the headers to send.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    scheme: Scheme,
+    custom: Option<CustomScheme>,
+    keys: Vec<SignKey>,
+}
+
+impl Signer {
+    pub fn new(scheme: Scheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
+        if scheme == Scheme::Custom {
+            return Err(Error::InvalidArgument {
+                reason: "a custom scheme needs its configuration",
+            });
+        }
+        Self::build(scheme, None, keys)
     }
 
-    /// Sign with every secret and join the signatures with spaces (one secret gives the usual
-    /// single `v1,<base64>`; several let receivers on old and new secrets both accept it).
-    pub fn sign(&self, id: &str, timestamp: i64, payload: &[u8]) -> Result<String, Error> {
-        if id.is_empty() {
+    pub fn custom(custom: CustomScheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
+        Self::build(Scheme::Custom, Some(custom), keys)
+    }
+
+    fn build(
+        scheme: Scheme,
+        custom: Option<CustomScheme>,
+        inputs: &[KeyInput<'_>],
+    ) -> Result<Self, Error> {
+        check_key_count(inputs.len())?;
+        let keys = inputs
+            .iter()
+            .map(|k| sign_key(scheme, *k))
+            .collect::<Result<Vec<_>, _>>()?;
+        let multi = matches!(
+            scheme,
+            Scheme::StandardWebhooks | Scheme::Stripe | Scheme::Custom
+        );
+        if keys.len() > 1 && !multi {
             return Err(Error::InvalidArgument {
-                reason: "message id is empty",
+                reason: "this scheme carries one signature: sign with one key",
             });
         }
+        Ok(Signer {
+            scheme,
+            custom,
+            keys,
+        })
+    }
+
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    fn hmac_keys(&self) -> Vec<HmacKey> {
+        self.keys
+            .iter()
+            .filter_map(|k| match k {
+                SignKey::Hmac(h) => Some(h.clone()),
+                SignKey::Ed25519(_) => None,
+            })
+            .collect()
+    }
+
+    /// The headers (lowercase names) carrying the signature of `payload`. `id` is used by the
+    /// schemes that sign one (Standard Webhooks); `timestamp` (unix seconds) by those with one.
+    pub fn sign(
+        &self,
+        id: &str,
+        timestamp: i64,
+        payload: &[u8],
+    ) -> Result<Vec<(String, String)>, Error> {
         if timestamp < 0 {
             return Err(Error::InvalidArgument {
                 reason: "timestamp is before 1970",
             });
         }
-        let mut out = String::new();
-        for key in &self.keys {
-            if !out.is_empty() {
-                out.push(' ');
+        let one = |name: &str, value: String| Ok(vec![(name.to_owned(), value)]);
+        let first = self.keys.first().ok_or(Error::InvalidSecret {
+            reason: "no signing key",
+        })?;
+        match (self.scheme, first) {
+            (Scheme::StandardWebhooks, _) => {
+                if id.is_empty() {
+                    return Err(Error::InvalidArgument {
+                        reason: "message id is empty",
+                    });
+                }
+                Ok(standard::sign(&self.keys, id, timestamp, payload))
             }
-            out.push_str(&standard::sign(key, id, timestamp, payload));
+            (Scheme::Stripe, _) => one(
+                stripe::HEADER_SIGNATURE,
+                stripe::header_value(&self.hmac_keys(), timestamp, payload),
+            ),
+            (Scheme::GitHub, SignKey::Hmac(k)) => {
+                one(github::HEADER_SIGNATURE, github::header_value(k, payload))
+            }
+            (Scheme::Slack, SignKey::Hmac(k)) => Ok(vec![
+                (slack::HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+                (
+                    slack::HEADER_SIGNATURE.to_owned(),
+                    slack::header_value(k, timestamp, payload),
+                ),
+            ]),
+            (Scheme::Shopify, SignKey::Hmac(k)) => {
+                one(shopify::HEADER_SIGNATURE, shopify::header_value(k, payload))
+            }
+            (Scheme::Discord, SignKey::Ed25519(k)) => Ok(vec![
+                (
+                    discord::HEADER_SIGNATURE.to_owned(),
+                    discord::header_value(k, timestamp, payload),
+                ),
+                (discord::HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+            ]),
+            (Scheme::Linear, SignKey::Hmac(k)) => {
+                one(linear::HEADER_SIGNATURE, linear::header_value(k, payload))
+            }
+            (Scheme::Custom, _) => match &self.custom {
+                Some(c) => c.sign(&self.hmac_keys(), timestamp, payload),
+                None => Err(Error::InvalidArgument {
+                    reason: "a custom scheme needs its configuration",
+                }),
+            },
+            _ => Err(Error::InvalidSecret {
+                reason: "this key type cannot sign under this scheme",
+            }),
         }
-        Ok(out)
     }
 }
+
+/// Check a secret's length bound for raw bytes before any allocation: used by the bindings.
+pub const MAX_KEY_BYTES: usize = MAX_RAW_SECRET_LEN;
 
 #[cfg(test)]
 mod tests {
@@ -195,5 +560,43 @@ mod tests {
         );
         assert!(check_tolerance(i64::MAX, i64::MIN, u64::MAX).is_ok());
         assert!(check_tolerance(i64::MIN, i64::MAX, 0).is_err());
+    }
+
+    #[test]
+    fn missing_header_names_the_scheme_present() {
+        let v = SchemeVerifier::new(
+            Scheme::StandardWebhooks,
+            &[KeyInput::Text("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")],
+            VerifyOptions::default(),
+        )
+        .unwrap();
+        let h = [("Stripe-Signature", "t=1,v1=00")];
+        let err = v.verify(&h[..], b"{}", 1).unwrap_err();
+        assert_eq!(err.code(), "missing_header");
+        assert!(err.to_string().contains("stripe"), "{err}");
+    }
+
+    #[test]
+    fn auto_detection_uses_each_schemes_key_rules() {
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let keys = [KeyInput::Text(secret)];
+        let now = 1_700_000_000;
+        for scheme in [Scheme::StandardWebhooks, Scheme::Stripe, Scheme::GitHub] {
+            let signer = Signer::new(scheme, &keys).unwrap();
+            let headers = signer.sign("msg_1", now, b"{}").unwrap();
+            let v = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+            let ok = v.verify(&headers, b"{}", now).unwrap();
+            assert_eq!(ok.scheme, scheme);
+        }
+        // A discord request with only HMAC secrets says what is missing.
+        let v = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+        let h = [
+            ("X-Signature-Ed25519", "00"),
+            ("X-Signature-Timestamp", "1"),
+        ];
+        assert_eq!(
+            v.verify(&h[..], b"", 1).unwrap_err().code(),
+            "invalid_secret"
+        );
     }
 }

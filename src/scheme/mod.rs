@@ -1,40 +1,248 @@
-//! Signature schemes, one module each, and the keyed MAC they share.
+//! Signature schemes, one module each, and what they share: the keyed MAC, tag decoding, timestamp
+//! parsing and detection of the scheme from the headers.
 //!
 //! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. The
-//! receiver in [`crate::verify`] picks the scheme and applies the shared rules (tolerance, rotation).
+//! receiver in [`crate::verify`] holds the keys and applies the shared rules (tolerance, rotation).
 
+use std::borrow::Cow;
+
+use base64::Engine as _;
 use hmac::digest::CtOutput;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::error::Error;
-use crate::secret::Secret;
+use crate::headers::HeaderSource;
+use crate::secret::BASE64_LENIENT;
 
+pub mod custom;
+pub mod discord;
+pub mod github;
+pub mod linear;
+pub mod shopify;
+pub mod slack;
 pub mod standard;
+pub mod stripe;
+
+pub use custom::{Content, CustomScheme, Encoding, Format};
 
 /// The schemes hookline can sign and verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Scheme {
-    /// Standard Webhooks `v1` (HMAC-SHA256, base64), also sent by Svix under `svix-*` headers.
+    /// Standard Webhooks: `v1` (HMAC-SHA256) and `v1a` (ed25519); Svix sends it as `svix-*`.
     StandardWebhooks,
+    /// `Stripe-Signature: t=...,v1=<hex>`.
+    Stripe,
+    /// `X-Hub-Signature-256: sha256=<hex>`.
+    GitHub,
+    /// `X-Slack-Signature: v0=<hex>` with `X-Slack-Request-Timestamp`.
+    Slack,
+    /// `X-Shopify-Hmac-Sha256: <base64>`.
+    Shopify,
+    /// `X-Signature-Ed25519: <hex>` with `X-Signature-Timestamp` (ed25519).
+    Discord,
+    /// `Linear-Signature: <hex>`, timestamp inside the JSON body.
+    Linear,
+    /// A header layout configured by the caller ([`CustomScheme`]).
+    Custom,
 }
 
+/// Every built-in scheme with the header that identifies it, in detection order.
+pub const DETECTABLE: [(Scheme, &[&str]); 7] = [
+    (
+        Scheme::StandardWebhooks,
+        &[standard::HEADER_SIGNATURE, standard::SVIX_HEADER_SIGNATURE],
+    ),
+    (Scheme::Stripe, &[stripe::HEADER_SIGNATURE]),
+    (
+        Scheme::GitHub,
+        &[github::HEADER_SIGNATURE, github::HEADER_SIGNATURE_SHA1],
+    ),
+    (Scheme::Slack, &[slack::HEADER_SIGNATURE]),
+    (Scheme::Shopify, &[shopify::HEADER_SIGNATURE]),
+    (Scheme::Discord, &[discord::HEADER_SIGNATURE]),
+    (Scheme::Linear, &[linear::HEADER_SIGNATURE]),
+];
+
+/// Headers that travel beside each scheme's signature. When no signature header is present, these
+/// still say whose request it is, so the error names the missing signature header instead of
+/// "unknown scheme".
+const COMPANIONS: [(Scheme, &[&str]); 6] = [
+    (
+        Scheme::StandardWebhooks,
+        &[
+            standard::HEADER_ID,
+            standard::HEADER_TIMESTAMP,
+            standard::SVIX_HEADER_ID,
+            standard::SVIX_HEADER_TIMESTAMP,
+        ],
+    ),
+    (
+        Scheme::GitHub,
+        &[github::HEADER_EVENT, github::HEADER_DELIVERY],
+    ),
+    (Scheme::Slack, &[slack::HEADER_TIMESTAMP]),
+    (
+        Scheme::Shopify,
+        &[shopify::HEADER_TOPIC, shopify::HEADER_WEBHOOK_ID],
+    ),
+    (Scheme::Discord, &[discord::HEADER_TIMESTAMP]),
+    (
+        Scheme::Linear,
+        &[linear::HEADER_DELIVERY, linear::HEADER_EVENT],
+    ),
+];
+
 impl Scheme {
-    /// The stable name used in options and results (`"standard-webhooks"`).
+    /// The stable name used in options and results (`"standard-webhooks"`, `"stripe"`, ...).
     pub fn name(self) -> &'static str {
         match self {
             Scheme::StandardWebhooks => "standard-webhooks",
+            Scheme::Stripe => "stripe",
+            Scheme::GitHub => "github",
+            Scheme::Slack => "slack",
+            Scheme::Shopify => "shopify",
+            Scheme::Discord => "discord",
+            Scheme::Linear => "linear",
+            Scheme::Custom => "custom",
         }
     }
 
-    /// Look a scheme up by its stable name.
+    /// Look a scheme up by its stable name (a few common spellings are accepted).
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "standard-webhooks" | "standardwebhooks" | "svix" => Some(Scheme::StandardWebhooks),
-            _ => None,
+        Some(match name {
+            "standard-webhooks" | "standardwebhooks" | "svix" => Scheme::StandardWebhooks,
+            "stripe" => Scheme::Stripe,
+            "github" => Scheme::GitHub,
+            "slack" => Scheme::Slack,
+            "shopify" => Scheme::Shopify,
+            "discord" => Scheme::Discord,
+            "linear" => Scheme::Linear,
+            "custom" => Scheme::Custom,
+            _ => return None,
+        })
+    }
+
+    /// Whether this scheme verifies with ed25519 public keys rather than shared secrets.
+    pub fn uses_public_keys(self) -> bool {
+        matches!(self, Scheme::Discord)
+    }
+
+    /// The default tolerance, in seconds, of the providers' own libraries.
+    pub fn default_tolerance(self) -> u64 {
+        match self {
+            // Linear's documentation asks for one minute.
+            Scheme::Linear => 60,
+            _ => 300,
         }
     }
+}
+
+/// The scheme whose signature header the request carries. With `custom`, its header counts too.
+/// Exactly one must be present: none is [`Error::UnknownScheme`], two [`Error::AmbiguousScheme`].
+pub fn detect(
+    headers: &(impl HeaderSource + ?Sized),
+    custom: Option<&CustomScheme>,
+) -> Result<Scheme, Error> {
+    fn note(found: &mut Option<Scheme>, scheme: Scheme) -> Result<(), Error> {
+        match *found {
+            Some(first) if first != scheme => Err(Error::AmbiguousScheme {
+                first: first.name(),
+                second: scheme.name(),
+            }),
+            _ => {
+                *found = Some(scheme);
+                Ok(())
+            }
+        }
+    }
+    let mut found: Option<Scheme> = None;
+    if let Some(c) = custom {
+        if headers.header(c.header()).is_some() {
+            note(&mut found, Scheme::Custom)?;
+        }
+    }
+    for (scheme, names) in DETECTABLE {
+        // A custom scheme may reuse a built-in's header name; the configured one wins.
+        if found == Some(Scheme::Custom) && custom.is_some_and(|c| names.contains(&c.header())) {
+            continue;
+        }
+        if names.iter().any(|n| headers.header(n).is_some()) {
+            note(&mut found, scheme)?;
+        }
+    }
+    if found.is_none() {
+        let mut companions = COMPANIONS
+            .iter()
+            .filter(|(_, names)| names.iter().any(|n| headers.header(n).is_some()))
+            .map(|(s, _)| *s);
+        if let (Some(only), None) = (companions.next(), companions.next()) {
+            return Ok(only);
+        }
+    }
+    found.ok_or(Error::UnknownScheme)
+}
+
+/// For a missing header under a configured scheme: the scheme the headers do belong to, if any.
+pub(crate) fn other_scheme(
+    headers: &(impl HeaderSource + ?Sized),
+    expected: Scheme,
+) -> Option<&'static str> {
+    DETECTABLE
+        .iter()
+        .filter(|(s, _)| *s != expected)
+        .find(|(_, names)| names.iter().any(|n| headers.header(n).is_some()))
+        .map(|(s, _)| s.name())
+}
+
+/// A required header, absent or empty being the same thing.
+pub(crate) fn required<'a>(
+    headers: &'a (impl HeaderSource + ?Sized),
+    name: &str,
+) -> Result<Cow<'a, str>, Error> {
+    match headers.header(name) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::MissingHeader {
+            header: name.to_owned().into(),
+            found: None,
+        }),
+    }
+}
+
+/// An optional header, for ids and event types carried beside the signature.
+pub(crate) fn optional(headers: &(impl HeaderSource + ?Sized), name: &str) -> Option<String> {
+    headers
+        .header(name)
+        .filter(|v| !v.is_empty())
+        .map(Cow::into_owned)
+}
+
+/// Longest signature header read; past it the header is rejected, not scanned.
+pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
+/// Most signatures read from one header (rotation needs two or three).
+pub const MAX_SIGNATURES: usize = 64;
+
+pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
+    if value.len() > MAX_SIGNATURE_HEADER_LEN {
+        return Err(Error::InvalidHeader {
+            header: header.to_owned().into(),
+            reason: "longer than 16 KiB",
+        });
+    }
+    Ok(())
+}
+
+/// Parse a unix timestamp in seconds: ASCII digits only, no sign, no fraction, no spaces.
+pub fn parse_timestamp(value: &str, header: &str) -> Result<i64, Error> {
+    let bad = || Error::InvalidHeader {
+        header: header.to_owned().into(),
+        reason: "not a unix timestamp in whole seconds",
+    };
+    if value.is_empty() || value.len() > 18 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    value.parse::<i64>().map_err(|_| bad())
 }
 
 /// The length of an HMAC-SHA256 tag.
@@ -57,10 +265,6 @@ impl std::fmt::Debug for HmacKey {
 pub type Tag = CtOutput<Hmac<Sha256>>;
 
 impl HmacKey {
-    pub fn new(secret: &Secret) -> Result<Self, Error> {
-        Self::from_bytes(secret.expose_bytes())
-    }
-
     pub fn from_bytes(key: &[u8]) -> Result<Self, Error> {
         let keyed =
             <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| Error::InvalidSecret {
@@ -84,13 +288,95 @@ impl HmacKey {
     }
 }
 
-/// Compare a computed tag with candidate bytes from a header, in constant time for equal lengths.
-/// A candidate of the wrong length can never match and is rejected without comparing.
-pub fn tag_matches(expected: &Tag, candidate: &[u8]) -> bool {
-    let Ok(arr) = <[u8; HMAC_SHA256_LEN]>::try_from(candidate) else {
-        return false;
-    };
-    let candidate = Tag::new(arr.into());
+/// Compare a computed tag with candidate bytes from a header, in constant time.
+pub fn tag_matches(expected: &Tag, candidate: &[u8; HMAC_SHA256_LEN]) -> bool {
+    let candidate = Tag::new((*candidate).into());
     // NOTE: `CtOutput`'s `PartialEq` is `subtle::ConstantTimeEq`, not a byte-wise early exit.
     &candidate == expected
+}
+
+/// Hex (either case) of exactly `N` bytes, or nothing.
+pub(crate) fn decode_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let mut out = [0u8; N];
+    hex::decode_to_slice(text, &mut out).ok()?;
+    Some(out)
+}
+
+/// Standard base64 (padding optional) of exactly `N` bytes, or nothing. Text too long to be `N`
+/// bytes is refused before decoding.
+pub(crate) fn decode_base64<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if text.len() > N.div_ceil(3) * 4 {
+        return None;
+    }
+    let mut buf = [0u8; 96];
+    let n = BASE64_LENIENT.decode_slice(text, &mut buf).ok()?;
+    if n != N {
+        return None;
+    }
+    buf.get(..N)?.try_into().ok()
+}
+
+pub(crate) fn encode_base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_strict() {
+        assert_eq!(parse_timestamp("1614265330", "t"), Ok(1614265330));
+        assert_eq!(parse_timestamp("0001614265330", "t"), Ok(1614265330));
+        for bad in [
+            "",
+            "-1",
+            "+1",
+            "1.5",
+            "1e9",
+            "abc",
+            " 1",
+            "9999999999999999999",
+        ] {
+            assert_eq!(
+                parse_timestamp(bad, "t").unwrap_err().code(),
+                "invalid_header",
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn detection_needs_exactly_one_scheme() {
+        let h = [("Stripe-Signature", "t=1,v1=00")];
+        assert_eq!(detect(&h[..], None), Ok(Scheme::Stripe));
+        let both = [("Stripe-Signature", "x"), ("X-Hub-Signature-256", "y")];
+        assert_eq!(
+            detect(&both[..], None).unwrap_err().code(),
+            "ambiguous_scheme"
+        );
+        let partial = [("webhook-id", "msg_1"), ("webhook-timestamp", "1")];
+        assert_eq!(detect(&partial[..], None), Ok(Scheme::StandardWebhooks));
+        let none = [("Content-Type", "application/json")];
+        assert_eq!(
+            detect(&none[..], None).unwrap_err().code(),
+            "unknown_scheme"
+        );
+        for (scheme, names) in DETECTABLE {
+            for name in names {
+                let h = [(*name, "x")];
+                assert_eq!(detect(&h[..], None), Ok(scheme), "{name}");
+            }
+            assert_eq!(Scheme::from_name(scheme.name()), Some(scheme));
+        }
+    }
+
+    #[test]
+    fn fixed_size_decoding() {
+        assert!(decode_hex::<2>("aBcD").is_some());
+        assert!(decode_hex::<2>("abc").is_none());
+        assert!(decode_base64::<3>("AAAA").is_some());
+        assert!(decode_base64::<3>("AAAAAAAA").is_none());
+        assert!(decode_base64::<32>(&"A".repeat(10_000)).is_none());
+    }
 }

@@ -1,17 +1,15 @@
-//! Standard Webhooks `v1`: HMAC-SHA256 over `{id}.{timestamp}.{payload}`, base64 in
-//! `webhook-signature: v1,<sig> [v1,<sig> ...]`.
+//! Standard Webhooks: `v1` is HMAC-SHA256 and `v1a` is ed25519, both over
+//! `{id}.{timestamp}.{payload}`, base64 in `webhook-signature: v1,<sig> v1a,<sig> ...`.
 //!
 //! Svix sends the same scheme under `svix-id`, `svix-timestamp` and `svix-signature`; each header is
 //! looked up under its `webhook-` name first and its `svix-` name second.
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
-
-use super::{tag_matches, HmacKey, Tag, HMAC_SHA256_LEN};
+use super::{check_length, decode_base64, encode_base64, tag_matches, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
-use crate::secret::BASE64_LENIENT;
+use crate::verify::{check_tolerance, Keys, SignKey, Verified};
 
 pub const HEADER_ID: &str = "webhook-id";
 pub const HEADER_TIMESTAMP: &str = "webhook-timestamp";
@@ -22,11 +20,8 @@ pub const SVIX_HEADER_SIGNATURE: &str = "svix-signature";
 
 /// The version tag of the symmetric signature.
 pub const VERSION_V1: &str = "v1";
-
-/// Longest `webhook-signature` value read; past it the header is rejected, not scanned.
-pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
-/// Most space-separated signatures read from one header (rotation needs two or three).
-pub const MAX_SIGNATURES: usize = 64;
+/// The version tag of the ed25519 signature.
+pub const VERSION_V1A: &str = "v1a";
 
 /// The three headers, read and checked for presence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,20 +43,9 @@ fn required<'a>(
             }
         }
     }
-    Err(Error::MissingHeader { header: primary })
-}
-
-/// Parse a unix timestamp in seconds: ASCII digits only, no sign, no fraction, no spaces.
-pub fn parse_timestamp(value: &str, header: &'static str) -> Result<i64, Error> {
-    if value.is_empty() || value.len() > 18 || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidHeader {
-            header,
-            reason: "not a unix timestamp in whole seconds",
-        });
-    }
-    value.parse::<i64>().map_err(|_| Error::InvalidHeader {
-        header,
-        reason: "not a unix timestamp in whole seconds",
+    Err(Error::MissingHeader {
+        header: primary.into(),
+        found: None,
     })
 }
 
@@ -70,13 +54,8 @@ pub fn read_headers(headers: &(impl HeaderSource + ?Sized)) -> Result<StandardHe
     let (id, _) = required(headers, HEADER_ID, SVIX_HEADER_ID)?;
     let (ts, ts_name) = required(headers, HEADER_TIMESTAMP, SVIX_HEADER_TIMESTAMP)?;
     let (signature, sig_name) = required(headers, HEADER_SIGNATURE, SVIX_HEADER_SIGNATURE)?;
-    let timestamp = parse_timestamp(ts.trim(), ts_name)?;
-    if signature.len() > MAX_SIGNATURE_HEADER_LEN {
-        return Err(Error::InvalidHeader {
-            header: sig_name,
-            reason: "longer than 16 KiB",
-        });
-    }
+    let timestamp = super::parse_timestamp(ts.trim(), ts_name)?;
+    check_length(&signature, sig_name)?;
     Ok(StandardHeaders {
         id,
         timestamp,
@@ -97,7 +76,7 @@ pub fn signature_entries(header: &str) -> Result<Vec<(&str, &str)>, Error> {
         };
         if out.len() == MAX_SIGNATURES {
             return Err(Error::InvalidHeader {
-                header: HEADER_SIGNATURE,
+                header: HEADER_SIGNATURE.into(),
                 reason: "more than 64 signatures",
             });
         }
@@ -106,67 +85,119 @@ pub fn signature_entries(header: &str) -> Result<Vec<(&str, &str)>, Error> {
     Ok(out)
 }
 
-/// The tag over `{id}.{timestamp}.{payload}`; the timestamp is written in canonical decimal.
-pub fn tag(key: &HmacKey, id: &str, timestamp: i64, payload: &[u8]) -> Tag {
-    let ts = timestamp.to_string();
-    key.tag(&[id.as_bytes(), b".", ts.as_bytes(), b".", payload])
+/// `{id}.{timestamp}.` with the timestamp in canonical decimal, as the spec libraries sign it.
+fn prefix(id: &str, timestamp: i64) -> String {
+    format!("{id}.{timestamp}.")
 }
 
-/// Sign and return the `v1,<base64>` signature string.
-pub fn sign(key: &HmacKey, id: &str, timestamp: i64, payload: &[u8]) -> String {
-    let ts = timestamp.to_string();
-    let bytes = key.tag_bytes(&[id.as_bytes(), b".", ts.as_bytes(), b".", payload]);
-    let mut out = String::with_capacity(48);
-    out.push_str(VERSION_V1);
-    out.push(',');
-    base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut out);
+pub(crate) fn verify(
+    keys: &Keys,
+    headers: &(impl HeaderSource + ?Sized),
+    payload: &[u8],
+    now: i64,
+    tolerance: u64,
+) -> Result<Verified, Error> {
+    let h = read_headers(headers)?;
+    check_tolerance(h.timestamp, now, tolerance)?;
+    let entries = signature_entries(&h.signature)?;
+    let head = prefix(&h.id, h.timestamp);
+    let mut matched: Option<usize> = None;
+
+    let v1: Vec<[u8; 32]> = entries
+        .iter()
+        .filter(|(v, _)| *v == VERSION_V1)
+        .filter_map(|(_, s)| decode_base64::<32>(s))
+        .collect();
+    if !v1.is_empty() {
+        for (index, key) in &keys.hmac {
+            let expected = key.tag(&[head.as_bytes(), payload]);
+            if v1.iter().any(|c| tag_matches(&expected, c)) {
+                matched = Some(matched.map_or(*index, |m| m.min(*index)));
+                break;
+            }
+        }
+    }
+    let v1a: Vec<ed25519_dalek::Signature> = entries
+        .iter()
+        .filter(|(v, _)| *v == VERSION_V1A)
+        .filter_map(|(_, s)| decode_base64::<64>(s))
+        .map(|b| ed25519_dalek::Signature::from_bytes(&b))
+        .collect();
+    if !v1a.is_empty() && !keys.ed25519.is_empty() {
+        let message = [head.as_bytes(), payload].concat();
+        for (index, key) in &keys.ed25519 {
+            if matched.is_some_and(|m| m < *index) {
+                break;
+            }
+            if v1a
+                .iter()
+                .any(|sig| key.dalek().verify_strict(&message, sig).is_ok())
+            {
+                matched = Some(matched.map_or(*index, |m| m.min(*index)));
+                break;
+            }
+        }
+    }
+    match matched {
+        Some(key_index) => Ok(Verified {
+            scheme: super::Scheme::StandardWebhooks,
+            key_index,
+            id: Some(h.id.into_owned()),
+            timestamp: Some(h.timestamp),
+            event_type: None,
+        }),
+        None => Err(Error::NoMatchingSignature),
+    }
+}
+
+/// The `webhook-signature` value: one entry per key, `v1,` for secrets and `v1a,` for ed25519
+/// keys, space-separated.
+pub(crate) fn signature_value(
+    keys: &[SignKey],
+    id: &str,
+    timestamp: i64,
+    payload: &[u8],
+) -> String {
+    let head = prefix(id, timestamp);
+    let mut out = String::new();
+    for key in keys {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        match key {
+            SignKey::Hmac(k) => {
+                out.push_str("v1,");
+                out.push_str(&encode_base64(&k.tag_bytes(&[head.as_bytes(), payload])));
+            }
+            SignKey::Ed25519(k) => {
+                out.push_str("v1a,");
+                let message = [head.as_bytes(), payload].concat();
+                out.push_str(&encode_base64(&k.sign(&message)));
+            }
+        }
+    }
     out
 }
 
-/// Does one `v1` base64 signature equal `expected`? Anything that is not 32 bytes of base64 is no.
-pub fn v1_matches(expected: &Tag, signature_b64: &str) -> bool {
-    // 32 bytes are 44 base64 characters with padding; longer text cannot be a v1 signature.
-    if signature_b64.len() > 44 {
-        return false;
-    }
-    let mut buf = [0u8; 48];
-    match BASE64_LENIENT.decode_slice(signature_b64, &mut buf) {
-        Ok(n) if n == HMAC_SHA256_LEN => tag_matches(expected, buf.get(..n).unwrap_or(&[])),
-        _ => false,
-    }
+pub(crate) fn sign(
+    keys: &[SignKey],
+    id: &str,
+    timestamp: i64,
+    payload: &[u8],
+) -> Vec<(String, String)> {
+    vec![
+        (HEADER_ID.to_owned(), id.to_owned()),
+        (HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+        (
+            HEADER_SIGNATURE.to_owned(),
+            signature_value(keys, id, timestamp, payload),
+        ),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timestamps_are_strict() {
-        assert_eq!(
-            parse_timestamp("1614265330", HEADER_TIMESTAMP),
-            Ok(1614265330)
-        );
-        assert_eq!(
-            parse_timestamp("0001614265330", HEADER_TIMESTAMP),
-            Ok(1614265330)
-        );
-        for bad in [
-            "",
-            "-1",
-            "+1",
-            "1.5",
-            "1e9",
-            "abc",
-            " 1",
-            "9999999999999999999",
-        ] {
-            assert_eq!(
-                parse_timestamp(bad, HEADER_TIMESTAMP).unwrap_err().code(),
-                "invalid_header",
-                "{bad:?}"
-            );
-        }
-    }
 
     #[test]
     fn entries_split_and_skip_junk() {

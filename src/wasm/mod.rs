@@ -1,19 +1,19 @@
 //! The JavaScript binding: converts JS values to core types and core errors to JS errors.
 //!
-//! Nothing here decides anything about webhooks; it only converts, reads the clock and the random
-//! source that the core is not allowed to touch, and throws typed errors.
+//! Nothing here decides anything about webhooks; it converts, reads the clock and the random source
+//! that the core may not touch, and throws typed errors.
 
 use std::borrow::Cow;
 
-use js_sys::{ArrayBuffer, Object, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 use crate::headers::HeaderSource;
-use crate::scheme::{standard, Scheme};
-use crate::secret::{Secret, GENERATED_SECRET_LEN};
-use crate::verify::{Verifier, VerifyOptions};
+use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
+use crate::secret::{Secret, SigningKey, GENERATED_SECRET_LEN};
+use crate::verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
 
 mod types;
 
@@ -43,9 +43,17 @@ pub(crate) fn to_js(err: &Error) -> JsValue {
     )
 }
 
+fn js_err(err: Error) -> JsValue {
+    to_js(&err)
+}
+
 /// A `TypeError` with a `code`, for a value of the wrong JS type.
-pub(crate) fn type_error(code: &str, message: &str, hint: Option<&str>) -> JsValue {
-    make_error(KIND_TYPE, code, message, hint.map(str::to_owned))
+pub(crate) fn type_error(code: &str, message: &str) -> JsValue {
+    make_error(KIND_TYPE, code, message, None)
+}
+
+fn bad_argument(message: &str) -> JsValue {
+    type_error("invalid_argument", message)
 }
 
 /// Headers as the user holds them: `Headers`, `Map` or a plain object.
@@ -64,12 +72,9 @@ fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
         Err(type_error(
             "invalid_header",
             "headers must be a Headers, a Map or a plain object of header names to values",
-            None,
         ))
     }
 }
-
-use js_sys::Array;
 
 /// The raw body as bytes. Strings are UTF-8 encoded; byte inputs are copied as they are.
 pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
@@ -84,24 +89,19 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     }
     if ArrayBuffer::is_view(payload) {
         let buffer = Reflect::get(payload, &"buffer".into())?;
-        let offset = Reflect::get(payload, &"byteOffset".into())?
-            .as_f64()
-            .unwrap_or(0.0);
-        let length = Reflect::get(payload, &"byteLength".into())?
-            .as_f64()
-            .unwrap_or(0.0);
-        if let Some(buf) = buffer.dyn_ref::<ArrayBuffer>() {
-            // NOTE: byteOffset and byteLength of a live view always fit in u32 in wasm32 JS engines.
-            return Ok(Uint8Array::new_with_byte_offset_and_length(
-                buf,
-                offset as u32,
-                length as u32,
-            )
-            .to_vec());
+        let offset = Reflect::get(payload, &"byteOffset".into())?.as_f64();
+        let length = Reflect::get(payload, &"byteLength".into())?.as_f64();
+        if let (Some(buf), Some(offset), Some(length)) =
+            (buffer.dyn_ref::<ArrayBuffer>(), offset, length)
+        {
+            // NOTE: a live view's offset and length fit in u32 in wasm32 hosts.
+            let view =
+                Uint8Array::new_with_byte_offset_and_length(buf, offset as u32, length as u32);
+            return Ok(view.to_vec());
         }
     }
     if payload.is_undefined() || payload.is_null() {
-        return Err(to_js(&Error::InvalidPayload {
+        return Err(js_err(Error::InvalidPayload {
             reason: "payload is required: pass the raw request body",
         }));
     }
@@ -120,84 +120,206 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     ))
 }
 
-/// A secret given as `whsec_...`/base64 text, or as raw bytes.
-fn secret_from_js(value: &JsValue, raw: bool) -> Result<Secret, JsValue> {
-    if let Some(text) = value.as_string() {
-        if raw {
-            // Like the spec libraries: a raw string secret is its UTF-16 code units taken as bytes.
-            let bytes: Option<Vec<u8>> =
-                text.encode_utf16().map(|u| u8::try_from(u).ok()).collect();
-            let bytes = bytes.ok_or_else(|| {
-                to_js(&Error::InvalidSecret {
-                    reason: "a raw string secret may only hold characters up to U+00FF",
-                })
-            })?;
-            return Secret::from_bytes(&bytes).map_err(|e| to_js(&e));
-        }
-        return Secret::parse(&text).map_err(|e| to_js(&e));
-    }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Secret::from_bytes(&bytes.to_vec()).map_err(|e| to_js(&e));
-    }
-    if value.is_undefined() || value.is_null() {
-        return Err(to_js(&Error::InvalidSecret {
-            reason: "secret is required",
-        }));
-    }
-    Err(type_error(
-        "invalid_secret",
-        "invalid secret: expected a whsec_ string or a Uint8Array",
-        None,
-    ))
-}
-
 fn get(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
     if !options.is_object() {
-        return Err(type_error(
-            "invalid_argument",
-            "options must be an object",
-            None,
-        ));
+        return Err(bad_argument("options must be an object"));
     }
     Reflect::get(options, &JsValue::from_str(key))
 }
 
-fn is_raw_format(options: &JsValue) -> Result<bool, JsValue> {
-    let format = get(options, "format")?;
-    if format.is_undefined() {
-        return Ok(false);
+fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+    let v = get(options, key)?;
+    if v.is_undefined() {
+        return Ok(None);
     }
-    match format.as_string().as_deref() {
-        Some("raw") => Ok(true),
-        Some("whsec") | Some("base64") => Ok(false),
-        _ => Err(type_error(
-            "invalid_argument",
-            "format must be \"raw\" or omitted",
-            None,
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| bad_argument(&format!("options.{key} must be a string")))
+}
+
+/// A key as given in JS, owned until the core has prepared it.
+enum OwnedKey {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl OwnedKey {
+    fn input(&self) -> KeyInput<'_> {
+        match self {
+            OwnedKey::Text(t) => KeyInput::Text(t),
+            OwnedKey::Bytes(b) => KeyInput::Bytes(b),
+        }
+    }
+}
+
+/// One key: a string or bytes, or `{ id, key }` to name it for rotation telemetry.
+fn key_from_js(
+    value: &JsValue,
+    raw: bool,
+    what: &str,
+) -> Result<(OwnedKey, Option<String>), JsValue> {
+    if let Some(text) = value.as_string() {
+        if raw {
+            // As the spec libraries do: a raw string secret is its UTF-16 code units as bytes.
+            let bytes: Option<Vec<u8>> =
+                text.encode_utf16().map(|u| u8::try_from(u).ok()).collect();
+            let bytes = bytes.ok_or_else(|| {
+                js_err(Error::InvalidSecret {
+                    reason: "a raw string secret may only hold characters up to U+00FF",
+                })
+            })?;
+            return Ok((OwnedKey::Bytes(bytes), None));
+        }
+        return Ok((OwnedKey::Text(text), None));
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        if bytes.length() as usize > crate::verify::MAX_KEY_BYTES {
+            return Err(js_err(Error::InvalidSecret {
+                reason: "raw secret is longer than 1024 bytes",
+            }));
+        }
+        return Ok((OwnedKey::Bytes(bytes.to_vec()), None));
+    }
+    if value.is_undefined() || value.is_null() {
+        return Err(js_err(Error::InvalidSecret {
+            reason: "secret is required",
+        }));
+    }
+    if value.is_object() && !Array::is_array(value) {
+        let key = Reflect::get(value, &"key".into())?;
+        let id = Reflect::get(value, &"id".into())?;
+        if !key.is_undefined() && !key.is_object() {
+            let (k, _) = key_from_js(&key, raw, what)?;
+            return Ok((k, id.as_string()));
+        }
+        if key.dyn_ref::<Uint8Array>().is_some() {
+            let (k, _) = key_from_js(&key, raw, what)?;
+            return Ok((k, id.as_string()));
+        }
+    }
+    Err(type_error(
+        "invalid_secret",
+        &format!("invalid {what}: expected a string, a Uint8Array or {{ id, key }}"),
+    ))
+}
+
+/// The keys of an options bag: `secret`, `secrets`, `publicKey`, `publicKeys` (in that order),
+/// with the label each is reported under.
+fn keys_from(options: &JsValue) -> Result<Vec<(OwnedKey, String)>, JsValue> {
+    let raw = match string_option(options, "format")?.as_deref() {
+        None | Some("whsec") | Some("base64") => false,
+        Some("raw") => true,
+        Some(_) => return Err(bad_argument("options.format must be \"raw\" or omitted")),
+    };
+    let mut out = Vec::new();
+    for (one, many) in [("secret", "secrets"), ("publicKey", "publicKeys")] {
+        let single = get(options, one)?;
+        if !single.is_undefined() {
+            let (key, id) = key_from_js(&single, raw, one)?;
+            out.push((key, id.unwrap_or_else(|| one.to_owned())));
+        }
+        let list = get(options, many)?;
+        if list.is_undefined() {
+            continue;
+        }
+        let Some(list) = list.dyn_ref::<Array>() else {
+            return Err(type_error(
+                "invalid_secret",
+                &format!("options.{many} must be an array"),
+            ));
+        };
+        if list.length() as usize > crate::verify::MAX_KEYS {
+            return Err(js_err(Error::InvalidSecret {
+                reason: "more than 64 keys",
+            }));
+        }
+        for (i, item) in list.iter().enumerate() {
+            let (key, id) = key_from_js(&item, raw, many)?;
+            out.push((key, id.unwrap_or_else(|| format!("{many}[{i}]"))));
+        }
+    }
+    if out.is_empty() {
+        return Err(js_err(Error::InvalidSecret {
+            reason: "options need a secret, secrets, publicKey or publicKeys",
+        }));
+    }
+    Ok(out)
+}
+
+fn tolerance_from(options: &JsValue) -> Result<VerifyOptions, JsValue> {
+    let t = get(options, "tolerance")?;
+    if t.is_undefined() {
+        return Ok(VerifyOptions::default());
+    }
+    match t.as_f64() {
+        Some(secs) if secs.is_finite() && (0.0..=1e9).contains(&secs) && secs.fract() == 0.0 => {
+            Ok(VerifyOptions::with_tolerance(secs as u64))
+        }
+        _ => Err(bad_argument(
+            "tolerance must be a whole number of seconds between 0 and 1e9",
         )),
     }
 }
 
-fn tolerance_from(options: &JsValue) -> Result<VerifyOptions, JsValue> {
-    let mut out = VerifyOptions::default();
-    let t = get(options, "tolerance")?;
-    if t.is_undefined() {
-        return Ok(out);
+fn scheme_from(options: &JsValue) -> Result<(Option<Scheme>, Option<CustomScheme>), JsValue> {
+    let custom = custom_from(&get(options, "custom")?)?;
+    let scheme = match string_option(options, "scheme")? {
+        None => None,
+        Some(name) => Some(Scheme::from_name(&name).ok_or_else(|| {
+            bad_argument(
+                "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, \
+                 shopify, discord, linear, custom",
+            )
+        })?),
+    };
+    if scheme == Some(Scheme::Custom) && custom.is_none() {
+        return Err(bad_argument("scheme \"custom\" needs options.custom"));
     }
-    match t.as_f64() {
-        Some(secs) if secs.is_finite() && secs >= 0.0 && secs.fract() == 0.0 && secs <= 1e9 => {
-            out.tolerance_secs = secs as u64;
-            Ok(out)
+    Ok((scheme, custom))
+}
+
+fn custom_from(config: &JsValue) -> Result<Option<CustomScheme>, JsValue> {
+    if config.is_undefined() {
+        return Ok(None);
+    }
+    let Some(header) = string_option(config, "header")? else {
+        return Err(bad_argument("options.custom.header is required"));
+    };
+    let mut c = CustomScheme::new(&header).map_err(js_err)?;
+    if let Some(p) = string_option(config, "prefix")? {
+        c = c.with_prefix(&p).map_err(js_err)?;
+    }
+    match string_option(config, "encoding")?.as_deref() {
+        None | Some("hex") => {}
+        Some("base64") => c = c.with_encoding(Encoding::Base64),
+        Some(_) => {
+            return Err(bad_argument(
+                "options.custom.encoding must be hex or base64",
+            ))
         }
-        _ => Err(type_error(
-            "invalid_argument",
-            "tolerance must be a whole number of seconds between 0 and 1e9",
-            None,
-        )),
     }
+    if let Some(h) = string_option(config, "timestampHeader")? {
+        c = c.with_timestamp_header(&h).map_err(js_err)?;
+    }
+    if let Some(h) = string_option(config, "idHeader")? {
+        c = c.with_id_header(&h).map_err(js_err)?;
+    }
+    if let Some(h) = string_option(config, "eventHeader")? {
+        c = c.with_event_header(&h).map_err(js_err)?;
+    }
+    match string_option(config, "format")?.as_deref() {
+        None | Some("plain") => {}
+        Some("stripe") => c = c.with_format(Format::Stripe),
+        Some(_) => {
+            return Err(bad_argument(
+                "options.custom.format must be plain or stripe",
+            ))
+        }
+    }
+    Ok(Some(c))
 }
 
 /// Unix seconds from a `Date` or a number of seconds.
@@ -207,38 +329,32 @@ fn seconds_from(value: &JsValue, what: &str) -> Result<i64, JsValue> {
     } else if let Some(n) = value.as_f64() {
         n
     } else {
-        return Err(type_error(
-            "invalid_argument",
-            &format!("{what} must be a Date or unix seconds"),
-            None,
-        ));
+        return Err(bad_argument(&format!(
+            "{what} must be a Date or unix seconds"
+        )));
     };
     if !secs.is_finite() || !(0.0..=9.0e15).contains(&secs) {
-        return Err(type_error(
-            "invalid_argument",
-            &format!("{what} is not a valid time"),
-            None,
-        ));
+        return Err(bad_argument(&format!("{what} is not a valid time")));
     }
     Ok(secs.floor() as i64)
+}
+
+fn clock_seconds() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
 fn now_from(options: &JsValue) -> Result<i64, JsValue> {
     let now = get(options, "now")?;
     if now.is_undefined() {
-        return Ok((js_sys::Date::now() / 1000.0).floor() as i64);
+        return Ok(clock_seconds());
     }
     seconds_from(&now, "now")
 }
 
 fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| {
-        type_error(
-            "invalid_argument",
-            &format!("{what} must be a string"),
-            None,
-        )
-    })
+    value
+        .as_string()
+        .ok_or_else(|| bad_argument(&format!("{what} must be a string")))
 }
 
 /// JSON.parse of the verified body, `undefined` for an empty one.
@@ -247,15 +363,27 @@ fn parse_json(payload: &[u8]) -> Result<JsValue, JsValue> {
         return Ok(JsValue::UNDEFINED);
     }
     let text = std::str::from_utf8(payload).map_err(|_| {
-        to_js(&Error::InvalidPayload {
+        js_err(Error::InvalidPayload {
             reason: "verified body is not UTF-8 JSON; use { raw: true } for other bodies",
         })
     })?;
     js_sys::JSON::parse(text).map_err(|_| {
-        to_js(&Error::InvalidPayload {
+        js_err(Error::InvalidPayload {
             reason: "verified body is not valid JSON; use { raw: true } for other bodies",
         })
     })
+}
+
+/// The body for a result: parsed JSON when it is JSON, the text when it is other UTF-8 (a Slack
+/// form post), `undefined` when empty or not UTF-8.
+fn body_value(payload: &[u8]) -> JsValue {
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return JsValue::UNDEFINED;
+    };
+    if text.is_empty() {
+        return JsValue::UNDEFINED;
+    }
+    js_sys::JSON::parse(text).unwrap_or_else(|_| JsValue::from_str(text))
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
@@ -271,44 +399,94 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     Ok(buf)
 }
 
-/// A Standard Webhooks receiver and signer for one secret, a drop-in for the `Webhook` class of the
-/// `standardwebhooks` and `svix` packages. The key is prepared once, in the constructor.
+fn set(target: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(target, &JsValue::from_str(key), value).map(|_| ())
+}
+
+/// The JS result of a verification: what the core learned plus the body and the key's label.
+fn verified_to_js(
+    v: &Verified,
+    labels: &[String],
+    body: &[u8],
+    raw: bool,
+) -> Result<types::VerifiedWebhook, JsValue> {
+    let out = Object::new();
+    set(&out, "scheme", &v.scheme.name().into())?;
+    set(&out, "keyIndex", &(v.key_index as u32).into())?;
+    let label = labels.get(v.key_index).map(String::as_str).unwrap_or("");
+    set(&out, "keyId", &label.into())?;
+    if let Some(id) = &v.id {
+        set(&out, "id", &id.into())?;
+    }
+    if let Some(ts) = v.timestamp {
+        set(&out, "timestamp", &(ts as f64).into())?;
+    }
+    if let Some(t) = &v.event_type {
+        set(&out, "eventType", &t.into())?;
+    }
+    let payload = if raw {
+        JsValue::UNDEFINED
+    } else {
+        body_value(body)
+    };
+    set(&out, "payload", &payload)?;
+    Ok(out.unchecked_into())
+}
+
+/// A Standard Webhooks receiver and signer for one key, a drop-in for the `Webhook` class of the
+/// `standardwebhooks` and `svix` packages. The key is prepared once, in the constructor. A `whsk_`
+/// key signs and verifies `v1a` (ed25519); a `whpk_` key only verifies.
 #[wasm_bindgen]
 pub struct Webhook {
-    verifier: Verifier,
+    verifier: SchemeVerifier,
+    signer: Option<Signer>,
 }
 
 #[wasm_bindgen]
 impl Webhook {
-    /// `secret` is `whsec_<base64>` (the prefix is optional), or raw key bytes with
-    /// `{ format: "raw" }`. `options.tolerance` (seconds, default 300) bounds the timestamp window.
+    /// `secret` is `whsec_<base64>` (the prefix is optional), a `whsk_`/`whpk_` ed25519 key, or raw
+    /// key bytes with `{ format: "raw" }`. `options.tolerance` (seconds, default 300) bounds the
+    /// timestamp window.
     #[wasm_bindgen(constructor)]
     pub fn new(
         secret: &types::SecretInput,
         options: Option<types::WebhookOptions>,
     ) -> Result<Webhook, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let secret = secret_from_js(secret, is_raw_format(&options)?)?;
-        let verifier = Verifier::new(
-            Scheme::StandardWebhooks,
-            &[secret],
-            tolerance_from(&options)?,
-        )
-        .map_err(|e| to_js(&e))?;
-        Ok(Webhook { verifier })
+        let bag = Object::new();
+        set(&bag, "secret", secret)?;
+        set(&bag, "format", &get(&options, "format")?)?;
+        let keys = keys_from(&bag)?;
+        let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
+        let verifier =
+            SchemeVerifier::new(Scheme::StandardWebhooks, &inputs, tolerance_from(&options)?)
+                .map_err(js_err)?;
+        let signer = Signer::new(Scheme::StandardWebhooks, &inputs).ok();
+        Ok(Webhook { verifier, signer })
     }
 
-    /// Sign a message: returns the `webhook-signature` value, `v1,<base64>`.
+    /// Sign a message: returns the `webhook-signature` value, `v1,<base64>` (or `v1a,` for a
+    /// `whsk_` key).
     pub fn sign(
         &self,
         msg_id: &types::StringInput,
         timestamp: &types::TimeInput,
         payload: &types::PayloadInput,
     ) -> Result<String, JsValue> {
+        let signer = self.signer.as_ref().ok_or_else(|| {
+            js_err(Error::InvalidSecret {
+                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+            })
+        })?;
         let id = string_arg(msg_id, "msgId")?;
         let ts = seconds_from(timestamp, "timestamp")?;
         let body = payload_bytes(payload)?;
-        self.verifier.sign(&id, ts, &body).map_err(|e| to_js(&e))
+        let headers = signer.sign(&id, ts, &body).map_err(js_err)?;
+        Ok(headers
+            .into_iter()
+            .find(|(k, _)| k == crate::scheme::standard::HEADER_SIGNATURE)
+            .map(|(_, v)| v)
+            .unwrap_or_default())
     }
 
     /// Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or
@@ -322,10 +500,9 @@ impl Webhook {
     ) -> Result<types::Unknown, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let body = payload_bytes(payload)?;
-        let now = (js_sys::Date::now() / 1000.0).floor() as i64;
         self.verifier
-            .verify(&check_headers(headers)?, &body, now)
-            .map_err(|e| to_js(&e))?;
+            .verify(&check_headers(headers)?, &body, clock_seconds())
+            .map_err(js_err)?;
         let json_parse = get(&options, "jsonParse")?;
         if !json_parse.is_undefined() && !json_parse.is_truthy() {
             return Ok(JsValue::UNDEFINED.unchecked_into());
@@ -333,63 +510,108 @@ impl Webhook {
         Ok(parse_json(&body)?.unchecked_into())
     }
 
-    /// The name of this object's scheme, `"standard-webhooks"`.
-    #[wasm_bindgen(getter)]
-    pub fn scheme(&self) -> String {
-        self.verifier.scheme().name().to_owned()
-    }
-
     #[wasm_bindgen(js_name = toString)]
     #[allow(clippy::inherent_to_string)]
     pub fn to_string(&self) -> String {
-        "Webhook { secret: <redacted> }".to_owned()
+        "Webhook { scheme: standard-webhooks, secret: <redacted> }".to_owned()
     }
 
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> types::Unknown {
         let o = Object::new();
-        let _ = Reflect::set(&o, &"scheme".into(), &self.scheme().into());
-        let _ = Reflect::set(&o, &"secret".into(), &"<redacted>".into());
+        let _ = set(&o, "scheme", &"standard-webhooks".into());
+        let _ = set(&o, "secret", &"<redacted>".into());
         o.unchecked_into()
     }
 }
 
-fn secrets_from(options: &JsValue) -> Result<Vec<Secret>, JsValue> {
-    let raw = is_raw_format(options)?;
-    let one = get(options, "secret")?;
-    let many = get(options, "secrets")?;
-    let mut out = Vec::new();
-    if !one.is_undefined() {
-        out.push(secret_from_js(&one, raw)?);
-    }
-    if !many.is_undefined() {
-        let Some(list) = many.dyn_ref::<Array>() else {
-            return Err(type_error(
-                "invalid_secret",
-                "secrets must be an array",
-                None,
-            ));
-        };
-        if list.length() > crate::verify::MAX_KEYS as u32 {
-            return Err(to_js(&Error::InvalidSecret {
-                reason: "more than 64 secrets",
-            }));
-        }
-        for s in list.iter() {
-            out.push(secret_from_js(&s, raw)?);
-        }
-    }
-    if out.is_empty() {
-        return Err(to_js(&Error::InvalidSecret {
-            reason: "options.secret or options.secrets is required",
-        }));
-    }
-    Ok(out)
+/// A receiver for every scheme: keys are prepared once; `verify` detects the scheme from the
+/// headers unless `scheme` was given. Keep one per endpoint and reuse it.
+#[wasm_bindgen(js_name = Verifier)]
+pub struct JsVerifier {
+    inner: Verifier,
+    labels: Vec<String>,
+    raw: bool,
 }
 
-/// Verify a Standard Webhooks delivery in one call. Returns the parsed JSON body, or `undefined`
-/// with `{ raw: true }` (which accepts any body bytes). `options.secrets` accepts several secrets
-/// for rotation; `options.now` (a Date or unix seconds) replaces the clock in tests.
+#[wasm_bindgen(js_class = Verifier)]
+impl JsVerifier {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &types::VerifierOptions) -> Result<JsVerifier, JsValue> {
+        let options: &JsValue = options;
+        if !options.is_object() {
+            return Err(bad_argument(
+                "new Verifier(options) needs an options object with keys",
+            ));
+        }
+        let keys = keys_from(options)?;
+        let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
+        let (scheme, custom) = scheme_from(options)?;
+        let inner =
+            Verifier::new(scheme, custom, &inputs, tolerance_from(options)?).map_err(js_err)?;
+        Ok(JsVerifier {
+            inner,
+            labels: keys.into_iter().map(|(_, l)| l).collect(),
+            raw: get(options, "raw")?.is_truthy(),
+        })
+    }
+
+    /// Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
+    /// `options.now` (a Date or unix seconds) replaces the clock.
+    pub fn verify(
+        &self,
+        payload: &types::PayloadInput,
+        headers: &types::HeadersInput,
+        options: Option<types::NowOptions>,
+    ) -> Result<types::VerifiedWebhook, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let body = payload_bytes(payload)?;
+        let v = self
+            .inner
+            .verify(&check_headers(headers)?, &body, now_from(&options)?)
+            .map_err(js_err)?;
+        verified_to_js(&v, &self.labels, &body, self.raw)
+    }
+
+    #[wasm_bindgen(js_name = toString)]
+    #[allow(clippy::inherent_to_string)]
+    pub fn to_string(&self) -> String {
+        format!("Verifier {{ keys: {} <redacted> }}", self.labels.len())
+    }
+
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> types::Unknown {
+        let o = Object::new();
+        let scheme = self.inner.fixed_scheme().map_or("auto", Scheme::name);
+        let _ = set(&o, "scheme", &scheme.into());
+        let _ = set(&o, "keys", &(self.labels.len() as u32).into());
+        o.unchecked_into()
+    }
+}
+
+fn verify_detailed(
+    payload: &JsValue,
+    headers: &JsValue,
+    options: &JsValue,
+) -> Result<types::VerifiedWebhook, JsValue> {
+    if !options.is_object() {
+        return Err(bad_argument(
+            "options with a secret or public key are required",
+        ));
+    }
+    let v = JsVerifier::new(options.unchecked_ref())?;
+    let now = now_from(options)?;
+    let body = payload_bytes(payload)?;
+    let verified = v
+        .inner
+        .verify(&check_headers(headers)?, &body, now)
+        .map_err(js_err)?;
+    verified_to_js(&verified, &v.labels, &body, v.raw)
+}
+
+/// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
+/// with `{ raw: true }` (which accepts any body bytes). The scheme is detected from the headers
+/// unless `options.scheme` names it.
 #[wasm_bindgen]
 pub fn verify(
     payload: &types::PayloadInput,
@@ -398,49 +620,79 @@ pub fn verify(
 ) -> Result<types::Unknown, JsValue> {
     let options: &JsValue = options;
     if !options.is_object() {
-        return Err(type_error(
-            "invalid_argument",
-            "options with a secret are required",
-            None,
-        ));
+        return Err(bad_argument("options with a secret are required"));
     }
-    let verifier = Verifier::new(
-        Scheme::StandardWebhooks,
-        &secrets_from(options)?,
-        tolerance_from(options)?,
-    )
-    .map_err(|e| to_js(&e))?;
     let body = payload_bytes(payload)?;
-    let now = now_from(options)?;
-    verifier
-        .verify(&check_headers(headers)?, &body, now)
-        .map_err(|e| to_js(&e))?;
-    if get(options, "raw")?.is_truthy() {
+    let v = JsVerifier::new(options.unchecked_ref())?;
+    v.inner
+        .verify(&check_headers(headers)?, &body, now_from(options)?)
+        .map_err(js_err)?;
+    if v.raw {
         return Ok(JsValue::UNDEFINED.unchecked_into());
     }
     Ok(parse_json(&body)?.unchecked_into())
 }
 
-/// Sign a payload and return all three Standard Webhooks headers. `id` defaults to a new
-/// time-sortable `msg_...` id; `timestamp` (a Date or unix seconds) defaults to now.
+/// Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
+/// event type and the body (parsed JSON when it is JSON).
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    payload: &types::PayloadInput,
+    headers: &types::HeadersInput,
+    options: &types::VerifyOptionsInput,
+) -> Result<types::VerifiedWebhook, JsValue> {
+    verify_detailed(payload, headers, options)
+}
+
+/// Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
+/// and returns what `verifyWebhook` returns plus `body`, the raw bytes.
+#[wasm_bindgen(js_name = verifyRequest)]
+pub async fn verify_request(
+    request: types::RequestInput,
+    options: types::VerifyOptionsInput,
+) -> Result<types::VerifiedRequest, JsValue> {
+    let request: JsValue = request.into();
+    let options: JsValue = options.into();
+    let read = Reflect::get(&request, &"arrayBuffer".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(read) = read.dyn_ref::<js_sys::Function>() else {
+        return Err(bad_argument(
+            "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body \
+             and headers to verifyWebhook",
+        ));
+    };
+    if Reflect::get(&request, &"bodyUsed".into())?.is_truthy() {
+        return Err(js_err(Error::InvalidPayload {
+            reason: "the request body was already read; verify before parsing it",
+        }));
+    }
+    let promise: js_sys::Promise = read.call0(&request)?.dyn_into()?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(promise).await?;
+    let bytes = Uint8Array::new(&buffer);
+    let headers = Reflect::get(&request, &"headers".into())?;
+    let result: JsValue = verify_detailed(&bytes, &headers, &options)?.into();
+    Reflect::set(&result, &"body".into(), &bytes)?;
+    Ok(result.unchecked_into())
+}
+
+/// Sign a payload and return the headers to send. `scheme` defaults to Standard Webhooks, whose
+/// `id` defaults to a new time-sortable `msg_...` id; `timestamp` (a Date or unix seconds)
+/// defaults to now.
 #[wasm_bindgen(js_name = signHeaders)]
-pub fn sign_headers(
-    options: &types::SignHeadersInput,
-) -> Result<types::StandardHeadersOutput, JsValue> {
+pub fn sign_headers(options: &types::SignHeadersInput) -> Result<types::SignedHeaders, JsValue> {
     let options: &JsValue = options;
     if !options.is_object() {
-        return Err(type_error(
-            "invalid_argument",
+        return Err(bad_argument(
             "options with a secret and a payload are required",
-            None,
         ));
     }
-    let verifier = Verifier::new(
-        Scheme::StandardWebhooks,
-        &secrets_from(options)?,
-        VerifyOptions::default(),
-    )
-    .map_err(|e| to_js(&e))?;
+    let keys = keys_from(options)?;
+    let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
+    let (scheme, custom) = scheme_from(options)?;
+    let signer = match (scheme, custom) {
+        (None | Some(Scheme::Custom), Some(c)) => Signer::custom(c, &inputs),
+        (scheme, _) => Signer::new(scheme.unwrap_or(Scheme::StandardWebhooks), &inputs),
+    }
+    .map_err(js_err)?;
     let body = payload_bytes(&get(options, "payload")?)?;
     let now_ms = js_sys::Date::now();
     let ts_value = get(options, "timestamp")?;
@@ -449,26 +701,76 @@ pub fn sign_headers(
     } else {
         seconds_from(&ts_value, "timestamp")?
     };
-    let id_value = get(options, "id")?;
-    let id = if id_value.is_undefined() {
-        crate::id::message_id("msg_", now_ms as u64, random_bytes::<10>()?)
-    } else {
-        string_arg(&id_value, "id")?
+    let id = match string_option(options, "id")? {
+        Some(id) => id,
+        None => crate::id::message_id("msg_", now_ms as u64, random_bytes::<10>()?),
     };
-    let signature = verifier.sign(&id, ts, &body).map_err(|e| to_js(&e))?;
     let out = Object::new();
-    Reflect::set(&out, &standard::HEADER_ID.into(), &id.into())?;
-    Reflect::set(
-        &out,
-        &standard::HEADER_TIMESTAMP.into(),
-        &ts.to_string().into(),
-    )?;
-    Reflect::set(&out, &standard::HEADER_SIGNATURE.into(), &signature.into())?;
+    for (name, value) in signer.sign(&id, ts, &body).map_err(js_err)? {
+        set(&out, &name, &value.into())?;
+    }
     Ok(out.unchecked_into())
 }
 
-/// A new `whsec_` secret of 32 random bytes from the platform's secure random source.
+/// Stripe's test helper, as in stripe-node: the `Stripe-Signature` value for `payload` signed with
+/// `secret` at `timestamp` (unix seconds, default now), or carrying `signature` if given.
+#[wasm_bindgen(js_name = generateTestHeaderString)]
+pub fn generate_test_header_string(
+    options: &types::StripeTestHeaderInput,
+) -> Result<String, JsValue> {
+    let options: &JsValue = options;
+    let ts = match get(options, "timestamp")? {
+        t if t.is_undefined() => clock_seconds(),
+        t => seconds_from(&t, "timestamp")?,
+    };
+    let scheme = string_option(options, "scheme")?.unwrap_or_else(|| "v1".to_owned());
+    if scheme != "v1" {
+        return Err(bad_argument("only the v1 scheme is supported"));
+    }
+    if let Some(signature) = string_option(options, "signature")? {
+        return Ok(format!("t={ts},v1={signature}"));
+    }
+    let secret = string_option(options, "secret")?.ok_or_else(|| {
+        js_err(Error::InvalidSecret {
+            reason: "options.secret is required",
+        })
+    })?;
+    let signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)]).map_err(js_err)?;
+    let body = payload_bytes(&get(options, "payload")?)?;
+    let headers = signer.sign("", ts, &body).map_err(js_err)?;
+    Ok(headers
+        .into_iter()
+        .map(|(_, v)| v)
+        .next()
+        .unwrap_or_default())
+}
+
+/// A new `whsec_` secret of 32 bytes from the platform's secure random source.
 #[wasm_bindgen(js_name = generateSecret)]
 pub fn generate_secret() -> Result<String, JsValue> {
     Ok(Secret::from_random(random_bytes::<GENERATED_SECRET_LEN>()?).expose_encoded())
+}
+
+/// A new Standard Webhooks ed25519 key pair: `secretKey` (`whsk_`, keep it on the sender) and
+/// `publicKey` (`whpk_`, give it to receivers), plus the public key in hex (Discord's form).
+#[wasm_bindgen(js_name = generateKeyPair)]
+pub fn generate_key_pair() -> Result<types::KeyPair, JsValue> {
+    key_pair_to_js(&SigningKey::from_seed(random_bytes::<32>()?))
+}
+
+/// The public key (`whpk_` and hex) of a `whsk_` secret key.
+#[wasm_bindgen(js_name = publicKeyFromSecretKey)]
+pub fn public_key_from_secret_key(
+    secret_key: &types::StringInput,
+) -> Result<types::KeyPair, JsValue> {
+    let text = string_arg(secret_key, "secretKey")?;
+    key_pair_to_js(&SigningKey::parse_whsk(&text).map_err(js_err)?)
+}
+
+fn key_pair_to_js(key: &SigningKey) -> Result<types::KeyPair, JsValue> {
+    let out = Object::new();
+    set(&out, "secretKey", &key.expose_whsk().into())?;
+    set(&out, "publicKey", &key.public_key().to_whpk().into())?;
+    set(&out, "publicKeyHex", &key.public_key().to_hex().into())?;
+    Ok(out.unchecked_into())
 }

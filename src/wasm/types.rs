@@ -17,6 +17,21 @@ export type HeadersLike =
 /** A secret: `whsec_<base64>` (prefix optional) or raw key bytes. */
 export type SecretLike = string | Uint8Array;
 
+/** A key, optionally named so results can say which one matched (`keyId`). */
+export type KeyLike = SecretLike | { id: string; key: SecretLike };
+
+/** The schemes hookline signs and verifies. */
+export type SchemeName =
+  | "standard-webhooks"
+  | "svix"
+  | "stripe"
+  | "github"
+  | "slack"
+  | "shopify"
+  | "discord"
+  | "linear"
+  | "custom";
+
 /** Stable error codes. */
 export type ErrorCode =
   | "missing_header"
@@ -24,6 +39,8 @@ export type ErrorCode =
   | "timestamp_too_old"
   | "timestamp_too_new"
   | "no_matching_signature"
+  | "unknown_scheme"
+  | "ambiguous_scheme"
   | "invalid_secret"
   | "invalid_payload"
   | "invalid_argument"
@@ -52,38 +69,114 @@ export interface WebhookVerifyOptions {
   jsonParse?: boolean;
 }
 
-export interface VerifyOptions {
-  /** The endpoint's secret. */
-  secret?: SecretLike;
+/**
+ * A header layout of your own: `header` carries `<prefix><hex|base64>` of HMAC-SHA256 over the
+ * body (or over `{timestamp}.{body}` with `timestampHeader`), or Stripe's `t=..,v1=..` layout
+ * with `format: "stripe"`. Keys are the UTF-8 of the secret.
+ */
+export interface CustomSchemeConfig {
+  header: string;
+  prefix?: string;
+  encoding?: "hex" | "base64";
+  timestampHeader?: string;
+  format?: "plain" | "stripe";
+  /** A header reported as the message id. */
+  idHeader?: string;
+  /** A header reported as the event type. */
+  eventHeader?: string;
+}
+
+export interface KeyOptions {
+  /** A shared secret. Standard Webhooks: `whsec_...`; Stripe: the whole `whsec_...` string; others: the secret text. */
+  secret?: KeyLike;
   /** Several secrets during rotation: any one matching is enough. */
-  secrets?: SecretLike[];
+  secrets?: KeyLike[];
+  /** An ed25519 public key: `whpk_...` (Standard Webhooks v1a) or 64 hex characters (Discord). */
+  publicKey?: KeyLike;
+  publicKeys?: KeyLike[];
   /** `"raw"`: string secrets are key bytes, not base64. */
   format?: "raw";
-  /** Seconds a timestamp may be off either way. Default 300. */
+}
+
+export interface VerifierOptions extends KeyOptions {
+  /** The scheme; omitted, it is detected from the signature header of each request. */
+  scheme?: SchemeName;
+  /** Your own header layout; detected by its header name when `scheme` is omitted. */
+  custom?: CustomSchemeConfig;
+  /** Seconds a timestamp may be off either way. Default 300 (Linear: 60). */
   tolerance?: number;
-  /** Replaces the clock: a Date or unix seconds. */
-  now?: Date | number;
-  /** Do not parse the body as JSON; return `undefined` once verified. */
+  /** Do not parse the body; `payload` is `undefined` in results. */
   raw?: boolean;
 }
 
-export interface SignHeadersOptions {
-  secret?: SecretLike;
-  /** Sign with each of these; receivers holding any one of them accept. */
-  secrets?: SecretLike[];
-  format?: "raw";
+export interface NowOptions {
+  /** Replaces the clock: a Date or unix seconds. */
+  now?: Date | number;
+}
+
+export interface VerifyOptions extends VerifierOptions, NowOptions {}
+
+/** What verification learned about a delivery. */
+export interface VerifiedWebhook {
+  scheme: Exclude<SchemeName, "svix">;
+  /** Index of the matching key among secret, secrets, publicKey, publicKeys (in that order). */
+  keyIndex: number;
+  /** The matching key's `id`, or where it was given (`"secrets[1]"`). */
+  keyId: string;
+  /** Message or delivery id, where the scheme sends one. */
+  id?: string;
+  /** Signed timestamp in unix seconds, where the scheme has one. */
+  timestamp?: number;
+  /** Event type, where the scheme sends it in a header (GitHub, Shopify, Linear). */
+  eventType?: string;
+  /** The body: parsed JSON if it is JSON, the text if other UTF-8, else undefined. */
+  payload: unknown;
+}
+
+export interface VerifiedRequest extends VerifiedWebhook {
+  /** The raw body bytes that were verified. */
+  body: Uint8Array;
+}
+
+/** Anything with the Fetch API's `Request` shape. */
+export interface RequestLike {
+  headers: Headers;
+  bodyUsed?: boolean;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface SignHeadersOptions extends KeyOptions {
+  /** Default `"standard-webhooks"`. */
+  scheme?: SchemeName;
+  custom?: CustomSchemeConfig;
   /** The body to sign, exactly as it will be sent. */
   payload: Payload;
-  /** Message id; default a new time-sortable `msg_...` id. */
+  /** Message id (Standard Webhooks); default a new time-sortable `msg_...` id. */
   id?: string;
   /** Signing time: a Date or unix seconds; default now. */
   timestamp?: Date | number;
 }
 
-export interface StandardHeaders {
-  "webhook-id": string;
-  "webhook-timestamp": string;
-  "webhook-signature": string;
+/** Header names (lowercase) to values. */
+export type SignedHeaders = Record<string, string>;
+
+export interface StripeTestHeaderOptions {
+  payload: Payload;
+  secret?: string;
+  /** Unix seconds; default now. */
+  timestamp?: number;
+  scheme?: "v1";
+  /** Use this signature instead of computing one. */
+  signature?: string;
+}
+
+export interface KeyPair {
+  /** `whsk_...`: keep it secret, on the sender. */
+  secretKey: string;
+  /** `whpk_...`: give it to receivers. */
+  publicKey: string;
+  /** The public key as 64 hex characters. */
+  publicKeyHex: string;
 }
 "#;
 
@@ -103,12 +196,26 @@ extern "C" {
     pub type WebhookOptions;
     #[wasm_bindgen(typescript_type = "WebhookVerifyOptions")]
     pub type WebhookVerifyOptions;
+    #[wasm_bindgen(typescript_type = "VerifierOptions")]
+    pub type VerifierOptions;
+    #[wasm_bindgen(typescript_type = "NowOptions")]
+    pub type NowOptions;
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsInput;
+    #[wasm_bindgen(typescript_type = "VerifiedWebhook")]
+    pub type VerifiedWebhook;
+    #[wasm_bindgen(typescript_type = "VerifiedRequest")]
+    pub type VerifiedRequest;
+    #[wasm_bindgen(typescript_type = "RequestLike")]
+    pub type RequestInput;
     #[wasm_bindgen(typescript_type = "SignHeadersOptions")]
     pub type SignHeadersInput;
-    #[wasm_bindgen(typescript_type = "StandardHeaders")]
-    pub type StandardHeadersOutput;
+    #[wasm_bindgen(typescript_type = "SignedHeaders")]
+    pub type SignedHeaders;
+    #[wasm_bindgen(typescript_type = "StripeTestHeaderOptions")]
+    pub type StripeTestHeaderInput;
+    #[wasm_bindgen(typescript_type = "KeyPair")]
+    pub type KeyPair;
     #[wasm_bindgen(typescript_type = "unknown")]
     pub type Unknown;
 }

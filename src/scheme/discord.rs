@@ -1,0 +1,46 @@
+//! Discord interactions: `X-Signature-Ed25519: <hex>`, ed25519 over the `X-Signature-Timestamp`
+//! header followed directly by the body, checked with the application's hex public key.
+
+use super::{check_length, decode_hex};
+use crate::error::Error;
+use crate::headers::HeaderSource;
+use crate::secret::SigningKey;
+use crate::verify::{check_tolerance, Keys, Verified};
+
+pub const HEADER_SIGNATURE: &str = "x-signature-ed25519";
+pub const HEADER_TIMESTAMP: &str = "x-signature-timestamp";
+
+pub(crate) fn verify(
+    keys: &Keys,
+    headers: &(impl HeaderSource + ?Sized),
+    payload: &[u8],
+    now: i64,
+    tolerance: u64,
+) -> Result<Verified, Error> {
+    let value = super::required(headers, HEADER_SIGNATURE)?;
+    let ts_text = super::required(headers, HEADER_TIMESTAMP)?;
+    let ts_text = ts_text.trim();
+    let timestamp = super::parse_timestamp(ts_text, HEADER_TIMESTAMP)?;
+    check_length(&value, HEADER_SIGNATURE)?;
+    check_tolerance(timestamp, now, tolerance)?;
+    let sig = decode_hex::<64>(value.trim()).ok_or(Error::NoMatchingSignature)?;
+    let sig = ed25519_dalek::Signature::from_bytes(&sig);
+    let message = [ts_text.as_bytes(), payload].concat();
+    for (index, key) in &keys.ed25519 {
+        if key.dalek().verify_strict(&message, &sig).is_ok() {
+            return Ok(Verified {
+                scheme: super::Scheme::Discord,
+                key_index: *index,
+                id: None,
+                timestamp: Some(timestamp),
+                event_type: None,
+            });
+        }
+    }
+    Err(Error::NoMatchingSignature)
+}
+
+pub(crate) fn header_value(key: &SigningKey, timestamp: i64, payload: &[u8]) -> String {
+    let message = [timestamp.to_string().as_bytes(), payload].concat();
+    hex::encode(key.sign(&message))
+}

@@ -1,0 +1,117 @@
+//! Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the raw body keyed with the UTF-8 of the
+//! secret. The timestamp is `webhookTimestamp` (unix milliseconds) inside the JSON body, so the
+//! signature is checked first and the body parsed only once it is known to be Linear's.
+
+use super::{check_length, decode_hex, tag_matches, HmacKey};
+use crate::error::Error;
+use crate::headers::HeaderSource;
+use crate::verify::{Keys, Verified};
+
+pub const HEADER_SIGNATURE: &str = "linear-signature";
+pub const HEADER_DELIVERY: &str = "linear-delivery";
+pub const HEADER_EVENT: &str = "linear-event";
+
+#[derive(serde::Deserialize)]
+struct Body {
+    #[serde(rename = "webhookTimestamp")]
+    webhook_timestamp: Option<serde_json::Value>,
+}
+
+/// `webhookTimestamp` from the body, in milliseconds.
+pub fn body_timestamp_ms(payload: &[u8]) -> Result<i64, Error> {
+    let body: Body = serde_json::from_slice(payload).map_err(|_| Error::InvalidPayload {
+        reason: "linear body is not a JSON object",
+    })?;
+    body.webhook_timestamp
+        .as_ref()
+        .and_then(serde_json::Value::as_i64)
+        .ok_or(Error::InvalidPayload {
+            reason: "linear body has no numeric webhookTimestamp",
+        })
+}
+
+pub(crate) fn verify(
+    keys: &Keys,
+    headers: &(impl HeaderSource + ?Sized),
+    payload: &[u8],
+    now: i64,
+    tolerance: u64,
+) -> Result<Verified, Error> {
+    let value = super::required(headers, HEADER_SIGNATURE)?;
+    check_length(&value, HEADER_SIGNATURE)?;
+    let candidate = decode_hex::<32>(value.trim()).ok_or(Error::NoMatchingSignature)?;
+    let expected = |key: &HmacKey| key.tag(&[payload]);
+    let key_index = keys
+        .hmac
+        .iter()
+        .find(|(_, key)| tag_matches(&expected(key), &candidate))
+        .map(|(index, _)| *index)
+        .ok_or(Error::NoMatchingSignature)?;
+    let ts_ms = body_timestamp_ms(payload)?;
+    check_tolerance_ms(ts_ms, now, tolerance)?;
+    Ok(Verified {
+        scheme: super::Scheme::Linear,
+        key_index,
+        id: super::optional(headers, HEADER_DELIVERY),
+        timestamp: Some(ts_ms.div_euclid(1000)),
+        event_type: super::optional(headers, HEADER_EVENT),
+    })
+}
+
+/// The tolerance check in milliseconds, so a timestamp 60.5 s old fails a 60 s tolerance.
+fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result<(), Error> {
+    let diff = i128::from(now) * 1000 - i128::from(ts_ms);
+    let tol = i128::from(tolerance) * 1000;
+    let secs = |d: i128| u64::try_from(d.unsigned_abs().div_ceil(1000)).unwrap_or(u64::MAX);
+    if diff > tol {
+        return Err(Error::TimestampTooOld {
+            age: secs(diff),
+            tolerance,
+        });
+    }
+    if -diff > tol {
+        return Err(Error::TimestampTooNew {
+            ahead: secs(diff),
+            tolerance,
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn header_value(key: &HmacKey, payload: &[u8]) -> String {
+    hex::encode(key.tag_bytes(&[payload]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_timestamp() {
+        assert_eq!(
+            body_timestamp_ms(br#"{"webhookTimestamp":1700000000123}"#),
+            Ok(1700000000123)
+        );
+        for bad in [
+            &b"[]"[..],
+            b"{}",
+            br#"{"webhookTimestamp":"1"}"#,
+            b"nope",
+            b"",
+        ] {
+            assert_eq!(
+                body_timestamp_ms(bad).unwrap_err().code(),
+                "invalid_payload"
+            );
+        }
+        assert!(check_tolerance_ms(1_000_000, 1060, 60).is_ok());
+        assert_eq!(
+            check_tolerance_ms(999_999, 1060, 60).unwrap_err().code(),
+            "timestamp_too_old"
+        );
+        assert_eq!(
+            check_tolerance_ms(1_120_001, 1060, 60).unwrap_err().code(),
+            "timestamp_too_new"
+        );
+    }
+}

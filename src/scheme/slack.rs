@@ -1,0 +1,50 @@
+//! Slack: `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 over `v0:{timestamp}:{body}` where the
+//! timestamp is the `X-Slack-Request-Timestamp` header exactly as sent.
+
+use super::{check_length, decode_hex, tag_matches, HmacKey};
+use crate::error::Error;
+use crate::headers::HeaderSource;
+use crate::verify::{check_tolerance, Keys, Verified};
+
+pub const HEADER_SIGNATURE: &str = "x-slack-signature";
+pub const HEADER_TIMESTAMP: &str = "x-slack-request-timestamp";
+const PREFIX: &str = "v0=";
+
+pub(crate) fn verify(
+    keys: &Keys,
+    headers: &(impl HeaderSource + ?Sized),
+    payload: &[u8],
+    now: i64,
+    tolerance: u64,
+) -> Result<Verified, Error> {
+    let value = super::required(headers, HEADER_SIGNATURE)?;
+    let ts_text = super::required(headers, HEADER_TIMESTAMP)?;
+    let ts_text = ts_text.trim();
+    let timestamp = super::parse_timestamp(ts_text, HEADER_TIMESTAMP)?;
+    check_length(&value, HEADER_SIGNATURE)?;
+    check_tolerance(timestamp, now, tolerance)?;
+    let candidate = value
+        .trim()
+        .strip_prefix(PREFIX)
+        .and_then(decode_hex::<32>)
+        .ok_or(Error::NoMatchingSignature)?;
+    for (index, key) in &keys.hmac {
+        let expected = key.tag(&[b"v0:", ts_text.as_bytes(), b":", payload]);
+        if tag_matches(&expected, &candidate) {
+            return Ok(Verified {
+                scheme: super::Scheme::Slack,
+                key_index: *index,
+                id: None,
+                timestamp: Some(timestamp),
+                event_type: None,
+            });
+        }
+    }
+    Err(Error::NoMatchingSignature)
+}
+
+pub(crate) fn header_value(key: &HmacKey, timestamp: i64, payload: &[u8]) -> String {
+    let ts = timestamp.to_string();
+    let tag = key.tag_bytes(&[b"v0:", ts.as_bytes(), b":", payload]);
+    format!("{PREFIX}{}", hex::encode(tag))
+}
