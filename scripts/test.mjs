@@ -3,7 +3,7 @@
 // the peer cross-checks. Ends with one "N passed, M failed" line; exits non-zero on any failure or
 // on any runtime that did not report.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,7 +52,13 @@ writeFileSync(
 );
 if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: consumer }).ok) finish();
 cpSync(join(root, "tests", "js"), consumer, { recursive: true });
-cpSync(join(root, "tests", "vectors"), join(consumer, "vectors"), { recursive: true });
+// Every vector file as one ES module, so each runtime loads them the same way (no fs, no fetch).
+const vectorDir = join(root, "tests", "vectors");
+const vectors = { "standard-webhooks": JSON.parse(readFileSync(join(vectorDir, "standard-webhooks.json"), "utf8")), schemes: {} };
+for (const f of readdirSync(join(vectorDir, "schemes")).filter((f) => f.endsWith(".json")).sort()) {
+  vectors.schemes[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, "schemes", f), "utf8"));
+}
+writeFileSync(join(consumer, "vectors.mjs"), `export default ${JSON.stringify(vectors)};\n`);
 
 // 4. The same suite in every runtime.
 const env = { ...process.env, DENO_DIR: join(work, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
@@ -62,7 +68,7 @@ step("Deno (npm: and relative)", bin("deno"), ["run", "--quiet", "run-deno.mjs"]
 step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
 step("workerd (Miniflare)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
-step("Peer cross-checks (standardwebhooks, svix)", "node", ["peers.mjs"], { cwd: consumer });
+step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {

@@ -364,9 +364,8 @@ impl Verifier {
             }
         }
         if verifiers.is_empty() {
-            return Err(Error::InvalidSecret {
-                reason: "none of the keys is usable under any scheme",
-            });
+            // Every scheme refused every key: the first refusal says why (whitespace, encoding).
+            return Err(unusable.swap_remove(0).1);
         }
         Ok(Verifier {
             fixed: None,

@@ -1,8 +1,11 @@
 // Cross-checks against the real peers in Node, both directions: what hookline signs, the
 // `standardwebhooks` and `svix` packages verify, and what they sign, hookline verifies; tampered
 // bodies, wrong secrets and stale timestamps are rejected by both sides alike.
+import { generateKeyPairSync, sign as edSign, verify as edVerify } from "node:crypto";
+import * as octokit from "@octokit/webhooks-methods";
 import * as hookline from "hookline";
 import * as standardwebhooks from "standardwebhooks";
+import Stripe from "stripe";
 import * as svix from "svix";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -107,6 +110,110 @@ test("raw-format secrets agree with the peers", () => {
   const ts = new Date(1700000000 * 1000);
   const ours = new hookline.Webhook(raw, { format: "raw" }).sign("msg_1", ts, "{}");
   assert.equal(new standardwebhooks.Webhook(raw, { format: "raw" }).sign("msg_1", ts, "{}"), ours);
+});
+
+// ---- Stripe (stripe-node) -------------------------------------------------------------------
+const stripe = new Stripe("sk_test_FAKE");
+const STRIPE_SECRET = "whsec_test_FAKE_stripe_endpoint_secret";
+const stripeBody = JSON.stringify({ id: "evt_1", object: "event", type: "payment_intent.succeeded", data: { object: { id: "pi_1" } } });
+
+test("stripe-node constructEvent accepts what hookline signs", () => {
+  const header = hookline.generateTestHeaderString({ payload: stripeBody, secret: STRIPE_SECRET });
+  assert.equal(stripe.webhooks.constructEvent(stripeBody, header, STRIPE_SECRET).id, "evt_1");
+  const signed = hookline.signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: stripeBody });
+  assert.equal(stripe.webhooks.constructEvent(Buffer.from(stripeBody), signed["stripe-signature"], STRIPE_SECRET).type, "payment_intent.succeeded");
+  // Two secrets (Stripe's own rotation layout): stripe-node accepts either.
+  const both = hookline.signHeaders({ scheme: "stripe", secrets: ["whsec_old_FAKE", STRIPE_SECRET], payload: stripeBody });
+  assert.equal(stripe.webhooks.constructEvent(stripeBody, both["stripe-signature"], STRIPE_SECRET).id, "evt_1");
+});
+
+test("hookline verifies what stripe-node signs, byte-exact headers", () => {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const theirs = stripe.webhooks.generateTestHeaderString({ payload: stripeBody, secret: STRIPE_SECRET, timestamp });
+  const ours = hookline.generateTestHeaderString({ payload: stripeBody, secret: STRIPE_SECRET, timestamp });
+  assert.equal(ours, theirs);
+  const v = hookline.verifyWebhook(stripeBody, { "Stripe-Signature": theirs }, { secret: STRIPE_SECRET });
+  assert.deepEqual([v.scheme, v.timestamp, v.payload.id], ["stripe", timestamp, "evt_1"]);
+});
+
+test("stripe-node and hookline reject the same Stripe tampering", () => {
+  const now = Math.floor(Date.now() / 1000);
+  const good = hookline.generateTestHeaderString({ payload: stripeBody, secret: STRIPE_SECRET, timestamp: now });
+  const cases = [
+    ["tampered body", stripeBody.replace("pi_1", "pi_2"), good, "no_matching_signature"],
+    ["wrong secret", stripeBody, hookline.generateTestHeaderString({ payload: stripeBody, secret: "whsec_other_FAKE", timestamp: now }), "no_matching_signature"],
+    ["stale", stripeBody, hookline.generateTestHeaderString({ payload: stripeBody, secret: STRIPE_SECRET, timestamp: now - 301 }), "timestamp_too_old"],
+    ["no t=", stripeBody, good.replace(/^t=\d+,/, ""), "invalid_header"],
+  ];
+  for (const [what, body, header, code] of cases) {
+    assert.ok(peerThrows(() => stripe.webhooks.constructEvent(body, header, STRIPE_SECRET)), `stripe-node accepted: ${what}`);
+    assert.throws(() => hookline.verifyWebhook(body, { "stripe-signature": header }, { secret: STRIPE_SECRET, scheme: "stripe" }), code, hookline.WebhookVerificationError, what);
+  }
+  // The trap: a base64-decoded whsec_ key (Standard Webhooks' reading) is not Stripe's key.
+  const decodedKeyHeader = hookline.signHeaders({ scheme: "stripe", secret: new TextEncoder().encode("not the stripe key bytes"), payload: stripeBody, timestamp: now })["stripe-signature"];
+  assert.ok(peerThrows(() => stripe.webhooks.constructEvent(stripeBody, decodedKeyHeader, STRIPE_SECRET)));
+});
+
+// ---- GitHub (@octokit/webhooks-methods) ------------------------------------------------------
+const GH_SECRET = "It's a Secret to Everybody";
+const ghBodies = ["Hello, World!", JSON.stringify({ action: "opened", number: 1, title: "Zo\u00eb \u{1F680}" })];
+
+test("octokit verifies what hookline signs, and signs what hookline signs", async () => {
+  for (const body of ghBodies) {
+    const ours = hookline.signHeaders({ scheme: "github", secret: GH_SECRET, payload: body })["x-hub-signature-256"];
+    assert.equal(await octokit.sign(GH_SECRET, body), ours);
+    assert.equal(await octokit.verify(GH_SECRET, body, ours), true);
+  }
+});
+
+test("hookline verifies what octokit signs; both reject tampering and wrong secrets", async () => {
+  for (const body of ghBodies) {
+    const theirs = await octokit.sign(GH_SECRET, body);
+    const v = hookline.verifyWebhook(body, { "X-Hub-Signature-256": theirs, "X-GitHub-Event": "issues", "X-GitHub-Delivery": "d1" }, { secret: GH_SECRET });
+    assert.deepEqual([v.scheme, v.eventType, v.id], ["github", "issues", "d1"]);
+    const tampered = body + " ";
+    assert.equal(await octokit.verify(GH_SECRET, tampered, theirs), false);
+    assert.throws(() => hookline.verifyWebhook(tampered, { "x-hub-signature-256": theirs }, { secret: GH_SECRET }), "no_matching_signature");
+    assert.equal(await octokit.verify("another secret", body, theirs), false);
+    assert.throws(() => hookline.verifyWebhook(body, { "x-hub-signature-256": theirs }, { secret: "another secret" }), "no_matching_signature");
+  }
+});
+
+// ---- ed25519 through node:crypto (Standard Webhooks v1a, Discord) ----------------------------
+const rawPublic = (key) => key.export({ format: "der", type: "spki" }).subarray(-32);
+const rawSeed = (key) => key.export({ format: "der", type: "pkcs8" }).subarray(-32);
+
+test("v1a: node:crypto verifies hookline's signatures and hookline verifies node:crypto's", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const whsk = `whsk_${Buffer.concat([rawSeed(privateKey), rawPublic(publicKey)]).toString("base64")}`;
+  const whpk = `whpk_${rawPublic(publicKey).toString("base64")}`;
+  assert.equal(hookline.publicKeyFromSecretKey(whsk).publicKey, whpk);
+  const body = '{"type":"user.created"}';
+  const ts = Math.floor(Date.now() / 1000);
+  const h = hookline.signHeaders({ secret: whsk, payload: body, id: "msg_ed", timestamp: ts });
+  const sig = Buffer.from(h["webhook-signature"].slice(4), "base64");
+  assert.equal(edVerify(null, Buffer.from(`msg_ed.${ts}.${body}`), publicKey, sig), true);
+  const theirs = edSign(null, Buffer.from(`msg_ed.${ts}.${body}`), privateKey).toString("base64");
+  const headers = { ...h, "webhook-signature": `v1a,${theirs}` };
+  assert.equal(hookline.verifyWebhook(body, headers, { publicKey: whpk }).scheme, "standard-webhooks");
+  assert.throws(() => hookline.verifyWebhook(body + " ", headers, { publicKey: whpk }), "no_matching_signature");
+  const other = `whpk_${rawPublic(generateKeyPairSync("ed25519").publicKey).toString("base64")}`;
+  assert.throws(() => hookline.verifyWebhook(body, headers, { publicKey: other }), "no_matching_signature");
+});
+
+test("Discord: node:crypto and hookline agree on X-Signature-Ed25519 both ways", () => {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const seedHex = rawSeed(privateKey).toString("hex");
+  const pubHex = rawPublic(publicKey).toString("hex");
+  const body = '{"type":1,"id":"123"}';
+  const ts = Math.floor(Date.now() / 1000);
+  const h = hookline.signHeaders({ scheme: "discord", secret: seedHex, payload: body, timestamp: ts });
+  assert.equal(edVerify(null, Buffer.from(`${ts}${body}`), publicKey, Buffer.from(h["x-signature-ed25519"], "hex")), true);
+  const theirs = edSign(null, Buffer.from(`${ts}${body}`), privateKey).toString("hex");
+  assert.equal(theirs, h["x-signature-ed25519"], "ed25519 is deterministic: the same signature");
+  const v = hookline.verifyWebhook(body, { "X-Signature-Ed25519": theirs, "X-Signature-Timestamp": String(ts) }, { publicKey: pubHex });
+  assert.deepEqual([v.scheme, v.timestamp], ["discord", ts]);
+  assert.throws(() => hookline.verifyWebhook(body, { "X-Signature-Ed25519": theirs, "X-Signature-Timestamp": String(ts + 1) }, { publicKey: pubHex }), "no_matching_signature");
 });
 
 const result = await run("node-peers");

@@ -2,11 +2,10 @@
 // Runs with no permissions at all: the loader needs none.
 import * as viaNpm from "npm:hookline";
 import * as viaPath from "./node_modules/hookline/deno.mjs";
-import sw from "./vectors/standard-webhooks.json" with { type: "json" };
 import { report } from "./report.mjs";
 import { runSuite } from "./suite.mjs";
+import vectors from "./vectors.mjs";
 
-const vectors = { "standard-webhooks": sw };
 let failed = 0;
 for (const [runtime, hookline] of [["deno-npm", viaNpm], ["deno-relative", viaPath]]) {
   const result = await runSuite(hookline, { vectors, runtime });
