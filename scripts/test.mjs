@@ -54,7 +54,10 @@ if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no
 cpSync(join(root, "tests", "js"), consumer, { recursive: true });
 // Every vector file as one ES module, so each runtime loads them the same way (no fs, no fetch).
 const vectorDir = join(root, "tests", "vectors");
-const vectors = { "standard-webhooks": JSON.parse(readFileSync(join(vectorDir, "standard-webhooks.json"), "utf8")), schemes: {} };
+const vectors = { schemes: {} };
+for (const f of readdirSync(vectorDir).filter((f) => f.endsWith(".json")).sort()) {
+  vectors[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, f), "utf8"));
+}
 for (const f of readdirSync(join(vectorDir, "schemes")).filter((f) => f.endsWith(".json")).sort()) {
   vectors.schemes[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, "schemes", f), "utf8"));
 }

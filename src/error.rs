@@ -49,6 +49,21 @@ pub enum Error {
     /// An argument other than the payload, secret or headers is out of range or malformed.
     #[error("invalid argument: {reason}")]
     InvalidArgument { reason: &'static str },
+    /// An event type that is not dot-separated `[A-Za-z0-9_-]` segments within the length limit.
+    #[error("invalid event type: {reason}")]
+    InvalidEventType { reason: &'static str },
+    /// A serialized payload over the configured limit.
+    #[error("payload too large: {size} bytes, limit {limit}")]
+    PayloadTooLarge { size: usize, limit: usize },
+    /// A retry, health or matching policy that cannot be applied.
+    #[error("invalid policy: {reason}")]
+    InvalidPolicy { reason: &'static str },
+    /// A delivery target URL that cannot be read.
+    #[error("invalid url: {reason}")]
+    InvalidUrl { reason: &'static str },
+    /// A delivery target refused by the SSRF guard.
+    #[error("target not allowed: {reason}")]
+    TargetNotAllowed { reason: &'static str },
 }
 
 impl Error {
@@ -65,6 +80,11 @@ impl Error {
             Error::InvalidSecret { .. } => "invalid_secret",
             Error::InvalidPayload { .. } => "invalid_payload",
             Error::InvalidArgument { .. } => "invalid_argument",
+            Error::InvalidEventType { .. } => "invalid_event_type",
+            Error::PayloadTooLarge { .. } => "payload_too_large",
+            Error::InvalidPolicy { .. } => "invalid_policy",
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::TargetNotAllowed { .. } => "target_not_allowed",
         }
     }
 
@@ -126,6 +146,11 @@ impl ErrorCode {
     pub const INVALID_SECRET: &'static str = "invalid_secret";
     pub const INVALID_PAYLOAD: &'static str = "invalid_payload";
     pub const INVALID_ARGUMENT: &'static str = "invalid_argument";
+    pub const INVALID_EVENT_TYPE: &'static str = "invalid_event_type";
+    pub const PAYLOAD_TOO_LARGE: &'static str = "payload_too_large";
+    pub const INVALID_POLICY: &'static str = "invalid_policy";
+    pub const INVALID_URL: &'static str = "invalid_url";
+    pub const TARGET_NOT_ALLOWED: &'static str = "target_not_allowed";
 }
 
 #[cfg(test)]
@@ -183,6 +208,23 @@ mod tests {
             (
                 Error::InvalidArgument { reason: "r" },
                 ErrorCode::INVALID_ARGUMENT,
+            ),
+            (
+                Error::InvalidEventType { reason: "r" },
+                ErrorCode::INVALID_EVENT_TYPE,
+            ),
+            (
+                Error::PayloadTooLarge { size: 2, limit: 1 },
+                ErrorCode::PAYLOAD_TOO_LARGE,
+            ),
+            (
+                Error::InvalidPolicy { reason: "r" },
+                ErrorCode::INVALID_POLICY,
+            ),
+            (Error::InvalidUrl { reason: "r" }, ErrorCode::INVALID_URL),
+            (
+                Error::TargetNotAllowed { reason: "r" },
+                ErrorCode::TARGET_NOT_ALLOWED,
             ),
         ];
         for (err, code) in all {

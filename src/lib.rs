@@ -10,7 +10,9 @@
 //! - [`scheme`]: one module per signature scheme.
 //! - [`verify`]: the receiver: headers and raw body in, verdict or typed error out.
 //! - [`error`]: the error enum with stable codes.
+//! - [`envelope`]: event ids, types, envelopes and their stable serialization (sender).
 
+pub mod envelope;
 pub mod error;
 pub mod headers;
 pub mod id;

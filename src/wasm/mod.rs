@@ -15,6 +15,7 @@ use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
 use crate::secret::{Secret, SigningKey, GENERATED_SECRET_LEN};
 use crate::verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
 
+mod sender;
 mod types;
 
 #[wasm_bindgen(module = "/src/wasm/edge.js")]

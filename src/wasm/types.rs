@@ -170,6 +170,64 @@ export interface StripeTestHeaderOptions {
   signature?: string;
 }
 
+export interface ClockOptions {
+  /** Replaces the clock: a Date or unix milliseconds. */
+  now?: Date | number;
+  /** Exactly the random bytes to use (10 for ids), for deterministic tests. */
+  random?: Uint8Array;
+}
+
+/** What a sender says about an event. */
+export interface EventInput {
+  /** Default: a new `{idPrefix}<ULID>`. */
+  id?: string;
+  /** Dot-separated `[A-Za-z0-9_-]` segments, e.g. `invoice.paid`. */
+  type: string;
+  data?: unknown;
+  /** Written as `api_version`. */
+  apiVersion?: string;
+  /** Tenant or customer id: written as `tenant_id`, used by matching. */
+  tenant?: string;
+  /** Used by matching, not written into the envelope. */
+  channels?: string[];
+  /** Extra top-level fields (not id, type, timestamp, data, api_version, tenant_id). */
+  fields?: Record<string, unknown>;
+  /** The envelope's time in unix ms; default `now`. */
+  timestampMs?: number;
+}
+
+export interface EnvelopeOptions extends ClockOptions {
+  /** Default 262144 (256 KiB). */
+  maxPayloadBytes?: number;
+  /** Default `msg_`. */
+  idPrefix?: string;
+  /** Move the largest parts of `data` to references instead of failing with payload_too_large. */
+  offload?: { minBytes?: number; urlTemplate: string };
+}
+
+export interface OffloadedPart {
+  /** Dot path inside `data`. */
+  name: string;
+  size: number;
+  contentType: string;
+  url: string;
+  /** Upload these bytes to `url`. */
+  body: Uint8Array;
+}
+
+export interface Envelope {
+  id: string;
+  type: string;
+  /** RFC 3339, as written in the body. */
+  timestamp: string;
+  timestampMs: number;
+  tenant?: string;
+  channels: string[];
+  /** The canonical serialized envelope: sign and send exactly these bytes. */
+  body: Uint8Array;
+  offloaded: OffloadedPart[];
+}
+
 export interface KeyPair {
   /** `whsk_...`: keep it secret, on the sender. */
   secretKey: string;
@@ -214,6 +272,14 @@ extern "C" {
     pub type SignedHeaders;
     #[wasm_bindgen(typescript_type = "StripeTestHeaderOptions")]
     pub type StripeTestHeaderInput;
+    #[wasm_bindgen(typescript_type = "ClockOptions")]
+    pub type ClockOptions;
+    #[wasm_bindgen(typescript_type = "EventInput")]
+    pub type EventInputJs;
+    #[wasm_bindgen(typescript_type = "EnvelopeOptions")]
+    pub type EnvelopeOptionsJs;
+    #[wasm_bindgen(typescript_type = "Envelope")]
+    pub type EnvelopeJs;
     #[wasm_bindgen(typescript_type = "KeyPair")]
     pub type KeyPair;
     #[wasm_bindgen(typescript_type = "unknown")]
