@@ -69,13 +69,13 @@ step("Node ESM (import)", "node", ["run-node.mjs"], { cwd: consumer });
 step("Node CommonJS (require)", "node", ["run-node.cjs"], { cwd: consumer });
 step("Deno (npm: and relative)", bin("deno"), ["run", "--quiet", "run-deno.mjs"], { cwd: consumer, env });
 step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
-step("workerd (Miniflare)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
+step("workerd (Miniflare: wrangler and esbuild bundles)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd", "chromium-importmap", "chromium-bundled", "node-peers"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -4,8 +4,9 @@ import { runSuite } from "./suite.mjs";
 import vectors from "./vectors.mjs";
 
 export default {
-  async fetch() {
-    const result = await runSuite(hookline, { vectors, runtime: "workerd" });
+  async fetch(request) {
+    const runtime = new URL(request.url).searchParams.get("runtime") ?? "workerd";
+    const result = await runSuite(hookline, { vectors, runtime });
     return Response.json(result);
   },
 };
