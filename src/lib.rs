@@ -11,13 +11,21 @@
 //! - [`verify`]: the receiver: headers and raw body in, verdict or typed error out.
 //! - [`error`]: the error enum with stable codes.
 //! - [`envelope`]: event ids, types, envelopes and their stable serialization (sender).
+//! - [`matching`]: which subscriptions get an event (sender).
+//! - [`retry`]: schedules, jitter, outcome classification, Retry-After (sender).
+//! - [`ssrf`]: whether a delivery target is allowed (sender).
+//! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 
 pub mod envelope;
 pub mod error;
 pub mod headers;
+pub mod health;
 pub mod id;
+pub mod matching;
+pub mod retry;
 pub mod scheme;
 pub mod secret;
+pub mod ssrf;
 pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
