@@ -70,14 +70,20 @@ const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)]
   .filter((n) => !n.startsWith("__"));
 const snippet = findFile(join(wbDir, "snippets"), "edge.js");
 const rel = (p) => "./" + relative(wbDir, p).split("\\").join("/");
+// The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
+// every module it names is imported here and handed over under that name.
+const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, "hookline_bg.wasm")))).map((i) => i.module))];
+const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
+const importObject = importModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(", ");
 writeFileSync(
   join(wbDir, "api.js"),
   `import * as bg from "./hookline_bg.js";
+${importLines}
 export { ${publicNames.join(", ")} } from "./hookline_bg.js";
 export { HooklineError, WebhookVerificationError } from "${rel(snippet)}";
 // NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
 export function __instantiate(module) {
-  const instance = new WebAssembly.Instance(module, { "./hookline_bg.js": bg });
+  const instance = new WebAssembly.Instance(module, { ${importObject} });
   bg.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
 }

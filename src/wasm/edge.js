@@ -70,3 +70,20 @@ export function headerValue(headers, name) {
   }
   return found;
 }
+
+/** The platform's WHATWG URL parser, as the parts the SSRF guard reads; null if it throws. */
+export function urlParts(url) {
+  let u;
+  try {
+    u = url instanceof URL ? url : new URL(String(url));
+  } catch {
+    return null;
+  }
+  return {
+    scheme: u.protocol.replace(/:$/, ""),
+    username: u.username,
+    password: u.password,
+    host: u.hostname,
+    port: u.port === "" ? null : Number(u.port),
+  };
+}

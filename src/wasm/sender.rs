@@ -12,6 +12,9 @@ use wasm_bindgen::JsCast;
 use super::{bad_argument, get, js_err, random_bytes, set, types};
 use crate::envelope::{self, EnvelopeOptions, EventInput};
 use crate::error::Error;
+use crate::health::{self, AttemptResult, EndpointHealth, HealthPolicy};
+use crate::matching::{EventMeta, Matcher as CoreMatcher, Subscription};
+use crate::ssrf::{self, TargetOptions, UrlParts};
 
 /// A JS value into a core type through JSON; a shape mistake is a `TypeError` naming `what`.
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
@@ -149,4 +152,360 @@ pub fn build_envelope(
     }
     set(&out, "offloaded", &parts)?;
     Ok(out.unchecked_into())
+}
+
+fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
+    // A bare preset name is the common case: "svix", "standard-webhooks".
+    if let Some(name) = value.as_string() {
+        let bag = Object::new();
+        set(&bag, "preset", &name.into())?;
+        return from_js(&bag, "retry policy");
+    }
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::retry::RetryPolicy::default());
+    }
+    from_js(value, "retry policy")
+}
+
+/// A random u32 for jitter: `options.rand` (for deterministic tests) or the platform's source.
+fn rand_from(options: &JsValue) -> Result<u32, JsValue> {
+    let r = get(options, "rand")?;
+    if r.is_undefined() {
+        return Ok(u32::from_le_bytes(random_bytes::<4>()?));
+    }
+    match r.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => Ok(n as u32),
+        _ => Err(bad_argument("rand must be an integer from 0 to 2^32-1")),
+    }
+}
+
+/// Decide what happens after attempt `attemptNumber` (1-based) ended with `outcome`: delivered,
+/// retry at a time (schedule, jitter, Retry-After), give up, or disable the endpoint. `policy` is
+/// a preset name (`"standard-webhooks"`, `"svix"`) or a policy object; default Standard Webhooks.
+#[wasm_bindgen(js_name = nextAttempt)]
+pub fn next_attempt(
+    policy: &types::RetryPolicyInput,
+    attempt_number: u32,
+    outcome: &types::OutcomeInput,
+    options: Option<types::DecisionOptions>,
+) -> Result<types::DecisionJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let policy = policy_from(policy)?;
+    let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
+    let decision = crate::retry::next_attempt(
+        &policy,
+        attempt_number,
+        &outcome,
+        now_ms_from(&options)?,
+        rand_from(&options)?,
+    )
+    .map_err(js_err)?;
+    Ok(to_js(&decision)?.unchecked_into())
+}
+
+/// How an outcome is treated under `policy`: delivered, retryable, permanent or disable.
+#[wasm_bindgen(js_name = classifyOutcome)]
+pub fn classify_outcome(
+    outcome: &types::OutcomeInput,
+    policy: Option<types::RetryPolicyInput>,
+) -> Result<types::ClassificationJs, JsValue> {
+    let policy = policy_from(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
+    let c = crate::retry::classify(&policy, &outcome).map_err(js_err)?;
+    Ok(to_js(&c)?.unchecked_into())
+}
+
+/// Every attempt's offset in ms from the first (no jitter): the timeline of a policy.
+#[wasm_bindgen(js_name = retrySchedule)]
+pub fn retry_schedule(policy: &types::RetryPolicyInput) -> Result<types::NumberArray, JsValue> {
+    let policy = policy_from(policy)?;
+    let offsets = crate::retry::schedule_offsets(&policy).map_err(js_err)?;
+    Ok(to_js(&offsets)?.unchecked_into())
+}
+
+/// A `Retry-After` value (seconds or an HTTP date) as a wait in ms from `now`, or `undefined`.
+#[wasm_bindgen(js_name = parseRetryAfter)]
+pub fn parse_retry_after(
+    value: &types::StringInput,
+    options: Option<types::ClockOptions>,
+) -> Result<Option<f64>, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let text = value
+        .as_string()
+        .ok_or_else(|| bad_argument("Retry-After must be a string"))?;
+    Ok(crate::retry::parse_retry_after(&text, now_ms_from(&options)?).map(|ms| ms as f64))
+}
+
+#[wasm_bindgen(module = "/src/wasm/edge.js")]
+extern "C" {
+    /// `new URL(url)` in the platform's WHATWG parser, as plain parts, or `null` if it throws.
+    #[wasm_bindgen(js_name = urlParts)]
+    fn url_parts(url: &JsValue) -> JsValue;
+}
+
+fn target_options(options: &JsValue) -> Result<TargetOptions, JsValue> {
+    let opts: TargetOptions = if options.is_undefined() || options.is_null() {
+        TargetOptions::default()
+    } else {
+        from_js(options, "target options")?
+    };
+    opts.validate().map_err(js_err)?;
+    Ok(opts)
+}
+
+/// The SSRF guard: may a webhook be delivered to `url`? The platform's WHATWG `URL` parser reads
+/// the URL; the core decides. Returns what it read (`hostKind`, `host`, `port`, `allowListed`) or
+/// throws a `HooklineError` with code `target_not_allowed` (and a reason) or `invalid_url`. A host
+/// given by name passes; check the addresses it resolves to with `checkAddress`.
+#[wasm_bindgen(js_name = checkTarget)]
+pub fn check_target(
+    url: &types::UrlInput,
+    options: Option<types::TargetOptionsJs>,
+) -> Result<types::TargetJs, JsValue> {
+    let options = target_options(&options.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    if !(url.is_string() || url.is_object()) {
+        return Err(bad_argument("url must be a string or a URL"));
+    }
+    let parts = url_parts(url);
+    if parts.is_null() || parts.is_undefined() {
+        return Err(js_err(Error::InvalidUrl {
+            reason: "not a url the platform can parse",
+        }));
+    }
+    let parts: UrlParts = from_js(&parts, "url")?;
+    let target = ssrf::check_target(&parts, &options).map_err(js_err)?;
+    let out = Object::new();
+    set(&out, "hostKind", &target.host_kind.as_str().into())?;
+    set(&out, "host", &target.host.as_str().into())?;
+    set(
+        &out,
+        "port",
+        &target.port.map_or(JsValue::NULL, JsValue::from),
+    )?;
+    set(&out, "allowListed", &target.allow_listed.into())?;
+    Ok(out.unchecked_into())
+}
+
+/// Check an address a target's host name resolved to (IPv4 or IPv6 text), under the same rules
+/// as IP literals. Throws `target_not_allowed` for loopback, private, metadata ... addresses.
+#[wasm_bindgen(js_name = checkAddress)]
+pub fn check_address(
+    address: &types::StringInput,
+    options: Option<types::TargetOptionsJs>,
+) -> Result<(), JsValue> {
+    let options = target_options(&options.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let text = address
+        .as_string()
+        .ok_or_else(|| bad_argument("address must be a string"))?;
+    let trimmed = text.trim_start_matches('[').trim_end_matches(']');
+    let ip: std::net::IpAddr = trimmed.parse().map_err(|_| {
+        js_err(Error::InvalidUrl {
+            reason: "not an IPv4 or IPv6 address",
+        })
+    })?;
+    ssrf::check_ip(ip, &options).map_err(js_err)
+}
+
+/// Subscriptions indexed once for fast matching: keep one `Matcher` while the subscription list
+/// is unchanged. `match(event)` returns the subscription objects that get the event, in the order
+/// given. Invalid patterns throw at construction, or with `{ lenient: true }` are left out and
+/// listed in `errors`.
+#[wasm_bindgen(js_name = Matcher)]
+pub struct JsMatcher {
+    inner: CoreMatcher,
+    subscriptions: Array,
+    errors: Array,
+}
+
+fn event_meta(event: &JsValue) -> Result<EventMeta, JsValue> {
+    if !event.is_object() {
+        return Err(bad_argument("event must be an object with a type"));
+    }
+    let bag = Object::new();
+    for key in ["type", "tenant", "channels"] {
+        let v = get(event, key)?;
+        if !v.is_undefined() {
+            set(&bag, key, &v)?;
+        }
+    }
+    from_js(&bag, "event")
+}
+
+#[wasm_bindgen(js_class = Matcher)]
+impl JsMatcher {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        subscriptions: &types::SubscriptionsInput,
+        options: Option<types::MatcherOptions>,
+    ) -> Result<JsMatcher, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let list: Array = subscriptions
+            .dyn_ref::<Array>()
+            .cloned()
+            .ok_or_else(|| bad_argument("subscriptions must be an array"))?;
+        let subs: Vec<Subscription> = from_js(&list, "subscriptions")?;
+        let errors = Array::new();
+        let inner = if get(&options, "lenient")?.is_truthy() {
+            let (m, errs) = CoreMatcher::new_lenient(&subs);
+            for e in errs {
+                let o = Object::new();
+                set(&o, "index", &(e.index as u32).into())?;
+                set(&o, "code", &e.code().into())?;
+                set(&o, "message", &e.error.to_string().into())?;
+                errors.push(&o);
+            }
+            m
+        } else {
+            CoreMatcher::new(&subs).map_err(|e| {
+                let err = js_err(e.error.clone());
+                let _ = js_sys::Reflect::set(&err, &"index".into(), &(e.index as u32).into());
+                err
+            })?
+        };
+        Ok(JsMatcher {
+            inner,
+            subscriptions: list,
+            errors,
+        })
+    }
+
+    /// The subscriptions that get `event` (`{ type, tenant?, channels? }`), in input order.
+    #[wasm_bindgen(js_name = match)]
+    pub fn match_event(
+        &self,
+        event: &types::EventMetaInput,
+    ) -> Result<types::SubscriptionsOutput, JsValue> {
+        let meta = event_meta(event)?;
+        let out = Array::new();
+        for i in self.inner.try_matches(&meta).map_err(js_err)? {
+            out.push(&self.subscriptions.get(i as u32));
+        }
+        Ok(out.unchecked_into())
+    }
+
+    /// The indices of the subscriptions that get `event`, ascending.
+    #[wasm_bindgen(js_name = matchIndices)]
+    pub fn match_indices(&self, event: &types::EventMetaInput) -> Result<Vec<u32>, JsValue> {
+        let meta = event_meta(event)?;
+        let found = self.inner.try_matches(&meta).map_err(js_err)?;
+        Ok(found.into_iter().map(|i| i as u32).collect())
+    }
+
+    /// How many subscriptions are indexed.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// With `{ lenient: true }`: the subscriptions left out, `{ index, code, message }`.
+    #[wasm_bindgen(getter)]
+    pub fn errors(&self) -> types::MatcherErrors {
+        self.errors.clone().unchecked_into()
+    }
+}
+
+/// The subscriptions that get `event`, in one call (build a `Matcher` to match many events).
+#[wasm_bindgen(js_name = matchSubscriptions)]
+pub fn match_subscriptions(
+    event: &types::EventMetaInput,
+    subscriptions: &types::SubscriptionsInput,
+) -> Result<types::SubscriptionsOutput, JsValue> {
+    JsMatcher::new(subscriptions, None)?.match_event(event)
+}
+
+fn health_state(state: &JsValue) -> Result<EndpointHealth, JsValue> {
+    if state.is_undefined() || state.is_null() {
+        return Ok(EndpointHealth::default());
+    }
+    from_js(state, "endpoint health")
+}
+
+fn health_policy(options: &JsValue) -> Result<HealthPolicy, JsValue> {
+    let p = get(options, "policy")?;
+    if p.is_undefined() {
+        return Ok(HealthPolicy::default());
+    }
+    let policy: HealthPolicy = from_js(&p, "health policy")?;
+    policy.validate().map_err(js_err)?;
+    Ok(policy)
+}
+
+/// Fold one attempt's result into an endpoint's health and return the new state (plain JSON to
+/// store). `state` undefined is a new, healthy endpoint.
+#[wasm_bindgen(js_name = recordAttempt)]
+pub fn record_attempt(
+    state: Option<types::EndpointHealthJs>,
+    result: &types::AttemptResultInput,
+    options: Option<types::HealthOptions>,
+) -> Result<types::EndpointHealthJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let result: AttemptResult = from_js(result, "attempt result")?;
+    let next = health::record(
+        &state,
+        &health_policy(&options)?,
+        &result,
+        now_ms_from(&options)?,
+    );
+    Ok(to_js(&next)?.unchecked_into())
+}
+
+/// May an attempt go to this endpoint now? `allow`, `probe` (half-open: one trial), `deny` until a
+/// time (circuit open) or `disabled` with the reason.
+#[wasm_bindgen(js_name = endpointAdmission)]
+pub fn endpoint_admission(
+    state: Option<types::EndpointHealthJs>,
+    options: Option<types::HealthOptions>,
+) -> Result<types::AdmissionJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let a = health::admission(&state, &health_policy(&options)?, now_ms_from(&options)?);
+    Ok(to_js(&a)?.unchecked_into())
+}
+
+/// Mark a half-open circuit's probe as started, so other workers sharing the state wait for it.
+#[wasm_bindgen(js_name = beginProbe)]
+pub fn begin_probe(
+    state: Option<types::EndpointHealthJs>,
+    options: Option<types::HealthOptions>,
+) -> Result<types::EndpointHealthJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let next = health::begin_probe(&state, &health_policy(&options)?, now_ms_from(&options)?);
+    Ok(to_js(&next)?.unchecked_into())
+}
+
+/// A stored (possibly partial, possibly absent) health record with every field filled in; a new
+/// endpoint's is healthy.
+#[wasm_bindgen(js_name = endpointHealth)]
+pub fn endpoint_health(
+    state: Option<types::EndpointHealthJs>,
+) -> Result<types::EndpointHealthJs, JsValue> {
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    Ok(to_js(&state)?.unchecked_into())
+}
+
+/// Re-enable a disabled endpoint: clears the failure streak and the circuit.
+#[wasm_bindgen(js_name = enableEndpoint)]
+pub fn enable_endpoint(
+    state: Option<types::EndpointHealthJs>,
+) -> Result<types::EndpointHealthJs, JsValue> {
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    Ok(to_js(&health::enable(&state))?.unchecked_into())
+}
+
+/// Disable an endpoint by hand; `reason` is `[a-z0-9_]{1,64}` (e.g. `manual`).
+#[wasm_bindgen(js_name = disableEndpoint)]
+pub fn disable_endpoint(
+    state: Option<types::EndpointHealthJs>,
+    reason: &types::StringInput,
+    options: Option<types::ClockOptions>,
+) -> Result<types::EndpointHealthJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let reason = reason
+        .as_string()
+        .ok_or_else(|| bad_argument("reason must be a string"))?;
+    let next = health::disable(&state, &reason, now_ms_from(&options)?).map_err(js_err)?;
+    Ok(to_js(&next)?.unchecked_into())
 }

@@ -44,6 +44,11 @@ export type ErrorCode =
   | "invalid_secret"
   | "invalid_payload"
   | "invalid_argument"
+  | "invalid_event_type"
+  | "payload_too_large"
+  | "invalid_policy"
+  | "invalid_url"
+  | "target_not_allowed"
   | "random_unavailable";
 
 /** Base class of every error hookline throws on purpose. */
@@ -228,6 +233,158 @@ export interface Envelope {
   offloaded: OffloadedPart[];
 }
 
+/** Where a retry schedule comes from, plus how it bends. */
+export type RetryPolicy =
+  | "standard-webhooks"
+  | "svix"
+  | (RetryPolicyOptions &
+      ({ preset: "standard-webhooks" | "svix" } | { schedule: number[] } | { exponential: ExponentialBackoff } | {}));
+
+export interface ExponentialBackoff {
+  baseMs: number;
+  factor: number;
+  maxMs: number;
+  /** Attempts in all, the first included. */
+  attempts: number;
+}
+
+export interface RetryPolicyOptions {
+  /** Default none. Drawn from `rand`. */
+  jitter?: { kind: "none" } | { kind: "full" } | { kind: "percent"; percent: number };
+  /** Retry every 4xx but 410 (default false: a 4xx fails at once). */
+  retryOn4xx?: boolean;
+  /** Extra 4xx statuses to retry, e.g. [409]. */
+  retryStatuses?: number[];
+  /** Cap on an honoured Retry-After, ms. Default 3600000; 0 ignores Retry-After. */
+  maxRetryAfterMs?: number;
+}
+
+/** How an attempt ended. */
+export type Outcome =
+  | { kind: "status"; status: number; retryAfter?: string }
+  | { kind: "networkError" }
+  | { kind: "timeout" };
+
+export type RetryReason =
+  | "informational"
+  | "redirect"
+  | "client_error"
+  | "gone"
+  | "timeout"
+  | "rate_limited"
+  | "server_error"
+  | "network_error"
+  | "exhausted";
+
+/** What happens next. */
+export type Decision =
+  | { kind: "delivered"; status: number }
+  | { kind: "retry"; atMs: number; delayMs: number; attempt: number; reason: RetryReason; status?: number; retryAfterMs?: number }
+  | { kind: "giveUp"; reason: RetryReason; status?: number; cause?: RetryReason }
+  | { kind: "disableEndpoint"; reason: RetryReason; status: number };
+
+export type Classification =
+  | { kind: "delivered"; status: number }
+  | { kind: "retryable"; reason: RetryReason; status?: number }
+  | { kind: "permanent"; reason: RetryReason; status: number }
+  | { kind: "disableEndpoint"; reason: RetryReason; status: number };
+
+export interface DecisionOptions {
+  /** Replaces the clock: a Date or unix milliseconds. */
+  now?: Date | number;
+  /** The random draw for jitter, 0 to 2^32-1; default from the platform. */
+  rand?: number;
+}
+
+export interface TargetOptions {
+  /** Refuse http: targets. */
+  httpsOnly?: boolean;
+  /** Hosts, IP addresses and CIDR ranges allowed despite the rules (tests, internal deployments). */
+  allow?: string[];
+  /** Allow host names without a dot (they resolve through DNS search domains; default false). */
+  allowSingleLabel?: boolean;
+}
+
+export interface Target {
+  hostKind: "domain" | "ipv4" | "ipv6";
+  /** As `new URL(url).hostname` writes it. */
+  host: string;
+  /** null for the scheme's default port. */
+  port: number | null;
+  allowListed: boolean;
+}
+
+/** A subscription record; other fields are kept and returned as they are. */
+export interface Subscription {
+  id: string;
+  url: string;
+  /** Default true. */
+  enabled?: boolean;
+  /** Only events of this tenant; without it, events of every tenant. */
+  tenant?: string | null;
+  /** Exact types, `prefix.*` (one or more further segments), `a.*.b` (one segment), or `*`. Empty: all. */
+  eventTypes?: string[] | null;
+  /** The event must carry at least one of these; empty: any. */
+  channels?: string[] | null;
+  [field: string]: unknown;
+}
+
+export interface EventMeta {
+  type: string;
+  tenant?: string;
+  channels?: string[];
+}
+
+export interface MatcherOptions {
+  /** Leave out subscriptions with invalid patterns (listed in `errors`) instead of throwing. */
+  lenient?: boolean;
+}
+
+export interface MatcherError {
+  index: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/** An endpoint's health, plain JSON to store per endpoint. */
+export interface EndpointHealth {
+  state?: "healthy" | "failing" | "disabled";
+  consecutiveFailures?: number;
+  firstFailureAtMs?: number | null;
+  lastFailureAtMs?: number | null;
+  lastFailureStatus?: number | null;
+  lastSuccessAtMs?: number | null;
+  disabledReason?: string | null;
+  disabledAtMs?: number | null;
+  circuit?: {
+    state?: "closed" | "open" | "halfOpen";
+    openedAtMs?: number | null;
+    probeStartedAtMs?: number | null;
+    recentFailuresMs?: number[];
+  };
+}
+
+export interface HealthPolicy {
+  /** Disable after a failure streak this long (default 5 days); null: never for failures. */
+  disableAfterMs?: number | null;
+  /** Open after `failureThreshold` failures within `windowMs`; half-open after `cooloffMs`. */
+  circuitBreaker?: { failureThreshold?: number; windowMs?: number; cooloffMs?: number } | null;
+}
+
+export interface HealthOptions {
+  policy?: HealthPolicy;
+  /** Replaces the clock: a Date or unix milliseconds. */
+  now?: Date | number;
+}
+
+export type AttemptResult = { kind: "delivered" } | { kind: "failed"; status?: number | null } | { kind: "gone" };
+
+export type Admission =
+  | { kind: "allow" }
+  | { kind: "probe" }
+  | { kind: "deny"; untilMs: number }
+  | { kind: "disabled"; reason: string };
+
 export interface KeyPair {
   /** `whsk_...`: keep it secret, on the sender. */
   secretKey: string;
@@ -280,6 +437,42 @@ extern "C" {
     pub type EnvelopeOptionsJs;
     #[wasm_bindgen(typescript_type = "Envelope")]
     pub type EnvelopeJs;
+    #[wasm_bindgen(typescript_type = "RetryPolicy")]
+    pub type RetryPolicyInput;
+    #[wasm_bindgen(typescript_type = "Outcome")]
+    pub type OutcomeInput;
+    #[wasm_bindgen(typescript_type = "DecisionOptions")]
+    pub type DecisionOptions;
+    #[wasm_bindgen(typescript_type = "Decision")]
+    pub type DecisionJs;
+    #[wasm_bindgen(typescript_type = "Classification")]
+    pub type ClassificationJs;
+    #[wasm_bindgen(typescript_type = "number[]")]
+    pub type NumberArray;
+    #[wasm_bindgen(typescript_type = "string | URL")]
+    pub type UrlInput;
+    #[wasm_bindgen(typescript_type = "TargetOptions")]
+    pub type TargetOptionsJs;
+    #[wasm_bindgen(typescript_type = "Target")]
+    pub type TargetJs;
+    #[wasm_bindgen(typescript_type = "Subscription[]")]
+    pub type SubscriptionsInput;
+    #[wasm_bindgen(typescript_type = "Subscription[]")]
+    pub type SubscriptionsOutput;
+    #[wasm_bindgen(typescript_type = "EventMeta")]
+    pub type EventMetaInput;
+    #[wasm_bindgen(typescript_type = "MatcherOptions")]
+    pub type MatcherOptions;
+    #[wasm_bindgen(typescript_type = "MatcherError[]")]
+    pub type MatcherErrors;
+    #[wasm_bindgen(typescript_type = "EndpointHealth")]
+    pub type EndpointHealthJs;
+    #[wasm_bindgen(typescript_type = "AttemptResult")]
+    pub type AttemptResultInput;
+    #[wasm_bindgen(typescript_type = "HealthOptions")]
+    pub type HealthOptions;
+    #[wasm_bindgen(typescript_type = "Admission")]
+    pub type AdmissionJs;
     #[wasm_bindgen(typescript_type = "KeyPair")]
     pub type KeyPair;
     #[wasm_bindgen(typescript_type = "unknown")]
