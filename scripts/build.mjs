@@ -70,6 +70,8 @@ const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)]
   .filter((n) => !n.startsWith("__"));
 const snippet = findFile(join(wbDir, "snippets"), "edge.js");
 const rel = (p) => "./" + relative(wbDir, p).split("\\").join("/");
+// The delivery edge (JS: it awaits fetch and sleep) sits beside the glue it calls.
+cpSync(join(root, "pkg-template", "lib", "dispatcher.js"), join(wbDir, "dispatcher.js"));
 // The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
 // every module it names is imported here and handed over under that name.
 const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, "hookline_bg.wasm")))).map((i) => i.module))];
@@ -81,6 +83,7 @@ writeFileSync(
 ${importLines}
 export { ${publicNames.join(", ")} } from "./hookline_bg.js";
 export { HooklineError, WebhookVerificationError } from "${rel(snippet)}";
+export { createDispatcher } from "./dispatcher.js";
 // NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
 export function __instantiate(module) {
   const instance = new WebAssembly.Instance(module, { ${importObject} });

@@ -71,11 +71,13 @@ step("Deno (npm: and relative)", bin("deno"), ["run", "--quiet", "run-deno.mjs"]
 step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
 step("workerd (Miniflare: wrangler and esbuild bundles)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
+step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
+step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -385,6 +385,114 @@ export type Admission =
   | { kind: "deny"; untilMs: number }
   | { kind: "disabled"; reason: string };
 
+/** A subscription the dispatcher delivers to: matching fields plus where and how to sign. */
+export interface DeliverySubscription extends Subscription {
+  /** Signing secret(s) for this endpoint; several sign with each (rotation). */
+  secret?: SecretLike;
+  secrets?: SecretLike[];
+  /** Default "standard-webhooks". */
+  scheme?: SchemeName;
+  custom?: CustomSchemeConfig;
+  /** Stored health, from `dispatcher.health(id)` or `recordAttempt`. */
+  health?: EndpointHealth;
+}
+
+/** One attempt, as `onAttempt` receives it: append it to your delivery log. */
+export interface AttemptRecord {
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  endpointId: string;
+  url: string;
+  /** 1-based. */
+  attempt: number;
+  attemptedAt: string;
+  attemptedAtMs: number;
+  durationMs: number;
+  /** null when no response arrived (timeout, network error, blocked). */
+  status: number | null;
+  outcome: "delivered" | "retry" | "failed" | "endpointDisabled" | "blocked" | "circuitOpen";
+  error: string | null;
+  /** The first 512 bytes of the response body, as text. */
+  responseBody: string | null;
+  nextRetryAt: string | null;
+  /** The signature header value sent. */
+  signature: string | null;
+}
+
+/** A delivery job: plain JSON, for a queue. */
+export interface DeliveryJob {
+  deliveryId: string;
+  attempt: number;
+  envelope: { id: string; type: string; body: string };
+  subscription: DeliverySubscription;
+}
+
+export type DeliveryPlan =
+  | { kind: "done" }
+  | { kind: "retry"; atMs: number; delayMs: number; reason: string }
+  | { kind: "giveUp"; reason: string }
+  | { kind: "disable"; reason: string };
+
+export interface AttemptResultWithPlan {
+  record: AttemptRecord;
+  plan: DeliveryPlan;
+  /** The job for the next attempt when the plan is a retry. */
+  next?: DeliveryJob;
+  health?: EndpointHealth;
+}
+
+export interface DispatchSummary {
+  eventId: string;
+  matched: number;
+  delivered: number;
+  failed: number;
+  /** Retries planned but not run (with `retries: "none"`): see `jobs`. */
+  pending: number;
+  records: AttemptRecord[];
+  jobs: { job: DeliveryJob; atMs: number }[];
+}
+
+export interface DispatcherOptions {
+  /** Any function with fetch's contract; default globalThis.fetch. Redirects are never followed. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Default "standard-webhooks". */
+  retry?: RetryPolicy;
+  /** Per request; default 15000. */
+  timeoutMs?: number;
+  /** Requests in flight at once; default 10. */
+  concurrency?: number;
+  userAgent?: string;
+  /** Called with every attempt's record; a throw is ignored. */
+  onAttempt?: (record: AttemptRecord) => void;
+  /** Unix ms; default Date.now. */
+  clock?: () => number;
+  /** Default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** A u32 for jitter; default crypto.getRandomValues. */
+  random?: () => number;
+  /** "inline" (default): sleep and retry in process. "none": one attempt each; retries come back as jobs. */
+  retries?: "inline" | "none";
+  /** SSRF guard options, or false to turn the guard off. */
+  ssrf?: TargetOptions | false;
+  health?: { policy?: HealthPolicy };
+  /** Options for envelopes built from plain events. */
+  envelope?: Omit<EnvelopeOptions, "now" | "random">;
+  /** Header carrying the event type; default "webhook-event-type". */
+  eventTypeHeader?: string;
+}
+
+export interface Dispatcher {
+  dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[]): Promise<DispatchSummary>;
+  attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
+  makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
+  redeliver(record: AttemptRecord, subscription: DeliverySubscription, envelope: { id: string; type: string; body: string | Uint8Array }): Promise<DispatchSummary>;
+  health(endpointId: string): EndpointHealth | undefined;
+}
+
+/** A sender: matches, signs, delivers through `fetch`, retries per policy, logs every attempt. */
+export function createDispatcher(options?: DispatcherOptions): Dispatcher;
+
 export interface KeyPair {
   /** `whsk_...`: keep it secret, on the sender. */
   secretKey: string;

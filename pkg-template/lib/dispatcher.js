@@ -1,0 +1,287 @@
+// The delivery edge: the core decides (envelope, matching, signing, SSRF, retry, health), this file
+// does the I/O through functions the caller may replace: fetch, clock, sleep, random.
+// It is bundled into every entry point next to the wasm-bindgen glue.
+import {
+  buildEnvelope,
+  checkTarget,
+  endpointAdmission,
+  endpointHealth,
+  eventId,
+  matchSubscriptions,
+  nextAttempt,
+  recordAttempt,
+  signHeaders,
+} from "./hookline_bg.js";
+
+const SNIPPET_BYTES = 512;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function defaultRandom() {
+  const b = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(b);
+  return b[0];
+}
+
+function defaultSleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Read at most `limit` bytes of a response body as text, then stop reading. */
+async function snippet(response, limit) {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(Math.min(size, limit));
+  let at = 0;
+  for (const c of chunks) {
+    const take = Math.min(c.length, all.length - at);
+    all.set(c.subarray(0, take), at);
+    at += take;
+    if (at >= all.length) break;
+  }
+  return decoder.decode(all);
+}
+
+/** A semaphore for bounded concurrency. */
+function limiter(max) {
+  let active = 0;
+  const waiting = [];
+  return async (task) => {
+    if (active >= max) await new Promise((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function keysOf(sub) {
+  const out = {};
+  for (const k of ["secret", "secrets", "format", "custom"]) if (sub[k] !== undefined) out[k] = sub[k];
+  return out;
+}
+
+/**
+ * Create a dispatcher. See the README's "Deliver" section for every option.
+ * @param {import("./index.d.ts").DispatcherOptions} options
+ */
+export function createDispatcher(options = {}) {
+  const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
+  if (typeof fetchFn !== "function") throw new TypeError("createDispatcher: no fetch function available; pass options.fetch");
+  const clock = options.clock ?? (() => Date.now());
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? defaultRandom;
+  const retry = options.retry ?? "standard-webhooks";
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const userAgent = options.userAgent ?? "hookline";
+  const onAttempt = options.onAttempt;
+  const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
+  const healthPolicy = options.health?.policy;
+  const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
+  const health = new Map();
+  const run = limiter(concurrency);
+
+  const healthOf = (sub) => {
+    if (!health.has(sub.id)) health.set(sub.id, endpointHealth(sub.health));
+    return health.get(sub.id);
+  };
+
+  /** One HTTP attempt; returns the record and the core's decision. Never throws for the endpoint. */
+  async function tryOnce(job) {
+    const { subscription: sub, envelope } = job;
+    const started = clock();
+    const record = {
+      deliveryId: job.deliveryId,
+      eventId: envelope.id,
+      eventType: envelope.type,
+      endpointId: sub.id,
+      url: sub.url,
+      attempt: job.attempt,
+      attemptedAt: new Date(started).toISOString(),
+      attemptedAtMs: started,
+      durationMs: 0,
+      status: null,
+      outcome: "failed",
+      error: null,
+      responseBody: null,
+      nextRetryAt: null,
+      signature: null,
+    };
+    let outcome;
+    let decision;
+    const admission = endpointAdmission(healthOf(sub), { policy: healthPolicy, now: started });
+    if (admission.kind === "disabled") {
+      record.outcome = "endpointDisabled";
+      record.error = `endpoint disabled (${admission.reason})`;
+      decision = { kind: "giveUp", reason: "endpoint_disabled" };
+      return { record, decision };
+    }
+    if (admission.kind === "deny") {
+      record.outcome = "circuitOpen";
+      record.error = "circuit breaker open";
+      decision = { kind: "retry", atMs: admission.untilMs, delayMs: Math.max(0, admission.untilMs - started), attempt: job.attempt, reason: "circuit_open" };
+      record.nextRetryAt = new Date(decision.atMs).toISOString();
+      return { record, decision, skipped: true };
+    }
+    try {
+      if (ssrf) checkTarget(sub.url, ssrf);
+    } catch (e) {
+      record.outcome = "blocked";
+      record.error = `${e.code}: ${e.message}`;
+      decision = { kind: "giveUp", reason: "target_not_allowed" };
+      return { record, decision };
+    }
+    const body = typeof envelope.body === "string" ? encoder.encode(envelope.body) : envelope.body;
+    const signed = signHeaders({
+      scheme: sub.scheme,
+      ...keysOf(sub),
+      payload: body,
+      id: envelope.id,
+      timestamp: Math.floor(started / 1000),
+    });
+    record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": userAgent,
+      [eventTypeHeader]: envelope.type,
+      "webhook-delivery-id": job.deliveryId,
+      ...signed,
+    };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
+      // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
+      const status = response.type === "opaqueredirect" ? 302 : response.status;
+      record.status = status;
+      record.responseBody = await snippet(response, SNIPPET_BYTES);
+      const retryAfter = response.headers?.get?.("retry-after") ?? undefined;
+      outcome = { kind: "status", status, ...(retryAfter ? { retryAfter } : {}) };
+    } catch (e) {
+      const timedOut = controller.signal.aborted;
+      outcome = timedOut ? { kind: "timeout" } : { kind: "networkError" };
+      record.error = timedOut ? `timed out after ${timeoutMs} ms` : String(e?.cause?.code ?? e?.message ?? e);
+    } finally {
+      clearTimeout(timer);
+    }
+    const ended = clock();
+    record.durationMs = Math.max(0, ended - started);
+    try {
+      decision = nextAttempt(retry, job.attempt, outcome, { now: ended, rand: random() >>> 0 });
+    } catch (e) {
+      decision = { kind: "giveUp", reason: e.code ?? "invalid_policy" };
+      record.error = `${e.code}: ${e.message}`;
+    }
+    record.outcome = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" }[decision.kind];
+    if (decision.kind === "retry") record.nextRetryAt = new Date(decision.atMs).toISOString();
+    const result =
+      decision.kind === "delivered"
+        ? { kind: "delivered" }
+        : decision.kind === "disableEndpoint"
+          ? { kind: "gone" }
+          : { kind: "failed", status: record.status };
+    health.set(sub.id, recordAttempt(healthOf(sub), result, { policy: healthPolicy, now: ended }));
+    return { record, decision };
+  }
+
+  function emit(record) {
+    if (onAttempt) {
+      try {
+        onAttempt(record);
+      } catch {
+        // A logging callback must not stop deliveries; the record is also in the summary.
+      }
+    }
+  }
+
+  /** One attempt of a job: the record and the plan (retry at / done / give up / disable). */
+  async function attempt(job) {
+    const { record, decision, skipped } = await tryOnce(job);
+    emit(record);
+    const plan =
+      decision.kind === "retry"
+        ? { kind: "retry", atMs: decision.atMs, delayMs: decision.delayMs, reason: decision.reason }
+        : decision.kind === "delivered"
+          ? { kind: "done" }
+          : decision.kind === "disableEndpoint"
+            ? { kind: "disable", reason: decision.reason }
+            : { kind: "giveUp", reason: decision.reason };
+    const next = plan.kind === "retry" ? { ...job, attempt: skipped ? job.attempt : job.attempt + 1 } : undefined;
+    return { record, plan, next, health: health.get(job.subscription.id) };
+  }
+
+  /** A job for one envelope and one subscription: plain JSON, safe to put on a queue. */
+  function makeJob(envelope, subscription, deliveryId) {
+    const body = typeof envelope.body === "string" ? envelope.body : decoder.decode(envelope.body);
+    return {
+      deliveryId: deliveryId ?? eventId("dlv_"),
+      attempt: 1,
+      envelope: { id: envelope.id, type: envelope.type, body },
+      subscription,
+    };
+  }
+
+  async function deliver(job, records) {
+    let current = job;
+    for (;;) {
+      const { record, plan, next } = await attempt(current);
+      records.push(record);
+      if (plan.kind !== "retry" || options.retries === "none") return { plan, job: next };
+      await sleep(plan.delayMs);
+      current = next;
+    }
+  }
+
+  async function dispatchEnvelope(envelope, subscriptions, matched) {
+    const records = [];
+    const outcomes = await Promise.all(matched.map((sub) => run(() => deliver(makeJob(envelope, sub), records))));
+    const summary = { eventId: envelope.id, matched: matched.length, delivered: 0, failed: 0, pending: 0, records, jobs: [] };
+    for (const o of outcomes) {
+      if (o.plan.kind === "done") summary.delivered++;
+      else if (o.plan.kind === "retry") {
+        summary.pending++;
+        summary.jobs.push({ job: o.job, atMs: o.plan.atMs });
+      } else summary.failed++;
+    }
+    return summary;
+  }
+
+  return {
+    /** Match, sign and deliver `event` to the subscriptions that get it; resolves with a summary. */
+    async dispatch(event, subscriptions) {
+      const envelope = event?.body !== undefined && event?.id ? event : buildEnvelope(event, { ...options.envelope, now: clock() });
+      const matched = matchSubscriptions({ type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] }, subscriptions);
+      return dispatchEnvelope(envelope, subscriptions, matched);
+    },
+    attempt,
+    makeJob,
+    /** Send a stored event again: a new delivery id and attempt chain, the same event id. */
+    async redeliver(record, subscription, envelope) {
+      if (!envelope?.body) throw new TypeError("redeliver needs the stored envelope ({ id, type, body })");
+      if (envelope.id !== record.eventId) throw new TypeError("the envelope is not the record's event");
+      const records = [];
+      const o = await run(() => deliver(makeJob(envelope, subscription), records));
+      return { eventId: envelope.id, matched: 1, delivered: o.plan.kind === "done" ? 1 : 0, failed: ["giveUp", "disable"].includes(o.plan.kind) ? 1 : 0, pending: o.plan.kind === "retry" ? 1 : 0, records, jobs: o.plan.kind === "retry" ? [{ job: o.job, atMs: o.plan.atMs }] : [] };
+    },
+    /** The endpoint's health as this dispatcher last saw it (plain JSON to store). */
+    health(endpointId) {
+      return health.get(endpointId);
+    },
+  };
+}

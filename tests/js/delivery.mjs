@@ -1,0 +1,239 @@
+// Delivery through real sockets: a node:http receiver on 127.0.0.1 scripted per path, and the
+// dispatcher with an injected clock and sleep (virtual time, so retry times are exact). Runs in
+// Node and in Deno. Every request the receiver gets is checked with hookline's own verifier.
+import { createServer } from "node:http";
+import * as hookline from "hookline";
+import { assert, createHarness } from "./harness.mjs";
+import { report } from "./report.mjs";
+
+const { createDispatcher, Verifier, signHeaders } = hookline;
+const runtime = globalThis.Deno ? "deno-delivery" : "node-delivery";
+const { test, run } = createHarness();
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const verifier = new Verifier({ secret: SECRET, scheme: "standard-webhooks" });
+
+// ---- the receiver --------------------------------------------------------------------------
+const seen = []; // { path, id, verified, deliveryId }
+// The receiver checks timestamps against the same virtual clock the dispatcher signs with.
+let receiverNow = () => Date.now();
+const counters = new Map();
+const scripts = {
+  ok: () => [200, {}, "ok"],
+  e500: () => [500, {}, "boom"],
+  flaky: (n) => (n < 3 ? [503, {}, "try later"] : [200, {}, "ok"]),
+  rate: (n) => (n < 2 ? [429, { "retry-after": "120" }, "slow down"] : [200, {}, "ok"]),
+  gone: () => [410, {}, "gone"],
+  bad: () => [400, {}, "bad request"],
+  moved: () => [301, { location: "http://169.254.169.254/latest/meta-data/" }, ""],
+  huge: () => [200, {}, "x".repeat(5 * 1024 * 1024)],
+};
+let faultSeed = 1;
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => {
+    const body = Buffer.concat(chunks);
+    const path = new URL(req.url, "http://x").pathname.slice(1);
+    let verified = false;
+    try {
+      verifier.verify(body, req.headers, { now: Math.floor(receiverNow() / 1000) });
+      verified = true;
+    } catch {}
+    seen.push({ path, id: req.headers["webhook-id"], deliveryId: req.headers["webhook-delivery-id"], verified });
+    const n = (counters.get(path) ?? 0) + 1;
+    counters.set(path, n);
+    if (path === "slow") return setTimeout(() => res.writeHead(200).end("late"), 400);
+    if (path === "reset") return req.socket.destroy();
+    if (path.startsWith("random")) {
+      // A seeded fault mix: 25% 500, 5% reset, 5% 429, else 200.
+      faultSeed = (faultSeed * 1103515245 + 12345) % 2147483648;
+      const r = faultSeed / 2147483648;
+      if (r < 0.25) return res.writeHead(500).end("x");
+      if (r < 0.3) return req.socket.destroy();
+      if (r < 0.35) return res.writeHead(429, { "retry-after": "1" }).end("x");
+      return res.writeHead(200).end("ok");
+    }
+    const [status, headers, text] = (scripts[path] ?? scripts.ok)(n);
+    res.writeHead(status, headers).end(text);
+  });
+});
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// ---- a dispatcher on virtual time ----------------------------------------------------------
+const T0 = 1_800_000_000_000;
+function virtual(options = {}) {
+  let now = T0;
+  receiverNow = () => now;
+  const log = [];
+  const dispatcher = createDispatcher({
+    clock: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+    random: () => 0,
+    timeoutMs: 150,
+    concurrency: 8,
+    ssrf: { allow: ["127.0.0.1"] },
+    onAttempt: (r) => log.push(r),
+    ...options,
+  });
+  return { dispatcher, log, now: () => now };
+}
+const sub = (path, extra = {}) => ({ id: `ep_${path}`, url: `${base}/${path}`, secret: SECRET, ...extra });
+const event = { type: "invoice.paid", data: { invoice: "in_1", amount: 4200 } };
+const forPath = (path) => seen.filter((s) => s.path === path);
+
+test("200: delivered once, signed, verified by the receiver", async () => {
+  const { dispatcher, log } = virtual();
+  const s = await dispatcher.dispatch(event, [sub("ok")]);
+  assert.deepEqual([s.matched, s.delivered, s.failed, s.pending], [1, 1, 0, 0]);
+  assert.equal(log.length, 1);
+  const r = log[0];
+  assert.deepEqual([r.status, r.outcome, r.attempt, r.endpointId, r.eventType], [200, "delivered", 1, "ep_ok", "invoice.paid"]);
+  assert.equal(r.responseBody, "ok");
+  assert.ok(r.signature.startsWith("v1,") && r.deliveryId.startsWith("dlv_") && r.eventId.startsWith("msg_"));
+  assert.equal(r.attemptedAt, new Date(T0).toISOString());
+  assert.ok(forPath("ok").every((x) => x.verified));
+});
+
+test("500 every time: retried on the schedule, then given up", async () => {
+  const { dispatcher, log } = virtual({ retry: { schedule: [0, 1000, 2000] } });
+  const s = await dispatcher.dispatch(event, [sub("e500")]);
+  assert.deepEqual([s.delivered, s.failed], [0, 1]);
+  assert.deepEqual(log.map((r) => [r.attempt, r.status, r.outcome, r.attemptedAtMs - T0]), [[1, 500, "retry", 0], [2, 500, "retry", 1000], [3, 500, "failed", 3000]]);
+  assert.deepEqual(log.map((r) => r.nextRetryAt), [new Date(T0 + 1000).toISOString(), new Date(T0 + 3000).toISOString(), null]);
+  assert.equal(log[0].responseBody, "boom");
+});
+
+test("503, 503, 200 under svix: 5 s then 5 min, the same webhook-id every time", async () => {
+  const { dispatcher, log } = virtual({ retry: "svix" });
+  const s = await dispatcher.dispatch(event, [sub("flaky")]);
+  assert.equal(s.delivered, 1);
+  assert.deepEqual(log.map((r) => [r.status, r.attemptedAtMs - T0]), [[503, 0], [503, 5000], [200, 305000]]);
+  const ids = new Set(forPath("flaky").map((x) => x.id));
+  const deliveries = new Set(forPath("flaky").map((x) => x.deliveryId));
+  assert.equal(ids.size, 1, "webhook-id stable across retries");
+  assert.equal(deliveries.size, 1, "one delivery id for the chain");
+  assert.ok(forPath("flaky").every((x) => x.verified), "each retry re-signed and verified");
+});
+
+test("429 with Retry-After: 120 s honoured over the 5 s schedule", async () => {
+  const { dispatcher, log } = virtual({ retry: "svix" });
+  await dispatcher.dispatch(event, [sub("rate")]);
+  assert.deepEqual(log.map((r) => [r.status, r.attemptedAtMs - T0]), [[429, 0], [200, 120000]]);
+});
+
+test("410 disables the endpoint; later events are not sent to it", async () => {
+  const { dispatcher, log } = virtual();
+  const s = await dispatcher.dispatch(event, [sub("gone")]);
+  assert.deepEqual([s.failed, log[0].outcome, dispatcher.health("ep_gone").state], [1, "endpointDisabled", "disabled"]);
+  const before = forPath("gone").length;
+  await dispatcher.dispatch(event, [sub("gone")]);
+  assert.equal(forPath("gone").length, before, "no request to a disabled endpoint");
+  assert.equal(log[1].outcome, "endpointDisabled");
+});
+
+test("400 fails at once; 301 is not followed", async () => {
+  const { dispatcher, log } = virtual();
+  const s = await dispatcher.dispatch(event, [sub("bad"), sub("moved")]);
+  assert.deepEqual([s.matched, s.failed], [2, 2]);
+  const byPath = Object.fromEntries(log.map((r) => [r.endpointId, r]));
+  assert.deepEqual([byPath.ep_bad.status, byPath.ep_bad.attempt], [400, 1]);
+  assert.deepEqual([byPath.ep_moved.status, byPath.ep_moved.outcome], [301, "failed"]);
+});
+
+test("slow responses time out; resets are network errors; both retried then given up", async () => {
+  const { dispatcher, log } = virtual({ retry: { schedule: [0, 10] } });
+  const s = await dispatcher.dispatch(event, [sub("slow"), sub("reset")]);
+  assert.equal(s.failed, 2);
+  const slow = log.filter((r) => r.endpointId === "ep_slow");
+  const reset = log.filter((r) => r.endpointId === "ep_reset");
+  assert.deepEqual(slow.map((r) => r.outcome), ["retry", "failed"]);
+  assert.ok(slow.every((r) => r.status === null && r.error.includes("timed out")), slow[0].error);
+  assert.deepEqual(reset.map((r) => r.outcome), ["retry", "failed"]);
+  assert.ok(reset.every((r) => r.status === null && r.error), reset[0].error);
+});
+
+test("a 5 MiB response body: delivered, snippet of 512 bytes", async () => {
+  const { dispatcher, log } = virtual();
+  await dispatcher.dispatch(event, [sub("huge")]);
+  assert.deepEqual([log[0].outcome, log[0].responseBody.length], ["delivered", 512]);
+});
+
+test("the SSRF guard refuses private targets without sending", async () => {
+  const { dispatcher, log } = virtual({ ssrf: {} });
+  const before = seen.length;
+  const s = await dispatcher.dispatch(event, [sub("ok")]);
+  assert.deepEqual([s.failed, log[0].outcome, seen.length], [1, "blocked", before]);
+  assert.ok(log[0].error.startsWith("target_not_allowed"), log[0].error);
+});
+
+test("matching, one attempt at a time, and redelivery", async () => {
+  const { dispatcher } = virtual({ retries: "none", retry: "svix" });
+  const subs = [sub("flaky", { id: "a", eventTypes: ["invoice.*"] }), sub("ok", { id: "b", eventTypes: ["customer.created"] }), sub("ok", { id: "c", enabled: false })];
+  counters.set("flaky", 0);
+  const s = await dispatcher.dispatch(event, subs);
+  assert.deepEqual([s.matched, s.pending, s.jobs.length], [1, 1, 1]);
+  const job = JSON.parse(JSON.stringify(s.jobs[0].job)); // a queue carries plain JSON
+  const second = await dispatcher.attempt(job);
+  assert.deepEqual([second.record.attempt, second.record.status, second.plan.kind], [2, 503, "retry"]);
+  const third = await dispatcher.attempt(second.next);
+  assert.deepEqual([third.record.attempt, third.plan.kind, third.next], [3, "done", undefined]);
+  // Redeliver the stored event: same event id, new delivery id, a fresh chain.
+  const envelope = { id: job.envelope.id, type: job.envelope.type, body: job.envelope.body };
+  const again = await dispatcher.redeliver(third.record, subs[0], envelope);
+  assert.equal(again.delivered, 1);
+  assert.equal(again.records[0].eventId, third.record.eventId);
+  assert.ok(again.records[0].deliveryId !== third.record.deliveryId);
+  assert.equal(again.records[0].attempt, 1);
+  assert.equal(third.record.attempt, 3, "old records unchanged");
+});
+
+test("a throwing onAttempt does not stop deliveries; no fetch throw escapes dispatch", async () => {
+  const { dispatcher } = virtual({ onAttempt: () => { throw new Error("logger down"); }, fetch: async () => { throw new TypeError("fetch failed"); }, retry: { schedule: [0] } });
+  const s = await dispatcher.dispatch(event, [sub("ok")]);
+  assert.deepEqual([s.failed, s.records[0].error], [1, "fetch failed"]);
+});
+
+test("no event lost: 1,000 events to 20 endpoints with seeded faults", async () => {
+  const { dispatcher } = virtual({ retry: { schedule: [0, 10, 10, 10, 10, 10, 10, 10] }, concurrency: 64 });
+  const subs = Array.from({ length: 20 }, (_, i) => sub(`random${i}`, { id: `r${i}` }));
+  const chains = new Map();
+  let delivered = 0, failed = 0;
+  const before = seen.length;
+  for (let i = 0; i < 1000; i++) {
+    const s = await dispatcher.dispatch({ type: "load.test", data: { i } }, subs);
+    assert.equal(s.matched, 20);
+    assert.equal(s.pending, 0);
+    delivered += s.delivered;
+    failed += s.failed;
+    for (const r of s.records) {
+      const key = `${r.eventId}/${r.endpointId}`;
+      if (!chains.has(key)) chains.set(key, []);
+      chains.get(key).push(r);
+    }
+  }
+  assert.equal(delivered + failed, 20000, "every delivery ended delivered or given up");
+  assert.equal(chains.size, 20000);
+  const received = new Set(seen.slice(before).filter((x) => x.verified).map((x) => `${x.id}/${x.path}`));
+  for (const [key, chain] of chains) {
+    chain.forEach((r, i) => assert.equal(r.attempt, i + 1, `${key}: attempt numbers complete`));
+    const last = chain[chain.length - 1];
+    assert.ok(last.outcome === "delivered" || last.outcome === "failed", `${key}: ended ${last.outcome}`);
+    if (last.outcome === "delivered") {
+      const [id, ep] = key.split("/");
+      assert.ok(received.has(`${id}/random${ep.slice(1)}`), `${key}: receiver saw the stable webhook-id`);
+    }
+  }
+  assert.ok(delivered > 19000, `delivered ${delivered}`);
+});
+
+try {
+  const result = await run(runtime);
+  report(result);
+  if (result.failed || result.passed === 0) process.exitCode = 1;
+} finally {
+  server.close();
+  server.closeAllConnections?.();
+}
