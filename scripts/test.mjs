@@ -73,11 +73,12 @@ step("workerd (Miniflare: wrangler and esbuild bundles)", "node", [join(root, "s
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
 step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
 step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
+step("Cloudflare Queues example (Miniflare)", "node", ["queues.mjs", join(root, "examples", "queues-worker")], { cwd: consumer });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);
