@@ -17,10 +17,15 @@ const SNIPPET_BYTES = 512;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// Jitter draws come from a pooled buffer: one getRandomValues call per 1,024 draws.
+const pool = new Uint32Array(1024);
+let poolAt = pool.length;
 function defaultRandom() {
-  const b = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(b);
-  return b[0];
+  if (poolAt >= pool.length) {
+    globalThis.crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++];
 }
 
 function defaultSleep(ms) {
@@ -30,6 +35,12 @@ function defaultSleep(ms) {
 /** Read at most `limit` bytes of a response body as text, then stop reading. */
 async function snippet(response, limit) {
   if (!response.body) return "";
+  // A small declared body is read whole, which also lets the connection be reused.
+  const declared = Number(response.headers?.get?.("content-length"));
+  if (Number.isFinite(declared) && declared <= 65536) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return decoder.decode(bytes.subarray(0, limit));
+  }
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;

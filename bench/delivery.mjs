@@ -1,0 +1,91 @@
+// npm run bench:delivery -- a benchmark that prints figures, never a timed test.
+// 10,000 events to a loopback receiver (another process) at concurrency 64, through the
+// dispatcher and through a plain fetch loop sending the same bytes, interleaved, medians of 3;
+// then RSS before and after 100,000 events through one dispatcher.
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { createDispatcher, buildEnvelope, generateSecret } = await import(join(here, "..", "pkg", "node.mjs"));
+const EVENTS = Number(process.env.EVENTS ?? 10_000);
+const SOAK = Number(process.env.SOAK ?? 100_000);
+const CONCURRENCY = 64;
+
+const receiver = fork(join(here, "receiver.mjs"), { stdio: "inherit" });
+const port = await new Promise((resolve) => receiver.once("message", (m) => resolve(m.port)));
+const url = `http://127.0.0.1:${port}/hook`;
+const secret = generateSecret();
+const subscription = { id: "ep_bench", url, secret };
+const event = (i) => ({ type: "invoice.paid", data: { invoice: `in_${i}`, amount: 4200, lines: [{ sku: "a", qty: 1 }] } });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function pool(n, task) {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
+async function plainFetch(n, withTimeout = false) {
+  // The floor: the same envelope bytes, POSTed with no signing, matching, retry or logging;
+  // optionally with the per-request AbortSignal timeout the dispatcher always sets.
+  const body = buildEnvelope(event(0)).body;
+  const t = performance.now();
+  await pool(n, async () => {
+    const init = { method: "POST", body, headers: { "content-type": "application/json" } };
+    let timer;
+    if (withTimeout) {
+      const c = new AbortController();
+      timer = setTimeout(() => c.abort(), 15_000);
+      init.signal = c.signal;
+    }
+    const r = await fetch(url, init);
+    await r.arrayBuffer();
+    clearTimeout(timer);
+  });
+  return n / ((performance.now() - t) / 1000);
+}
+
+async function viaDispatcher(n, onAttempt) {
+  const d = createDispatcher({ concurrency: CONCURRENCY, ssrf: { allow: ["127.0.0.1"] }, onAttempt });
+  let delivered = 0;
+  const t = performance.now();
+  await pool(n, async (i) => {
+    const summary = await d.dispatch(event(i), [subscription]);
+    delivered += summary.delivered;
+  });
+  if (delivered !== n) throw new Error(`delivered ${delivered} of ${n}`);
+  return n / ((performance.now() - t) / 1000);
+}
+
+try {
+  await plainFetch(500); // warm-up: connections, JIT
+  await viaDispatcher(500);
+  const plain = [];
+  const timed = [];
+  const ours = [];
+  for (let round = 0; round < 3; round++) {
+    plain.push(await plainFetch(EVENTS));
+    timed.push(await plainFetch(EVENTS, true));
+    ours.push(await viaDispatcher(EVENTS));
+  }
+  const ratio = median(ours) / median(plain);
+  console.log(`\nDelivery: ${EVENTS} events, concurrency ${CONCURRENCY}, loopback receiver in another process, Node ${process.version}`);
+  console.log(`| sender | events/s (median of 3) | runs |`);
+  console.log(`|---|---|---|`);
+  console.log(`| plain fetch loop | ${median(plain).toFixed(0)} | ${plain.map((x) => x.toFixed(0)).join(", ")} |`);
+  console.log(`| plain fetch loop + AbortSignal timeout | ${median(timed).toFixed(0)} | ${timed.map((x) => x.toFixed(0)).join(", ")} |`);
+  console.log(`| hookline dispatcher (envelope, match, SSRF check, sign, classify, record) | ${median(ours).toFixed(0)} | ${ours.map((x) => x.toFixed(0)).join(", ")} |`);
+  console.log(`ratio dispatcher / plain fetch: ${ratio.toFixed(2)} (target >= 0.9); / plain fetch with a timeout: ${(median(ours) / median(timed)).toFixed(2)}`);
+
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  let records = 0;
+  await viaDispatcher(SOAK, () => records++);
+  globalThis.gc?.();
+  const after = process.memoryUsage().rss;
+  console.log(`\nRSS over ${SOAK} events: before ${(before / 1048576).toFixed(1)} MiB, after ${(after / 1048576).toFixed(1)} MiB (${records} attempt records passed to onAttempt and dropped)`);
+} finally {
+  receiver.send("stop");
+}
