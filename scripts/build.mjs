@@ -114,7 +114,8 @@ const pkgJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 pkgJson.version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(join(pkg, "package.json"), JSON.stringify(pkgJson, null, 2) + "\n");
 const dts = readFileSync(join(wbDir, "hookline.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
-writeFileSync(join(pkg, "index.d.ts"), dts);
+// wasm-bindgen declares [Symbol.dispose]; pull in its lib so consumers on es2022 libs compile.
+writeFileSync(join(pkg, "index.d.ts"), `/// <reference lib="esnext.disposable" />\n${dts}`);
 for (const f of ["LICENSE-MIT", "LICENSE-APACHE"]) if (existsSync(join(root, f))) cpSync(join(root, f), join(pkg, f));
 say(`pkg/ ready: ${publicNames.length} exports (${publicNames.join(", ")}) + error classes`);
 

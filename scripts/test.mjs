@@ -74,11 +74,18 @@ step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs")
 step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
 step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
 step("Cloudflare Queues example (Miniflare)", "node", ["queues.mjs", join(root, "examples", "queues-worker")], { cwd: consumer });
+writeFileSync(
+  join(consumer, "tsconfig.json"),
+  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts"] }),
+);
+cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
+const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
+if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "tsc-strict"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -1,0 +1,100 @@
+// Compiled with `tsc --strict` against the installed tarball by npm test: the published types
+// must describe every export well enough for a strict TypeScript consumer.
+import {
+  Matcher,
+  Verifier,
+  Webhook,
+  WebhookVerificationError,
+  HooklineError,
+  beginProbe,
+  buildEnvelope,
+  checkAddress,
+  checkTarget,
+  classifyOutcome,
+  createDispatcher,
+  disableEndpoint,
+  enableEndpoint,
+  endpointAdmission,
+  endpointHealth,
+  eventId,
+  generateKeyPair,
+  generateSecret,
+  generateTestHeaderString,
+  matchSubscriptions,
+  nextAttempt,
+  parseRetryAfter,
+  publicKeyFromSecretKey,
+  recordAttempt,
+  retrySchedule,
+  signHeaders,
+  validateEventType,
+  verify,
+  verifyRequest,
+  verifyWebhook,
+  type AttemptRecord,
+  type Decision,
+  type VerifiedWebhook,
+} from "hookline";
+
+const secret: string = generateSecret();
+const wh = new Webhook(secret, { tolerance: 60 });
+const signature: string = wh.sign("msg_1", new Date(), "{}");
+const parsed: unknown = wh.verify("{}", { "webhook-id": "msg_1", "webhook-signature": signature, "webhook-timestamp": "1" });
+const headers: Record<string, string> = signHeaders({ secret, payload: new Uint8Array([1]), scheme: "standard-webhooks" });
+const verifier = new Verifier({ secrets: [{ id: "2026", key: secret }], scheme: "stripe", tolerance: 300 });
+const result: VerifiedWebhook = verifier.verify("{}", new Headers(headers), { now: new Date() });
+const scheme: string = result.scheme;
+const keyIndex: number = result.keyIndex;
+const detailed = verifyWebhook("{}", new Map([["a", "b"]]), { secret, now: 1 });
+const body: unknown = verify("{}", headers, { secret, raw: true });
+async function viaRequest(req: Request): Promise<Uint8Array> {
+  return (await verifyRequest(req, { publicKey: generateKeyPair().publicKey })).body;
+}
+const stripeHeader: string = generateTestHeaderString({ payload: "{}", secret: "whsec_x", timestamp: 1 });
+const pair = publicKeyFromSecretKey(generateKeyPair().secretKey);
+const pub: string = pair.publicKeyHex;
+
+const envelope = buildEnvelope({ type: "invoice.paid", data: { n: 1 }, tenant: "t" }, { maxPayloadBytes: 1024, now: 1 });
+const bytes: Uint8Array = envelope.body;
+const id: string = eventId("evt_");
+validateEventType("invoice.paid");
+const matcher = new Matcher([{ id: "a", url: "https://x.example.com", eventTypes: ["invoice.*"], extra: 1 }], { lenient: true });
+const matched: number = matcher.match({ type: "invoice.paid" }).length + matchSubscriptions({ type: "a" }, []).length;
+const decision: Decision = nextAttempt({ preset: "svix", jitter: { kind: "full" } }, 1, { kind: "status", status: 503, retryAfter: "5" }, { now: 1, rand: 7 });
+if (decision.kind === "retry") {
+  const at: number = decision.atMs;
+  console.log(at);
+}
+const offsets: number[] = retrySchedule({ schedule: [0, 1000] });
+const classification = classifyOutcome({ kind: "networkError" });
+const wait: number | undefined = parseRetryAfter("120");
+const target = checkTarget(new URL("https://hooks.example.com"), { httpsOnly: true });
+checkAddress("93.184.216.34");
+let health = endpointHealth(undefined);
+health = recordAttempt(health, { kind: "failed", status: 503 }, { now: 1, policy: { circuitBreaker: { failureThreshold: 3 } } });
+const admission = endpointAdmission(health, { now: 2 });
+health = beginProbe(health, { now: 3 });
+health = disableEndpoint(enableEndpoint(health), "manual", { now: 4 });
+
+const dispatcher = createDispatcher({
+  retry: "standard-webhooks",
+  timeoutMs: 1000,
+  onAttempt: (record: AttemptRecord) => console.log(record.status, record.outcome),
+  clock: () => 0,
+  sleep: async () => {},
+  random: () => 4,
+});
+async function send(): Promise<number> {
+  const summary = await dispatcher.dispatch({ type: "a.b", data: {} }, [{ id: "e", url: "https://x.example.com", secret }]);
+  return summary.delivered;
+}
+
+try {
+  verify("{}", {}, { secret });
+} catch (e) {
+  if (e instanceof WebhookVerificationError || e instanceof HooklineError) {
+    const code: string = e.code;
+    console.log(code, e.hint);
+  }
+}
+console.log(parsed, scheme, keyIndex, detailed, body, viaRequest, stripeHeader, pub, bytes, id, matched, offsets, classification, wait, target, admission, send);
