@@ -90,11 +90,19 @@ pub fn validate_event_type(event_type: &types::StringInput) -> Result<(), JsValu
 /// A new time-sortable event id: `prefix` (default `msg_`) and a ULID.
 #[wasm_bindgen(js_name = eventId)]
 pub fn event_id(
-    prefix: Option<String>,
+    prefix: Option<types::StringInput>,
     options: Option<types::ClockOptions>,
 ) -> Result<String, JsValue> {
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-    let prefix = prefix.unwrap_or_else(|| "msg_".to_owned());
+    // NOTE: taken as a JsValue, not a String: the generated glue reads a non-string's `length`
+    // and would hand wasm a bad pointer.
+    let prefix = match prefix.map(JsValue::from) {
+        None => "msg_".to_owned(),
+        Some(p) if p.is_undefined() => "msg_".to_owned(),
+        Some(p) => p
+            .as_string()
+            .ok_or_else(|| bad_argument("prefix must be a string"))?,
+    };
     envelope::event_id(
         &prefix,
         now_ms_from(&options)?,
@@ -185,11 +193,15 @@ fn rand_from(options: &JsValue) -> Result<u32, JsValue> {
 #[wasm_bindgen(js_name = nextAttempt)]
 pub fn next_attempt(
     policy: &types::RetryPolicyInput,
-    attempt_number: u32,
+    attempt_number: &types::NumberInput,
     outcome: &types::OutcomeInput,
     options: Option<types::DecisionOptions>,
 ) -> Result<types::DecisionJs, JsValue> {
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let attempt_number = match attempt_number.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => n as u32,
+        _ => return Err(bad_argument("attemptNumber must be a whole number from 1")),
+    };
     let policy = policy_from(policy)?;
     let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
     let decision = crate::retry::next_attempt(

@@ -555,6 +555,8 @@ extern "C" {
     pub type DecisionJs;
     #[wasm_bindgen(typescript_type = "Classification")]
     pub type ClassificationJs;
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type NumberInput;
     #[wasm_bindgen(typescript_type = "number[]")]
     pub type NumberArray;
     #[wasm_bindgen(typescript_type = "string | URL")]

@@ -3,6 +3,7 @@
 // vectors (loaded its own way) and prints the counts this returns.
 import { assert, createHarness, hexToBytes, utf8 } from "./harness.mjs";
 import { registerSchemeTests } from "./schemes.mjs";
+import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -211,6 +212,7 @@ export async function runSuite(hookline, { vectors, runtime }) {
 
   registerSchemeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
+  registerHostileTests(test, hookline);
 
   return run(runtime);
 }

@@ -1,0 +1,52 @@
+// Hostile input at every exported function: each call either returns or throws an error with a
+// `code` (never a wasm trap, never an untyped error), and afterwards the same instance still
+// verifies a valid webhook. Registered by suite.mjs, so it runs in every runtime.
+import { assert } from "./harness.mjs";
+
+export function registerHostileTests(test, hookline) {
+  test("hostile input: typed errors only, no trap, the instance survives", async () => {
+    const cyclic = {};
+    cyclic.self = cyclic;
+    const polluted = Object.create({ "webhook-id": "x", "webhook-signature": "v1,x", "webhook-timestamp": "1" });
+    const junk = [
+      undefined, null, 0, -1, NaN, Infinity, 2 ** 53, true, "", "x".repeat(1 << 16), "\uD800\uDFFF\uD800", Symbol("s"), 10n,
+      [], [1, "2"], {}, cyclic, polluted, new Uint8Array(0), new Uint8Array(70_000).fill(0xff), new ArrayBuffer(3),
+      new DataView(new ArrayBuffer(4), 1, 2), new Map([["webhook-signature", "v1,x ".repeat(20_000)]]), () => 1, new Date(NaN),
+      { type: "a", data: { big: 10n } }, { secret: "whsec_" + "A".repeat(10) }, { secrets: new Array(100).fill("x") },
+      { scheme: "custom", custom: { header: "" } }, { preset: "svix", jitter: { kind: "percent", percent: 1e9 } },
+      { kind: "status", status: 99999 }, { exponential: { baseMs: 1, factor: 1e308, maxMs: 1e20, attempts: 1e9 } },
+    ];
+    if (typeof Headers === "function") junk.push(new Headers({ "webhook-id": "x" }));
+    const fns = Object.entries(hookline).filter(([k, v]) => typeof v === "function" && !/Error$/.test(k) && !k.startsWith("__") && k !== "createDispatcher");
+    assert.ok(fns.length >= 25, `only ${fns.length} functions`);
+    let calls = 0;
+    for (const [name, f] of fns) {
+      for (const a of junk) {
+        for (const b of junk.slice(0, 12)) {
+          calls++;
+          try {
+            const r = /^[A-Z]/.test(name) ? new f(a, b) : f(a, b, a);
+            if (r && typeof r.then === "function") await r;
+          } catch (e) {
+            assert.ok(!(e instanceof WebAssembly.RuntimeError), `${name}: wasm trap ${e.message}`);
+            assert.ok(typeof e?.code === "string", `${name}(${typeof a}, ${typeof b}): untyped ${e?.name}: ${String(e?.message).slice(0, 80)}`);
+          }
+        }
+      }
+    }
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const headers = hookline.signHeaders({ secret, payload: '{"ok":true}' });
+    assert.deepEqual(new hookline.Webhook(secret).verify('{"ok":true}', headers), { ok: true });
+    assert.ok(calls > 5000);
+  });
+
+  test("100,000 signatures in one header: a clear error, not a long scan", () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const h = hookline.signHeaders({ secret, payload: "{}" });
+    const many = { ...h, "webhook-signature": `${"v1,AAAA ".repeat(100_000)}${h["webhook-signature"]}` };
+    assert.throws(() => hookline.verify("{}", many, { secret }), "invalid_header");
+    const t = Date.now();
+    for (let i = 0; i < 10; i++) assert.throws(() => hookline.verify("{}", many, { secret }), "invalid_header");
+    assert.ok(Date.now() - t < 5000, "bounded work");
+  });
+}
