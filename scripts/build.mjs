@@ -107,6 +107,8 @@ await esbuild.build({
 // 7. The hand-owned files: package.json, README, loaders, type additions.
 cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
+mkdirSync(join(pkg, "bin"), { recursive: true });
+cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hookline.mjs"));
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }
