@@ -10,7 +10,7 @@ pub fn message_id(prefix: &str, unix_ms: u64, random: [u8; 10]) -> String {
     let ulid = ulid::Ulid::from_parts(unix_ms, u128::from_be_bytes(rand));
     let mut buf = [0u8; ulid::ULID_LEN];
     let text = ulid.array_to_str(&mut buf);
-    let mut out = String::with_capacity(prefix.len() + text.len());
+    let mut out = String::with_capacity(prefix.len().saturating_add(text.len()));
     out.push_str(prefix);
     out.push_str(text);
     out

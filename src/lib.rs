@@ -16,6 +16,19 @@
 //! - [`ssrf`]: whether a delivery target is allowed (sender).
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 
+// Attacker-controlled input flows through the core: no panicking index, no unchecked
+// arithmetic, no unwrap/expect outside tests (a panic in wasm aborts the whole instance).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 pub mod envelope;
 pub mod error;
 pub mod headers;

@@ -100,7 +100,11 @@ impl Secret {
 
     /// The `whsec_<base64>` form, for showing a newly generated secret to its owner once.
     pub fn expose_encoded(&self) -> String {
-        let mut out = String::with_capacity(SECRET_PREFIX.len() + self.key.len() * 4 / 3 + 4);
+        let mut out = String::with_capacity(
+            SECRET_PREFIX
+                .len()
+                .saturating_add(self.key.len().saturating_mul(2)),
+        );
         out.push_str(SECRET_PREFIX);
         base64::engine::general_purpose::STANDARD.encode_string(&self.key, &mut out);
         out

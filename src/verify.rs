@@ -68,7 +68,8 @@ pub struct Verified {
 
 /// Reject a timestamp outside `now ± tolerance`. Equal to the bound is still accepted.
 pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<(), Error> {
-    let diff = i128::from(now) - i128::from(timestamp);
+    // i64 - i64 always fits in i128; saturating only to say so to the lint.
+    let diff = i128::from(now).saturating_sub(i128::from(timestamp));
     let tolerance = i128::from(tolerance_secs);
     if diff > tolerance {
         return Err(Error::TimestampTooOld {
@@ -76,9 +77,9 @@ pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<
             tolerance: tolerance_secs,
         });
     }
-    if -diff > tolerance {
+    if diff.saturating_neg() > tolerance {
         return Err(Error::TimestampTooNew {
-            ahead: u64::try_from(-diff).unwrap_or(u64::MAX),
+            ahead: u64::try_from(diff.saturating_neg()).unwrap_or(u64::MAX),
             tolerance: tolerance_secs,
         });
     }

@@ -60,8 +60,11 @@ pub(crate) fn verify(
 
 /// The tolerance check in milliseconds, so a timestamp 60.5 s old fails a 60 s tolerance.
 fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result<(), Error> {
-    let diff = i128::from(now) * 1000 - i128::from(ts_ms);
-    let tol = i128::from(tolerance) * 1000;
+    // NOTE: i64 * 1000 and u64 * 1000 fit in i128 with room to spare; saturating keeps the lint.
+    let diff = i128::from(now)
+        .saturating_mul(1000)
+        .saturating_sub(i128::from(ts_ms));
+    let tol = i128::from(tolerance).saturating_mul(1000);
     let secs = |d: i128| u64::try_from(d.unsigned_abs().div_ceil(1000)).unwrap_or(u64::MAX);
     if diff > tol {
         return Err(Error::TimestampTooOld {
@@ -69,7 +72,7 @@ fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result<(), Error>
             tolerance,
         });
     }
-    if -diff > tol {
+    if diff.saturating_neg() > tol {
         return Err(Error::TimestampTooNew {
             ahead: secs(diff),
             tolerance,

@@ -305,7 +305,7 @@ pub(crate) fn decode_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
 /// Standard base64 (padding optional) of exactly `N` bytes, or nothing. Text too long to be `N`
 /// bytes is refused before decoding.
 pub(crate) fn decode_base64<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() > N.div_ceil(3) * 4 {
+    if text.len() > N.div_ceil(3).saturating_mul(4) {
         return None;
     }
     let mut buf = [0u8; 96];
