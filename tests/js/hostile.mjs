@@ -40,6 +40,44 @@ export function registerHostileTests(test, hookline) {
     assert.ok(calls > 5000);
   });
 
+  test("no error message, hint, toString or JSON shows a secret or a full signature", async () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const rawText = "sup3r-s3cret-githubkey-value";
+    const pair = hookline.generateKeyPair();
+    const h = hookline.signHeaders({ secret, payload: "{}" });
+    const fullSig = h["webhook-signature"].slice(3);
+    const needles = ["MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", rawText, pair.secretKey.slice(5, 30), fullSig];
+    const texts = [];
+    const grab = async (fn) => {
+      try {
+        const r = fn();
+        if (r && typeof r.then === "function") await r;
+      } catch (e) {
+        texts.push(`${e.message} ${e.hint ?? ""} ${String(e)} ${JSON.stringify(e)}`);
+      }
+    };
+    const optionSets = [
+      { secret }, { secret: `${secret} ` }, { secret: rawText, scheme: "standard-webhooks" }, { secrets: [secret, rawText] },
+      { secret: pair.secretKey, scheme: "discord" }, { publicKey: pair.secretKey.replace("whsk_", "whpk_") }, { secret: rawText, scheme: "bogus" },
+      { secret: { id: 5, key: rawText } }, { secret: rawText, tolerance: -1 }, { secret: new TextEncoder().encode(rawText), format: "raw", scheme: "github" },
+    ];
+    for (const opts of optionSets) {
+      for (const headers of [h, {}, { "x-hub-signature-256": `sha256=${"0".repeat(64)}` }, { "stripe-signature": `t=1,v1=${fullSig}` }]) {
+        await grab(() => hookline.verifyWebhook("{}", headers, opts));
+        await grab(() => hookline.verify({ parsed: true }, headers, opts));
+        await grab(() => new hookline.Verifier(opts).verify("x", headers));
+        await grab(() => hookline.signHeaders({ ...opts, payload: undefined }));
+      }
+      await grab(() => new hookline.Webhook(opts.secret, { format: opts.format }));
+    }
+    await grab(() => new hookline.Webhook(pair.publicKey).sign("m", new Date(), "{}"));
+    for (const obj of [new hookline.Webhook(secret), new hookline.Verifier({ secrets: [secret, rawText] })]) {
+      texts.push(String(obj), JSON.stringify(obj));
+    }
+    assert.ok(texts.length > 100, `only ${texts.length} texts`);
+    for (const t of texts) for (const n of needles) assert.ok(!t.includes(n), `leaked ${n.slice(0, 6)}… in: ${t.slice(0, 120)}`);
+  });
+
   test("100,000 signatures in one header: a clear error, not a long scan", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const h = hookline.signHeaders({ secret, payload: "{}" });
