@@ -82,11 +82,12 @@ cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true 
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("CLI from the tarball (hookline listen/send/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
+step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "tsc-strict", "node-cli"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "tsc-strict", "node-cli", "node-memory"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

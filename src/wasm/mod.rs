@@ -775,3 +775,14 @@ fn key_pair_to_js(key: &SigningKey) -> Result<types::KeyPair, JsValue> {
     set(&out, "publicKeyHex", &key.public_key().to_hex().into())?;
     Ok(out.unchecked_into())
 }
+
+/// The size in bytes of this instance's WebAssembly memory: a diagnostic for leak monitoring (it
+/// grows when the core needs more room and never shrinks).
+#[wasm_bindgen(js_name = wasmMemoryBytes)]
+pub fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<ArrayBuffer>()
+        .byte_length() as f64
+}
