@@ -78,6 +78,25 @@ export function registerHostileTests(test, hookline) {
     for (const t of texts) for (const n of needles) assert.ok(!t.includes(n), `leaked ${n.slice(0, 6)}… in: ${t.slice(0, 120)}`);
   });
 
+  test("10 MiB headers, duplicated headers and non-UTF-8 bodies get typed answers", () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const h = hookline.signHeaders({ secret, payload: "{}" });
+    const huge = "A".repeat(10 * 1024 * 1024);
+    const t = Date.now();
+    assert.throws(() => hookline.verify("{}", { ...h, "webhook-signature": `v1,${huge}` }, { secret }), "invalid_header");
+    assert.throws(() => hookline.verify("{}", { ...h, "webhook-timestamp": huge }, { secret }), "invalid_header");
+    assert.throws(() => hookline.verify("{}", { ...h, "webhook-id": huge }, { secret }), "no_matching_signature");
+    assert.throws(() => hookline.verifyWebhook("{}", { "x-hub-signature-256": `sha256=${huge}` }, { secret: "s" }), "invalid_header");
+    assert.ok(Date.now() - t < 10_000, "bounded time on 10 MiB headers");
+    // Duplicated headers (node:http arrays, Headers.append) join with ", " and still verify.
+    const dup = { ...h, "webhook-signature": ["v1,AAAA", h["webhook-signature"]] };
+    assert.equal(hookline.verify("{}", dup, { secret, raw: true }), undefined);
+    const bytes = new Uint8Array([0xc3, 0x28, 0xff, 0xfe]);
+    const signed = hookline.signHeaders({ secret, payload: bytes });
+    assert.equal(hookline.verify(bytes, signed, { secret, raw: true }), undefined);
+    assert.throws(() => hookline.verify(bytes, signed, { secret }), "invalid_payload");
+  });
+
   test("100,000 signatures in one header: a clear error, not a long scan", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const h = hookline.signHeaders({ secret, payload: "{}" });
