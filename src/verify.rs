@@ -28,12 +28,16 @@ pub const MAX_TOLERANCE_SECS: u64 = 1_000_000_000;
 pub struct VerifyOptions {
     /// Seconds a timestamp may lie before or after `now`; `None` takes the scheme's default.
     pub tolerance_secs: Option<u64>,
+    /// Refuse bodies longer than this with `payload_too_large` before hashing them; `None`
+    /// (the default) accepts any size, as providers send up to tens of MiB (GitHub: 25 MB).
+    pub max_payload_bytes: Option<usize>,
 }
 
 impl VerifyOptions {
     pub fn with_tolerance(tolerance_secs: u64) -> Self {
         VerifyOptions {
             tolerance_secs: Some(tolerance_secs),
+            max_payload_bytes: None,
         }
     }
 }
@@ -203,6 +207,7 @@ pub struct SchemeVerifier {
     custom: Option<CustomScheme>,
     keys: Keys,
     tolerance: u64,
+    max_payload_bytes: Option<usize>,
 }
 
 impl SchemeVerifier {
@@ -268,6 +273,7 @@ impl SchemeVerifier {
             tolerance: options
                 .tolerance_secs
                 .unwrap_or_else(|| scheme.default_tolerance()),
+            max_payload_bytes: options.max_payload_bytes,
         })
     }
 
@@ -286,6 +292,14 @@ impl SchemeVerifier {
         payload: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
+        if let Some(limit) = self.max_payload_bytes {
+            if payload.len() > limit {
+                return Err(Error::PayloadTooLarge {
+                    size: payload.len(),
+                    limit,
+                });
+            }
+        }
         let (keys, tol) = (&self.keys, self.tolerance);
         let result = match self.scheme {
             Scheme::StandardWebhooks => standard::verify(keys, headers, payload, now, tol),
@@ -560,6 +574,21 @@ mod tests {
         );
         assert!(check_tolerance(i64::MAX, i64::MIN, u64::MAX).is_ok());
         assert!(check_tolerance(i64::MIN, i64::MAX, 0).is_err());
+    }
+
+    #[test]
+    fn payload_limit_is_checked_first() {
+        let options = VerifyOptions {
+            tolerance_secs: None,
+            max_payload_bytes: Some(4),
+        };
+        let v = SchemeVerifier::new(Scheme::GitHub, &[KeyInput::Text("s")], options).unwrap();
+        let err = v.verify(&[("x", "y")][..], b"12345", 0).unwrap_err();
+        assert_eq!(err, Error::PayloadTooLarge { size: 5, limit: 4 });
+        assert_eq!(
+            v.verify(&[("x", "y")][..], b"1234", 0).unwrap_err().code(),
+            "missing_header"
+        );
     }
 
     #[test]

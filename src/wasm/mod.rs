@@ -251,18 +251,38 @@ fn keys_from(options: &JsValue) -> Result<Vec<(OwnedKey, String)>, JsValue> {
 }
 
 fn tolerance_from(options: &JsValue) -> Result<VerifyOptions, JsValue> {
+    let mut out = VerifyOptions::default();
     let t = get(options, "tolerance")?;
-    if t.is_undefined() {
-        return Ok(VerifyOptions::default());
-    }
-    match t.as_f64() {
-        Some(secs) if secs.is_finite() && (0.0..=1e9).contains(&secs) && secs.fract() == 0.0 => {
-            Ok(VerifyOptions::with_tolerance(secs as u64))
+    if !t.is_undefined() {
+        match t.as_f64() {
+            Some(secs)
+                if secs.is_finite() && (0.0..=1e9).contains(&secs) && secs.fract() == 0.0 =>
+            {
+                out.tolerance_secs = Some(secs as u64);
+            }
+            _ => {
+                return Err(bad_argument(
+                    "tolerance must be a whole number of seconds between 0 and 1e9",
+                ))
+            }
         }
-        _ => Err(bad_argument(
-            "tolerance must be a whole number of seconds between 0 and 1e9",
-        )),
     }
+    let m = get(options, "maxPayloadBytes")?;
+    if !m.is_undefined() {
+        match m.as_f64() {
+            Some(n)
+                if n.is_finite() && (0.0..=4_294_967_295.0).contains(&n) && n.fract() == 0.0 =>
+            {
+                out.max_payload_bytes = Some(n as usize);
+            }
+            _ => {
+                return Err(bad_argument(
+                    "maxPayloadBytes must be a whole number of bytes",
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn scheme_from(options: &JsValue) -> Result<(Option<Scheme>, Option<CustomScheme>), JsValue> {

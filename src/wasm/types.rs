@@ -67,6 +67,8 @@ export interface WebhookOptions {
   format?: "raw";
   /** Seconds a timestamp may be off either way. Default 300. */
   tolerance?: number;
+  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
+  maxPayloadBytes?: number;
 }
 
 export interface WebhookVerifyOptions {
@@ -110,6 +112,8 @@ export interface VerifierOptions extends KeyOptions {
   custom?: CustomSchemeConfig;
   /** Seconds a timestamp may be off either way. Default 300 (Linear: 60). */
   tolerance?: number;
+  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
+  maxPayloadBytes?: number;
   /** Do not parse the body; `payload` is `undefined` in results. */
   raw?: boolean;
 }

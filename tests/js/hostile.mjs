@@ -88,6 +88,10 @@ export function registerHostileTests(test, hookline) {
     assert.throws(() => hookline.verify("{}", { ...h, "webhook-id": huge }, { secret }), "no_matching_signature");
     assert.throws(() => hookline.verifyWebhook("{}", { "x-hub-signature-256": `sha256=${huge}` }, { secret: "s" }), "invalid_header");
     assert.ok(Date.now() - t < 10_000, "bounded time on 10 MiB headers");
+    // A body limit answers before any hashing.
+    assert.throws(() => hookline.verify(huge, h, { secret, maxPayloadBytes: 1 << 20 }), "payload_too_large");
+    assert.throws(() => new hookline.Webhook(secret, { maxPayloadBytes: 1 }).verify("{}", h), "payload_too_large");
+    assert.throws(() => hookline.verify("{}", h, { secret, maxPayloadBytes: -1 }), "invalid_argument", TypeError);
     // Duplicated headers (node:http arrays, Headers.append) join with ", " and still verify.
     const dup = { ...h, "webhook-signature": ["v1,AAAA", h["webhook-signature"]] };
     assert.equal(hookline.verify("{}", dup, { secret, raw: true }), undefined);
