@@ -20,16 +20,6 @@
 //! backwards counts as zero, so a step back can delay a probe or an auto-disable, never hasten
 //! one, and never fails.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unwrap_used,
-        clippy::expect_used
-    )
-)]
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;

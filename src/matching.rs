@@ -24,16 +24,6 @@
 //! subscriptions that can match and returns their indices. [`subscription_matches`] is the same
 //! rule for one subscription, written plainly; the tests check that the two agree.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unwrap_used,
-        clippy::expect_used
-    )
-)]
-
 use std::collections::HashMap;
 
 use serde::{Deserialize, Deserializer, Serialize};

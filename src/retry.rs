@@ -27,16 +27,6 @@
 //!
 //! Unknown fields are rejected, so a misspelt option fails loudly instead of being ignored.
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects,
-        clippy::unwrap_used,
-        clippy::expect_used
-    )
-)]
-
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};

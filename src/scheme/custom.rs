@@ -6,7 +6,7 @@
 use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, tag_matches, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
-use crate::verify::{check_tolerance, Keys, Verified};
+use crate::verify::{Keys, Verified};
 
 /// How the signature bytes are written in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,10 +175,8 @@ impl CustomScheme {
         check_length(&value, &self.header)?;
         let (ts_text, timestamp) = match (&self.content, &self.timestamp_header) {
             (Content::TimestampDotBody, Some(name)) => {
-                let text = super::required(headers, name)?;
-                let ts = super::parse_timestamp(text.trim(), name)?;
-                check_tolerance(ts, now, tolerance)?;
-                (Some(text.trim().to_owned()), Some(ts))
+                let (text, ts) = super::timestamp_in_window(headers, name, now, tolerance)?;
+                (Some(text), Some(ts))
             }
             _ => (None, None),
         };

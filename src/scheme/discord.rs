@@ -5,7 +5,7 @@ use super::{check_length, decode_hex};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::secret::SigningKey;
-use crate::verify::{check_tolerance, Keys, Verified};
+use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-signature-ed25519";
 pub const HEADER_TIMESTAMP: &str = "x-signature-timestamp";
@@ -18,11 +18,9 @@ pub(crate) fn verify(
     tolerance: u64,
 ) -> Result<Verified, Error> {
     let value = super::required(headers, HEADER_SIGNATURE)?;
-    let ts_text = super::required(headers, HEADER_TIMESTAMP)?;
-    let ts_text = ts_text.trim();
-    let timestamp = super::parse_timestamp(ts_text, HEADER_TIMESTAMP)?;
+    let (ts_text, timestamp) =
+        super::timestamp_in_window(headers, HEADER_TIMESTAMP, now, tolerance)?;
     check_length(&value, HEADER_SIGNATURE)?;
-    check_tolerance(timestamp, now, tolerance)?;
     let sig = decode_hex::<64>(value.trim()).ok_or(Error::NoMatchingSignature)?;
     let sig = ed25519_dalek::Signature::from_bytes(&sig);
     let message = [ts_text.as_bytes(), payload].concat();

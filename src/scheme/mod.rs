@@ -218,6 +218,20 @@ pub(crate) fn optional(headers: &(impl HeaderSource + ?Sized), name: &str) -> Op
         .map(Cow::into_owned)
 }
 
+/// A timestamp header as sent (trimmed), parsed as unix seconds and checked against
+/// `now ± tolerance`; the text is returned because some schemes sign it verbatim.
+pub(crate) fn timestamp_in_window(
+    headers: &(impl HeaderSource + ?Sized),
+    name: &str,
+    now: i64,
+    tolerance: u64,
+) -> Result<(String, i64), Error> {
+    let text = required(headers, name)?.trim().to_owned();
+    let timestamp = parse_timestamp(&text, name)?;
+    crate::verify::check_tolerance(timestamp, now, tolerance)?;
+    Ok((text, timestamp))
+}
+
 /// Longest signature header read; past it the header is rejected, not scanned.
 pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 /// Most signatures read from one header (rotation needs two or three).

@@ -4,7 +4,7 @@
 use super::{check_length, decode_hex, tag_matches, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
-use crate::verify::{check_tolerance, Keys, Verified};
+use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-slack-signature";
 pub const HEADER_TIMESTAMP: &str = "x-slack-request-timestamp";
@@ -18,11 +18,9 @@ pub(crate) fn verify(
     tolerance: u64,
 ) -> Result<Verified, Error> {
     let value = super::required(headers, HEADER_SIGNATURE)?;
-    let ts_text = super::required(headers, HEADER_TIMESTAMP)?;
-    let ts_text = ts_text.trim();
-    let timestamp = super::parse_timestamp(ts_text, HEADER_TIMESTAMP)?;
+    let (ts_text, timestamp) =
+        super::timestamp_in_window(headers, HEADER_TIMESTAMP, now, tolerance)?;
     check_length(&value, HEADER_SIGNATURE)?;
-    check_tolerance(timestamp, now, tolerance)?;
     let candidate = value
         .trim()
         .strip_prefix(PREFIX)
