@@ -3,7 +3,7 @@
 //! `X-DevCard-Signature: <hex>` over `{ts}.{body}` with a timestamp header, or Stripe's
 //! `t=<unix>,v1=<hex>` layout under any header name. Keys are the UTF-8 of the secret.
 
-use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, tag_matches, HmacKey};
+use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{Keys, Verified};
@@ -185,16 +185,12 @@ impl CustomScheme {
             .strip_prefix(self.prefix.as_str())
             .and_then(|s| self.decode(s))
             .ok_or(Error::NoMatchingSignature)?;
-        for (index, key) in &keys.hmac {
-            let expected = match &ts_text {
-                Some(ts) => key.tag(&[ts.as_bytes(), b".", payload]),
-                None => key.tag(&[payload]),
-            };
-            if tag_matches(&expected, &candidate) {
-                return Ok(verified(*index, timestamp));
-            }
+        let index = match &ts_text {
+            Some(ts) => super::matching_key(keys, &[ts.as_bytes(), b".", payload], &[candidate]),
+            None => super::matching_key(keys, &[payload], &[candidate]),
         }
-        Err(Error::NoMatchingSignature)
+        .ok_or(Error::NoMatchingSignature)?;
+        Ok(verified(index, timestamp))
     }
 
     pub(crate) fn sign(

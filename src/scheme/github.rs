@@ -1,7 +1,7 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed with the UTF-8
 //! of the secret. `X-GitHub-Event` and `X-GitHub-Delivery` are carried into the result.
 
-use super::{check_length, decode_hex, tag_matches, HmacKey};
+use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{Keys, Verified};
@@ -27,18 +27,15 @@ pub(crate) fn verify(
         .strip_prefix(PREFIX)
         .and_then(decode_hex::<32>)
         .ok_or(Error::NoMatchingSignature)?;
-    for (index, key) in &keys.hmac {
-        if tag_matches(&key.tag(&[payload]), &candidate) {
-            return Ok(Verified {
-                scheme: super::Scheme::GitHub,
-                key_index: *index,
-                id: super::optional(headers, HEADER_DELIVERY),
-                timestamp: None,
-                event_type: super::optional(headers, HEADER_EVENT),
-            });
-        }
-    }
-    Err(Error::NoMatchingSignature)
+    let key_index =
+        super::matching_key(keys, &[payload], &[candidate]).ok_or(Error::NoMatchingSignature)?;
+    Ok(Verified {
+        scheme: super::Scheme::GitHub,
+        key_index,
+        id: super::optional(headers, HEADER_DELIVERY),
+        timestamp: None,
+        event_type: super::optional(headers, HEADER_EVENT),
+    })
 }
 
 pub(crate) fn header_value(key: &HmacKey, payload: &[u8]) -> String {

@@ -2,7 +2,7 @@
 //! secret. The timestamp is `webhookTimestamp` (unix milliseconds) inside the JSON body, so the
 //! signature is checked first and the body parsed only once it is known to be Linear's.
 
-use super::{check_length, decode_hex, tag_matches, HmacKey};
+use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{Keys, Verified};
@@ -40,13 +40,8 @@ pub(crate) fn verify(
     let value = super::required(headers, HEADER_SIGNATURE)?;
     check_length(&value, HEADER_SIGNATURE)?;
     let candidate = decode_hex::<32>(value.trim()).ok_or(Error::NoMatchingSignature)?;
-    let expected = |key: &HmacKey| key.tag(&[payload]);
-    let key_index = keys
-        .hmac
-        .iter()
-        .find(|(_, key)| tag_matches(&expected(key), &candidate))
-        .map(|(index, _)| *index)
-        .ok_or(Error::NoMatchingSignature)?;
+    let key_index =
+        super::matching_key(keys, &[payload], &[candidate]).ok_or(Error::NoMatchingSignature)?;
     let ts_ms = body_timestamp_ms(payload)?;
     check_tolerance_ms(ts_ms, now, tolerance)?;
     Ok(Verified {

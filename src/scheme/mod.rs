@@ -309,6 +309,26 @@ pub fn tag_matches(expected: &Tag, candidate: &[u8; HMAC_SHA256_LEN]) -> bool {
     &candidate == expected
 }
 
+/// The caller's index of the first HMAC key whose tag over `parts` equals one of `candidates`
+/// (compared in constant time). Every HMAC scheme ends in this search; only the signed parts and
+/// the decoding of the candidates differ.
+pub(crate) fn matching_key(
+    keys: &crate::verify::Keys,
+    parts: &[&[u8]],
+    candidates: &[[u8; HMAC_SHA256_LEN]],
+) -> Option<usize> {
+    if candidates.is_empty() {
+        return None;
+    }
+    keys.hmac
+        .iter()
+        .find(|(_, key)| {
+            let expected = key.tag(parts);
+            candidates.iter().any(|c| tag_matches(&expected, c))
+        })
+        .map(|(index, _)| *index)
+}
+
 /// Hex (either case) of exactly `N` bytes, or nothing.
 pub(crate) fn decode_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
     let mut out = [0u8; N];

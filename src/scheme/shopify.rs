@@ -1,7 +1,7 @@
 //! Shopify: `X-Shopify-Hmac-Sha256: <base64>`, HMAC-SHA256 of the raw body keyed with the UTF-8 of
 //! the app's secret. `X-Shopify-Webhook-Id` and `X-Shopify-Topic` are carried into the result.
 
-use super::{check_length, decode_base64, encode_base64, tag_matches, HmacKey};
+use super::{check_length, decode_base64, encode_base64, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{Keys, Verified};
@@ -18,18 +18,15 @@ pub(crate) fn verify(
     let value = super::required(headers, HEADER_SIGNATURE)?;
     check_length(&value, HEADER_SIGNATURE)?;
     let candidate = decode_base64::<32>(value.trim()).ok_or(Error::NoMatchingSignature)?;
-    for (index, key) in &keys.hmac {
-        if tag_matches(&key.tag(&[payload]), &candidate) {
-            return Ok(Verified {
-                scheme: super::Scheme::Shopify,
-                key_index: *index,
-                id: super::optional(headers, HEADER_WEBHOOK_ID),
-                timestamp: None,
-                event_type: super::optional(headers, HEADER_TOPIC),
-            });
-        }
-    }
-    Err(Error::NoMatchingSignature)
+    let key_index =
+        super::matching_key(keys, &[payload], &[candidate]).ok_or(Error::NoMatchingSignature)?;
+    Ok(Verified {
+        scheme: super::Scheme::Shopify,
+        key_index,
+        id: super::optional(headers, HEADER_WEBHOOK_ID),
+        timestamp: None,
+        event_type: super::optional(headers, HEADER_TOPIC),
+    })
 }
 
 pub(crate) fn header_value(key: &HmacKey, payload: &[u8]) -> String {

@@ -1,7 +1,7 @@
 //! Slack: `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 over `v0:{timestamp}:{body}` where the
 //! timestamp is the `X-Slack-Request-Timestamp` header exactly as sent.
 
-use super::{check_length, decode_hex, tag_matches, HmacKey};
+use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{Keys, Verified};
@@ -26,19 +26,16 @@ pub(crate) fn verify(
         .strip_prefix(PREFIX)
         .and_then(decode_hex::<32>)
         .ok_or(Error::NoMatchingSignature)?;
-    for (index, key) in &keys.hmac {
-        let expected = key.tag(&[b"v0:", ts_text.as_bytes(), b":", payload]);
-        if tag_matches(&expected, &candidate) {
-            return Ok(Verified {
-                scheme: super::Scheme::Slack,
-                key_index: *index,
-                id: None,
-                timestamp: Some(timestamp),
-                event_type: None,
-            });
-        }
-    }
-    Err(Error::NoMatchingSignature)
+    let parts: [&[u8]; 4] = [b"v0:", ts_text.as_bytes(), b":", payload];
+    let key_index =
+        super::matching_key(keys, &parts, &[candidate]).ok_or(Error::NoMatchingSignature)?;
+    Ok(Verified {
+        scheme: super::Scheme::Slack,
+        key_index,
+        id: None,
+        timestamp: Some(timestamp),
+        event_type: None,
+    })
 }
 
 pub(crate) fn header_value(key: &HmacKey, timestamp: i64, payload: &[u8]) -> String {

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::{check_length, decode_base64, encode_base64, tag_matches, MAX_SIGNATURES};
+use super::{check_length, decode_base64, encode_base64, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{check_tolerance, Keys, SignKey, Verified};
@@ -101,22 +101,12 @@ pub(crate) fn verify(
     check_tolerance(h.timestamp, now, tolerance)?;
     let entries = signature_entries(&h.signature)?;
     let head = prefix(&h.id, h.timestamp);
-    let mut matched: Option<usize> = None;
-
     let v1: Vec<[u8; 32]> = entries
         .iter()
         .filter(|(v, _)| *v == VERSION_V1)
         .filter_map(|(_, s)| decode_base64::<32>(s))
         .collect();
-    if !v1.is_empty() {
-        for (index, key) in &keys.hmac {
-            let expected = key.tag(&[head.as_bytes(), payload]);
-            if v1.iter().any(|c| tag_matches(&expected, c)) {
-                matched = Some(matched.map_or(*index, |m| m.min(*index)));
-                break;
-            }
-        }
-    }
+    let mut matched = super::matching_key(keys, &[head.as_bytes(), payload], &v1);
     let v1a: Vec<ed25519_dalek::Signature> = entries
         .iter()
         .filter(|(v, _)| *v == VERSION_V1A)

@@ -3,7 +3,7 @@
 //! NOTE: the HMAC key is the UTF-8 of the whole signing secret, `whsec_` prefix included. It is not
 //! base64-decoded as a Standard Webhooks secret with the same prefix would be.
 
-use super::{check_length, decode_hex, tag_matches, HmacKey, MAX_SIGNATURES};
+use super::{check_length, decode_hex, HmacKey, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{check_tolerance, Keys, Verified};
@@ -68,13 +68,9 @@ pub(crate) fn verify_timestamped(
         .filter_map(|s| decode_hex::<32>(s))
         .collect();
     let head = format!("{}.", parsed.timestamp);
-    for (index, key) in &keys.hmac {
-        let expected = key.tag(&[head.as_bytes(), payload]);
-        if candidates.iter().any(|c| tag_matches(&expected, c)) {
-            return Ok((*index, parsed.timestamp));
-        }
-    }
-    Err(Error::NoMatchingSignature)
+    let index = super::matching_key(keys, &[head.as_bytes(), payload], &candidates)
+        .ok_or(Error::NoMatchingSignature)?;
+    Ok((index, parsed.timestamp))
 }
 
 pub(crate) fn verify(
