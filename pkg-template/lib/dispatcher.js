@@ -259,7 +259,7 @@ export function createDispatcher(options = {}) {
     }
   }
 
-  async function dispatchEnvelope(envelope, subscriptions, matched) {
+  async function dispatchEnvelope(envelope, matched) {
     const records = [];
     const outcomes = await Promise.all(matched.map((sub) => run(() => deliver(makeJob(envelope, sub), records))));
     const summary = { eventId: envelope.id, matched: matched.length, delivered: 0, failed: 0, pending: 0, records, jobs: [] };
@@ -278,7 +278,7 @@ export function createDispatcher(options = {}) {
     async dispatch(event, subscriptions) {
       const envelope = event?.body !== undefined && event?.id ? event : buildEnvelope(event, { ...options.envelope, now: clock() });
       const matched = matchSubscriptions({ type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] }, subscriptions);
-      return dispatchEnvelope(envelope, subscriptions, matched);
+      return dispatchEnvelope(envelope, matched);
     },
     attempt,
     makeJob,
@@ -286,9 +286,7 @@ export function createDispatcher(options = {}) {
     async redeliver(record, subscription, envelope) {
       if (!envelope?.body) throw new TypeError("redeliver needs the stored envelope ({ id, type, body })");
       if (envelope.id !== record.eventId) throw new TypeError("the envelope is not the record's event");
-      const records = [];
-      const o = await run(() => deliver(makeJob(envelope, subscription), records));
-      return { eventId: envelope.id, matched: 1, delivered: o.plan.kind === "done" ? 1 : 0, failed: ["giveUp", "disable"].includes(o.plan.kind) ? 1 : 0, pending: o.plan.kind === "retry" ? 1 : 0, records, jobs: o.plan.kind === "retry" ? [{ job: o.job, atMs: o.plan.atMs }] : [] };
+      return dispatchEnvelope(envelope, [subscription]);
     },
     /** The endpoint's health as this dispatcher last saw it (plain JSON to store). */
     health(endpointId) {
