@@ -2,19 +2,17 @@
 // does the I/O through functions the caller may replace: fetch, clock, sleep, random.
 // It is bundled into every entry point next to the wasm-bindgen glue.
 import {
-  buildEnvelope,
   checkTarget,
-  endpointAdmission,
-  endpointHealth,
+  EnvelopeBuilder,
   eventId,
+  HealthTracker,
+  Matcher,
   matchSubscriptions,
-  nextAttempt,
-  recordAttempt,
-  signHeaders,
+  RetryPlanner,
+  Signer,
 } from "./hookline_bg.js";
 
 const SNIPPET_BYTES = 512;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // Jitter draws come from a pooled buffer: one getRandomValues call per 1,024 draws.
@@ -81,10 +79,30 @@ function limiter(max) {
   };
 }
 
-function keysOf(sub) {
-  const out = {};
-  for (const k of ["secret", "secrets", "format", "custom"]) if (sub[k] !== undefined) out[k] = sub[k];
-  return out;
+/**
+ * A Map that forgets its oldest entry past `max` (calling `drop` on it): per-endpoint state that
+ * is cheap to rebuild, kept so the hot path does not rebuild it.
+ */
+function boundedCache(max, drop = () => {}) {
+  const map = new Map();
+  return {
+    get: (key) => map.get(key),
+    set(key, value) {
+      map.set(key, value);
+      if (map.size > max) {
+        const [oldest, old] = map.entries().next().value;
+        map.delete(oldest);
+        drop(old);
+      }
+      return value;
+    },
+  };
+}
+
+// What a subscription signs with. Used as the signer cache's key: equal text, equal signer, so
+// an edited secret or a job read back from a queue gets the right signer.
+function signingKeyOf(sub) {
+  return JSON.stringify([sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom]);
 }
 
 /**
@@ -97,20 +115,47 @@ export function createDispatcher(options = {}) {
   const clock = options.clock ?? (() => Date.now());
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? defaultRandom;
-  const retry = options.retry ?? "standard-webhooks";
+  // The policy is checked here, once: a bad one throws invalid_policy from createDispatcher.
+  const planner = new RetryPlanner(options.retry ?? "standard-webhooks");
+  const builder = new EnvelopeBuilder(options.envelope);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const concurrency = Math.max(1, options.concurrency ?? 10);
   const userAgent = options.userAgent ?? "hookline";
   const onAttempt = options.onAttempt;
   const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
-  const healthPolicy = options.health?.policy;
+  const healthOptions = { policy: options.health?.policy };
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
   const health = new Map();
   const run = limiter(concurrency);
+  // Prepared per endpoint: keys decoded once, SSRF verdicts per URL (a pure function of the URL
+  // and the options, so caching cannot change an answer).
+  const signers = boundedCache(1024, (signer) => signer.free());
+  const verdicts = boundedCache(4096);
 
   const healthOf = (sub) => {
-    if (!health.has(sub.id)) health.set(sub.id, endpointHealth(sub.health));
-    return health.get(sub.id);
+    let tracker = health.get(sub.id);
+    if (!tracker) {
+      tracker = new HealthTracker(sub.health, healthOptions);
+      health.set(sub.id, tracker);
+    }
+    return tracker;
+  };
+  const signerOf = (sub) => {
+    const key = signingKeyOf(sub);
+    return signers.get(key) ?? signers.set(key, new Signer(sub));
+  };
+  const targetProblem = (url) => {
+    let verdict = verdicts.get(url);
+    if (verdict === undefined) {
+      try {
+        checkTarget(url, ssrf);
+        verdict = null;
+      } catch (e) {
+        verdict = `${e.code}: ${e.message}`;
+      }
+      verdicts.set(url, verdict);
+    }
+    return verdict;
   };
 
   /** One HTTP attempt; returns the record and the core's decision. Never throws for the endpoint. */
@@ -136,7 +181,8 @@ export function createDispatcher(options = {}) {
     };
     let outcome;
     let decision;
-    const admission = endpointAdmission(healthOf(sub), { policy: healthPolicy, now: started });
+    const tracker = healthOf(sub);
+    const admission = tracker.admission({ now: started });
     if (admission.kind === "disabled") {
       record.outcome = "endpointDisabled";
       record.error = `endpoint disabled (${admission.reason})`;
@@ -150,22 +196,16 @@ export function createDispatcher(options = {}) {
       record.nextRetryAt = new Date(decision.atMs).toISOString();
       return { record, decision, skipped: true };
     }
-    try {
-      if (ssrf) checkTarget(sub.url, ssrf);
-    } catch (e) {
+    const blocked = ssrf ? targetProblem(typeof sub.url === "string" ? sub.url : String(sub.url)) : null;
+    if (blocked) {
       record.outcome = "blocked";
-      record.error = `${e.code}: ${e.message}`;
+      record.error = blocked;
       decision = { kind: "giveUp", reason: "target_not_allowed" };
       return { record, decision };
     }
-    const body = typeof envelope.body === "string" ? encoder.encode(envelope.body) : envelope.body;
-    const signed = signHeaders({
-      scheme: sub.scheme,
-      ...keysOf(sub),
-      payload: body,
-      id: envelope.id,
-      timestamp: Math.floor(started / 1000),
-    });
+    // A string body is sent as is: fetch and the signer both write it as UTF-8.
+    const body = envelope.body;
+    const signed = signerOf(sub).sign(body, envelope.id, Math.floor(started / 1000));
     record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;
     const headers = {
       "content-type": "application/json",
@@ -194,7 +234,7 @@ export function createDispatcher(options = {}) {
     const ended = clock();
     record.durationMs = Math.max(0, ended - started);
     try {
-      decision = nextAttempt(retry, job.attempt, outcome, { now: ended, rand: random() >>> 0 });
+      decision = planner.next(job.attempt, outcome, { now: ended, rand: random() >>> 0 });
     } catch (e) {
       decision = { kind: "giveUp", reason: e.code ?? "invalid_policy" };
       record.error = `${e.code}: ${e.message}`;
@@ -207,7 +247,7 @@ export function createDispatcher(options = {}) {
         : decision.kind === "disableEndpoint"
           ? { kind: "gone" }
           : { kind: "failed", status: record.status };
-    health.set(sub.id, recordAttempt(healthOf(sub), result, { policy: healthPolicy, now: ended }));
+    tracker.record(result, { now: ended });
     return { record, decision };
   }
 
@@ -234,7 +274,16 @@ export function createDispatcher(options = {}) {
             ? { kind: "disable", reason: decision.reason }
             : { kind: "giveUp", reason: decision.reason };
     const next = plan.kind === "retry" ? { ...job, attempt: skipped ? job.attempt : job.attempt + 1 } : undefined;
-    return { record, plan, next, health: health.get(job.subscription.id) };
+    const tracker = health.get(job.subscription.id);
+    return {
+      record,
+      plan,
+      next,
+      // Read on demand: most callers of attempt() never look at it.
+      get health() {
+        return tracker?.state;
+      },
+    };
   }
 
   /** A job for one envelope and one subscription: plain JSON, safe to put on a queue. */
@@ -276,8 +325,10 @@ export function createDispatcher(options = {}) {
   return {
     /** Match, sign and deliver `event` to the subscriptions that get it; resolves with a summary. */
     async dispatch(event, subscriptions) {
-      const envelope = event?.body !== undefined && event?.id ? event : buildEnvelope(event, { ...options.envelope, now: clock() });
-      const matched = matchSubscriptions({ type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] }, subscriptions);
+      const envelope = event?.body !== undefined && event?.id ? event : builder.build(event, { now: clock() });
+      const meta = { type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] };
+      // A Matcher built once per subscription list is the fast path for many events.
+      const matched = subscriptions instanceof Matcher ? subscriptions.match(meta) : matchSubscriptions(meta, subscriptions);
       return dispatchEnvelope(envelope, matched);
     },
     attempt,
@@ -290,7 +341,7 @@ export function createDispatcher(options = {}) {
     },
     /** The endpoint's health as this dispatcher last saw it (plain JSON to store). */
     health(endpointId) {
-      return health.get(endpointId);
+      return health.get(endpointId)?.state;
     },
   };
 }

@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
+use wasm_bindgen::intern;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -24,6 +25,19 @@ extern "C" {
     fn make_error(kind: u32, code: &str, message: &str, hint: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = headerValue)]
     fn header_value(headers: &JsValue, name: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = headersObject)]
+    #[allow(clippy::too_many_arguments)]
+    fn headers_object(
+        count: u32,
+        n0: &str,
+        v0: &str,
+        n1: &str,
+        v1: &str,
+        n2: &str,
+        v2: &str,
+        n3: &str,
+        v3: &str,
+    ) -> JsValue;
 }
 
 const KIND_VERIFICATION: u32 = 0;
@@ -128,7 +142,7 @@ fn get(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     if !options.is_object() {
         return Err(bad_argument("options must be an object"));
     }
-    Reflect::get(options, &JsValue::from_str(key))
+    Reflect::get(options, &JsValue::from_str(intern(key)))
 }
 
 fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
@@ -409,19 +423,58 @@ fn body_value(payload: &[u8]) -> JsValue {
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     let mut buf = [0u8; N];
-    getrandom::getrandom(&mut buf).map_err(|_| {
+    fill_random(&mut buf)?;
+    Ok(buf)
+}
+
+fn fill_random(buf: &mut [u8]) -> Result<(), JsValue> {
+    getrandom::getrandom(buf).map_err(|_| {
         make_error(
             KIND_GENERAL,
             "random_unavailable",
             "no secure random source is available here",
             Some("Cloudflare Workers allow random values only inside a request handler".to_owned()),
         )
-    })?;
-    Ok(buf)
+    })
+}
+
+/// Random bytes for ids and jitter (never for keys): taken from a pool that one call to the
+/// platform's source refills, since that call costs far more than the few bytes an id needs.
+/// NOTE: key material never comes from here; `random_bytes` draws it fresh.
+fn pooled_random<const N: usize>() -> Result<[u8; N], JsValue> {
+    const POOL: usize = 1024;
+    thread_local! {
+        static POOL_STATE: std::cell::RefCell<(Box<[u8; POOL]>, usize)> =
+            std::cell::RefCell::new((Box::new([0u8; POOL]), POOL));
+    }
+    POOL_STATE.with(|cell| {
+        let mut state = cell.borrow_mut();
+        let (pool, at) = &mut *state;
+        let end = match at.checked_add(N) {
+            Some(end) if end <= POOL => end,
+            _ => {
+                fill_random(pool.as_mut_slice())?;
+                *at = 0;
+                N
+            }
+        };
+        let mut out = [0u8; N];
+        let taken = pool
+            .get(*at..end)
+            .ok_or_else(|| bad_argument("the random pool is out of step"))?;
+        out.copy_from_slice(taken);
+        // Bytes handed out are wiped so the pool never holds a value twice.
+        if let Some(used) = pool.get_mut(*at..end) {
+            used.fill(0);
+        }
+        *at = end;
+        Ok(out)
+    })
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    Reflect::set(target, &JsValue::from_str(key), value).map(|_| ())
+    // Property names are interned: each crosses into JS once, not on every object built.
+    Reflect::set(target, &JsValue::from_str(intern(key)), value).map(|_| ())
 }
 
 /// The JS result of a verification: what the core learned plus the body and the key's label.
@@ -706,31 +759,111 @@ pub fn sign_headers(options: &types::SignHeadersInput) -> Result<types::SignedHe
             "options with a secret and a payload are required",
         ));
     }
+    let signer = signer_from(options)?;
+    sign_with(
+        &signer,
+        &get(options, "payload")?,
+        &get(options, "id")?,
+        &get(options, "timestamp")?,
+    )
+}
+
+/// The signer an options bag describes: `scheme` (default Standard Webhooks), `custom`, keys.
+fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
     let keys = keys_from(options)?;
     let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
     let (scheme, custom) = scheme_from(options)?;
-    let signer = match (scheme, custom) {
+    match (scheme, custom) {
         (None | Some(Scheme::Custom), Some(c)) => Signer::custom(c, &inputs),
         (scheme, _) => Signer::new(scheme.unwrap_or(Scheme::StandardWebhooks), &inputs),
     }
-    .map_err(js_err)?;
-    let body = payload_bytes(&get(options, "payload")?)?;
+    .map_err(js_err)
+}
+
+fn sign_with(
+    signer: &Signer,
+    payload: &JsValue,
+    id: &JsValue,
+    timestamp: &JsValue,
+) -> Result<types::SignedHeaders, JsValue> {
+    let body = payload_bytes(payload)?;
     let now_ms = js_sys::Date::now();
-    let ts_value = get(options, "timestamp")?;
-    let ts = if ts_value.is_undefined() {
+    let ts = if timestamp.is_undefined() {
         (now_ms / 1000.0).floor() as i64
     } else {
-        seconds_from(&ts_value, "timestamp")?
+        seconds_from(timestamp, "timestamp")?
     };
-    let id = match string_option(options, "id")? {
-        Some(id) => id,
-        None => crate::id::message_id("msg_", now_ms as u64, random_bytes::<10>()?),
+    let id = if id.is_undefined() {
+        crate::id::message_id("msg_", now_ms as u64, pooled_random::<10>()?)
+    } else {
+        id.as_string()
+            .ok_or_else(|| bad_argument("options.id must be a string"))?
     };
+    let headers = signer.sign(&id, ts, &body).map_err(js_err)?;
+    let pair = |i: usize| {
+        headers
+            .get(i)
+            .map_or(("", ""), |(n, v)| (n.as_str(), v.as_str()))
+    };
+    let [(n0, v0), (n1, v1), (n2, v2), (n3, v3)] = [pair(0), pair(1), pair(2), pair(3)];
+    if headers.len() <= 4 {
+        // One call builds the object: signing sits on every delivery attempt's path.
+        let count = headers.len() as u32;
+        return Ok(headers_object(count, n0, v0, n1, v1, n2, v2, n3, v3).unchecked_into());
+    }
     let out = Object::new();
-    for (name, value) in signer.sign(&id, ts, &body).map_err(js_err)? {
-        set(&out, &name, &value.into())?;
+    for (name, value) in &headers {
+        set(&out, name, &value.as_str().into())?;
     }
     Ok(out.unchecked_into())
+}
+
+/// Keys prepared once for signing many payloads, e.g. one per endpoint in a sender: the same
+/// options as `signHeaders` without the per-message fields. Reuse it; each `sign` then skips
+/// decoding and checking the secrets.
+#[wasm_bindgen(js_name = Signer)]
+pub struct JsSigner {
+    inner: Signer,
+}
+
+#[wasm_bindgen(js_class = Signer)]
+impl JsSigner {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &types::SignerOptions) -> Result<JsSigner, JsValue> {
+        let options: &JsValue = options;
+        if !options.is_object() {
+            return Err(bad_argument("options with a secret are required"));
+        }
+        Ok(JsSigner {
+            inner: signer_from(options)?,
+        })
+    }
+
+    /// The headers for `payload` (exactly the bytes to send). `id` (Standard Webhooks) defaults
+    /// to a new `msg_...` id and `timestamp` (a Date or unix seconds) to now.
+    pub fn sign(
+        &self,
+        payload: &types::PayloadInput,
+        id: Option<types::StringInput>,
+        timestamp: Option<types::TimeInput>,
+    ) -> Result<types::SignedHeaders, JsValue> {
+        sign_with(
+            &self.inner,
+            payload,
+            &id.map(Into::into).unwrap_or(JsValue::UNDEFINED),
+            &timestamp.map(Into::into).unwrap_or(JsValue::UNDEFINED),
+        )
+    }
+
+    /// Never the keys: `Signer { scheme, keys: <redacted> }`.
+    #[wasm_bindgen(js_name = toString)]
+    #[allow(clippy::inherent_to_string)]
+    pub fn to_string(&self) -> String {
+        format!(
+            "Signer {{ scheme: {}, keys: <redacted> }}",
+            self.inner.scheme().name()
+        )
+    }
 }
 
 /// Stripe's test helper, as in stripe-node: the `Stripe-Signature` value for `payload` signed with

@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{bad_argument, get, js_err, random_bytes, set, types};
+use super::{bad_argument, get, js_err, pooled_random, set, types};
 use crate::envelope::{self, EnvelopeOptions, EventInput};
 use crate::error::Error;
 use crate::health::{self, AttemptResult, EndpointHealth, HealthPolicy};
@@ -66,7 +66,7 @@ pub(crate) fn now_ms_from(options: &JsValue) -> Result<i64, JsValue> {
 pub(crate) fn random_from<const N: usize>(options: &JsValue) -> Result<[u8; N], JsValue> {
     let r = get(options, "random")?;
     if r.is_undefined() {
-        return random_bytes::<N>();
+        return pooled_random::<N>();
     }
     let bytes = r
         .dyn_ref::<Uint8Array>()
@@ -119,35 +119,32 @@ pub fn build_envelope(
     options: Option<types::EnvelopeOptionsJs>,
 ) -> Result<types::EnvelopeJs, JsValue> {
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-    let input: EventInput = from_js(event, "event")?;
-    let opts: EnvelopeOptions = {
-        let bag = Object::new();
-        for key in ["maxPayloadBytes", "idPrefix", "offload"] {
-            let v = get(&options, key)?;
-            if !v.is_undefined() {
-                set(&bag, key, &v)?;
-            }
+    let opts = envelope_options(&options)?;
+    envelope_with(&opts, event, &options)
+}
+
+fn envelope_options(options: &JsValue) -> Result<EnvelopeOptions, JsValue> {
+    let bag = Object::new();
+    for key in ["maxPayloadBytes", "idPrefix", "offload"] {
+        let v = get(options, key)?;
+        if !v.is_undefined() {
+            set(&bag, key, &v)?;
         }
-        from_js(&bag, "envelope options")?
-    };
-    let env = envelope::build_envelope(
-        &input,
-        &opts,
-        now_ms_from(&options)?,
-        random_from::<10>(&options)?,
-    )
-    .map_err(js_err)?;
-    let out = Object::new();
-    set(&out, "id", &env.id.as_str().into())?;
-    set(&out, "type", &env.event_type.as_str().into())?;
-    set(&out, "timestamp", &env.timestamp.as_str().into())?;
-    set(&out, "timestampMs", &(env.timestamp_ms as f64).into())?;
-    if let Some(t) = &env.tenant {
-        set(&out, "tenant", &t.as_str().into())?;
     }
+    from_js(&bag, "envelope options")
+}
+
+/// Build with options read before; `clock` carries `now` and `random` (or neither).
+fn envelope_with(
+    opts: &EnvelopeOptions,
+    event: &JsValue,
+    clock: &JsValue,
+) -> Result<types::EnvelopeJs, JsValue> {
+    let input: EventInput = from_js(event, "event")?;
+    let env =
+        envelope::build_envelope(&input, opts, now_ms_from(clock)?, random_from::<10>(clock)?)
+            .map_err(js_err)?;
     let channels: Array = env.channels.iter().map(|c| JsValue::from_str(c)).collect();
-    set(&out, "channels", &channels)?;
-    set(&out, "body", &Uint8Array::from(env.body.as_slice()))?;
     let parts = Array::new();
     for p in &env.offloaded {
         let o: JsValue = to_js(p)?;
@@ -158,8 +155,45 @@ pub fn build_envelope(
         )?;
         parts.push(&o);
     }
-    set(&out, "offloaded", &parts)?;
-    Ok(out.unchecked_into())
+    Ok(envelope_object(
+        &env.id,
+        &env.event_type,
+        &env.timestamp,
+        env.timestamp_ms as f64,
+        env.tenant.clone(),
+        &channels,
+        &Uint8Array::from(env.body.as_slice()),
+        &parts,
+    )
+    .unchecked_into())
+}
+
+/// Envelope options read once, for a sender that builds many envelopes: `build(event)` is
+/// `buildEnvelope(event, options)` without re-reading the options.
+#[wasm_bindgen(js_name = EnvelopeBuilder)]
+pub struct JsEnvelopeBuilder {
+    options: EnvelopeOptions,
+}
+
+#[wasm_bindgen(js_class = EnvelopeBuilder)]
+impl JsEnvelopeBuilder {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<types::EnvelopeOptionsJs>) -> Result<JsEnvelopeBuilder, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let options = envelope_options(&options)?;
+        envelope::validate_id_prefix(&options.id_prefix).map_err(js_err)?;
+        Ok(JsEnvelopeBuilder { options })
+    }
+
+    /// The envelope for `event`; `clock` may replace the time and the id's random bytes.
+    pub fn build(
+        &self,
+        event: &types::EventInputJs,
+        clock: Option<types::ClockOptions>,
+    ) -> Result<types::EnvelopeJs, JsValue> {
+        let clock: JsValue = clock.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        envelope_with(&self.options, event, &clock)
+    }
 }
 
 fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
@@ -179,7 +213,7 @@ fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
 fn rand_from(options: &JsValue) -> Result<u32, JsValue> {
     let r = get(options, "rand")?;
     if r.is_undefined() {
-        return Ok(u32::from_le_bytes(random_bytes::<4>()?));
+        return Ok(u32::from_le_bytes(pooled_random::<4>()?));
     }
     match r.as_f64() {
         Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => Ok(n as u32),
@@ -197,22 +231,123 @@ pub fn next_attempt(
     outcome: &types::OutcomeInput,
     options: Option<types::DecisionOptions>,
 ) -> Result<types::DecisionJs, JsValue> {
+    decide(&policy_from(policy)?, attempt_number, outcome, options)
+}
+
+fn decide(
+    policy: &crate::retry::RetryPolicy,
+    attempt_number: &JsValue,
+    outcome: &JsValue,
+    options: Option<types::DecisionOptions>,
+) -> Result<types::DecisionJs, JsValue> {
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
     let attempt_number = match attempt_number.as_f64() {
         Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => n as u32,
         _ => return Err(bad_argument("attemptNumber must be a whole number from 1")),
     };
-    let policy = policy_from(policy)?;
     let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
     let decision = crate::retry::next_attempt(
-        &policy,
+        policy,
         attempt_number,
         &outcome,
         now_ms_from(&options)?,
         rand_from(&options)?,
     )
     .map_err(js_err)?;
-    Ok(to_js(&decision)?.unchecked_into())
+    Ok(decision_to_js(&decision)?.unchecked_into())
+}
+
+/// The `Decision` object (the same shape as its JSON form), built in one call.
+fn decision_to_js(decision: &crate::retry::Decision) -> Result<JsValue, JsValue> {
+    use crate::retry::Decision;
+    let status = |s: Option<u16>| s.map(f64::from);
+    Ok(match *decision {
+        Decision::Delivered { status: s } => decision_object(
+            "delivered",
+            "",
+            Some(f64::from(s)),
+            None,
+            None,
+            None,
+            None,
+            "",
+        ),
+        Decision::Retry {
+            at_ms,
+            delay_ms,
+            attempt,
+            reason,
+            status: s,
+            retry_after_ms,
+        } => decision_object(
+            "retry",
+            reason.as_str(),
+            status(s),
+            Some(at_ms as f64),
+            Some(delay_ms as f64),
+            Some(f64::from(attempt)),
+            retry_after_ms.map(|ms| ms as f64),
+            "",
+        ),
+        Decision::GiveUp {
+            reason,
+            status: s,
+            cause,
+        } => decision_object(
+            "giveUp",
+            reason.as_str(),
+            status(s),
+            None,
+            None,
+            None,
+            None,
+            cause.map_or("", |c| c.as_str()),
+        ),
+        Decision::DisableEndpoint { reason, status: s } => decision_object(
+            "disableEndpoint",
+            reason.as_str(),
+            Some(f64::from(s)),
+            None,
+            None,
+            None,
+            None,
+            "",
+        ),
+    })
+}
+
+/// A retry policy checked once, for a sender deciding many attempts: `next(...)` is
+/// `nextAttempt(policy, ...)` without reading and checking the policy each time.
+#[wasm_bindgen(js_name = RetryPlanner)]
+pub struct JsRetryPlanner {
+    policy: crate::retry::RetryPolicy,
+}
+
+#[wasm_bindgen(js_class = RetryPlanner)]
+impl JsRetryPlanner {
+    /// `policy`: a preset name or a policy object, as for `nextAttempt`; default Standard Webhooks.
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: Option<types::RetryPolicyInput>) -> Result<JsRetryPlanner, JsValue> {
+        let policy = policy_from(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+        policy.validate().map_err(js_err)?;
+        Ok(JsRetryPlanner { policy })
+    }
+
+    /// What happens after attempt `attemptNumber` (1-based) ended with `outcome`.
+    pub fn next(
+        &self,
+        attempt_number: &types::NumberInput,
+        outcome: &types::OutcomeInput,
+        options: Option<types::DecisionOptions>,
+    ) -> Result<types::DecisionJs, JsValue> {
+        decide(&self.policy, attempt_number, outcome, options)
+    }
+
+    /// How many attempts the policy allows in all.
+    #[wasm_bindgen(getter)]
+    pub fn attempts(&self) -> u32 {
+        self.policy.attempts()
+    }
 }
 
 /// How an outcome is treated under `policy`: delivered, retryable, permanent or disable.
@@ -253,6 +388,32 @@ extern "C" {
     /// `new URL(url)` in the platform's WHATWG parser, as plain parts, or `null` if it throws.
     #[wasm_bindgen(js_name = urlParts)]
     fn url_parts(url: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = envelopeObject)]
+    #[allow(clippy::too_many_arguments)]
+    fn envelope_object(
+        id: &str,
+        event_type: &str,
+        timestamp: &str,
+        timestamp_ms: f64,
+        tenant: Option<String>,
+        channels: &Array,
+        body: &Uint8Array,
+        offloaded: &Array,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = decisionObject)]
+    #[allow(clippy::too_many_arguments)]
+    fn decision_object(
+        kind: &str,
+        reason: &str,
+        status: Option<f64>,
+        at_ms: Option<f64>,
+        delay_ms: Option<f64>,
+        attempt: Option<f64>,
+        retry_after_ms: Option<f64>,
+        cause: &str,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = admissionObject)]
+    fn admission_object(kind: &str, until_ms: Option<f64>, reason: &str) -> JsValue;
 }
 
 fn target_options(options: &JsValue) -> Result<TargetOptions, JsValue> {
@@ -333,14 +494,37 @@ fn event_meta(event: &JsValue) -> Result<EventMeta, JsValue> {
     if !event.is_object() {
         return Err(bad_argument("event must be an object with a type"));
     }
-    let bag = Object::new();
-    for key in ["type", "tenant", "channels"] {
-        let v = get(event, key)?;
-        if !v.is_undefined() {
-            set(&bag, key, &v)?;
+    // Read field by field (no JSON round trip): this runs once per event dispatched.
+    let event_type = get(event, "type")?
+        .as_string()
+        .ok_or_else(|| bad_argument("invalid event: type must be a string"))?;
+    let tenant = get(event, "tenant")?;
+    let tenant = if tenant.is_undefined() || tenant.is_null() {
+        None
+    } else {
+        Some(
+            tenant
+                .as_string()
+                .ok_or_else(|| bad_argument("invalid event: tenant must be a string"))?,
+        )
+    };
+    let list = get(event, "channels")?;
+    let mut channels = Vec::new();
+    if !(list.is_undefined() || list.is_null()) {
+        let list = list
+            .dyn_ref::<Array>()
+            .ok_or_else(|| bad_argument("invalid event: channels must be an array of strings"))?;
+        for c in list.iter() {
+            channels.push(c.as_string().ok_or_else(|| {
+                bad_argument("invalid event: channels must be an array of strings")
+            })?);
         }
     }
-    from_js(&bag, "event")
+    Ok(EventMeta {
+        event_type,
+        tenant,
+        channels,
+    })
 }
 
 #[wasm_bindgen(js_class = Matcher)]
@@ -520,4 +704,80 @@ pub fn disable_endpoint(
         .ok_or_else(|| bad_argument("reason must be a string"))?;
     let next = health::disable(&state, &reason, now_ms_from(&options)?).map_err(js_err)?;
     Ok(to_js(&next)?.unchecked_into())
+}
+
+fn admission_to_js(a: &health::Admission) -> Result<JsValue, JsValue> {
+    use health::Admission;
+    Ok(match a {
+        Admission::Allow => admission_object("allow", None, ""),
+        Admission::Probe => admission_object("probe", None, ""),
+        Admission::Deny { until_ms } => admission_object("deny", Some(*until_ms as f64), ""),
+        Admission::Disabled { reason } => admission_object("disabled", None, reason),
+    })
+}
+
+/// One endpoint's health kept in wasm memory, for a sender that records every attempt: the
+/// same decisions as `recordAttempt` / `endpointAdmission`, without passing the state back and
+/// forth each time. `state` is the plain JSON to store.
+#[wasm_bindgen(js_name = HealthTracker)]
+pub struct JsHealthTracker {
+    state: EndpointHealth,
+    policy: HealthPolicy,
+}
+
+#[wasm_bindgen(js_class = HealthTracker)]
+impl JsHealthTracker {
+    /// `state`: a stored health record, or undefined for a new, healthy endpoint.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        state: Option<types::EndpointHealthJs>,
+        options: Option<types::HealthOptions>,
+    ) -> Result<JsHealthTracker, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        Ok(JsHealthTracker {
+            state: health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?,
+            policy: health_policy(&options)?,
+        })
+    }
+
+    /// May an attempt go to this endpoint now? As `endpointAdmission`.
+    pub fn admission(
+        &self,
+        options: Option<types::ClockOptions>,
+    ) -> Result<types::AdmissionJs, JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let a = health::admission(&self.state, &self.policy, now_ms_from(&options)?);
+        Ok(admission_to_js(&a)?.unchecked_into())
+    }
+
+    /// Fold one attempt's result into the state, as `recordAttempt`.
+    pub fn record(
+        &mut self,
+        result: &types::AttemptResultInput,
+        options: Option<types::ClockOptions>,
+    ) -> Result<(), JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let result: AttemptResult = from_js(result, "attempt result")?;
+        self.state = health::record(&self.state, &self.policy, &result, now_ms_from(&options)?);
+        Ok(())
+    }
+
+    /// Mark a half-open circuit's probe as started, as `beginProbe`.
+    #[wasm_bindgen(js_name = beginProbe)]
+    pub fn begin_probe(&mut self, options: Option<types::ClockOptions>) -> Result<(), JsValue> {
+        let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        self.state = health::begin_probe(&self.state, &self.policy, now_ms_from(&options)?);
+        Ok(())
+    }
+
+    /// The state as plain JSON, every field filled in.
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> Result<types::EndpointHealthJs, JsValue> {
+        Ok(to_js(&self.state)?.unchecked_into())
+    }
+
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> Result<types::EndpointHealthJs, JsValue> {
+        self.state()
+    }
 }

@@ -154,6 +154,13 @@ export interface RequestLike {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** What a `Signer` is prepared with: the keys and the scheme, not the message. */
+export interface SignerOptions extends KeyOptions {
+  /** Default `"standard-webhooks"`. */
+  scheme?: SchemeName;
+  custom?: CustomSchemeConfig;
+}
+
 export interface SignHeadersOptions extends KeyOptions {
   /** Default `"standard-webhooks"`. */
   scheme?: SchemeName;
@@ -487,7 +494,8 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[]): Promise<DispatchSummary>;
+  /** `subscriptions`: an array, or a `Matcher` built once from it (faster for many events). */
+  dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[] | Matcher): Promise<DispatchSummary>;
   attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
   makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
   redeliver(record: AttemptRecord, subscription: DeliverySubscription, envelope: { id: string; type: string; body: string | Uint8Array }): Promise<DispatchSummary>;
@@ -537,6 +545,8 @@ extern "C" {
     pub type RequestInput;
     #[wasm_bindgen(typescript_type = "SignHeadersOptions")]
     pub type SignHeadersInput;
+    #[wasm_bindgen(typescript_type = "SignerOptions")]
+    pub type SignerOptions;
     #[wasm_bindgen(typescript_type = "SignedHeaders")]
     pub type SignedHeaders;
     #[wasm_bindgen(typescript_type = "StripeTestHeaderOptions")]

@@ -34,9 +34,34 @@ export function registerHostileTests(test, hookline) {
         }
       }
     }
+    // The prepared objects' methods, on good instances.
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const prepared = [
+      [new hookline.Signer({ secret }), ["sign"]],
+      [new hookline.RetryPlanner("svix"), ["next"]],
+      [new hookline.HealthTracker(), ["admission", "record", "beginProbe"]],
+      [new hookline.EnvelopeBuilder(), ["build"]],
+      [new hookline.Matcher([]), ["match", "matchIndices"]],
+    ];
+    for (const [object, methods] of prepared) {
+      for (const m of methods) {
+        for (const a of junk) {
+          for (const b of junk.slice(0, 12)) {
+            calls++;
+            try {
+              object[m](a, b, a);
+            } catch (e) {
+              assert.ok(!(e instanceof WebAssembly.RuntimeError), `${m}: wasm trap ${e.message}`);
+              assert.ok(typeof e?.code === "string", `${m}(${typeof a}, ${typeof b}): untyped ${e?.name}: ${String(e?.message).slice(0, 80)}`);
+            }
+          }
+        }
+      }
+      assert.ok(typeof object.toString() === "string");
+    }
     const headers = hookline.signHeaders({ secret, payload: '{"ok":true}' });
     assert.deepEqual(new hookline.Webhook(secret).verify('{"ok":true}', headers), { ok: true });
+    assert.deepEqual(prepared[0][0].sign('{"ok":true}', "msg_1", 1_700_000_000), hookline.signHeaders({ secret, payload: '{"ok":true}', id: "msg_1", timestamp: 1_700_000_000 }));
     assert.ok(calls > 5000);
   });
 

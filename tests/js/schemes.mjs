@@ -83,6 +83,23 @@ export function registerSchemeTests(test, hookline, vectors) {
     }
   });
 
+  test("Signer: keys prepared once sign exactly as signHeaders, and never show the key", () => {
+    for (const [scheme, keys] of cases) {
+      const signer = new hookline.Signer({ scheme, ...keys });
+      for (const payload of [body, new TextEncoder().encode(body)]) {
+        assert.deepEqual(signer.sign(payload, "msg_rt", now), signHeaders({ scheme, ...keys, payload, timestamp: now, id: "msg_rt" }), scheme);
+      }
+      assert.ok(!String(signer).includes(keys.secret) && String(signer).includes(scheme), String(signer));
+      signer.free();
+    }
+    const sw = new hookline.Signer({ secrets: [cases[0][1].secret, hookline.generateSecret()] });
+    const two = sw.sign(body, "msg_two", now);
+    assert.equal(two["webhook-signature"].split(" ").length, 2);
+    assert.ok(sw.sign(body)["webhook-id"].startsWith("msg_"));
+    assert.throws(() => new hookline.Signer({ scheme: "github" }), "invalid_secret", Error);
+    assert.throws(() => sw.sign(body, 42, now), "invalid_argument", TypeError);
+  });
+
   test("stale timestamps are rejected for every timestamped scheme", () => {
     const pair = hookline.generateKeyPair();
     const schemes = [

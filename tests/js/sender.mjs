@@ -20,6 +20,22 @@ export function registerSenderTests(test, hookline, vectors) {
     });
   }
 
+  test("EnvelopeBuilder gives buildEnvelope's answer for every envelope vector", () => {
+    for (const c of vectors.envelope.cases) {
+      const { now, random, ...prepared } = c.options ?? {};
+      const run = () => new hookline.EnvelopeBuilder(prepared).build(c.input, { now: c.nowMs, random: hexToBytes(c.random) });
+      if (c.expect.error) assert.throws(run, c.expect.error, undefined, c.name);
+      else {
+        const e = run();
+        assert.equal(e.id, c.expect.id, c.name);
+        assert.equal(decode(e.body), c.expect.body, c.name);
+        const f = buildEnvelope(c.input, { ...c.options, now: c.nowMs, random: hexToBytes(c.random) });
+        assert.deepEqual({ ...e, body: decode(e.body) }, { ...f, body: decode(f.body) }, c.name);
+      }
+    }
+    assert.throws(() => new hookline.EnvelopeBuilder({ idPrefix: "bad prefix!" }), undefined, Error);
+  });
+
   test("envelope ids are unique and sortable; offload moves the largest part to a reference", () => {
     const a = buildEnvelope({ type: "a.b", data: {} }, { now: 1_700_000_000_000 });
     const b = buildEnvelope({ type: "a.b", data: {} }, { now: 1_700_000_000_001 });
@@ -56,6 +72,15 @@ export function registerSenderTests(test, hookline, vectors) {
       else assert.deepEqual(run(), c.expect);
     });
   }
+  test("RetryPlanner gives nextAttempt's answer for every decision vector", () => {
+    for (const c of retry.decisions) {
+      const run = () => new hookline.RetryPlanner(c.policy).next(c.attemptNumber, c.outcome, { now: c.nowMs, rand: c.rand });
+      if (c.error) assert.throws(run, c.error, undefined, c.name);
+      else assert.deepEqual(run(), c.expect, c.name);
+    }
+    assert.equal(new hookline.RetryPlanner("standard-webhooks").attempts, retrySchedule("standard-webhooks").length);
+    assert.throws(() => new hookline.RetryPlanner({ preset: "nope" }), undefined, TypeError);
+  });
   for (const c of retry.retryAfter) {
     test(`Retry-After vector: ${c.name}`, () => {
       assert.equal(parseRetryAfter(c.value, { now: c.nowMs }), c.expectMs ?? undefined);
@@ -219,6 +244,37 @@ export function registerSenderTests(test, hookline, vectors) {
       }
     });
   }
+  test("HealthTracker follows every health vector step for step with the functions", () => {
+    for (const seq of vectors.health.sequences) {
+      let state = hookline.endpointHealth(seq.initial);
+      let tracker = new hookline.HealthTracker(seq.initial, { policy: seq.policy });
+      for (const [i, step] of seq.steps.entries()) {
+        const where = `${seq.name} step ${i}`;
+        const options = { policy: seq.policy, now: step.nowMs };
+        try {
+          if (step.result) {
+            state = recordAttempt(state, step.result, options);
+            tracker.record(step.result, { now: step.nowMs });
+          } else if (step.action === "beginProbe") {
+            state = beginProbe(state, options);
+            tracker.beginProbe({ now: step.nowMs });
+          } else if (step.action === "enable" || step.action === "disable") {
+            state = step.action === "enable" ? enableEndpoint(state) : disableEndpoint(state, step.reason, { now: step.nowMs });
+            tracker.free();
+            tracker = new hookline.HealthTracker(state, { policy: seq.policy });
+          }
+        } catch (e) {
+          assert.equal(e.code, step.expectError, where);
+          continue;
+        }
+        assert.deepEqual(tracker.state, state, where);
+        assert.deepEqual(JSON.parse(JSON.stringify(tracker)), state, where);
+        assert.deepEqual(tracker.admission({ now: step.nowMs }), endpointAdmission(state, options), where);
+      }
+      tracker.free();
+    }
+  });
+
   test("health: policy validation", () => {
     for (const p of vectors.health.policies) {
       const run = () => endpointAdmission(undefined, { policy: p.policy, now: 0 });

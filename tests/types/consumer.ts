@@ -1,7 +1,11 @@
 // Compiled with `tsc --strict` against the installed tarball by npm test: the published types
 // must describe every export well enough for a strict TypeScript consumer.
 import {
+  EnvelopeBuilder,
+  HealthTracker,
   Matcher,
+  RetryPlanner,
+  Signer,
   Verifier,
   Webhook,
   WebhookVerificationError,
@@ -32,7 +36,10 @@ import {
   verifyRequest,
   verifyWebhook,
   type AttemptRecord,
+  type Admission,
   type Decision,
+  type EndpointHealth,
+  type Envelope,
   type VerifiedWebhook,
 } from "hookline";
 
@@ -84,6 +91,21 @@ const dispatcher = createDispatcher({
   sleep: async () => {},
   random: () => 4,
 });
+// The prepared objects a sender keeps.
+const signer = new Signer({ scheme: "standard-webhooks", secret });
+const signedOnce: Record<string, string> = signer.sign("{}", "msg_1", 1_700_000_000);
+const planner = new RetryPlanner("svix");
+const planned: Decision = planner.next(1, { kind: "status", status: 503 }, { now: 0, rand: 1 });
+const tracker = new HealthTracker(undefined, { policy: { disableAfterMs: null } });
+tracker.record({ kind: "failed", status: 500 }, { now: 1 });
+const trackerAdmission: Admission = tracker.admission({ now: 2 });
+const trackedState: EndpointHealth = tracker.state;
+const built: Envelope = new EnvelopeBuilder({ idPrefix: "evt_" }).build({ type: "a.b", data: {} }, { now: 0 });
+const attemptsAllowed: number = planner.attempts;
+async function sendWithMatcher(): Promise<number> {
+  const summary = await dispatcher.dispatch({ type: "a.b", data: {} }, new Matcher([{ id: "e", url: "https://x.example.com", secret }]));
+  return summary.matched;
+}
 async function send(): Promise<number> {
   const summary = await dispatcher.dispatch({ type: "a.b", data: {} }, [{ id: "e", url: "https://x.example.com", secret }]);
   return summary.delivered;
@@ -97,4 +119,4 @@ try {
     console.log(code, e.hint);
   }
 }
-console.log(parsed, scheme, keyIndex, detailed, body, viaRequest, stripeHeader, pub, bytes, id, matched, offsets, classification, wait, target, admission, send);
+console.log(parsed, scheme, keyIndex, detailed, body, viaRequest, stripeHeader, pub, bytes, id, matched, offsets, classification, wait, target, admission, send, signedOnce, planned, trackerAdmission, trackedState, built, attemptsAllowed, sendWithMatcher);
