@@ -188,7 +188,7 @@ try {
       try {
         verified = verifier.verify(Buffer.concat(chunks), req.headers).payload;
       } catch {}
-      hits.push({ path, id: req.headers["webhook-id"], verified });
+      hits.push({ path, id: req.headers["webhook-id"], verified, at: Date.now() });
       const n = hits.filter((h) => h.path === path).length;
       if (path === "flaky" && n === 1) return res.writeHead(503).end("try again");
       if (path === "bad") return res.writeHead(400).end("bad request");
@@ -207,6 +207,7 @@ try {
     assert.equal(flaky.length, 2, "two attempts");
     assert.ok(flaky.every((h) => h.verified?.type === "invoice.paid"), "each attempt verified by the receiver");
     assert.equal(new Set(flaky.map((h) => h.id)).size, 1, "the same webhook-id on the retry");
+    assert.ok(flaky[1].at - flaky[0].at >= 900, `the retry waits the policy's 1 s (waited ${flaky[1].at - flaky[0].at} ms)`);
     assert.ok(/attempt 1 of dlv_\S+: 503 retry in \d+ ms, next try at /.test(out), `attempt log: ${out}`);
     assert.ok(/attempt 2 of dlv_\S+: 204 delivered/.test(out), `attempt log: ${out}`);
     assert.ok(/1 delivered, 0 failed/.test(out), out);
