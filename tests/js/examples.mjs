@@ -127,18 +127,23 @@ try {
   });
 
   // ---- Deno.serve ------------------------------------------------------------------------------
+  const denoEnv = { DENO_DIR: process.env.DENO_DIR ?? join(consumer, "..", "deno-cache"), DENO_NO_UPDATE_CHECK: "1" };
   const deno = startServer(
     "deno-receiver",
     bin("deno"),
     // --cached-only: npm:hookline must come from this folder's node_modules (the tarball), never the registry.
     ["run", "--quiet", "--cached-only", "--allow-net=127.0.0.1", "--allow-env=WEBHOOK_SECRET,PORT", "main.ts"],
-    { cwd: join(examples, "deno-receiver"), env: { WEBHOOK_SECRET: SECRET, PORT: "0", DENO_DIR: join(consumer, "..", "deno-cache"), DENO_NO_UPDATE_CHECK: "1" } },
+    { cwd: join(examples, "deno-receiver"), env: { ...denoEnv, WEBHOOK_SECRET: SECRET, PORT: "0" } },
   );
   deno.listening.catch(() => {});
   test("deno-receiver: starts on 127.0.0.1 with only net and env permissions", async () => {
     assert.ok((await deno.listening).startsWith("http://127.0.0.1:"));
   });
   receiverTests("deno-receiver", overHttp(deno.listening));
+  test("deno-receiver: type-checks against the package's types (deno check)", async () => {
+    const { code, out } = await runToEnd(bin("deno"), ["check", "--quiet", "--cached-only", "main.ts"], { cwd: join(examples, "deno-receiver"), env: denoEnv });
+    assert.equal(code, 0, `deno check: ${out}`);
+  });
 
   // ---- Cloudflare Worker: wrangler's bundle of the example, run in Miniflare --------------------
   const { Miniflare } = await import("miniflare");
