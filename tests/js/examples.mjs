@@ -1,9 +1,11 @@
-// The examples in examples/ run as users run them, against the packed tarball: each is copied into
-// this consumer folder (so `import ... from "hookline"` resolves to node_modules/hookline, and
-// express, miniflare and playwright-core to the repo's node_modules further up), started, and sent
+// The examples in examples/ run as users run them, against the packed tarball. Each is copied into
+// this consumer folder, so `import ... from "hookline"` resolves to node_modules/hookline (and
+// express, miniflare, playwright-core to the repo's node_modules further up). The Express and
+// Deno.serve receivers are started as processes, the Worker is bundled by wrangler from its
+// wrangler.toml and run in Miniflare, the browser page is driven in headless Chromium; each is sent
 // a correctly signed webhook (accepted), a tampered one, a wrong-secret one and a stale one
-// (rejected with the right code). The sender is run against a node:http receiver that verifies
-// with hookline and fails with 503 first. Everything started here is stopped before exit.
+// (rejected with the right code). The Node sender is run against a node:http receiver that
+// verifies with hookline and answers 503 first. Everything started here is stopped before exit.
 // Usage (cwd = the consumer folder): node examples.mjs <repo root>
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, createReadStream, existsSync, statSync } from "node:fs";
@@ -28,7 +30,7 @@ const OTHER = generateSecret();
 // ---- processes and servers, all stopped in the finally below ---------------------------------
 const children = [];
 const cleanups = [];
-process.on("exit", () => children.forEach((c) => c.exitCode === null && c.kill("SIGKILL")));
+process.on("exit", () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL")));
 
 /** Start a long-running example; resolves with its base URL from its "listening on <url>" line. */
 function startServer(name, cmd, args, { cwd, env }) {
@@ -284,6 +286,12 @@ try {
   report(result);
   if (result.failed || result.passed === 0) process.exitCode = 1;
 } finally {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  // SIGTERM, then SIGKILL for anything still running 5 s later.
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  await Promise.all(running.map((c) => new Promise((resolve) => {
+    const timer = setTimeout(() => c.kill("SIGKILL"), 5000);
+    c.once("exit", () => resolve(clearTimeout(timer)));
+    c.kill("SIGTERM");
+  })));
   for (const f of cleanups.reverse()) await Promise.resolve(f()).catch((e) => console.log(`  cleanup: ${e?.message}`));
 }
