@@ -289,7 +289,7 @@ try {
   // SIGTERM, then SIGKILL for anything still running 5 s later.
   const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
   await Promise.all(running.map((c) => new Promise((resolve) => {
-    const timer = setTimeout(() => c.kill("SIGKILL"), 5000);
+    const timer = setTimeout(() => resolve(c.kill("SIGKILL")), 5000);
     c.once("exit", () => resolve(clearTimeout(timer)));
     c.kill("SIGTERM");
   })));
