@@ -74,6 +74,8 @@ step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs")
 step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
 step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
 step("Cloudflare Queues example (Miniflare)", "node", ["queues.mjs", join(root, "examples", "queues-worker")], { cwd: consumer });
+step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page, Node sender", "node", ["examples.mjs", root], { cwd: consumer, env });
+step("README quick starts = the example files", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
   join(consumer, "tsconfig.json"),
   JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts"] }),
@@ -87,7 +89,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "tsc-strict", "node-cli", "node-memory"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

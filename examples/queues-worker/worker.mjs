@@ -11,6 +11,7 @@
 // Every attempt record is appended to RESULTS as the delivery log (use D1 or Postgres for real).
 import { buildEnvelope, createDispatcher, matchSubscriptions } from "hookline";
 
+// #region dispatcher
 function dispatcher(env) {
   return createDispatcher({
     retries: "none", // the queue schedules retries
@@ -19,6 +20,7 @@ function dispatcher(env) {
     ssrf: { allow: env.ALLOW_TARGETS ? JSON.parse(env.ALLOW_TARGETS) : [] },
   });
 }
+// #endregion dispatcher
 
 async function log(env, key, value) {
   if (env.RESULTS) await env.RESULTS.put(key, JSON.stringify(value));
@@ -48,6 +50,7 @@ export default {
     return Response.json({ eventId: envelope.id, queued: matched.length }, { status: 202 });
   },
 
+  // #region queue
   async queue(batch, env) {
     if (batch.queue === env.DEAD_LETTER_QUEUE_NAME) {
       for (const message of batch.messages) {
@@ -69,4 +72,5 @@ export default {
       }
     }
   },
+  // #endregion queue
 };
