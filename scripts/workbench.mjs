@@ -159,6 +159,12 @@ export async function startWorkbench({ port = 8080, host = "127.0.0.1", pkgDir =
   }
 
   const server = createServer((req, res) => {
+    // The page receives the receiver's secret: answer only requests addressed to this loopback
+    // server by name (a DNS-rebinding page would send its own host name).
+    const port = server.address()?.port;
+    if (![`127.0.0.1:${port}`, `localhost:${port}`].includes(String(req.headers.host ?? "").toLowerCase())) {
+      return sendJson(res, 421, { code: "wrong_host", message: `use http://127.0.0.1:${port}/` });
+    }
     let path;
     try {
       path = new URL(req.url ?? "/", "http://workbench").pathname;
