@@ -71,6 +71,7 @@ step("Deno (npm: and relative)", bin("deno"), ["run", "--quiet", "run-deno.mjs"]
 step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
 step("workerd (Miniflare: wrangler and esbuild bundles)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
+step("Workbench (www/) in Chromium: every panel, live delivery to hookline listen", "node", ["workbench.mjs", root, join(root, "test-artifacts")], { cwd: consumer });
 step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
 step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
 step("Cloudflare Queues example (Miniflare)", "node", ["queues.mjs", join(root, "examples", "queues-worker")], { cwd: consumer });
@@ -89,7 +90,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -1,0 +1,436 @@
+// The www/ workbench in headless Chromium, driven like a developer would: clicks and typing in
+// every panel (sign, verify, secrets, retry planner, live), results read back from the DOM and
+// checked, some against the installed package in Node. The workbench server (scripts/workbench.mjs)
+// runs on 127.0.0.1 with the installed tarball as its package, and so does its `hookline listen`.
+//
+//   cd <consumer> && node workbench.mjs <repoRoot> [artifactsDir]
+//
+// One screenshot per panel goes to artifactsDir. Any console error or page error fails the run.
+// The browser, the server and its receiver are stopped at the end, also on failure.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { connect } from "node:net";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { assert, createHarness } from "./harness.mjs";
+import { report } from "./report.mjs";
+
+const repoRoot = resolve(process.argv[2] ?? "../..");
+const artifacts = process.argv[3] ? resolve(process.argv[3]) : null;
+const pkgDir = join(process.cwd(), "node_modules", "hookline");
+const serverScript = join(repoRoot, "scripts", "workbench.mjs");
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const RUNTIME = "chromium-workbench";
+
+const hookline = await import(pathToFileURL(join(pkgDir, "node.mjs")).href);
+const { test, run } = createHarness();
+
+let server;
+let serverOut = "";
+let browser;
+let page;
+let base;
+let receiverUrl;
+const consoleErrors = [];
+// Chromium logs every non-2xx fetch as a console error ("Failed to load resource"). The live panel
+// causes exactly one per non-2xx delivery attempt to /live/; those are counted, not failures.
+const liveStatusErrors = [];
+let non2xxAttempts = 0;
+const consoleAll = [];
+
+function startServer() {
+  server = spawn(process.execPath, [serverScript, "--port", "0", "--pkg", pkgDir], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  server.stdout.on("data", (d) => (serverOut += d));
+  server.stderr.on("data", (d) => (serverOut += d));
+  return new Promise((resolveUrl, rejectUrl) => {
+    const timer = setTimeout(() => rejectUrl(new Error(`workbench did not print its URL: ${serverOut}`)), 20_000);
+    const check = () => {
+      const m = /hookline workbench: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(serverOut);
+      const r = /hookline listen on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(serverOut);
+      if (m && r) {
+        clearTimeout(timer);
+        receiverUrl = r[1];
+        resolveUrl(m[1]);
+      }
+    };
+    server.stdout.on("data", check);
+    server.once("exit", (code) => {
+      clearTimeout(timer);
+      rejectUrl(new Error(`workbench exited (${code}): ${serverOut}`));
+    });
+  });
+}
+
+/** Kill whatever is left of the server's process group (the server and its receiver). */
+function killServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  try {
+    process.kill(-server.pid, "SIGKILL");
+  } catch {
+    server.kill("SIGKILL");
+  }
+}
+
+const portOpen = (url) =>
+  new Promise((r) => {
+    const u = new URL(url);
+    const s = connect({ host: u.hostname, port: Number(u.port) });
+    s.once("connect", () => (s.destroy(), r(true)));
+    s.once("error", () => r(false));
+  });
+
+const text = (sel) => page.locator(sel).first().innerText();
+const tab = async (name) => {
+  await page.click(`#tabs a[data-tab="${name}"]`);
+  await page.locator(`#panel-${name}`).waitFor({ state: "visible" });
+};
+const shot = async (name) => {
+  if (!artifacts) return;
+  await page.screenshot({ path: join(artifacts, `workbench-${name}.png`), fullPage: true });
+};
+const field = (name) => text(`#verify-details dd[data-field="${name}"]`);
+
+// ---------- sign ----------
+
+let signed; // { headers text, payload, secret }
+
+test("page loads the browser build through the import map and says ready", async () => {
+  await page.locator('#status[data-state="ready"]').waitFor({ timeout: 30_000 });
+  assert.equal(await text("#status"), "ready");
+  assert.equal(await page.locator("#panel-sign").isVisible(), true, "sign panel first");
+});
+
+test("sign: standard-webhooks headers and a curl command; the headers verify in Node too", async () => {
+  await tab("sign");
+  await page.selectOption("#sign-scheme", "standard-webhooks");
+  await page.click("#sign-gen");
+  const secret = await page.inputValue("#sign-secret");
+  assert.ok(/^whsec_[A-Za-z0-9+/]{43}=$/.test(secret), `generated secret ${secret.slice(0, 8)}…`);
+  const payload = '{"type":"invoice.paid","data":{"invoice":"in_7","note":"it\'s here"}}';
+  await page.fill("#sign-payload", payload);
+  await page.fill("#sign-id", "msg_workbench_1");
+  await page.click("#sign-go");
+  const headers = await text("#sign-headers");
+  const lines = headers.split("\n");
+  assert.equal(lines.length, 3, headers);
+  assert.equal(lines[0], "webhook-id: msg_workbench_1");
+  assert.ok(/^webhook-timestamp: \d{10}$/.test(lines[1]), lines[1]);
+  assert.ok(/^webhook-signature: v1,[A-Za-z0-9+/]{43}=$/.test(lines[2]), lines[2]);
+  const curl = await text("#sign-curl");
+  assert.ok(curl.startsWith(`curl -i -X POST '${base}live/ok/'`), curl.split("\n")[0]);
+  for (const l of lines) assert.ok(curl.includes(`-H '${l}'`), `curl has ${l}`);
+  assert.ok(curl.includes(`--data-binary '${payload.replace(/'/g, `'\\''`)}'`), "curl sends the exact body, shell-quoted");
+  const asObject = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+  const r = hookline.verifyWebhook(payload, asObject, { secret });
+  assert.equal(r.id, "msg_workbench_1");
+  assert.equal(await page.locator("#sign-error .error").count(), 0);
+  signed = { headers, payload, secret };
+  await shot("sign");
+});
+
+test("sign: a bad secret shows its code and message, no stack", async () => {
+  await page.fill("#sign-secret", "whsec_!!notbase64");
+  await page.click("#sign-go");
+  assert.equal(await page.locator("#sign-error .error").getAttribute("data-code"), "invalid_secret");
+  const shown = await text("#sign-error");
+  assert.ok(!/\bat .*\.(m?js|wasm)/.test(shown), `no stack trace: ${shown}`);
+  assert.equal(await text("#sign-headers"), "");
+});
+
+// ---------- verify ----------
+
+async function verifyWith({ headers, body, keys, scheme = "" }) {
+  await tab("verify");
+  await page.fill("#verify-headers", headers);
+  await page.fill("#verify-body", body);
+  // Remove every key row, then add one per key.
+  while ((await page.locator("#verify-keys .keyrow").count()) > 0) await page.locator("#verify-keys .key-remove").first().click();
+  for (const [i, k] of keys.entries()) {
+    await page.click("#verify-add-key");
+    const row = page.locator("#verify-keys .keyrow").nth(i);
+    await row.locator(".key-kind").selectOption(k.kind ?? "secret");
+    if (k.id) await row.locator(".key-id").fill(k.id);
+    await row.locator(".key-value").fill(k.key);
+  }
+  await page.selectOption("#verify-scheme", scheme);
+  await page.click("#verify-go");
+  return page.locator("#verify-verdict").getAttribute("data-verdict");
+}
+
+test("verify: the sign panel's headers verify: scheme, keyIndex, keyId, id", async () => {
+  const verdict = await verifyWith({ headers: signed.headers, body: signed.payload, keys: [{ key: signed.secret }] });
+  assert.equal(verdict, "verified", await text("#verify-verdict"));
+  assert.equal(await field("scheme"), "standard-webhooks");
+  assert.equal(await field("keyIndex"), "0");
+  assert.equal(await field("keyId"), "secrets[0]");
+  assert.equal(await field("id"), "msg_workbench_1");
+  assert.ok((await text("#verify-payload")).includes('"invoice": "in_7"'));
+});
+
+test("verify: a tampered body is rejected with no_matching_signature and its hint", async () => {
+  const verdict = await verifyWith({ headers: signed.headers, body: signed.payload.replace("in_7", "in_8"), keys: [{ key: signed.secret }] });
+  assert.equal(verdict, "rejected");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "no_matching_signature");
+  assert.ok((await text("#verify-verdict .err-hint")).startsWith("hint: "), "hint shown");
+  assert.equal(await page.locator("#verify-details dd[data-field=keyIndex]").count(), 0);
+});
+
+test("verify: rotation: the second, named key matches and its row is marked", async () => {
+  const verdict = await verifyWith({
+    headers: signed.headers,
+    body: signed.payload,
+    keys: [{ id: "2026-11", key: hookline.generateSecret() }, { id: "2027-01", key: signed.secret }],
+  });
+  assert.equal(verdict, "verified");
+  assert.equal(await field("keyIndex"), "1");
+  assert.equal(await field("keyId"), "2027-01");
+  assert.equal(await page.locator("#verify-keys .keyrow.matched .key-id").inputValue(), "2027-01");
+  await shot("verify");
+});
+
+test("verify: unreadable header lines, no keys and unknown headers each show their code", async () => {
+  assert.equal(await verifyWith({ headers: "this is not a header", body: "{}", keys: [{ key: signed.secret }] }), "error");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "invalid_header");
+  assert.equal(await verifyWith({ headers: signed.headers, body: signed.payload, keys: [] }), "error");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "invalid_secret");
+  assert.equal(await verifyWith({ headers: "x-foo: bar", body: "{}", keys: [{ key: signed.secret }] }), "rejected");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "unknown_scheme");
+});
+
+for (const [scheme, expectScheme, keyId] of [
+  ["github", "github", "secrets[0]"],
+  ["stripe", "stripe", "secrets[0]"],
+  ["slack", "slack", "secrets[0]"],
+  ["shopify", "shopify", "secrets[0]"],
+  ["linear", "linear", "secrets[0]"],
+  ["v1a", "standard-webhooks", "publicKeys[0]"],
+  ["discord", "discord", "publicKeys[0]"],
+]) {
+  test(`sign ${scheme} → "Open in Verify" → verified as ${expectScheme}`, async () => {
+    await tab("sign");
+    await page.selectOption("#sign-scheme", scheme);
+    await page.click("#sign-gen");
+    await page.fill("#sign-id", "");
+    await page.click("#sign-sample");
+    if (scheme === "linear") assert.ok((await page.inputValue("#sign-payload")).includes('"webhookTimestamp":'), "linear sample carries webhookTimestamp");
+    await page.click("#sign-go");
+    assert.equal(await page.locator("#sign-error .error").count(), 0, await text("#sign-error"));
+    await page.click("#sign-to-verify");
+    await page.locator("#panel-verify").waitFor({ state: "visible" });
+    await page.click("#verify-go");
+    assert.equal(await page.locator("#verify-verdict").getAttribute("data-verdict"), "verified", await text("#verify-verdict"));
+    assert.equal(await field("scheme"), expectScheme);
+    assert.equal(await field("keyId"), keyId);
+  });
+}
+
+test("sign custom (prefix + timestamp header) → Open in Verify → verified as custom", async () => {
+  await tab("sign");
+  await page.selectOption("#sign-scheme", "custom");
+  await page.fill("#sign-secret", "my custom secret");
+  await page.fill("#sign-custom-header", "X-Acme-Signature");
+  await page.fill("#sign-custom-ts", "X-Acme-Timestamp");
+  await page.click("#sign-go");
+  const headers = await text("#sign-headers");
+  assert.ok(/^x-acme-signature: sha256=[0-9a-f]{64}$/m.test(headers), headers);
+  assert.ok(/^x-acme-timestamp: \d+$/m.test(headers), headers);
+  await page.click("#sign-to-verify");
+  await page.click("#verify-go");
+  assert.equal(await page.locator("#verify-verdict").getAttribute("data-verdict"), "verified", await text("#verify-verdict"));
+  assert.equal(await field("scheme"), "custom");
+});
+
+// ---------- secrets ----------
+
+test("secrets: whsec_, a whsk_/whpk_ pair, and the public key derived back from the secret key", async () => {
+  await tab("secrets");
+  await page.click("#secret-gen");
+  const s1 = await text("#secret-out");
+  assert.ok(/^whsec_[A-Za-z0-9+/]{43}=$/.test(s1), "whsec_ format");
+  await page.click("#secret-gen");
+  assert.ok((await text("#secret-out")) !== s1, "a new secret each click");
+  await page.click("#pair-gen");
+  const sk = await text("#pair-secret");
+  const pk = await text("#pair-public");
+  const hex = await text("#pair-hex");
+  assert.ok(sk.startsWith("whsk_") && pk.startsWith("whpk_") && /^[0-9a-f]{64}$/.test(hex), `${sk.slice(0, 5)} ${pk.slice(0, 5)} ${hex.length}`);
+  assert.equal(hookline.publicKeyFromSecretKey(sk).publicKey, pk, "the pair belongs together (checked in Node)");
+  await page.fill("#derive-in", sk);
+  await page.click("#derive-go");
+  assert.equal(await text("#derive-public"), pk);
+  assert.equal(await text("#derive-hex"), hex);
+  await shot("secrets");
+  await page.fill("#derive-in", "whsk_nope");
+  await page.click("#derive-go");
+  assert.equal(await page.locator("#derive-error .error").getAttribute("data-code"), "invalid_secret");
+  assert.equal(await text("#derive-public"), "");
+});
+
+// ---------- retry planner ----------
+
+const points = () => page.locator("#retry-plot svg circle.point").count();
+
+test("retry: presets draw one point per attempt (standard-webhooks 10, svix 8), matching retrySchedule", async () => {
+  await tab("retry");
+  await page.selectOption("#retry-jitter", "none");
+  await page.selectOption("#retry-policy", "svix");
+  assert.equal(await points(), 8);
+  assert.equal(await points(), hookline.retrySchedule("svix").length);
+  await page.selectOption("#retry-policy", "standard-webhooks");
+  assert.equal(await points(), 10);
+  assert.equal(await page.locator("#retry-table tbody tr").count(), 10);
+  assert.equal(await text("#retry-summary"), "10 attempts over 3 d 3 h");
+  const offsets = await page.locator("#retry-plot circle.point").evaluateAll((cs) => cs.map((c) => Number(c.dataset.offset)));
+  assert.deepEqual(offsets, hookline.retrySchedule("standard-webhooks"));
+  const xs = await page.locator("#retry-plot circle.point").evaluateAll((cs) => cs.map((c) => Number(c.getAttribute("cx"))));
+  assert.ok(xs.every((x, i) => i === 0 || x > xs[i - 1]), "points left to right in time order");
+  await page.selectOption("#retry-outcome", "503");
+  await page.fill("#retry-n", "3");
+  await page.click("#retry-go");
+  assert.equal(await page.locator("#retry-decision").getAttribute("data-kind"), "retry");
+  assert.ok((await text("#retry-decision")).startsWith("retry attempt 4 in 30 min"), await text("#retry-decision"));
+  await shot("retry");
+});
+
+test("retry: a typed schedule, exponential backoff, jitter, a 410 decision and a bad schedule", async () => {
+  await page.selectOption("#retry-policy", "schedule");
+  await page.fill("#retry-schedule", "0, 1s, 2s");
+  await page.click("#retry-go");
+  assert.equal(await points(), 3);
+  assert.equal(await text("#retry-summary"), "3 attempts over 3 s");
+  await page.selectOption("#retry-policy", "exponential");
+  await page.fill("#retry-attempts", "5");
+  await page.click("#retry-go");
+  assert.equal(await points(), 5);
+  await page.selectOption("#retry-jitter", "full");
+  assert.equal(await points(), 5);
+  assert.ok((await page.locator("#retry-plot circle.jitter-point").count()) >= 1, "a jittered draw is drawn");
+  await page.selectOption("#retry-outcome", "410");
+  await page.fill("#retry-n", "1");
+  await page.click("#retry-go");
+  assert.equal(await page.locator("#retry-decision").getAttribute("data-kind"), "disableEndpoint");
+  await page.selectOption("#retry-policy", "schedule");
+  await page.fill("#retry-schedule", "soon, later");
+  await page.click("#retry-go");
+  assert.equal(await page.locator("#retry-error .error").getAttribute("data-code"), "invalid_policy");
+  assert.equal(await points(), 0);
+  await page.selectOption("#retry-jitter", "none");
+  await page.fill("#retry-schedule", "0, 30s, 5m, 1h");
+  await page.selectOption("#retry-policy", "standard-webhooks");
+});
+
+// ---------- live ----------
+
+async function send({ mode, schedule = "0", wrongSecret = false }) {
+  await tab("live");
+  await page.click("#live-clear");
+  await page.selectOption("#live-mode", mode);
+  await page.click(wrongSecret ? "#live-wrong" : "#live-right");
+  await page.fill("#live-schedule", schedule);
+  await page.click("#live-send");
+  await page.waitForFunction(() => !document.getElementById("live-send").disabled, null, { timeout: 30_000 });
+  assert.equal(await page.locator("#live-error .error").count(), 0, await text("#live-error"));
+  // Rows are newest first: reverse to attempt order.
+  const rows = await page.locator("#live-log tbody tr").evaluateAll((trs) => trs.map((tr) => ({ ...tr.dataset, next: tr.children[6].textContent })).reverse());
+  non2xxAttempts += rows.filter((r) => !/^2\d\d$/.test(r.status)).length;
+  return rows;
+}
+
+const receiverLog = async () => (await (await fetch(`${base}api/receiver`)).json()).entries;
+
+test("live: a signed webhook is delivered (204) and hookline listen verified it", async () => {
+  const rows = await send({ mode: "ok" });
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  assert.deepEqual([rows[0].status, rows[0].outcome, rows[0].receiver, rows[0].next], ["204", "delivered", "verified", "—"]);
+  assert.ok((await text("#live-summary")).includes("delivered after 1 attempt(s)"), await text("#live-summary"));
+  const entry = (await receiverLog()).find((e) => e.ok && e.id === rows[0].event);
+  assert.ok(entry, "the receiver's --json line for this event id");
+  assert.deepEqual([entry.scheme, entry.eventType, entry.payload.data.invoice], ["standard-webhooks", "invoice.paid", "in_42"]);
+  assert.equal(await page.locator('#live-receiver tbody tr[data-verdict="verified"]').count(), 1);
+});
+
+test("live: a wrong secret is rejected by the receiver: 401, failed, no_matching_signature", async () => {
+  const rows = await send({ mode: "ok", wrongSecret: true, schedule: "0, 1s" });
+  assert.equal(rows.length, 1, "a 401 is not retried");
+  assert.deepEqual([rows[0].status, rows[0].outcome, rows[0].receiver], ["401", "failed", "rejected"]);
+  assert.equal(await text("#live-log tbody tr .receiver-cell"), "no_matching_signature");
+  assert.equal(await page.locator("#live-summary").getAttribute("data-result"), "failed");
+});
+
+test("live: a flaky receiver: 503, 503 (retries planned), then delivered and verified", async () => {
+  const rows = await send({ mode: "flaky", schedule: "0, 200ms, 300ms" });
+  assert.deepEqual(rows.map((r) => `${r.attempt}:${r.status}:${r.outcome}:${r.receiver}`), ["1:503:retry:simulated", "2:503:retry:simulated", "3:204:delivered:verified"]);
+  assert.deepEqual([rows[0].next, rows[1].next], ["in 200 ms", "in 300 ms"]);
+  assert.ok(rows.every((r) => r.event === rows[0].event), "one event, one chain");
+  await shot("live");
+});
+
+test("live: a receiver that stays down gives up after the schedule; 410 disables the endpoint", async () => {
+  const down = await send({ mode: "down", schedule: "0, 100ms" });
+  assert.deepEqual(down.map((r) => `${r.status}:${r.outcome}`), ["503:retry", "503:failed"]);
+  const gone = await send({ mode: "gone", schedule: "0, 100ms" });
+  assert.deepEqual(gone.map((r) => `${r.status}:${r.outcome}`), ["410:endpointDisabled"]);
+});
+
+// ---------- the whole session ----------
+
+test("no console errors, no page errors, no uncaught errors shown, no secrets in the console", async () => {
+  assert.equal(consoleErrors.length, 0, consoleErrors.join(" | "));
+  assert.equal(liveStatusErrors.length, non2xxAttempts, "one network console line per non-2xx live attempt, nothing else");
+  assert.ok(non2xxAttempts >= 6, `non-2xx live attempts seen: ${non2xxAttempts}`);
+  assert.equal(await page.locator("body").getAttribute("data-uncaught"), null);
+  const leaked = consoleAll.filter((m) => /whsec_|whsk_/.test(m));
+  assert.equal(leaked.length, 0, "console lines with key material");
+});
+
+test("SIGTERM stops the server and its hookline listen receiver, exit 0", async () => {
+  assert.equal(await portOpen(receiverUrl), true, "receiver up before");
+  const exited = new Promise((r) => server.once("exit", (code, signal) => r({ code, signal })));
+  server.kill("SIGTERM");
+  const result = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
+  assert.deepEqual(result, { code: 0, signal: null }, serverOut);
+  assert.ok(serverOut.includes("workbench stopped"));
+  assert.equal(await portOpen(base), false, "workbench port closed");
+  assert.equal(await portOpen(receiverUrl), false, "receiver port closed");
+});
+
+// ---------- run ----------
+
+const watchdog = setTimeout(() => {
+  console.log(`  FAIL [${RUNTIME}] watchdog: the run took over 180 s`);
+  browser?.close().catch(() => {});
+  killServer();
+  process.exit(1);
+}, 180_000);
+
+let result;
+try {
+  if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: apt-get install -y chromium`);
+  if (artifacts) mkdirSync(artifacts, { recursive: true });
+  base = await startServer();
+  browser = await chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("console", (m) => {
+    consoleAll.push(m.text());
+    if (m.type() !== "error") return;
+    if (m.text().startsWith("Failed to load resource") && new URL(m.location().url || "x:", base).pathname.startsWith("/live/")) liveStatusErrors.push(m.text());
+    else consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  await page.goto(base);
+  result = await run(RUNTIME);
+} catch (e) {
+  result = { runtime: RUNTIME, passed: 0, failed: 1, failures: [{ name: "setup", error: `${e?.name}: ${e?.message}` }] };
+} finally {
+  clearTimeout(watchdog);
+  await browser?.close().catch(() => {});
+  killServer();
+}
+report(result);
+process.exitCode = result.failed || !result.passed ? 1 : 0;

@@ -1,0 +1,721 @@
+// The hookline workbench: every panel calls the package's browser build ("hookline", mapped in
+// index.html) directly. Errors are shown as their code and message, never a stack; nothing here
+// writes to the console, so no secret ever lands in it.
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, props = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") node.className = v;
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+};
+
+// ---------- errors: code + message (+ hint), nothing else ----------
+
+function codeOf(e) {
+  if (e && typeof e.code === "string") return e.code;
+  if (e instanceof TypeError) return "type_error";
+  if (e instanceof SyntaxError) return "syntax_error";
+  return "error";
+}
+
+class UiError extends Error {
+  constructor(code, message, hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+function errorBox(e) {
+  const message = typeof e?.message === "string" ? e.message : String(e);
+  return el(
+    "div",
+    { class: "error", role: "alert", dataset: { code: codeOf(e) } },
+    el("code", { class: "err-code", text: codeOf(e) }),
+    " ",
+    el("span", { class: "err-message", text: message.split("\n")[0] }),
+    typeof e?.hint === "string" && e.hint ? el("div", { class: "err-hint", text: `hint: ${e.hint}` }) : null,
+  );
+}
+
+function showError(target, e) {
+  target.replaceChildren(e ? errorBox(e) : "");
+}
+
+let uncaught = 0;
+function toast(e) {
+  uncaught++;
+  document.body.dataset.uncaught = String(uncaught);
+  const t = $("toast");
+  t.replaceChildren(errorBox(e));
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (t.hidden = true), 8000);
+}
+window.addEventListener("error", (ev) => toast(ev.error ?? { message: ev.message }));
+window.addEventListener("unhandledrejection", (ev) => toast(ev.reason));
+
+// ---------- small helpers ----------
+
+const UNITS = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "0, 30s, 5m, 1h" (or bare milliseconds) to an array of ms. */
+function parseDelays(text) {
+  const parts = text.split(/[,\s]+/).filter(Boolean);
+  if (!parts.length) throw new UiError("invalid_policy", "give at least one delay, e.g. 0, 30s, 5m");
+  return parts.map((p) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|min|m|h|d)?$/.exec(p.trim());
+    if (!m) throw new UiError("invalid_policy", `cannot read the delay "${p}" (use 500ms, 30s, 5m, 2h, 1d or plain ms)`);
+    return Math.round(Number(m[1]) * UNITS[m[2] ?? "ms"]);
+  });
+}
+
+function fmtDuration(ms) {
+  if (ms === 0) return "0";
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${+s.toFixed(1)} s`;
+  const parts = [];
+  let rest = Math.round(s);
+  for (const [unit, size] of [["d", 86400], ["h", 3600], ["min", 60], ["s", 1]]) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(" ");
+}
+
+const timeOfDay = (ms) => new Date(ms).toISOString().slice(11, 23);
+
+function parseHeaderText(text) {
+  const trimmed = text.trim();
+  if (!trimmed) throw new UiError("missing_header", "paste the request headers first");
+  if (trimmed.startsWith("{")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (e) {
+      throw new UiError("invalid_header", `the headers look like JSON but do not parse: ${e.message}`);
+    }
+    return parsed;
+  }
+  const headers = {};
+  for (const line of trimmed.split(/\r?\n/)) {
+    if (!line.trim() || /^HTTP\//i.test(line)) continue;
+    const at = line.indexOf(":");
+    if (at <= 0) throw new UiError("invalid_header", `not a "name: value" line: ${line.slice(0, 60)}`);
+    const name = line.slice(0, at).trim().toLowerCase();
+    const value = line.slice(at + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
+}
+
+const shellQuote = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+function randomHex(bytes) {
+  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+function hexToBase64(hex) {
+  let bin = "";
+  for (let i = 0; i < hex.length; i += 2) bin += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(bin);
+}
+
+function setValue(node, text) {
+  node.textContent = text ?? "";
+  node.classList.toggle("filled", Boolean(text));
+}
+
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = "Copied";
+  } catch {
+    button.textContent = "Select & copy";
+  }
+  setTimeout(() => (button.textContent = "Copy"), 1500);
+}
+
+// ---------- tabs ----------
+
+function showTab(name) {
+  const known = [...document.querySelectorAll("[data-panel]")].map((p) => p.dataset.panel);
+  const tab = known.includes(name) ? name : "sign";
+  for (const p of document.querySelectorAll("[data-panel]")) p.hidden = p.dataset.panel !== tab;
+  for (const a of document.querySelectorAll("#tabs a")) a.classList.toggle("active", a.dataset.tab === tab);
+}
+window.addEventListener("hashchange", () => showTab(location.hash.slice(1)));
+
+// ---------- boot ----------
+
+let hookline;
+try {
+  hookline = await import("hookline");
+} catch (e) {
+  $("status").dataset.state = "error";
+  $("status").textContent = "could not load hookline";
+  showTab(location.hash.slice(1));
+  document.querySelector("main").prepend(errorBox(new UiError(codeOf(e), e?.message ?? String(e), "is the workbench server running with a built package (--pkg)?")));
+  throw new UiError("load_failed", "hookline did not load");
+}
+showTab(location.hash.slice(1));
+
+let config = { receiverSecret: "", livePath: "/live/" };
+try {
+  const res = await fetch("/api/config", { cache: "no-store" });
+  if (res.ok) config = await res.json();
+} catch {
+  // A static host without the workbench server: the live panel says so when used.
+}
+
+// ---------- sign ----------
+
+const SIGN_NOTES = {
+  "standard-webhooks": "whsec_… base64, 24–64 bytes",
+  svix: "whsec_… base64",
+  v1a: "whsk_… ed25519 secret key",
+  stripe: "the whole whsec_… string, as text",
+  github: "the webhook secret text",
+  slack: "the app's signing secret",
+  shopify: "the app's client secret",
+  linear: "the webhook signing secret",
+  discord: "ed25519 seed, 64 hex characters",
+  custom: "secret text (UTF-8 bytes are the key)",
+};
+
+function samplePayload(scheme) {
+  const body = { id: "evt_1", type: "invoice.paid", timestamp: new Date().toISOString(), data: { invoice: "in_42", amount: 4200 } };
+  if (scheme === "linear") return JSON.stringify({ action: "create", type: "Issue", data: { id: "iss_1", title: "Hello" }, webhookTimestamp: Date.now() });
+  return JSON.stringify(body);
+}
+
+function newSecretFor(scheme) {
+  if (scheme === "v1a") return hookline.generateKeyPair().secretKey;
+  if (scheme === "discord") return randomHex(32);
+  return hookline.generateSecret();
+}
+
+function signSchemeChanged() {
+  const scheme = $("sign-scheme").value;
+  $("sign-secret-note").textContent = SIGN_NOTES[scheme] ?? "";
+  $("sign-custom").hidden = scheme !== "custom";
+  if ($("sign-secret").dataset.auto === "1" || !$("sign-secret").value) {
+    $("sign-secret").value = newSecretFor(scheme);
+    $("sign-secret").dataset.auto = "1";
+  }
+  if ($("sign-payload").dataset.auto === "1" || !$("sign-payload").value) {
+    $("sign-payload").value = samplePayload(scheme);
+    $("sign-payload").dataset.auto = "1";
+  }
+}
+
+function customFrom(prefix) {
+  const custom = { header: $(`${prefix}-custom-header`).value.trim(), encoding: $(`${prefix}-custom-encoding`).value, format: $(`${prefix}-custom-format`).value };
+  const p = $(`${prefix}-custom-prefix`).value;
+  if (p) custom.prefix = p;
+  const ts = $(`${prefix}-custom-ts`).value.trim();
+  if (ts) custom.timestampHeader = ts;
+  return custom;
+}
+
+let lastSigned = null;
+
+function doSign() {
+  const scheme = $("sign-scheme").value;
+  const secret = $("sign-secret").value;
+  const payload = $("sign-payload").value;
+  const options = { scheme: scheme === "v1a" ? "standard-webhooks" : scheme, secret, payload };
+  if (scheme === "custom") options.custom = customFrom("sign");
+  const id = $("sign-id").value.trim();
+  if (id) options.id = id;
+  const ts = $("sign-ts").value.trim();
+  if (ts) {
+    if (!/^\d+$/.test(ts)) throw new UiError("invalid_argument", "the timestamp is whole unix seconds");
+    options.timestamp = Number(ts);
+  }
+  const headers = hookline.signHeaders(options);
+  const url = $("sign-url").value.trim() || `${location.origin}${config.livePath}ok/`;
+  const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
+  setValue($("sign-headers"), lines.join("\n"));
+  const curl = [`curl -i -X POST ${shellQuote(url)}`, `-H ${shellQuote("content-type: application/json")}`, ...lines.map((l) => `-H ${shellQuote(l)}`), `--data-binary ${shellQuote(payload)}`];
+  setValue($("sign-curl"), curl.join(" \\\n  "));
+  let verifyKey = { kind: "secret", key: secret };
+  if (scheme === "v1a") verifyKey = { kind: "public", key: hookline.publicKeyFromSecretKey(secret).publicKey };
+  if (scheme === "discord") verifyKey = { kind: "public", key: hookline.publicKeyFromSecretKey(`whsk_${hexToBase64(secret)}`).publicKeyHex };
+  lastSigned = { headers: lines.join("\n"), payload, verifyKey, scheme: options.scheme, custom: options.custom };
+  $("sign-copy").disabled = false;
+  $("sign-to-verify").disabled = false;
+}
+
+$("sign-scheme").addEventListener("change", signSchemeChanged);
+$("sign-secret").addEventListener("input", () => ($("sign-secret").dataset.auto = "0"));
+$("sign-payload").addEventListener("input", () => ($("sign-payload").dataset.auto = "0"));
+$("sign-gen").addEventListener("click", () => {
+  $("sign-secret").value = newSecretFor($("sign-scheme").value);
+  $("sign-secret").dataset.auto = "1";
+});
+$("sign-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  showError($("sign-error"), null);
+  try {
+    doSign();
+  } catch (e) {
+    setValue($("sign-headers"), "");
+    setValue($("sign-curl"), "");
+    $("sign-copy").disabled = true;
+    $("sign-to-verify").disabled = true;
+    lastSigned = null;
+    showError($("sign-error"), e);
+  }
+});
+$("sign-sample").addEventListener("click", (ev) => {
+  ev.preventDefault();
+  $("sign-payload").value = samplePayload($("sign-scheme").value);
+  $("sign-payload").dataset.auto = "1";
+});
+$("sign-copy").addEventListener("click", () => copyText($("sign-curl").textContent, $("sign-copy")));
+$("sign-to-verify").addEventListener("click", () => {
+  if (!lastSigned) return;
+  $("verify-headers").value = lastSigned.headers;
+  $("verify-body").value = lastSigned.payload;
+  $("verify-keys").replaceChildren();
+  addKeyRow(lastSigned.verifyKey.kind, lastSigned.verifyKey.key);
+  $("verify-scheme").value = lastSigned.scheme === "custom" ? "custom" : "";
+  if (lastSigned.custom) {
+    $("verify-custom-header").value = lastSigned.custom.header;
+    $("verify-custom-prefix").value = lastSigned.custom.prefix ?? "";
+    $("verify-custom-encoding").value = lastSigned.custom.encoding;
+    $("verify-custom-format").value = lastSigned.custom.format;
+    $("verify-custom-ts").value = lastSigned.custom.timestampHeader ?? "";
+  }
+  verifySchemeChanged();
+  location.hash = "#verify";
+});
+
+// ---------- verify ----------
+
+function addKeyRow(kind = "secret", value = "", id = "") {
+  const kindSel = el("select", { class: "key-kind", "aria-label": "key kind" }, el("option", { value: "secret", text: "secret" }), el("option", { value: "public", text: "public key" }));
+  kindSel.value = kind;
+  const idIn = el("input", { class: "key-id mono", placeholder: "id (optional)", "aria-label": "key id", spellcheck: "false" });
+  idIn.value = id;
+  const keyIn = el("input", { class: "key-value mono", placeholder: "whsec_… / secret text / whpk_…", "aria-label": "key", spellcheck: "false" });
+  keyIn.value = value;
+  keyIn.addEventListener("input", () => {
+    if (/^whpk_/.test(keyIn.value.trim())) kindSel.value = "public";
+  });
+  const remove = el("button", { type: "button", class: "small ghost key-remove", title: "remove this key", text: "×" });
+  const row = el("div", { class: "keyrow" }, kindSel, idIn, keyIn, remove);
+  remove.addEventListener("click", () => row.remove());
+  $("verify-keys").append(row);
+  return row;
+}
+
+function verifySchemeChanged() {
+  $("verify-custom").hidden = $("verify-scheme").value !== "custom";
+}
+
+const KNOWN_SIG_HEADERS = {
+  "webhook-signature": "standard-webhooks",
+  "svix-signature": "svix",
+  "stripe-signature": "stripe",
+  "x-hub-signature-256": "github",
+  "x-slack-signature": "slack",
+  "x-shopify-hmac-sha256": "shopify",
+  "x-signature-ed25519": "discord",
+  "linear-signature": "linear",
+};
+
+function detail(dl, name, value) {
+  if (value === undefined || value === null || value === "") return;
+  dl.append(el("dt", { text: name }), el("dd", { class: "mono", dataset: { field: name }, text: String(value) }));
+}
+
+function doVerify() {
+  const dl = $("verify-details");
+  const verdict = $("verify-verdict");
+  dl.replaceChildren();
+  verdict.replaceChildren();
+  verdict.removeAttribute("data-verdict");
+  setValue($("verify-payload"), "");
+  const rows = [...document.querySelectorAll("#verify-keys .keyrow")];
+  rows.forEach((r) => r.classList.remove("matched"));
+  try {
+    const headers = parseHeaderText($("verify-headers").value);
+    const body = $("verify-body").value;
+    const secrets = [];
+    const publicKeys = [];
+    const order = [];
+    for (const kind of ["secret", "public"]) {
+      for (const r of rows) {
+        if (r.querySelector(".key-kind").value !== kind) continue;
+        const key = r.querySelector(".key-value").value;
+        if (!key) continue;
+        const id = r.querySelector(".key-id").value.trim();
+        (kind === "secret" ? secrets : publicKeys).push(id ? { id, key } : key);
+        order.push(r);
+      }
+    }
+    if (!order.length) throw new UiError("invalid_secret", "add a secret or a public key to verify with");
+    const options = {};
+    if (secrets.length) options.secrets = secrets;
+    if (publicKeys.length) options.publicKeys = publicKeys;
+    const scheme = $("verify-scheme").value;
+    if (scheme) options.scheme = scheme;
+    if (scheme === "custom") options.custom = customFrom("verify");
+    const tol = $("verify-tolerance").value.trim();
+    if (tol) {
+      if (!/^\d+$/.test(tol)) throw new UiError("invalid_argument", "the tolerance is whole seconds");
+      options.tolerance = Number(tol);
+    }
+    const seen = Object.keys(headers).map((h) => KNOWN_SIG_HEADERS[h.toLowerCase()]).filter(Boolean);
+    let r;
+    try {
+      r = hookline.verifyWebhook(body, headers, options);
+    } catch (e) {
+      verdict.dataset.verdict = "rejected";
+      verdict.append(el("span", { class: "badge bad", text: "REJECTED" }), errorBox(e));
+      detail(dl, "scheme", scheme || (seen.length ? `${seen.join(", ")} (signature headers seen)` : "none detected"));
+      return;
+    }
+    verdict.dataset.verdict = "verified";
+    verdict.append(el("span", { class: "badge good", text: "VERIFIED" }), el("span", { class: "verdict-text", text: ` ${r.scheme}, key ${r.keyId}` }));
+    detail(dl, "scheme", r.scheme);
+    detail(dl, "keyIndex", r.keyIndex);
+    detail(dl, "keyId", r.keyId);
+    detail(dl, "id", r.id);
+    if (r.timestamp !== undefined) detail(dl, "timestamp", `${r.timestamp} (${new Date(r.timestamp * 1000).toISOString()}, ${fmtDuration(Math.abs(Date.now() - r.timestamp * 1000))} ${r.timestamp * 1000 > Date.now() ? "ahead" : "ago"})`);
+    detail(dl, "eventType", r.eventType);
+    order[r.keyIndex]?.classList.add("matched");
+    setValue($("verify-payload"), typeof r.payload === "string" ? r.payload : r.payload === undefined ? "(empty or not UTF-8)" : JSON.stringify(r.payload, null, 2));
+  } catch (e) {
+    verdict.dataset.verdict = "error";
+    verdict.append(errorBox(e));
+  }
+}
+
+$("verify-add-key").addEventListener("click", () => addKeyRow().querySelector(".key-value").focus());
+$("verify-scheme").addEventListener("change", verifySchemeChanged);
+$("verify-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  doVerify();
+});
+addKeyRow();
+
+// ---------- secrets ----------
+
+$("secret-gen").addEventListener("click", () => setValue($("secret-out"), hookline.generateSecret()));
+$("pair-gen").addEventListener("click", () => {
+  const k = hookline.generateKeyPair();
+  setValue($("pair-secret"), k.secretKey);
+  setValue($("pair-public"), k.publicKey);
+  setValue($("pair-hex"), k.publicKeyHex);
+});
+$("derive-go").addEventListener("click", () => {
+  showError($("derive-error"), null);
+  setValue($("derive-public"), "");
+  setValue($("derive-hex"), "");
+  try {
+    const k = hookline.publicKeyFromSecretKey($("derive-in").value.trim());
+    setValue($("derive-public"), k.publicKey);
+    setValue($("derive-hex"), k.publicKeyHex);
+  } catch (e) {
+    showError($("derive-error"), e);
+  }
+});
+
+// ---------- retry planner ----------
+
+function retryPolicy() {
+  const kind = $("retry-policy").value;
+  let policy;
+  if (kind === "standard-webhooks" || kind === "svix") policy = { preset: kind };
+  else if (kind === "schedule") policy = { schedule: parseDelays($("retry-schedule").value) };
+  else {
+    const num = (id) => {
+      const v = Number($(id).value);
+      if (!Number.isFinite(v)) throw new UiError("invalid_policy", `${id.replace("retry-", "")} is not a number`);
+      return v;
+    };
+    policy = { exponential: { baseMs: num("retry-base"), factor: num("retry-factor"), maxMs: num("retry-max"), attempts: num("retry-attempts") } };
+  }
+  const jitter = $("retry-jitter").value;
+  if (jitter === "percent") policy.jitter = { kind: "percent", percent: Number($("retry-percent").value) };
+  else if (jitter === "full") policy.jitter = { kind: "full" };
+  return policy;
+}
+
+function outcomeFrom(value) {
+  if (value === "timeout") return { kind: "timeout" };
+  if (value === "network") return { kind: "networkError" };
+  const status = Number(value);
+  return status === 429 ? { kind: "status", status, retryAfter: "120" } : { kind: "status", status };
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const svg = (tag, attrs = {}, text) => {
+  const n = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+  if (text !== undefined) n.textContent = text;
+  return n;
+};
+
+function drawTimeline(offsets, jittered, scale) {
+  const W = 760;
+  const H = 190;
+  const left = 30;
+  const right = W - 30;
+  const max = Math.max(1, ...offsets, ...jittered);
+  const x =
+    scale === "log"
+      ? (t) => left + (Math.log10(1 + t / 1000) / Math.log10(1 + max / 1000)) * (right - left)
+      : (t) => left + (t / max) * (right - left);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img", "aria-label": `${offsets.length} attempts over ${fmtDuration(max)}` });
+  const axisY = 120;
+  root.append(svg("line", { x1: left, y1: axisY, x2: right, y2: axisY, class: "axis" }));
+  // Ticks at round durations that fall inside the window.
+  const candidates = [1e3, 5e3, 3e4, 6e4, 3e5, 6e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5, 1728e5, 2592e5, 6048e5];
+  const ticks = scale === "log" ? candidates.filter((t) => t <= max) : [1, 2, 3, 4].map((i) => Math.round((max * i) / 4));
+  let lastTickX = -Infinity;
+  for (const t of [0, ...ticks]) {
+    const tx = x(t);
+    if (tx - lastTickX < 38) continue;
+    lastTickX = tx;
+    root.append(svg("line", { x1: tx, y1: axisY - 4, x2: tx, y2: axisY + 4, class: "tick" }));
+    root.append(svg("text", { x: tx, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, t === 0 ? "0" : fmtDuration(t)));
+  }
+  let lastLabelX = -Infinity;
+  offsets.forEach((t, i) => {
+    const px = x(t);
+    root.append(svg("line", { x1: px, y1: axisY, x2: px, y2: 62, class: "stem" }));
+    const c = svg("circle", { cx: px, cy: 62, r: 7, class: "point", "data-attempt": i + 1, "data-offset": t });
+    c.append(svg("title", {}, `attempt ${i + 1}: ${t === 0 ? "first try" : `${fmtDuration(t)} after the first`}`));
+    root.append(c);
+    if (px - lastLabelX >= 22) {
+      root.append(svg("text", { x: px, y: 44, class: "point-label", "text-anchor": "middle" }, `#${i + 1}`));
+      lastLabelX = px;
+    }
+  });
+  jittered.forEach((t, i) => {
+    if (t === offsets[i]) return;
+    root.append(svg("circle", { cx: x(t), cy: 92, r: 5, class: "jitter-point", "data-attempt": i + 1 }));
+  });
+  if (jittered.some((t, i) => t !== offsets[i])) root.append(svg("text", { x: right, y: 104, class: "tick-label", "text-anchor": "end" }, "○ one draw with jitter"));
+  root.append(svg("text", { x: left, y: H - 12, class: "tick-label" }, `${scale === "log" ? "log scale" : "linear scale"}, time since the first attempt`));
+  $("retry-plot").replaceChildren(root);
+}
+
+function doPlan() {
+  showError($("retry-error"), null);
+  try {
+    const policy = retryPolicy();
+    const offsets = hookline.retrySchedule(policy);
+    // One draw of the jittered schedule: attempt n failing with a 503 at the time it ran.
+    const jittered = [0];
+    let t = 0;
+    for (let n = 1; n < offsets.length; n++) {
+      const d = hookline.nextAttempt(policy, n, { kind: "status", status: 503 }, { now: t });
+      if (d.kind !== "retry") break;
+      t = d.atMs;
+      jittered.push(t);
+    }
+    drawTimeline(offsets, jittered, $("retry-scale").value);
+    const total = offsets[offsets.length - 1] ?? 0;
+    $("retry-summary").textContent = `${offsets.length} attempts over ${fmtDuration(total)}`;
+    $("retry-plot").dataset.points = String(offsets.length);
+    const body = $("retry-table").tBodies[0];
+    body.replaceChildren(
+      ...offsets.map((o, i) =>
+        el("tr", {}, el("td", { text: String(i + 1) }), el("td", { text: i === 0 ? "first try" : fmtDuration(o - offsets[i - 1]) }), el("td", { text: fmtDuration(o) }), el("td", { text: jittered[i] === undefined ? "—" : fmtDuration(jittered[i]) })),
+      ),
+    );
+    const n = Number($("retry-n").value);
+    const now = Date.now();
+    const d = hookline.nextAttempt(policy, n, outcomeFrom($("retry-outcome").value), { now });
+    const said =
+      d.kind === "retry"
+        ? `retry attempt ${d.attempt} in ${fmtDuration(d.delayMs)} (${d.reason}${d.retryAfterMs !== undefined ? `, Retry-After ${fmtDuration(d.retryAfterMs)}` : ""})`
+        : d.kind === "delivered"
+          ? "delivered"
+          : d.kind === "giveUp"
+            ? `give up (${d.reason}${d.cause ? `, last ${d.cause}` : ""})`
+            : `disable the endpoint (${d.reason})`;
+    setValue($("retry-decision"), `${said}\n${JSON.stringify(d, null, 2)}`);
+    $("retry-decision").dataset.kind = d.kind;
+  } catch (e) {
+    $("retry-plot").replaceChildren();
+    $("retry-plot").dataset.points = "0";
+    $("retry-summary").textContent = "";
+    $("retry-table").tBodies[0].replaceChildren();
+    setValue($("retry-decision"), "");
+    showError($("retry-error"), e);
+  }
+}
+
+$("retry-policy").addEventListener("change", () => {
+  $("retry-schedule-wrap").hidden = $("retry-policy").value !== "schedule";
+  $("retry-exp-wrap").hidden = $("retry-policy").value !== "exponential";
+  doPlan();
+});
+$("retry-jitter").addEventListener("change", () => {
+  $("retry-percent").disabled = $("retry-jitter").value !== "percent";
+  doPlan();
+});
+$("retry-scale").addEventListener("change", doPlan);
+$("retry-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  doPlan();
+});
+
+// ---------- live ----------
+
+let receiverSeq = 0;
+const unclaimed = [];
+let sending = false;
+
+async function pollReceiver() {
+  const res = await fetch(`/api/receiver?since=${receiverSeq}`, { cache: "no-store" });
+  if (!res.ok) return;
+  const { entries } = await res.json();
+  for (const e of entries) {
+    receiverSeq = Math.max(receiverSeq, e.seq);
+    unclaimed.push(e);
+    const ok = e.ok === true;
+    $("live-receiver").tBodies[0].prepend(
+      el(
+        "tr",
+        { dataset: { verdict: ok ? "verified" : "rejected", seq: String(e.seq) } },
+        el("td", { class: "mono", text: String(e.at ?? "").slice(11, 23) }),
+        el("td", {}, el("span", { class: `badge ${ok ? "good" : "bad"}`, text: ok ? "VERIFIED" : "REJECTED" })),
+        el("td", { class: "mono", text: ok ? `${e.scheme} (key ${e.keyId})` : `${e.code}: ${e.message ?? ""}` }),
+        el("td", { class: "mono", text: e.id ?? e.payload?.id ?? "—" }),
+        el("td", { class: "mono", text: e.eventType ?? "—" }),
+      ),
+    );
+  }
+}
+
+/** The receiver's line for an attempt that reached it (the workbench's simulated answers never do). */
+async function receiverVerdictFor(record) {
+  if (record.status !== 204 && record.status !== 401) return null;
+  for (let i = 0; i < 40; i++) {
+    await pollReceiver();
+    if (unclaimed.length) return unclaimed.shift();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+function outcomeBadge(outcome) {
+  const tone = outcome === "delivered" ? "good" : outcome === "retry" ? "warn" : "bad";
+  return el("span", { class: `badge ${tone}`, text: outcome });
+}
+
+async function addAttemptRow(record) {
+  const next = record.nextRetryAt ? `in ${fmtDuration(Math.max(0, Date.parse(record.nextRetryAt) - record.attemptedAtMs - record.durationMs))}` : "—";
+  const receiverCell = el("td", { class: "receiver-cell", text: "…" });
+  const row = el(
+    "tr",
+    { dataset: { outcome: record.outcome, status: String(record.status ?? ""), attempt: String(record.attempt), event: record.eventId } },
+    el("td", { class: "mono", title: record.eventId, text: record.eventId.slice(-8) }),
+    el("td", { text: String(record.attempt) }),
+    el("td", { class: "mono", text: timeOfDay(record.attemptedAtMs) }),
+    el("td", { class: `mono status-cell s${String(record.status ?? 0)[0]}`, text: record.status === null ? "—" : String(record.status) }),
+    el("td", { class: "mono", text: String(record.durationMs) }),
+    el("td", { class: "outcome" }, outcomeBadge(record.outcome)),
+    el("td", { class: "mono", text: next }),
+    receiverCell,
+  );
+  if (record.error) row.title = record.error;
+  $("live-log").tBodies[0].prepend(row);
+  const verdict = await receiverVerdictFor(record);
+  row.dataset.receiver = verdict ? (verdict.ok ? "verified" : "rejected") : record.status === null ? "none" : "simulated";
+  receiverCell.replaceChildren(
+    verdict
+      ? el("span", { class: `badge ${verdict.ok ? "good" : "bad"}`, text: verdict.ok ? "verified" : verdict.code })
+      : el("span", { class: "note", text: record.status === null ? record.error ?? "no answer" : "workbench (simulated)" }),
+  );
+}
+
+async function doSend() {
+  showError($("live-error"), null);
+  let data;
+  try {
+    data = JSON.parse($("live-data").value || "{}");
+  } catch (e) {
+    throw new UiError("invalid_payload", `the data is not JSON: ${e.message}`);
+  }
+  const delays = parseDelays($("live-schedule").value);
+  const timeoutMs = Number($("live-timeout").value);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UiError("invalid_argument", "the timeout is a positive number of ms");
+  const secret = $("live-secret").value;
+  if (!secret) throw new UiError("invalid_secret", "no signing secret (is the workbench server running?)");
+  const mode = $("live-mode").value;
+  const pendingRows = [];
+  const dispatcher = hookline.createDispatcher({
+    retry: { schedule: delays },
+    timeoutMs,
+    concurrency: 1,
+    userAgent: "hookline-workbench",
+    // The receiver is this server on loopback, which the SSRF guard refuses unless allowed.
+    ssrf: { allow: [location.hostname] },
+    onAttempt: (record) => pendingRows.push(addAttemptRow(record)),
+  });
+  const sub = { id: "ep_workbench", url: `${location.origin}${config.livePath}${mode}/`, secret, scheme: $("live-scheme").value };
+  const summary = await dispatcher.dispatch({ type: $("live-type").value.trim(), data }, [sub]);
+  await Promise.all(pendingRows);
+  const last = summary.records[summary.records.length - 1];
+  $("live-summary").textContent = `event ${summary.eventId}: ${summary.delivered ? "delivered" : "not delivered"} after ${summary.records.length} attempt(s)${last ? `, last ${last.outcome}${last.status ? ` (HTTP ${last.status})` : ""}` : ""}`;
+  $("live-summary").dataset.result = summary.delivered ? "delivered" : "failed";
+}
+
+$("live-secret").value = config.receiverSecret ?? "";
+$("live-wrong").addEventListener("click", () => {
+  $("live-secret").value = hookline.generateSecret();
+  $("live-secret-note").textContent = "NOT the receiver's secret: expect 401";
+  $("live-secret-note").classList.add("warn-text");
+});
+$("live-right").addEventListener("click", () => {
+  $("live-secret").value = config.receiverSecret ?? "";
+  $("live-secret-note").textContent = "the receiver's secret";
+  $("live-secret-note").classList.remove("warn-text");
+});
+$("live-clear").addEventListener("click", () => {
+  $("live-log").tBodies[0].replaceChildren();
+  $("live-receiver").tBodies[0].replaceChildren();
+  $("live-summary").textContent = "";
+});
+$("live-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (sending) return;
+  sending = true;
+  $("live-send").disabled = true;
+  $("live-send").textContent = "Sending…";
+  try {
+    await doSend();
+  } catch (e) {
+    showError($("live-error"), e);
+  } finally {
+    sending = false;
+    $("live-send").disabled = false;
+    $("live-send").textContent = "Send";
+  }
+});
+
+// ---------- ready ----------
+
+$("sign-url").value = `${location.origin}${config.livePath}ok/`;
+signSchemeChanged();
+doPlan();
+$("status").dataset.state = "ready";
+$("status").textContent = "ready";
