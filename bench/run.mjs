@@ -7,7 +7,8 @@
 //   4. the targets, met or not, with the figure.
 // Tables go to the terminal and to bench/results.md (raw samples to bench/results.json).
 // Environment: BENCH_QUICK=1 (3 sizes, 3 rounds, short windows, 7 cold processes),
-//   BENCH_RUNTIMES=node,deno,bun,workerd  BENCH_ROUNDS=5  BENCH_WINDOW_MS=150  BENCH_COLD=20
+//   BENCH_RUNTIMES=node,deno,bun,workerd  BENCH_ROUNDS=5  BENCH_WINDOW_MS=100  BENCH_COLD=20
+//   BENCH_OTHER_ROUNDS=3  BENCH_OTHER_WINDOW_MS=80 (Deno, Bun, workerd)
 //   BENCH_SIZES=256,1024  BENCH_SKIP=cold,size
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -23,10 +24,10 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 const QUICK = process.env.BENCH_QUICK === "1";
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(",").map(Number) : QUICK ? [256, 1024, 1048576] : [256, 1024, 4096, 65536, 1048576];
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 3 : 5));
-const WINDOW = Number(process.env.BENCH_WINDOW_MS ?? (QUICK ? 60 : 150));
+const WINDOW = Number(process.env.BENCH_WINDOW_MS ?? (QUICK ? 60 : 100));
 // The other runtimes run verify only, with shorter windows to keep the whole run in minutes.
-const OTHER_ROUNDS = Number(process.env.BENCH_OTHER_ROUNDS ?? (QUICK ? 3 : 5));
-const OTHER_WINDOW = Number(process.env.BENCH_OTHER_WINDOW_MS ?? (QUICK ? 50 : 100));
+const OTHER_ROUNDS = Number(process.env.BENCH_OTHER_ROUNDS ?? 3);
+const OTHER_WINDOW = Number(process.env.BENCH_OTHER_WINDOW_MS ?? (QUICK ? 50 : 80));
 const COLD = Number(process.env.BENCH_COLD ?? (QUICK ? 7 : 20));
 const RUNTIMES = (process.env.BENCH_RUNTIMES ?? "node,deno,bun,workerd").split(",");
 const SKIP = (process.env.BENCH_SKIP ?? "").split(",");
