@@ -297,8 +297,7 @@ pub fn build_envelope(
     };
     let timestamp_ms = input.timestamp_ms.unwrap_or(now_ms);
     let timestamp = rfc3339_ms(timestamp_ms)?;
-    let mut data = input.data.clone();
-    let mut body = serialize(&id, input, &timestamp, &data)?;
+    let mut body = serialize(&id, input, &timestamp, &input.data)?;
     let mut offloaded = Vec::new();
     if body.len() > options.max_payload_bytes {
         let Some(offload) = &options.offload else {
@@ -307,6 +306,8 @@ pub fn build_envelope(
                 limit: options.max_payload_bytes,
             });
         };
+        // NOTE: only an envelope that must shed parts pays for a copy of its data.
+        let mut data = input.data.clone();
         // Move the largest part out, re-measure, and repeat (bounded) until it fits.
         for _ in 0..32 {
             if body.len() <= options.max_payload_bytes {

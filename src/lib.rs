@@ -15,6 +15,7 @@
 //! - [`retry`]: schedules, jitter, outcome classification, Retry-After (sender).
 //! - [`ssrf`]: whether a delivery target is allowed (sender).
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
+//! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
 
 // Attacker-controlled input flows through the core: no panicking index, no unchecked
 // arithmetic, no unwrap/expect outside tests (a panic in wasm aborts the whole instance).
@@ -29,6 +30,7 @@
     )
 )]
 
+pub mod delivery;
 pub mod envelope;
 pub mod error;
 pub mod headers;

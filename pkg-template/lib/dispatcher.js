@@ -2,14 +2,14 @@
 // does the I/O through functions the caller may replace: fetch, clock, sleep, random.
 // It is bundled into every entry point next to the wasm-bindgen glue.
 import {
+  __buildEnvelopeText,
+  __DeliveryEndpoint,
   checkTarget,
   EnvelopeBuilder,
   eventId,
-  HealthTracker,
   Matcher,
   matchSubscriptions,
   RetryPlanner,
-  Signer,
 } from "./hookline_bg.js";
 
 const SNIPPET_BYTES = 512;
@@ -79,28 +79,21 @@ function limiter(max) {
   };
 }
 
-/**
- * A Map that forgets its oldest entry past `max` (calling `drop` on it): per-endpoint state that
- * is cheap to rebuild, kept so the hot path does not rebuild it.
- */
-function boundedCache(max, drop = () => {}) {
+/** A Map that forgets its oldest entry past `max`: answers that are cheap to compute again. */
+function boundedCache(max) {
   const map = new Map();
   return {
     get: (key) => map.get(key),
     set(key, value) {
       map.set(key, value);
-      if (map.size > max) {
-        const [oldest, old] = map.entries().next().value;
-        map.delete(oldest);
-        drop(old);
-      }
+      if (map.size > max) map.delete(map.keys().next().value);
       return value;
     },
   };
 }
 
-// What a subscription signs with. Used as the signer cache's key: equal text, equal signer, so
-// an edited secret or a job read back from a queue gets the right signer.
+// What a subscription signs with: when it changes (an edited secret, a job read back from a queue
+// with new keys), the endpoint is re-keyed; equal text, equal keys.
 function signingKeyOf(sub) {
   return JSON.stringify([sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom]);
 }
@@ -125,24 +118,35 @@ export function createDispatcher(options = {}) {
   const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
   const healthOptions = { policy: options.health?.policy };
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
-  const health = new Map();
   const run = limiter(concurrency);
-  // Prepared per endpoint: keys decoded once, SSRF verdicts per URL (a pure function of the URL
-  // and the options, so caching cannot change an answer).
-  const signers = boundedCache(1024, (signer) => signer.free());
+  // Per endpoint id, in wasm: keys decoded once, the health, the retry policy. SSRF verdicts are
+  // kept per URL (a pure function of the URL and the options, so caching cannot change one).
+  const endpoints = new Map();
   const verdicts = boundedCache(4096);
 
-  const healthOf = (sub) => {
-    let tracker = health.get(sub.id);
-    if (!tracker) {
-      tracker = new HealthTracker(sub.health, healthOptions);
-      health.set(sub.id, tracker);
-    }
-    return tracker;
-  };
-  const signerOf = (sub) => {
+  const endpointOf = (sub) => {
     const key = signingKeyOf(sub);
-    return signers.get(key) ?? signers.set(key, new Signer(sub));
+    let entry = endpoints.get(sub.id);
+    if (!entry) {
+      entry = { core: new __DeliveryEndpoint(sub, planner, healthOptions), key };
+      endpoints.set(sub.id, entry);
+    } else if (entry.key !== key) {
+      entry.core.rekey(sub);
+      entry.key = key;
+    }
+    return entry.core;
+  };
+  // The event's JSON text goes to the core as is; what JSON.stringify cannot write (a BigInt, a
+  // cycle) goes the general way, which throws the typed error.
+  const buildEnvelope = (event) => {
+    let json;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      return builder.build(event, { now: clock() });
+    }
+    if (typeof json !== "string") return builder.build(event, { now: clock() });
+    return __buildEnvelopeText(builder, json, clock());
   };
   const targetProblem = (url) => {
     let verdict = verdicts.get(url);
@@ -179,17 +183,26 @@ export function createDispatcher(options = {}) {
       nextRetryAt: null,
       signature: null,
     };
-    let outcome;
     let decision;
-    const tracker = healthOf(sub);
-    const admission = tracker.admission({ now: started });
-    if (admission.kind === "disabled") {
+    let endpoint;
+    try {
+      endpoint = endpointOf(sub);
+    } catch (e) {
+      // A subscription the core cannot sign for (no or a malformed secret): this endpoint fails,
+      // the others go on.
+      record.error = `${e.code}: ${e.message}`;
+      return { record, decision: { kind: "giveUp", reason: e.code ?? "invalid_secret" } };
+    }
+    // 0 allow, 1 probe, 2 deny, 3 disabled: the details are read only when needed.
+    const admitted = endpoint.admit(started);
+    const admission = admitted < 2 ? null : endpoint.admission(started);
+    if (admitted === 3) {
       record.outcome = "endpointDisabled";
       record.error = `endpoint disabled (${admission.reason})`;
       decision = { kind: "giveUp", reason: "endpoint_disabled" };
       return { record, decision };
     }
-    if (admission.kind === "deny") {
+    if (admitted === 2) {
       record.outcome = "circuitOpen";
       record.error = "circuit breaker open";
       decision = { kind: "retry", atMs: admission.untilMs, delayMs: Math.max(0, admission.untilMs - started), attempt: job.attempt, reason: "circuit_open" };
@@ -205,7 +218,7 @@ export function createDispatcher(options = {}) {
     }
     // A string body is sent as is: fetch and the signer both write it as UTF-8.
     const body = envelope.body;
-    const signed = signerOf(sub).sign(body, envelope.id, Math.floor(started / 1000));
+    const signed = endpoint.sign(body, envelope.id, Math.floor(started / 1000));
     record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;
     const headers = {
       "content-type": "application/json",
@@ -214,19 +227,23 @@ export function createDispatcher(options = {}) {
       "webhook-delivery-id": job.deliveryId,
       ...signed,
     };
+    // What came of it, as the core's complete() takes it: failure 0 (the receiver answered
+    // `status`), 1 (no response) or 2 (our timeout).
+    let failure = 0;
+    let status = 0;
+    let retryAfter;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: "manual", signal: controller.signal });
       // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
-      const status = response.type === "opaqueredirect" ? 302 : response.status;
+      status = response.type === "opaqueredirect" ? 302 : response.status;
       record.status = status;
       record.responseBody = await snippet(response, SNIPPET_BYTES);
-      const retryAfter = response.headers?.get?.("retry-after") ?? undefined;
-      outcome = { kind: "status", status, ...(retryAfter ? { retryAfter } : {}) };
+      retryAfter = response.headers?.get?.("retry-after") || undefined;
     } catch (e) {
       const timedOut = controller.signal.aborted;
-      outcome = timedOut ? { kind: "timeout" } : { kind: "networkError" };
+      failure = timedOut ? 2 : 1;
       record.error = timedOut ? `timed out after ${timeoutMs} ms` : String(e?.cause?.code ?? e?.message ?? e);
     } finally {
       clearTimeout(timer);
@@ -234,20 +251,14 @@ export function createDispatcher(options = {}) {
     const ended = clock();
     record.durationMs = Math.max(0, ended - started);
     try {
-      decision = planner.next(job.attempt, outcome, { now: ended, rand: random() >>> 0 });
+      // The core decides what happens next and folds the result into the endpoint's health.
+      decision = endpoint.complete(job.attempt, failure, status, retryAfter, ended, random() >>> 0);
     } catch (e) {
-      decision = { kind: "giveUp", reason: e.code ?? "invalid_policy" };
+      decision = { kind: "giveUp", reason: e.code ?? "invalid_argument" };
       record.error = `${e.code}: ${e.message}`;
     }
     record.outcome = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" }[decision.kind];
     if (decision.kind === "retry") record.nextRetryAt = new Date(decision.atMs).toISOString();
-    const result =
-      decision.kind === "delivered"
-        ? { kind: "delivered" }
-        : decision.kind === "disableEndpoint"
-          ? { kind: "gone" }
-          : { kind: "failed", status: record.status };
-    tracker.record(result, { now: ended });
     return { record, decision };
   }
 
@@ -274,14 +285,14 @@ export function createDispatcher(options = {}) {
             ? { kind: "disable", reason: decision.reason }
             : { kind: "giveUp", reason: decision.reason };
     const next = plan.kind === "retry" ? { ...job, attempt: skipped ? job.attempt : job.attempt + 1 } : undefined;
-    const tracker = health.get(job.subscription.id);
+    const entry = endpoints.get(job.subscription.id);
     return {
       record,
       plan,
       next,
       // Read on demand: most callers of attempt() never look at it.
       get health() {
-        return tracker?.state;
+        return entry?.core.health;
       },
     };
   }
@@ -325,7 +336,7 @@ export function createDispatcher(options = {}) {
   return {
     /** Match, sign and deliver `event` to the subscriptions that get it; resolves with a summary. */
     async dispatch(event, subscriptions) {
-      const envelope = event?.body !== undefined && event?.id ? event : builder.build(event, { now: clock() });
+      const envelope = event?.body !== undefined && event?.id ? event : buildEnvelope(event);
       const meta = { type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] };
       // A Matcher built once per subscription list is the fast path for many events.
       const matched = subscriptions instanceof Matcher ? subscriptions.match(meta) : matchSubscriptions(meta, subscriptions);
@@ -341,7 +352,7 @@ export function createDispatcher(options = {}) {
     },
     /** The endpoint's health as this dispatcher last saw it (plain JSON to store). */
     health(endpointId) {
-      return health.get(endpointId)?.state;
+      return endpoints.get(endpointId)?.core.health;
     },
   };
 }

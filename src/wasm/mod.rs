@@ -769,7 +769,7 @@ pub fn sign_headers(options: &types::SignHeadersInput) -> Result<types::SignedHe
 }
 
 /// The signer an options bag describes: `scheme` (default Standard Webhooks), `custom`, keys.
-fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
+pub(crate) fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
     let keys = keys_from(options)?;
     let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
     let (scheme, custom) = scheme_from(options)?;
@@ -780,7 +780,7 @@ fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
     .map_err(js_err)
 }
 
-fn sign_with(
+pub(crate) fn sign_with(
     signer: &Signer,
     payload: &JsValue,
     id: &JsValue,

@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::{bad_argument, get, js_err, pooled_random, set, types};
+use crate::delivery::Endpoint;
 use crate::envelope::{self, EnvelopeOptions, EventInput};
 use crate::error::Error;
 use crate::health::{self, AttemptResult, EndpointHealth, HealthPolicy};
@@ -144,6 +145,11 @@ fn envelope_with(
     let env =
         envelope::build_envelope(&input, opts, now_ms_from(clock)?, random_from::<10>(clock)?)
             .map_err(js_err)?;
+    let body = Uint8Array::from(env.body.as_slice());
+    envelope_to_js(&env, &body)
+}
+
+fn envelope_to_js(env: &envelope::Envelope, body: &JsValue) -> Result<types::EnvelopeJs, JsValue> {
     let channels: Array = env.channels.iter().map(|c| JsValue::from_str(c)).collect();
     let parts = Array::new();
     for p in &env.offloaded {
@@ -162,10 +168,44 @@ fn envelope_with(
         env.timestamp_ms as f64,
         env.tenant.clone(),
         &channels,
-        &Uint8Array::from(env.body.as_slice()),
+        body,
         &parts,
     )
     .unchecked_into())
+}
+
+/// Unix milliseconds as the dispatcher passes them: a finite number in the Date range.
+fn ms_from(ms: f64) -> Result<i64, JsValue> {
+    if !ms.is_finite() || ms.abs() > 8.64e15 {
+        return Err(bad_argument("now is not a valid time"));
+    }
+    Ok(ms.floor() as i64)
+}
+
+/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). The
+/// dispatcher's envelope: the event as JSON text in, the envelope out with `body` as text (the
+/// bytes sent are its UTF-8), which is what a delivery job carries.
+#[wasm_bindgen(js_name = __buildEnvelopeText, skip_typescript)]
+pub fn build_envelope_text(
+    builder: &JsEnvelopeBuilder,
+    event_json: &str,
+    now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let input: EventInput = serde_json::from_str(event_json)
+        .map_err(|e| bad_argument(&format!("invalid event: {e}")))?;
+    let env = envelope::build_envelope(
+        &input,
+        &builder.options,
+        ms_from(now_ms)?,
+        pooled_random::<10>()?,
+    )
+    .map_err(js_err)?;
+    let text = std::str::from_utf8(&env.body).map_err(|_| {
+        js_err(Error::InvalidPayload {
+            reason: "cannot serialize the event",
+        })
+    })?;
+    Ok(envelope_to_js(&env, &JsValue::from_str(text))?.into())
 }
 
 /// Envelope options read once, for a sender that builds many envelopes: `build(event)` is
@@ -397,7 +437,7 @@ extern "C" {
         timestamp_ms: f64,
         tenant: Option<String>,
         channels: &Array,
-        body: &Uint8Array,
+        body: &JsValue,
         offloaded: &Array,
     ) -> JsValue;
     #[wasm_bindgen(js_name = decisionObject)]
@@ -779,5 +819,102 @@ impl JsHealthTracker {
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<types::EndpointHealthJs, JsValue> {
         self.state()
+    }
+}
+
+/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
+/// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
+/// costs three small calls (admit, sign, complete) instead of a JSON round trip per decision.
+#[wasm_bindgen(js_name = __DeliveryEndpoint, skip_typescript)]
+pub struct JsDeliveryEndpoint {
+    endpoint: Endpoint,
+    signer: crate::verify::Signer,
+}
+
+#[wasm_bindgen(js_class = __DeliveryEndpoint)]
+impl JsDeliveryEndpoint {
+    /// `subscription` carries the keys (`secret`, `secrets`, `format`, `scheme`, `custom`) and
+    /// optionally a stored `health`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        subscription: &JsValue,
+        planner: &JsRetryPlanner,
+        health_options: &JsValue,
+    ) -> Result<JsDeliveryEndpoint, JsValue> {
+        let signer = super::signer_from(subscription)?;
+        let health = health_state(&get(subscription, "health")?)?;
+        let endpoint = Endpoint::new(
+            health,
+            health_policy(health_options)?,
+            planner.policy.clone(),
+        )
+        .map_err(js_err)?;
+        Ok(JsDeliveryEndpoint { endpoint, signer })
+    }
+
+    /// New keys for the same endpoint (its health carries on).
+    pub fn rekey(&mut self, subscription: &JsValue) -> Result<(), JsValue> {
+        self.signer = super::signer_from(subscription)?;
+        Ok(())
+    }
+
+    /// 0 allow, 1 probe, 2 deny, 3 disabled; `admission` has the details.
+    pub fn admit(&self, now_ms: f64) -> Result<u32, JsValue> {
+        Ok(match self.endpoint.admission(ms_from(now_ms)?) {
+            health::Admission::Allow => 0,
+            health::Admission::Probe => 1,
+            health::Admission::Deny { .. } => 2,
+            health::Admission::Disabled { .. } => 3,
+        })
+    }
+
+    pub fn admission(&self, now_ms: f64) -> Result<JsValue, JsValue> {
+        admission_to_js(&self.endpoint.admission(ms_from(now_ms)?))
+    }
+
+    pub fn sign(
+        &self,
+        body: &JsValue,
+        id: &JsValue,
+        timestamp: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        Ok(super::sign_with(&self.signer, body, id, timestamp)?.into())
+    }
+
+    /// Attempt `attempt` ended: `failure` 0 with the receiver's `status` (and `Retry-After`),
+    /// 1 a network error, 2 the timeout. Returns the decision; the health is updated.
+    pub fn complete(
+        &mut self,
+        attempt: u32,
+        failure: u32,
+        status: f64,
+        retry_after: Option<String>,
+        now_ms: f64,
+        rand: u32,
+    ) -> Result<JsValue, JsValue> {
+        let outcome = match failure {
+            0 => {
+                if !(status.fract() == 0.0 && (0.0..=65535.0).contains(&status)) {
+                    return Err(bad_argument("status must be a whole number"));
+                }
+                crate::retry::Outcome::Status {
+                    status: status as u16,
+                    retry_after,
+                }
+            }
+            1 => crate::retry::Outcome::NetworkError,
+            _ => crate::retry::Outcome::Timeout,
+        };
+        let decision = self
+            .endpoint
+            .complete(attempt, &outcome, ms_from(now_ms)?, rand)
+            .map_err(js_err)?;
+        decision_to_js(&decision)
+    }
+
+    /// The endpoint's health as plain JSON.
+    #[wasm_bindgen(getter)]
+    pub fn health(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.endpoint.health)
     }
 }
