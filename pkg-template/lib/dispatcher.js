@@ -193,16 +193,16 @@ export function createDispatcher(options = {}) {
       record.error = `${e.code}: ${e.message}`;
       return { record, decision: { kind: "giveUp", reason: e.code ?? "invalid_secret" } };
     }
-    // 0 allow, 1 probe, 2 deny, 3 disabled: the details are read only when needed.
-    const admitted = endpoint.admit(started);
-    const admission = admitted < 2 ? null : endpoint.admission(started);
-    if (admitted === 3) {
-      record.outcome = "endpointDisabled";
-      record.error = `endpoint disabled (${admission.reason})`;
-      decision = { kind: "giveUp", reason: "endpoint_disabled" };
-      return { record, decision };
-    }
-    if (admitted === 2) {
+    // Admission and signing in one call; null means not now, and the details say why.
+    const body = envelope.body; // a string is sent as is: fetch and the signer both write UTF-8
+    const signed = endpoint.prepare(started, body, envelope.id, Math.floor(started / 1000));
+    if (signed === null) {
+      const admission = endpoint.admission(started);
+      if (admission.kind === "disabled") {
+        record.outcome = "endpointDisabled";
+        record.error = `endpoint disabled (${admission.reason})`;
+        return { record, decision: { kind: "giveUp", reason: "endpoint_disabled" } };
+      }
       record.outcome = "circuitOpen";
       record.error = "circuit breaker open";
       decision = { kind: "retry", atMs: admission.untilMs, delayMs: Math.max(0, admission.untilMs - started), attempt: job.attempt, reason: "circuit_open" };
@@ -213,12 +213,8 @@ export function createDispatcher(options = {}) {
     if (blocked) {
       record.outcome = "blocked";
       record.error = blocked;
-      decision = { kind: "giveUp", reason: "target_not_allowed" };
-      return { record, decision };
+      return { record, decision: { kind: "giveUp", reason: "target_not_allowed" } };
     }
-    // A string body is sent as is: fetch and the signer both write it as UTF-8.
-    const body = envelope.body;
-    const signed = endpoint.sign(body, envelope.id, Math.floor(started / 1000));
     record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;
     const headers = {
       "content-type": "application/json",
@@ -240,7 +236,8 @@ export function createDispatcher(options = {}) {
       status = response.type === "opaqueredirect" ? 302 : response.status;
       record.status = status;
       record.responseBody = await snippet(response, SNIPPET_BYTES);
-      retryAfter = response.headers?.get?.("retry-after") || undefined;
+      // Retry-After only bears on a response that is not a success (the core ignores it there).
+      if (status >= 300) retryAfter = response.headers?.get?.("retry-after") || undefined;
     } catch (e) {
       const timedOut = controller.signal.aborted;
       failure = timedOut ? 2 : 1;

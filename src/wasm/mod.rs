@@ -787,13 +787,14 @@ pub(crate) fn sign_with(
     timestamp: &JsValue,
 ) -> Result<types::SignedHeaders, JsValue> {
     let body = payload_bytes(payload)?;
-    let now_ms = js_sys::Date::now();
+    // The clock is read only for what the caller left out.
     let ts = if timestamp.is_undefined() {
-        (now_ms / 1000.0).floor() as i64
+        (js_sys::Date::now() / 1000.0).floor() as i64
     } else {
         seconds_from(timestamp, "timestamp")?
     };
     let id = if id.is_undefined() {
+        let now_ms = js_sys::Date::now();
         crate::id::message_id("msg_", now_ms as u64, pooled_random::<10>()?)
     } else {
         id.as_string()

@@ -824,7 +824,7 @@ impl JsHealthTracker {
 
 /// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
 /// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
-/// costs three small calls (admit, sign, complete) instead of a JSON round trip per decision.
+/// costs two small calls (prepare, complete) instead of a JSON round trip per decision.
 #[wasm_bindgen(js_name = __DeliveryEndpoint, skip_typescript)]
 pub struct JsDeliveryEndpoint {
     endpoint: Endpoint,
@@ -858,27 +858,25 @@ impl JsDeliveryEndpoint {
         Ok(())
     }
 
-    /// 0 allow, 1 probe, 2 deny, 3 disabled; `admission` has the details.
-    pub fn admit(&self, now_ms: f64) -> Result<u32, JsValue> {
-        Ok(match self.endpoint.admission(ms_from(now_ms)?) {
-            health::Admission::Allow => 0,
-            health::Admission::Probe => 1,
-            health::Admission::Deny { .. } => 2,
-            health::Admission::Disabled { .. } => 3,
-        })
-    }
-
     pub fn admission(&self, now_ms: f64) -> Result<JsValue, JsValue> {
         admission_to_js(&self.endpoint.admission(ms_from(now_ms)?))
     }
 
-    pub fn sign(
+    /// Admission and signing in one call: the signed headers when an attempt may go out now
+    /// (allowed, or the half-open circuit's probe), else `null` (see `admission`).
+    pub fn prepare(
         &self,
+        now_ms: f64,
         body: &JsValue,
         id: &JsValue,
         timestamp: &JsValue,
     ) -> Result<JsValue, JsValue> {
-        Ok(super::sign_with(&self.signer, body, id, timestamp)?.into())
+        match self.endpoint.admission(ms_from(now_ms)?) {
+            health::Admission::Allow | health::Admission::Probe => {
+                Ok(super::sign_with(&self.signer, body, id, timestamp)?.into())
+            }
+            _ => Ok(JsValue::NULL),
+        }
     }
 
     /// Attempt `attempt` ended: `failure` 0 with the receiver's `status` (and `Retry-After`),
