@@ -8,9 +8,11 @@
 // verifies with hookline and answers 503 first. Everything started here is stopped before exit.
 // Usage (cwd = the consumer folder): node examples.mjs <repo root>
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, createReadStream, existsSync, statSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { cpSync, createReadStream, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as hookline from "hookline";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -233,6 +235,87 @@ try {
     assert.ok(/attempt 1 of dlv_\S+: - blocked/.test(out), out);
   });
 
+  // ---- node:http receiver: any scheme, detected per request -------------------------------------
+  const nodeHttp = startServer("node-http-receiver", "node", ["server.mjs"], { cwd: join(examples, "node-http-receiver"), env: { WEBHOOK_SECRET: SECRET, PORT: "0" } });
+  nodeHttp.listening.catch(() => {});
+  test("node-http-receiver: starts on 127.0.0.1", async () => {
+    assert.ok((await nodeHttp.listening).startsWith("http://127.0.0.1:"));
+  });
+  receiverTests("node-http-receiver", overHttp(nodeHttp.listening));
+  test("node-http-receiver: the scheme is detected: a Stripe-signed webhook with the same secret is accepted too", async () => {
+    const body = event();
+    const res = await overHttp(nodeHttp.listening)(body, signHeaders({ scheme: "stripe", secret: SECRET, payload: body }));
+    assert.equal(res.status, 204, `answer ${res.body}:`);
+    assert.ok(/verified stripe webhook: invoice\.paid/.test(nodeHttp.output()), nodeHttp.output());
+    assert.ok(/verified standard-webhooks webhook: invoice\.paid/.test(nodeHttp.output()), nodeHttp.output());
+  });
+  test("node-http-receiver: no signature headers at all is rejected (400 unknown_scheme)", async () => {
+    const res = await overHttp(nodeHttp.listening)(event(), { "content-type": "application/json" });
+    assert.deepEqual([res.status, JSON.parse(res.body).code], [400, "unknown_scheme"]);
+  });
+
+  // ---- fetch-receiver: verifyRequest and a Verifier with named rotating keys, in this process -----
+  const STRIPE_SECRET = generateSecret();
+  const GH_OLD = "gh-2026-11-secret-text";
+  const GH_NEW = "gh-2027-01-secret-text";
+  Object.assign(process.env, { STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, GITHUB_SECRET_OLD: GH_OLD, GITHUB_SECRET_NEW: GH_NEW });
+  const fetchReceiver = await import(pathToFileURL(join(examples, "fetch-receiver", "handler.mjs")).href);
+  const post = (body, headers) => new Request("http://127.0.0.1/webhooks", { method: "POST", body, headers });
+  test("fetch-receiver: receiveStripe returns what the README comment shows", async () => {
+    const body = event();
+    const r = await fetchReceiver.receiveStripe(post(body, signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: body })));
+    assert.deepEqual([r.scheme, r.keyIndex, r.keyId], ["stripe", 0, "secret"]);
+    assert.ok(Number.isInteger(r.timestamp) && Math.abs(r.timestamp - Date.now() / 1000) < 60, `timestamp ${r.timestamp}`);
+    assert.deepEqual(r.payload, JSON.parse(body));
+    assert.ok(r.body instanceof Uint8Array && new TextDecoder().decode(r.body) === body, "body: the raw bytes");
+  });
+  test("fetch-receiver: receiveStripe detects the scheme (a Standard Webhooks request verifies too)", async () => {
+    const body = event();
+    const r = await fetchReceiver.receiveStripe(post(body, signHeaders({ secret: STRIPE_SECRET, payload: body })));
+    assert.equal(r.scheme, "standard-webhooks");
+  });
+  test("fetch-receiver: receiveStripe rejects a tampered body (no_matching_signature)", async () => {
+    const body = event();
+    const headers = signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: body });
+    const e = await fetchReceiver.receiveStripe(post(body.replace("4200", "4201"), headers)).then(() => null, (e) => e);
+    assert.ok(e instanceof hookline.WebhookVerificationError, `got ${e}`);
+    assert.equal(e.code, "no_matching_signature");
+  });
+  test("fetch-receiver: receiveGitHub names the key that matched, old and new, and reads event and delivery", () => {
+    const body = event();
+    const gh = (secret) => ({ ...signHeaders({ scheme: "github", secret, payload: body }), "x-github-event": "push", "x-github-delivery": "d-1" });
+    assert.deepEqual(fetchReceiver.receiveGitHub(Buffer.from(body), gh(GH_OLD)), { keyId: "2026-11", eventType: "push", id: "d-1", payload: JSON.parse(body) });
+    assert.equal(fetchReceiver.receiveGitHub(new TextEncoder().encode(body), gh(GH_NEW)).keyId, "2027-01");
+    assert.throws(() => fetchReceiver.receiveGitHub(body, gh("a retired secret")), "no_matching_signature", hookline.WebhookVerificationError);
+  });
+
+  // ---- custom-scheme: checked against HMACs computed here with node:crypto -----------------------
+  Object.assign(process.env, { FOREMAN_SECRET: "foreman-secret", DEVCARD_SECRET: "devcard-secret", ACME_SECRET: "acme-secret" });
+  const custom = await import(pathToFileURL(join(examples, "custom-scheme", "verifiers.mjs")).href);
+  const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("hex");
+  test("custom-scheme: foreman verifies sha256=<hex> of the body and rejects a tampered one", () => {
+    const body = event();
+    const headers = { "X-Foreman-Signature": `sha256=${hmacHex("foreman-secret", body)}` };
+    assert.deepEqual(custom.foreman.verify(body, headers).payload, JSON.parse(body));
+    assert.throws(() => custom.foreman.verify(body.replace("4200", "4201"), headers), "no_matching_signature");
+    assert.throws(() => custom.foreman.verify(body, { "X-Acme-Signature": headers["X-Foreman-Signature"] }), "unknown_scheme");
+  });
+  test("custom-scheme: devcard verifies {ts}.{body} with the timestamp header, and checks its age", () => {
+    const body = event();
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = (t) => ({ "x-devcard-signature": hmacHex("devcard-secret", `${t}.${body}`), "x-devcard-timestamp": String(t) });
+    assert.equal(custom.devcard.verify(body, headers(ts)).timestamp, ts);
+    assert.throws(() => custom.devcard.verify(body, { ...headers(ts), "x-devcard-timestamp": String(ts + 1) }), "no_matching_signature");
+    assert.throws(() => custom.devcard.verify(body, headers(ts - 3600)), "timestamp_too_old");
+  });
+  test("custom-scheme: acme reads Stripe's t=...,v1=... layout", () => {
+    const body = event();
+    const ts = Math.floor(Date.now() / 1000);
+    const r = custom.acme.verify(body, { "X-Acme-Signature": `t=${ts},v1=${hmacHex("acme-secret", `${ts}.${body}`)}` });
+    assert.deepEqual([r.scheme, r.timestamp], ["custom", ts]);
+    assert.throws(() => custom.acme.verify(body, { "X-Acme-Signature": `t=${ts},v1=${hmacHex("other", `${ts}.${body}`)}` }), "no_matching_signature");
+  });
+
   // ---- Browser: the inspector page in headless Chromium ------------------------------------------
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   const types = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm" };
@@ -280,7 +363,7 @@ try {
   });
 
   const result = await run("examples");
-  for (const [name, c] of [["express-receiver", express], ["deno-receiver", deno]]) {
+  for (const [name, c] of [["express-receiver", express], ["deno-receiver", deno], ["node-http-receiver", nodeHttp]]) {
     if (result.failures.some((f) => f.name.startsWith(name))) console.log(`  ${name} output:\n${c.output()}`);
   }
   report(result);
