@@ -316,6 +316,99 @@ try {
     assert.throws(() => custom.acme.verify(body, { "X-Acme-Signature": `t=${ts},v1=${hmacHex("other", `${ts}.${body}`)}` }), "no_matching_signature");
   });
 
+  // ---- sender-decisions and dispatcher: against a receiver that verifies every request -----------
+  const decisionSecrets = { ok: generateSecret(), flaky: generateSecret(), gone: generateSecret(), customer: generateSecret() };
+  const senderVerifier = new Verifier({ secrets: Object.entries({ ...decisionSecrets, dispatch: SECRET }).map(([id, key]) => ({ id, key })), scheme: "standard-webhooks" });
+  const received = [];
+  const senderReceiver = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString();
+      let keyId = null;
+      try {
+        keyId = senderVerifier.verify(raw, req.headers).keyId;
+      } catch {}
+      const path = req.url.split("/")[1];
+      received.push({ path, keyId, raw, headers: req.headers });
+      const status = { ok: 204, flaky: 503, gone: 410 }[path] ?? 204;
+      res.writeHead(status).end();
+    });
+  });
+  const senderBase = await listen(senderReceiver);
+  cleanups.push(() => new Promise((resolve) => senderReceiver.close(resolve)));
+
+  const decisionsDir = join(examples, "sender-decisions");
+  test("sender-decisions: the sample subscriptions.json is a valid Matcher input; invoice.paid for acme matches ep_1", () => {
+    const subs = JSON.parse(readFileSync(join(decisionsDir, "subscriptions.json"), "utf8"));
+    const m = new hookline.Matcher(subs);
+    assert.deepEqual(m.match({ type: "invoice.paid", tenant: "acme" }).map((s) => s.id), ["ep_1"]);
+    for (const s of subs) new Verifier({ secret: s.secret });
+  });
+  test("sender-decisions: one attempt per matching subscription, and the decision the README describes", async () => {
+    const subs = [
+      { id: "ep_ok", url: `${senderBase}/ok`, secret: decisionSecrets.ok, eventTypes: ["invoice.*"], tenant: "acme" },
+      { id: "ep_flaky", url: `${senderBase}/flaky`, secret: decisionSecrets.flaky, eventTypes: ["invoice.paid"] },
+      { id: "ep_gone", url: `${senderBase}/gone`, secret: decisionSecrets.gone, eventTypes: ["*"] },
+      { id: "ep_customer", url: `${senderBase}/customer`, secret: decisionSecrets.customer, eventTypes: ["customer.*"] },
+      { id: "ep_globex", url: `${senderBase}/globex`, secret: decisionSecrets.ok, tenant: "globex" },
+      { id: "ep_disabled", url: `${senderBase}/disabled`, secret: decisionSecrets.ok, health: hookline.disableEndpoint(undefined, "manual") },
+      { id: "ep_private", url: "http://10.0.0.1/hooks", secret: decisionSecrets.ok },
+    ];
+    writeFileSync(join(decisionsDir, "test-subscriptions.json"), JSON.stringify(subs));
+    const { code, out } = await runToEnd("node", ["decisions.mjs", "test-subscriptions.json"], { cwd: decisionsDir, env: { ALLOW_TARGETS: "127.0.0.1" } });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    assert.deepEqual(out.trim().split("\n"), [
+      "ep_ok: 204 delivered, endpoint healthy",
+      "ep_flaky: 503 retry in 5000 ms (server_error), endpoint failing",
+      "ep_gone: 410 disableEndpoint (gone), endpoint disabled",
+      "ep_private: blocked (target_not_allowed)",
+    ]);
+    const hits = received.filter((h) => ["ok", "flaky", "gone", "customer", "globex", "disabled"].includes(h.path));
+    assert.deepEqual(hits.map((h) => [h.path, h.keyId]), [["ok", "ok"], ["flaky", "flaky"], ["gone", "gone"]], "each signed with its own secret");
+    assert.equal(new Set(hits.map((h) => h.headers["webhook-id"])).size, 1, "one envelope, one webhook-id");
+    const envelope = JSON.parse(hits[0].raw);
+    assert.deepEqual(Object.keys(envelope), ["id", "type", "timestamp", "tenant_id", "data"], "the key order the README comment shows");
+    assert.deepEqual([envelope.id, envelope.type, envelope.tenant_id, envelope.data], [hits[0].headers["webhook-id"], "invoice.paid", "acme", { invoice: "in_1" }]);
+    assert.ok(/^msg_01[0-9A-Z]{24}$/.test(envelope.id), envelope.id);
+    assert.ok(hits.every((h) => h.headers["content-type"] === "application/json" && h.raw === hits[0].raw), "the same bytes, as JSON");
+  });
+
+  const dispatchDir = join(examples, "dispatcher");
+  const dispatchRun = (env) => {
+    const dbDir = mkdtempSync(join(consumer, "db-"));
+    return runToEnd("node", ["dispatch.mjs"], { cwd: dispatchDir, env: { WEBHOOK_URL: `${senderBase}/dispatch`, WEBHOOK_SECRET: SECRET, DB_DIR: dbDir, ...env } }).then((r) => ({
+      ...r,
+      rows: existsSync(join(dbDir, "webhook_attempts.jsonl")) ? readFileSync(join(dbDir, "webhook_attempts.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [],
+    }));
+  };
+  test("dispatcher: delivers to the matching subscription only, signed, and logs the attempt with db.insert", async () => {
+    const before = received.filter((h) => h.path === "dispatch").length;
+    const { code, out, rows } = await dispatchRun({ ALLOW_TARGETS: "127.0.0.1" });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    const m = out.match(/^event (msg_\S+): 1 matched, 1 delivered, 0 failed$/m);
+    assert.ok(m, out);
+    const hits = received.filter((h) => h.path === "dispatch").slice(before);
+    assert.equal(hits.length, 1, "one POST: ep_2 (customer.*) does not match invoice.paid");
+    const [hit] = hits;
+    assert.equal(hit.keyId, "dispatch", "verified with WEBHOOK_SECRET");
+    assert.deepEqual([hit.headers["content-type"], hit.headers["webhook-event-type"], hit.headers["webhook-id"]], ["application/json", "invoice.paid", m[1]]);
+    assert.ok(hit.headers["webhook-delivery-id"], "webhook-delivery-id header");
+    assert.deepEqual(JSON.parse(hit.raw).data, { invoice: "in_1" });
+    assert.equal(rows.length, 1, `one row in webhook_attempts: ${JSON.stringify(rows)}`);
+    const [row] = rows;
+    assert.deepEqual([row.eventId, row.eventType, row.endpointId, row.attempt, row.status, row.outcome, row.deliveryId], [m[1], "invoice.paid", "ep_1", 1, 204, "delivered", hit.headers["webhook-delivery-id"]]);
+    assert.ok(row.signature?.startsWith("v1,") && row.url === `${senderBase}/dispatch` && typeof row.durationMs === "number", JSON.stringify(row));
+  });
+  test("dispatcher: without ALLOW_TARGETS the SSRF guard blocks 127.0.0.1, and the log says so", async () => {
+    const before = received.filter((h) => h.path === "dispatch").length;
+    const { code, out, rows } = await dispatchRun({ ALLOW_TARGETS: "" });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    assert.ok(/: 1 matched, 0 delivered, 1 failed$/m.test(out), out);
+    assert.equal(received.filter((h) => h.path === "dispatch").length, before, "nothing sent");
+    assert.deepEqual(rows.map((r) => [r.endpointId, r.outcome, r.status]), [["ep_1", "blocked", null]]);
+  });
+
   // ---- Browser: the inspector page in headless Chromium ------------------------------------------
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   const types = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm" };
