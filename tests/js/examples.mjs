@@ -5,7 +5,12 @@
 // wrangler.toml and run in Miniflare, the browser page is driven in headless Chromium; each is sent
 // a correctly signed webhook (accepted), a tampered one, a wrong-secret one and a stale one
 // (rejected with the right code). The Node sender is run against a node:http receiver that
-// verifies with hookline and answers 503 first. Everything started here is stopped before exit.
+// verifies with hookline and answers 503 first. The node:http receiver gets the same four requests
+// plus a Stripe-signed one (the scheme is detected); the Fetch-Request handler and the custom-scheme
+// verifiers are imported here and called with signed, tampered, rotated-key and stale webhooks
+// (custom signatures computed with node:crypto); the pure-decisions sender and the dispatcher run
+// against a receiver on 127.0.0.1 that verifies every request, and their printed decisions and
+// logged attempt records are checked. Everything started here is stopped before exit.
 // Usage (cwd = the consumer folder): node examples.mjs <repo root>
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
