@@ -5,12 +5,19 @@
 // wrangler.toml and run in Miniflare, the browser page is driven in headless Chromium; each is sent
 // a correctly signed webhook (accepted), a tampered one, a wrong-secret one and a stale one
 // (rejected with the right code). The Node sender is run against a node:http receiver that
-// verifies with hookline and answers 503 first. Everything started here is stopped before exit.
+// verifies with hookline and answers 503 first. The node:http receiver gets the same four requests
+// plus a Stripe-signed one (the scheme is detected); the Fetch-Request handler and the custom-scheme
+// verifiers are imported here and called with signed, tampered, rotated-key and stale webhooks
+// (custom signatures computed with node:crypto); the pure-decisions sender and the dispatcher run
+// against a receiver on 127.0.0.1 that verifies every request, and their printed decisions and
+// logged attempt records are checked. Everything started here is stopped before exit.
 // Usage (cwd = the consumer folder): node examples.mjs <repo root>
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, createReadStream, existsSync, statSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import { cpSync, createReadStream, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
+import { pathToFileURL } from "node:url";
 import * as hookline from "hookline";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -233,6 +240,180 @@ try {
     assert.ok(/attempt 1 of dlv_\S+: - blocked/.test(out), out);
   });
 
+  // ---- node:http receiver: any scheme, detected per request -------------------------------------
+  const nodeHttp = startServer("node-http-receiver", "node", ["server.mjs"], { cwd: join(examples, "node-http-receiver"), env: { WEBHOOK_SECRET: SECRET, PORT: "0" } });
+  nodeHttp.listening.catch(() => {});
+  test("node-http-receiver: starts on 127.0.0.1", async () => {
+    assert.ok((await nodeHttp.listening).startsWith("http://127.0.0.1:"));
+  });
+  receiverTests("node-http-receiver", overHttp(nodeHttp.listening));
+  test("node-http-receiver: the scheme is detected: a Stripe-signed webhook with the same secret is accepted too", async () => {
+    const body = event();
+    const res = await overHttp(nodeHttp.listening)(body, signHeaders({ scheme: "stripe", secret: SECRET, payload: body }));
+    assert.equal(res.status, 204, `answer ${res.body}:`);
+    assert.ok(/verified stripe webhook: invoice\.paid/.test(nodeHttp.output()), nodeHttp.output());
+    assert.ok(/verified standard-webhooks webhook: invoice\.paid/.test(nodeHttp.output()), nodeHttp.output());
+  });
+  test("node-http-receiver: no signature headers at all is rejected (400 unknown_scheme)", async () => {
+    const res = await overHttp(nodeHttp.listening)(event(), { "content-type": "application/json" });
+    assert.deepEqual([res.status, JSON.parse(res.body).code], [400, "unknown_scheme"]);
+  });
+
+  // ---- fetch-receiver: verifyRequest and a Verifier with named rotating keys, in this process -----
+  const STRIPE_SECRET = generateSecret();
+  const GH_OLD = "gh-2026-11-secret-text";
+  const GH_NEW = "gh-2027-01-secret-text";
+  Object.assign(process.env, { STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, GITHUB_SECRET_OLD: GH_OLD, GITHUB_SECRET_NEW: GH_NEW });
+  const fetchReceiver = await import(pathToFileURL(join(examples, "fetch-receiver", "handler.mjs")).href);
+  const post = (body, headers) => new Request("http://127.0.0.1/webhooks", { method: "POST", body, headers });
+  test("fetch-receiver: receiveStripe returns what the README comment shows", async () => {
+    const body = event();
+    const r = await fetchReceiver.receiveStripe(post(body, signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: body })));
+    assert.deepEqual([r.scheme, r.keyIndex, r.keyId], ["stripe", 0, "secret"]);
+    assert.ok(Number.isInteger(r.timestamp) && Math.abs(r.timestamp - Date.now() / 1000) < 60, `timestamp ${r.timestamp}`);
+    assert.deepEqual(r.payload, JSON.parse(body));
+    assert.ok(r.body instanceof Uint8Array && new TextDecoder().decode(r.body) === body, "body: the raw bytes");
+  });
+  test("fetch-receiver: receiveStripe detects the scheme (a Standard Webhooks request verifies too)", async () => {
+    const body = event();
+    const r = await fetchReceiver.receiveStripe(post(body, signHeaders({ secret: STRIPE_SECRET, payload: body })));
+    assert.equal(r.scheme, "standard-webhooks");
+  });
+  test("fetch-receiver: receiveStripe rejects a tampered body (no_matching_signature)", async () => {
+    const body = event();
+    const headers = signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: body });
+    const e = await fetchReceiver.receiveStripe(post(body.replace("4200", "4201"), headers)).then(() => null, (e) => e);
+    assert.ok(e instanceof hookline.WebhookVerificationError, `got ${e}`);
+    assert.equal(e.code, "no_matching_signature");
+  });
+  test("fetch-receiver: receiveGitHub names the key that matched, old and new, and reads event and delivery", () => {
+    const body = event();
+    const gh = (secret) => ({ ...signHeaders({ scheme: "github", secret, payload: body }), "x-github-event": "push", "x-github-delivery": "d-1" });
+    assert.deepEqual(fetchReceiver.receiveGitHub(Buffer.from(body), gh(GH_OLD)), { keyId: "2026-11", eventType: "push", id: "d-1", payload: JSON.parse(body) });
+    assert.equal(fetchReceiver.receiveGitHub(new TextEncoder().encode(body), gh(GH_NEW)).keyId, "2027-01");
+    assert.throws(() => fetchReceiver.receiveGitHub(body, gh("a retired secret")), "no_matching_signature", hookline.WebhookVerificationError);
+  });
+
+  // ---- custom-scheme: checked against HMACs computed here with node:crypto -----------------------
+  Object.assign(process.env, { FOREMAN_SECRET: "foreman-secret", DEVCARD_SECRET: "devcard-secret", ACME_SECRET: "acme-secret" });
+  const custom = await import(pathToFileURL(join(examples, "custom-scheme", "verifiers.mjs")).href);
+  const hmacHex = (key, text) => createHmac("sha256", key).update(text).digest("hex");
+  test("custom-scheme: foreman verifies sha256=<hex> of the body and rejects a tampered one", () => {
+    const body = event();
+    const headers = { "X-Foreman-Signature": `sha256=${hmacHex("foreman-secret", body)}` };
+    assert.deepEqual(custom.foreman.verify(body, headers).payload, JSON.parse(body));
+    assert.throws(() => custom.foreman.verify(body.replace("4200", "4201"), headers), "no_matching_signature");
+    assert.throws(() => custom.foreman.verify(body, { "X-Acme-Signature": headers["X-Foreman-Signature"] }), "unknown_scheme");
+  });
+  test("custom-scheme: devcard verifies {ts}.{body} with the timestamp header, and checks its age", () => {
+    const body = event();
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = (t) => ({ "x-devcard-signature": hmacHex("devcard-secret", `${t}.${body}`), "x-devcard-timestamp": String(t) });
+    assert.equal(custom.devcard.verify(body, headers(ts)).timestamp, ts);
+    assert.throws(() => custom.devcard.verify(body, { ...headers(ts), "x-devcard-timestamp": String(ts + 1) }), "no_matching_signature");
+    assert.throws(() => custom.devcard.verify(body, headers(ts - 3600)), "timestamp_too_old");
+  });
+  test("custom-scheme: acme reads Stripe's t=...,v1=... layout", () => {
+    const body = event();
+    const ts = Math.floor(Date.now() / 1000);
+    const r = custom.acme.verify(body, { "X-Acme-Signature": `t=${ts},v1=${hmacHex("acme-secret", `${ts}.${body}`)}` });
+    assert.deepEqual([r.scheme, r.timestamp], ["custom", ts]);
+    assert.throws(() => custom.acme.verify(body, { "X-Acme-Signature": `t=${ts},v1=${hmacHex("other", `${ts}.${body}`)}` }), "no_matching_signature");
+  });
+
+  // ---- sender-decisions and dispatcher: against a receiver that verifies every request -----------
+  const decisionSecrets = { ok: generateSecret(), flaky: generateSecret(), gone: generateSecret(), customer: generateSecret() };
+  const senderVerifier = new Verifier({ secrets: Object.entries({ ...decisionSecrets, dispatch: SECRET }).map(([id, key]) => ({ id, key })), scheme: "standard-webhooks" });
+  const received = [];
+  const senderReceiver = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks).toString();
+      let keyId = null;
+      try {
+        keyId = senderVerifier.verify(raw, req.headers).keyId;
+      } catch {}
+      const path = req.url.split("/")[1];
+      received.push({ path, keyId, raw, headers: req.headers });
+      const status = { ok: 204, flaky: 503, gone: 410 }[path] ?? 204;
+      res.writeHead(status).end();
+    });
+  });
+  const senderBase = await listen(senderReceiver);
+  cleanups.push(() => new Promise((resolve) => senderReceiver.close(resolve)));
+
+  const decisionsDir = join(examples, "sender-decisions");
+  test("sender-decisions: the sample subscriptions.json is a valid Matcher input; invoice.paid for acme matches ep_1", () => {
+    const subs = JSON.parse(readFileSync(join(decisionsDir, "subscriptions.json"), "utf8"));
+    const m = new hookline.Matcher(subs);
+    assert.deepEqual(m.match({ type: "invoice.paid", tenant: "acme" }).map((s) => s.id), ["ep_1"]);
+    for (const s of subs) new Verifier({ secret: s.secret });
+  });
+  test("sender-decisions: one attempt per matching subscription, and the decision the README describes", async () => {
+    const subs = [
+      { id: "ep_ok", url: `${senderBase}/ok`, secret: decisionSecrets.ok, eventTypes: ["invoice.*"], tenant: "acme" },
+      { id: "ep_flaky", url: `${senderBase}/flaky`, secret: decisionSecrets.flaky, eventTypes: ["invoice.paid"] },
+      { id: "ep_gone", url: `${senderBase}/gone`, secret: decisionSecrets.gone, eventTypes: ["*"] },
+      { id: "ep_customer", url: `${senderBase}/customer`, secret: decisionSecrets.customer, eventTypes: ["customer.*"] },
+      { id: "ep_globex", url: `${senderBase}/globex`, secret: decisionSecrets.ok, tenant: "globex" },
+      { id: "ep_disabled", url: `${senderBase}/disabled`, secret: decisionSecrets.ok, health: hookline.disableEndpoint(undefined, "manual") },
+      { id: "ep_private", url: "http://10.0.0.1/hooks", secret: decisionSecrets.ok },
+    ];
+    writeFileSync(join(decisionsDir, "test-subscriptions.json"), JSON.stringify(subs));
+    const { code, out } = await runToEnd("node", ["decisions.mjs", "test-subscriptions.json"], { cwd: decisionsDir, env: { ALLOW_TARGETS: "127.0.0.1" } });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    assert.deepEqual(out.trim().split("\n"), [
+      "ep_ok: 204 delivered, endpoint healthy",
+      "ep_flaky: 503 retry in 5000 ms (server_error), endpoint failing",
+      "ep_gone: 410 disableEndpoint (gone), endpoint disabled",
+      "ep_private: blocked (target_not_allowed)",
+    ]);
+    const hits = received.filter((h) => ["ok", "flaky", "gone", "customer", "globex", "disabled"].includes(h.path));
+    assert.deepEqual(hits.map((h) => [h.path, h.keyId]), [["ok", "ok"], ["flaky", "flaky"], ["gone", "gone"]], "each signed with its own secret");
+    assert.equal(new Set(hits.map((h) => h.headers["webhook-id"])).size, 1, "one envelope, one webhook-id");
+    const envelope = JSON.parse(hits[0].raw);
+    assert.deepEqual(Object.keys(envelope), ["id", "type", "timestamp", "tenant_id", "data"], "the key order the README comment shows");
+    assert.deepEqual([envelope.id, envelope.type, envelope.tenant_id, envelope.data], [hits[0].headers["webhook-id"], "invoice.paid", "acme", { invoice: "in_1" }]);
+    assert.ok(/^msg_01[0-9A-Z]{24}$/.test(envelope.id), envelope.id);
+    assert.ok(hits.every((h) => h.headers["content-type"] === "application/json" && h.raw === hits[0].raw), "the same bytes, as JSON");
+  });
+
+  const dispatchDir = join(examples, "dispatcher");
+  const dispatchRun = (env) => {
+    const dbDir = mkdtempSync(join(consumer, "db-"));
+    return runToEnd("node", ["dispatch.mjs"], { cwd: dispatchDir, env: { WEBHOOK_URL: `${senderBase}/dispatch`, WEBHOOK_SECRET: SECRET, DB_DIR: dbDir, ...env } }).then((r) => ({
+      ...r,
+      rows: existsSync(join(dbDir, "webhook_attempts.jsonl")) ? readFileSync(join(dbDir, "webhook_attempts.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [],
+    }));
+  };
+  test("dispatcher: delivers to the matching subscription only, signed, and logs the attempt with db.insert", async () => {
+    const before = received.filter((h) => h.path === "dispatch").length;
+    const { code, out, rows } = await dispatchRun({ ALLOW_TARGETS: "127.0.0.1" });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    const m = out.match(/^event (msg_\S+): 1 matched, 1 delivered, 0 failed$/m);
+    assert.ok(m, out);
+    const hits = received.filter((h) => h.path === "dispatch").slice(before);
+    assert.equal(hits.length, 1, "one POST: ep_2 (customer.*) does not match invoice.paid");
+    const [hit] = hits;
+    assert.equal(hit.keyId, "dispatch", "verified with WEBHOOK_SECRET");
+    assert.deepEqual([hit.headers["content-type"], hit.headers["webhook-event-type"], hit.headers["webhook-id"]], ["application/json", "invoice.paid", m[1]]);
+    assert.ok(hit.headers["webhook-delivery-id"], "webhook-delivery-id header");
+    assert.deepEqual(JSON.parse(hit.raw).data, { invoice: "in_1" });
+    assert.equal(rows.length, 1, `one row in webhook_attempts: ${JSON.stringify(rows)}`);
+    const [row] = rows;
+    assert.deepEqual([row.eventId, row.eventType, row.endpointId, row.attempt, row.status, row.outcome, row.deliveryId], [m[1], "invoice.paid", "ep_1", 1, 204, "delivered", hit.headers["webhook-delivery-id"]]);
+    assert.ok(row.signature?.startsWith("v1,") && row.url === `${senderBase}/dispatch` && typeof row.durationMs === "number", JSON.stringify(row));
+  });
+  test("dispatcher: without ALLOW_TARGETS the SSRF guard blocks 127.0.0.1, and the log says so", async () => {
+    const before = received.filter((h) => h.path === "dispatch").length;
+    const { code, out, rows } = await dispatchRun({ ALLOW_TARGETS: "" });
+    assert.equal(code, 0, `exit code; output: ${out}`);
+    assert.ok(/: 1 matched, 0 delivered, 1 failed$/m.test(out), out);
+    assert.equal(received.filter((h) => h.path === "dispatch").length, before, "nothing sent");
+    assert.deepEqual(rows.map((r) => [r.endpointId, r.outcome, r.status]), [["ep_1", "blocked", null]]);
+  });
+
   // ---- Browser: the inspector page in headless Chromium ------------------------------------------
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   const types = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm" };
@@ -280,7 +461,7 @@ try {
   });
 
   const result = await run("examples");
-  for (const [name, c] of [["express-receiver", express], ["deno-receiver", deno]]) {
+  for (const [name, c] of [["express-receiver", express], ["deno-receiver", deno], ["node-http-receiver", nodeHttp]]) {
     if (result.failures.some((f) => f.name.startsWith(name))) console.log(`  ${name} output:\n${c.output()}`);
   }
   report(result);

@@ -2,7 +2,9 @@
 // block right after a line `<!-- example: examples/<dir>/<file> -->` must equal that file, and one
 // after `<!-- example: examples/<dir>/<file>#<name> -->` the lines between `// #region <name>` and
 // `// #endregion <name>` in it (dedented by the marker's indentation). Every example folder must be
-// shown at least once. Usage: node readme.mjs <repo root>
+// shown at least once, and every js/ts/html block must have such a marker: code a reader copies is
+// code the tests run. A fragment that cannot run on its own may say so with `<!-- not-an-example -->`
+// on the line above it instead. Usage: node readme.mjs <repo root>
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assert, createHarness } from "./harness.mjs";
@@ -50,6 +52,27 @@ for (const m of markers) {
   blocks.set(m[1], block ? block[1] : null);
 }
 
+/** Every fenced block: its language, its first line number, and the line above its opening fence. */
+function fencedBlocks(text) {
+  const lines = text.split("\n");
+  const found = [];
+  let open = null;
+  lines.forEach((line, i) => {
+    const fence = line.match(/^(`{3,}|~{3,})\s*([\w-]*)/);
+    if (!fence) return;
+    if (open === null) {
+      open = fence[1];
+      found.push({ lang: fence[2].toLowerCase(), line: i + 1, above: lines[i - 1] ?? "" });
+    } else if (fence[1][0] === open[0] && fence[1].length >= open.length && fence[2] === "" && line.trim() === fence[1]) {
+      open = null;
+    }
+  });
+  return found;
+}
+
+const CODE = new Set(["js", "javascript", "mjs", "cjs", "jsx", "ts", "typescript", "mts", "cts", "tsx", "html"]);
+const OPT_OUT = "<!-- not-an-example -->";
+
 test("README opens with the two commands: npm start, npm test", () => {
   const first = readme.match(/^# hookline\n\n```sh\n(.*)\n(.*)\n```/);
   assert.ok(first, "a sh block right after the title");
@@ -61,6 +84,20 @@ test("every example folder has a README block", () => {
   assert.ok(dirs.length >= 6, `examples: ${dirs}`);
   const shown = new Set([...blocks.keys()].map((t) => t.split("/")[1]));
   assert.deepEqual(dirs.filter((d) => !shown.has(d)), [], "examples without a README block");
+});
+
+test(`every js/ts/html block in the README is an example file (or marked ${OPT_OUT})`, () => {
+  const code = fencedBlocks(readme).filter((b) => CODE.has(b.lang));
+  assert.ok(code.length > 0, "no code blocks found");
+  const unbacked = code.filter((b) => !/^<!-- example: \S+ -->$/.test(b.above) && b.above !== OPT_OUT);
+  assert.deepEqual(unbacked.map((b) => `line ${b.line} (${b.lang})`), [], "code blocks with no <!-- example: path --> marker above them");
+});
+
+test(`${OPT_OUT} is used sparingly (at most 2) and only right above a fenced block`, () => {
+  const lines = readme.split("\n");
+  const uses = lines.flatMap((l, i) => (l.trim() === OPT_OUT ? [i] : []));
+  assert.ok(uses.length <= 2, `${uses.length} opt-outs`);
+  for (const i of uses) assert.ok(/^```/.test(lines[i + 1] ?? ""), `line ${i + 1}: ${OPT_OUT} not followed by a fence`);
 });
 
 for (const [target, block] of blocks) {
