@@ -132,3 +132,37 @@ export function admissionObject(kind, untilMs, reason) {
   if (kind === "disabled") return { kind, reason };
   return { kind };
 }
+
+// String bodies go into wasm memory through TextEncoder.encodeInto, which is far faster for large
+// ASCII text than writing it a character at a time.
+const utf8 = new TextEncoder();
+
+export function stringLength(text) {
+  return text.length;
+}
+
+/** Write `text` as UTF-8 into `out` (a view on wasm memory): the bytes written, or -1 if short. */
+export function encodeInto(text, out) {
+  const { read, written } = utf8.encodeInto(text, out);
+  return read === text.length ? written : -1;
+}
+
+/**
+ * A plain object's or a Map's headers in one string, `name\0value\0...` with names lowercase, so
+ * wasm reads them in one call however many it needs; null for a Headers (or look-alike), which
+ * `headerValue` asks by name. Entries holding a NUL (never in HTTP) are left out.
+ */
+export function headerBlock(headers) {
+  if (!(headers instanceof Map) && typeof headers.get === "function") return null;
+  let out = "";
+  const add = (key, raw) => {
+    if (typeof key !== "string") return;
+    const value = stringValue(raw);
+    if (value === undefined || key.includes("\0") || value.includes("\0")) return;
+    out += `${key.toLowerCase()}\0${value}\0`;
+  };
+  if (headers instanceof Map) for (const [key, value] of headers) add(key, value);
+  // Object.keys sees own properties only, so a polluted Object.prototype adds nothing here.
+  else for (const key of Object.keys(headers)) add(key, headers[key]);
+  return out;
+}

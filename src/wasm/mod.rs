@@ -25,6 +25,12 @@ extern "C" {
     fn make_error(kind: u32, code: &str, message: &str, hint: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = headerValue)]
     fn header_value(headers: &JsValue, name: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = headerBlock)]
+    fn header_block(headers: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = stringLength)]
+    fn string_length(text: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = encodeInto)]
+    fn encode_into(text: &JsValue, out: &mut [u8]) -> i32;
     #[wasm_bindgen(js_name = headersObject)]
     #[allow(clippy::too_many_arguments)]
     fn headers_object(
@@ -71,18 +77,52 @@ fn bad_argument(message: &str) -> JsValue {
     type_error("invalid_argument", message)
 }
 
-/// Headers as the user holds them: `Headers`, `Map` or a plain object.
-struct JsHeaders<'a>(&'a JsValue);
+/// Headers as the user holds them: `Headers`, `Map` or a plain object. A plain object or a Map is
+/// read once, whole, on the first lookup (one call instead of one per name); a `Headers` is asked
+/// by name, since its own `get` is already case-insensitive.
+struct JsHeaders<'a> {
+    headers: &'a JsValue,
+    block: std::cell::OnceCell<Option<Vec<(String, String)>>>,
+}
+
+impl<'a> JsHeaders<'a> {
+    fn new(headers: &'a JsValue) -> Self {
+        JsHeaders {
+            headers,
+            block: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+fn parse_block(block: &JsValue) -> Option<Vec<(String, String)>> {
+    if !block.is_string() {
+        return None;
+    }
+    let bytes = string_bytes(block);
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let mut parts = text.split('\0');
+    let mut out = Vec::new();
+    while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+        out.push((name.to_owned(), value.to_owned()));
+    }
+    Some(out)
+}
 
 impl HeaderSource for JsHeaders<'_> {
     fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        header_value(self.0, name).map(Cow::Owned)
+        match self
+            .block
+            .get_or_init(|| parse_block(&header_block(self.headers)))
+        {
+            Some(entries) => entries.header(name),
+            None => header_value(self.headers, name).map(Cow::Owned),
+        }
     }
 }
 
 fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
     if headers.is_object() && !Array::is_array(headers) {
-        Ok(JsHeaders(headers))
+        Ok(JsHeaders::new(headers))
     } else {
         Err(type_error(
             "invalid_header",
@@ -93,8 +133,8 @@ fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
 
 /// The raw body as bytes. Strings are UTF-8 encoded; byte inputs are copied as they are.
 pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
-    if let Some(s) = payload.as_string() {
-        return Ok(s.into_bytes());
+    if payload.is_string() {
+        return Ok(string_bytes(payload));
     }
     if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
         return Ok(bytes.to_vec());
@@ -153,6 +193,21 @@ fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue
     v.as_string()
         .map(Some)
         .ok_or_else(|| bad_argument(&format!("options.{key} must be a string")))
+}
+
+/// A JS string's UTF-8 bytes (lone surrogates become U+FFFD, as everywhere in the binding).
+fn string_bytes(text: &JsValue) -> Vec<u8> {
+    let units = string_length(text) as usize;
+    // One byte per UTF-16 unit fits ASCII; otherwise three per unit always suffices.
+    for capacity in [units, units.saturating_mul(3)] {
+        let mut out = vec![0u8; capacity];
+        if let Ok(written) = usize::try_from(encode_into(text, &mut out)) {
+            out.truncate(written);
+            return out;
+        }
+    }
+    // NOTE: unreachable (three bytes per unit is UTF-8's worst case), kept panic-free.
+    text.as_string().unwrap_or_default().into_bytes()
 }
 
 /// A key as given in JS, owned until the core has prepared it.

@@ -100,6 +100,20 @@ export function registerSchemeTests(test, hookline, vectors) {
     assert.throws(() => sw.sign(body, 42, now), "invalid_argument", TypeError);
   });
 
+  test("headers as a plain object (any case), a Map or a Headers verify alike; a NUL hides nothing", () => {
+    const secret = cases[0][1].secret;
+    const signed = signHeaders({ secret, payload: body, id: "msg_forms", timestamp: now });
+    const upper = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toUpperCase(), v]));
+    const forms = [signed, upper, new Map(Object.entries(upper))];
+    if (typeof Headers === "function") forms.push(new Headers(signed));
+    for (const h of forms) assert.equal(verifyWebhook(body, h, { secret, now }).id, "msg_forms");
+    // A NUL cannot occur in HTTP; a value holding one is left out rather than split.
+    const smuggled = { ...signed, "x-other": "a\0webhook-signature\0v1,AAAA" };
+    assert.equal(verifyWebhook(body, smuggled, { secret, now }).id, "msg_forms");
+    const broken = { ...signed, "webhook-signature": `${signed["webhook-signature"]}\0` };
+    assert.throws(() => verifyWebhook(body, broken, { secret, now }), "missing_header", WebhookVerificationError);
+  });
+
   test("stale timestamps are rejected for every timestamped scheme", () => {
     const pair = hookline.generateKeyPair();
     const schemes = [
