@@ -39,6 +39,8 @@ for (const m of cargo.out.matchAll(/test result: \w+\. (\d+) passed; (\d+) faile
 
 // 2. Build pkg/ and pack it as users get it.
 if (!step("npm run build", "node", [join(root, "scripts", "build.mjs"), "--quiet"]).ok) finish();
+// Sizes against bench/size-budget.json: fails past a limit, reports the targets.
+step("Size budget (wasm + glue per entry, gzipped)", "node", [join(root, "scripts", "size.mjs"), join(root, "pkg")]);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(consumer, { recursive: true });
 const packed = step("npm pack pkg/", "npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--silent"]);
@@ -90,7 +92,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);
