@@ -196,7 +196,7 @@ fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue
 }
 
 /// A JS string's UTF-8 bytes (lone surrogates become U+FFFD, as everywhere in the binding).
-fn string_bytes(text: &JsValue) -> Vec<u8> {
+pub(crate) fn string_bytes(text: &JsValue) -> Vec<u8> {
     let units = string_length(text) as usize;
     // One byte per UTF-16 unit fits ASCII; otherwise three per unit always suffices.
     for capacity in [units, units.saturating_mul(3)] {
@@ -497,7 +497,8 @@ fn fill_random(buf: &mut [u8]) -> Result<(), JsValue> {
 /// platform's source refills, since that call costs far more than the few bytes an id needs.
 /// NOTE: key material never comes from here; `random_bytes` draws it fresh.
 fn pooled_random<const N: usize>() -> Result<[u8; N], JsValue> {
-    const POOL: usize = 1024;
+    // One platform call per 8 KiB: its fixed cost, not the bytes, is what an id pays for.
+    const POOL: usize = 8192;
     thread_local! {
         static POOL_STATE: std::cell::RefCell<(Box<[u8; POOL]>, usize)> =
             std::cell::RefCell::new((Box::new([0u8; POOL]), POOL));

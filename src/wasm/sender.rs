@@ -188,10 +188,13 @@ fn ms_from(ms: f64) -> Result<i64, JsValue> {
 #[wasm_bindgen(js_name = __buildEnvelopeText, skip_typescript)]
 pub fn build_envelope_text(
     builder: &JsEnvelopeBuilder,
-    event_json: &str,
+    event_json: &JsValue,
     now_ms: f64,
 ) -> Result<JsValue, JsValue> {
-    let input: EventInput = serde_json::from_str(event_json)
+    if !event_json.is_string() {
+        return Err(bad_argument("the event must be JSON text"));
+    }
+    let input: EventInput = serde_json::from_slice(&super::string_bytes(event_json))
         .map_err(|e| bad_argument(&format!("invalid event: {e}")))?;
     let env = envelope::build_envelope(
         &input,
@@ -816,6 +819,7 @@ impl JsHealthTracker {
         Ok(to_js(&self.state)?.unchecked_into())
     }
 
+    /// The same as `state`, so `JSON.stringify(tracker)` writes what to store.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<types::EndpointHealthJs, JsValue> {
         self.state()
