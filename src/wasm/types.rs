@@ -554,7 +554,10 @@ export interface DispatcherOptions {
   retry?: RetryPolicy;
   /** Per request; default 15000. */
   timeoutMs?: number;
-  /** Requests in flight at once; default 10. */
+  /**
+   * Deliveries in progress at once across this dispatcher's `dispatch` and `redeliver` calls;
+   * default 10. An inline retry keeps its slot while it sleeps.
+   */
   concurrency?: number;
   userAgent?: string;
   /** Called with every attempt's record; a throw is ignored. */
@@ -576,12 +579,43 @@ export interface DispatcherOptions {
   eventTypeHeader?: string;
 }
 
+/**
+ * A sender from `createDispatcher`. It keeps each endpoint's signer, health and retry policy in
+ * memory by subscription `id`, reading a subscription's `health` only when the id is new.
+ */
 export interface Dispatcher {
-  /** `subscriptions`: an array, or a `Matcher` built once from it (faster for many events). */
+  /**
+   * Build the envelope (an `Envelope` is sent as is), match `subscriptions` (an array, or a
+   * `Matcher` built once from it for many events), and deliver to each match: admission, SSRF
+   * guard, signing, POST. Resolves once every delivery has ended (inline retries) or had its first
+   * attempt (`retries: "none"`). Never rejects because an endpoint failed; rejects for a bad event
+   * (`invalid_event_type`, `payload_too_large`) or an invalid `eventTypes` pattern in the array.
+   */
   dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[] | Matcher): Promise<DispatchSummary>;
+  /**
+   * One try of `job`, for a queue or a cron driving the schedule: never sleeps or retries. Calls
+   * `onAttempt` with the record and resolves with the plan and, for a retry, the `next` job (its
+   * attempt number unchanged when an open circuit kept the request from being sent). An endpoint
+   * failing (status, timeout, network error, SSRF block, bad secret) shows in `plan`; no rejection.
+   */
   attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
+  /**
+   * A job for attempt 1 of `envelope` to `subscription`: plain JSON to put on a queue, the body as
+   * text. `deliveryId` defaults to a new `dlv_` id. Sends nothing, checks nothing, does not match.
+   */
   makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
+  /**
+   * Send a stored event again to `subscription`, as a new delivery (new delivery id, attempt 1,
+   * same event id); resolves like `dispatch`. No matching; admission and the SSRF guard still
+   * apply. Old records are not changed. Rejects with a `TypeError` when `envelope` has no body or
+   * is not `record`'s event.
+   */
   redeliver(record: AttemptRecord, subscription: DeliverySubscription, envelope: { id: string; type: string; body: string | Uint8Array }): Promise<DispatchSummary>;
+  /**
+   * The endpoint's health as this dispatcher holds it after its latest attempt: plain JSON to store
+   * (pass it back as the subscription's `health`). `undefined` for an id it has not tried or could
+   * not sign for.
+   */
   health(endpointId: string): EndpointHealth | undefined;
 }
 
