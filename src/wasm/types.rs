@@ -62,6 +62,7 @@ export class HooklineError extends Error {
 /** A webhook failed verification, or the receiver was configured wrongly (`invalid_secret`). */
 export class WebhookVerificationError extends HooklineError {}
 
+/** Options of `new Webhook(secret, options)`, the `standardwebhooks`/`svix`-compatible class. */
 export interface WebhookOptions {
   /** `"raw"`: the secret is the key bytes themselves, not `whsec_` base64. */
   format?: "raw";
@@ -71,6 +72,7 @@ export interface WebhookOptions {
   maxPayloadBytes?: number;
 }
 
+/** Per-call options of `Webhook.verify`. */
 export interface WebhookVerifyOptions {
   /** `false`: return `undefined` instead of the parsed body (any body bytes are accepted). */
   jsonParse?: boolean;
@@ -93,6 +95,10 @@ export interface CustomSchemeConfig {
   eventHeader?: string;
 }
 
+/**
+ * The keys of a receiver or a signer, shared by `VerifierOptions`, `SignerOptions` and
+ * `SignHeadersOptions`. At least one is required; a receiver accepts a signature made with any.
+ */
 export interface KeyOptions {
   /** A shared secret. Standard Webhooks: `whsec_...`; Stripe: the whole `whsec_...` string; others: the secret text. */
   secret?: KeyLike;
@@ -105,6 +111,7 @@ export interface KeyOptions {
   format?: "raw";
 }
 
+/** Options of `new Verifier(options)`: keys and scheme, read once and reused for every request. */
 export interface VerifierOptions extends KeyOptions {
   /** The scheme; omitted, it is detected from the signature header of each request. */
   scheme?: SchemeName;
@@ -118,11 +125,16 @@ export interface VerifierOptions extends KeyOptions {
   raw?: boolean;
 }
 
+/** Per-call options of `Verifier.verify`: a fixed clock, e.g. for tests. */
 export interface NowOptions {
   /** Replaces the clock: a Date or unix seconds. */
   now?: Date | number;
 }
 
+/**
+ * Options of the one-call receivers `verify`, `verifyWebhook` and `verifyRequest`: a verifier's
+ * options plus `now`.
+ */
 export interface VerifyOptions extends VerifierOptions, NowOptions {}
 
 /** What verification learned about a delivery. */
@@ -142,6 +154,10 @@ export interface VerifiedWebhook {
   payload: unknown;
 }
 
+/**
+ * What `verifyRequest` resolves with: `VerifiedWebhook` plus the body it read, since a `Request`
+ * body can be read only once.
+ */
 export interface VerifiedRequest extends VerifiedWebhook {
   /** The raw body bytes that were verified. */
   body: Uint8Array;
@@ -161,6 +177,10 @@ export interface SignerOptions extends KeyOptions {
   custom?: CustomSchemeConfig;
 }
 
+/**
+ * Options of `signHeaders`: keys and scheme plus the message. To sign many messages with the same
+ * keys, keep a `Signer`.
+ */
 export interface SignHeadersOptions extends KeyOptions {
   /** Default `"standard-webhooks"`. */
   scheme?: SchemeName;
@@ -176,6 +196,7 @@ export interface SignHeadersOptions extends KeyOptions {
 /** Header names (lowercase) to values. */
 export type SignedHeaders = Record<string, string>;
 
+/** Options of `generateTestHeaderString`: a `Stripe-Signature` header for testing a Stripe receiver. */
 export interface StripeTestHeaderOptions {
   payload: Payload;
   secret?: string;
@@ -186,6 +207,10 @@ export interface StripeTestHeaderOptions {
   signature?: string;
 }
 
+/**
+ * A fixed clock (and, for new ids, fixed random bytes) for one call, for deterministic tests:
+ * `eventId`, `parseRetryAfter`, `disableEndpoint`, `EnvelopeBuilder.build`, `HealthTracker` methods.
+ */
 export interface ClockOptions {
   /** Replaces the clock: a Date or unix milliseconds. */
   now?: Date | number;
@@ -212,6 +237,7 @@ export interface EventInput {
   timestampMs?: number;
 }
 
+/** Options of `buildEnvelope` and `new EnvelopeBuilder`: size limit, id prefix, offloading. */
 export interface EnvelopeOptions extends ClockOptions {
   /** Default 262144 (256 KiB). */
   maxPayloadBytes?: number;
@@ -221,6 +247,10 @@ export interface EnvelopeOptions extends ClockOptions {
   offload?: { minBytes?: number; urlTemplate: string };
 }
 
+/**
+ * A part of `data` moved out of an envelope built with `offload`: the envelope carries a
+ * reference to `url` instead, and the sender uploads `body` there.
+ */
 export interface OffloadedPart {
   /** Dot path inside `data`. */
   name: string;
@@ -231,6 +261,10 @@ export interface OffloadedPart {
   body: Uint8Array;
 }
 
+/**
+ * A built event, from `buildEnvelope` or `EnvelopeBuilder.build`: `body` is what gets signed and
+ * sent, the other fields are what matching and delivery need. `dispatch` accepts one as is.
+ */
 export interface Envelope {
   id: string;
   type: string;
@@ -251,6 +285,10 @@ export type RetryPolicy =
   | (RetryPolicyOptions &
       ({ preset: "standard-webhooks" | "svix" } | { schedule: number[] } | { exponential: ExponentialBackoff } | {}));
 
+/**
+ * A retry schedule where the wait before attempt n+1 is `min(baseMs × factor^(n−1), maxMs)`:
+ * attempt 2 waits `baseMs`.
+ */
 export interface ExponentialBackoff {
   baseMs: number;
   factor: number;
@@ -259,6 +297,10 @@ export interface ExponentialBackoff {
   attempts: number;
 }
 
+/**
+ * How a retry policy bends its schedule: jitter, which statuses are retried, how far `Retry-After`
+ * is honoured.
+ */
 export interface RetryPolicyOptions {
   /** Default none. Drawn from `rand`. */
   jitter?: { kind: "none" } | { kind: "full" } | { kind: "percent"; percent: number };
@@ -276,6 +318,10 @@ export type Outcome =
   | { kind: "networkError" }
   | { kind: "timeout" };
 
+/**
+ * Why a retry decision was taken: the kind of failure (`gone` is 410, `rate_limited` 429, `timeout`
+ * also 408), or `exhausted` when the policy's last attempt failed. New reasons may be added.
+ */
 export type RetryReason =
   | "informational"
   | "redirect"
@@ -294,12 +340,14 @@ export type Decision =
   | { kind: "giveUp"; reason: RetryReason; status?: number; cause?: RetryReason }
   | { kind: "disableEndpoint"; reason: RetryReason; status: number };
 
+/** What `classifyOutcome` says an outcome means under a policy, however many attempts are left. */
 export type Classification =
   | { kind: "delivered"; status: number }
   | { kind: "retryable"; reason: RetryReason; status?: number }
   | { kind: "permanent"; reason: RetryReason; status: number }
   | { kind: "disableEndpoint"; reason: RetryReason; status: number };
 
+/** Per-call options of `nextAttempt` and `RetryPlanner.next`: clock and jitter draw, for tests. */
 export interface DecisionOptions {
   /** Replaces the clock: a Date or unix milliseconds. */
   now?: Date | number;
@@ -307,6 +355,7 @@ export interface DecisionOptions {
   rand?: number;
 }
 
+/** SSRF guard options, for `checkTarget`, `checkAddress` and the dispatcher's `ssrf` option. */
 export interface TargetOptions {
   /** Refuse http: targets. */
   httpsOnly?: boolean;
@@ -316,6 +365,10 @@ export interface TargetOptions {
   allowSingleLabel?: boolean;
 }
 
+/**
+ * What `checkTarget` read from a URL it allowed. A `domain` host still needs its resolved addresses
+ * checked with `checkAddress`.
+ */
 export interface Target {
   hostKind: "domain" | "ipv4" | "ipv6";
   /** As `new URL(url).hostname` writes it. */
@@ -340,17 +393,23 @@ export interface Subscription {
   [field: string]: unknown;
 }
 
+/**
+ * What matching reads from an event, for `Matcher.match` and `matchSubscriptions`. An `Envelope`
+ * has these fields, so it can be passed as is.
+ */
 export interface EventMeta {
   type: string;
   tenant?: string;
   channels?: string[];
 }
 
+/** Options of `new Matcher(subscriptions, options)`. */
 export interface MatcherOptions {
   /** Leave out subscriptions with invalid patterns (listed in `errors`) instead of throwing. */
   lenient?: boolean;
 }
 
+/** A subscription a lenient `Matcher` left out (`matcher.errors`); `index` is its input position. */
 export interface MatcherError {
   index: number;
   code: ErrorCode;
@@ -375,6 +434,10 @@ export interface EndpointHealth {
   };
 }
 
+/**
+ * When an endpoint is disabled for failing, and whether a circuit breaker denies attempts after a
+ * run of failures.
+ */
 export interface HealthPolicy {
   /** Disable after a failure streak this long (default 5 days); null: never for failures. */
   disableAfterMs?: number | null;
@@ -382,14 +445,23 @@ export interface HealthPolicy {
   circuitBreaker?: { failureThreshold?: number; windowMs?: number; cooloffMs?: number } | null;
 }
 
+/** Options of `recordAttempt`, `endpointAdmission`, `beginProbe` and `new HealthTracker`. */
 export interface HealthOptions {
   policy?: HealthPolicy;
   /** Replaces the clock: a Date or unix milliseconds. */
   now?: Date | number;
 }
 
+/**
+ * How an attempt ended, as `recordAttempt` and `HealthTracker.record` take it: `gone`, or `failed`
+ * with status 410, disables the endpoint.
+ */
 export type AttemptResult = { kind: "delivered" } | { kind: "failed"; status?: number | null } | { kind: "gone" };
 
+/**
+ * Whether an attempt may go to an endpoint now (`endpointAdmission`, `HealthTracker.admission`).
+ * `probe`: the one trial of a half-open circuit (mark it with `beginProbe`); `deny`: circuit open.
+ */
 export type Admission =
   | { kind: "allow" }
   | { kind: "probe" }
@@ -439,12 +511,18 @@ export interface DeliveryJob {
   subscription: DeliverySubscription;
 }
 
+/**
+ * What to do with a job after `dispatcher.attempt`: `disable` when the endpoint answered 410.
+ * `reason` is a `RetryReason` or the dispatcher's own (`circuit_open`, `endpoint_disabled`,
+ * `target_not_allowed`, an error code such as `invalid_secret`).
+ */
 export type DeliveryPlan =
   | { kind: "done" }
   | { kind: "retry"; atMs: number; delayMs: number; reason: string }
   | { kind: "giveUp"; reason: string }
   | { kind: "disable"; reason: string };
 
+/** What `dispatcher.attempt(job)` resolves with: the record, what to do next, and the next job. */
 export interface AttemptResultWithPlan {
   record: AttemptRecord;
   plan: DeliveryPlan;
@@ -453,6 +531,10 @@ export interface AttemptResultWithPlan {
   health?: EndpointHealth;
 }
 
+/**
+ * What `dispatch` and `redeliver` resolve with: one delivery per matched subscription, each counted
+ * once as `delivered`, `failed` (given up, disabled, blocked) or `pending`.
+ */
 export interface DispatchSummary {
   eventId: string;
   matched: number;
@@ -464,6 +546,7 @@ export interface DispatchSummary {
   jobs: { job: DeliveryJob; atMs: number }[];
 }
 
+/** Options of `createDispatcher`; a bad `retry` policy throws `invalid_policy` there, not later. */
 export interface DispatcherOptions {
   /** Any function with fetch's contract; default globalThis.fetch. Redirects are never followed. */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
@@ -471,7 +554,10 @@ export interface DispatcherOptions {
   retry?: RetryPolicy;
   /** Per request; default 15000. */
   timeoutMs?: number;
-  /** Requests in flight at once; default 10. */
+  /**
+   * Deliveries in progress at once across this dispatcher's `dispatch` and `redeliver` calls;
+   * default 10. An inline retry keeps its slot while it sleeps.
+   */
   concurrency?: number;
   userAgent?: string;
   /** Called with every attempt's record; a throw is ignored. */
@@ -493,18 +579,50 @@ export interface DispatcherOptions {
   eventTypeHeader?: string;
 }
 
+/**
+ * A sender from `createDispatcher`. It keeps each endpoint's signer, health and retry policy in
+ * memory by subscription `id`, reading a subscription's `health` only when the id is new.
+ */
 export interface Dispatcher {
-  /** `subscriptions`: an array, or a `Matcher` built once from it (faster for many events). */
+  /**
+   * Build the envelope (an `Envelope` is sent as is), match `subscriptions` (an array, or a
+   * `Matcher` built once from it for many events), and deliver to each match: admission, SSRF
+   * guard, signing, POST. Resolves once every delivery has ended (inline retries) or had its first
+   * attempt (`retries: "none"`). Never rejects because an endpoint failed; rejects for a bad event
+   * (`invalid_event_type`, `payload_too_large`) or an invalid `eventTypes` pattern in the array.
+   */
   dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[] | Matcher): Promise<DispatchSummary>;
+  /**
+   * One try of `job`, for a queue or a cron driving the schedule: never sleeps or retries. Calls
+   * `onAttempt` with the record and resolves with the plan and, for a retry, the `next` job (its
+   * attempt number unchanged when an open circuit kept the request from being sent). An endpoint
+   * failing (status, timeout, network error, SSRF block, bad secret) shows in `plan`; no rejection.
+   */
   attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
+  /**
+   * A job for attempt 1 of `envelope` to `subscription`: plain JSON to put on a queue, the body as
+   * text. `deliveryId` defaults to a new `dlv_` id. Sends nothing, checks nothing, does not match.
+   */
   makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
+  /**
+   * Send a stored event again to `subscription`, as a new delivery (new delivery id, attempt 1,
+   * same event id); resolves like `dispatch`. No matching; admission and the SSRF guard still
+   * apply. Old records are not changed. Rejects with a `TypeError` when `envelope` has no body or
+   * is not `record`'s event.
+   */
   redeliver(record: AttemptRecord, subscription: DeliverySubscription, envelope: { id: string; type: string; body: string | Uint8Array }): Promise<DispatchSummary>;
+  /**
+   * The endpoint's health as this dispatcher holds it after its latest attempt: plain JSON to store
+   * (pass it back as the subscription's `health`). `undefined` for an id it has not tried or could
+   * not sign for.
+   */
   health(endpointId: string): EndpointHealth | undefined;
 }
 
 /** A sender: matches, signs, delivers through `fetch`, retries per policy, logs every attempt. */
 export function createDispatcher(options?: DispatcherOptions): Dispatcher;
 
+/** An ed25519 key pair (Standard Webhooks `v1a`), from `generateKeyPair` or `publicKeyFromSecretKey`. */
 export interface KeyPair {
   /** `whsk_...`: keep it secret, on the sender. */
   secretKey: string;
