@@ -85,6 +85,7 @@ writeFileSync(
 );
 cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
+step("JSDoc on every exported declaration of index.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "index.d.ts")]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("CLI from the tarball (hookline listen/send/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
@@ -92,7 +93,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);
