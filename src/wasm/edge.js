@@ -166,3 +166,13 @@ export function headerBlock(headers) {
   else for (const key of Object.keys(headers)) add(key, headers[key]);
   return out;
 }
+
+// A verification's result in one call; absent fields are left off, as the types say.
+export function verifiedObject(scheme, keyIndex, keyId, id, timestamp, eventType, payload) {
+  const out = { scheme, keyIndex, keyId };
+  if (id !== undefined) out.id = id;
+  if (timestamp !== undefined) out.timestamp = timestamp;
+  if (eventType !== undefined) out.eventType = eventType;
+  out.payload = payload;
+  return out;
+}

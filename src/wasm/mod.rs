@@ -25,6 +25,17 @@ extern "C" {
     fn make_error(kind: u32, code: &str, message: &str, hint: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = headerValue)]
     fn header_value(headers: &JsValue, name: &str) -> Option<String>;
+    #[wasm_bindgen(js_name = verifiedObject)]
+    #[allow(clippy::too_many_arguments)]
+    fn verified_object(
+        scheme: &JsValue,
+        key_index: u32,
+        key_id: &str,
+        id: Option<String>,
+        timestamp: Option<f64>,
+        event_type: Option<String>,
+        payload: &JsValue,
+    ) -> JsValue;
     #[wasm_bindgen(js_name = headerBlock)]
     fn header_block(headers: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = stringLength)]
@@ -540,27 +551,23 @@ fn verified_to_js(
     body: &[u8],
     raw: bool,
 ) -> Result<types::VerifiedWebhook, JsValue> {
-    let out = Object::new();
-    set(&out, "scheme", &v.scheme.name().into())?;
-    set(&out, "keyIndex", &(v.key_index as u32).into())?;
     let label = labels.get(v.key_index).map(String::as_str).unwrap_or("");
-    set(&out, "keyId", &label.into())?;
-    if let Some(id) = &v.id {
-        set(&out, "id", &id.into())?;
-    }
-    if let Some(ts) = v.timestamp {
-        set(&out, "timestamp", &(ts as f64).into())?;
-    }
-    if let Some(t) = &v.event_type {
-        set(&out, "eventType", &t.into())?;
-    }
     let payload = if raw {
         JsValue::UNDEFINED
     } else {
         body_value(body)
     };
-    set(&out, "payload", &payload)?;
-    Ok(out.unchecked_into())
+    // One call builds the object; the scheme name is interned (it is one of a few).
+    Ok(verified_object(
+        &JsValue::from_str(intern(v.scheme.name())),
+        v.key_index as u32,
+        label,
+        v.id.clone(),
+        v.timestamp.map(|ts| ts as f64),
+        v.event_type.clone(),
+        &payload,
+    )
+    .unchecked_into())
 }
 
 /// A Standard Webhooks receiver and signer for one key, a drop-in for the `Webhook` class of the
