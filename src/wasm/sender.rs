@@ -304,17 +304,12 @@ fn decide(
 fn decision_to_js(decision: &crate::retry::Decision) -> Result<JsValue, JsValue> {
     use crate::retry::Decision;
     let status = |s: Option<u16>| s.map(f64::from);
+    // Every kind but a retry carries only a reason, a status and perhaps a cause.
+    let plain = |kind: &str, reason: &str, status: Option<f64>, cause: &str| {
+        decision_object(kind, reason, status, None, None, None, None, cause)
+    };
     Ok(match *decision {
-        Decision::Delivered { status: s } => decision_object(
-            "delivered",
-            "",
-            Some(f64::from(s)),
-            None,
-            None,
-            None,
-            None,
-            "",
-        ),
+        Decision::Delivered { status: s } => plain("delivered", "", Some(f64::from(s)), ""),
         Decision::Retry {
             at_ms,
             delay_ms,
@@ -336,26 +331,15 @@ fn decision_to_js(decision: &crate::retry::Decision) -> Result<JsValue, JsValue>
             reason,
             status: s,
             cause,
-        } => decision_object(
+        } => plain(
             "giveUp",
             reason.as_str(),
             status(s),
-            None,
-            None,
-            None,
-            None,
             cause.map_or("", |c| c.as_str()),
         ),
-        Decision::DisableEndpoint { reason, status: s } => decision_object(
-            "disableEndpoint",
-            reason.as_str(),
-            Some(f64::from(s)),
-            None,
-            None,
-            None,
-            None,
-            "",
-        ),
+        Decision::DisableEndpoint { reason, status: s } => {
+            plain("disableEndpoint", reason.as_str(), Some(f64::from(s)), "")
+        }
     })
 }
 
