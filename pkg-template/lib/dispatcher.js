@@ -137,16 +137,15 @@ export function createDispatcher(options = {}) {
     return entry.core;
   };
   // The event's JSON text goes to the core as is; what JSON.stringify cannot write (a BigInt, a
-  // cycle) goes the general way, which throws the typed error.
+  // cycle, no event at all) goes the general way, which throws the typed error.
   const buildEnvelope = (event) => {
     let json;
     try {
       json = JSON.stringify(event);
     } catch {
-      return builder.build(event, { now: clock() });
+      // left undefined
     }
-    if (typeof json !== "string") return builder.build(event, { now: clock() });
-    return __buildEnvelopeText(builder, json, clock());
+    return typeof json === "string" ? __buildEnvelopeText(builder, json, clock()) : builder.build(event, { now: clock() });
   };
   const targetProblem = (url) => {
     let verdict = verdicts.get(url);

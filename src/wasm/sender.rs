@@ -57,6 +57,11 @@ pub(crate) fn now_ms_from(options: &JsValue) -> Result<i64, JsValue> {
     } else {
         return Err(bad_argument("now must be a Date or unix milliseconds"));
     };
+    ms_from(ms)
+}
+
+/// Unix milliseconds as a number: finite and in the Date range.
+fn ms_from(ms: f64) -> Result<i64, JsValue> {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
         return Err(bad_argument("now is not a valid time"));
     }
@@ -172,14 +177,6 @@ fn envelope_to_js(env: &envelope::Envelope, body: &JsValue) -> Result<types::Env
         &parts,
     )
     .unchecked_into())
-}
-
-/// Unix milliseconds as the dispatcher passes them: a finite number in the Date range.
-fn ms_from(ms: f64) -> Result<i64, JsValue> {
-    if !ms.is_finite() || ms.abs() > 8.64e15 {
-        return Err(bad_argument("now is not a valid time"));
-    }
-    Ok(ms.floor() as i64)
 }
 
 /// NOTE: not public API (the `__` prefix keeps it out of the package's exports). The
