@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::scheme::{
     self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
-    Scheme,
+    MacHost, Scheme,
 };
 use crate::secret::{
     PublicKey, Secret, SigningKey, MAX_RAW_SECRET_LEN, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX,
@@ -90,11 +90,23 @@ pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<
     Ok(())
 }
 
-/// Verification keys by kind, each with its index in the caller's list.
-#[derive(Debug, Clone, Default)]
+/// Verification keys by kind, each with its index in the caller's list, and the host HMAC the
+/// tags may come from.
+#[derive(Clone, Default)]
 pub(crate) struct Keys {
     pub(crate) hmac: Vec<(usize, HmacKey)>,
     pub(crate) ed25519: Vec<(usize, PublicKey)>,
+    pub(crate) mac_host: Option<&'static dyn MacHost>,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys")
+            .field("hmac", &self.hmac)
+            .field("ed25519", &self.ed25519)
+            .field("mac_host", &self.mac_host.is_some())
+            .finish()
+    }
 }
 
 /// A signing key.
@@ -281,6 +293,11 @@ impl SchemeVerifier {
         self.scheme
     }
 
+    /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the verdicts are the same.
+    pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
+        self.keys.mac_host = Some(host);
+    }
+
     pub fn tolerance_secs(&self) -> u64 {
         self.tolerance
     }
@@ -388,6 +405,13 @@ impl Verifier {
             verifiers,
             unusable,
         })
+    }
+
+    /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the verdicts are the same.
+    pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
+        for v in &mut self.verifiers {
+            v.set_mac_host(host);
+        }
     }
 
     /// The scheme this verifier is fixed to, if it does not detect.

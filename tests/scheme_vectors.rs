@@ -7,6 +7,40 @@ use hookline::scheme::{Content, CustomScheme, Encoding, Format, Scheme};
 use hookline::verify::{KeyInput, SchemeVerifier, Signer, Verifier};
 use hookline::VerifyOptions;
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hmac::{Hmac, Mac};
+use hookline::scheme::MacHost;
+
+/// A host HMAC computed apart from the verifier's own keyed state, counting its calls; or one that
+/// answers a wrong tag, which must never verify.
+struct TestHost {
+    calls: AtomicUsize,
+    lie: bool,
+}
+
+impl MacHost for TestHost {
+    fn tag(&self, key: &[u8], parts: &[&[u8]]) -> Option<[u8; 32]> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        if self.lie {
+            return Some([0; 32]);
+        }
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+        for p in parts {
+            mac.update(p);
+        }
+        Some(mac.finalize().into_bytes().into())
+    }
+}
+
+static HOST: TestHost = TestHost {
+    calls: AtomicUsize::new(0),
+    lie: false,
+};
+static LIAR: TestHost = TestHost {
+    calls: AtomicUsize::new(0),
+    lie: true,
+};
 
 fn files() -> Vec<(String, Value)> {
     let dir = format!("{}/tests/vectors/schemes", env!("CARGO_MANIFEST_DIR"));
@@ -131,6 +165,7 @@ fn every_scheme_signs_its_known_answers() {
 #[test]
 fn every_scheme_verifies_its_known_answers() {
     let mut count = 0;
+    let mut host_calls = 0;
     for (path, file) in files() {
         let scheme = scheme_of(&file);
         for case in file["verify"].as_array().unwrap() {
@@ -160,14 +195,20 @@ fn every_scheme_verifies_its_known_answers() {
             }
             .unwrap_or_else(|e| panic!("{name}: {e}"));
             let auto = Verifier::new(None, custom, &keys, options).unwrap();
+            // The same verdicts when the tags come from a host HMAC (Node's OpenSSL in the package).
+            let mut hosted = auto.clone();
+            hosted.set_mac_host(&HOST);
+            let asked = HOST.calls.load(Ordering::Relaxed);
             let results = [
                 ("named", fixed.verify(&headers, &payload, now)),
                 ("detected", auto.verify(&headers, &payload, now)),
+                ("host mac", hosted.verify(&headers, &payload, now)),
             ];
+            host_calls += HOST.calls.load(Ordering::Relaxed) - asked;
             let expect = &case["expect"];
             for (how, result) in results {
                 match expect.get("error").and_then(Value::as_str) {
-                    Some("missing_header") if how == "detected" => {
+                    Some("missing_header") if how != "named" => {
                         // Without its signature header nothing identifies the scheme.
                         let code = result.unwrap_err().code();
                         assert!(
@@ -203,4 +244,55 @@ fn every_scheme_verifies_its_known_answers() {
         }
     }
     assert!(count >= 100, "only {count} verify vectors");
+    assert!(
+        host_calls >= 50,
+        "the host HMAC was asked only {host_calls} times"
+    );
+}
+
+#[test]
+fn a_host_mac_is_used_and_its_tag_is_checked() {
+    // Every valid HMAC vector fails when the host answers a wrong tag: the host's tag is the one
+    // compared, and compared rather than trusted.
+    let mut checked = 0;
+    for (path, file) in files() {
+        let scheme = scheme_of(&file);
+        if scheme.uses_public_keys() || file["scheme"].as_str().unwrap().ends_with("-v1a") {
+            continue;
+        }
+        for case in file["verify"].as_array().unwrap() {
+            if case["expect"].get("error").is_some() {
+                continue;
+            }
+            let name = format!("{path}: {}", case["name"]);
+            let keys: Vec<KeyInput> = case["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| KeyInput::Text(k.as_str().unwrap()))
+                .collect();
+            let options = VerifyOptions {
+                tolerance_secs: case.get("tolerance").and_then(Value::as_u64),
+                ..Default::default()
+            };
+            let headers: Vec<(String, String)> = case["headers"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect();
+            let now = case.get("now").and_then(Value::as_i64).unwrap_or(0);
+            let mut v = Verifier::new(None, custom_of(case), &keys, options).unwrap();
+            v.set_mac_host(&LIAR);
+            let before = LIAR.calls.load(Ordering::Relaxed);
+            let err = v.verify(&headers, &payload_of(case), now).unwrap_err();
+            assert_eq!(err.code(), "no_matching_signature", "{name}: {err}");
+            assert!(
+                LIAR.calls.load(Ordering::Relaxed) > before,
+                "{name}: host not asked"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} HMAC vectors");
 }
