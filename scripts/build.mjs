@@ -82,7 +82,7 @@ writeFileSync(
   `import * as bg from "./hookline_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./hookline_bg.js";
-export { HooklineError, WebhookVerificationError } from "${rel(snippet)}";
+export { HooklineError, WebhookVerificationError, __setHostHmac } from "${rel(snippet)}";
 export { createDispatcher } from "./dispatcher.js";
 // NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
 export function __instantiate(module) {

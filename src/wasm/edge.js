@@ -141,6 +141,28 @@ export function stringLength(text) {
   return text.length;
 }
 
+// The platform's HMAC-SHA256, when a loader has one (node:crypto): faster than wasm for large
+// bodies. The wasm asks for it only past a size threshold and compares the tag itself.
+let platformHmac = null;
+
+/** NOTE: internal; a runtime loader calls it once with `(key, prefix, body) => 32 bytes`. */
+export function __setHostHmac(fn) {
+  platformHmac = typeof fn === "function" ? fn : null;
+}
+
+/** The tag into `out` (views on wasm memory); false leaves the HMAC to wasm. */
+export function hostHmac(key, prefix, body, out) {
+  if (platformHmac === null) return false;
+  try {
+    const tag = platformHmac(key, prefix, body);
+    if (tag?.length !== out.length) return false;
+    out.set(tag);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Write `text` as UTF-8 into `out` (a view on wasm memory): the bytes written, or -1 if short. */
 export function encodeInto(text, out) {
   const { read, written } = utf8.encodeInto(text, out);

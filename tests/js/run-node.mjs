@@ -1,10 +1,11 @@
 // Node ESM and Bun: `import` the installed package by name.
+import { createHmac } from "node:crypto";
 import * as hookline from "hookline";
 import { report } from "./report.mjs";
 import { runSuite } from "./suite.mjs";
 import vectors from "./vectors.mjs";
 
 const runtime = globalThis.Bun ? "bun" : "node-esm";
-const result = await runSuite(hookline, { vectors, runtime });
+const result = await runSuite(hookline, { vectors, runtime, createHmac });
 report(result);
 process.exitCode = result.failed || result.passed === 0 ? 1 : 0;

@@ -5,10 +5,11 @@ import { assert, createHarness, hexToBytes, utf8 } from "./harness.mjs";
 import { registerSchemeTests } from "./schemes.mjs";
 import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
+import { registerLargeBodyTests } from "./large.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-export async function runSuite(hookline, { vectors, runtime }) {
+export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   const { Webhook, verify, signHeaders, generateSecret, WebhookVerificationError, HooklineError } = hookline;
   const { test, run } = createHarness();
   const sw = vectors["standard-webhooks"];
@@ -213,6 +214,7 @@ export async function runSuite(hookline, { vectors, runtime }) {
   registerSchemeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
   registerHostileTests(test, hookline);
+  registerLargeBodyTests(test, hookline, runtime, createHmac);
 
   return run(runtime);
 }
