@@ -90,23 +90,11 @@ pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<
     Ok(())
 }
 
-/// Verification keys by kind, each with its index in the caller's list, and the host HMAC the
-/// tags may come from.
-#[derive(Clone, Default)]
+/// Verification keys by kind, each with its index in the caller's list.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Keys {
     pub(crate) hmac: Vec<(usize, HmacKey)>,
     pub(crate) ed25519: Vec<(usize, PublicKey)>,
-    pub(crate) mac_host: Option<&'static dyn MacHost>,
-}
-
-impl std::fmt::Debug for Keys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys")
-            .field("hmac", &self.hmac)
-            .field("ed25519", &self.ed25519)
-            .field("mac_host", &self.mac_host.is_some())
-            .finish()
-    }
 }
 
 /// A signing key.
@@ -295,7 +283,9 @@ impl SchemeVerifier {
 
     /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the verdicts are the same.
     pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
-        self.keys.mac_host = Some(host);
+        for (_, key) in &mut self.keys.hmac {
+            key.set_host(host);
+        }
     }
 
     pub fn tolerance_secs(&self) -> u64 {
@@ -493,6 +483,16 @@ impl Signer {
 
     pub fn scheme(&self) -> Scheme {
         self.scheme
+    }
+
+    /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the signatures are the
+    /// same.
+    pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
+        for key in &mut self.keys {
+            if let SignKey::Hmac(h) = key {
+                h.set_host(host);
+            }
+        }
     }
 
     fn hmac_keys(&self) -> Vec<HmacKey> {

@@ -132,6 +132,23 @@ fn every_scheme_signs_its_known_answers() {
             let want = signature_header(scheme, custom.as_ref());
             let got = &headers.iter().find(|(k, _)| *k == want).unwrap().1;
             assert_eq!(got, case["signature"].as_str().unwrap(), "{name}");
+            // With the tags from a host HMAC: the same signature; from a lying host, another one
+            // (the host is asked), except for ed25519 keys, which never use it.
+            let mut hosted = signer.clone();
+            hosted.set_mac_host(&HOST);
+            assert_eq!(
+                hosted.sign(id, ts, &payload_of(case)).unwrap(),
+                headers,
+                "{name} (host)"
+            );
+            let mut lied = signer.clone();
+            lied.set_mac_host(&LIAR);
+            let ed25519 = case.get("secret_key").is_some();
+            assert_eq!(
+                lied.sign(id, ts, &payload_of(case)).unwrap() == headers,
+                ed25519,
+                "{name} (liar)"
+            );
             // What was signed verifies, under the scheme detected from the headers.
             let public = case
                 .get("public_key")

@@ -5,6 +5,7 @@
 //! receiver in [`crate::verify`] holds the keys and applies the shared rules (tolerance, rotation).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use hmac::digest::CtOutput;
@@ -268,13 +269,14 @@ pub const HMAC_SHA256_LEN: usize = 32;
 #[derive(Clone)]
 pub struct HmacKey {
     keyed: Hmac<Sha256>,
-    /// The key itself, for a [`MacHost`]; wiped when the key is dropped.
-    raw: Zeroizing<Vec<u8>>,
+    /// The key itself, for a [`MacHost`]; wiped when the last clone is dropped.
+    raw: Arc<Zeroizing<Vec<u8>>>,
+    host: Option<&'static dyn MacHost>,
 }
 
 /// An HMAC-SHA256 outside this crate that is faster for large messages (Node's OpenSSL runs
-/// several times the speed of SHA-256 compiled to wasm). A receiver given one asks it for the
-/// tag and still compares the tag itself, in constant time; the host may decline (`None`), and
+/// several times the speed of SHA-256 compiled to wasm). A key given one asks it for each tag; a
+/// receiver still compares the tag itself, in constant time. The host may decline (`None`), and
 /// then the tag is computed here.
 pub trait MacHost: Sync {
     /// The HMAC-SHA256 of the concatenation of `parts` under `key`, or `None` to decline.
@@ -298,12 +300,21 @@ impl HmacKey {
             })?;
         Ok(HmacKey {
             keyed,
-            raw: Zeroizing::new(key.to_vec()),
+            raw: Arc::new(Zeroizing::new(key.to_vec())),
+            host: None,
         })
+    }
+
+    /// Take tags from `host` where it gives them.
+    pub fn set_host(&mut self, host: &'static dyn MacHost) {
+        self.host = Some(host);
     }
 
     /// The tag over the concatenation of `parts`, kept in its constant-time wrapper.
     pub fn tag(&self, parts: &[&[u8]]) -> Tag {
+        if let Some(bytes) = self.host.and_then(|h| h.tag(&self.raw, parts)) {
+            return Tag::new(bytes.into());
+        }
         let mut mac = self.keyed.clone();
         for part in parts {
             mac.update(part);
@@ -314,14 +325,6 @@ impl HmacKey {
     /// The raw tag bytes, for encoding into a header when signing.
     pub fn tag_bytes(&self, parts: &[&[u8]]) -> [u8; HMAC_SHA256_LEN] {
         self.tag(parts).into_bytes().into()
-    }
-
-    /// The tag from `host` when it gives one, else computed here.
-    pub fn tag_with(&self, host: Option<&dyn MacHost>, parts: &[&[u8]]) -> Tag {
-        match host.and_then(|h| h.tag(&self.raw, parts)) {
-            Some(bytes) => Tag::new(bytes.into()),
-            None => self.tag(parts),
-        }
     }
 }
 
@@ -346,7 +349,7 @@ pub(crate) fn matching_key(
     keys.hmac
         .iter()
         .find(|(_, key)| {
-            let expected = key.tag_with(keys.mac_host, parts);
+            let expected = key.tag(parts);
             candidates.iter().any(|c| tag_matches(&expected, c))
         })
         .map(|(index, _)| *index)

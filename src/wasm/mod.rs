@@ -63,7 +63,8 @@ extern "C" {
 const HOST_MAC_MIN_BYTES: usize = 2048;
 
 /// The platform's HMAC-SHA256 where the loader provided one (`__setHostHmac`: node:crypto in Node,
-/// Bun and Deno), for large bodies only. The core still compares the tag, in constant time.
+/// Bun and Deno), for large bodies only, signing and verifying. A receiver still compares the
+/// tag itself, in constant time.
 struct HostMac;
 
 impl MacHost for HostMac {
@@ -625,7 +626,12 @@ impl Webhook {
             SchemeVerifier::new(Scheme::StandardWebhooks, &inputs, tolerance_from(&options)?)
                 .map_err(js_err)?;
         verifier.set_mac_host(&HOST_MAC);
-        let signer = Signer::new(Scheme::StandardWebhooks, &inputs).ok();
+        let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
+            .ok()
+            .map(|mut s| {
+                s.set_mac_host(&HOST_MAC);
+                s
+            });
         Ok(Webhook { verifier, signer })
     }
 
@@ -864,11 +870,13 @@ pub(crate) fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
     let keys = keys_from(options)?;
     let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
     let (scheme, custom) = scheme_from(options)?;
-    match (scheme, custom) {
+    let mut signer = match (scheme, custom) {
         (None | Some(Scheme::Custom), Some(c)) => Signer::custom(c, &inputs),
         (scheme, _) => Signer::new(scheme.unwrap_or(Scheme::StandardWebhooks), &inputs),
     }
-    .map_err(js_err)
+    .map_err(js_err)?;
+    signer.set_mac_host(&HOST_MAC);
+    Ok(signer)
 }
 
 pub(crate) fn sign_with(
@@ -981,7 +989,8 @@ pub fn generate_test_header_string(
             reason: "options.secret is required",
         })
     })?;
-    let signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)]).map_err(js_err)?;
+    let mut signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)]).map_err(js_err)?;
+    signer.set_mac_host(&HOST_MAC);
     let body = payload_bytes(&get(options, "payload")?)?;
     let headers = signer.sign("", ts, &body).map_err(js_err)?;
     Ok(headers

@@ -92,8 +92,11 @@ export function registerLargeBodyTests(test, hookline, runtime, createHmac) {
         assert.equal(calls, 1, "the host was asked once for a 64 KiB body");
         v.verify(bodyOf(1000), signHeaders({ scheme: "github", secret: KEY, payload: bodyOf(1000) }));
         assert.equal(calls, 1, "a 1 KB body stays in wasm");
+        assert.deepEqual(signHeaders({ scheme: "github", secret: KEY, payload: text }), headers, "the host's signature");
+        assert.equal(calls, 2, "signing a 64 KiB body asks the host too");
         __setHostHmac(() => new Uint8Array(32));
         assert.throws(() => v.verify(text, headers), "no_matching_signature", WebhookVerificationError, "a lying host");
+        assert.ok(signHeaders({ scheme: "github", secret: KEY, payload: text })["x-hub-signature-256"] !== headers["x-hub-signature-256"], "a lying host signs");
         __setHostHmac(() => null);
         assert.equal(v.verify(text, headers).scheme, "github", "a declining host");
         __setHostHmac(() => {
