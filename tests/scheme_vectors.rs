@@ -94,6 +94,27 @@ fn payload_of(case: &Value) -> Vec<u8> {
     }
 }
 
+/// A verify case's keys, options and headers.
+fn verify_inputs(case: &Value) -> (Vec<KeyInput<'_>>, VerifyOptions, Vec<(String, String)>) {
+    let keys = case["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| KeyInput::Text(k.as_str().unwrap()))
+        .collect();
+    let options = VerifyOptions {
+        tolerance_secs: case.get("tolerance").and_then(Value::as_u64),
+        ..Default::default()
+    };
+    let headers = case["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect();
+    (keys, options, headers)
+}
+
 fn signature_header(scheme: Scheme, custom: Option<&CustomScheme>) -> String {
     match scheme {
         Scheme::StandardWebhooks => "webhook-signature",
@@ -187,22 +208,7 @@ fn every_scheme_verifies_its_known_answers() {
         let scheme = scheme_of(&file);
         for case in file["verify"].as_array().unwrap() {
             let name = format!("{path}: {}", case["name"]);
-            let keys: Vec<KeyInput> = case["keys"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|k| KeyInput::Text(k.as_str().unwrap()))
-                .collect();
-            let mut options = VerifyOptions::default();
-            if let Some(t) = case.get("tolerance").and_then(Value::as_u64) {
-                options.tolerance_secs = Some(t);
-            }
-            let headers: Vec<(String, String)> = case["headers"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-                .collect();
+            let (keys, options, headers) = verify_inputs(case);
             let now = case.get("now").and_then(Value::as_i64).unwrap_or(0);
             let payload = payload_of(case);
             let custom = custom_of(case);
@@ -282,22 +288,7 @@ fn a_host_mac_is_used_and_its_tag_is_checked() {
                 continue;
             }
             let name = format!("{path}: {}", case["name"]);
-            let keys: Vec<KeyInput> = case["keys"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|k| KeyInput::Text(k.as_str().unwrap()))
-                .collect();
-            let options = VerifyOptions {
-                tolerance_secs: case.get("tolerance").and_then(Value::as_u64),
-                ..Default::default()
-            };
-            let headers: Vec<(String, String)> = case["headers"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-                .collect();
+            let (keys, options, headers) = verify_inputs(case);
             let now = case.get("now").and_then(Value::as_i64).unwrap_or(0);
             let mut v = Verifier::new(None, custom_of(case), &keys, options).unwrap();
             v.set_mac_host(&LIAR);
