@@ -155,7 +155,7 @@ export function hostHmac(key, prefix, body, out) {
   if (platformHmac === null) return false;
   try {
     const tag = platformHmac(key, prefix, body);
-    if (tag?.length !== out.length) return false;
+    if (!(tag instanceof Uint8Array) || tag.length !== out.length) return false;
     out.set(tag);
     return true;
   } catch {
