@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
-use wasm_bindgen::intern;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -213,17 +212,39 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     ))
 }
 
-fn get(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+/// A JS string for one of the crate's own literal names (property keys, scheme names), made once
+/// and found again by the literal's address: no hashing of the text, and strings that are not
+/// literals (bodies, ids, headers) never pass through a cache.
+fn with_name<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
+    thread_local! {
+        static NAMES: std::cell::RefCell<Vec<(usize, usize, JsValue)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let (addr, len) = (name.as_ptr() as usize, name.len());
+    NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        // NOTE: f only makes JS calls that cannot re-enter this cache.
+        if let Some((_, _, value)) = names.iter().find(|(a, l, _)| *a == addr && *l == len) {
+            return f(value);
+        }
+        let value = JsValue::from_str(name);
+        let out = f(&value);
+        names.push((addr, len, value));
+        out
+    })
+}
+
+fn get(options: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(JsValue::UNDEFINED);
     }
     if !options.is_object() {
         return Err(bad_argument("options must be an object"));
     }
-    Reflect::get(options, &JsValue::from_str(intern(key)))
+    with_name(key, |k| Reflect::get(options, k))
 }
 
-fn string_option(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+fn string_option(options: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
     let v = get(options, key)?;
     if v.is_undefined() {
         return Ok(None);
@@ -566,9 +587,9 @@ fn pooled_random<const N: usize>() -> Result<[u8; N], JsValue> {
     })
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    // Property names are interned: each crosses into JS once, not on every object built.
-    Reflect::set(target, &JsValue::from_str(intern(key)), value).map(|_| ())
+fn set(target: &Object, key: &'static str, value: &JsValue) -> Result<(), JsValue> {
+    // Property names cross into JS once, not on every object built (see with_name).
+    with_name(key, |k| Reflect::set(target, k, value)).map(|_| ())
 }
 
 /// The JS result of a verification: what the core learned plus the body and the key's label.
@@ -584,16 +605,18 @@ fn verified_to_js(
     } else {
         body_value(body)
     };
-    // One call builds the object; the scheme name is interned (it is one of a few).
-    Ok(verified_object(
-        &JsValue::from_str(intern(v.scheme.name())),
-        v.key_index as u32,
-        label,
-        v.id.clone(),
-        v.timestamp.map(|ts| ts as f64),
-        v.event_type.clone(),
-        &payload,
-    )
+    // One call builds the object; the scheme name is made in JS once (it is one of a few).
+    Ok(with_name(v.scheme.name(), |scheme| {
+        verified_object(
+            scheme,
+            v.key_index as u32,
+            label,
+            v.id.clone(),
+            v.timestamp.map(|ts| ts as f64),
+            v.event_type.clone(),
+            &payload,
+        )
+    })
     .unchecked_into())
 }
 
@@ -913,7 +936,7 @@ pub(crate) fn sign_with(
     }
     let out = Object::new();
     for (name, value) in &headers {
-        set(&out, name, &value.as_str().into())?;
+        Reflect::set(&out, &name.as_str().into(), &value.as_str().into())?;
     }
     Ok(out.unchecked_into())
 }
