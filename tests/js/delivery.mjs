@@ -43,6 +43,7 @@ const server = createServer((req, res) => {
     const n = (counters.get(path) ?? 0) + 1;
     counters.set(path, n);
     if (path === "slow") return setTimeout(() => res.writeHead(200).end("late"), 400);
+    if (path === "stall") return setTimeout(() => res.writeHead(200).end("too late"), 1500);
     if (path === "reset") return req.socket.destroy();
     if (path.startsWith("random")) {
       // A seeded fault mix: 25% 500, 5% reset, 5% 429, else 200.
@@ -227,6 +228,64 @@ test("no event lost: 1,000 events to 20 endpoints with seeded faults", async () 
     }
   }
   assert.ok(delivered > 19000, `delivered ${delivered}`);
+});
+
+// The timers set through globalThis while installed, created and not yet fired or cleared, with
+// their delays (fetch itself sets timers of its own, for idle connections).
+function trackTimers() {
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  const live = new Map();
+  globalThis.setTimeout = (fn, ms, ...args) => {
+    const id = set((...a) => {
+      live.delete(id);
+      fn(...a);
+    }, ms, ...args);
+    live.set(id, ms);
+    return id;
+  };
+  globalThis.clearTimeout = (id) => {
+    live.delete(id);
+    clear(id);
+  };
+  return {
+    live,
+    wait: (ms) => new Promise((resolve) => set(resolve, ms)),
+    restore() {
+      globalThis.setTimeout = set;
+      globalThis.clearTimeout = clear;
+    },
+  };
+}
+
+test("timeouts on the real clock: at least timeoutMs, not much more; no timer outlives the requests", async () => {
+  const timers = trackTimers();
+  try {
+    const d = createDispatcher({ timeoutMs: 250, retries: "none", ssrf: { allow: ["127.0.0.1"] } });
+    const started = Date.now();
+    const s = await d.dispatch(event, [sub("stall"), sub("ok")]);
+    const took = Date.now() - started;
+    assert.deepEqual([s.delivered, s.failed, s.pending], [1, 0, 1], "the timed-out delivery is left pending (retries: \"none\")");
+    const stalled = s.records.find((r) => r.endpointId === "ep_stall");
+    assert.ok(stalled.error.includes("timed out after 250 ms"), stalled.error);
+    // 250 ms, plus at most the shared signal's window (10 ms) and a busy machine's delay.
+    assert.ok(stalled.durationMs >= 250 && took < 250 + 10 + 500, `timed out after ${stalled.durationMs} ms (dispatch took ${took} ms)`);
+    // A long timeout: once every request has ended, no deadline timer is left waiting.
+    const slow = createDispatcher({ timeoutMs: 61_234, concurrency: 16, ssrf: { allow: ["127.0.0.1"] } });
+    const all = await Promise.all(Array.from({ length: 40 }, () => slow.dispatch(event, [sub("ok")])));
+    assert.equal(all.reduce((n, x) => n + x.delivered, 0), 40);
+    await timers.wait(40);
+    const left = [...timers.live.values()].filter((ms) => ms === 61_234).length;
+    assert.equal(left, 0, `${left} deadline timers still set after every request ended`);
+  } finally {
+    timers.restore();
+  }
+});
+
+test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
+  for (const timeoutMs of [0, -1, NaN, Infinity, 2 ** 31, "15000"]) {
+    assert.throws(() => createDispatcher({ timeoutMs }), "invalid_argument", TypeError, String(timeoutMs));
+  }
+  createDispatcher({ timeoutMs: 1 });
 });
 
 try {
