@@ -145,6 +145,22 @@ function signingKeyOf(sub) {
   return JSON.stringify([sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom]);
 }
 
+// The same keys as when `entry` was keyed, told without JSON when the subscription has only
+// string fields; `secrets` and `custom` may be changed in place, so they are always compared as JSON.
+function sameKeys(entry, sub) {
+  return sub.secrets === undefined && sub.custom === undefined && entry.simple !== null
+    ? entry.simple.scheme === sub.scheme && entry.simple.format === sub.format && entry.simple.secret === sub.secret
+    : entry.key === signingKeyOf(sub);
+}
+
+function keyed(entry, sub) {
+  entry.key = signingKeyOf(sub);
+  entry.simple = sub.secrets === undefined && sub.custom === undefined ? { scheme: sub.scheme, format: sub.format, secret: sub.secret } : null;
+  return entry;
+}
+
+const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" };
+
 /**
  * Create a dispatcher. See the README's "Deliver" section for every option.
  * @param {import("./index.d.ts").DispatcherOptions} options
@@ -157,6 +173,14 @@ export function createDispatcher(options = {}) {
   const random = options.random ?? defaultRandom;
   // The policy is checked here, once: a bad one throws invalid_policy from createDispatcher.
   const planner = new RetryPlanner(options.retry ?? "standard-webhooks");
+  // Offloaded parts must be stored before the envelope that points at them is sent, and a
+  // dispatcher cannot upload them: such envelopes are built with buildEnvelope and dispatched built.
+  if (options.envelope?.offload !== undefined) {
+    throw Object.assign(
+      new TypeError("createDispatcher: envelope.offload is not supported; build the envelope with buildEnvelope(event, { offload }), store envelope.offloaded, then dispatch the envelope"),
+      { code: "invalid_argument" },
+    );
+  }
   const builder = new EnvelopeBuilder(options.envelope);
   const timeoutMs = options.timeoutMs ?? 15_000;
   // setTimeout takes at most 2^31 - 1 ms (about 24.8 days) and fires at once past it.
@@ -177,14 +201,13 @@ export function createDispatcher(options = {}) {
   const verdicts = boundedCache(4096);
 
   const endpointOf = (sub) => {
-    const key = signingKeyOf(sub);
     let entry = endpoints.get(sub.id);
     if (!entry) {
-      entry = { core: new __DeliveryEndpoint(sub, planner, healthOptions), key };
+      entry = keyed({ core: new __DeliveryEndpoint(sub, planner, healthOptions) }, sub);
       endpoints.set(sub.id, entry);
-    } else if (entry.key !== key) {
+    } else if (!sameKeys(entry, sub)) {
       entry.core.rekey(sub);
-      entry.key = key;
+      keyed(entry, sub);
     }
     return entry.core;
   };
@@ -305,7 +328,7 @@ export function createDispatcher(options = {}) {
       decision = { kind: "giveUp", reason: e.code ?? "invalid_argument" };
       record.error = `${e.code}: ${e.message}`;
     }
-    record.outcome = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" }[decision.kind];
+    record.outcome = OUTCOMES[decision.kind];
     if (decision.kind === "retry") record.nextRetryAt = new Date(decision.atMs).toISOString();
     return { record, decision };
   }
@@ -369,7 +392,8 @@ export function createDispatcher(options = {}) {
 
   async function dispatchEnvelope(envelope, matched) {
     const records = [];
-    const outcomes = await Promise.all(matched.map((sub) => run(() => deliver(makeJob(envelope, sub), records))));
+    const one = (sub) => run(() => deliver(makeJob(envelope, sub), records));
+    const outcomes = matched.length === 1 ? [await one(matched[0])] : await Promise.all(matched.map(one));
     const summary = { eventId: envelope.id, matched: matched.length, delivered: 0, failed: 0, pending: 0, records, jobs: [] };
     for (const o of outcomes) {
       if (o.plan.kind === "done") summary.delivered++;

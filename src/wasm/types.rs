@@ -573,8 +573,12 @@ export interface DispatcherOptions {
   /** SSRF guard options, or false to turn the guard off. */
   ssrf?: TargetOptions | false;
   health?: { policy?: HealthPolicy };
-  /** Options for envelopes built from plain events. */
-  envelope?: Omit<EnvelopeOptions, "now" | "random">;
+  /**
+   * Options for envelopes built from plain events. Not `offload`: its parts must be stored before
+   * the envelope is sent, so build such an envelope with `buildEnvelope`, store `offloaded`, and
+   * dispatch the built envelope.
+   */
+  envelope?: Omit<EnvelopeOptions, "now" | "random" | "offload">;
   /** Header carrying the event type; default "webhook-event-type". */
   eventTypeHeader?: string;
 }

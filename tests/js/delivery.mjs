@@ -281,6 +281,47 @@ test("timeouts on the real clock: at least timeoutMs, not much more; no timer ou
   }
 });
 
+test("an endpoint is re-keyed when its subscription's keys change, in place or not", async () => {
+  const sent = [];
+  const d = createDispatcher({ fetch: async (url, init) => (sent.push(init), new Response(null, { status: 204 })), ssrf: { allow: ["127.0.0.1"] } });
+  const other = "whsec_" + btoa("a different key, 32 bytes long!!");
+  const verifies = (init, secret) => {
+    try {
+      new Verifier({ secret, scheme: "standard-webhooks" }).verify(init.body, init.headers);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const signedWith = async (subscription) => {
+    await d.dispatch(event, [subscription]);
+    const init = sent.at(-1);
+    return [verifies(init, SECRET), verifies(init, other)];
+  };
+  const s = sub("ok", { id: "ep_rekey" });
+  assert.deepEqual(await signedWith(s), [true, false], "first key");
+  s.secret = other;
+  assert.deepEqual(await signedWith(s), [false, true], "secret edited in place");
+  assert.deepEqual(await signedWith({ ...s, secret: SECRET }), [true, false], "a new object with the old secret");
+  const list = { id: "ep_rekey", url: s.url, secrets: [SECRET] };
+  assert.deepEqual(await signedWith(list), [true, false], "secrets");
+  list.secrets[0] = other;
+  assert.deepEqual(await signedWith(list), [false, true], "secrets edited in place");
+  assert.equal(d.health("ep_rekey").consecutiveFailures, 0, "one endpoint throughout, its health carried on");
+});
+
+test("envelope.offload is refused: the parts would never be stored; a built envelope is sent as is", async () => {
+  assert.throws(() => createDispatcher({ envelope: { offload: { urlTemplate: "https://files.example/{name}" } } }), "invalid_argument", TypeError);
+  const sent = [];
+  const d = createDispatcher({ fetch: async (url, init) => (sent.push(init), new Response(null, { status: 204 })), ssrf: { allow: ["127.0.0.1"] } });
+  const big = { type: "report.ready", data: { small: 1, blob: "x".repeat(4096) } };
+  const built = hookline.buildEnvelope(big, { maxPayloadBytes: 1024, offload: { urlTemplate: "https://files.example/{name}", minBytes: 1024 } });
+  assert.equal(built.offloaded.length, 1);
+  const s = await d.dispatch(built, [sub("ok", { id: "ep_offload" })]);
+  assert.equal(s.delivered, 1);
+  assert.equal(sent[0].body, new TextDecoder().decode(built.body), "the built envelope's bytes, unchanged");
+});
+
 test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
   for (const timeoutMs of [0, -1, NaN, Infinity, 2 ** 31, "15000"]) {
     assert.throws(() => createDispatcher({ timeoutMs }), "invalid_argument", TypeError, String(timeoutMs));
