@@ -99,6 +99,13 @@ export function envelopeObject(id, type, timestamp, timestampMs, tenant, channel
   return out;
 }
 
+// The dispatcher's envelope: only what a delivery job carries and matching reads.
+export function jobEnvelopeObject(id, type, tenant, channels, body) {
+  const out = { id, type, body, channels: channels ?? [] };
+  if (tenant !== undefined) out.tenant = tenant;
+  return out;
+}
+
 // `count` pairs of header name and value (at most four); names are lowercase already.
 export function headersObject(count, n0, v0, n1, v1, n2, v2, n3, v3) {
   const out = {};

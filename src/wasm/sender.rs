@@ -205,7 +205,26 @@ pub fn build_envelope_text(
             reason: "cannot serialize the event",
         })
     })?;
-    Ok(envelope_to_js(&env, &JsValue::from_str(text))?.into())
+    // The dispatcher's options refuse `offload`, so there are no parts to hand back.
+    if !env.offloaded.is_empty() {
+        return Err(bad_argument("offloaded parts are not supported here"));
+    }
+    let channels = if env.channels.is_empty() {
+        JsValue::UNDEFINED
+    } else {
+        env.channels
+            .iter()
+            .map(|c| JsValue::from_str(c))
+            .collect::<Array>()
+            .into()
+    };
+    Ok(job_envelope_object(
+        &env.id,
+        &env.event_type,
+        env.tenant.clone(),
+        &channels,
+        text,
+    ))
 }
 
 /// Envelope options read once, for a sender that builds many envelopes: `build(event)` is
@@ -423,6 +442,15 @@ extern "C" {
         channels: &Array,
         body: &JsValue,
         offloaded: &Array,
+    ) -> JsValue;
+    /// What the dispatcher reads of an envelope; `channels` undefined when there are none.
+    #[wasm_bindgen(js_name = jobEnvelopeObject)]
+    fn job_envelope_object(
+        id: &str,
+        event_type: &str,
+        tenant: Option<String>,
+        channels: &JsValue,
+        body: &str,
     ) -> JsValue;
     #[wasm_bindgen(js_name = decisionObject)]
     #[allow(clippy::too_many_arguments)]

@@ -165,6 +165,9 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
     assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), raw: true }), undefined);
     // The Webhook class takes the tolerance in its options.
     const strict = new Webhook(SECRET, { tolerance: 0 });
+    // Tolerance 0 accepts the current second only: sign early in a second, so that a busy machine
+    // does not carry the verify into the next one.
+    while (Date.now() % 1000 > 500);
     const fresh = signHeaders({ secret: SECRET, payload: "{}" });
     assert.deepEqual(strict.verify("{}", fresh), {});
   });
