@@ -66,12 +66,16 @@ async function snippet(response, limit) {
 /**
  * Request timeouts. An AbortSignal is costly to make in Node (an EventTarget each), more than the
  * rest of an attempt's own work, so where it is `shared`, requests that start within the same
- * short window (at most 10 ms, and a twentieth of the timeout) share one AbortController. When the
+ * short window (at most 10 ms, and a twentieth of the timeout) share one AbortController, up to
+ * SHARED_SIGNAL_MAX of them: an injected fetch that adds an abort listener per request then stays
+ * under Node's EventTarget listener warning (10), which undici's fetch raises for itself. When the
  * window closes, a timer aborts it `timeoutMs` later if any of its requests is still waiting; once
  * the last of them ends, that timer is cleared. Each request thus gets at least `timeoutMs` and at
  * most `timeoutMs` plus the window, and no timer outlives the requests. Not shared, each request
  * has its own controller and timer (Workers: a timer belongs to the request that set it).
  */
+const SHARED_SIGNAL_MAX = 8;
+
 function timeouts(timeoutMs, shared) {
   if (!shared) {
     return {
@@ -95,12 +99,13 @@ function timeouts(timeoutMs, shared) {
     start() {
       const now = Date.now();
       // A late window timer (a busy event loop) must not stretch the window.
-      if (open !== null && now - open.openedAt > windowMs) close(open);
+      if (open !== null && (now - open.openedAt > windowMs || open.started >= SHARED_SIGNAL_MAX)) close(open);
       if (open === null) {
-        const w = { controller: new AbortController(), openedAt: now, pending: 0, closed: false, deadline: undefined };
+        const w = { controller: new AbortController(), openedAt: now, started: 0, pending: 0, closed: false, deadline: undefined };
         open = w;
         setTimeout(close, windowMs, w);
       }
+      open.started++;
       open.pending++;
       return open;
     },

@@ -322,6 +322,34 @@ test("envelope.offload is refused: the parts would never be stored; a built enve
   assert.equal(sent[0].body, new TextDecoder().decode(built.body), "the built envelope's bytes, unchanged");
 });
 
+test("a shared timeout signal serves at most 8 requests: a fetch listening per request stays under Node's warning", async () => {
+  const perSignal = new Map();
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.name);
+  globalThis.process?.on?.("warning", onWarning);
+  try {
+    const d = createDispatcher({
+      concurrency: 64,
+      ssrf: { allow: ["127.0.0.1"] },
+      // As some fetch clients do: one abort listener per request on the caller's signal.
+      fetch: async (url, init) => {
+        init.signal.addEventListener("abort", () => {});
+        perSignal.set(init.signal, (perSignal.get(init.signal) ?? 0) + 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return new Response(null, { status: 204 });
+      },
+    });
+    const all = await Promise.all(Array.from({ length: 64 }, () => d.dispatch(event, [sub("ok")])));
+    assert.equal(all.reduce((n, x) => n + x.delivered, 0), 64);
+    const most = Math.max(...perSignal.values());
+    assert.ok(most > 1 && most <= 8, `requests per signal: at most ${most}`);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(warnings.filter((w) => w === "MaxListenersExceededWarning"), []);
+  } finally {
+    globalThis.process?.off?.("warning", onWarning);
+  }
+});
+
 test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
   for (const timeoutMs of [0, -1, NaN, Infinity, 2 ** 31, "15000"]) {
     assert.throws(() => createDispatcher({ timeoutMs }), "invalid_argument", TypeError, String(timeoutMs));
