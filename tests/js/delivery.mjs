@@ -1,13 +1,13 @@
 // Delivery through real sockets: a node:http receiver on 127.0.0.1 scripted per path, and the
 // dispatcher with an injected clock and sleep (virtual time, so retry times are exact). Runs in
-// Node and in Deno. Every request the receiver gets is checked with hookline's own verifier.
+// Node, Deno and Bun. Every request the receiver gets is checked with hookline's own verifier.
 import { createServer } from "node:http";
 import * as hookline from "hookline";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
 
 const { createDispatcher, Verifier, signHeaders } = hookline;
-const runtime = globalThis.Deno ? "deno-delivery" : "node-delivery";
+const runtime = globalThis.Deno ? "deno-delivery" : globalThis.Bun ? "bun-delivery" : "node-delivery";
 const { test, run } = createHarness();
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const verifier = new Verifier({ secret: SECRET, scheme: "standard-webhooks" });
