@@ -87,11 +87,11 @@ function timeouts(timeoutMs, shared) {
     };
   }
   const windowMs = Math.min(10, Math.floor(timeoutMs / 20));
+  // The window requests join; a window not `open` is closed (a new one opens only after).
   let open = null;
   const close = (w) => {
-    if (w.closed) return;
-    w.closed = true;
-    if (open === w) open = null;
+    if (open !== w) return;
+    open = null;
     if (w.pending > 0) w.deadline = setTimeout(() => w.controller.abort(), timeoutMs);
   };
   return {
@@ -101,7 +101,7 @@ function timeouts(timeoutMs, shared) {
       // A late window timer (a busy event loop) must not stretch the window.
       if (open !== null && (now - open.openedAt > windowMs || open.started >= SHARED_SIGNAL_MAX)) close(open);
       if (open === null) {
-        const w = { controller: new AbortController(), openedAt: now, started: 0, pending: 0, closed: false, deadline: undefined };
+        const w = { controller: new AbortController(), openedAt: now, started: 0, pending: 0, deadline: undefined };
         open = w;
         setTimeout(close, windowMs, w);
       }
@@ -110,7 +110,7 @@ function timeouts(timeoutMs, shared) {
       return open;
     },
     end(w) {
-      if (--w.pending === 0 && w.closed) clearTimeout(w.deadline);
+      if (--w.pending === 0 && open !== w) clearTimeout(w.deadline);
     },
   };
 }
@@ -150,19 +150,25 @@ function signingKeyOf(sub) {
   return JSON.stringify([sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom]);
 }
 
-// The same keys as when `entry` was keyed, told without JSON when the subscription has only
-// string fields; `secrets` and `custom` may be changed in place, so they are always compared as JSON.
+// `secrets` and `custom` may be changed in place, so only a subscription without them can be
+// compared field by field.
+const stringKeysOnly = (sub) => sub.secrets === undefined && sub.custom === undefined;
+
+// The same keys as when `entry` was keyed, told without JSON for string-only keys.
 function sameKeys(entry, sub) {
-  return sub.secrets === undefined && sub.custom === undefined && entry.simple !== null
+  return stringKeysOnly(sub) && entry.simple !== null
     ? entry.simple.scheme === sub.scheme && entry.simple.format === sub.format && entry.simple.secret === sub.secret
     : entry.key === signingKeyOf(sub);
 }
 
 function keyed(entry, sub) {
   entry.key = signingKeyOf(sub);
-  entry.simple = sub.secrets === undefined && sub.custom === undefined ? { scheme: sub.scheme, format: sub.format, secret: sub.secret } : null;
+  entry.simple = stringKeysOnly(sub) ? { scheme: sub.scheme, format: sub.format, secret: sub.secret } : null;
   return entry;
 }
+
+/** A TypeError with the stable code of a bad option. */
+const invalidArgument = (message) => Object.assign(new TypeError(message), { code: "invalid_argument" });
 
 const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" };
 
@@ -181,16 +187,13 @@ export function createDispatcher(options = {}) {
   // Offloaded parts must be stored before the envelope that points at them is sent, and a
   // dispatcher cannot upload them: such envelopes are built with buildEnvelope and dispatched built.
   if (options.envelope?.offload !== undefined) {
-    throw Object.assign(
-      new TypeError("createDispatcher: envelope.offload is not supported; build the envelope with buildEnvelope(event, { offload }), store envelope.offloaded, then dispatch the envelope"),
-      { code: "invalid_argument" },
-    );
+    throw invalidArgument("createDispatcher: envelope.offload is not supported; build the envelope with buildEnvelope(event, { offload }), store envelope.offloaded, then dispatch the envelope");
   }
   const builder = new EnvelopeBuilder(options.envelope);
   const timeoutMs = options.timeoutMs ?? 15_000;
   // setTimeout takes at most 2^31 - 1 ms (about 24.8 days) and fires at once past it.
   if (typeof timeoutMs !== "number" || !(timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
-    throw Object.assign(new TypeError("createDispatcher: timeoutMs must be a number of milliseconds from 1 to 2147483647"), { code: "invalid_argument" });
+    throw invalidArgument("createDispatcher: timeoutMs must be a number of milliseconds from 1 to 2147483647");
   }
   const deadlines = timeouts(timeoutMs, globalThis.navigator?.userAgent !== "Cloudflare-Workers");
   const concurrency = Math.max(1, options.concurrency ?? 10);

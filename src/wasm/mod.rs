@@ -83,6 +83,12 @@ impl MacHost for HostMac {
 
 static HOST_MAC: HostMac = HostMac;
 
+/// A signer that takes its large-body tags from the host (every signer the binding makes).
+fn host_signer(mut signer: Signer) -> Signer {
+    signer.set_mac_host(&HOST_MAC);
+    signer
+}
+
 const KIND_VERIFICATION: u32 = 0;
 const KIND_GENERAL: u32 = 1;
 const KIND_TYPE: u32 = 2;
@@ -651,10 +657,7 @@ impl Webhook {
         verifier.set_mac_host(&HOST_MAC);
         let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
             .ok()
-            .map(|mut s| {
-                s.set_mac_host(&HOST_MAC);
-                s
-            });
+            .map(host_signer);
         Ok(Webhook { verifier, signer })
     }
 
@@ -893,13 +896,12 @@ pub(crate) fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
     let keys = keys_from(options)?;
     let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
     let (scheme, custom) = scheme_from(options)?;
-    let mut signer = match (scheme, custom) {
+    match (scheme, custom) {
         (None | Some(Scheme::Custom), Some(c)) => Signer::custom(c, &inputs),
         (scheme, _) => Signer::new(scheme.unwrap_or(Scheme::StandardWebhooks), &inputs),
     }
-    .map_err(js_err)?;
-    signer.set_mac_host(&HOST_MAC);
-    Ok(signer)
+    .map(host_signer)
+    .map_err(js_err)
 }
 
 pub(crate) fn sign_with(
@@ -1012,8 +1014,9 @@ pub fn generate_test_header_string(
             reason: "options.secret is required",
         })
     })?;
-    let mut signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)]).map_err(js_err)?;
-    signer.set_mac_host(&HOST_MAC);
+    let signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)])
+        .map(host_signer)
+        .map_err(js_err)?;
     let body = payload_bytes(&get(options, "payload")?)?;
     let headers = signer.sign("", ts, &body).map_err(js_err)?;
     Ok(headers
