@@ -32,7 +32,6 @@ function defaultSleep(ms) {
 
 /** Read at most `limit` bytes of a response body as text, then stop reading. */
 async function snippet(response, limit) {
-  if (!response.body) return "";
   // A small declared body is read whole, which also lets the connection be reused.
   const declared = Number(response.headers?.get?.("content-length"));
   if (Number.isFinite(declared) && declared <= 65536) {
@@ -115,19 +114,36 @@ function timeouts(timeoutMs, shared) {
   };
 }
 
-/** A semaphore for bounded concurrency. */
+/**
+ * A semaphore for bounded concurrency. A slot that ends passes straight to the oldest waiting
+ * task, so a task arriving meanwhile cannot take it and put one more than `max` in flight. Tasks
+ * return promises; the semaphore adds no async layer of its own.
+ */
 function limiter(max) {
   let active = 0;
   const waiting = [];
-  return async (task) => {
-    if (active >= max) await new Promise((resolve) => waiting.push(resolve));
-    active++;
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  const go = (task) => {
+    let promise;
     try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
+      promise = Promise.resolve(task());
+    } catch (e) {
+      release();
+      return Promise.reject(e);
     }
+    promise.then(release, release);
+    return promise;
+  };
+  return (task) => {
+    if (active < max) {
+      active++;
+      return go(task);
+    }
+    return new Promise((resolve) => waiting.push(resolve)).then(() => go(task));
   };
 }
 
@@ -169,6 +185,25 @@ function keyed(entry, sub) {
 
 /** A TypeError with the stable code of a bad option. */
 const invalidArgument = (message) => Object.assign(new TypeError(message), { code: "invalid_argument" });
+
+/**
+ * `new Date(ms).toISOString()`, with the part up to the second made once per second: two of
+ * these are on every attempt's path, and Date's formatter is slow in V8.
+ */
+let isoSecond = NaN;
+let isoPrefix = "";
+function isoTime(ms) {
+  const t = Math.trunc(ms); // as Date does with a fraction of a millisecond
+  const second = Math.floor(t / 1000);
+  if (second !== isoSecond || !Number.isFinite(t)) {
+    const full = new Date(t).toISOString(); // throws RangeError for an invalid time, as before
+    isoSecond = second;
+    isoPrefix = full.slice(0, -4);
+    return full;
+  }
+  const milli = t - second * 1000;
+  return `${isoPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
+}
 
 const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" };
 
@@ -255,7 +290,7 @@ export function createDispatcher(options = {}) {
       endpointId: sub.id,
       url: sub.url,
       attempt: job.attempt,
-      attemptedAt: new Date(started).toISOString(),
+      attemptedAt: isoTime(started),
       attemptedAtMs: started,
       durationMs: 0,
       status: null,
@@ -288,7 +323,7 @@ export function createDispatcher(options = {}) {
       record.outcome = "circuitOpen";
       record.error = "circuit breaker open";
       decision = { kind: "retry", atMs: admission.untilMs, delayMs: Math.max(0, admission.untilMs - started), attempt: job.attempt, reason: "circuit_open" };
-      record.nextRetryAt = new Date(decision.atMs).toISOString();
+      record.nextRetryAt = isoTime(decision.atMs);
       return { record, decision, skipped: true };
     }
     const blocked = ssrf ? targetProblem(typeof sub.url === "string" ? sub.url : String(sub.url)) : null;
@@ -317,7 +352,7 @@ export function createDispatcher(options = {}) {
       // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
       status = response.type === "opaqueredirect" ? 302 : response.status;
       record.status = status;
-      record.responseBody = await snippet(response, SNIPPET_BYTES);
+      record.responseBody = response.body ? await snippet(response, SNIPPET_BYTES) : "";
       // Retry-After only bears on a response that is not a success (the core ignores it there).
       if (status >= 300) retryAfter = response.headers?.get?.("retry-after") || undefined;
     } catch (e) {
@@ -337,7 +372,7 @@ export function createDispatcher(options = {}) {
       record.error = `${e.code}: ${e.message}`;
     }
     record.outcome = OUTCOMES[decision.kind];
-    if (decision.kind === "retry") record.nextRetryAt = new Date(decision.atMs).toISOString();
+    if (decision.kind === "retry") record.nextRetryAt = isoTime(decision.atMs);
     return { record, decision };
   }
 
@@ -351,8 +386,8 @@ export function createDispatcher(options = {}) {
     }
   }
 
-  /** One attempt of a job: the record and the plan (retry at / done / give up / disable). */
-  async function attempt(job) {
+  /** One attempt of a job, logged: the record, the plan and the job to run next if any. */
+  async function step(job) {
     const { record, decision, skipped } = await tryOnce(job);
     emit(record);
     const plan =
@@ -364,6 +399,12 @@ export function createDispatcher(options = {}) {
             ? { kind: "disable", reason: decision.reason }
             : { kind: "giveUp", reason: decision.reason };
     const next = plan.kind === "retry" ? { ...job, attempt: skipped ? job.attempt : job.attempt + 1 } : undefined;
+    return { record, plan, next };
+  }
+
+  /** One attempt of a job: the record and the plan (retry at / done / give up / disable). */
+  async function attempt(job) {
+    const { record, plan, next } = await step(job);
     const entry = endpoints.get(job.subscription.id);
     return {
       record,
@@ -390,7 +431,7 @@ export function createDispatcher(options = {}) {
   async function deliver(job, records) {
     let current = job;
     for (;;) {
-      const { record, plan, next } = await attempt(current);
+      const { record, plan, next } = await step(current);
       records.push(record);
       if (plan.kind !== "retry" || options.retries === "none") return { plan, job: next };
       await sleep(plan.delayMs);

@@ -350,6 +350,58 @@ test("a shared timeout signal serves at most 8 requests: a fetch listening per r
   }
 });
 
+test("concurrency bounds the requests in flight, with dispatch calls arriving while slots free up", async () => {
+  // Requests end and new dispatch calls arrive at seeded, interleaved moments: a slot that is
+  // freed must go to a waiting attempt, not to a caller who came in meanwhile.
+  let seed = 7;
+  const draw = (n) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+  const ticks = async (n) => {
+    for (let i = 0; i < n; i++) await null;
+  };
+  let inFlight = 0;
+  let peak = 0;
+  const d = createDispatcher({
+    concurrency: 3,
+    ssrf: false,
+    fetch: async () => {
+      peak = Math.max(peak, ++inFlight);
+      await ticks(draw(6));
+      inFlight--;
+      return new Response(null, { status: 204 });
+    },
+  });
+  const endpoints = Array.from({ length: 5 }, (_, i) => sub("ok", { id: `ep_bound_${i}` }));
+  const all = [];
+  for (let i = 0; i < 400; i++) {
+    all.push(d.dispatch(event, endpoints.slice(0, 1 + (i % 5))));
+    await ticks(draw(8));
+  }
+  const summaries = await Promise.all(all);
+  assert.equal(summaries.reduce((n, x) => n + x.delivered, 0), 1200);
+  assert.equal(peak, 3, "most requests in flight at once");
+});
+
+test("record times are Date's ISO text for every millisecond, fraction, second and year boundary", async () => {
+  const times = [T0, T0 + 1, T0 + 9, T0 + 10, T0 + 99, T0 + 100, T0 + 999, T0 + 999.9, T0 + 1000, T0 + 1000.5, 946684799999, 946684800000, 0, 1, 253402300799999];
+  let at = 0;
+  const d = createDispatcher({
+    clock: () => times[Math.floor(at++ / 3) % times.length],
+    ssrf: false,
+    retry: { schedule: [0, 1, 10] },
+    fetch: async () => new Response(null, { status: 500 }),
+    sleep: async () => {},
+    retries: "none",
+  });
+  for (let i = 0; i < times.length; i++) {
+    const { records } = await d.dispatch(event, [sub("ok", { id: `ep_iso_${i}` })]);
+    for (const r of records) {
+      assert.equal(r.attemptedAt, new Date(r.attemptedAtMs).toISOString(), `attemptedAt for ${r.attemptedAtMs}`);
+      // The first retry is 1 ms after the attempt ended (at the same clock reading).
+      assert.equal(r.nextRetryAt, new Date(Math.floor(r.attemptedAtMs) + 1).toISOString(), `nextRetryAt after ${r.attemptedAtMs}`);
+    }
+  }
+});
+
 test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
   for (const timeoutMs of [0, -1, NaN, Infinity, 2 ** 31, "15000"]) {
     assert.throws(() => createDispatcher({ timeoutMs }), "invalid_argument", TypeError, String(timeoutMs));
