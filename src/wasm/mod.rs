@@ -47,14 +47,14 @@ extern "C" {
     #[allow(clippy::too_many_arguments)]
     fn headers_object(
         count: u32,
-        n0: &str,
-        v0: &str,
-        n1: &str,
-        v1: &str,
-        n2: &str,
-        v2: &str,
-        n3: &str,
-        v3: &str,
+        n0: &JsValue,
+        v0: &JsValue,
+        n1: &JsValue,
+        v1: &JsValue,
+        n2: &JsValue,
+        v2: &JsValue,
+        n3: &JsValue,
+        v3: &JsValue,
     ) -> JsValue;
 }
 
@@ -237,6 +237,32 @@ fn with_name<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
         let out = f(&value);
         names.push((addr, len, value));
         out
+    })
+}
+
+/// `with_name`'s string itself, for a call that takes several names at once.
+pub(crate) fn name_value(name: &'static str) -> JsValue {
+    with_name(name, JsValue::clone)
+}
+
+/// A JS string for a header name a signer writes. Schemes use a handful of names, so the first
+/// 32 seen are kept (by text) and the same JS string is handed out again; others are made anew.
+fn header_name(name: &str) -> JsValue {
+    const KEPT: usize = 32;
+    thread_local! {
+        static HEADER_NAMES: std::cell::RefCell<Vec<(String, JsValue)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    HEADER_NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        if let Some((_, value)) = names.iter().find(|(n, _)| n == name) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(name);
+        if names.len() < KEPT {
+            names.push((name.to_owned(), value.clone()));
+        }
+        value
     })
 }
 
@@ -917,6 +943,7 @@ pub(crate) fn sign_with(
     } else {
         seconds_from(timestamp, "timestamp")?
     };
+    let given_id = id;
     let id = if id.is_undefined() {
         let now_ms = js_sys::Date::now();
         crate::id::message_id("msg_", now_ms as u64, pooled_random::<10>()?)
@@ -925,16 +952,23 @@ pub(crate) fn sign_with(
             .ok_or_else(|| bad_argument("options.id must be a string"))?
     };
     let headers = signer.sign(&id, ts, &body).map_err(js_err)?;
-    let pair = |i: usize| {
-        headers
-            .get(i)
-            .map_or(("", ""), |(n, v)| (n.as_str(), v.as_str()))
-    };
-    let [(n0, v0), (n1, v1), (n2, v2), (n3, v3)] = [pair(0), pair(1), pair(2), pair(3)];
     if headers.len() <= 4 {
-        // One call builds the object: signing sits on every delivery attempt's path.
+        // One call builds the object: signing sits on every delivery attempt's path. Names come
+        // from a cache, and a value equal to the id given is that same JS string.
+        let pair = |i: usize| match headers.get(i) {
+            None => (JsValue::UNDEFINED, JsValue::UNDEFINED),
+            Some((n, v)) => {
+                let value = if given_id.is_string() && *v == id {
+                    given_id.clone()
+                } else {
+                    JsValue::from_str(v)
+                };
+                (header_name(n), value)
+            }
+        };
+        let [(n0, v0), (n1, v1), (n2, v2), (n3, v3)] = [pair(0), pair(1), pair(2), pair(3)];
         let count = headers.len() as u32;
-        return Ok(headers_object(count, n0, v0, n1, v1, n2, v2, n3, v3).unchecked_into());
+        return Ok(headers_object(count, &n0, &v0, &n1, &v1, &n2, &v2, &n3, &v3).unchecked_into());
     }
     let out = Object::new();
     for (name, value) in &headers {

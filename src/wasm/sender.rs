@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{bad_argument, get, js_err, pooled_random, set, types};
+use super::{bad_argument, get, js_err, name_value, pooled_random, set, types};
 use crate::delivery::Endpoint;
 use crate::envelope::{self, EnvelopeOptions, EventInput};
 use crate::error::Error;
@@ -321,9 +321,20 @@ fn decision_to_js(decision: &crate::retry::Decision) -> Result<JsValue, JsValue>
     use crate::retry::Decision;
     let status = |s: Option<u16>| s.map(f64::from);
     // Every kind but a retry carries only a reason, a status and perhaps a cause.
-    let plain = |kind: &str, reason: &str, status: Option<f64>, cause: &str| {
-        decision_object(kind, reason, status, None, None, None, None, cause)
-    };
+    // The kinds and reasons are the crate's literals: their JS strings are made once.
+    let plain =
+        |kind: &'static str, reason: &'static str, status: Option<f64>, cause: &'static str| {
+            decision_object(
+                &name_value(kind),
+                &name_value(reason),
+                status,
+                None,
+                None,
+                None,
+                None,
+                &name_value(cause),
+            )
+        };
     Ok(match *decision {
         Decision::Delivered { status: s } => plain("delivered", "", Some(f64::from(s)), ""),
         Decision::Retry {
@@ -334,14 +345,14 @@ fn decision_to_js(decision: &crate::retry::Decision) -> Result<JsValue, JsValue>
             status: s,
             retry_after_ms,
         } => decision_object(
-            "retry",
-            reason.as_str(),
+            &name_value("retry"),
+            &name_value(reason.as_str()),
             status(s),
             Some(at_ms as f64),
             Some(delay_ms as f64),
             Some(f64::from(attempt)),
             retry_after_ms.map(|ms| ms as f64),
-            "",
+            &name_value(""),
         ),
         Decision::GiveUp {
             reason,
@@ -455,14 +466,14 @@ extern "C" {
     #[wasm_bindgen(js_name = decisionObject)]
     #[allow(clippy::too_many_arguments)]
     fn decision_object(
-        kind: &str,
-        reason: &str,
+        kind: &JsValue,
+        reason: &JsValue,
         status: Option<f64>,
         at_ms: Option<f64>,
         delay_ms: Option<f64>,
         attempt: Option<f64>,
         retry_after_ms: Option<f64>,
-        cause: &str,
+        cause: &JsValue,
     ) -> JsValue;
     #[wasm_bindgen(js_name = admissionObject)]
     fn admission_object(kind: &str, until_ms: Option<f64>, reason: &str) -> JsValue;
