@@ -1,8 +1,10 @@
 // npm run bench:delivery -- a benchmark that prints figures, never a timed test.
 // 10,000 events to a loopback receiver (another process) at concurrency 64, through the
 // dispatcher and through plain fetch loops POSTing each event's JSON (bare; with a timeout; as the
-// dispatcher's own request), interleaved, medians of ROUNDS (5);
-// then RSS before and after 100,000 events through one dispatcher.
+// dispatcher's own request), interleaved, medians of ROUNDS (7); each round runs the senders in
+// the opposite order of the round before, and its dispatcher/plain ratio is taken on its own (so a
+// slow minute on a shared machine weighs on both sides of it); then RSS before and after 100,000
+// events through one dispatcher.
 import { fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +14,7 @@ const { createDispatcher, generateSecret, Matcher } = await import(join(here, ".
 const EVENTS = Number(process.env.EVENTS ?? 10_000);
 const SOAK = Number(process.env.SOAK ?? 100_000);
 const CONCURRENCY = 64;
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 7);
 
 const receiver = fork(join(here, "receiver.mjs"), { stdio: "inherit" });
 const port = await new Promise((resolve) => receiver.once("message", (m) => resolve(m.port)));
@@ -93,15 +95,21 @@ try {
   // hookline's own work: the same dispatcher with a fetch that answers 204 at once (no socket).
   const noContent = { status: 204, type: "basic", body: null, headers: new Headers() };
   const answerAtOnce = async () => noContent;
+  const senders = [
+    [plain, () => plainFetch(EVENTS)],
+    [timedOut, () => plainFetch(EVENTS, true)],
+    [sameRequest, () => plainFetch(EVENTS, true, true)],
+    [ours, () => viaDispatcher(EVENTS)],
+    [alone, () => viaDispatcher(EVENTS, undefined, answerAtOnce)],
+  ];
   for (let round = 0; round < ROUNDS; round++) {
-    plain.push(await plainFetch(EVENTS));
-    timedOut.push(await plainFetch(EVENTS, true));
-    sameRequest.push(await plainFetch(EVENTS, true, true));
-    ours.push(await viaDispatcher(EVENTS));
-    alone.push(await viaDispatcher(EVENTS, undefined, answerAtOnce));
+    for (const [runs, send] of round % 2 ? [...senders].reverse() : senders) runs.push(await send());
   }
   const rate = (runs) => median(runs.map((r) => r[0]));
   const cpu = (runs) => median(runs.map((r) => r[1]));
+  // The dispatcher against the plain loop, round by round: the median and the middle half.
+  const paired = ours.map((r, i) => r[0] / plain[i][0]).sort((a, b) => a - b);
+  const quarter = (q) => paired[Math.min(paired.length - 1, Math.floor(paired.length * q))];
   const row = (name, runs) => `| ${name} | ${rate(runs).toFixed(0)} | ${cpu(runs).toFixed(0)} | ${runs.map((r) => r[0].toFixed(0)).join(", ")} |`;
   console.log(`\nDelivery: ${EVENTS} events, concurrency ${CONCURRENCY}, loopback receiver in another process, Node ${process.version}`);
   console.log(`| sender | events/s (median of ${ROUNDS}) | sender CPU us/event (median) | runs, events/s |`);
@@ -111,6 +119,7 @@ try {
   console.log(row("plain fetch loop, the dispatcher's HTTP request (7 headers, timeout, redirect: manual)", sameRequest));
   console.log(row("hookline dispatcher (envelope, match, SSRF check, sign, timeout, classify, health, record)", ours));
   console.log(`ratio dispatcher / plain fetch: ${(rate(ours) / rate(plain)).toFixed(2)} (target >= 0.9); / plain fetch with a timeout: ${(rate(ours) / rate(timedOut)).toFixed(2)}; / the same HTTP request sent by a plain loop: ${(rate(ours) / rate(sameRequest)).toFixed(2)}`);
+  console.log(`ratio dispatcher / plain fetch, round by round: median ${quarter(0.5).toFixed(2)}, middle half ${quarter(0.25).toFixed(2)} to ${quarter(0.75).toFixed(2)}, all ${paired.map((x) => x.toFixed(2)).join(", ")}`);
   console.log(`what the HTTP request itself costs, plain fetch with the dispatcher's request / plain fetch: ${(rate(sameRequest) / rate(plain)).toFixed(2)}`);
   console.log(`sender CPU per event, plain / dispatcher: ${(cpu(plain) / cpu(ours)).toFixed(2)}`);
   console.log(`hookline's own work, the dispatcher with a fetch that answers at once: ${cpu(alone).toFixed(0)} us CPU per event (${rate(alone).toFixed(0)} events/s), ${((cpu(alone) / cpu(plain)) * 100).toFixed(0)}% of the plain loop's CPU per event`);
