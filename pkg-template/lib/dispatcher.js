@@ -231,7 +231,11 @@ export function createDispatcher(options = {}) {
     throw invalidArgument("createDispatcher: timeoutMs must be a number of milliseconds from 1 to 2147483647");
   }
   const deadlines = timeouts(timeoutMs, globalThis.navigator?.userAgent !== "Cloudflare-Workers");
-  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const concurrency = options.concurrency ?? 10;
+  // NaN (say, Number() of an unset variable) would let no delivery start, silently.
+  if (typeof concurrency !== "number" || !(concurrency >= 1) || !(Number.isInteger(concurrency) || concurrency === Infinity)) {
+    throw invalidArgument("createDispatcher: concurrency must be a whole number of 1 or more (or Infinity)");
+  }
   const userAgent = options.userAgent ?? "hookline";
   const onAttempt = options.onAttempt;
   const ssrf = options.ssrf === false ? null : options.ssrf ?? {};

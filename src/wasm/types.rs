@@ -556,7 +556,8 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /**
    * Deliveries in progress at once across this dispatcher's `dispatch` and `redeliver` calls;
-   * default 10. An inline retry keeps its slot while it sleeps.
+   * default 10; a whole number of 1 or more, or Infinity (else `invalid_argument`). An inline
+   * retry keeps its slot while it sleeps.
    */
   concurrency?: number;
   userAgent?: string;

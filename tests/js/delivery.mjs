@@ -409,6 +409,16 @@ test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
   createDispatcher({ timeoutMs: 1 });
 });
 
+test("concurrency must be a whole number of 1 or more: NaN would start no delivery at all", async () => {
+  for (const concurrency of [0, -1, NaN, 2.5, "4"]) {
+    assert.throws(() => createDispatcher({ concurrency }), "invalid_argument", TypeError, String(concurrency));
+  }
+  for (const concurrency of [1, 64, Infinity]) {
+    const d = createDispatcher({ concurrency, ssrf: false, fetch: async () => new Response(null, { status: 204 }) });
+    assert.equal((await d.dispatch(event, [sub("ok", { id: `ep_c_${concurrency}` })])).delivered, 1);
+  }
+});
+
 try {
   const result = await run(runtime);
   report(result);
