@@ -205,6 +205,12 @@ function isoTime(ms) {
   return `${isoPrefix}${milli < 10 ? "00" : milli < 100 ? "0" : ""}${milli}Z`;
 }
 
+// An HTTP token (RFC 9110), and a field value without control characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+// What the dispatcher itself sends besides the event type and the scheme's headers.
+const FIXED_HEADERS = ["content-type", "user-agent", "webhook-delivery-id"];
+
 const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" };
 
 /**
@@ -237,10 +243,18 @@ export function createDispatcher(options = {}) {
     throw invalidArgument("createDispatcher: concurrency must be a whole number of 1 or more (or Infinity)");
   }
   const userAgent = options.userAgent ?? "hookline";
+  // Checked here, once: fetch would refuse them on every attempt, which would read as network
+  // errors and be retried until given up.
+  if (typeof userAgent !== "string" || !HEADER_VALUE.test(userAgent)) {
+    throw invalidArgument("createDispatcher: userAgent must be a string without control characters");
+  }
   const onAttempt = options.onAttempt;
   const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
   const healthOptions = { policy: options.health?.policy };
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
+  if (typeof eventTypeHeader !== "string" || !HEADER_NAME.test(eventTypeHeader) || FIXED_HEADERS.includes(eventTypeHeader.toLowerCase())) {
+    throw invalidArgument(`createDispatcher: eventTypeHeader must be an HTTP header name other than ${FIXED_HEADERS.join(", ")}`);
+  }
   const run = limiter(concurrency);
   // Per endpoint id, in wasm: keys decoded once, the health, the retry policy. SSRF verdicts are
   // kept per URL (a pure function of the URL and the options, so caching cannot change one).

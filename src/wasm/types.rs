@@ -560,6 +560,7 @@ export interface DispatcherOptions {
    * retry keeps its slot while it sleeps.
    */
   concurrency?: number;
+  /** Default "hookline"; a string without control characters (else `invalid_argument`). */
   userAgent?: string;
   /** Called with every attempt's record; a throw is ignored. */
   onAttempt?: (record: AttemptRecord) => void;
@@ -580,7 +581,10 @@ export interface DispatcherOptions {
    * dispatch the built envelope.
    */
   envelope?: Omit<EnvelopeOptions, "now" | "random" | "offload">;
-  /** Header carrying the event type; default "webhook-event-type". */
+  /**
+   * Header carrying the event type; default "webhook-event-type". An HTTP header name other than
+   * content-type, user-agent and webhook-delivery-id (else `invalid_argument`).
+   */
   eventTypeHeader?: string;
 }
 

@@ -39,7 +39,7 @@ const server = createServer((req, res) => {
       verifier.verify(body, req.headers, { now: Math.floor(receiverNow() / 1000) });
       verified = true;
     } catch {}
-    seen.push({ path, id: req.headers["webhook-id"], deliveryId: req.headers["webhook-delivery-id"], verified });
+    seen.push({ path, id: req.headers["webhook-id"], deliveryId: req.headers["webhook-delivery-id"], verified, userAgent: req.headers["user-agent"], eventType: req.headers["x-acme-event"] });
     const n = (counters.get(path) ?? 0) + 1;
     counters.set(path, n);
     if (path === "slow") return setTimeout(() => res.writeHead(200).end("late"), 400);
@@ -407,6 +407,20 @@ test("timeoutMs must be 1 to 2^31 - 1 milliseconds", () => {
     assert.throws(() => createDispatcher({ timeoutMs }), "invalid_argument", TypeError, String(timeoutMs));
   }
   createDispatcher({ timeoutMs: 1 });
+});
+
+test("userAgent and eventTypeHeader are checked up front: fetch would refuse them on every attempt", async () => {
+  for (const userAgent of ["bad\r\nx-injected: 1", "nul\0", 42]) {
+    assert.throws(() => createDispatcher({ userAgent }), "invalid_argument", TypeError, JSON.stringify(userAgent));
+  }
+  for (const eventTypeHeader of ["", "has space", "x:y", "Content-Type", "webhook-delivery-id", 7]) {
+    assert.throws(() => createDispatcher({ eventTypeHeader }), "invalid_argument", TypeError, JSON.stringify(eventTypeHeader));
+  }
+  const { dispatcher, log } = virtual({ userAgent: "acme-webhooks/2.1 (+https://acme.example)", eventTypeHeader: "X-Acme-Event" });
+  assert.equal((await dispatcher.dispatch(event, [sub("ok", { id: "ep_ua" })])).delivered, 1);
+  assert.equal(log[0].status, 200);
+  const got = seen.at(-1);
+  assert.deepEqual([got.userAgent, got.eventType], ["acme-webhooks/2.1 (+https://acme.example)", "invoice.paid"]);
 });
 
 test("concurrency must be a whole number of 1 or more: NaN would start no delivery at all", async () => {
