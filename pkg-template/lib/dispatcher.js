@@ -250,6 +250,11 @@ export function createDispatcher(options = {}) {
   }
   const onAttempt = options.onAttempt;
   const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
+  // Bad guard options throw here (invalid_argument), not as a blocked record per endpoint later.
+  if (ssrf) checkTarget("https://example.com/", ssrf);
+  if (options.retries != null && options.retries !== "inline" && options.retries !== "none") {
+    throw invalidArgument('createDispatcher: retries must be "inline" (the default) or "none"');
+  }
   const healthOptions = { policy: options.health?.policy };
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
   if (typeof eventTypeHeader !== "string" || !HEADER_NAME.test(eventTypeHeader) || FIXED_HEADERS.includes(eventTypeHeader.toLowerCase())) {

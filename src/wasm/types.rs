@@ -570,9 +570,12 @@ export interface DispatcherOptions {
   sleep?: (ms: number) => Promise<void>;
   /** A u32 for jitter; default crypto.getRandomValues. */
   random?: () => number;
-  /** "inline" (default): sleep and retry in process. "none": one attempt each; retries come back as jobs. */
+  /**
+   * "inline" (default): sleep and retry in process. "none": one attempt each; retries come back
+   * as jobs. Anything else throws `invalid_argument`.
+   */
   retries?: "inline" | "none";
-  /** SSRF guard options, or false to turn the guard off. */
+  /** SSRF guard options (checked by `createDispatcher`), or false to turn the guard off. */
   ssrf?: TargetOptions | false;
   health?: { policy?: HealthPolicy };
   /**

@@ -423,6 +423,16 @@ test("userAgent and eventTypeHeader are checked up front: fetch would refuse the
   assert.deepEqual([got.userAgent, got.eventType], ["acme-webhooks/2.1 (+https://acme.example)", "invoice.paid"]);
 });
 
+test("ssrf and retries options are checked up front, not per attempt", () => {
+  for (const ssrf of [{ allow: "127.0.0.1" }, { allow: ["not a cidr/99"] }, { deny: ["10.0.0.0/8"] }, "strict"]) {
+    assert.throws(() => createDispatcher({ ssrf }), "invalid_argument", Error, JSON.stringify(ssrf));
+  }
+  for (const retries of [0, false, "never"]) {
+    assert.throws(() => createDispatcher({ retries }), "invalid_argument", TypeError, JSON.stringify(retries));
+  }
+  for (const options of [{ ssrf: false }, { ssrf: { httpsOnly: true, allow: ["10.0.0.0/8"] } }, { retries: "inline" }, { retries: "none" }]) createDispatcher(options);
+});
+
 test("concurrency must be a whole number of 1 or more: NaN would start no delivery at all", async () => {
   for (const concurrency of [0, -1, NaN, 2.5, "4"]) {
     assert.throws(() => createDispatcher({ concurrency }), "invalid_argument", TypeError, String(concurrency));
