@@ -7,6 +7,7 @@ import {
   checkTarget,
   EnvelopeBuilder,
   eventId,
+  HealthTracker,
   Matcher,
   matchSubscriptions,
   RetryPlanner,
@@ -256,6 +257,8 @@ export function createDispatcher(options = {}) {
     throw invalidArgument('createDispatcher: retries must be "inline" (the default) or "none"');
   }
   const healthOptions = { policy: options.health?.policy };
+  // A bad health policy throws here (invalid_argument), not as a failed attempt per endpoint.
+  new HealthTracker(undefined, healthOptions).free();
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
   if (typeof eventTypeHeader !== "string" || !HEADER_NAME.test(eventTypeHeader) || FIXED_HEADERS.includes(eventTypeHeader.toLowerCase())) {
     throw invalidArgument(`createDispatcher: eventTypeHeader must be an HTTP header name other than ${FIXED_HEADERS.join(", ")}`);

@@ -577,6 +577,7 @@ export interface DispatcherOptions {
   retries?: "inline" | "none";
   /** SSRF guard options (checked by `createDispatcher`), or false to turn the guard off. */
   ssrf?: TargetOptions | false;
+  /** Every endpoint's health policy (checked by `createDispatcher`). */
   health?: { policy?: HealthPolicy };
   /**
    * Options for envelopes built from plain events. Not `offload`: its parts must be stored before

@@ -423,14 +423,19 @@ test("userAgent and eventTypeHeader are checked up front: fetch would refuse the
   assert.deepEqual([got.userAgent, got.eventType], ["acme-webhooks/2.1 (+https://acme.example)", "invoice.paid"]);
 });
 
-test("ssrf and retries options are checked up front, not per attempt", () => {
+test("ssrf, retries and health policy options are checked up front, not per attempt", () => {
   for (const ssrf of [{ allow: "127.0.0.1" }, { allow: ["not a cidr/99"] }, { deny: ["10.0.0.0/8"] }, "strict"]) {
     assert.throws(() => createDispatcher({ ssrf }), "invalid_argument", Error, JSON.stringify(ssrf));
   }
   for (const retries of [0, false, "never"]) {
     assert.throws(() => createDispatcher({ retries }), "invalid_argument", TypeError, JSON.stringify(retries));
   }
-  for (const options of [{ ssrf: false }, { ssrf: { httpsOnly: true, allow: ["10.0.0.0/8"] } }, { retries: "inline" }, { retries: "none" }]) createDispatcher(options);
+  for (const policy of [{ failureThreshold: 3 }, { disableAfterMs: "5d" }, "strict"]) {
+    assert.throws(() => createDispatcher({ health: { policy } }), "invalid_argument", Error, JSON.stringify(policy));
+  }
+  for (const options of [{ ssrf: false }, { ssrf: { httpsOnly: true, allow: ["10.0.0.0/8"] } }, { retries: "inline" }, { retries: "none" }, { health: { policy: { disableAfterMs: null, circuitBreaker: { failureThreshold: 3 } } } }]) {
+    createDispatcher(options);
+  }
 });
 
 test("concurrency must be a whole number of 1 or more: NaN would start no delivery at all", async () => {
