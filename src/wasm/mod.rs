@@ -943,8 +943,9 @@ pub(crate) fn sign_with(
     } else {
         seconds_from(timestamp, "timestamp")?
     };
-    let given_id = id;
-    let id = if id.is_undefined() {
+    // A given id is a string (checked below); its header value is handed back as that string.
+    let given_id = (!id.is_undefined()).then_some(id);
+    let id = if given_id.is_none() {
         let now_ms = js_sys::Date::now();
         crate::id::message_id("msg_", now_ms as u64, pooled_random::<10>()?)
     } else {
@@ -958,10 +959,9 @@ pub(crate) fn sign_with(
         let pair = |i: usize| match headers.get(i) {
             None => (JsValue::UNDEFINED, JsValue::UNDEFINED),
             Some((n, v)) => {
-                let value = if given_id.is_string() && *v == id {
-                    given_id.clone()
-                } else {
-                    JsValue::from_str(v)
+                let value = match given_id {
+                    Some(given) if *v == id => given.clone(),
+                    _ => JsValue::from_str(v),
                 };
                 (header_name(n), value)
             }
