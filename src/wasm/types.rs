@@ -548,7 +548,11 @@ export interface DispatchSummary {
 
 /** Options of `createDispatcher`; a bad `retry` policy throws `invalid_policy` there, not later. */
 export interface DispatcherOptions {
-  /** Any function with fetch's contract; default globalThis.fetch. Redirects are never followed. */
+  /**
+   * Any function with fetch's contract; default globalThis.fetch. Redirects are never followed:
+   * an injected fetch gets `redirect: "manual"`. Node's own fetch gets `"error"` (undici copies
+   * the body in the other modes), and a redirecting URL is then asked once more with "manual".
+   */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Default "standard-webhooks". */
   retry?: RetryPolicy;

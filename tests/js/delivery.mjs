@@ -24,7 +24,7 @@ const scripts = {
   rate: (n) => (n < 2 ? [429, { "retry-after": "120" }, "slow down"] : [200, {}, "ok"]),
   gone: () => [410, {}, "gone"],
   bad: () => [400, {}, "bad request"],
-  moved: () => [301, { location: "http://169.254.169.254/latest/meta-data/" }, ""],
+  moved: () => [301, { location: "http://169.254.169.254/latest/meta-data/" }, "moved away"],
   huge: () => [200, {}, "x".repeat(5 * 1024 * 1024)],
 };
 let faultSeed = 1;
@@ -141,7 +141,27 @@ test("400 fails at once; 301 is not followed", async () => {
   assert.deepEqual([s.matched, s.failed], [2, 2]);
   const byPath = Object.fromEntries(log.map((r) => [r.endpointId, r]));
   assert.deepEqual([byPath.ep_bad.status, byPath.ep_bad.attempt], [400, 1]);
-  assert.deepEqual([byPath.ep_moved.status, byPath.ep_moved.outcome], [301, "failed"]);
+  assert.deepEqual([byPath.ep_moved.status, byPath.ep_moved.outcome, byPath.ep_moved.responseBody], [301, "failed", "moved away"]);
+});
+
+test("a redirect is recorded whole; Node's fetch asks such a URL twice the first time only", async () => {
+  // In Node the dispatcher sends with redirect mode "error" (undici copies the body for any other
+  // mode); a redirect then fails, and that request goes once more with "manual" to be recorded.
+  const node = runtime === "node-delivery";
+  const { dispatcher, log } = virtual();
+  const target = sub("moved", { id: "ep_moved_twice" });
+  const before = forPath("moved").length;
+  await dispatcher.dispatch(event, [target]);
+  assert.equal(forPath("moved").length - before, node ? 2 : 1);
+  await dispatcher.dispatch(event, [target]);
+  assert.equal(forPath("moved").length - before, node ? 3 : 2, "a URL seen redirecting is asked once");
+  assert.deepEqual(log.map((r) => [r.status, r.outcome, r.responseBody, r.error]), [[301, "failed", "moved away", null], [301, "failed", "moved away", null]]);
+  assert.ok(forPath("moved").slice(before).every((x) => x.verified), "the same signed request each time");
+  // An injected fetch gets redirect "manual", and the response it returns is what is recorded.
+  const modes = [];
+  const injected = virtual({ fetch: async (url, init) => (modes.push(init.redirect), new Response("elsewhere", { status: 308, headers: { location: "/x" } })) });
+  await injected.dispatcher.dispatch(event, [sub("ok", { id: "ep_injected" })]);
+  assert.deepEqual([modes, injected.log[0].status, injected.log[0].outcome, injected.log[0].responseBody], [["manual"], 308, "failed", "elsewhere"]);
 });
 
 test("slow responses time out; resets are network errors; both retried then given up", async () => {
