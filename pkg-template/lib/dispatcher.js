@@ -4,10 +4,10 @@
 import {
   __buildEnvelopeText,
   __DeliveryEndpoint,
+  __HealthPolicy,
   checkTarget,
   EnvelopeBuilder,
   eventId,
-  HealthTracker,
   Matcher,
   matchSubscriptions,
   RetryPlanner,
@@ -267,9 +267,9 @@ export function createDispatcher(options = {}) {
   if (options.retries != null && options.retries !== "inline" && options.retries !== "none") {
     throw invalidArgument('createDispatcher: retries must be "inline" (the default) or "none"');
   }
-  const healthOptions = { policy: options.health?.policy };
-  // A bad health policy throws here (invalid_argument), not as a failed attempt per endpoint.
-  new HealthTracker(undefined, healthOptions).free();
+  // Read and checked once: a bad health policy throws here (invalid_argument), not as a failed
+  // attempt per endpoint.
+  const healthPolicy = new __HealthPolicy({ policy: options.health?.policy });
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
   if (typeof eventTypeHeader !== "string" || !HEADER_NAME.test(eventTypeHeader) || FIXED_HEADERS.includes(eventTypeHeader.toLowerCase())) {
     throw invalidArgument(`createDispatcher: eventTypeHeader must be an HTTP header name other than ${FIXED_HEADERS.join(", ")}`);
@@ -285,7 +285,7 @@ export function createDispatcher(options = {}) {
   const endpointOf = (sub) => {
     let entry = endpoints.get(sub.id);
     if (!entry) {
-      entry = keyed({ core: new __DeliveryEndpoint(sub, planner, healthOptions) }, sub);
+      entry = keyed({ core: new __DeliveryEndpoint(sub, planner, healthPolicy) }, sub);
       endpoints.set(sub.id, entry);
     } else if (!sameKeys(entry, sub)) {
       entry.core.rekey(sub);

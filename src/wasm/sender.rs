@@ -849,6 +849,24 @@ impl JsHealthTracker {
 /// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
 /// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
 /// costs two small calls (prepare, complete) instead of a JSON round trip per decision.
+/// NOTE: not public API. A dispatcher's health options (`{ policy }`), read and checked once
+/// (`invalid_argument` for a bad policy) and handed to each of its endpoints, as `RetryPlanner`
+/// is for the retry policy.
+#[wasm_bindgen(js_name = __HealthPolicy, skip_typescript)]
+pub struct JsHealthPolicy {
+    policy: HealthPolicy,
+}
+
+#[wasm_bindgen(js_class = __HealthPolicy)]
+impl JsHealthPolicy {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &JsValue) -> Result<JsHealthPolicy, JsValue> {
+        Ok(JsHealthPolicy {
+            policy: health_policy(options)?,
+        })
+    }
+}
+
 #[wasm_bindgen(js_name = __DeliveryEndpoint, skip_typescript)]
 pub struct JsDeliveryEndpoint {
     endpoint: Endpoint,
@@ -863,16 +881,12 @@ impl JsDeliveryEndpoint {
     pub fn new(
         subscription: &JsValue,
         planner: &JsRetryPlanner,
-        health_options: &JsValue,
+        health_policy: &JsHealthPolicy,
     ) -> Result<JsDeliveryEndpoint, JsValue> {
         let signer = super::signer_from(subscription)?;
         let health = health_state(&get(subscription, "health")?)?;
-        let endpoint = Endpoint::new(
-            health,
-            health_policy(health_options)?,
-            planner.policy.clone(),
-        )
-        .map_err(js_err)?;
+        let endpoint = Endpoint::new(health, health_policy.policy.clone(), planner.policy.clone())
+            .map_err(js_err)?;
         Ok(JsDeliveryEndpoint { endpoint, signer })
     }
 
