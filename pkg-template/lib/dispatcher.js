@@ -365,7 +365,8 @@ export function createDispatcher(options = {}) {
       record.nextRetryAt = isoTime(decision.atMs);
       return { record, decision, skipped: true };
     }
-    const blocked = ssrf ? targetProblem(typeof sub.url === "string" ? sub.url : String(sub.url)) : null;
+    const target = typeof sub.url === "string" ? sub.url : String(sub.url);
+    const blocked = ssrf ? targetProblem(target) : null;
     if (blocked) {
       record.outcome = "blocked";
       record.error = blocked;
@@ -387,7 +388,7 @@ export function createDispatcher(options = {}) {
     const slot = deadlines.start();
     const signal = slot.controller.signal;
     try {
-      const fast = redirectMode === "error" && redirecting.get(sub.url) === undefined;
+      const fast = redirectMode === "error" && redirecting.get(target) === undefined;
       let response;
       try {
         response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: fast ? "error" : "manual", signal });
@@ -395,7 +396,7 @@ export function createDispatcher(options = {}) {
         // Mode "error" tells a redirect only by failing. The same request goes once more, not
         // following it, to record what the endpoint answered; later ones to this URL go so at once.
         if (!fast || e?.cause?.message !== "unexpected redirect" || signal.aborted) throw e;
-        redirecting.set(sub.url, true);
+        redirecting.set(target, true);
         response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: "manual", signal });
       }
       // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
