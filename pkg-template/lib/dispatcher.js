@@ -471,7 +471,8 @@ export function createDispatcher(options = {}) {
   function makeJob(envelope, subscription, deliveryId) {
     const body = typeof envelope.body === "string" ? envelope.body : decoder.decode(envelope.body);
     return {
-      deliveryId: deliveryId ?? eventId("dlv_"),
+      // On the dispatcher's clock, as the event id is: ids sort by the time they were made.
+      deliveryId: deliveryId ?? eventId("dlv_", { now: clock() }),
       attempt: 1,
       envelope: { id: envelope.id, type: envelope.type, body },
       subscription,

@@ -568,7 +568,7 @@ export interface DispatcherOptions {
   userAgent?: string;
   /** Called with every attempt's record; a throw is ignored. */
   onAttempt?: (record: AttemptRecord) => void;
-  /** Unix ms; default Date.now. */
+  /** Unix ms; default Date.now. Every time the dispatcher uses: envelopes, event and delivery ids, records, retries. */
   clock?: () => number;
   /** Default setTimeout. */
   sleep?: (ms: number) => Promise<void>;

@@ -84,6 +84,7 @@ function virtual(options = {}) {
 const sub = (path, extra = {}) => ({ id: `ep_${path}`, url: `${base}/${path}`, secret: SECRET, ...extra });
 const event = { type: "invoice.paid", data: { invoice: "in_1", amount: 4200 } };
 const forPath = (path) => seen.filter((s) => s.path === path);
+const ulidTime = (id) => [...id.slice(id.indexOf("_") + 1, id.indexOf("_") + 11)].reduce((t, c) => t * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".indexOf(c), 0);
 
 test("200: delivered once, signed, verified by the receiver", async () => {
   const { dispatcher, log } = virtual();
@@ -95,6 +96,8 @@ test("200: delivered once, signed, verified by the receiver", async () => {
   assert.equal(r.responseBody, "ok");
   assert.ok(r.signature.startsWith("v1,") && r.deliveryId.startsWith("dlv_") && r.eventId.startsWith("msg_"));
   assert.equal(r.attemptedAt, new Date(T0).toISOString());
+  // Both ids are ULIDs made on the injected clock (the first 10 characters are the time).
+  assert.deepEqual([ulidTime(r.eventId), ulidTime(r.deliveryId)], [T0, T0]);
   assert.ok(forPath("ok").every((x) => x.verified));
 });
 
@@ -408,7 +411,8 @@ test("record times are Date's ISO text for every millisecond, fraction, second a
   const times = [T0, T0 + 1, T0 + 9, T0 + 10, T0 + 99, T0 + 100, T0 + 999, T0 + 999.9, T0 + 1000, T0 + 1000.5, 946684799999, 946684800000, 0, 1, 253402300799999];
   let at = 0;
   const d = createDispatcher({
-    clock: () => times[Math.floor(at++ / 3) % times.length],
+    // Four readings per dispatch: the envelope, the delivery id, the attempt's start and end.
+    clock: () => times[Math.floor(at++ / 4) % times.length],
     ssrf: false,
     retry: { schedule: [0, 1, 10] },
     fetch: async () => new Response(null, { status: 500 }),
