@@ -198,7 +198,7 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
             return Ok(view.to_vec());
         }
     }
-    if payload.is_undefined() || payload.is_null() {
+    if payload.is_null_or_undefined() {
         return Err(js_err(Error::InvalidPayload {
             reason: "payload is required: pass the raw request body",
         }));
@@ -267,13 +267,14 @@ fn header_name(name: &str) -> JsValue {
 }
 
 fn get(options: &JsValue, key: &'static str) -> Result<JsValue, JsValue> {
-    if options.is_undefined() || options.is_null() {
+    // An object first: each check is a call into JS, and this runs for every option read.
+    if options.is_object() {
+        return with_name(key, |k| Reflect::get(options, k));
+    }
+    if options.is_null_or_undefined() {
         return Ok(JsValue::UNDEFINED);
     }
-    if !options.is_object() {
-        return Err(bad_argument("options must be an object"));
-    }
-    with_name(key, |k| Reflect::get(options, k))
+    Err(bad_argument("options must be an object"))
 }
 
 fn string_option(options: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
@@ -344,7 +345,7 @@ fn key_from_js(
         }
         return Ok((OwnedKey::Bytes(bytes.to_vec()), None));
     }
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Err(js_err(Error::InvalidSecret {
             reason: "secret is required",
         }));
@@ -505,10 +506,11 @@ fn custom_from(config: &JsValue) -> Result<Option<CustomScheme>, JsValue> {
 
 /// Unix seconds from a `Date` or a number of seconds.
 fn seconds_from(value: &JsValue, what: &str) -> Result<i64, JsValue> {
-    let secs = if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time() / 1000.0
-    } else if let Some(n) = value.as_f64() {
+    // A number first (the common case): each check is a call into JS.
+    let secs = if let Some(n) = value.as_f64() {
         n
+    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        date.get_time() / 1000.0
     } else {
         return Err(bad_argument(&format!(
             "{what} must be a Date or unix seconds"

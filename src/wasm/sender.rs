@@ -50,10 +50,11 @@ pub(crate) fn now_ms_from(options: &JsValue) -> Result<i64, JsValue> {
     if now.is_undefined() {
         return Ok(js_sys::Date::now().floor() as i64);
     }
-    let ms = if let Some(d) = now.dyn_ref::<js_sys::Date>() {
-        d.get_time()
-    } else if let Some(n) = now.as_f64() {
+    // A number first (the common case): each check is a call into JS.
+    let ms = if let Some(n) = now.as_f64() {
         n
+    } else if let Some(d) = now.dyn_ref::<js_sys::Date>() {
+        d.get_time()
     } else {
         return Err(bad_argument("now must be a Date or unix milliseconds"));
     };
@@ -262,7 +263,7 @@ fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
         set(&bag, "preset", &name.into())?;
         return from_js(&bag, "retry policy");
     }
-    if value.is_undefined() || value.is_null() {
+    if value.is_null_or_undefined() {
         return Ok(crate::retry::RetryPolicy::default());
     }
     from_js(value, "retry policy")
@@ -480,7 +481,7 @@ extern "C" {
 }
 
 fn target_options(options: &JsValue) -> Result<TargetOptions, JsValue> {
-    let opts: TargetOptions = if options.is_undefined() || options.is_null() {
+    let opts: TargetOptions = if options.is_null_or_undefined() {
         TargetOptions::default()
     } else {
         from_js(options, "target options")?
@@ -503,7 +504,7 @@ pub fn check_target(
         return Err(bad_argument("url must be a string or a URL"));
     }
     let parts = url_parts(url);
-    if parts.is_null() || parts.is_undefined() {
+    if parts.is_null_or_undefined() {
         return Err(js_err(Error::InvalidUrl {
             reason: "not a url the platform can parse",
         }));
@@ -562,7 +563,7 @@ fn event_meta(event: &JsValue) -> Result<EventMeta, JsValue> {
         .as_string()
         .ok_or_else(|| bad_argument("invalid event: type must be a string"))?;
     let tenant = get(event, "tenant")?;
-    let tenant = if tenant.is_undefined() || tenant.is_null() {
+    let tenant = if tenant.is_null_or_undefined() {
         None
     } else {
         Some(
@@ -573,7 +574,7 @@ fn event_meta(event: &JsValue) -> Result<EventMeta, JsValue> {
     };
     let list = get(event, "channels")?;
     let mut channels = Vec::new();
-    if !(list.is_undefined() || list.is_null()) {
+    if !list.is_null_or_undefined() {
         let list = list
             .dyn_ref::<Array>()
             .ok_or_else(|| bad_argument("invalid event: channels must be an array of strings"))?;
@@ -673,7 +674,7 @@ pub fn match_subscriptions(
 }
 
 fn health_state(state: &JsValue) -> Result<EndpointHealth, JsValue> {
-    if state.is_undefined() || state.is_null() {
+    if state.is_null_or_undefined() {
         return Ok(EndpointHealth::default());
     }
     from_js(state, "endpoint health")
