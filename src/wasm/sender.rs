@@ -847,9 +847,6 @@ impl JsHealthTracker {
     }
 }
 
-/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
-/// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
-/// costs two small calls (prepare, complete) instead of a JSON round trip per decision.
 /// NOTE: not public API. A dispatcher's health options (`{ policy }`), read and checked once
 /// (`invalid_argument` for a bad policy) and handed to each of its endpoints, as `RetryPlanner`
 /// is for the retry policy.
@@ -868,6 +865,9 @@ impl JsHealthPolicy {
     }
 }
 
+/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
+/// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
+/// costs two small calls (prepare, complete) instead of a JSON round trip per decision.
 #[wasm_bindgen(js_name = __DeliveryEndpoint, skip_typescript)]
 pub struct JsDeliveryEndpoint {
     endpoint: Endpoint,
