@@ -389,15 +389,16 @@ export function createDispatcher(options = {}) {
     const signal = slot.controller.signal;
     try {
       const fast = redirectMode === "error" && redirecting.get(target) === undefined;
+      const init = { method: "POST", headers, body, redirect: fast ? "error" : "manual", signal };
       let response;
       try {
-        response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: fast ? "error" : "manual", signal });
+        response = await fetchFn(sub.url, init);
       } catch (e) {
         // Mode "error" tells a redirect only by failing. The same request goes once more, not
         // following it, to record what the endpoint answered; later ones to this URL go so at once.
         if (!fast || e?.cause?.message !== "unexpected redirect" || signal.aborted) throw e;
         redirecting.set(target, true);
-        response = await fetchFn(sub.url, { method: "POST", headers, body, redirect: "manual", signal });
+        response = await fetchFn(sub.url, { ...init, redirect: "manual" });
       }
       // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
       status = response.type === "opaqueredirect" ? 302 : response.status;
