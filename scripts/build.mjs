@@ -1,11 +1,12 @@
 // npm run build: Rust core -> wasm -> wasm-bindgen -> wasm-opt -> pkg/ assembled from pkg-template/.
 // Installs what it needs (the wasm32 target, the wasm-bindgen CLI at the Cargo.lock version) when
 // it is missing, so a fresh machine needs only rustup, Node and npm.
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { ensureToolchain } from "./toolchain.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wbDir = join(root, "target", "wasm-bindgen");
@@ -17,33 +18,9 @@ function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.error?.message ?? `exit ${r.status}`})`);
 }
-const output = (cmd, args) => {
-  try {
-    return execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch {
-    return "";
-  }
-};
 
-// 1. The wasm32 target.
-if (!output("rustup", ["target", "list", "--installed"]).split("\n").includes("wasm32-unknown-unknown")) {
-  say("adding the wasm32-unknown-unknown target");
-  run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
-}
-
-// 2. The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
-if (!existsSync(join(root, "Cargo.lock"))) run("cargo", ["generate-lockfile"]);
-const lock = readFileSync(join(root, "Cargo.lock"), "utf8");
-const wbVersion = /\[\[package\]\]\nname = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
-if (!wbVersion) throw new Error("wasm-bindgen not found in Cargo.lock");
-const installed = /wasm-bindgen (\S+)/.exec(output("wasm-bindgen", ["--version"]))?.[1];
-if (installed !== wbVersion) {
-  say(`installing wasm-bindgen-cli ${wbVersion} (found ${installed ?? "none"}); this takes a few minutes`);
-  const args = ["install", "wasm-bindgen-cli", "--version", wbVersion, "--force"];
-  // --locked reproduces the CLI's own lockfile; fall back when the registry lacks one of its pins.
-  const locked = spawnSync("cargo", [...args, "--locked"], { cwd: root, stdio: "inherit" });
-  if (locked.status !== 0) run("cargo", args);
-}
+// 1-2. The wasm32 target, clippy/rustfmt and the wasm-bindgen CLI pinned to Cargo.lock.
+ensureToolchain({ say });
 
 // 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml).
 say("cargo build --release --target wasm32-unknown-unknown");

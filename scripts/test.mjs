@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureToolchain } from "./toolchain.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const work = join(root, ".test-work");
@@ -22,6 +23,16 @@ function step(title, cmd, args, opts = {}) {
   for (const m of out.matchAll(/^@@RESULT (.*)$/gm)) results.push(JSON.parse(m[1]));
   if (r.status !== 0) problems.push(`${title}: exit ${r.status ?? r.error?.message}`);
   return { ok: r.status === 0, out };
+}
+
+// 0. What a fresh machine lacks (the wasm32 target, clippy/rustfmt, the wasm-bindgen CLI), before
+//    any gate uses it. The npm packages were installed by `pretest` (scripts/deps.mjs).
+console.log("\n== toolchain (installs what is missing)");
+try {
+  ensureToolchain();
+} catch (e) {
+  problems.push(`toolchain: ${e.message}`);
+  finish();
 }
 
 // 1. Rust: formatting, lints on host and wasm32, unit tests and vectors.
