@@ -6,8 +6,13 @@
 //!
 //! 1. [`check_target`] (JS: with the parts of a `new URL()`) or [`check_url`] (a URL string) when an
 //!    endpoint is saved and before each delivery: the scheme, credentials, and the host. Addresses
-//!    written as IP literals are checked by range; names are checked against a short list
-//!    (`localhost`, cloud metadata names, internal-only suffixes, single-label names).
+//!    written as IP literals are checked by range, including the cloud metadata addresses that sit
+//!    outside the private ranges (Azure's WireServer `168.63.129.16` is public address space that
+//!    every Azure VM reaches as its host). Names are checked against a short list: `localhost`,
+//!    cloud metadata names, names only cluster DNS answers (`kubernetes`, `kubernetes.default`,
+//!    `.svc`, `.cluster.local`, `.consul`), other internal-only suffixes (`.internal`, `.local`,
+//!    `.home.arpa`, `.localdomain`) and single-label names. The name list is a first line only:
+//!    [`check_resolved`] still has to see where a name leads.
 //! 2. [`check_resolved`] (or [`check_ip`]) on every address the host name resolves to, right before
 //!    connecting. Then connect to that checked address; do not resolve the name again, since a
 //!    DNS-rebinding attacker can change the answer between two lookups.
@@ -105,9 +110,10 @@ pub struct Target {
 ///
 /// In order: the scheme must be `http` or `https`; the host must be readable; with `httpsOnly` the
 /// scheme must be `https`; the URL must carry no username or password; then, unless an `allow` entry
-/// matches, an IP literal must be a public unicast address, and a name must not be `localhost`, a
-/// cloud metadata name, an internal-only name (`.local`, `.internal`, `.home.arpa`, `.localdomain`)
-/// or, without `allowSingleLabel`, a name without a dot.
+/// matches, an IP literal must be a public unicast address other than a cloud metadata address, and
+/// a name must not be `localhost`, a cloud metadata name, an internal-only name (`kubernetes`,
+/// `kubernetes.default`, `.svc`, `.cluster.local`, `.consul`, `.local`, `.internal`, `.home.arpa`,
+/// `.localdomain`) or, without `allowSingleLabel`, a name without a dot.
 ///
 /// Errors: `target_not_allowed` with a reason such as `"loopback address"`; `invalid_url` for a
 /// missing scheme or a host that cannot be read; `invalid_argument` for a malformed `allow` entry.
@@ -228,9 +234,23 @@ const METADATA_NAMES: [&str; 4] = [
     "instance-data.ec2.internal",
 ];
 
-/// Suffixes that never resolve on the public internet: mDNS (RFC 6762), home networks (RFC 8375),
-/// the private-use `.internal` TLD (ICANN, 2024) and the `/etc/hosts` habit `.localdomain`.
-const INTERNAL_SUFFIXES: [&str; 4] = ["local", "localdomain", "internal", "home.arpa"];
+/// The Kubernetes API server as a pod's DNS search list (`<ns>.svc.cluster.local`,
+/// `svc.cluster.local`, ...) completes it; these resolve even where single-label names are allowed.
+const INTERNAL_NAMES: [&str; 2] = ["kubernetes", "kubernetes.default"];
+
+/// Suffixes that never resolve on the public internet: mDNS (RFC 6762, which also covers
+/// Kubernetes' default `cluster.local`), home networks (RFC 8375), the private-use `.internal` TLD
+/// (ICANN, 2024), the `/etc/hosts` habit `.localdomain`, Kubernetes service names short of the
+/// cluster domain (`<service>.<namespace>.svc`) and Consul's DNS interface (`.consul`). Neither
+/// `svc` nor `consul` is a delegated TLD.
+const INTERNAL_SUFFIXES: [&str; 6] = [
+    "local",
+    "localdomain",
+    "internal",
+    "home.arpa",
+    "svc",
+    "consul",
+];
 
 /// `name` is lowercase, without its trailing dot.
 fn check_name(name: &str, allow_single_label: bool) -> Result<(), Error> {
@@ -240,7 +260,7 @@ fn check_name(name: &str, allow_single_label: bool) -> Result<(), Error> {
     if has_suffix(name, "localhost") {
         return Err(refused("localhost"));
     }
-    if INTERNAL_SUFFIXES.iter().any(|s| has_suffix(name, s)) {
+    if INTERNAL_NAMES.contains(&name) || INTERNAL_SUFFIXES.iter().any(|s| has_suffix(name, s)) {
         return Err(refused("internal name"));
     }
     if !allow_single_label && !name.contains('.') {
@@ -452,10 +472,13 @@ fn whatwg_ipv6(addr: Ipv6Addr) -> String {
 // addresses
 
 /// IPv4 ranges that are never a delivery target, first match wins (metadata before link-local and
-/// CGNAT, broadcast before the rest of 240/4).
-const V4_REFUSED: [(u32, u32, &str); 18] = [
+/// CGNAT, broadcast before the rest of 240/4). Azure's WireServer (the host's agent and DNS
+/// endpoint, see Microsoft Learn "What is IP address 168.63.129.16?") sits in Microsoft's public
+/// space, so only its own entry refuses it.
+const V4_REFUSED: [(u32, u32, &str); 19] = [
     (0xa9fe_a9fe, 32, "metadata address"), // 169.254.169.254: AWS, GCP, Azure, OCI...
     (0x6464_64c8, 32, "metadata address"), // 100.100.100.200: Alibaba Cloud
+    (0xa83f_8110, 32, "metadata address"), // 168.63.129.16: Azure WireServer
     (0x0000_0000, 8, "unspecified address"), // 0/8 "this network"
     (0x0a00_0000, 8, "private address"),   // 10/8
     (0x6440_0000, 10, "cgnat address"),    // 100.64/10
@@ -476,12 +499,17 @@ const V4_REFUSED: [(u32, u32, &str); 18] = [
 
 /// IPv6 ranges refused outright. The IPv4-embedding ranges and the global unicast test are in
 /// [`v6_verdict`].
-const V6_REFUSED: [(u128, u32, &str); 12] = [
+const V6_REFUSED: [(u128, u32, &str); 13] = [
     (
         0xfd00_0ec2_0000_0000_0000_0000_0000_0254,
         128,
         "metadata address",
     ), // AWS IMDS over IPv6
+    (
+        0xfd20_00ce_0000_0000_0000_0000_0000_0254,
+        128,
+        "metadata address",
+    ), // GCP metadata server over IPv6 (Compute Engine docs, "About VM metadata")
     (0, 128, "unspecified address"), // ::
     (1, 128, "loopback address"),    // ::1
     (
@@ -897,6 +925,15 @@ mod tests {
             ("255.255.255.255", Some("broadcast address")),
             ("169.254.169.254", Some("metadata address")),
             ("169.254.170.2", Some("link-local address")),
+            ("168.63.129.15", None),
+            ("168.63.129.16", Some("metadata address")),
+            ("168.63.129.17", None),
+            ("100.100.100.200", Some("metadata address")),
+            ("100.100.100.201", Some("cgnat address")),
+            ("::ffff:168.63.129.16", Some("metadata address")),
+            ("64:ff9b::168.63.129.16", Some("metadata address")),
+            ("2002:a83f:8110::1", Some("metadata address")),
+            ("::168.63.129.16", Some("metadata address")),
             ("::", Some("unspecified address")),
             ("::2", Some("unspecified address")),
             ("::8.8.8.8", Some("reserved address")),
@@ -920,6 +957,8 @@ mod tests {
             ("4000::1", Some("reserved address")),
             ("fd00:ec2::254", Some("metadata address")),
             ("fd00:ec2::253", Some("private address")),
+            ("fd20:ce::254", Some("metadata address")),
+            ("fd20:ce::253", Some("private address")),
             ("febf::1", Some("link-local address")),
             ("fec0::1", Some("private address")),
             ("ff02::1", Some("multicast address")),
@@ -940,6 +979,8 @@ mod tests {
             0x7f00_0001,
             0x0808_0808,
             0xa9fe_a9fe,
+            0xa83f_8110,
+            0x6464_64c8,
             0xffff_ffff,
         ] {
             let v4 = Ipv4Addr::from(a);
@@ -957,6 +998,16 @@ mod tests {
             ("metadata", "metadata address"),
             ("printer.local", "internal name"),
             ("router.home.arpa", "internal name"),
+            ("billing.internal", "internal name"),
+            ("kubernetes", "internal name"),
+            ("kubernetes.default", "internal name"),
+            ("Kubernetes.Default.", "internal name"),
+            ("kubernetes.default.svc", "internal name"),
+            ("redis.prod.svc.", "internal name"),
+            ("svc", "internal name"),
+            ("kubernetes.default.svc.cluster.local", "internal name"),
+            ("web.service.dc1.consul", "internal name"),
+            ("CONSUL.", "internal name"),
             ("intranet", "single-label host"),
             ("a..b", "empty label in host"),
             (".", "empty label in host"),
@@ -978,6 +1029,28 @@ mod tests {
         }
         assert!(!has_suffix("notlocalhost", "localhost"));
         assert!(has_suffix("a.localhost", "localhost"));
+        // Cluster names stay refused when single-label names are allowed.
+        let single = TargetOptions {
+            allow_single_label: true,
+            ..TargetOptions::default()
+        };
+        assert_eq!(
+            reason(check_url("http://kubernetes/", &single)),
+            "internal name"
+        );
+        assert!(check_url("http://billing/", &single).is_ok());
+        // Look-alikes on public suffixes.
+        for url in [
+            "https://consul.io/",
+            "https://example.consul.io/",
+            "https://svc.example.com/",
+            "https://internal.example.com/",
+            "https://kubernetes.io/",
+            "https://kubernetes.default.example.com/",
+            "https://mysvc.com/",
+        ] {
+            assert!(check_url(url, &opts()).is_ok(), "{url}");
+        }
     }
 
     #[test]
@@ -996,6 +1069,30 @@ mod tests {
                 .allow_listed
         );
         assert!(check_url("http://[::1]/", &o).unwrap().allow_listed);
+        let cluster = TargetOptions {
+            allow: vec![
+                "Kubernetes.Default.Svc.".into(),
+                "168.63.129.16".into(),
+                "kubernetes".into(),
+            ],
+            ..TargetOptions::default()
+        };
+        for url in [
+            "http://KUBERNETES.default.svc./",
+            "http://kubernetes/",
+            "http://168.63.129.16/",
+            "http://[::ffff:168.63.129.16]/",
+        ] {
+            assert!(check_url(url, &cluster).unwrap().allow_listed, "{url}");
+        }
+        assert_eq!(
+            reason(check_url("http://other.default.svc/", &cluster)),
+            "internal name"
+        );
+        assert_eq!(
+            reason(check_url("http://kubernetes.default/", &cluster)),
+            "internal name"
+        );
         assert_eq!(
             reason(check_url("http://127.0.0.1/", &o)),
             "loopback address"
