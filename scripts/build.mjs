@@ -48,7 +48,11 @@ const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)]
 const snippet = findFile(join(wbDir, "snippets"), "edge.js");
 const rel = (p) => "./" + relative(wbDir, p).split("\\").join("/");
 // The delivery edge (JS: it awaits fetch and sleep) sits beside the glue it calls.
-cpSync(join(root, "pkg-template", "lib", "dispatcher.js"), join(wbDir, "dispatcher.js"));
+// It imports the error classes from the binding's snippet, whose folder name wasm-bindgen hashes.
+writeFileSync(
+  join(wbDir, "dispatcher.js"),
+  readFileSync(join(root, "pkg-template", "lib", "dispatcher.js"), "utf8").replace('"hookline-edge"', JSON.stringify(rel(snippet))),
+);
 // The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
 // every module it names is imported here and handed over under that name.
 const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, "hookline_bg.wasm")))).map((i) => i.module))];
@@ -59,7 +63,7 @@ writeFileSync(
   `import * as bg from "./hookline_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./hookline_bg.js";
-export { HooklineError, WebhookVerificationError, __setHostHmac } from "${rel(snippet)}";
+export { HooklineError, SenderError, WebhookVerificationError, __setHostHmac } from "${rel(snippet)}";
 export { createDispatcher } from "./dispatcher.js";
 // NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
 export function __instantiate(module) {

@@ -1,20 +1,18 @@
-// The delivery edge: the core decides (envelope, matching, signing, SSRF, retry, health), this file
-// does the I/O through functions the caller may replace: fetch, clock, sleep, random.
+// The delivery edge: I/O only. The core's DeliveryEndpoint decides every attempt (SSRF verdict,
+// admission, signing, what an outcome means, the plan, the health); this file fetches, reads at
+// most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
-import {
-  __buildEnvelopeText,
-  __DeliveryEndpoint,
-  __HealthPolicy,
-  checkTarget,
-  EnvelopeBuilder,
-  eventId,
-  Matcher,
-  matchSubscriptions,
-  RetryPlanner,
-} from "./hookline_bg.js";
+import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait } from "./hookline_bg.js";
+import { SenderError } from "hookline-edge";
 
 const SNIPPET_BYTES = 512;
+// A response that declares at most this many bytes is read to its end, so its connection can be
+// reused; any other is read up to the snippet and then cancelled.
+const SMALL_BODY = 65536;
+// setTimeout fires at once past 2^31 - 1 ms (about 24.8 days): longer waits are chained.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const decoder = new TextDecoder();
+const STOP = Symbol("stop");
 
 // Jitter draws come from a pooled buffer: one getRandomValues call per 1,024 draws.
 const pool = new Uint32Array(1024);
@@ -28,29 +26,55 @@ function defaultRandom() {
 }
 
 function defaultSleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => {
+    const wait = (left) => (left > MAX_TIMER_MS ? setTimeout(wait, MAX_TIMER_MS, left - MAX_TIMER_MS) : setTimeout(resolve, left));
+    wait(ms);
+  });
 }
 
-/** Read at most `limit` bytes of a response body as text, then stop reading. */
-async function snippet(response, limit) {
-  // A small declared body is read whole, which also lets the connection be reused.
-  const declared = Number(response.headers?.get?.("content-length"));
-  if (Number.isFinite(declared) && declared <= 65536) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    return decoder.decode(bytes.subarray(0, limit));
+/** Resolves (never rejects) once `slot`'s deadline has passed: one listener per signal. */
+function deadlineOf(slot) {
+  if (!slot.passed) {
+    const signal = slot.controller.signal;
+    slot.passed = signal.aborted ? Promise.resolve(STOP) : new Promise((resolve) => signal.addEventListener("abort", () => resolve(STOP), { once: true }));
   }
-  const reader = response.body.getReader();
+  return slot.passed;
+}
+
+/**
+ * At most `limit` bytes of a response body as text, read before `slot`'s deadline; the rest is
+ * cancelled. `late` is true when the deadline cut the read short.
+ */
+async function snippet(response, limit, slot) {
+  const body = response.body;
+  if (!body) return { text: "", late: false };
+  const declared = response.headers?.get?.("content-length");
+  const whole = declared != null && declared !== "" && Number(declared) <= SMALL_BODY;
+  const reader = body.getReader();
   const chunks = [];
   let size = 0;
+  let done = false;
+  let late = false;
   try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+    while (whole || size < limit) {
+      const r = await Promise.race([reader.read(), deadlineOf(slot)]);
+      if (r === STOP) {
+        late = true;
+        break;
+      }
+      if (r.done) {
+        done = true;
+        break;
+      }
+      if (size < limit) chunks.push(r.value);
+      size += r.value.length;
+      // A declared length is enforced by the HTTP parser; this bounds a client that does not.
+      if (size > SMALL_BODY) break;
     }
+  } catch {
+    // A reset while reading: the status already counts, the snippet is what arrived.
   } finally {
-    reader.cancel().catch(() => {});
+    if (!done) reader.cancel().catch(() => {});
   }
   const all = new Uint8Array(Math.min(size, limit));
   let at = 0;
@@ -60,19 +84,18 @@ async function snippet(response, limit) {
     at += take;
     if (at >= all.length) break;
   }
-  return decoder.decode(all);
+  return { text: decoder.decode(all), late };
 }
 
 /**
- * Request timeouts. An AbortSignal is costly to make in Node (an EventTarget each), more than the
- * rest of an attempt's own work, so where it is `shared`, requests that start within the same
- * short window (at most 10 ms, and a twentieth of the timeout) share one AbortController, up to
- * SHARED_SIGNAL_MAX of them: an injected fetch that adds an abort listener per request then stays
- * under Node's EventTarget listener warning (10), which undici's fetch raises for itself. When the
- * window closes, a timer aborts it `timeoutMs` later if any of its requests is still waiting; once
- * the last of them ends, that timer is cleared. Each request thus gets at least `timeoutMs` and at
- * most `timeoutMs` plus the window, and no timer outlives the requests. Not shared, each request
- * has its own controller and timer (Workers: a timer belongs to the request that set it).
+ * Request deadlines. An AbortSignal is costly to make in Node (an EventTarget each), so where it
+ * is `shared`, requests that start within the same short window (at most 10 ms, and a twentieth
+ * of the timeout) share one AbortController, up to SHARED_SIGNAL_MAX of them: with fetch's own
+ * listener and the body read's one per window, that stays under Node's listener warning (10).
+ * When the window closes, a timer aborts it `timeoutMs` later if any of its requests is still
+ * going; once the last of them ends, that timer is cleared. Each request thus gets at least
+ * `timeoutMs` and at most `timeoutMs` plus the window. Not shared, each request has its own
+ * controller and timer (Workers: a timer belongs to the request that set it).
  */
 const SHARED_SIGNAL_MAX = 8;
 
@@ -81,13 +104,12 @@ function timeouts(timeoutMs, shared) {
     return {
       start() {
         const controller = new AbortController();
-        return { controller, timer: setTimeout(() => controller.abort(), timeoutMs) };
+        return { controller, timer: setTimeout(() => controller.abort(), timeoutMs), passed: null };
       },
       end: (slot) => clearTimeout(slot.timer),
     };
   }
   const windowMs = Math.min(10, Math.floor(timeoutMs / 20));
-  // The window requests join; a window not `open` is closed (a new one opens only after).
   let open = null;
   const close = (w) => {
     if (open !== w) return;
@@ -95,13 +117,12 @@ function timeouts(timeoutMs, shared) {
     if (w.pending > 0) w.deadline = setTimeout(() => w.controller.abort(), timeoutMs);
   };
   return {
-    /** The window a request starting now belongs to; give it back with `end`. */
     start() {
       const now = Date.now();
       // A late window timer (a busy event loop) must not stretch the window.
       if (open !== null && (now - open.openedAt > windowMs || open.started >= SHARED_SIGNAL_MAX)) close(open);
       if (open === null) {
-        const w = { controller: new AbortController(), openedAt: now, started: 0, pending: 0, deadline: undefined };
+        const w = { controller: new AbortController(), openedAt: now, started: 0, pending: 0, deadline: undefined, passed: null };
         open = w;
         setTimeout(close, windowMs, w);
       }
@@ -116,9 +137,8 @@ function timeouts(timeoutMs, shared) {
 }
 
 /**
- * A semaphore for bounded concurrency. A slot that ends passes straight to the oldest waiting
- * task, so a task arriving meanwhile cannot take it and put one more than `max` in flight. Tasks
- * return promises; the semaphore adds no async layer of its own.
+ * A semaphore. A slot that ends passes straight to the oldest waiting task, so a task arriving
+ * meanwhile cannot take it and put one more than `max` in flight.
  */
 function limiter(max) {
   let active = 0;
@@ -139,16 +159,18 @@ function limiter(max) {
     promise.then(release, release);
     return promise;
   };
-  return (task) => {
+  const run = (task) => {
     if (active < max) {
       active++;
       return go(task);
     }
     return new Promise((resolve) => waiting.push(resolve)).then(() => go(task));
   };
+  run.idle = () => active === 0 && waiting.length === 0;
+  return run;
 }
 
-/** A Map that forgets its oldest entry past `max`: answers that are cheap to compute again. */
+/** A Map that forgets its oldest entry past `max`. */
 function boundedCache(max) {
   const map = new Map();
   return {
@@ -161,29 +183,6 @@ function boundedCache(max) {
   };
 }
 
-// What a subscription signs with: when it changes (an edited secret, a job read back from a queue
-// with new keys), the endpoint is re-keyed; equal text, equal keys.
-function signingKeyOf(sub) {
-  return JSON.stringify([sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom]);
-}
-
-// `secrets` and `custom` may be changed in place, so only a subscription without them can be
-// compared field by field.
-const stringKeysOnly = (sub) => sub.secrets === undefined && sub.custom === undefined;
-
-// The same keys as when `entry` was keyed, told without JSON for string-only keys.
-function sameKeys(entry, sub) {
-  return stringKeysOnly(sub) && entry.simple !== null
-    ? entry.simple.scheme === sub.scheme && entry.simple.format === sub.format && entry.simple.secret === sub.secret
-    : entry.key === signingKeyOf(sub);
-}
-
-function keyed(entry, sub) {
-  entry.key = signingKeyOf(sub);
-  entry.simple = stringKeysOnly(sub) ? { scheme: sub.scheme, format: sub.format, secret: sub.secret } : null;
-  return entry;
-}
-
 /** Whether globalThis.fetch is Node's own (undici), not Deno's, Bun's, a browser's or workerd's. */
 function isNodeFetch() {
   const p = globalThis.process;
@@ -193,17 +192,14 @@ function isNodeFetch() {
 /** A TypeError with the stable code of a bad option. */
 const invalidArgument = (message) => Object.assign(new TypeError(message), { code: "invalid_argument" });
 
-/**
- * `new Date(ms).toISOString()`, with the part up to the second made once per second: two of
- * these are on every attempt's path, and Date's formatter is slow in V8.
- */
+/** `new Date(ms).toISOString()`, with the part up to the second made once per second. */
 let isoSecond = NaN;
 let isoPrefix = "";
 function isoTime(ms) {
-  const t = Math.trunc(ms); // as Date does with a fraction of a millisecond
+  const t = Math.trunc(ms);
   const second = Math.floor(t / 1000);
   if (second !== isoSecond || !Number.isFinite(t)) {
-    const full = new Date(t).toISOString(); // throws RangeError for an invalid time, as before
+    const full = new Date(t).toISOString();
     isoSecond = second;
     isoPrefix = full.slice(0, -4);
     return full;
@@ -217,8 +213,50 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 // What the dispatcher itself sends besides the event type and the scheme's headers.
 const FIXED_HEADERS = ["content-type", "user-agent", "webhook-delivery-id"];
+// 32 zero bytes: only to check the options once; never signs anything sent.
+const PROBE_SECRET = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", disableEndpoint: "endpointDisabled" };
+// What identifies an endpoint's set-up: when it changes, the endpoint is made again (health kept).
+function setupOf(sub) {
+  return JSON.stringify([String(sub.url), sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom, sub.secretVersion]);
+}
+
+/** A URL's text without username and password; "" when it cannot be read. */
+function redacted(url) {
+  try {
+    const u = new URL(String(url));
+    u.username = "";
+    u.password = "";
+    return u.href;
+  } catch {
+    return "";
+  }
+}
+
+function keysFrom(resolved) {
+  return typeof resolved === "string" || resolved instanceof Uint8Array ? { secret: resolved } : resolved;
+}
+
+/** Node's `dns.lookup` wrapped so that every address it gives is judged before connecting. */
+function guardedLookup(lookup, ssrf) {
+  return (hostname, options, callback) => {
+    lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err);
+      const list = Array.isArray(addresses) ? addresses : [{ address: addresses, family: options?.family ?? 4 }];
+      for (const a of list) {
+        try {
+          checkResolved(hostname, a.address, ssrf);
+        } catch (e) {
+          e.address = a.address;
+          return callback(e);
+        }
+      }
+      if (list.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+      if (options?.all) callback(null, list);
+      else callback(null, list[0].address, list[0].family);
+    });
+  };
+}
 
 /**
  * Create a dispatcher. See the README's "Deliver" section for every option.
@@ -227,107 +265,180 @@ const OUTCOMES = { delivered: "delivered", retry: "retry", giveUp: "failed", dis
 export function createDispatcher(options = {}) {
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchFn !== "function") throw new TypeError("createDispatcher: no fetch function available; pass options.fetch");
+  const platformFetch = options.fetch === undefined || options.fetch === globalThis.fetch;
   // Node's own fetch (undici) copies the request body stream (a tee) for every request whose
-  // redirect mode is not "error", which costs about a sixth of a small delivery's time. There the
-  // dispatcher asks with "error" and, when an endpoint redirects, sends that request once more
-  // with "manual" to record the answer (see tryOnce). Redirects are followed in neither mode.
-  const redirectMode = (options.fetch === undefined || options.fetch === globalThis.fetch) && isNodeFetch() ? "error" : "manual";
+  // redirect mode is not "error"; there the dispatcher asks with "error" and, when an endpoint
+  // redirects, sends that request once more with "manual" to record the answer.
+  const redirectMode = platformFetch && isNodeFetch() ? "error" : "manual";
   const clock = options.clock ?? (() => Date.now());
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? defaultRandom;
-  // The policy is checked here, once: a bad one throws invalid_policy from createDispatcher.
-  const planner = new RetryPlanner(options.retry ?? "standard-webhooks");
-  // Offloaded parts must be stored before the envelope that points at them is sent, and a
-  // dispatcher cannot upload them: such envelopes are built with buildEnvelope and dispatched built.
   if (options.envelope?.offload !== undefined) {
     throw invalidArgument("createDispatcher: envelope.offload is not supported; build the envelope with buildEnvelope(event, { offload }), store envelope.offloaded, then dispatch the envelope");
   }
   const builder = new EnvelopeBuilder(options.envelope);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  // setTimeout takes at most 2^31 - 1 ms (about 24.8 days) and fires at once past it.
-  if (typeof timeoutMs !== "number" || !(timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
+  if (typeof timeoutMs !== "number" || !(timeoutMs >= 1 && timeoutMs <= MAX_TIMER_MS)) {
     throw invalidArgument("createDispatcher: timeoutMs must be a number of milliseconds from 1 to 2147483647");
   }
   const deadlines = timeouts(timeoutMs, globalThis.navigator?.userAgent !== "Cloudflare-Workers");
   const concurrency = options.concurrency ?? 10;
-  // NaN (say, Number() of an unset variable) would let no delivery start, silently.
-  if (typeof concurrency !== "number" || !(concurrency >= 1) || !(Number.isInteger(concurrency) || concurrency === Infinity)) {
+  const wholeOrInfinity = (n) => typeof n === "number" && n >= 1 && (Number.isInteger(n) || n === Infinity);
+  if (!wholeOrInfinity(concurrency)) {
     throw invalidArgument("createDispatcher: concurrency must be a whole number of 1 or more (or Infinity)");
   }
+  const perEndpoint = options.perEndpointConcurrency ?? Math.max(1, Math.ceil(concurrency / 2));
+  if (!wholeOrInfinity(perEndpoint)) {
+    throw invalidArgument("createDispatcher: perEndpointConcurrency must be a whole number of 1 or more (or Infinity)");
+  }
   const userAgent = options.userAgent ?? "hookline";
-  // Checked here, once: fetch would refuse them on every attempt, which would read as network
-  // errors and be retried until given up.
   if (typeof userAgent !== "string" || !HEADER_VALUE.test(userAgent)) {
     throw invalidArgument("createDispatcher: userAgent must be a string without control characters");
   }
-  const onAttempt = options.onAttempt;
-  const ssrf = options.ssrf === false ? null : options.ssrf ?? {};
-  // Bad guard options throw here (invalid_argument), not as a blocked record per endpoint later.
-  if (ssrf) checkTarget("https://example.com/", ssrf);
-  if (options.retries != null && options.retries !== "inline" && options.retries !== "none") {
-    throw invalidArgument('createDispatcher: retries must be "inline" (the default) or "none"');
-  }
-  // Read and checked once: a bad health policy throws here (invalid_argument), not as a failed
-  // attempt per endpoint.
-  const healthPolicy = new __HealthPolicy({ policy: options.health?.policy });
   const eventTypeHeader = options.eventTypeHeader ?? "webhook-event-type";
   if (typeof eventTypeHeader !== "string" || !HEADER_NAME.test(eventTypeHeader) || FIXED_HEADERS.includes(eventTypeHeader.toLowerCase())) {
     throw invalidArgument(`createDispatcher: eventTypeHeader must be an HTTP header name other than ${FIXED_HEADERS.join(", ")}`);
   }
+  if (options.retries != null && options.retries !== "inline" && options.retries !== "none") {
+    throw invalidArgument('createDispatcher: retries must be "inline" (the default) or "none"');
+  }
+  for (const name of ["onAttempt", "onError", "resolveKeys", "lookup"]) {
+    if (options[name] != null && typeof options[name] !== "function") throw invalidArgument(`createDispatcher: ${name} must be a function`);
+  }
+  const { onAttempt, onError, resolveKeys } = options;
+  const ssrf = options.ssrf === false ? false : options.ssrf ?? {};
+  const retry = options.retry ?? "standard-webhooks";
+  const healthPolicy = options.health?.policy;
+  // Every policy and the guard options are checked here, once, by the core: a bad one throws
+  // (SenderError, invalid_policy / invalid_argument) from createDispatcher, not per attempt.
+  new DeliveryEndpoint({ url: "https://example.com/", secret: PROBE_SECRET, retry, healthPolicy, ssrf }).free();
+
+  // In Node the platform fetch connects through an agent whose lookup judges every address the
+  // name resolves to, so the address connected is the address checked (no second resolution).
+  let agent = null;
+  let agentReady = null;
+  const nodeGuard = ssrf !== false && platformFetch && isNodeFetch();
+  function connectAgent() {
+    agentReady ??= (async () => {
+      const key = Symbol.for("undici.globalDispatcher.1");
+      // Node makes its global agent on first use; a data: URL is enough to make it.
+      if (!globalThis[key]) await globalThis.fetch("data:,").catch(() => {});
+      const Agent = globalThis[key]?.constructor;
+      const dns = globalThis.process?.getBuiltinModule?.("node:dns");
+      const lookup = options.lookup ?? dns?.lookup;
+      if (typeof Agent !== "function" || typeof lookup !== "function") {
+        throw new SenderError("invalid_argument", "this Node has no connect-time address check (it needs Node 20.16 or later); pass ssrf: false or options.fetch");
+      }
+      agent = new Agent({ connect: { lookup: guardedLookup(lookup, ssrf) } });
+    })();
+    return agentReady;
+  }
+  // Elsewhere, an injected `lookup` is asked before the request, and its addresses judged.
+  const preLookup = ssrf !== false && !nodeGuard && options.lookup ? options.lookup : null;
+
   const run = limiter(concurrency);
-  // Per endpoint id, in wasm: keys decoded once, the health, the retry policy. SSRF verdicts are
-  // kept per URL (a pure function of the URL and the options, so caching cannot change one).
+  const endpointRuns = new Map();
+  /** One request to `endpointId`: its endpoint's slot first (holding no global slot while waiting), then a global one. */
+  function limited(endpointId, task) {
+    let own = endpointRuns.get(endpointId);
+    if (!own) endpointRuns.set(endpointId, (own = limiter(perEndpoint)));
+    const done = () => {
+      if (own.idle() && endpointRuns.get(endpointId) === own) endpointRuns.delete(endpointId);
+    };
+    const p = own(() => run(task));
+    p.then(done, done);
+    return p;
+  }
+
+  // Per endpoint id: the core's endpoint and what it was made from.
   const endpoints = new Map();
-  const verdicts = boundedCache(4096);
-  // URLs that answered a redirect, which are then asked with redirect mode "manual" at once.
   const redirecting = boundedCache(1024);
 
-  const endpointOf = (sub) => {
-    let entry = endpoints.get(sub.id);
-    if (!entry) {
-      entry = keyed({ core: new __DeliveryEndpoint(sub, planner, healthPolicy) }, sub);
-      endpoints.set(sub.id, entry);
-    } else if (!sameKeys(entry, sub)) {
-      entry.core.rekey(sub);
-      keyed(entry, sub);
-    }
-    return entry.core;
-  };
-  // The event's JSON text goes to the core as is; what JSON.stringify cannot write (a BigInt, a
-  // cycle, no event at all) goes the general way, which throws the typed error.
-  const buildEnvelope = (event) => {
-    let json;
-    try {
-      json = JSON.stringify(event);
-    } catch {
-      // left undefined
-    }
-    return typeof json === "string" ? __buildEnvelopeText(builder, json, clock()) : builder.build(event, { now: clock() });
-  };
-  const targetProblem = (url) => {
-    let verdict = verdicts.get(url);
-    if (verdict === undefined) {
-      try {
-        checkTarget(url, ssrf);
-        verdict = null;
-      } catch (e) {
-        verdict = `${e.code}: ${e.message}`;
-      }
-      verdicts.set(url, verdict);
-    }
-    return verdict;
-  };
+  function makeEndpoint(id, setup, keys, url, health) {
+    const old = endpoints.get(id);
+    const core = new DeliveryEndpoint({ ...keys, url, retry, healthPolicy, ssrf, health: old ? old.core.health : health });
+    old?.core.free();
+    const entry = { core, setup, secretVersion: keys.secretVersion };
+    endpoints.set(id, entry);
+    return entry;
+  }
 
-  /** One HTTP attempt; returns the record and the core's decision. Never throws for the endpoint. */
-  async function tryOnce(job) {
-    const { subscription: sub, envelope } = job;
+  /** The endpoint for an in-memory subscription, made again when its URL or keys change. */
+  function endpointOf(sub) {
+    const setup = setupOf(sub);
+    const entry = endpoints.get(sub.id);
+    if (entry && entry.setup === setup) return entry;
+    return makeEndpoint(sub.id, setup, sub, sub.url, sub.health);
+  }
+
+  /** The endpoint for a job: the one held at that secret version, else from `resolveKeys`. */
+  async function endpointForJob(job) {
+    const entry = endpoints.get(job.endpointId);
+    if (entry && entry.secretVersion === job.secretVersion && entry.core.url === new URL(job.url).href) return entry;
+    if (!resolveKeys) {
+      throw new SenderError("keys_unavailable", `no keys for endpoint ${job.endpointId}: pass resolveKeys to createDispatcher`);
+    }
+    let keys;
+    try {
+      keys = keysFrom(await resolveKeys(job.endpointId, job.secretVersion));
+    } catch (cause) {
+      throw Object.assign(new SenderError("keys_unavailable", `resolveKeys failed for endpoint ${job.endpointId}`), { cause });
+    }
+    if (keys == null || typeof keys !== "object") {
+      throw new SenderError("keys_unavailable", `resolveKeys gave no keys for endpoint ${job.endpointId}`);
+    }
+    return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, undefined);
+  }
+
+  function reportError(error, record) {
+    try {
+      if (onError) onError(error, record);
+      else console.error(`hookline: onAttempt failed for ${record.deliveryId} attempt ${record.attempt}:`, error);
+    } catch {
+      // The error reporter itself failed; nothing further to tell.
+    }
+  }
+
+  async function emit(record) {
+    if (!onAttempt) return;
+    try {
+      const r = onAttempt(record);
+      if (r !== null && typeof r === "object" && typeof r.then === "function") await r;
+    } catch (e) {
+      reportError(e, record);
+    }
+  }
+
+  /** Resolve with `lookup` and judge every address, where no connect-time check exists. */
+  function preChecked(entry, url) {
+    const host = new URL(url).hostname;
+    if (host.startsWith("[") || /^[0-9.]+$/.test(host)) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      preLookup(host, { all: true }, (err, addresses) => {
+        if (err) return resolve(null); // fetch will meet the same failure and report it
+        const list = Array.isArray(addresses) ? addresses : [{ address: addresses }];
+        for (const a of list) {
+          try {
+            entry.core.checkAddress(a.address);
+          } catch {
+            return resolve(entry.core.refusedAddress(a.address));
+          }
+        }
+        resolve(null);
+      });
+    });
+  }
+
+  /** One HTTP attempt: the record and the core's result. Never throws for the endpoint. */
+  async function tryOnce(job, entry) {
     const started = clock();
+    const envelope = job.envelope;
     const record = {
       deliveryId: job.deliveryId,
       eventId: envelope.id,
       eventType: envelope.type,
-      endpointId: sub.id,
-      url: sub.url,
+      endpointId: job.endpointId,
+      url: entry.core.url,
       attempt: job.attempt,
       attemptedAt: isoTime(started),
       attemptedAtMs: started,
@@ -339,39 +450,13 @@ export function createDispatcher(options = {}) {
       nextRetryAt: null,
       signature: null,
     };
-    let decision;
-    let endpoint;
-    try {
-      endpoint = endpointOf(sub);
-    } catch (e) {
-      // A subscription the core cannot sign for (no or a malformed secret): this endpoint fails,
-      // the others go on.
-      record.error = `${e.code}: ${e.message}`;
-      return { record, decision: { kind: "giveUp", reason: e.code ?? "invalid_secret" } };
+    const begun = entry.core.begin(job.attempt, started, envelope.id, envelope.body);
+    if (begun.kind === "skip") return { record, finished: begun };
+    if (preLookup) {
+      const refused = await preChecked(entry, job.url);
+      if (refused) return { record, finished: refused };
     }
-    // Admission and signing in one call; null means not now, and the details say why.
-    const body = envelope.body; // a string is sent as is: fetch and the signer both write UTF-8
-    const signed = endpoint.prepare(started, body, envelope.id, Math.floor(started / 1000));
-    if (signed === null) {
-      const admission = endpoint.admission(started);
-      if (admission.kind === "disabled") {
-        record.outcome = "endpointDisabled";
-        record.error = `endpoint disabled (${admission.reason})`;
-        return { record, decision: { kind: "giveUp", reason: "endpoint_disabled" } };
-      }
-      record.outcome = "circuitOpen";
-      record.error = "circuit breaker open";
-      decision = { kind: "retry", atMs: admission.untilMs, delayMs: Math.max(0, admission.untilMs - started), attempt: job.attempt, reason: "circuit_open" };
-      record.nextRetryAt = isoTime(decision.atMs);
-      return { record, decision, skipped: true };
-    }
-    const target = typeof sub.url === "string" ? sub.url : String(sub.url);
-    const blocked = ssrf ? targetProblem(target) : null;
-    if (blocked) {
-      record.outcome = "blocked";
-      record.error = blocked;
-      return { record, decision: { kind: "giveUp", reason: "target_not_allowed" } };
-    }
+    const signed = begun.headers;
     record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;
     const headers = {
       "content-type": "application/json",
@@ -380,112 +465,98 @@ export function createDispatcher(options = {}) {
       "webhook-delivery-id": job.deliveryId,
       ...signed,
     };
-    // What came of it, as the core's complete() takes it: failure 0 (the receiver answered
-    // `status`), 1 (no response) or 2 (our timeout).
-    let failure = 0;
-    let status = 0;
-    let retryAfter;
+    if (nodeGuard && agent === null) await connectAgent();
+    let outcome;
+    let finished;
     const slot = deadlines.start();
     const signal = slot.controller.signal;
     try {
-      const fast = redirectMode === "error" && redirecting.get(target) === undefined;
-      const init = { method: "POST", headers, body, redirect: fast ? "error" : "manual", signal };
+      const fast = redirectMode === "error" && redirecting.get(job.url) === undefined;
+      const init = { method: "POST", headers, body: envelope.body, redirect: fast ? "error" : "manual", signal };
+      if (agent) init.dispatcher = agent;
       let response;
       try {
-        response = await fetchFn(sub.url, init);
+        response = await fetchFn(job.url, init);
       } catch (e) {
-        // Mode "error" tells a redirect only by failing. The same request goes once more, not
-        // following it, to record what the endpoint answered; later ones to this URL go so at once.
+        // Mode "error" tells a redirect only by failing: the same request goes once more, not
+        // following it, to record what the endpoint answered.
         if (!fast || e?.cause?.message !== "unexpected redirect" || signal.aborted) throw e;
-        redirecting.set(target, true);
-        response = await fetchFn(sub.url, { ...init, redirect: "manual" });
+        redirecting.set(job.url, true);
+        response = await fetchFn(job.url, { ...init, redirect: "manual" });
       }
       // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
-      status = response.type === "opaqueredirect" ? 302 : response.status;
+      const status = response.type === "opaqueredirect" ? 302 : response.status;
+      // The outcome is the status, decided once the headers are in: a slow body cannot turn a
+      // delivered attempt into a timeout.
+      outcome = { kind: "status", status };
+      if (status >= 300) {
+        const retryAfter = response.headers?.get?.("retry-after");
+        if (retryAfter) outcome.retryAfter = retryAfter;
+      }
       record.status = status;
-      record.responseBody = response.body ? await snippet(response, SNIPPET_BYTES) : "";
-      // Retry-After only bears on a response that is not a success (the core ignores it there).
-      if (status >= 300) retryAfter = response.headers?.get?.("retry-after") || undefined;
+      const body = await snippet(response, SNIPPET_BYTES, slot);
+      record.responseBody = body.text;
+      if (body.late) record.error = `response body not read within ${timeoutMs} ms (cancelled)`;
     } catch (e) {
-      const timedOut = signal.aborted;
-      failure = timedOut ? 2 : 1;
-      record.error = timedOut ? `timed out after ${timeoutMs} ms` : String(e?.cause?.code ?? e?.message ?? e);
+      const refusedAt = e?.cause?.code === "target_not_allowed" ? e.cause.address : undefined;
+      if (typeof refusedAt === "string") finished = entry.core.refusedAddress(refusedAt);
+      else if (signal.aborted) {
+        outcome = { kind: "timeout" };
+        record.error = `timed out after ${timeoutMs} ms`;
+      } else {
+        outcome = { kind: "networkError" };
+        record.error = String(e?.cause?.code ?? e?.message ?? e);
+      }
     } finally {
       deadlines.end(slot);
     }
     const ended = clock();
     record.durationMs = Math.max(0, ended - started);
-    try {
-      // The core decides what happens next and folds the result into the endpoint's health.
-      decision = endpoint.complete(job.attempt, failure, status, retryAfter, ended, random() >>> 0);
-    } catch (e) {
-      decision = { kind: "giveUp", reason: e.code ?? "invalid_argument" };
-      record.error = `${e.code}: ${e.message}`;
-    }
-    record.outcome = OUTCOMES[decision.kind];
-    if (decision.kind === "retry") record.nextRetryAt = isoTime(decision.atMs);
-    return { record, decision };
-  }
-
-  function emit(record) {
-    if (onAttempt) {
+    if (!finished) {
       try {
-        onAttempt(record);
-      } catch {
-        // A logging callback must not stop deliveries; the record is also in the summary.
+        finished = entry.core.finish(job.attempt, outcome, ended, random() >>> 0);
+      } catch (e) {
+        // A status no HTTP response carries (a broken fetch): counted as no response.
+        record.error = `${e.code ?? "invalid_argument"}: ${e.message}`;
+        finished = entry.core.finish(job.attempt, { kind: "networkError" }, ended, random() >>> 0);
       }
     }
+    return { record, finished };
   }
 
-  /** One attempt of a job, logged: the record, the plan and the job to run next if any. */
-  async function step(job) {
-    const { record, decision, skipped } = await tryOnce(job);
-    emit(record);
-    const plan =
-      decision.kind === "retry"
-        ? { kind: "retry", atMs: decision.atMs, delayMs: decision.delayMs, reason: decision.reason }
-        : decision.kind === "delivered"
-          ? { kind: "done" }
-          : decision.kind === "disableEndpoint"
-            ? { kind: "disable", reason: decision.reason }
-            : { kind: "giveUp", reason: decision.reason };
-    const next = plan.kind === "retry" ? { ...job, attempt: skipped ? job.attempt : job.attempt + 1 } : undefined;
+  /** One attempt of a job, in its slots, logged: the record, the plan, and the next job if any. */
+  async function step(job, entry) {
+    const { record, finished } = await limited(job.endpointId, () => tryOnce(job, entry));
+    record.outcome = finished.outcome;
+    if (finished.error) record.error = finished.error;
+    const plan = finished.plan;
+    if (plan.kind === "retry") record.nextRetryAt = isoTime(plan.atMs);
+    await emit(record);
+    const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
     return { record, plan, next };
   }
 
-  /** One attempt of a job: the record and the plan (retry at / done / give up / disable). */
-  async function attempt(job) {
-    const { record, plan, next } = await step(job);
-    const entry = endpoints.get(job.subscription.id);
-    return {
-      record,
-      plan,
-      next,
-      // Read on demand: most callers of attempt() never look at it.
-      get health() {
-        return entry?.core.health;
-      },
-    };
-  }
-
-  /** A job for one envelope and one subscription: plain JSON, safe to put on a queue. */
+  /** A job for one envelope and one subscription: plain JSON, no secret, safe to put on a queue. */
   function makeJob(envelope, subscription, deliveryId) {
     const body = typeof envelope.body === "string" ? envelope.body : decoder.decode(envelope.body);
-    return {
-      // On the dispatcher's clock, as the event id is: ids sort by the time they were made.
+    const job = {
       deliveryId: deliveryId ?? eventId("dlv_", { now: clock() }),
       attempt: 1,
+      endpointId: subscription.id,
+      url: String(subscription.url),
       envelope: { id: envelope.id, type: envelope.type, body },
-      subscription,
     };
+    if (subscription.secretVersion !== undefined) job.secretVersion = subscription.secretVersion;
+    return job;
   }
 
-  async function deliver(job, records) {
+  async function deliver(job, entry, records) {
     let current = job;
     for (;;) {
-      const { record, plan, next } = await step(current);
+      const { record, plan, next } = await step(current, entry);
       records.push(record);
       if (plan.kind !== "retry" || options.retries === "none") return { plan, job: next };
+      // Waiting holds no slot.
       await sleep(plan.delayMs);
       current = next;
     }
@@ -493,7 +564,19 @@ export function createDispatcher(options = {}) {
 
   async function dispatchEnvelope(envelope, matched) {
     const records = [];
-    const one = (sub) => run(() => deliver(makeJob(envelope, sub), records));
+    const one = async (sub) => {
+      let entry;
+      try {
+        entry = endpointOf(sub);
+      } catch (e) {
+        // A subscription the core cannot sign for or read: this endpoint fails, the others go on.
+        const record = { deliveryId: eventId("dlv_", { now: clock() }), eventId: envelope.id, eventType: envelope.type, endpointId: sub.id, url: redacted(sub.url), attempt: 1, attemptedAt: isoTime(clock()), attemptedAtMs: clock(), durationMs: 0, status: null, outcome: "failed", error: `${e.code ?? "invalid_argument"}: ${e.message}`, responseBody: null, nextRetryAt: null, signature: null };
+        records.push(record);
+        await emit(record);
+        return { plan: { kind: "giveUp", reason: e.code ?? "invalid_argument" } };
+      }
+      return deliver(makeJob(envelope, sub), entry, records);
+    };
     const outcomes = matched.length === 1 ? [await one(matched[0])] : await Promise.all(matched.map(one));
     const summary = { eventId: envelope.id, matched: matched.length, delivered: 0, failed: 0, pending: 0, records, jobs: [] };
     for (const o of outcomes) {
@@ -506,24 +589,45 @@ export function createDispatcher(options = {}) {
     return summary;
   }
 
+  const buildEnvelope = (event) => {
+    let json;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      // left undefined: the general path throws the typed error
+    }
+    return typeof json === "string" ? builder.buildText(json, clock()) : builder.build(event, { now: clock() });
+  };
+
   return {
-    /** Match, sign and deliver `event` to the subscriptions that get it; resolves with a summary. */
     async dispatch(event, subscriptions) {
       const envelope = event?.body !== undefined && event?.id ? event : buildEnvelope(event);
       const meta = { type: envelope.type, tenant: envelope.tenant, channels: envelope.channels ?? [] };
-      // A Matcher built once per subscription list is the fast path for many events.
       const matched = subscriptions instanceof Matcher ? subscriptions.match(meta) : matchSubscriptions(meta, subscriptions);
       return dispatchEnvelope(envelope, matched);
     },
-    attempt,
+    async attempt(job) {
+      const entry = await endpointForJob(job);
+      const { record, plan, next } = await step(job, entry);
+      return {
+        record,
+        plan,
+        next,
+        get health() {
+          return entry.core.health;
+        },
+      };
+    },
     makeJob,
-    /** Send a stored event again: a new delivery id and attempt chain, the same event id. */
+    /** How long a queue should still hold `job` (ms, at most `maxMs`), or null when it is due. */
+    holdFor(job, maxMs = MAX_TIMER_MS) {
+      return job.notBeforeMs === undefined ? null : nextWait(job.notBeforeMs, clock(), maxMs) ?? null;
+    },
     async redeliver(record, subscription, envelope) {
       if (!envelope?.body) throw new TypeError("redeliver needs the stored envelope ({ id, type, body })");
       if (envelope.id !== record.eventId) throw new TypeError("the envelope is not the record's event");
       return dispatchEnvelope(envelope, [subscription]);
     },
-    /** The endpoint's health as this dispatcher last saw it (plain JSON to store). */
     health(endpointId) {
       return endpoints.get(endpointId)?.core.health;
     },

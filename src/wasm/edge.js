@@ -20,7 +20,24 @@ export class WebhookVerificationError extends HooklineError {
   }
 }
 
-// kind: 0 verification, 1 general, 2 a value of the wrong JS type.
+/**
+ * A sender's error: a bad delivery option, policy, event, URL or subscription key. Never a
+ * `WebhookVerificationError`, so a receiver's `instanceof` check cannot mistake one for a verdict.
+ */
+export class SenderError extends HooklineError {
+  constructor(code, message, hint) {
+    super(code, message, hint);
+    this.name = "SenderError";
+  }
+}
+
+// A receiver-side error met on the sender's path (a subscription's malformed secret) as a
+// SenderError; anything else unchanged.
+export function asSenderError(err) {
+  return err instanceof WebhookVerificationError ? new SenderError(err.code, err.message, err.hint) : err;
+}
+
+// kind: 0 verification, 1 general, 2 a value of the wrong JS type, 3 sender.
 export function makeError(kind, code, message, hint) {
   if (kind === 2) {
     const err = new TypeError(message);
@@ -28,7 +45,7 @@ export function makeError(kind, code, message, hint) {
     if (hint) err.hint = hint;
     return err;
   }
-  const Class = kind === 0 ? WebhookVerificationError : HooklineError;
+  const Class = kind === 0 ? WebhookVerificationError : kind === 3 ? SenderError : HooklineError;
   return new Class(code, message, hint);
 }
 
@@ -72,6 +89,15 @@ export function headerValue(headers, name) {
 }
 
 /** The platform's WHATWG URL parser, as the parts the SSRF guard reads; null if it throws. */
+/** The URL's text without its username and password, for records and logs. */
+function redactedHref(u) {
+  if (u.username === "" && u.password === "") return u.href;
+  const copy = new URL(u.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href;
+}
+
 export function urlParts(url) {
   let u;
   try {
@@ -85,6 +111,7 @@ export function urlParts(url) {
     password: u.password,
     host: u.hostname,
     port: u.port === "" ? null : Number(u.port),
+    redacted: redactedHref(u),
   };
 }
 

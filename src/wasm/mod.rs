@@ -15,11 +15,15 @@ use crate::scheme::{CustomScheme, Encoding, Format, MacHost, Scheme, HMAC_SHA256
 use crate::secret::{Secret, SigningKey, GENERATED_SECRET_LEN};
 use crate::verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
 
+mod delivery;
 mod sender;
 mod types;
 
 #[wasm_bindgen(module = "/src/wasm/edge.js")]
 extern "C" {
+    /// A `WebhookVerificationError` made on the sender's path, as a `SenderError`.
+    #[wasm_bindgen(js_name = asSenderError)]
+    pub(crate) fn as_sender_error(err: JsValue) -> JsValue;
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(kind: u32, code: &str, message: &str, hint: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = headerValue)]
@@ -92,6 +96,17 @@ fn host_signer(mut signer: Signer) -> Signer {
 const KIND_VERIFICATION: u32 = 0;
 const KIND_GENERAL: u32 = 1;
 const KIND_TYPE: u32 = 2;
+const KIND_SENDER: u32 = 3;
+
+/// Core error to `SenderError`: what the sender's exports throw, whatever the error.
+pub(crate) fn sender_error(err: &Error) -> JsValue {
+    make_error(
+        KIND_SENDER,
+        err.code(),
+        &err.to_string(),
+        err.hint().map(str::to_owned),
+    )
+}
 
 /// Core error to `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`.
 pub(crate) fn to_js(err: &Error) -> JsValue {

@@ -9,13 +9,17 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{bad_argument, get, js_err, name_value, pooled_random, set, types};
-use crate::delivery::Endpoint;
+use super::{bad_argument, get, name_value, pooled_random, set, types};
 use crate::envelope::{self, EnvelopeOptions, EventInput};
 use crate::error::Error;
 use crate::health::{self, AttemptResult, EndpointHealth, HealthPolicy};
 use crate::matching::{EventMeta, Matcher as CoreMatcher, Subscription};
 use crate::ssrf::{self, TargetOptions, UrlParts};
+
+/// A core error as the sender's exports throw it: a `SenderError`.
+pub(crate) fn sender_err(err: Error) -> JsValue {
+    super::sender_error(&err)
+}
 
 /// A JS value into a core type through JSON; a shape mistake is a `TypeError` naming `what`.
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
@@ -37,7 +41,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
 /// A core value out to JS through JSON.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|_| {
-        js_err(Error::InvalidArgument {
+        sender_err(Error::InvalidArgument {
             reason: "result cannot be serialized",
         })
     })?;
@@ -91,7 +95,7 @@ pub fn validate_event_type(event_type: &types::StringInput) -> Result<(), JsValu
     let t = event_type
         .as_string()
         .ok_or_else(|| bad_argument("event type must be a string"))?;
-    envelope::validate_event_type(&t).map_err(js_err)
+    envelope::validate_event_type(&t).map_err(sender_err)
 }
 
 /// A new time-sortable event id: `prefix` (default `msg_`) and a ULID.
@@ -115,7 +119,7 @@ pub fn event_id(
         now_ms_from(&options)?,
         random_from::<10>(&options)?,
     )
-    .map_err(js_err)
+    .map_err(sender_err)
 }
 
 /// Build an event envelope: `{ id, type, timestamp, [api_version], [tenant_id], ...fields, data }`
@@ -150,7 +154,7 @@ fn envelope_with(
     let input: EventInput = from_js(event, "event")?;
     let env =
         envelope::build_envelope(&input, opts, now_ms_from(clock)?, random_from::<10>(clock)?)
-            .map_err(js_err)?;
+            .map_err(sender_err)?;
     let body = Uint8Array::from(env.body.as_slice());
     envelope_to_js(&env, &body)
 }
@@ -180,11 +184,9 @@ fn envelope_to_js(env: &envelope::Envelope, body: &JsValue) -> Result<types::Env
     .unchecked_into())
 }
 
-/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). The
-/// dispatcher's envelope: the event as JSON text in, the envelope out with `body` as text (the
-/// bytes sent are its UTF-8), which is what a delivery job carries.
-#[wasm_bindgen(js_name = __buildEnvelopeText, skip_typescript)]
-pub fn build_envelope_text(
+/// The dispatcher's envelope: the event as JSON text in, the envelope out with `body` as text
+/// (the bytes sent are its UTF-8), which is what a delivery job carries.
+fn build_envelope_text(
     builder: &JsEnvelopeBuilder,
     event_json: &JsValue,
     now_ms: f64,
@@ -200,9 +202,9 @@ pub fn build_envelope_text(
         ms_from(now_ms)?,
         pooled_random::<10>()?,
     )
-    .map_err(js_err)?;
+    .map_err(sender_err)?;
     let text = std::str::from_utf8(&env.body).map_err(|_| {
-        js_err(Error::InvalidPayload {
+        sender_err(Error::InvalidPayload {
             reason: "cannot serialize the event",
         })
     })?;
@@ -237,11 +239,25 @@ pub struct JsEnvelopeBuilder {
 
 #[wasm_bindgen(js_class = EnvelopeBuilder)]
 impl JsEnvelopeBuilder {
+    /// The envelope of an event given as JSON text, at `nowMs`, with `body` as text: what a
+    /// delivery job carries (`{ id, type, body, channels, tenant? }`). Offloading is not done here.
+    #[wasm_bindgen(js_name = buildText)]
+    pub fn build_text(
+        &self,
+        event_json: &types::StringInput,
+        now_ms: &types::NumberInput,
+    ) -> Result<types::JobEnvelopeJs, JsValue> {
+        let now_ms = now_ms
+            .as_f64()
+            .ok_or_else(|| bad_argument("nowMs must be a number"))?;
+        Ok(build_envelope_text(self, event_json, now_ms)?.unchecked_into())
+    }
+
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<types::EnvelopeOptionsJs>) -> Result<JsEnvelopeBuilder, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let options = envelope_options(&options)?;
-        envelope::validate_id_prefix(&options.id_prefix).map_err(js_err)?;
+        envelope::validate_id_prefix(&options.id_prefix).map_err(sender_err)?;
         Ok(JsEnvelopeBuilder { options })
     }
 
@@ -256,7 +272,7 @@ impl JsEnvelopeBuilder {
     }
 }
 
-fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
+pub(crate) fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
     // A bare preset name is the common case: "svix", "standard-webhooks".
     if let Some(name) = value.as_string() {
         let bag = Object::new();
@@ -313,7 +329,7 @@ fn decide(
         now_ms_from(&options)?,
         rand_from(&options)?,
     )
-    .map_err(js_err)?;
+    .map_err(sender_err)?;
     Ok(decision_to_js(&decision)?.unchecked_into())
 }
 
@@ -384,7 +400,7 @@ impl JsRetryPlanner {
     #[wasm_bindgen(constructor)]
     pub fn new(policy: Option<types::RetryPolicyInput>) -> Result<JsRetryPlanner, JsValue> {
         let policy = policy_from(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
-        policy.validate().map_err(js_err)?;
+        policy.validate().map_err(sender_err)?;
         Ok(JsRetryPlanner { policy })
     }
 
@@ -413,7 +429,7 @@ pub fn classify_outcome(
 ) -> Result<types::ClassificationJs, JsValue> {
     let policy = policy_from(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
     let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
-    let c = crate::retry::classify(&policy, &outcome).map_err(js_err)?;
+    let c = crate::retry::classify(&policy, &outcome).map_err(sender_err)?;
     Ok(to_js(&c)?.unchecked_into())
 }
 
@@ -421,7 +437,7 @@ pub fn classify_outcome(
 #[wasm_bindgen(js_name = retrySchedule)]
 pub fn retry_schedule(policy: &types::RetryPolicyInput) -> Result<types::NumberArray, JsValue> {
     let policy = policy_from(policy)?;
-    let offsets = crate::retry::schedule_offsets(&policy).map_err(js_err)?;
+    let offsets = crate::retry::schedule_offsets(&policy).map_err(sender_err)?;
     Ok(to_js(&offsets)?.unchecked_into())
 }
 
@@ -480,13 +496,13 @@ extern "C" {
     fn admission_object(kind: &str, until_ms: Option<f64>, reason: &str) -> JsValue;
 }
 
-fn target_options(options: &JsValue) -> Result<TargetOptions, JsValue> {
+pub(crate) fn target_options(options: &JsValue) -> Result<TargetOptions, JsValue> {
     let opts: TargetOptions = if options.is_null_or_undefined() {
         TargetOptions::default()
     } else {
         from_js(options, "target options")?
     };
-    opts.validate().map_err(js_err)?;
+    opts.validate().map_err(sender_err)?;
     Ok(opts)
 }
 
@@ -505,12 +521,12 @@ pub fn check_target(
     }
     let parts = url_parts(url);
     if parts.is_null_or_undefined() {
-        return Err(js_err(Error::InvalidUrl {
+        return Err(sender_err(Error::InvalidUrl {
             reason: "not a url the platform can parse",
         }));
     }
     let parts: UrlParts = from_js(&parts, "url")?;
-    let target = ssrf::check_target(&parts, &options).map_err(js_err)?;
+    let target = ssrf::check_target(&parts, &options).map_err(sender_err)?;
     let out = Object::new();
     set(&out, "hostKind", &target.host_kind.as_str().into())?;
     set(&out, "host", &target.host.as_str().into())?;
@@ -536,11 +552,11 @@ pub fn check_address(
         .ok_or_else(|| bad_argument("address must be a string"))?;
     let trimmed = text.trim_start_matches('[').trim_end_matches(']');
     let ip: std::net::IpAddr = trimmed.parse().map_err(|_| {
-        js_err(Error::InvalidUrl {
+        sender_err(Error::InvalidUrl {
             reason: "not an IPv4 or IPv6 address",
         })
     })?;
-    ssrf::check_ip(ip, &options).map_err(js_err)
+    ssrf::check_ip(ip, &options).map_err(sender_err)
 }
 
 /// Subscriptions indexed once for fast matching: keep one `Matcher` while the subscription list
@@ -617,7 +633,7 @@ impl JsMatcher {
             m
         } else {
             CoreMatcher::new(&subs).map_err(|e| {
-                let err = js_err(e.error.clone());
+                let err = sender_err(e.error.clone());
                 let _ = js_sys::Reflect::set(&err, &"index".into(), &(e.index as u32).into());
                 err
             })?
@@ -637,7 +653,7 @@ impl JsMatcher {
     ) -> Result<types::SubscriptionsOutput, JsValue> {
         let meta = event_meta(event)?;
         let out = Array::new();
-        for i in self.inner.try_matches(&meta).map_err(js_err)? {
+        for i in self.inner.try_matches(&meta).map_err(sender_err)? {
             out.push(&self.subscriptions.get(i as u32));
         }
         Ok(out.unchecked_into())
@@ -647,7 +663,7 @@ impl JsMatcher {
     #[wasm_bindgen(js_name = matchIndices)]
     pub fn match_indices(&self, event: &types::EventMetaInput) -> Result<Vec<u32>, JsValue> {
         let meta = event_meta(event)?;
-        let found = self.inner.try_matches(&meta).map_err(js_err)?;
+        let found = self.inner.try_matches(&meta).map_err(sender_err)?;
         Ok(found.into_iter().map(|i| i as u32).collect())
     }
 
@@ -673,7 +689,7 @@ pub fn match_subscriptions(
     JsMatcher::new(subscriptions, None)?.match_event(event)
 }
 
-fn health_state(state: &JsValue) -> Result<EndpointHealth, JsValue> {
+pub(crate) fn health_state(state: &JsValue) -> Result<EndpointHealth, JsValue> {
     if state.is_null_or_undefined() {
         return Ok(EndpointHealth::default());
     }
@@ -686,7 +702,7 @@ fn health_policy(options: &JsValue) -> Result<HealthPolicy, JsValue> {
         return Ok(HealthPolicy::default());
     }
     let policy: HealthPolicy = from_js(&p, "health policy")?;
-    policy.validate().map_err(js_err)?;
+    policy.validate().map_err(sender_err)?;
     Ok(policy)
 }
 
@@ -766,7 +782,7 @@ pub fn disable_endpoint(
     let reason = reason
         .as_string()
         .ok_or_else(|| bad_argument("reason must be a string"))?;
-    let next = health::disable(&state, &reason, now_ms_from(&options)?).map_err(js_err)?;
+    let next = health::disable(&state, &reason, now_ms_from(&options)?).map_err(sender_err)?;
     Ok(to_js(&next)?.unchecked_into())
 }
 
@@ -844,114 +860,5 @@ impl JsHealthTracker {
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<types::EndpointHealthJs, JsValue> {
         self.state()
-    }
-}
-
-/// NOTE: not public API. A dispatcher's health options (`{ policy }`), read and checked once
-/// (`invalid_argument` for a bad policy) and handed to each of its endpoints, as `RetryPlanner`
-/// is for the retry policy.
-#[wasm_bindgen(js_name = __HealthPolicy, skip_typescript)]
-pub struct JsHealthPolicy {
-    policy: HealthPolicy,
-}
-
-#[wasm_bindgen(js_class = __HealthPolicy)]
-impl JsHealthPolicy {
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: &JsValue) -> Result<JsHealthPolicy, JsValue> {
-        Ok(JsHealthPolicy {
-            policy: health_policy(options)?,
-        })
-    }
-}
-
-/// NOTE: not public API (the `__` prefix keeps it out of the package's exports). One endpoint as
-/// the dispatcher keeps it: its signer, health and retry policy in wasm memory, so an attempt
-/// costs two small calls (prepare, complete) instead of a JSON round trip per decision.
-#[wasm_bindgen(js_name = __DeliveryEndpoint, skip_typescript)]
-pub struct JsDeliveryEndpoint {
-    endpoint: Endpoint,
-    signer: crate::verify::Signer,
-}
-
-#[wasm_bindgen(js_class = __DeliveryEndpoint)]
-impl JsDeliveryEndpoint {
-    /// `subscription` carries the keys (`secret`, `secrets`, `format`, `scheme`, `custom`) and
-    /// optionally a stored `health`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(
-        subscription: &JsValue,
-        planner: &JsRetryPlanner,
-        health_policy: &JsHealthPolicy,
-    ) -> Result<JsDeliveryEndpoint, JsValue> {
-        let signer = super::signer_from(subscription)?;
-        let health = health_state(&get(subscription, "health")?)?;
-        let endpoint = Endpoint::new(health, health_policy.policy.clone(), planner.policy.clone())
-            .map_err(js_err)?;
-        Ok(JsDeliveryEndpoint { endpoint, signer })
-    }
-
-    /// New keys for the same endpoint (its health carries on).
-    pub fn rekey(&mut self, subscription: &JsValue) -> Result<(), JsValue> {
-        self.signer = super::signer_from(subscription)?;
-        Ok(())
-    }
-
-    pub fn admission(&self, now_ms: f64) -> Result<JsValue, JsValue> {
-        admission_to_js(&self.endpoint.admission(ms_from(now_ms)?))
-    }
-
-    /// Admission and signing in one call: the signed headers when an attempt may go out now
-    /// (allowed, or the half-open circuit's probe), else `null` (see `admission`).
-    pub fn prepare(
-        &self,
-        now_ms: f64,
-        body: &JsValue,
-        id: &JsValue,
-        timestamp: &JsValue,
-    ) -> Result<JsValue, JsValue> {
-        match self.endpoint.admission(ms_from(now_ms)?) {
-            health::Admission::Allow | health::Admission::Probe => {
-                Ok(super::sign_with(&self.signer, body, id, timestamp)?.into())
-            }
-            _ => Ok(JsValue::NULL),
-        }
-    }
-
-    /// Attempt `attempt` ended: `failure` 0 with the receiver's `status` (and `Retry-After`),
-    /// 1 a network error, 2 the timeout. Returns the decision; the health is updated.
-    pub fn complete(
-        &mut self,
-        attempt: u32,
-        failure: u32,
-        status: f64,
-        retry_after: Option<String>,
-        now_ms: f64,
-        rand: u32,
-    ) -> Result<JsValue, JsValue> {
-        let outcome = match failure {
-            0 => {
-                if !(status.fract() == 0.0 && (0.0..=65535.0).contains(&status)) {
-                    return Err(bad_argument("status must be a whole number"));
-                }
-                crate::retry::Outcome::Status {
-                    status: status as u16,
-                    retry_after,
-                }
-            }
-            1 => crate::retry::Outcome::NetworkError,
-            _ => crate::retry::Outcome::Timeout,
-        };
-        let decision = self
-            .endpoint
-            .complete(attempt, &outcome, ms_from(now_ms)?, rand)
-            .map_err(js_err)?;
-        decision_to_js(&decision)
-    }
-
-    /// The endpoint's health as plain JSON.
-    #[wasm_bindgen(getter)]
-    pub fn health(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.endpoint.health)
     }
 }

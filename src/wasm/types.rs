@@ -49,7 +49,8 @@ export type ErrorCode =
   | "invalid_policy"
   | "invalid_url"
   | "target_not_allowed"
-  | "random_unavailable";
+  | "random_unavailable"
+  | "keys_unavailable";
 
 /** Base class of every error hookline throws on purpose. */
 export class HooklineError extends Error {
@@ -61,6 +62,13 @@ export class HooklineError extends Error {
 
 /** A webhook failed verification, or the receiver was configured wrongly (`invalid_secret`). */
 export class WebhookVerificationError extends HooklineError {}
+
+/**
+ * What the sender's exports throw for a bad option, policy, event, URL or subscription key
+ * (`invalid_policy`, `invalid_event_type`, `target_not_allowed`, `invalid_secret`, ...). Never a
+ * `WebhookVerificationError`. A value of the wrong JS type is a `TypeError` with `code`.
+ */
+export class SenderError extends HooklineError {}
 
 /** Options of `new Webhook(secret, options)`, the `standardwebhooks`/`svix`-compatible class. */
 export interface WebhookOptions {
@@ -468,15 +476,72 @@ export type Admission =
   | { kind: "deny"; untilMs: number }
   | { kind: "disabled"; reason: string };
 
-/** A subscription the dispatcher delivers to: matching fields plus where and how to sign. */
-export interface DeliverySubscription extends Subscription {
+/** The keys an endpoint signs with: a secret (or several, for rotation) and the scheme. */
+export interface DeliveryKeys {
   /** Signing secret(s) for this endpoint; several sign with each (rotation). */
   secret?: SecretLike;
   secrets?: SecretLike[];
   /** Default "standard-webhooks". */
   scheme?: SchemeName;
+  format?: "raw";
   custom?: CustomSchemeConfig;
-  /** Stored health, from `dispatcher.health(id)` or `recordAttempt`. */
+}
+
+/** Options of `new DeliveryEndpoint`. */
+export interface DeliveryEndpointOptions extends DeliveryKeys {
+  url: string | URL;
+  /** Default "standard-webhooks". */
+  retry?: RetryPolicy;
+  healthPolicy?: HealthPolicy;
+  /** Stored health, from `endpoint.health`. */
+  health?: EndpointHealth;
+  /** SSRF guard options (default: the guard with no allow-list), or false to send anywhere. */
+  ssrf?: TargetOptions | false;
+}
+
+/** What an attempt record says happened. */
+export type AttemptOutcome = "delivered" | "retry" | "failed" | "endpointDisabled" | "blocked" | "circuitOpen";
+
+/**
+ * What to do after an attempt: `disable` when the endpoint answered 410. `reason` is a
+ * `RetryReason` or the endpoint's own (`circuit_open`, `endpoint_disabled`, `target_not_allowed`).
+ * A `retry` after an open circuit keeps the attempt number: nothing was sent.
+ */
+export type DeliveryPlan =
+  | { kind: "done" }
+  | { kind: "retry"; atMs: number; delayMs: number; attempt: number; reason: string }
+  | { kind: "giveUp"; reason: string }
+  | { kind: "disable"; reason: string };
+
+/** An attempt's result, from `DeliveryEndpoint.finish` (or a skipping `begin`). */
+export interface AttemptFinished {
+  outcome: AttemptOutcome;
+  plan: DeliveryPlan;
+  /** The receiver's status, when it answered. */
+  status: number | null;
+  /** Why nothing was sent (skipped or blocked attempts); null after a request. */
+  error: string | null;
+}
+
+/** What `DeliveryEndpoint.begin` decided: send these headers (`probe`: the half-open trial), or skip. */
+export type AttemptBegin =
+  | { kind: "send"; headers: Record<string, string>; probe: boolean }
+  | ({ kind: "skip" } & AttemptFinished);
+
+/** An envelope as a delivery job carries it: the body as text. */
+export interface JobEnvelope {
+  id: string;
+  type: string;
+  body: string;
+  channels: string[];
+  tenant?: string;
+}
+
+/** A subscription the dispatcher delivers to: matching fields plus where and how to sign. */
+export interface DeliverySubscription extends Subscription, DeliveryKeys {
+  /** Which of the endpoint's secrets this is; jobs carry it so `resolveKeys` can find them. */
+  secretVersion?: string | number;
+  /** Stored health, from `dispatcher.health(id)`. */
   health?: EndpointHealth;
 }
 
@@ -486,6 +551,7 @@ export interface AttemptRecord {
   eventId: string;
   eventType: string;
   endpointId: string;
+  /** The endpoint URL without any username or password. */
   url: string;
   /** 1-based. */
   attempt: number;
@@ -494,39 +560,36 @@ export interface AttemptRecord {
   durationMs: number;
   /** null when no response arrived (timeout, network error, blocked). */
   status: number | null;
-  outcome: "delivered" | "retry" | "failed" | "endpointDisabled" | "blocked" | "circuitOpen";
+  outcome: AttemptOutcome;
   error: string | null;
-  /** The first 512 bytes of the response body, as text. */
+  /** At most the first 512 bytes of the response body, as text. */
   responseBody: string | null;
   nextRetryAt: string | null;
   /** The signature header value sent. */
   signature: string | null;
 }
 
-/** A delivery job: plain JSON, for a queue. */
+/**
+ * A delivery job: plain JSON, for a queue. It names the endpoint and its secret's version, never
+ * the secret: `attempt(job)` asks `resolveKeys(endpointId, secretVersion)` for the keys.
+ */
 export interface DeliveryJob {
   deliveryId: string;
   attempt: number;
-  envelope: { id: string; type: string; body: string };
-  subscription: DeliverySubscription;
+  endpointId: string;
+  /** The endpoint URL (credentials included if it has them: keep such URLs out of jobs). */
+  url: string;
+  secretVersion?: string | number;
+  /** Not before this time (unix ms): a queue re-enqueues a job that comes back early. */
+  notBeforeMs?: number;
+  envelope: JobEnvelope;
 }
-
-/**
- * What to do with a job after `dispatcher.attempt`: `disable` when the endpoint answered 410.
- * `reason` is a `RetryReason` or the dispatcher's own (`circuit_open`, `endpoint_disabled`,
- * `target_not_allowed`, an error code such as `invalid_secret`).
- */
-export type DeliveryPlan =
-  | { kind: "done" }
-  | { kind: "retry"; atMs: number; delayMs: number; reason: string }
-  | { kind: "giveUp"; reason: string }
-  | { kind: "disable"; reason: string };
 
 /** What `dispatcher.attempt(job)` resolves with: the record, what to do next, and the next job. */
 export interface AttemptResultWithPlan {
   record: AttemptRecord;
   plan: DeliveryPlan;
-  /** The job for the next attempt when the plan is a retry. */
+  /** The job for the next attempt when the plan is a retry (`notBeforeMs` set to the plan's time). */
   next?: DeliveryJob;
   health?: EndpointHealth;
 }
@@ -546,7 +609,14 @@ export interface DispatchSummary {
   jobs: { job: DeliveryJob; atMs: number }[];
 }
 
-/** Options of `createDispatcher`; a bad `retry` policy throws `invalid_policy` there, not later. */
+/** Node's `dns.lookup` contract, for `DispatcherOptions.lookup`. */
+export type LookupFunction = (
+  hostname: string,
+  options: { all?: boolean; family?: number; hints?: number },
+  callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
+) => void;
+
+/** Options of `createDispatcher`; a bad option throws there, not later. */
 export interface DispatcherOptions {
   /**
    * Any function with fetch's contract; default globalThis.fetch. Redirects are never followed:
@@ -556,27 +626,46 @@ export interface DispatcherOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Default "standard-webhooks". */
   retry?: RetryPolicy;
-  /** Per request; default 15000. */
+  /** Per attempt, covering connect, response headers and reading the body's snippet; default 15000. */
   timeoutMs?: number;
   /**
-   * Deliveries in progress at once across this dispatcher's `dispatch` and `redeliver` calls;
-   * default 10; a whole number of 1 or more, or Infinity (else `invalid_argument`). An inline
-   * retry keeps its slot while it sleeps.
+   * Requests in flight at once across `dispatch`, `attempt` and `redeliver`; default 10; a whole
+   * number of 1 or more, or Infinity (else `invalid_argument`). A retry that waits holds no slot.
    */
   concurrency?: number;
+  /**
+   * Requests in flight at once to one endpoint (by subscription id); default half of
+   * `concurrency`, at least 1. Keeps one slow endpoint from taking every slot.
+   */
+  perEndpointConcurrency?: number;
   /** Default "hookline"; a string without control characters (else `invalid_argument`). */
   userAgent?: string;
-  /** Called with every attempt's record; a throw is ignored. */
-  onAttempt?: (record: AttemptRecord) => void;
+  /**
+   * Called with every attempt's record, and awaited when it returns a promise (append it to your
+   * delivery log). A throw or rejection goes to `onError`; the record stays in the summary.
+   */
+  onAttempt?: (record: AttemptRecord) => void | Promise<void>;
+  /** Told of a failed `onAttempt` (with the record); default: `console.error`. Never throws through. */
+  onError?: (error: unknown, record: AttemptRecord) => void;
+  /**
+   * The keys of endpoint `endpointId` at `secretVersion`, for `attempt(job)`: a secret, or
+   * `DeliveryKeys`; sync or async. Jobs never carry secrets.
+   */
+  resolveKeys?: (endpointId: string, secretVersion: string | number | undefined) => SecretLike | DeliveryKeys | Promise<SecretLike | DeliveryKeys>;
+  /**
+   * Node only: the resolver used when connecting (default `dns.lookup`). Every address it gives
+   * is checked by the SSRF guard at connect time, so no second lookup can differ (tests inject one).
+   */
+  lookup?: LookupFunction;
   /** Unix ms; default Date.now. Every time the dispatcher uses: envelopes, event and delivery ids, records, retries. */
   clock?: () => number;
-  /** Default setTimeout. */
+  /** Default setTimeout (waits longer than a timer allows are chained). */
   sleep?: (ms: number) => Promise<void>;
   /** A u32 for jitter; default crypto.getRandomValues. */
   random?: () => number;
   /**
-   * "inline" (default): sleep and retry in process. "none": one attempt each; retries come back
-   * as jobs. Anything else throws `invalid_argument`.
+   * "inline" (default): wait and retry in process, holding no slot while waiting. "none": one
+   * attempt each; retries come back as jobs. Anything else throws `invalid_argument`.
    */
   retries?: "inline" | "none";
   /** SSRF guard options (checked by `createDispatcher`), or false to turn the guard off. */
@@ -597,42 +686,38 @@ export interface DispatcherOptions {
 }
 
 /**
- * A sender from `createDispatcher`. It keeps each endpoint's signer, health and retry policy in
- * memory by subscription `id`, reading a subscription's `health` only when the id is new.
+ * A sender from `createDispatcher`. It keeps one `DeliveryEndpoint` per subscription `id`,
+ * reading a subscription's `health` only when the id is new.
  */
 export interface Dispatcher {
   /**
    * Build the envelope (an `Envelope` is sent as is), match `subscriptions` (an array, or a
-   * `Matcher` built once from it for many events), and deliver to each match: admission, SSRF
-   * guard, signing, POST. Resolves once every delivery has ended (inline retries) or had its first
-   * attempt (`retries: "none"`). Never rejects because an endpoint failed; rejects for a bad event
-   * (`invalid_event_type`, `payload_too_large`) or an invalid `eventTypes` pattern in the array.
+   * `Matcher` built once from it for many events), and deliver to each match. Resolves once every
+   * delivery has ended (inline retries) or had its first attempt (`retries: "none"`). Never
+   * rejects because an endpoint failed; rejects for a bad event (`invalid_event_type`,
+   * `payload_too_large`) or an invalid `eventTypes` pattern in the array.
    */
   dispatch(event: EventInput | Envelope, subscriptions: DeliverySubscription[] | Matcher): Promise<DispatchSummary>;
   /**
-   * One try of `job`, for a queue or a cron driving the schedule: never sleeps or retries. Calls
-   * `onAttempt` with the record and resolves with the plan and, for a retry, the `next` job (its
-   * attempt number unchanged when an open circuit kept the request from being sent). An endpoint
-   * failing (status, timeout, network error, SSRF block, bad secret) shows in `plan`; no rejection.
+   * One try of `job`, for a queue or a cron driving the schedule: never waits or retries, but
+   * takes a concurrency slot like any request. Its keys come from the endpoint this dispatcher
+   * already holds at that `secretVersion`, else from `resolveKeys`. Calls `onAttempt` and resolves
+   * with the plan and, for a retry, the `next` job. An endpoint failing shows in `plan`; rejects
+   * only when the keys cannot be had (`keys_unavailable`, with the resolver's error as `cause`).
    */
   attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
   /**
-   * A job for attempt 1 of `envelope` to `subscription`: plain JSON to put on a queue, the body as
-   * text. `deliveryId` defaults to a new `dlv_` id. Sends nothing, checks nothing, does not match.
+   * A job for attempt 1 of `envelope` to `subscription`: plain JSON to put on a queue, the body
+   * as text, no secret. `deliveryId` defaults to a new `dlv_` id.
    */
   makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
   /**
    * Send a stored event again to `subscription`, as a new delivery (new delivery id, attempt 1,
-   * same event id); resolves like `dispatch`. No matching; admission and the SSRF guard still
-   * apply. Old records are not changed. Rejects with a `TypeError` when `envelope` has no body or
-   * is not `record`'s event.
+   * same event id); resolves like `dispatch`. Rejects with a `TypeError` when `envelope` has no
+   * body or is not `record`'s event.
    */
   redeliver(record: AttemptRecord, subscription: DeliverySubscription, envelope: { id: string; type: string; body: string | Uint8Array }): Promise<DispatchSummary>;
-  /**
-   * The endpoint's health as this dispatcher holds it after its latest attempt: plain JSON to store
-   * (pass it back as the subscription's `health`). `undefined` for an id it has not tried or could
-   * not sign for.
-   */
+  /** The endpoint's health after its latest attempt here: plain JSON to store; `undefined` if unknown. */
   health(endpointId: string): EndpointHealth | undefined;
 }
 
@@ -736,4 +821,14 @@ extern "C" {
     pub type KeyPair;
     #[wasm_bindgen(typescript_type = "unknown")]
     pub type Unknown;
+    #[wasm_bindgen(typescript_type = "DeliveryEndpointOptions")]
+    pub type DeliveryEndpointOptions;
+    #[wasm_bindgen(typescript_type = "DeliveryKeys")]
+    pub type DeliveryKeys;
+    #[wasm_bindgen(typescript_type = "AttemptBegin")]
+    pub type BeginJs;
+    #[wasm_bindgen(typescript_type = "AttemptFinished")]
+    pub type FinishedJs;
+    #[wasm_bindgen(typescript_type = "JobEnvelope")]
+    pub type JobEnvelopeJs;
 }

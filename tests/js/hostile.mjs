@@ -40,7 +40,8 @@ export function registerHostileTests(test, hookline) {
       [new hookline.Signer({ secret }), ["sign"]],
       [new hookline.RetryPlanner("svix"), ["next"]],
       [new hookline.HealthTracker(), ["admission", "record", "beginProbe"]],
-      [new hookline.EnvelopeBuilder(), ["build"]],
+      [new hookline.EnvelopeBuilder(), ["build", "buildText"]],
+      [new hookline.DeliveryEndpoint({ url: "https://example.com/", secret }), ["begin", "finish", "checkAddress", "refusedAddress", "rekey"]],
       [new hookline.Matcher([]), ["match", "matchIndices"]],
     ];
     for (const [object, methods] of prepared) {
