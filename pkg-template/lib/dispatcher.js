@@ -72,7 +72,9 @@ async function snippet(response, limit, slot) {
       if (size > SMALL_BODY) break;
     }
   } catch {
-    // A reset while reading: the status already counts, the snippet is what arrived.
+    // The deadline (fetch errors the body when its signal aborts) or a reset while reading: the
+    // status already counts, the snippet is what arrived.
+    late = slot.controller.signal.aborted;
   } finally {
     if (!done) reader.cancel().catch(() => {});
   }
@@ -233,6 +235,29 @@ function redacted(url) {
   }
 }
 
+/** `text` (a platform's error message) without the credentials of `url`, which it may quote. */
+function withoutCredentials(text, url) {
+  let u;
+  try {
+    u = new URL(String(url));
+  } catch {
+    return text;
+  }
+  let out = text;
+  for (const part of [u.password, u.username, safeDecode(u.password), safeDecode(u.username)]) {
+    if (part) out = out.split(part).join("***");
+  }
+  return out;
+}
+
+function safeDecode(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function keysFrom(resolved) {
   return typeof resolved === "string" || resolved instanceof Uint8Array ? { secret: resolved } : resolved;
 }
@@ -357,8 +382,9 @@ export function createDispatcher(options = {}) {
   function makeEndpoint(id, setup, keys, url, health) {
     const old = endpoints.get(id);
     const core = new DeliveryEndpoint({ ...keys, url, retry, healthPolicy, ssrf, health: old ? old.core.health : health });
-    old?.core.free();
-    const entry = { core, setup, secretVersion: keys.secretVersion };
+    // NOTE: the old endpoint is not freed here: an attempt in flight may still hold it. The
+    // glue's FinalizationRegistry frees it once nothing does.
+    const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url) };
     endpoints.set(id, entry);
     return entry;
   }
@@ -371,10 +397,24 @@ export function createDispatcher(options = {}) {
     return makeEndpoint(sub.id, setup, sub, sub.url, sub.health);
   }
 
-  /** The endpoint for a job: the one held at that secret version, else from `resolveKeys`. */
-  async function endpointForJob(job) {
+  /**
+   * The endpoint for a job: the one held at that secret version and URL, else made from
+   * `resolveKeys` (asked once for attempts that arrive together).
+   */
+  const resolving = new Map();
+  function endpointForJob(job) {
     const entry = endpoints.get(job.endpointId);
-    if (entry && entry.secretVersion === job.secretVersion && entry.core.url === new URL(job.url).href) return entry;
+    if (entry && entry.secretVersion === job.secretVersion && entry.jobUrl === job.url) return Promise.resolve(entry);
+    const key = JSON.stringify([job.endpointId, job.secretVersion, job.url]);
+    let pending = resolving.get(key);
+    if (!pending) {
+      pending = resolvedEndpoint(job).finally(() => resolving.delete(key));
+      resolving.set(key, pending);
+    }
+    return pending;
+  }
+
+  async function resolvedEndpoint(job) {
     if (!resolveKeys) {
       throw new SenderError("keys_unavailable", `no keys for endpoint ${job.endpointId}: pass resolveKeys to createDispatcher`);
     }
@@ -505,7 +545,7 @@ export function createDispatcher(options = {}) {
         record.error = `timed out after ${timeoutMs} ms`;
       } else {
         outcome = { kind: "networkError" };
-        record.error = String(e?.cause?.code ?? e?.message ?? e);
+        record.error = withoutCredentials(String(e?.cause?.code ?? e?.message ?? e), job.url);
       }
     } finally {
       deadlines.end(slot);
