@@ -28,7 +28,7 @@ fn number(value: &JsValue, what: &str) -> Result<f64, JsValue> {
 fn ms(value: &JsValue, what: &str) -> Result<i64, JsValue> {
     let value = number(value, what)?;
     if !value.is_finite() || value.abs() > 8.64e15 {
-        return Err(bad_argument(&format!(
+        return Err(super::bad_value(&format!(
             "{what} is not a valid time in unix milliseconds"
         )));
     }
@@ -40,7 +40,7 @@ fn attempt_number(value: &JsValue) -> Result<u32, JsValue> {
     if value.fract() == 0.0 && (1.0..=4_294_967_295.0).contains(&value) {
         Ok(value as u32)
     } else {
-        Err(bad_argument("attempt must be a whole number from 1"))
+        Err(super::bad_value("attempt must be a whole number from 1"))
     }
 }
 
@@ -51,7 +51,7 @@ fn ip_from(address: &JsValue) -> Result<std::net::IpAddr, JsValue> {
     text.trim_start_matches('[')
         .trim_end_matches(']')
         .parse()
-        .map_err(|_| bad_argument("address must be an IPv4 or IPv6 address"))
+        .map_err(|_| super::bad_value("address must be an IPv4 or IPv6 address"))
 }
 
 /// One subscriber as a sender drives it: its keys, URL, SSRF guard, retry policy and health,
@@ -186,7 +186,7 @@ impl JsDeliveryEndpoint {
         let outcome: Outcome = from_js(outcome, "outcome")?;
         let rand = number(rand, "rand")?;
         if !(rand.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&rand)) {
-            return Err(bad_argument("rand must be an integer from 0 to 2^32-1"));
+            return Err(super::bad_value("rand must be an integer from 0 to 2^32-1"));
         }
         let finished = self
             .endpoint
@@ -258,7 +258,7 @@ pub fn next_wait(
 ) -> Result<Option<f64>, JsValue> {
     let max_ms = number(max_ms, "maxMs")?;
     if !(1.0..=9_007_199_254_740_991.0).contains(&max_ms) {
-        return Err(bad_argument(
+        return Err(super::bad_value(
             "maxMs must be a number of milliseconds from 1",
         ));
     }

@@ -135,6 +135,12 @@ fn bad_argument(message: &str) -> JsValue {
     type_error("invalid_argument", message)
 }
 
+/// A `SenderError` with code `invalid_argument`: a sender's value of the right JS type that is
+/// out of range or malformed (a TypeError is kept for values of the wrong type).
+pub(crate) fn bad_value(message: &str) -> JsValue {
+    make_error(KIND_SENDER, "invalid_argument", message, None)
+}
+
 /// Headers as the user holds them: `Headers`, `Map` or a plain object. A plain object or a Map is
 /// read once, whole, on the first lookup (one call instead of one per name); a `Headers` is asked
 /// by name, since its own `get` is already case-insensitive.

@@ -34,7 +34,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
     serde_json::from_str(&text).map_err(|e| {
         // serde's message names the field and what it expected; it never holds key material
         // because no secret travels through these types.
-        bad_argument(&format!("invalid {what}: {e}"))
+        super::bad_value(&format!("invalid {what}: {e}"))
     })
 }
 
@@ -68,7 +68,7 @@ pub(crate) fn now_ms_from(options: &JsValue) -> Result<i64, JsValue> {
 /// Unix milliseconds as a number: finite and in the Date range.
 fn ms_from(ms: f64) -> Result<i64, JsValue> {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
-        return Err(bad_argument("now is not a valid time"));
+        return Err(super::bad_value("now is not a valid time"));
     }
     Ok(ms.floor() as i64)
 }
@@ -85,7 +85,7 @@ pub(crate) fn random_from<const N: usize>(options: &JsValue) -> Result<[u8; N], 
         .ok_or_else(|| bad_argument(&format!("random must be a Uint8Array of {N} bytes")))?;
     bytes
         .try_into()
-        .map_err(|_| bad_argument(&format!("random must be a Uint8Array of {N} bytes")))
+        .map_err(|_| super::bad_value(&format!("random must be a Uint8Array of {N} bytes")))
 }
 
 /// Check an event type: dot-separated `[A-Za-z0-9_-]` segments, at most 256 characters. Throws a
@@ -195,7 +195,7 @@ fn build_envelope_text(
         return Err(bad_argument("the event must be JSON text"));
     }
     let input: EventInput = serde_json::from_slice(&super::string_bytes(event_json))
-        .map_err(|e| bad_argument(&format!("invalid event: {e}")))?;
+        .map_err(|e| super::bad_value(&format!("invalid event: {e}")))?;
     let env = envelope::build_envelope(
         &input,
         &builder.options,
@@ -210,7 +210,7 @@ fn build_envelope_text(
     })?;
     // The dispatcher's options refuse `offload`, so there are no parts to hand back.
     if !env.offloaded.is_empty() {
-        return Err(bad_argument("offloaded parts are not supported here"));
+        return Err(super::bad_value("offloaded parts are not supported here"));
     }
     let channels = if env.channels.is_empty() {
         JsValue::UNDEFINED
@@ -293,7 +293,7 @@ fn rand_from(options: &JsValue) -> Result<u32, JsValue> {
     }
     match r.as_f64() {
         Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => Ok(n as u32),
-        _ => Err(bad_argument("rand must be an integer from 0 to 2^32-1")),
+        _ => Err(super::bad_value("rand must be an integer from 0 to 2^32-1")),
     }
 }
 
@@ -319,7 +319,11 @@ fn decide(
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
     let attempt_number = match attempt_number.as_f64() {
         Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => n as u32,
-        _ => return Err(bad_argument("attemptNumber must be a whole number from 1")),
+        _ => {
+            return Err(super::bad_value(
+                "attemptNumber must be a whole number from 1",
+            ))
+        }
     };
     let outcome: crate::retry::Outcome = from_js(outcome, "outcome")?;
     let decision = crate::retry::next_attempt(
