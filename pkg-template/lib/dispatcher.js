@@ -262,6 +262,18 @@ function keysFrom(resolved) {
   return typeof resolved === "string" || resolved instanceof Uint8Array ? { secret: resolved } : resolved;
 }
 
+/** Bun's resolver in `dns.lookup`'s shape, or null outside Bun. */
+function bunLookup() {
+  const lookup = globalThis.Bun?.dns?.lookup;
+  if (typeof lookup !== "function") return null;
+  return (hostname, _options, callback) => {
+    lookup.call(globalThis.Bun.dns, hostname).then(
+      (list) => callback(null, list.map((a) => ({ address: a.address, family: a.family }))),
+      (err) => callback(err),
+    );
+  };
+}
+
 /** Node's `dns.lookup` wrapped so that every address it gives is judged before connecting. */
 function guardedLookup(lookup, ssrf) {
   return (hostname, options, callback) => {
@@ -358,8 +370,9 @@ export function createDispatcher(options = {}) {
     })();
     return agentReady;
   }
-  // Elsewhere, an injected `lookup` is asked before the request, and its addresses judged.
-  const preLookup = ssrf !== false && !nodeGuard && options.lookup ? options.lookup : null;
+  // Elsewhere, an injected `lookup` (in Bun, by default, Bun's resolver) is asked before the
+  // request and its addresses judged; the platform's fetch then resolves the name again.
+  const preLookup = ssrf !== false && !nodeGuard ? options.lookup ?? (platformFetch ? bunLookup() : null) : null;
 
   const run = limiter(concurrency);
   const endpointRuns = new Map();

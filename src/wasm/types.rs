@@ -712,6 +712,12 @@ export interface Dispatcher {
    */
   makeJob(envelope: Envelope | { id: string; type: string; body: string | Uint8Array }, subscription: DeliverySubscription, deliveryId?: string): DeliveryJob;
   /**
+   * How long a queue should still hold `job` before `attempt`, in ms and at most `maxMs` (default
+   * 2^31 - 1), or `null` when it is due. A plan longer than the queue allows is thus waited out in
+   * several hops (Cloudflare Queues: `maxMs` 43,200,000).
+   */
+  holdFor(job: DeliveryJob, maxMs?: number): number | null;
+  /**
    * Send a stored event again to `subscription`, as a new delivery (new delivery id, attempt 1,
    * same event id); resolves like `dispatch`. Rejects with a `TypeError` when `envelope` has no
    * body or is not `record`'s event.

@@ -1,6 +1,14 @@
 // Compiled with `tsc --strict` against the installed tarball by npm test: the published types
 // must describe every export well enough for a strict TypeScript consumer.
 import {
+  DeliveryEndpoint,
+  SenderError,
+  checkResolved,
+  nextWait,
+  type AttemptBegin,
+  type AttemptFinished,
+  type DeliveryJob,
+  type DeliveryPlan,
   EnvelopeBuilder,
   HealthTracker,
   Matcher,
@@ -91,6 +99,20 @@ const dispatcher = createDispatcher({
   sleep: async () => {},
   random: () => 4,
 });
+// Jobs without secrets, resolved at attempt time; the core's state machine on its own.
+const queued = createDispatcher({ retries: "none", resolveKeys: async (id: string, version: string | number | undefined) => ({ secret, scheme: "standard-webhooks" as const }), onError: (e: unknown, r: AttemptRecord) => console.error(e, r.deliveryId) });
+const job: DeliveryJob = queued.makeJob({ id: "msg_1", type: "a.b", body: "{}" }, { id: "e", url: "https://x.example.com", secret, secretVersion: 2 });
+const hold: number | null = queued.holdFor(job, 43_200_000);
+const endpoint = new DeliveryEndpoint({ url: "https://x.example.com", secret, ssrf: { allow: [] } });
+const begun: AttemptBegin = endpoint.begin(1, 0, "msg_1", "{}");
+if (begun.kind === "send") {
+  const finished: AttemptFinished = endpoint.finish(1, { kind: "status", status: 503 }, 10, 0);
+  const plan: DeliveryPlan = finished.plan;
+  console.log(begun.probe, begun.headers["webhook-signature"], plan.kind, finished.outcome, hold);
+} else console.log(begun.outcome, begun.plan.kind);
+const waitMs: number | undefined = nextWait(10, 0, 5);
+checkResolved("hooks.example.com", "93.184.216.34", { allow: [] });
+const senderError: typeof HooklineError = SenderError;
 // The prepared objects a sender keeps.
 const signer = new Signer({ scheme: "standard-webhooks", secret });
 const signedOnce: Record<string, string> = signer.sign("{}", "msg_1", 1_700_000_000);
