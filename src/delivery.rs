@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::health::{self, Admission, AttemptResult, EndpointHealth, HealthPolicy};
+use crate::health::{self, Admission, AttemptResult, EndpointHealth, HealthPolicy, HealthState};
 use crate::retry::{self, Decision, Outcome, Reason, RetryPolicy};
 use crate::ssrf::{self, Target, TargetOptions, UrlParts};
 use crate::verify::Signer;
@@ -76,6 +76,9 @@ pub enum EndpointReason {
     EndpointDisabled,
     /// `"target_not_allowed"`: the SSRF guard refused the URL.
     TargetNotAllowed,
+    /// `"failing_too_long"`: this failure made the streak last the health policy's
+    /// `disableAfterMs`, so the endpoint is disabled and the message is not retried.
+    FailingTooLong,
 }
 
 /// What to do after an attempt.
@@ -320,13 +323,25 @@ impl Endpoint {
         rand: u32,
     ) -> Result<Finished, Error> {
         let decision = retry::next_attempt(&self.retry, attempt, outcome, now_ms, rand)?;
+        let was_disabled = self.health.state == HealthState::Disabled;
         self.health = health::record(
             &self.health,
             &self.health_policy,
             &attempt_result(&decision),
             now_ms,
         );
-        let (outcome_kind, plan) = Plan::from_decision(&decision);
+        let (mut outcome_kind, mut plan) = Plan::from_decision(&decision);
+        // A failure that disabled the endpoint ends the message too: a retry would only be
+        // skipped, and the record should say why nothing more is sent.
+        if !was_disabled
+            && self.health.state == HealthState::Disabled
+            && matches!(plan, Plan::Retry { .. } | Plan::GiveUp { .. })
+        {
+            outcome_kind = AttemptOutcome::EndpointDisabled;
+            plan = Plan::Disable {
+                reason: PlanReason::Endpoint(EndpointReason::FailingTooLong),
+            };
+        }
         let status = match outcome {
             Outcome::Status { status, .. } => Some(*status),
             _ => None,
@@ -351,7 +366,7 @@ pub fn next_wait(at_ms: i64, now_ms: i64, max_ms: u64) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::health::{CircuitBreakerPolicy, HealthState};
+    use crate::health::CircuitBreakerPolicy;
     use crate::scheme::Scheme;
     use crate::verify::KeyInput;
 

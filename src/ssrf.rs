@@ -174,6 +174,11 @@ pub fn check_url(url: &str, options: &TargetOptions) -> Result<Target, Error> {
     check_target(&split_url(url)?, options)
 }
 
+/// A URL string as [`UrlParts`], read by [`check_url`]'s small parser, for Rust callers without `new URL()`.
+pub fn url_parts(url: &str) -> Result<UrlParts, Error> {
+    split_url(url)
+}
+
 /// Decide whether an address may be connected to: for each address a host name resolves to, before
 /// connecting. IPv4 addresses embedded in IPv6 (`::ffff:a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4
 /// `2002::/16`) are judged by the IPv4 address.

@@ -504,7 +504,8 @@ export type AttemptOutcome = "delivered" | "retry" | "failed" | "endpointDisable
 
 /**
  * What to do after an attempt: `disable` when the endpoint answered 410. `reason` is a
- * `RetryReason` or the endpoint's own (`circuit_open`, `endpoint_disabled`, `target_not_allowed`).
+ * `RetryReason` or the endpoint's own (`circuit_open`, `endpoint_disabled`, `target_not_allowed`,
+ * `failing_too_long`: this failure disabled the endpoint under the health policy).
  * A `retry` after an open circuit keeps the attempt number: nothing was sent.
  */
 export type DeliveryPlan =

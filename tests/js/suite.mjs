@@ -6,6 +6,7 @@ import { registerSchemeTests } from "./schemes.mjs";
 import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
+import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -216,6 +217,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
 
   registerSchemeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
+  registerDeliveryVectorTests(test, hookline, vectors);
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
 
