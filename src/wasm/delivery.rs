@@ -4,7 +4,8 @@
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::sender::{from_js, health_state, policy_from, sender_err, target_options, to_js};
+use super::health::health_state;
+use super::sender::{from_js, policy_from, sender_err, target_options, to_js};
 use super::{bad_argument, get, payload_bytes, set, signer_from, types};
 use crate::delivery::{Begin, Endpoint, Message};
 use crate::health::HealthPolicy;
