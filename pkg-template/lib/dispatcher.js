@@ -139,37 +139,53 @@ function timeouts(timeoutMs, shared) {
 }
 
 /**
- * A semaphore. A slot that ends passes straight to the oldest waiting task, so a task arriving
- * meanwhile cannot take it and put one more than `max` in flight.
+ * Request slots: at most `max` in flight, and at most `perKey` for one key (an endpoint). A task
+ * whose key is at its limit waits without holding a slot. Whenever a slot frees, it goes to the
+ * oldest waiting task that may take it, so a task arriving meanwhile cannot put one more than
+ * `max` in flight; a new task runs at once only when it may (every task still waiting is then
+ * held by its own key's limit).
  */
-function limiter(max) {
+function slots(max, perKey) {
   let active = 0;
+  const byKey = new Map();
   const waiting = [];
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else active--;
+  const mayRun = (key) => active < max && (byKey.get(key) ?? 0) < perKey;
+  const take = (key) => {
+    active++;
+    byKey.set(key, (byKey.get(key) ?? 0) + 1);
   };
-  const go = (task) => {
-    let promise;
-    try {
-      promise = Promise.resolve(task());
-    } catch (e) {
-      release();
-      return Promise.reject(e);
+  const release = (key) => {
+    active--;
+    const left = byKey.get(key) - 1;
+    if (left === 0) byKey.delete(key);
+    else byKey.set(key, left);
+    for (let i = 0; i < waiting.length && active < max; i++) {
+      const w = waiting[i];
+      if (!mayRun(w.key)) continue;
+      waiting.splice(i--, 1);
+      take(w.key);
+      w.start();
     }
-    promise.then(release, release);
-    return promise;
   };
-  const run = (task) => {
-    if (active < max) {
-      active++;
-      return go(task);
+  return (key, task) => {
+    const go = () => {
+      let promise;
+      try {
+        promise = Promise.resolve(task());
+      } catch (e) {
+        release(key);
+        return Promise.reject(e);
+      }
+      const done = () => release(key);
+      promise.then(done, done);
+      return promise;
+    };
+    if (mayRun(key)) {
+      take(key);
+      return go();
     }
-    return new Promise((resolve) => waiting.push(resolve)).then(() => go(task));
+    return new Promise((start) => waiting.push({ key, start })).then(go);
   };
-  run.idle = () => active === 0 && waiting.length === 0;
-  return run;
 }
 
 /** A Map that forgets its oldest entry past `max`. */
@@ -221,6 +237,15 @@ const PROBE_SECRET = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 // What identifies an endpoint's set-up: when it changes, the endpoint is made again (health kept).
 function setupOf(sub) {
   return JSON.stringify([String(sub.url), sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom, sub.secretVersion]);
+}
+
+/** `read()`, or `fallback` when it throws. */
+function safely(read, fallback) {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
 }
 
 /** A URL's text without username and password; "" when it cannot be read. */
@@ -374,19 +399,8 @@ export function createDispatcher(options = {}) {
   // request and its addresses judged; the platform's fetch then resolves the name again.
   const preLookup = ssrf !== false && !nodeGuard ? options.lookup ?? (platformFetch ? bunLookup() : null) : null;
 
-  const run = limiter(concurrency);
-  const endpointRuns = new Map();
-  /** One request to `endpointId`: its endpoint's slot first (holding no global slot while waiting), then a global one. */
-  function limited(endpointId, task) {
-    let own = endpointRuns.get(endpointId);
-    if (!own) endpointRuns.set(endpointId, (own = limiter(perEndpoint)));
-    const done = () => {
-      if (own.idle() && endpointRuns.get(endpointId) === own) endpointRuns.delete(endpointId);
-    };
-    const p = own(() => run(task));
-    p.then(done, done);
-    return p;
-  }
+  // One request in flight per slot: `concurrency` in all, `perEndpoint` to one endpoint.
+  const limited = slots(concurrency, perEndpoint);
 
   // Per endpoint id: the core's endpoint and what it was made from.
   const endpoints = new Map();
@@ -440,7 +454,13 @@ export function createDispatcher(options = {}) {
     if (keys == null || typeof keys !== "object") {
       throw new SenderError("keys_unavailable", `resolveKeys gave no keys for endpoint ${job.endpointId}`);
     }
-    return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, undefined);
+    try {
+      return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, undefined);
+    } catch (cause) {
+      // The core's own refusal (a malformed secret: invalid_secret) is already typed.
+      if (cause instanceof SenderError || typeof cause?.code === "string") throw cause;
+      throw Object.assign(new SenderError("keys_unavailable", `resolveKeys gave unreadable keys for endpoint ${job.endpointId}`), { cause });
+    }
   }
 
   function reportError(error, record) {
@@ -453,7 +473,6 @@ export function createDispatcher(options = {}) {
   }
 
   async function emit(record) {
-    if (!onAttempt) return;
     try {
       const r = onAttempt(record);
       if (r !== null && typeof r === "object" && typeof r.then === "function") await r;
@@ -547,9 +566,11 @@ export function createDispatcher(options = {}) {
         if (retryAfter) outcome.retryAfter = retryAfter;
       }
       record.status = status;
-      const body = await snippet(response, SNIPPET_BYTES, slot);
-      record.responseBody = body.text;
-      if (body.late) record.error = `response body not read within ${timeoutMs} ms (cancelled)`;
+      if (response.body) {
+        const body = await snippet(response, SNIPPET_BYTES, slot);
+        record.responseBody = body.text;
+        if (body.late) record.error = `response body not read within ${timeoutMs} ms (cancelled)`;
+      } else record.responseBody = "";
     } catch (e) {
       const refusedAt = e?.cause?.code === "target_not_allowed" ? e.cause.address : undefined;
       if (typeof refusedAt === "string") finished = entry.core.refusedAddress(refusedAt);
@@ -584,7 +605,7 @@ export function createDispatcher(options = {}) {
     if (finished.error) record.error = finished.error;
     const plan = finished.plan;
     if (plan.kind === "retry") record.nextRetryAt = isoTime(plan.atMs);
-    await emit(record);
+    if (onAttempt) await emit(record);
     const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
     return { record, plan, next };
   }
@@ -619,16 +640,37 @@ export function createDispatcher(options = {}) {
     const records = [];
     const one = async (sub) => {
       let entry;
+      let job;
       try {
         entry = endpointOf(sub);
+        job = makeJob(envelope, sub);
       } catch (e) {
         // A subscription the core cannot sign for or read: this endpoint fails, the others go on.
-        const record = { deliveryId: eventId("dlv_", { now: clock() }), eventId: envelope.id, eventType: envelope.type, endpointId: sub.id, url: redacted(sub.url), attempt: 1, attemptedAt: isoTime(clock()), attemptedAtMs: clock(), durationMs: 0, status: null, outcome: "failed", error: `${e.code ?? "invalid_argument"}: ${e.message}`, responseBody: null, nextRetryAt: null, signature: null };
+        // Its fields are read defensively: a getter that threw once may throw again.
+        const code = typeof e?.code === "string" ? e.code : "invalid_argument";
+        const now = clock();
+        const record = {
+          deliveryId: eventId("dlv_", { now }),
+          eventId: envelope.id,
+          eventType: envelope.type,
+          endpointId: safely(() => String(sub.id), ""),
+          url: safely(() => redacted(sub.url), ""),
+          attempt: 1,
+          attemptedAt: isoTime(now),
+          attemptedAtMs: now,
+          durationMs: 0,
+          status: null,
+          outcome: "failed",
+          error: `${code}: ${safely(() => String(e?.message ?? e), "unreadable subscription")}`,
+          responseBody: null,
+          nextRetryAt: null,
+          signature: null,
+        };
         records.push(record);
-        await emit(record);
-        return { plan: { kind: "giveUp", reason: e.code ?? "invalid_argument" } };
+        if (onAttempt) await emit(record);
+        return { plan: { kind: "giveUp", reason: code } };
       }
-      return deliver(makeJob(envelope, sub), entry, records);
+      return deliver(job, entry, records);
     };
     const outcomes = matched.length === 1 ? [await one(matched[0])] : await Promise.all(matched.map(one));
     const summary = { eventId: envelope.id, matched: matched.length, delivered: 0, failed: 0, pending: 0, records, jobs: [] };

@@ -233,6 +233,25 @@ test("5. jobs carry the endpoint and secret version, never the secret; attempt()
   assert.ok(!String(e2.message).includes(SECRET));
 });
 
+test("5. hostile subscriptions and key resolvers fail typed, one endpoint at a time", async () => {
+  const trap = { get secret() { throw new Error("getter trap"); } };
+  const d = createDispatcher({ ssrf: local, retries: "none", resolveKeys: () => trap });
+  const hostileSub = { id: "ep_trap", eventTypes: ["invoice.*"], get url() { throw new Error("url trap"); }, secret: SECRET };
+  // A list that cannot be read is refused whole, typed; an unusable secret fails its endpoint only.
+  const unread = await d.dispatch(event, [hostileSub, sub("ok_next_to_trap")]).catch((err) => err);
+  assert.ok(typeof unread?.code === "string" && !unread.message.includes(SECRET), `${unread?.name}: ${unread?.message}`);
+  const s = await d.dispatch(event, [{ id: "ep_badkey", url: `${base}/ok`, secret: "whsec_!!" }, sub("ok_next_to_badkey")]);
+  assert.deepEqual([s.failed, s.delivered], [1, 1]);
+  const failed = s.records.find((r) => r.endpointId === "ep_badkey");
+  assert.deepEqual([failed.outcome, failed.error.split(":")[0]], ["failed", "invalid_secret"]);
+  const job = d.makeJob({ id: "msg_t", type: "a.b", body: "{}" }, sub("ok_trap_job", { id: "ep_never_seen" }));
+  const e = await d.attempt(job).catch((err) => err);
+  assert.ok(e instanceof SenderError && e.code === "keys_unavailable" && e.cause?.message === "getter trap", `${e?.name} ${e?.code}`);
+  const bad = createDispatcher({ ssrf: local, resolveKeys: () => "whsec_!!" });
+  const e2 = await bad.attempt(job).catch((err) => err);
+  assert.ok(e2 instanceof SenderError && e2.code === "invalid_secret", `${e2?.name} ${e2?.code}`);
+});
+
 // ---- 6. credentials ----------------------------------------------------------------------------
 test("6. records never keep URL credentials, sent or blocked", async () => {
   // fetch itself refuses such a URL in most runtimes: the record is a failure, still redacted.
