@@ -302,22 +302,32 @@ function bunLookup() {
 /** Node's `dns.lookup` wrapped so that every address it gives is judged before connecting. */
 function guardedLookup(lookup, ssrf) {
   return (hostname, options, callback) => {
-    lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err);
-      const list = Array.isArray(addresses) ? addresses : [{ address: addresses, family: options?.family ?? 4 }];
-      for (const a of list) {
-        try {
-          checkResolved(hostname, a.address, ssrf);
-        } catch (e) {
-          e.address = a.address;
-          return callback(e);
-        }
-      }
-      if (list.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
-      if (options?.all) callback(null, list);
-      else callback(null, list[0].address, list[0].family);
-    });
+    let answered = false;
+    const answer = (...args) => {
+      if (answered) return;
+      answered = true;
+      callback(...args);
+    };
+    try {
+      lookup(hostname, { ...options, all: true }, (err, addresses) => judge(hostname, options, err, addresses, answer));
+    } catch (e) {
+      answer(e instanceof Error ? e : new Error(String(e)));
+    }
   };
+  function judge(hostname, options, err, addresses, callback) {
+    if (err) return callback(err);
+    const list = Array.isArray(addresses) ? addresses : [{ address: addresses, family: options?.family ?? 4 }];
+    if (list.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }));
+    for (const a of list) {
+      try {
+        checkResolved(hostname, a?.address, ssrf);
+      } catch (e) {
+        return callback(Object.assign(e, { address: a?.address }));
+      }
+    }
+    if (options?.all) callback(null, list);
+    else callback(null, list[0].address, list[0].family);
+  }
 }
 
 /**
@@ -481,23 +491,39 @@ export function createDispatcher(options = {}) {
     }
   }
 
-  /** Resolve with `lookup` and judge every address, where no connect-time check exists. */
+  /**
+   * Where no connect-time check exists: resolve with `lookup` (within `timeoutMs`) and judge every
+   * address. Resolves with null (send), `{ finished }` (refused: blocked) or `{ outcome, error }`
+   * (no usable answer: the attempt fails without sending, as fetch would have).
+   */
   function preChecked(entry, url) {
     const host = new URL(url).hostname;
     if (host.startsWith("[") || /^[0-9.]+$/.test(host)) return Promise.resolve(null);
     return new Promise((resolve) => {
-      preLookup(host, { all: true }, (err, addresses) => {
-        if (err) return resolve(null); // fetch will meet the same failure and report it
-        const list = Array.isArray(addresses) ? addresses : [{ address: addresses }];
-        for (const a of list) {
-          try {
-            entry.core.checkAddress(a.address);
-          } catch {
-            return resolve(entry.core.refusedAddress(a.address));
+      const timer = setTimeout(() => resolve({ outcome: { kind: "timeout" }, error: `lookup of ${host} timed out after ${timeoutMs} ms` }), timeoutMs);
+      const settle = (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const failed = (why) => settle({ outcome: { kind: "networkError" }, error: `lookup of ${host} failed: ${why}` });
+      try {
+        preLookup(host, { all: true }, (err, addresses) => {
+          if (err) return failed(String(err?.code ?? err?.message ?? err));
+          const list = Array.isArray(addresses) ? addresses.map((a) => a?.address) : [addresses];
+          if (list.length === 0) return failed("no address");
+          for (const address of list) {
+            try {
+              entry.core.checkAddress(address);
+            } catch (e) {
+              if (e?.code !== "target_not_allowed") return failed(`unreadable address ${String(address)}`);
+              return settle({ finished: entry.core.refusedAddress(address) });
+            }
           }
-        }
-        resolve(null);
-      });
+          settle(null);
+        });
+      } catch (e) {
+        failed(String(e?.message ?? e));
+      }
     });
   }
 
@@ -524,9 +550,15 @@ export function createDispatcher(options = {}) {
     };
     const begun = entry.core.begin(job.attempt, started, envelope.id, envelope.body);
     if (begun.kind === "skip") return { record, finished: begun };
-    if (preLookup) {
-      const refused = await preChecked(entry, job.url);
-      if (refused) return { record, finished: refused };
+    let checked = null;
+    if (preLookup) checked = await preChecked(entry, job.url);
+    if (checked?.finished) return { record, finished: checked.finished };
+    if (checked?.outcome) {
+      // The lookup gave nothing usable: nothing was sent; the core plans as for a network error.
+      record.error = checked.error;
+      const ended = clock();
+      record.durationMs = Math.max(0, ended - started);
+      return { record, finished: entry.core.finish(job.attempt, checked.outcome, ended, random() >>> 0) };
     }
     const signed = begun.headers;
     record.signature = signed["webhook-signature"] ?? Object.values(signed)[0] ?? null;

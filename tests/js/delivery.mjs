@@ -218,9 +218,11 @@ test("matching, one attempt at a time, and redelivery", async () => {
 });
 
 test("a throwing onAttempt does not stop deliveries; no fetch throw escapes dispatch", async () => {
-  const { dispatcher } = virtual({ onAttempt: () => { throw new Error("logger down"); }, fetch: async () => { throw new TypeError("fetch failed"); }, retry: { schedule: [0] } });
+  const told = [];
+  const { dispatcher } = virtual({ onAttempt: () => { throw new Error("logger down"); }, onError: (e, r) => told.push([e.message, r.attempt]), fetch: async () => { throw new TypeError("fetch failed"); }, retry: { schedule: [0] } });
   const s = await dispatcher.dispatch(event, [sub("ok")]);
   assert.deepEqual([s.failed, s.records[0].error], [1, "fetch failed"]);
+  assert.deepEqual(told, [["logger down", 1]]);
 });
 
 test("no event lost: 1,000 events to 20 endpoints with seeded faults", async () => {

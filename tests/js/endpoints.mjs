@@ -201,6 +201,26 @@ test("4. a name that resolves to 127.0.0.1 is blocked: nothing sent, nothing of 
   assert.equal(fetched, 0);
 });
 
+test("4. a lookup that throws, hangs or answers garbage fails the attempt without sending", async () => {
+  const lookups = {
+    throws: () => {
+      throw new Error("resolver exploded");
+    },
+    hangs: () => {},
+    garbage: (h, o, cb) => cb(null, [{ address: "not-an-ip", family: 4 }]),
+    empty: (h, o, cb) => cb(null, []),
+  };
+  for (const [name, lookup] of Object.entries(lookups)) {
+    const before = hits.get("internal") ?? 0;
+    const d = createDispatcher({ lookup, timeoutMs: 300, retry: { schedule: [0] } });
+    const s = await within(5000, d.dispatch(event, [{ id: `ep_lk_${name}`, url: `http://hooks.example.test:${port}/internal`, secret: SECRET }]), `lookup that ${name}`);
+    const r = s.records[0];
+    assert.ok(r.outcome === "failed" || r.outcome === "blocked", `${name}: ${r.outcome} ${r.error}`);
+    assert.equal(r.status, null, name);
+    assert.equal(hits.get("internal") ?? 0, before, `${name}: a request was sent`);
+  }
+});
+
 if (isNode) {
   test("4. Node connects to the address the lookup judged (no second resolution): allow-listed name delivered", async () => {
     const d = createDispatcher({ lookup: toLoopback, ssrf: { allow: ["hooks.example.test"] } });
