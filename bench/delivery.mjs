@@ -110,6 +110,14 @@ async function viaDispatcher(n, onAttempt, fetch) {
 // healthy deliveries per second over the run; RSS is read after gc before and after each run.
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 100);
 
+// RSS once closed sockets and dropped buffers have been let go: what a run keeps, not its peak.
+async function settledRss() {
+  await new Promise((r) => setTimeout(r, 200));
+  globalThis.gc?.();
+  globalThis.gc?.();
+  return process.memoryUsage().rss;
+}
+
 async function hostileRow() {
   const hostile = fork(join(here, "hostile-receiver.mjs"), { stdio: "inherit" });
   try {
@@ -135,8 +143,7 @@ async function hostileRow() {
           badSeen[key] = (badSeen[key] ?? 0) + 1;
         },
       });
-      globalThis.gc?.();
-      const rssBefore = process.memoryUsage().rss;
+      const rssBefore = await settledRss();
       let delivered = 0;
       let next = 0;
       const t = performance.now();
@@ -149,8 +156,7 @@ async function hostileRow() {
         }
       }));
       const seconds = (performance.now() - t) / 1000;
-      globalThis.gc?.();
-      const rssGrowth = (process.memoryUsage().rss - rssBefore) / 1048576;
+      const rssGrowth = ((await settledRss()) - rssBefore) / 1048576;
       return { rate: delivered / seconds, delivered, rssGrowth, badSeen };
     }
 

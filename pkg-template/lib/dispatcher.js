@@ -159,12 +159,14 @@ function slots(max, perKey) {
     const left = byKey.get(key) - 1;
     if (left === 0) byKey.delete(key);
     else byKey.set(key, left);
-    for (let i = 0; i < waiting.length && active < max; i++) {
+    // One slot freed, so at most one waiting task can start: the oldest that may.
+    for (let i = 0; i < waiting.length; i++) {
       const w = waiting[i];
       if (!mayRun(w.key)) continue;
-      waiting.splice(i--, 1);
+      waiting.splice(i, 1);
       take(w.key);
       w.start();
+      break;
     }
   };
   return (key, task) => {
@@ -235,8 +237,14 @@ const FIXED_HEADERS = ["content-type", "user-agent", "webhook-delivery-id"];
 const PROBE_SECRET = "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
 // What identifies an endpoint's set-up: when it changes, the endpoint is made again (health kept).
+// Text for the common subscription (string fields only; no JSON per dispatch), else JSON, since
+// `secrets` and `custom` may be changed in place.
 function setupOf(sub) {
-  return JSON.stringify([String(sub.url), sub.scheme, sub.format, sub.secret, sub.secrets, sub.custom, sub.secretVersion]);
+  const { url, scheme, format, secret, secrets, custom, secretVersion } = sub;
+  if (secrets === undefined && custom === undefined && typeof url === "string" && typeof secret === "string") {
+    return `${url}\n${scheme}\n${format}\n${secretVersion}\n${secret}`;
+  }
+  return JSON.stringify([String(url), scheme, format, secret, secrets, custom, secretVersion]);
 }
 
 /** `read()`, or `fallback` when it throws. */
