@@ -87,6 +87,9 @@ await esbuild.build({
 
 // 7. The hand-owned files: package.json, README, loaders, type additions.
 cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
+// hookline/store: its own entry (it imports the main entry by the package's name).
+cpSync(join(root, "pkg-template", "lib", "store.js"), join(pkg, "store.mjs"));
+cpSync(join(root, "pkg-template", "store.d.ts"), join(pkg, "store.d.ts"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
 mkdirSync(join(pkg, "bin"), { recursive: true });
 cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hookline.mjs"));

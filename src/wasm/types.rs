@@ -50,7 +50,9 @@ export type ErrorCode =
   | "invalid_url"
   | "target_not_allowed"
   | "random_unavailable"
-  | "keys_unavailable";
+  | "keys_unavailable"
+  | "endpoint_limit"
+  | "not_found";
 
 /** Base class of every error hookline throws on purpose. */
 export class HooklineError extends Error {

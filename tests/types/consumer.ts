@@ -50,6 +50,7 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
+import { createStore, storeMigrations, type Store, type StoredEndpoint } from "hookline/store";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -113,6 +114,15 @@ if (begun.kind === "send") {
 const waitMs: number | undefined = nextWait(10, 0, 5);
 checkResolved("hooks.example.com", "93.184.216.34", { allow: [] });
 const senderError: typeof HooklineError = SenderError;
+// The registry: a typed store over any PostgreSQL-like client.
+async function register(): Promise<StoredEndpoint> {
+  const store: Store = await createStore({ db: { query: async () => ({ rows: [] }) }, encryptionKey: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=", maxEndpointsPerOwner: 5 });
+  const versions: number[] = await store.migrate();
+  const { endpoint, secret } = await store.createEndpoint("acme", { url: "https://x.example.com", eventTypes: ["a.*"] });
+  const page = await store.listEndpoints("acme", { limit: 10, cursor: null });
+  console.log(versions, secret.length, page.nextCursor, storeMigrations.length, (await store.keysFor(endpoint.id, 1)).secrets);
+  return endpoint;
+}
 // The prepared objects a sender keeps.
 const signer = new Signer({ scheme: "standard-webhooks", secret });
 const signedOnce: Record<string, string> = signer.sign("{}", "msg_1", 1_700_000_000);

@@ -1,0 +1,372 @@
+// The endpoint registry on PostgreSQL and PGlite (the same SQL): I/O only. It stores what a
+// sender registers (endpoints per owner, their secrets encrypted at rest with AES-256-GCM through
+// WebCrypto, their health) and answers the dispatcher's `resolveKeys`. Ids and secrets come from
+// the core; every rule that must hold under concurrency (the per-owner cap) is one SQL statement.
+// `hookline/store`: an entry of its own, so a receiver never loads it. It takes the core from the
+// package's main entry, whichever runtime's that is.
+import { checkTarget, eventId, generateSecret, SenderError } from "hookline";
+
+/** Versioned migrations; `store.migrate()` applies the ones a database lacks, in order. */
+export const storeMigrations = [
+  {
+    version: 1,
+    name: "endpoint registry",
+    sql: `
+CREATE TABLE hookline_owners (
+  owner          TEXT    PRIMARY KEY,
+  endpoint_count INTEGER NOT NULL DEFAULT 0 CHECK (endpoint_count >= 0)
+);
+CREATE TABLE hookline_endpoints (
+  id                  TEXT    PRIMARY KEY,
+  owner               TEXT    NOT NULL REFERENCES hookline_owners (owner),
+  url                 TEXT    NOT NULL,
+  description         TEXT    NOT NULL DEFAULT '',
+  event_types         JSONB   NOT NULL DEFAULT '[]',
+  channels            JSONB   NOT NULL DEFAULT '[]',
+  enabled             BOOLEAN NOT NULL DEFAULT TRUE,
+  secret_version      INTEGER NOT NULL,
+  secret_sealed       TEXT    NOT NULL,
+  previous_sealed     TEXT,
+  previous_until_ms   BIGINT,
+  health              JSONB   NOT NULL DEFAULT '{}',
+  created_at_ms       BIGINT  NOT NULL,
+  updated_at_ms       BIGINT  NOT NULL
+);
+-- an owner's endpoints in id order: the keyset the list cursor walks
+CREATE INDEX hookline_endpoints_owner_id ON hookline_endpoints (owner, id);
+`,
+  },
+];
+
+const DEFAULT_MAX_ENDPOINTS = 50;
+const DEFAULT_GRACE_MS = 24 * 3_600_000;
+const MAX_PAGE = 100;
+const FIELD_LIMITS = { url: 2048, description: 1024 };
+
+const safeUrl = (text) => {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+};
+const invalid = (message) => new SenderError("invalid_argument", message);
+const notFound = (what) => new SenderError("not_found", `${what} not found`);
+const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
+const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** The transaction form of whatever client the caller holds: PGlite, a pg Pool or a pg Client. */
+function transactions(db) {
+  if (typeof db?.query !== "function") throw invalid("createStore: db must be a PostgreSQL client (pg Pool or Client) or a PGlite instance");
+  if (typeof db.transaction === "function" && typeof db.exec === "function") {
+    // PGlite: its own transaction(), serialized on its single connection.
+    return (fn) => db.transaction((tx) => fn(tx));
+  }
+  if (typeof db.connect === "function" && typeof db.totalCount === "number") {
+    // pg Pool: one pooled client per transaction.
+    return async (fn) => {
+      const client = await db.connect();
+      try {
+        await client.query("BEGIN");
+        const out = await fn(client);
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    };
+  }
+  // One connection (a pg Client): transactions run one at a time on it.
+  let chain = Promise.resolve();
+  return (fn) => {
+    const run = chain.then(async () => {
+      await db.query("BEGIN");
+      try {
+        const out = await fn(db);
+        await db.query("COMMIT");
+        return out;
+      } catch (e) {
+        await db.query("ROLLBACK").catch(() => {});
+        throw e;
+      }
+    });
+    chain = run.catch(() => {});
+    return run;
+  };
+}
+
+/**
+ * The sealing keys: `{ current: "k2", keys: { k1: "<base64 of 32 bytes>", k2: ... } }` or one
+ * base64 key (id "k1"). New secrets are sealed with `current`; any listed key opens what it sealed,
+ * so the key is rotated by adding a new one as `current` and re-sealing at leisure (`store.reseal()`).
+ */
+async function sealingKeys(spec) {
+  const normalized = typeof spec === "string" ? { current: "k1", keys: { k1: spec } } : spec;
+  if (!normalized || typeof normalized.current !== "string" || typeof normalized.keys !== "object" || !normalized.keys[normalized.current]) {
+    throw invalid("createStore: encryptionKey must be a base64 32-byte key, or { current, keys: { id: key } } with the current id among the keys");
+  }
+  const keys = new Map();
+  for (const [id, text] of Object.entries(normalized.keys)) {
+    let raw;
+    try {
+      raw = unb64(String(text));
+    } catch {
+      raw = null;
+    }
+    if (!raw || raw.length !== 32 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      throw invalid(`createStore: encryption key ${JSON.stringify(id)} must be 32 bytes in base64 under an id of [A-Za-z0-9_-]`);
+    }
+    keys.set(id, await globalThis.crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
+  }
+  return { current: normalized.current, keys };
+}
+
+/**
+ * Create the registry. `db`: a PGlite instance, a pg Pool or a pg Client. `encryptionKey`: see
+ * sealingKeys. `maxEndpointsPerOwner` (default 50), `graceMs` (rotation overlap, default 24 h) and
+ * `clock` (unix ms) are optional.
+ */
+export async function createStore(options) {
+  if (options === null || typeof options !== "object") throw invalid("createStore: options must be an object with db and encryptionKey");
+  const { db } = options;
+  const transaction = transactions(db);
+  const sealing = await sealingKeys(options.encryptionKey);
+  const clock = options.clock ?? (() => Date.now());
+  const maxEndpoints = options.maxEndpointsPerOwner ?? DEFAULT_MAX_ENDPOINTS;
+  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) throw invalid("createStore: maxEndpointsPerOwner must be a whole number of 1 or more");
+  const defaultGrace = options.graceMs ?? DEFAULT_GRACE_MS;
+  if (!Number.isInteger(defaultGrace) || defaultGrace < 0) throw invalid("createStore: graceMs must be a whole number of milliseconds");
+
+  // The endpoint id is the AAD: a sealed secret copied onto another row does not open.
+  async function seal(endpointId, secret) {
+    const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    const data = new TextEncoder().encode(secret);
+    const aad = new TextEncoder().encode(endpointId);
+    const ct = new Uint8Array(await globalThis.crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, sealing.keys.get(sealing.current), data));
+    return `v1.${sealing.current}.${b64(iv)}.${b64(ct)}`;
+  }
+
+  async function open(endpointId, sealed) {
+    const [version, keyId, iv, ct] = String(sealed).split(".");
+    const key = sealing.keys.get(keyId);
+    if (version !== "v1" || !key) throw new SenderError("keys_unavailable", `endpoint ${endpointId}: its secret is sealed with key ${JSON.stringify(keyId)}, which this store was not given`);
+    try {
+      const aad = new TextEncoder().encode(endpointId);
+      const plain = await globalThis.crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(iv), additionalData: aad }, key, unb64(ct));
+      return new TextDecoder().decode(plain);
+    } catch {
+      throw new SenderError("keys_unavailable", `endpoint ${endpointId}: its secret does not open with key ${JSON.stringify(keyId)}`);
+    }
+  }
+
+  /** What a caller may see of an endpoint: never a secret, sealed or not. */
+  function view(row) {
+    return {
+      id: row.id,
+      owner: row.owner,
+      url: row.url,
+      description: row.description,
+      eventTypes: row.event_types,
+      channels: row.channels,
+      enabled: row.enabled,
+      secretVersion: row.secret_version,
+      health: row.health,
+      createdAtMs: Number(row.created_at_ms),
+      updatedAtMs: Number(row.updated_at_ms),
+    };
+  }
+
+  /** Checked fields of a create or an update: the URL by the core (parse + SSRF guard). */
+  function fields(input, partial) {
+    if (input === null || typeof input !== "object") throw invalid("endpoint fields must be an object");
+    const out = {};
+    if (input.url !== undefined || !partial) {
+      if (typeof input.url !== "string" || input.url.length > FIELD_LIMITS.url) throw invalid(`url must be a string of at most ${FIELD_LIMITS.url} characters`);
+      // The core reads the URL and judges it with the guard the dispatcher will use (throws
+      // target_not_allowed or invalid_url); with the guard off, the platform's parser reads it.
+      if (options.ssrf === false) {
+        if (!URL.canParse?.(input.url) && !safeUrl(input.url)) throw new SenderError("invalid_url", "url is not a URL");
+      } else checkTarget(input.url, options.ssrf ?? {});
+      out.url = input.url;
+    }
+    if (input.description !== undefined) {
+      if (typeof input.description !== "string" || input.description.length > FIELD_LIMITS.description) throw invalid(`description must be a string of at most ${FIELD_LIMITS.description} characters`);
+      out.description = input.description;
+    }
+    for (const [key, column] of [["eventTypes", "event_types"], ["channels", "channels"]]) {
+      if (input[key] === undefined) continue;
+      if (!Array.isArray(input[key]) || input[key].length > 100 || !input[key].every((t) => typeof t === "string" && t.length <= 256)) {
+        throw invalid(`${key} must be an array of at most 100 strings`);
+      }
+      out[column] = JSON.stringify(input[key]);
+    }
+    if (input.enabled !== undefined) {
+      if (typeof input.enabled !== "boolean") throw invalid("enabled must be true or false");
+      out.enabled = input.enabled;
+    }
+    return out;
+  }
+
+  function checkOwner(owner) {
+    if (typeof owner !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(owner)) throw invalid("owner must be 1 to 128 characters of [A-Za-z0-9_.:-]");
+  }
+
+  return {
+    /** Apply the migrations this database lacks; returns the versions applied. */
+    async migrate() {
+      return transaction(async (q) => {
+        await q.query("CREATE TABLE IF NOT EXISTS hookline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)");
+        // One migrator at a time, whatever the process.
+        await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
+        const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
+        const applied = [];
+        for (const m of storeMigrations) {
+          if (done.has(m.version)) continue;
+          for (const statement of m.sql.split(";").map((s) => s.trim()).filter(Boolean)) await q.query(statement);
+          await q.query("INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]);
+          applied.push(m.version);
+        }
+        return applied;
+      });
+    },
+
+    /**
+     * Register an endpoint for `owner`: `{ endpoint, secret }`, the only time the secret is
+     * returned. Refused with `endpoint_limit` past the owner's cap, even under concurrent creates.
+     */
+    async createEndpoint(owner, input) {
+      checkOwner(owner);
+      const f = fields(input, false);
+      const now = clock();
+      const id = eventId("ep_", { now });
+      const secret = generateSecret();
+      const sealed = await seal(id, secret);
+      const row = await transaction(async (q) => {
+        // The owner's row is the lock: concurrent creates for one owner take turns here.
+        const counted = await q.query(
+          `INSERT INTO hookline_owners (owner, endpoint_count) VALUES ($1, 1)
+           ON CONFLICT (owner) DO UPDATE SET endpoint_count = hookline_owners.endpoint_count + 1
+           WHERE hookline_owners.endpoint_count < $2
+           RETURNING endpoint_count`,
+          [owner, maxEndpoints],
+        );
+        if (counted.rows.length === 0) throw new SenderError("endpoint_limit", `owner ${owner} has ${maxEndpoints} endpoints, the most allowed`);
+        const inserted = await q.query(
+          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9) RETURNING *`,
+          [id, owner, f.url, f.description ?? "", f.event_types ?? "[]", f.channels ?? "[]", f.enabled ?? true, sealed, now],
+        );
+        return inserted.rows[0];
+      });
+      return { endpoint: view(row), secret };
+    },
+
+    async getEndpoint(owner, id) {
+      checkOwner(owner);
+      const { rows } = await db.query("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id = $2", [owner, String(id)]);
+      if (rows.length === 0) throw notFound(`endpoint ${id}`);
+      return view(rows[0]);
+    },
+
+    /**
+     * An owner's endpoints in id (creation) order, `limit` (1 to 100, default 20) at a time:
+     * `{ data, nextCursor }`. The cursor is the last id seen, so rows inserted meanwhile are
+     * neither skipped nor repeated.
+     */
+    async listEndpoints(owner, { limit = 20, cursor } = {}) {
+      checkOwner(owner);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid(`limit must be a whole number from 1 to ${MAX_PAGE}`);
+      let after = "";
+      if (cursor !== undefined && cursor !== null) {
+        try {
+          after = new TextDecoder().decode(unb64(String(cursor).replace(/-/g, "+").replace(/_/g, "/")));
+        } catch {
+          throw invalid("cursor is not one this store gave");
+        }
+        if (!after.startsWith("ep_")) throw invalid("cursor is not one this store gave");
+      }
+      const { rows } = await db.query("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id > $2 ORDER BY id LIMIT $3", [owner, after, limit + 1]);
+      const page = rows.slice(0, limit).map(view);
+      const nextCursor = rows.length > limit ? b64(new TextEncoder().encode(page.at(-1).id)).replace(/\+/g, "-").replace(/\//g, "_") : null;
+      return { data: page, nextCursor };
+    },
+
+    /** Change `url`, `description`, `eventTypes`, `channels` or `enabled`; `updatedAtMs` records when. */
+    async updateEndpoint(owner, id, input) {
+      checkOwner(owner);
+      const f = fields(input, true);
+      const columns = Object.keys(f);
+      if (columns.length === 0) return this.getEndpoint(owner, id);
+      const sets = columns.map((c, i) => `${c} = $${i + 3}`).join(", ");
+      const { rows } = await db.query(
+        `UPDATE hookline_endpoints SET ${sets}, updated_at_ms = $${columns.length + 3} WHERE owner = $1 AND id = $2 RETURNING *`,
+        [owner, String(id), ...columns.map((c) => f[c]), clock()],
+      );
+      if (rows.length === 0) throw notFound(`endpoint ${id}`);
+      return view(rows[0]);
+    },
+
+    async deleteEndpoint(owner, id) {
+      checkOwner(owner);
+      await transaction(async (q) => {
+        const { rows } = await q.query("DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, String(id)]);
+        if (rows.length === 0) throw notFound(`endpoint ${id}`);
+        await q.query("UPDATE hookline_owners SET endpoint_count = endpoint_count - 1 WHERE owner = $1", [owner]);
+      });
+    },
+
+    /**
+     * A new secret for the endpoint, returned once: `{ endpoint, secret }`. The previous one keeps
+     * signing beside it for `graceMs` (both signatures are sent), then is dropped.
+     */
+    async rotateSecret(owner, id, { graceMs = defaultGrace } = {}) {
+      checkOwner(owner);
+      if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid("graceMs must be a whole number of milliseconds");
+      const secret = generateSecret();
+      const sealed = await seal(String(id), secret);
+      const now = clock();
+      const { rows } = await db.query(
+        `UPDATE hookline_endpoints
+         SET previous_sealed = secret_sealed, previous_until_ms = $3, secret_sealed = $4,
+             secret_version = secret_version + 1, updated_at_ms = $5
+         WHERE owner = $1 AND id = $2 RETURNING *`,
+        [owner, String(id), now + graceMs, sealed, now],
+      );
+      if (rows.length === 0) throw notFound(`endpoint ${id}`);
+      return { endpoint: view(rows[0]), secret };
+    },
+
+    /**
+     * The dispatcher's `resolveKeys`: the endpoint's secrets as they sign at `secretVersion`
+     * (the current one, plus the previous one during its grace period), opened from the store.
+     */
+    async keysFor(endpointId, secretVersion) {
+      const { rows } = await db.query("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
+      if (rows.length === 0) throw new SenderError("keys_unavailable", `endpoint ${endpointId} is not registered`);
+      const row = rows[0];
+      if (secretVersion !== undefined && Number(secretVersion) > row.secret_version) {
+        throw new SenderError("keys_unavailable", `endpoint ${endpointId} has no secret version ${secretVersion}`);
+      }
+      const secrets = [await open(row.id, row.secret_sealed)];
+      if (row.previous_sealed && Number(row.previous_until_ms) > clock()) secrets.push(await open(row.id, row.previous_sealed));
+      return { secrets };
+    },
+
+    /** Seal every secret again with the current key (after adding a new key as `current`). */
+    async reseal() {
+      const { rows } = await db.query("SELECT id, secret_sealed, previous_sealed FROM hookline_endpoints");
+      let count = 0;
+      for (const row of rows) {
+        if (row.secret_sealed.startsWith(`v1.${sealing.current}.`) && (!row.previous_sealed || row.previous_sealed.startsWith(`v1.${sealing.current}.`))) continue;
+        const secret = await seal(row.id, await open(row.id, row.secret_sealed));
+        const previous = row.previous_sealed ? await seal(row.id, await open(row.id, row.previous_sealed)) : null;
+        await db.query("UPDATE hookline_endpoints SET secret_sealed = $2, previous_sealed = $3 WHERE id = $1 AND secret_sealed = $4", [row.id, secret, previous, row.secret_sealed]);
+        count++;
+      }
+      return count;
+    },
+  };
+}

@@ -1,0 +1,254 @@
+// The store contract, run against PGlite and a real PostgreSQL server (a throwaway cluster from
+// Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end).
+// Node only: the store's clients are Node packages. `node store.mjs` from a consumer folder.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as hookline from "hookline";
+import { createStore, storeMigrations } from "hookline/store";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import { Webhook } from "standardwebhooks";
+import { assert, createHarness } from "./harness.mjs";
+import { report } from "./report.mjs";
+
+const { createDispatcher, SenderError } = hookline;
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const KEY2 = Buffer.alloc(32, 9).toString("base64");
+
+// ---- a throwaway PostgreSQL cluster ------------------------------------------------------------
+function postgresBin() {
+  const base = "/usr/lib/postgresql";
+  const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error("no PostgreSQL under /usr/lib/postgresql: apt-get install postgresql");
+  return join(base, versions[0], "bin");
+}
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function startCluster() {
+  const bin = postgresBin();
+  const dir = mkdtempSync(join(tmpdir(), "hookline-pg-"));
+  chmodSync(dir, 0o777);
+  const asPostgres = (cmd, args) => {
+    // initdb refuses root: as root, run the server tools as the postgres user.
+    const full = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", join(bin, cmd), ...args]] : [join(bin, cmd), args];
+    const r = spawnSync(full[0], full[1], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
+  };
+  const data = join(dir, "data");
+  asPostgres("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
+  const port = await freePort();
+  asPostgres("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  return {
+    port,
+    stop() {
+      try {
+        asPostgres("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+// ---- the contract --------------------------------------------------------------------------------
+function contract(name, open) {
+  const { test, run } = createHarness();
+  let now = 1_800_000_000_000;
+  const clock = () => now;
+  const made = async (extra = {}) => {
+    const db = await open();
+    const store = await createStore({ db, encryptionKey: KEY, clock, maxEndpointsPerOwner: 5, ssrf: { allow: ["127.0.0.1"] }, ...extra });
+    return { db, store };
+  };
+  let fresh;
+
+  test(`${name}: bad options reject with a SenderError`, async () => {
+    for (const options of [null, {}, { db: {}, encryptionKey: KEY }, { db: await open(), encryptionKey: "too short" }, { db: await open(), encryptionKey: KEY, maxEndpointsPerOwner: 0 }]) {
+      const e = await createStore(options).catch((err) => err);
+      assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
+    }
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1]);
+  });
+
+  test(`${name}: migrate applies v1 once`, async () => {
+    fresh = await made();
+    assert.deepEqual(await fresh.store.migrate(), [1]);
+    assert.deepEqual(await fresh.store.migrate(), []);
+  });
+
+  test(`${name}: create returns the secret once; get and list never show it; at rest it is sealed`, async () => {
+    const { store, db } = fresh;
+    const { endpoint, secret } = await store.createEndpoint("acme", { url: "https://hooks.example.com/a", eventTypes: ["invoice.*"], description: "billing" });
+    assert.ok(secret.startsWith("whsec_") && endpoint.id.startsWith("ep_"));
+    assert.deepEqual([endpoint.owner, endpoint.url, endpoint.eventTypes, endpoint.secretVersion, endpoint.enabled], ["acme", "https://hooks.example.com/a", ["invoice.*"], 1, true]);
+    const got = await store.getEndpoint("acme", endpoint.id);
+    const listed = await store.listEndpoints("acme");
+    for (const shown of [got, listed.data[0]]) assert.ok(!JSON.stringify(shown).includes(secret.slice(6)), "a secret in a view");
+    const raw = JSON.stringify((await db.query("SELECT * FROM hookline_endpoints")).rows);
+    assert.ok(!raw.includes(secret.slice(6)) && raw.includes("v1.k1."), "the secret is stored in the clear");
+    const other = await store.getEndpoint("someone-else", endpoint.id).catch((e) => e);
+    assert.ok(other instanceof SenderError && other.code === "not_found", "another owner's endpoint");
+  });
+
+  test(`${name}: the per-owner cap holds under 20 concurrent creates`, async () => {
+    const { store } = fresh;
+    const tries = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => store.createEndpoint("crowd", { url: `https://hooks.example.com/c${i}` })));
+    const ok = tries.filter((t) => t.status === "fulfilled").length;
+    assert.equal(ok, 5, "creates that passed the cap of 5");
+    assert.ok(tries.filter((t) => t.status === "rejected").every((t) => t.reason.code === "endpoint_limit"));
+    const { data } = await store.listEndpoints("crowd", { limit: 100 });
+    assert.equal(data.length, 5);
+    await store.deleteEndpoint("crowd", data[0].id);
+    assert.ok((await store.createEndpoint("crowd", { url: "https://hooks.example.com/again" })).endpoint.id);
+  });
+
+  test(`${name}: cursor pages skip and repeat nothing while endpoints are added`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 500 });
+    await store.migrate();
+    const seen = [];
+    for (let i = 0; i < 30; i++) {
+      now += 1;
+      await store.createEndpoint("pager", { url: `https://hooks.example.com/p${i}` });
+    }
+    let cursor = null;
+    let added = 0;
+    do {
+      const page = await store.listEndpoints("pager", { limit: 7, cursor });
+      seen.push(...page.data.map((e) => e.id));
+      cursor = page.nextCursor;
+      // Inserts between pages land after every id seen (ids sort by creation time).
+      now += 1;
+      await store.createEndpoint("pager", { url: `https://hooks.example.com/late${added++}` });
+    } while (cursor);
+    assert.equal(new Set(seen).size, seen.length, "an endpoint repeated across pages");
+    const all = (await store.listEndpoints("pager", { limit: 100 })).data.map((e) => e.id);
+    assert.deepEqual(seen, all.slice(0, seen.length), "pages are the list in order, nothing skipped");
+    const bad = await store.listEndpoints("pager", { cursor: "not-a-cursor" }).catch((e) => e);
+    assert.equal(bad.code, "invalid_argument");
+  });
+
+  test(`${name}: update keeps an audit time; the guard refuses internal URLs; delete frees the id`, async () => {
+    const { store } = fresh;
+    const { endpoint } = await store.createEndpoint("upd", { url: "https://hooks.example.com/u" });
+    now += 1000;
+    const changed = await store.updateEndpoint("upd", endpoint.id, { enabled: false, channels: ["eu"] });
+    assert.deepEqual([changed.enabled, changed.channels, changed.updatedAtMs - changed.createdAtMs], [false, ["eu"], 1000]);
+    for (const url of ["http://169.254.169.254/latest", "http://kubernetes.default.svc/", "ftp://x.example.com/"]) {
+      const e = await store.updateEndpoint("upd", endpoint.id, { url }).catch((err) => err);
+      assert.ok(e instanceof SenderError && (e.code === "target_not_allowed" || e.code === "invalid_url"), `${url}: ${e?.code}`);
+    }
+    await store.deleteEndpoint("upd", endpoint.id);
+    const gone = await store.getEndpoint("upd", endpoint.id).catch((e) => e);
+    assert.equal(gone.code, "not_found");
+  });
+
+  test(`${name}: rotation signs with both secrets during the grace period, then only the new one`, async () => {
+    const { store } = fresh;
+    const { endpoint, secret: first } = await store.createEndpoint("rot", { url: "https://hooks.example.com/r" });
+    const { secret: second, endpoint: rotated } = await store.rotateSecret("rot", endpoint.id, { graceMs: 60_000 });
+    assert.equal(rotated.secretVersion, 2);
+    assert.ok(second !== first);
+    // Signed at the real time (standardwebhooks checks it); the store's clock decides the grace.
+    const sign = async () => {
+      const keys = await store.keysFor(endpoint.id, rotated.secretVersion);
+      const ep = new hookline.DeliveryEndpoint({ url: "https://hooks.example.com/r", ...keys });
+      const t = Date.now();
+      const begun = ep.begin(1, t, "msg_rot", '{"a":1}');
+      return { "webhook-id": "msg_rot", "webhook-timestamp": String(Math.floor(t / 1000)), "webhook-signature": begun.headers["webhook-signature"] };
+    };
+    const verifies = (secret, headers) => {
+      try {
+        new Webhook(secret).verify('{"a":1}', headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const during = await sign();
+    assert.deepEqual([verifies(first, during), verifies(second, during)], [true, true], "during the grace period");
+    now += 61_000;
+    const after = await sign();
+    assert.deepEqual([verifies(first, after), verifies(second, after)], [false, true], "after the grace period");
+    const tooNew = await store.keysFor(endpoint.id, 3).catch((e) => e);
+    assert.equal(tooNew.code, "keys_unavailable");
+  });
+
+  test(`${name}: the dispatcher resolves keys from the store (jobs carry none)`, async () => {
+    const { store } = fresh;
+    const { endpoint, secret } = await store.createEndpoint("disp", { url: "https://hooks.example.com/d" });
+    let sent;
+    const d = createDispatcher({ retries: "none", ssrf: false, resolveKeys: store.keysFor, fetch: async (url, init) => ((sent = init.headers), new Response(null, { status: 204 })) });
+    const job = d.makeJob({ id: "msg_d", type: "a.b", body: "{}" }, { id: endpoint.id, url: endpoint.url, secretVersion: endpoint.secretVersion });
+    const r = await d.attempt(job);
+    assert.equal(r.plan.kind, "done");
+    assert.ok(!JSON.stringify(job).includes(secret.slice(6)));
+    new Webhook(secret).verify("{}", { "webhook-id": sent["webhook-id"], "webhook-timestamp": sent["webhook-timestamp"], "webhook-signature": sent["webhook-signature"] });
+  });
+
+  test(`${name}: the encryption key rotates: a new current key, old rows still open, reseal moves them`, async () => {
+    const { db } = fresh;
+    const before = await createStore({ db, encryptionKey: KEY, clock });
+    const { endpoint, secret } = await before.createEndpoint("keys", { url: "https://hooks.example.com/k" });
+    const both = await createStore({ db, encryptionKey: { current: "k2", keys: { k1: KEY, k2: KEY2 } }, clock });
+    assert.deepEqual((await both.keysFor(endpoint.id)).secrets, [secret]);
+    assert.ok((await both.reseal()) >= 1);
+    const onlyNew = await createStore({ db, encryptionKey: { current: "k2", keys: { k2: KEY2 } }, clock });
+    assert.deepEqual((await onlyNew.keysFor(endpoint.id)).secrets, [secret]);
+    const wrong = await createStore({ db, encryptionKey: { current: "k2", keys: { k2: KEY } }, clock });
+    const e = await wrong.keysFor(endpoint.id).catch((err) => err);
+    assert.ok(e.code === "keys_unavailable" && !e.message.includes(secret.slice(6)), e.message);
+    const badKey = await createStore({ db, encryptionKey: "short" }).catch((err) => err);
+    assert.equal(badKey.code, "invalid_argument");
+  });
+
+  return run;
+}
+
+const clusters = [];
+let failed = 0;
+try {
+  const pglite = contract("pglite", async () => {
+    const db = new PGlite();
+    await db.waitReady;
+    return db;
+  });
+  const r1 = await pglite("node-store-pglite");
+  report(r1);
+  failed += r1.failed + (r1.passed === 0 ? 1 : 0);
+
+  const cluster = await startCluster();
+  clusters.push(cluster);
+  let n = 0;
+  const pools = [];
+  const postgres = contract("postgresql", async () => {
+    // A database per store, so every run starts from an empty schema.
+    const admin = new pg.Client({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "postgres" });
+    await admin.connect();
+    const name = `t${++n}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const pool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: name, max: 10 });
+    pools.push(pool);
+    return pool;
+  });
+  const r2 = await postgres("node-store-postgresql");
+  report(r2);
+  failed += r2.failed + (r2.passed === 0 ? 1 : 0);
+  await Promise.all(pools.map((p) => p.end()));
+} catch (e) {
+  console.log(`  FAIL store: ${e?.stack ?? e}`);
+  failed++;
+} finally {
+  for (const c of clusters) c.stop();
+}
+process.exitCode = failed ? 1 : 0;
