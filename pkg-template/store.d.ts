@@ -1,5 +1,10 @@
 // Types of `hookline/store`: the endpoint registry on PostgreSQL and PGlite.
-import type { EndpointHealth, TargetOptions } from "./index.js";
+import type { AttemptRecord, DeliveryJob, DeliveryPlan, Dispatcher, EndpointHealth, TargetOptions } from "./index.js";
+
+/** A job `claimDue` handed out: a dispatcher job plus the lease that `complete` checks. */
+export interface ClaimedJob extends DeliveryJob {
+  leaseUntilMs: number;
+}
 
 /** An endpoint as the store shows it: never its secret. */
 export interface StoredEndpoint {
@@ -45,7 +50,7 @@ export interface StoreOptions {
   clock?: () => number;
 }
 
-/** The endpoint registry on PostgreSQL or PGlite, from `createStore`. */
+/** The endpoint registry, outbox and delivery log on PostgreSQL or PGlite, from `createStore`. */
 export interface Store {
   /** Apply the migrations the database lacks (one migrator at a time); the versions applied. */
   migrate(): Promise<number[]>;
@@ -62,7 +67,23 @@ export interface Store {
   /** A new secret, returned once; the previous one signs beside it for `graceMs`. */
   rotateSecret(owner: string, id: string, options?: { graceMs?: number }): Promise<{ endpoint: StoredEndpoint; secret: string }>;
   /** The dispatcher's `resolveKeys`: the secrets that sign for the endpoint now. */
-  keysFor(endpointId: string, secretVersion?: string | number): Promise<{ secrets: string[] }>;
+  keysFor(endpointId: string, secretVersion?: string | number): Promise<{ secrets: string[]; health: EndpointHealth }>;
+  /**
+   * Store an event and one pending delivery per matching enabled endpoint, in one transaction,
+   * before any network I/O. The same `id` twice is one event (`duplicate: true`).
+   */
+  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }): Promise<{ eventId: string; matched: number; deliveryIds: string[]; duplicate: boolean }>;
+  /**
+   * Take up to `limit` due deliveries for `leaseMs` as dispatcher jobs (no secrets). Two workers
+   * never take the same one; a lease that runs out makes it due again.
+   */
+  claimDue(options?: { limit?: number; leaseMs?: number }): Promise<ClaimedJob[]>;
+  /** Record an attempt's result for a claimed job; false when its lease was lost meanwhile. */
+  complete(job: ClaimedJob, result: { record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }): Promise<boolean>;
+  /** One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`. */
+  deliverDue(dispatcher: Dispatcher, options?: { limit?: number; leaseMs?: number }): Promise<{ claimed: number; completed: number }>;
+  /** A delivery of `owner`'s and its attempt records, oldest first. */
+  getDelivery(owner: string, id: string): Promise<{ id: string; eventId: string; endpointId: string; state: "pending" | "delivered" | "failed"; attempt: number; nextAttemptAtMs: number; attempts: AttemptRecord[] }>;
   /** Seal every secret again with the current encryption key; how many rows changed. */
   reseal(): Promise<number>;
 }

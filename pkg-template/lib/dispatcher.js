@@ -426,7 +426,8 @@ export function createDispatcher(options = {}) {
 
   function makeEndpoint(id, setup, keys, url, health) {
     const old = endpoints.get(id);
-    const core = new DeliveryEndpoint({ ...keys, url, retry, healthPolicy, ssrf, health: old ? old.core.health : health });
+    const { health: _storedHealth, ...signing } = keys;
+    const core = new DeliveryEndpoint({ ...signing, url, retry, healthPolicy, ssrf, health: old ? old.core.health : health });
     // NOTE: the old endpoint is not freed here: an attempt in flight may still hold it. The
     // glue's FinalizationRegistry frees it once nothing does.
     const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url) };
@@ -473,7 +474,8 @@ export function createDispatcher(options = {}) {
       throw new SenderError("keys_unavailable", `resolveKeys gave no keys for endpoint ${job.endpointId}`);
     }
     try {
-      return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, undefined);
+      // Stored health may come with the keys (a store's `keysFor`): a new process carries on from it.
+      return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, keys.health);
     } catch (cause) {
       // The core's own refusal (a malformed secret: invalid_secret) is already typed.
       if (cause instanceof SenderError || typeof cause?.code === "string") throw cause;

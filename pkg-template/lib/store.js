@@ -4,7 +4,7 @@
 // the core; every rule that must hold under concurrency (the per-owner cap) is one SQL statement.
 // `hookline/store`: an entry of its own, so a receiver never loads it. It takes the core from the
 // package's main entry, whichever runtime's that is.
-import { checkTarget, eventId, generateSecret, SenderError } from "hookline";
+import { buildEnvelope, checkTarget, eventId, generateSecret, matchSubscriptions, SenderError } from "hookline";
 
 /** Versioned migrations; `store.migrate()` applies the ones a database lacks, in order. */
 export const storeMigrations = [
@@ -34,6 +34,49 @@ CREATE TABLE hookline_endpoints (
 );
 -- an owner's endpoints in id order: the keyset the list cursor walks
 CREATE INDEX hookline_endpoints_owner_id ON hookline_endpoints (owner, id);
+`,
+  },
+  {
+    version: 2,
+    name: "outbox and delivery log",
+    sql: `
+CREATE TABLE hookline_events (
+  id            TEXT   PRIMARY KEY,
+  owner         TEXT   NOT NULL,
+  type          TEXT   NOT NULL,
+  body          TEXT   NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE TABLE hookline_deliveries (
+  id                 TEXT    PRIMARY KEY,
+  event_id           TEXT    NOT NULL REFERENCES hookline_events (id),
+  endpoint_id        TEXT    NOT NULL,
+  owner              TEXT    NOT NULL,
+  url                TEXT    NOT NULL,
+  secret_version     INTEGER NOT NULL,
+  state              TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempt            INTEGER NOT NULL DEFAULT 1,
+  next_attempt_at_ms BIGINT  NOT NULL,
+  lease_until_ms     BIGINT,
+  created_at_ms      BIGINT  NOT NULL,
+  updated_at_ms      BIGINT  NOT NULL
+);
+-- what is due: pending deliveries by time (the worker never scans the whole table)
+CREATE INDEX hookline_deliveries_due ON hookline_deliveries (next_attempt_at_ms) WHERE state = 'pending';
+CREATE INDEX hookline_deliveries_event ON hookline_deliveries (event_id);
+CREATE TABLE hookline_attempts (
+  seq             BIGSERIAL PRIMARY KEY,
+  delivery_id     TEXT    NOT NULL REFERENCES hookline_deliveries (id),
+  endpoint_id     TEXT    NOT NULL,
+  attempt         INTEGER NOT NULL,
+  attempted_at_ms BIGINT  NOT NULL,
+  outcome         TEXT    NOT NULL,
+  status          INTEGER,
+  record          JSONB   NOT NULL
+);
+-- an endpoint's attempts, newest first
+CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, attempted_at_ms DESC, seq DESC);
+CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
 `,
   },
 ];
@@ -344,7 +387,7 @@ export async function createStore(options) {
      * (the current one, plus the previous one during its grace period), opened from the store.
      */
     async keysFor(endpointId, secretVersion) {
-      const { rows } = await db.query("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
+      const { rows } = await db.query("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
       if (rows.length === 0) throw new SenderError("keys_unavailable", `endpoint ${endpointId} is not registered`);
       const row = rows[0];
       if (secretVersion !== undefined && Number(secretVersion) > row.secret_version) {
@@ -352,7 +395,122 @@ export async function createStore(options) {
       }
       const secrets = [await open(row.id, row.secret_sealed)];
       if (row.previous_sealed && Number(row.previous_until_ms) > clock()) secrets.push(await open(row.id, row.previous_sealed));
-      return { secrets };
+      return { secrets, health: row.health };
+    },
+
+    /**
+     * Store an event and one pending delivery per matching enabled endpoint of `owner`, in one
+     * transaction, before any network I/O: `{ eventId, matched }`. The same `id` twice is one
+     * event (the second call matches nothing new).
+     */
+    async publish(owner, event) {
+      checkOwner(owner);
+      const now = clock();
+      // The core builds the envelope (a given `id` kept, else a new one) and checks the event.
+      const envelope = buildEnvelope(event, { now });
+      const id = envelope.id;
+      const body = new TextDecoder().decode(envelope.body);
+      return transaction(async (q) => {
+        const inserted = await q.query("INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now]);
+        if (inserted.rows.length === 0) {
+          const { rows } = await q.query("SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id", [id]);
+          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
+        }
+        const { rows } = await q.query("SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id", [owner]);
+        const subs = rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types.length ? r.event_types : undefined, channels: r.channels.length ? r.channels : undefined, secretVersion: r.secret_version }));
+        const matched = matchSubscriptions({ type: envelope.type, channels: envelope.channels ?? [] }, subs);
+        const deliveryIds = [];
+        for (const sub of matched) {
+          const deliveryId = eventId("dlv_", { now });
+          await q.query(
+            "INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
+            [deliveryId, id, sub.id, owner, sub.url, sub.secretVersion, now],
+          );
+          deliveryIds.push(deliveryId);
+        }
+        return { eventId: id, matched: matched.length, deliveryIds, duplicate: false };
+      });
+    },
+
+    /**
+     * Take up to `limit` due deliveries for `leaseMs` (default 60 s) as dispatcher jobs. Two
+     * workers never take the same delivery (FOR UPDATE SKIP LOCKED); a lease that runs out (its
+     * worker died) makes the delivery due again.
+     */
+    async claimDue({ limit = 32, leaseMs = 60_000 } = {}) {
+      const now = clock();
+      const { rows } = await db.query(
+        `UPDATE hookline_deliveries d SET lease_until_ms = $2, updated_at_ms = $1
+         FROM hookline_events e
+         WHERE d.event_id = e.id AND d.id IN (
+           SELECT id FROM hookline_deliveries
+           WHERE state = 'pending' AND next_attempt_at_ms <= $1 AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
+           ORDER BY next_attempt_at_ms LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING d.id, d.endpoint_id, d.url, d.secret_version, d.attempt, d.lease_until_ms, e.id AS event_id, e.type, e.body`,
+        [now, now + leaseMs, limit],
+      );
+      return rows.map((r) => ({
+        deliveryId: r.id,
+        attempt: r.attempt,
+        endpointId: r.endpoint_id,
+        url: r.url,
+        secretVersion: r.secret_version,
+        leaseUntilMs: Number(r.lease_until_ms),
+        envelope: { id: r.event_id, type: r.type, body: r.body },
+      }));
+    },
+
+    /**
+     * Record what `dispatcher.attempt(job)` returned for a claimed job: append the attempt, move
+     * the delivery on (delivered, failed, or due again at the plan's time) and keep the
+     * endpoint's health. Ignored when the job's lease was lost to another worker meanwhile.
+     */
+    async complete(job, { record, plan, health }) {
+      const now = clock();
+      const state = plan.kind === "done" ? "delivered" : plan.kind === "retry" ? "pending" : "failed";
+      return transaction(async (q) => {
+        const moved = await q.query(
+          `UPDATE hookline_deliveries SET state = $2, attempt = $3, next_attempt_at_ms = $4, lease_until_ms = NULL, updated_at_ms = $5
+           WHERE id = $1 AND state = 'pending' AND lease_until_ms = $6 RETURNING id`,
+          [job.deliveryId, state, plan.kind === "retry" ? plan.attempt : job.attempt, plan.kind === "retry" ? plan.atMs : now, now, job.leaseUntilMs],
+        );
+        if (moved.rows.length === 0) return false;
+        await q.query(
+          "INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          [job.deliveryId, job.endpointId, record.attempt, record.attemptedAtMs, record.outcome, record.status, JSON.stringify(record)],
+        );
+        if (health) await q.query("UPDATE hookline_endpoints SET health = $2 WHERE id = $1", [job.endpointId, JSON.stringify(health)]);
+        return true;
+      });
+    },
+
+    /** One claim-attempt-complete round through `dispatcher` (made with `resolveKeys: store.keysFor`). */
+    async deliverDue(dispatcher, options = {}) {
+      const jobs = await this.claimDue(options);
+      let done = 0;
+      await Promise.all(
+        jobs.map(async (job) => {
+          let result;
+          try {
+            result = await dispatcher.attempt(job);
+          } catch {
+            // No keys now (a secret store blip): the lease runs out and the job is due again.
+            return;
+          }
+          if (await this.complete(job, { record: result.record, plan: result.plan, health: result.health })) done++;
+        }),
+      );
+      return { claimed: jobs.length, completed: done };
+    },
+
+    /** A delivery and its attempts, oldest first. */
+    async getDelivery(owner, id) {
+      checkOwner(owner);
+      const { rows } = await db.query("SELECT * FROM hookline_deliveries WHERE owner = $1 AND id = $2", [owner, String(id)]);
+      if (rows.length === 0) throw notFound(`delivery ${id}`);
+      const attempts = await db.query("SELECT record FROM hookline_attempts WHERE delivery_id = $1 ORDER BY seq", [String(id)]);
+      const d = rows[0];
+      return { id: d.id, eventId: d.event_id, endpointId: d.endpoint_id, state: d.state, attempt: d.attempt, nextAttemptAtMs: Number(d.next_attempt_at_ms), attempts: attempts.rows.map((r) => r.record) };
     },
 
     /** Seal every secret again with the current key (after adding a new key as `current`). */

@@ -1,7 +1,8 @@
 // The store contract, run against PGlite and a real PostgreSQL server (a throwaway cluster from
 // Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end).
 // Node only: the store's clients are Node packages. `node store.mjs` from a consumer folder.
-import { spawnSync } from "node:child_process";
+import { fork, spawnSync } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -77,12 +78,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2]);
   });
 
-  test(`${name}: migrate applies v1 once`, async () => {
+  test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1]);
+    assert.deepEqual(await fresh.store.migrate(), [1, 2]);
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -211,7 +212,133 @@ function contract(name, open) {
     assert.equal(badKey.code, "invalid_argument");
   });
 
+  test(`${name}: publish stores the event and one delivery per match in one go; the same id twice is one event`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    await store.createEndpoint("pub", { url: "https://hooks.example.com/inv", eventTypes: ["invoice.*"] });
+    await store.createEndpoint("pub", { url: "https://hooks.example.com/all" });
+    await store.createEndpoint("pub", { url: "https://hooks.example.com/cust", eventTypes: ["customer.*"] });
+    const first = await store.publish("pub", { id: "msg_same", type: "invoice.paid", data: { n: 1 } });
+    const again = await store.publish("pub", { id: "msg_same", type: "invoice.paid", data: { n: 1 } });
+    assert.deepEqual([first.eventId, first.matched, first.duplicate], ["msg_same", 2, false]);
+    assert.deepEqual([again.matched, again.duplicate], [2, true]);
+    const bad = await store.publish("pub", { type: "bad type!", data: {} }).catch((e) => e);
+    assert.equal(bad.code, "invalid_event_type");
+    const jobs = await store.claimDue({ limit: 10 });
+    assert.equal(jobs.length, 2, "deliveries stored");
+    assert.ok(jobs.every((j) => j.envelope.id === "msg_same" && !("secret" in j)));
+  });
+
+  test(`${name}: two workers never claim the same delivery; a lost lease makes it due again`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 100 });
+    await store.migrate();
+    await store.createEndpoint("claim", { url: "https://hooks.example.com/x" });
+    for (let i = 0; i < 40; i++) await store.publish("claim", { type: "a.b", data: { i } });
+    const [a, b, c] = await Promise.all([store.claimDue({ limit: 15 }), store.claimDue({ limit: 15 }), store.claimDue({ limit: 15 })]);
+    const ids = [...a, ...b, ...c].map((j) => j.deliveryId);
+    assert.equal(ids.length, 40);
+    assert.equal(new Set(ids).size, 40, "a delivery claimed twice");
+    assert.equal((await store.claimDue({ limit: 50 })).length, 0, "claimed ones are leased");
+    now += 60_001;
+    assert.equal((await store.claimDue({ limit: 50 })).length, 40, "expired leases are due again");
+  });
+
+  test(`${name}: deliverDue drives retries to delivery and keeps a complete attempt chain and the health`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    let calls = 0;
+    const d = createDispatcher({
+      retries: "none",
+      clock,
+      resolveKeys: store.keysFor,
+      ssrf: false,
+      retry: { schedule: [0, 1000, 1000] },
+      fetch: async () => new Response("x", { status: ++calls < 3 ? 503 : 200 }),
+    });
+    const { endpoint } = await store.createEndpoint("drive", { url: "https://hooks.example.com/d" });
+    const { eventId, deliveryIds } = await store.publish("drive", { type: "a.b", data: {} });
+    for (let i = 0; i < 5; i++) {
+      await store.deliverDue(d);
+      now += 1000;
+    }
+    const delivery = await store.getDelivery("drive", deliveryIds[0]);
+    assert.deepEqual([delivery.state, delivery.eventId, delivery.attempts.map((r) => [r.attempt, r.outcome])], ["delivered", eventId, [[1, "retry"], [2, "retry"], [3, "delivered"]]]);
+    const stored = await store.getEndpoint("drive", endpoint.id);
+    assert.deepEqual([stored.health.state, stored.health.consecutiveFailures], ["healthy", 0]);
+  });
+
   return run;
+}
+
+/**
+ * Crash: workers (other processes) deliver 90 deliveries to a receiver that answers 503 to each
+ * delivery's first request; the first worker is killed with SIGKILL mid-run, then two workers
+ * finish on the same database. Every delivery must end delivered with its attempts recorded.
+ */
+async function crashTest(cluster) {
+  const admin = new pg.Client({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "postgres" });
+  await admin.connect();
+  await admin.query("CREATE DATABASE crash");
+  await admin.end();
+  const pool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "crash", max: 4 });
+  const workers = new Set();
+  const seen = new Map();
+  let hits = 0;
+  const receiver = createHttpServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      hits++;
+      const id = req.headers["webhook-delivery-id"];
+      const n = (seen.get(id) ?? 0) + 1;
+      seen.set(id, n);
+      res.writeHead(n === 1 ? 503 : 200).end();
+    });
+  });
+  await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+  const startWorker = async () => {
+    const w = fork(new URL("./store-worker.mjs", import.meta.url), [String(cluster.port), "crash"], { stdio: "inherit" });
+    workers.add(w);
+    w.on("exit", () => workers.delete(w));
+    await new Promise((resolve, reject) => {
+      w.once("message", resolve);
+      w.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
+    });
+    return w;
+  };
+  const waitFor = async (what, ok, ms) => {
+    const until = Date.now() + ms;
+    while (!(await ok())) {
+      if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    const store = await createStore({ db: pool, encryptionKey: KEY, ssrf: { allow: ["127.0.0.1"] } });
+    await store.migrate();
+    const base = `http://127.0.0.1:${receiver.address().port}`;
+    for (let k = 0; k < 3; k++) await store.createEndpoint("crash", { url: `${base}/ep${k}` });
+    for (let i = 0; i < 30; i++) await store.publish("crash", { type: "a.b", data: { i } });
+    const first = await startWorker();
+    await waitFor("the first worker's attempts", () => hits >= 40, 20_000);
+    first.kill("SIGKILL");
+    await new Promise((r) => (workers.has(first) ? first.once("exit", r) : r()));
+    await Promise.all([startWorker(), startWorker()]);
+    const pending = async () => (await pool.query("SELECT count(*)::int AS n FROM hookline_deliveries WHERE state <> 'delivered'")).rows[0].n;
+    await waitFor("every delivery delivered", async () => (await pending()) === 0, 30_000);
+    const { rows } = await pool.query("SELECT d.id, array_agg(a.outcome ORDER BY a.seq) AS outcomes, array_agg(a.attempt ORDER BY a.seq) AS attempts FROM hookline_deliveries d LEFT JOIN hookline_attempts a ON a.delivery_id = d.id GROUP BY d.id");
+    assert.equal(rows.length, 90, "deliveries");
+    for (const r of rows) {
+      assert.equal(r.outcomes.at(-1), "delivered", `${r.id}: ${r.outcomes}`);
+      assert.ok(r.attempts.every((a, i) => i === 0 || a >= r.attempts[i - 1]), `${r.id}: attempts ${r.attempts}`);
+      assert.ok(seen.get(r.id) >= 2, `${r.id}: the receiver saw it ${seen.get(r.id)} times`);
+    }
+  } finally {
+    for (const w of workers) w.kill("SIGKILL");
+    await new Promise((r) => setTimeout(r, 100));
+    receiver.close();
+    receiver.closeAllConnections?.();
+    await pool.end();
+  }
 }
 
 const clusters = [];
@@ -242,6 +369,12 @@ try {
     return pool;
   });
   const r2 = await postgres("node-store-postgresql");
+  const crash = await crashTest(cluster).then(() => null, (e) => e);
+  r2.passed += crash ? 0 : 1;
+  if (crash) {
+    r2.failed += 1;
+    r2.failures.push({ name: "postgresql: a worker killed with SIGKILL mid-run loses nothing", error: String(crash?.stack ?? crash) });
+  }
   report(r2);
   failed += r2.failed + (r2.passed === 0 ? 1 : 0);
   await Promise.all(pools.map((p) => p.end()));

@@ -121,6 +121,11 @@ async function register(): Promise<StoredEndpoint> {
   const { endpoint, secret } = await store.createEndpoint("acme", { url: "https://x.example.com", eventTypes: ["a.*"] });
   const page = await store.listEndpoints("acme", { limit: 10, cursor: null });
   console.log(versions, secret.length, page.nextCursor, storeMigrations.length, (await store.keysFor(endpoint.id, 1)).secrets);
+  const published = await store.publish("acme", { type: "a.b", data: {} });
+  const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
+  const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
+  const delivery = await store.getDelivery("acme", published.deliveryIds[0]);
+  console.log(round.claimed, delivery.state, delivery.attempts.length);
   return endpoint;
 }
 // The prepared objects a sender keeps.
