@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod common;
+use common::{assert_partial, read_vectors};
 use hookline::delivery::{next_wait, Begin, Endpoint, Message};
 use hookline::health::{EndpointHealth, HealthPolicy};
 use hookline::retry::{Outcome, RetryPolicy};
@@ -11,28 +13,6 @@ use hookline::scheme::Scheme;
 use hookline::ssrf::{url_parts, TargetOptions};
 use hookline::{KeyInput, Signer};
 use serde_json::{json, Value};
-
-fn load() -> Value {
-    let path = format!("{}/tests/vectors/delivery.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Every key of `want` must be in `got` with the same value; objects are compared the same way,
-/// key by key, so a vector names only the fields it cares about (and a misspelled one fails).
-fn assert_partial(got: &Value, want: &Value, at: &str) {
-    match want {
-        Value::Object(fields) => {
-            for (key, w) in fields {
-                let g = got
-                    .get(key)
-                    .unwrap_or_else(|| panic!("{at}.{key}: no such field in {got}"));
-                assert_partial(g, w, &format!("{at}.{key}"));
-            }
-        }
-        _ => assert_eq!(got, want, "{at}"),
-    }
-}
 
 fn parse<T: serde::de::DeserializeOwned>(v: &Value, what: &str) -> T {
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{what}: {e}"))
@@ -66,7 +46,7 @@ fn int<T: TryFrom<i64>>(step: &Value, key: &str) -> T {
 
 #[test]
 fn delivery_cases() {
-    let file = load();
+    let file = read_vectors("delivery");
     let cases = file["cases"].as_array().unwrap();
     assert!(cases.len() >= 20, "only {} cases", cases.len());
     for case in cases {
@@ -137,7 +117,7 @@ fn delivery_cases() {
 
 #[test]
 fn next_wait_cases() {
-    let file = load();
+    let file = read_vectors("delivery");
     let cases = file["nextWait"].as_array().unwrap();
     assert!(!cases.is_empty());
     for case in cases {

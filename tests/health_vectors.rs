@@ -4,36 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod common;
+use common::{assert_partial, read_vectors};
 use hookline::health::{
     admission, begin_probe, disable, enable, record, AttemptResult, EndpointHealth, HealthPolicy,
 };
 use serde_json::Value;
 
-fn load() -> Value {
-    let path = format!("{}/tests/vectors/health.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Every key of `want` must be in `got` with the same value; objects are compared the same way,
-/// key by key, so a vector names only the fields it cares about (and a misspelled one fails).
-fn assert_partial(got: &Value, want: &Value, at: &str) {
-    match want {
-        Value::Object(fields) => {
-            for (key, w) in fields {
-                let g = got
-                    .get(key)
-                    .unwrap_or_else(|| panic!("{at}.{key}: no such field in {got}"));
-                assert_partial(g, w, &format!("{at}.{key}"));
-            }
-        }
-        _ => assert_eq!(got, want, "{at}"),
-    }
-}
-
 #[test]
 fn health_sequences() {
-    let file = load();
+    let file = read_vectors("health");
     let sequences = file["sequences"].as_array().unwrap();
     assert!(sequences.len() >= 15, "only {} sequences", sequences.len());
     for seq in sequences {
@@ -96,7 +76,7 @@ fn health_sequences() {
 
 #[test]
 fn health_policies() {
-    let file = load();
+    let file = read_vectors("health");
     let policies = file["policies"].as_array().unwrap();
     assert!(!policies.is_empty());
     for case in policies {
