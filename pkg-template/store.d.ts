@@ -84,6 +84,12 @@ export interface Store {
   deliverDue(dispatcher: Dispatcher, options?: { limit?: number; leaseMs?: number }): Promise<{ claimed: number; completed: number }>;
   /** A delivery of `owner`'s and its attempt records, oldest first. */
   getDelivery(owner: string, id: string): Promise<{ id: string; eventId: string; endpointId: string; state: "pending" | "delivered" | "failed"; attempt: number; nextAttemptAtMs: number; attempts: AttemptRecord[] }>;
+  /** An endpoint's attempt records, newest first, a page at a time (`limit` 1 to 100, default 20). */
+  listAttempts(owner: string, endpointId: string, page?: { limit?: number; cursor?: string | null }): Promise<{ data: AttemptRecord[]; nextCursor: string | null }>;
+  /** A past delivery's event again, to the same endpoint, as a new delivery due now. */
+  redeliver(owner: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string }>;
+  /** Remove events older than `olderThanMs` whose deliveries have all ended, with their records; how many. */
+  prune(options: { olderThanMs: number }): Promise<number>;
   /** Seal every secret again with the current encryption key; how many rows changed. */
   reseal(): Promise<number>;
 }

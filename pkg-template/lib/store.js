@@ -513,6 +513,73 @@ export async function createStore(options) {
       return { id: d.id, eventId: d.event_id, endpointId: d.endpoint_id, state: d.state, attempt: d.attempt, nextAttemptAtMs: Number(d.next_attempt_at_ms), attempts: attempts.rows.map((r) => r.record) };
     },
 
+    /**
+     * An endpoint's attempt records, newest first, `limit` (1 to 100, default 20) at a time:
+     * `{ data, nextCursor }`. The cursor is the last record's place, so attempts appended
+     * meanwhile (they are newer) never shift a page.
+     */
+    async listAttempts(owner, endpointId, { limit = 20, cursor } = {}) {
+      checkOwner(owner);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw invalid(`limit must be a whole number from 1 to ${MAX_PAGE}`);
+      await this.getEndpoint(owner, endpointId);
+      let before = null;
+      if (cursor !== undefined && cursor !== null) {
+        const m = /^a(\d{1,16})\.(\d{1,19})$/.exec(String(cursor));
+        if (!m) throw invalid("cursor is not one this store gave");
+        before = [m[1], m[2]];
+      }
+      const { rows } = await db.query(
+        before
+          ? `SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 AND (attempted_at_ms, seq) < ($3::bigint, $4::bigint)
+             ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2`
+          : "SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2",
+        before ? [String(endpointId), limit + 1, ...before] : [String(endpointId), limit + 1],
+      );
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { data: page.map((r) => r.record), nextCursor: rows.length > limit ? `a${last.attempted_at_ms}.${last.seq}` : null };
+    },
+
+    /**
+     * Send a past delivery's event again to the same endpoint as a new delivery (attempt 1, due
+     * now, a new delivery id); the old delivery and its records are left as they are.
+     */
+    async redeliver(owner, deliveryId) {
+      checkOwner(owner);
+      const now = clock();
+      return transaction(async (q) => {
+        const { rows } = await q.query(
+          `SELECT d.event_id, d.endpoint_id, e.url, e.secret_version FROM hookline_deliveries d
+           JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2`,
+          [owner, String(deliveryId)],
+        );
+        if (rows.length === 0) throw notFound(`delivery ${deliveryId} (or its endpoint)`);
+        const r = rows[0];
+        const id = eventId("dlv_", { now });
+        await q.query(
+          "INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
+          [id, r.event_id, r.endpoint_id, owner, r.url, r.secret_version, now],
+        );
+        return { deliveryId: id, eventId: r.event_id };
+      });
+    },
+
+    /**
+     * Retention: remove events older than `olderThanMs` (unix ms) whose deliveries have all
+     * ended, with those deliveries and their attempt records. Pending work is never removed.
+     */
+    async prune({ olderThanMs }) {
+      if (!Number.isFinite(olderThanMs)) throw invalid("prune needs olderThanMs, unix milliseconds");
+      return transaction(async (q) => {
+        const old = `SELECT id FROM hookline_events ev WHERE ev.created_at_ms < $1
+          AND NOT EXISTS (SELECT 1 FROM hookline_deliveries d WHERE d.event_id = ev.id AND d.state = 'pending')`;
+        await q.query(`DELETE FROM hookline_attempts WHERE delivery_id IN (SELECT id FROM hookline_deliveries WHERE event_id IN (${old}))`, [olderThanMs]);
+        await q.query(`DELETE FROM hookline_deliveries WHERE event_id IN (${old})`, [olderThanMs]);
+        const { rows } = await q.query(`DELETE FROM hookline_events WHERE id IN (${old}) RETURNING id`, [olderThanMs]);
+        return rows.length;
+      });
+    },
+
     /** Seal every secret again with the current key (after adding a new key as `current`). */
     async reseal() {
       const { rows } = await db.query("SELECT id, secret_sealed, previous_sealed FROM hookline_endpoints");

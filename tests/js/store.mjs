@@ -267,6 +267,56 @@ function contract(name, open) {
     assert.deepEqual([stored.health.state, stored.health.consecutiveFailures], ["healthy", 0]);
   });
 
+  test(`${name}: attempts list newest first by cursor; redelivery is a new chain; retention keeps pending work`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 10 });
+    await store.migrate();
+    let status = 503;
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, retry: { schedule: [0, 10] }, fetch: async () => new Response("", { status }) });
+    const { endpoint } = await store.createEndpoint("log", { url: "https://hooks.example.com/l" });
+    const published = [];
+    for (let i = 0; i < 6; i++) {
+      now += 10;
+      published.push(await store.publish("log", { type: "a.b", data: { i } }));
+      await store.deliverDue(d);
+    }
+    now += 10;
+    await store.deliverDue(d); // the second (last) attempts: all give up
+    const pages = [];
+    let cursor = null;
+    do {
+      const page = await store.listAttempts("log", endpoint.id, { limit: 5, cursor });
+      pages.push(page.data);
+      cursor = page.nextCursor;
+      if (pages.length === 1) {
+        // Appended meanwhile: newer than every record listed, so later pages do not shift.
+        now += 10;
+        await store.publish("log", { type: "a.b", data: { late: true } });
+        await store.deliverDue(d);
+      }
+    } while (cursor);
+    const listed = pages.flat();
+    // 6 deliveries x 2 attempts; the late attempt is newer than the first page, so on no page.
+    assert.equal(listed.length, 12, "records listed");
+    assert.equal((await store.listAttempts("log", endpoint.id, { limit: 100 })).data.length, 13, "with the late one");
+    assert.ok(listed.slice(0, 5).every((r, i, a) => i === 0 || r.attemptedAtMs <= a[i - 1].attemptedAtMs), "newest first");
+    assert.equal(new Set(listed.map((r) => `${r.deliveryId}/${r.attempt}`)).size, 12, "a record repeated");
+    const before = await store.getDelivery("log", published[0].deliveryIds[0]);
+    assert.equal(before.state, "failed");
+    status = 200;
+    const again = await store.redeliver("log", published[0].deliveryIds[0]);
+    await store.deliverDue(d);
+    const redone = await store.getDelivery("log", again.deliveryId);
+    assert.deepEqual([redone.eventId, redone.state, redone.attempts.length], [published[0].eventId, "delivered", 1]);
+    assert.deepEqual((await store.getDelivery("log", published[0].deliveryIds[0])).attempts.length, 2, "the old chain is unchanged");
+    const missing = await store.redeliver("someone", published[0].deliveryIds[0]).catch((e) => e);
+    assert.equal(missing.code, "not_found");
+    // Retention: the late event's delivery is still pending (its retry is due later), so it stays.
+    const removed = await store.prune({ olderThanMs: now + 1 });
+    assert.equal(removed, 6);
+    assert.equal((await store.getDelivery("log", again.deliveryId).catch((e) => e)).code, "not_found");
+    assert.equal((await store.listAttempts("log", endpoint.id, { limit: 100 })).data.length, 1);
+  });
+
   return run;
 }
 

@@ -125,7 +125,10 @@ async function register(): Promise<StoredEndpoint> {
   const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
   const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
   const delivery = await store.getDelivery("acme", published.deliveryIds[0]);
-  console.log(round.claimed, delivery.state, delivery.attempts.length);
+  const log = await store.listAttempts("acme", endpoint.id, { limit: 20, cursor: null });
+  const again = await store.redeliver("acme", delivery.id);
+  const pruned: number = await store.prune({ olderThanMs: Date.now() - 30 * 86_400_000 });
+  console.log(round.claimed, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
   return endpoint;
 }
 // The prepared objects a sender keeps.
