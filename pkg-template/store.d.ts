@@ -100,3 +100,20 @@ export function createStore(options: StoreOptions): Promise<Store>;
 /** The store's versioned SQL migrations, for tools that apply migrations themselves. */
 export const storeMigrations: { version: number; name: string; sql: string }[];
 
+
+/** Options of `createManagementApi`: the store, and a bearer `token` or an `authorize` hook. */
+export interface ManagementApiOptions {
+  store: Store;
+  /** The bearer token every request must carry (16 or more characters); not needed with `authorize`. */
+  token?: string;
+  /** Real auth: true lets the request act for `tenant`. */
+  authorize?: (request: Request, tenant: string) => boolean | Promise<boolean>;
+}
+
+/**
+ * The management API under `/v1/tenants/{tenant}/` as one fetch handler (Workers, Deno.serve,
+ * Bun.serve, Hono, Node): endpoints (create shows the secret once, list with cursors, get, patch,
+ * delete, rotate-secret, attempts), events (202), deliveries (get, redeliver). Errors are RFC 9457
+ * problems (`application/problem+json`) with a stable `code`.
+ */
+export function createManagementApi(options: ManagementApiOptions): (request: Request) => Promise<Response>;

@@ -595,3 +595,144 @@ export async function createStore(options) {
     },
   };
 }
+
+const MAX_API_BODY = 1024 * 1024;
+const STATUS_OF = {
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  endpoint_limit: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+};
+
+/** An RFC 9457 problem: `{ type, title, status, code, detail }`, never a secret. */
+function problem(status, code, detail) {
+  return new Response(JSON.stringify({ type: `https://hookline.dev/problems/${code}`, title: code.replace(/_/g, " "), status, code, detail }), {
+    status,
+    headers: { "content-type": "application/problem+json" },
+  });
+}
+
+const json = (status, body) => new Response(body === undefined ? null : JSON.stringify(body), { status, headers: body === undefined ? {} : { "content-type": "application/json" } });
+
+/** The request's JSON body, read up to MAX_API_BODY bytes and no further. */
+async function readJson(request) {
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(request.headers.get("content-type") ?? "")) {
+    throw new SenderError("unsupported_media_type", "the body must be application/json");
+  }
+  const declared = Number(request.headers.get("content-length"));
+  if (declared > MAX_API_BODY) throw new SenderError("payload_too_large", `the body is over ${MAX_API_BODY} bytes`);
+  const reader = request.body?.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const r = reader ? await reader.read() : { done: true };
+    if (r.done) break;
+    size += r.value.length;
+    if (size > MAX_API_BODY) {
+      reader.cancel().catch(() => {});
+      throw new SenderError("payload_too_large", `the body is over ${MAX_API_BODY} bytes`);
+    }
+    chunks.push(r.value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw invalid("the body is not JSON");
+  }
+}
+
+/**
+ * A bearer-token check that leaks nothing through timing: the platform's HMAC verify compares the
+ * presented token's tag with the expected one (WebCrypto's comparison, not ours). The key is
+ * random per process and made on first use (Workers allow random values only inside a handler).
+ */
+function tokenChecker(token) {
+  let ready = null;
+  const setup = async () => {
+    const key = await globalThis.crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    const tag = await globalThis.crypto.subtle.sign("HMAC", key, new TextEncoder().encode(token));
+    return { key, tag };
+  };
+  return async (presented) => {
+    ready ??= setup();
+    const { key, tag } = await ready;
+    return globalThis.crypto.subtle.verify("HMAC", key, tag, new TextEncoder().encode(presented));
+  };
+}
+
+/** A path segment decoded, or `invalid_argument` for a malformed escape. */
+function segment(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw invalid("a path segment is not valid percent-encoding");
+  }
+}
+
+const pageOf = (url) => {
+  const limit = url.searchParams.get("limit");
+  return { limit: limit === null ? undefined : Number(limit), cursor: url.searchParams.get("cursor") };
+};
+
+/**
+ * The management API as one fetch handler, `(request) => Promise<Response>`, for Workers,
+ * Deno.serve, Bun.serve, Hono or Node. Routes live under `/v1/tenants/{tenant}/`; a tenant is a
+ * store owner. Auth: `authorize(request, tenant)` (true to let it through) or, by default, a
+ * bearer `token`. Errors are RFC 9457 problems with a stable `code`.
+ */
+export function createManagementApi({ store, token, authorize } = {}) {
+  if (!store || typeof store.createEndpoint !== "function") throw invalid("createManagementApi: store must come from createStore");
+  if (authorize === undefined && (typeof token !== "string" || token.length < 16)) {
+    throw invalid("createManagementApi: pass a bearer token of 16 or more characters, or authorize(request, tenant)");
+  }
+  const tokenMatches = authorize ? null : tokenChecker(token);
+  const allowed = async (request, tenant) => {
+    if (authorize) return (await authorize(request, tenant)) === true;
+    const header = request.headers.get("authorization") ?? "";
+    return header.startsWith("Bearer ") && tokenMatches(header.slice(7));
+  };
+  const routes = [
+    ["POST", /^endpoints$/, async (t, _m, req) => json(201, await store.createEndpoint(t, await readJson(req)))],
+    ["GET", /^endpoints$/, async (t, _m, _r, url) => json(200, await store.listEndpoints(t, pageOf(url)))],
+    ["GET", /^endpoints\/([^/]+)$/, async (t, m) => json(200, await store.getEndpoint(t, m[1]))],
+    ["PATCH", /^endpoints\/([^/]+)$/, async (t, m, req) => json(200, await store.updateEndpoint(t, m[1], await readJson(req)))],
+    ["DELETE", /^endpoints\/([^/]+)$/, async (t, m) => (await store.deleteEndpoint(t, m[1]), json(204))],
+    ["POST", /^endpoints\/([^/]+)\/rotate-secret$/, async (t, m) => json(200, await store.rotateSecret(t, m[1]))],
+    ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], pageOf(url)))],
+    ["POST", /^events$/, async (t, _m, req) => {
+      const { eventId, matched, duplicate } = await store.publish(t, await readJson(req));
+      return json(202, { eventId, matched, duplicate });
+    }],
+    ["GET", /^deliveries\/([^/]+)$/, async (t, m) => json(200, await store.getDelivery(t, m[1]))],
+    ["POST", /^deliveries\/([^/]+)\/redeliver$/, async (t, m) => json(202, await store.redeliver(t, m[1]))],
+  ];
+  return async function handle(request) {
+    try {
+      const url = new URL(request.url);
+      const m = /^\/v1\/tenants\/([^/]+)\/(.+?)\/?$/.exec(url.pathname);
+      if (!m) return problem(404, "not_found", "no such route");
+      const tenant = segment(m[1]);
+      if (!(await allowed(request, tenant))) return problem(401, "unauthorized", "a valid bearer token is required");
+      const matches = routes.filter(([, re]) => re.test(m[2]));
+      if (matches.length === 0) return problem(404, "not_found", "no such route");
+      const route = matches.find(([method]) => method === request.method);
+      if (!route) return problem(405, "method_not_allowed", `use ${matches.map(([method]) => method).join(", ")}`);
+      return await route[2](tenant, route[1].exec(m[2]).map((s) => (s === undefined ? s : segment(s))), request, url);
+    } catch (e) {
+      if (e instanceof SenderError || typeof e?.code === "string") {
+        return problem(STATUS_OF[e.code] ?? 400, e.code, e.message);
+      }
+      // Not ours (the database is down, say): the details stay in the server's log.
+      console.error("hookline management API:", e);
+      return problem(500, "internal", "the request could not be completed");
+    }
+  };
+}

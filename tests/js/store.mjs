@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as hookline from "hookline";
-import { createStore, storeMigrations } from "hookline/store";
+import { createManagementApi, createStore, storeMigrations } from "hookline/store";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
@@ -315,6 +315,69 @@ function contract(name, open) {
     assert.equal(removed, 6);
     assert.equal((await store.getDelivery("log", again.deliveryId).catch((e) => e)).code, "not_found");
     assert.equal((await store.listAttempts("log", endpoint.id, { limit: 100 })).data.length, 1);
+  });
+
+  test(`${name}: the management API: endpoints, secrets shown once, events, attempts, deliveries, problems`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 2 });
+    await store.migrate();
+    const TOKEN = "t0ken-for-the-tests-only";
+    const api = createManagementApi({ store, token: TOKEN });
+    const call = (method, path, body, headers = {}) =>
+      api(new Request(`http://api.test/v1/tenants/acme/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      }));
+    const created = await call("POST", "endpoints", { url: "https://hooks.example.com/api", eventTypes: ["invoice.*"] });
+    assert.equal(created.status, 201);
+    const { endpoint, secret } = await created.json();
+    assert.ok(secret.startsWith("whsec_"));
+    const bodies = [];
+    for (const [method, path] of [["GET", "endpoints"], ["GET", `endpoints/${endpoint.id}`], ["PATCH", `endpoints/${endpoint.id}`]]) {
+      const r = await call(method, path, method === "PATCH" ? { description: "renamed" } : undefined);
+      assert.equal(r.status, 200, `${method} ${path}`);
+      bodies.push(await r.text());
+    }
+    assert.ok(bodies.every((b) => !b.includes(secret.slice(6))), "a secret after creation");
+    assert.equal(JSON.parse(bodies[2]).description, "renamed");
+    const rotated = await (await call("POST", `endpoints/${endpoint.id}/rotate-secret`)).json();
+    assert.ok(rotated.secret !== secret && rotated.endpoint.secretVersion === 2);
+    const published = await call("POST", "events", { id: "msg_api", type: "invoice.paid", data: { n: 1 } });
+    assert.equal(published.status, 202);
+    assert.deepEqual(await published.json(), { eventId: "msg_api", matched: 1, duplicate: false });
+    assert.equal((await (await call("POST", "events", { id: "msg_api", type: "invoice.paid", data: { n: 1 } })).json()).duplicate, true);
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, fetch: async () => new Response(null, { status: 204 }) });
+    await store.deliverDue(d);
+    const attempts = await (await call("GET", `endpoints/${endpoint.id}/attempts?limit=10`)).json();
+    assert.deepEqual([attempts.data.length, attempts.data[0].outcome, attempts.nextCursor], [1, "delivered", null]);
+    const deliveryId = attempts.data[0].deliveryId;
+    assert.equal((await (await call("GET", `deliveries/${deliveryId}`)).json()).state, "delivered");
+    assert.equal((await call("POST", `deliveries/${deliveryId}/redeliver`)).status, 202);
+    // Problems: a stable code, application/problem+json, no secret.
+    const expectProblem = async (r, status, code) => {
+      assert.equal(r.status, status, code);
+      assert.ok((r.headers.get("content-type") ?? "").startsWith("application/problem+json"), code);
+      const p = await r.json();
+      assert.deepEqual([p.status, p.code], [status, code]);
+    };
+    await expectProblem(await call("GET", "endpoints", undefined, { authorization: "Bearer wrong" }), 401, "unauthorized");
+    await expectProblem(await api(new Request("http://api.test/v1/tenants/acme/endpoints")), 401, "unauthorized");
+    await expectProblem(await call("POST", "endpoints", { url: "http://127.0.0.2/x" }), 400, "target_not_allowed");
+    await expectProblem(await call("POST", "endpoints", "{not json"), 400, "invalid_argument");
+    await expectProblem(await call("POST", "endpoints", { url: "https://hooks.example.com/x" }, { "content-type": "text/plain" }), 415, "unsupported_media_type");
+    await expectProblem(await call("POST", "endpoints", JSON.stringify({ url: "https://hooks.example.com/x", description: "x".repeat(2 * 1024 * 1024) })), 413, "payload_too_large");
+    await call("POST", "endpoints", { url: "https://hooks.example.com/two" });
+    await expectProblem(await call("POST", "endpoints", { url: "https://hooks.example.com/three" }), 409, "endpoint_limit");
+    await expectProblem(await call("GET", "endpoints/ep_none"), 404, "not_found");
+    await expectProblem(await call("PUT", `endpoints/${endpoint.id}`, {}), 405, "method_not_allowed");
+    await expectProblem(await call("GET", "nowhere"), 404, "not_found");
+    await expectProblem(await call("GET", "endpoints/%E0%A4%A"), 400, "invalid_argument");
+    await expectProblem(await call("POST", "events", { type: "bad type!", data: {} }), 400, "invalid_event_type");
+    assert.equal((await call("DELETE", `endpoints/${endpoint.id}`)).status, 204);
+    assert.throws(() => createManagementApi({ store, token: "short" }), "invalid_argument", SenderError);
+    const hooked = createManagementApi({ store, authorize: (req, tenant) => tenant === "acme" && req.headers.get("x-user") === "ok" });
+    assert.equal((await hooked(new Request("http://api.test/v1/tenants/acme/endpoints", { headers: { "x-user": "ok" } }))).status, 200);
+    assert.equal((await hooked(new Request("http://api.test/v1/tenants/other/endpoints", { headers: { "x-user": "ok" } }))).status, 401);
   });
 
   return run;

@@ -50,7 +50,7 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createStore, storeMigrations, type Store, type StoredEndpoint } from "hookline/store";
+import { createManagementApi, createStore, storeMigrations, type Store, type StoredEndpoint } from "hookline/store";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -129,6 +129,9 @@ async function register(): Promise<StoredEndpoint> {
   const again = await store.redeliver("acme", delivery.id);
   const pruned: number = await store.prune({ olderThanMs: Date.now() - 30 * 86_400_000 });
   console.log(round.claimed, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
+  const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more" });
+  const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
+  console.log(res.status);
   return endpoint;
 }
 // The prepared objects a sender keeps.
