@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
+import { Readable } from "node:stream";
 import * as hookline from "../node.mjs";
 
 const HELP = {
@@ -17,8 +18,17 @@ commands:
   sign     print the signature headers for a payload (file or stdin)
   verify   check a saved request (headers file + body file) and say why it fails
   secret   generate a whsec_ secret or a whsk_/whpk_ key pair
+  serve    the management API and the delivery worker on PostgreSQL or PGlite
 
 run "hookline <command> --help" for a command's options`,
+  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50]
+
+Runs the management API (/v1/tenants/{tenant}/...) on 127.0.0.1 and the delivery worker in one
+process, on PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite"
+package); install the one you use beside hookline. HOOKLINE_API_TOKEN (16+ characters) is the
+bearer token; HOOKLINE_ENCRYPTION_KEY (32 bytes, base64) seals the endpoint secrets. Migrations
+are applied at start. SIGTERM or Ctrl-C stops claiming, lets attempts in flight finish and exits;
+a process killed outright loses nothing (claimed deliveries are due again when their lease ends).`,
   listen: `usage: hookline listen [--port 8787] [--secret S ...] [--public-key K ...] [--scheme auto] [--forward URL] [--tolerance 300] [--json]
 
 Receives on 127.0.0.1, verifies each request (scheme detected from the headers unless --scheme),
@@ -226,7 +236,84 @@ function createDispatcherFor(v, retry) {
   });
 }
 
+/** "0,1s,5s,2m" as milliseconds. */
+function scheduleFrom(text) {
+  const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  return text.split(",").map((part) => {
+    const m = /^\s*(\d+)(ms|s|m|h|d)?\s*$/.exec(part);
+    if (!m) throw new CliError(`--schedule: "${part}" is not a delay such as 0, 500ms, 5s, 2m, 1h`);
+    return Number(m[1]) * units[m[2] ?? "ms"];
+  });
+}
+
+async function openDatabase(target) {
+  if (/^postgres(ql)?:\/\//.test(target)) {
+    const pg = await import("pg").catch(() => null);
+    if (!pg) throw new CliError('--db is a PostgreSQL URL: install the "pg" package beside hookline');
+    const pool = new (pg.default ?? pg).Pool({ connectionString: target, max: 10 });
+    return { db: pool, close: () => pool.end() };
+  }
+  const lite = await import("@electric-sql/pglite").catch(() => null);
+  if (!lite) throw new CliError('--db is a directory: install the "@electric-sql/pglite" package beside hookline');
+  const db = new lite.PGlite(target);
+  await db.waitReady;
+  return { db, close: () => db.close() };
+}
+
+async function cmdServe(v) {
+  if (!v.db) throw new CliError("--db is required: a postgres:// URL, or a directory for PGlite");
+  const token = process.env.HOOKLINE_API_TOKEN;
+  const encryptionKey = process.env.HOOKLINE_ENCRYPTION_KEY;
+  if (!token || token.length < 16) throw new CliError("HOOKLINE_API_TOKEN must be set to a bearer token of 16 or more characters");
+  if (!encryptionKey) throw new CliError("HOOKLINE_ENCRYPTION_KEY must be set to 32 random bytes in base64 (it seals the endpoint secrets)");
+  const allow = v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [];
+  const retry = v.schedule ? { schedule: scheduleFrom(v.schedule) } : v.retry ?? "standard-webhooks";
+  const { createStore, createManagementApi } = await import("../store.mjs");
+  const { db, close } = await openDatabase(v.db);
+  const store = await createStore({ db, encryptionKey, ssrf: { allow }, maxEndpointsPerOwner: v["max-endpoints"] ? Number(v["max-endpoints"]) : undefined });
+  const applied = await store.migrate();
+  const api = createManagementApi({ store, token });
+  const dispatcher = hookline.createDispatcher({ retries: "none", retry, resolveKeys: store.keysFor, ssrf: { allow }, concurrency: 32, userAgent: "hookline-serve" });
+  const server = createServer(async (req, res) => {
+    try {
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : Readable.toWeb(req);
+      const request = new Request(new URL(req.url, "http://127.0.0.1"), { method: req.method, headers: req.headers, body, duplex: "half" });
+      const response = await api(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ status: 500, code: "internal", detail: String(e?.message ?? e) }));
+    }
+  });
+  await new Promise((resolve) => server.listen(Number(v.port ?? 8788), "127.0.0.1", resolve));
+  console.log(`hookline serve: API on http://127.0.0.1:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
+  let stopping = false;
+  const worker = (async () => {
+    while (!stopping) {
+      let claimed = 0;
+      try {
+        ({ claimed } = await store.deliverDue(dispatcher, { limit: 32, leaseMs: 60_000 }));
+      } catch (e) {
+        console.error(`hookline serve: worker: ${e?.code ?? "error"}: ${e?.message ?? e}`);
+      }
+      if (claimed === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  await new Promise((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
+  });
+  // Drain: no new claims or requests; the round in flight finishes and records its attempts.
+  stopping = true;
+  server.close();
+  server.closeAllConnections?.();
+  await worker;
+  await close();
+  console.log("hookline serve: stopped");
+}
+
 const commands = {
+  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" } }],
   listen: [cmdListen, { port: { type: "string", short: "p" }, secret: { type: "string", multiple: true }, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, forward: { type: "string" }, tolerance: { type: "string" } }],
   send: [cmdSend, { url: { type: "string" }, secret: { type: "string" }, type: { type: "string" }, data: { type: "string" }, "data-file": { type: "string" }, scheme: { type: "string" }, retry: { type: "string" }, timeout: { type: "string" }, "allow-private": { type: "boolean" } }],
   sign: [cmdSign, { secret: { type: "string" }, scheme: { type: "string" }, id: { type: "string" }, timestamp: { type: "string" }, file: { type: "string" } }],

@@ -1,7 +1,7 @@
 // The store contract, run against PGlite and a real PostgreSQL server (a throwaway cluster from
 // Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end).
 // Node only: the store's clients are Node packages. `node store.mjs` from a consumer folder.
-import { fork, spawnSync } from "node:child_process";
+import { fork, spawn, spawnSync } from "node:child_process";
 import { createServer as createHttpServer } from "node:http";
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -454,6 +454,79 @@ async function crashTest(cluster) {
   }
 }
 
+/**
+ * `hookline serve` on PostgreSQL: the installed CLI runs the API and the worker; an endpoint is
+ * registered and an event published over HTTP, the receiver verifies the delivery with
+ * standardwebhooks, the attempt shows in the API, and SIGTERM stops it cleanly.
+ */
+async function serveTest(cluster) {
+  const admin = new pg.Client({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "postgres" });
+  await admin.connect();
+  await admin.query("CREATE DATABASE served");
+  await admin.end();
+  let secret = null;
+  const verified = [];
+  const receiver = createHttpServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      try {
+        new Webhook(secret).verify(Buffer.concat(chunks).toString("utf8"), req.headers);
+        verified.push(req.headers["webhook-id"]);
+        res.writeHead(204).end();
+      } catch {
+        res.writeHead(401).end();
+      }
+    });
+  });
+  await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+  const TOKEN = "serve-test-token-0123456789";
+  const bin = new URL("./node_modules/hookline/bin/hookline.mjs", import.meta.url);
+  const child = spawn(process.execPath, [bin.pathname, "serve", "--db", `postgres://postgres@127.0.0.1:${cluster.port}/served`, "--port", "0", "--schedule", "0,200ms", "--allow-targets", "127.0.0.1"], {
+    env: { ...process.env, HOOKLINE_API_TOKEN: TOKEN, HOOKLINE_ENCRYPTION_KEY: KEY },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (c) => (out += c));
+  child.stderr.on("data", (c) => (out += c));
+  const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  try {
+    const until = Date.now() + 20_000;
+    while (!/API on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
+      if (Date.now() > until || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const base = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)[1];
+    const call = async (method, path, body) => {
+      const r = await fetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+      return { status: r.status, body: await r.json() };
+    };
+    const created = await call("POST", "endpoints", { url: `http://127.0.0.1:${receiver.address().port}/in` });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    secret = created.body.secret;
+    const published = await call("POST", "events", { id: "msg_served", type: "a.b", data: { ok: true } });
+    assert.deepEqual([published.status, published.body.matched], [202, 1]);
+    const deadline = Date.now() + 15_000;
+    while (!verified.includes("msg_served")) {
+      if (Date.now() > deadline) throw new Error(`no verified delivery: ${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    let attempts;
+    do attempts = await call("GET", `endpoints/${created.body.endpoint.id}/attempts`);
+    while (attempts.body.data.length === 0 && Date.now() < deadline);
+    assert.equal(attempts.body.data[0]?.outcome, "delivered");
+    assert.ok(!out.includes(secret.slice(6)) && !out.includes(TOKEN), "a secret in serve's output");
+    child.kill("SIGTERM");
+    const { code } = await exited;
+    assert.equal(code, 0, `serve exit code (${out})`);
+    assert.ok(/stopped/.test(out));
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    receiver.close();
+    receiver.closeAllConnections?.();
+  }
+}
+
 const clusters = [];
 let failed = 0;
 try {
@@ -482,11 +555,15 @@ try {
     return pool;
   });
   const r2 = await postgres("node-store-postgresql");
-  const crash = await crashTest(cluster).then(() => null, (e) => e);
-  r2.passed += crash ? 0 : 1;
-  if (crash) {
-    r2.failed += 1;
-    r2.failures.push({ name: "postgresql: a worker killed with SIGKILL mid-run loses nothing", error: String(crash?.stack ?? crash) });
+  for (const [title, fn] of [
+    ["postgresql: a worker killed with SIGKILL mid-run loses nothing", crashTest],
+    ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
+  ]) {
+    const error = await fn(cluster).then(() => null, (e) => e);
+    if (error) {
+      r2.failed += 1;
+      r2.failures.push({ name: title, error: String(error?.stack ?? error) });
+    } else r2.passed += 1;
   }
   report(r2);
   failed += r2.failed + (r2.passed === 0 ? 1 : 0);
