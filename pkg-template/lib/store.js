@@ -419,14 +419,15 @@ export async function createStore(options) {
         const { rows } = await q.query("SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id", [owner]);
         const subs = rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types.length ? r.event_types : undefined, channels: r.channels.length ? r.channels : undefined, secretVersion: r.secret_version }));
         const matched = matchSubscriptions({ type: envelope.type, channels: envelope.channels ?? [] }, subs);
-        const deliveryIds = [];
-        for (const sub of matched) {
-          const deliveryId = eventId("dlv_", { now });
+        const deliveryIds = matched.map(() => eventId("dlv_", { now }));
+        if (matched.length > 0) {
+          // One statement for every delivery of the event.
+          const values = matched.map((_, i) => `($${i * 4 + 4}, $1, $${i * 4 + 5}, $2, $${i * 4 + 6}, $${i * 4 + 7}, $3, $3, $3)`).join(", ");
+          const params = [id, owner, now, ...matched.flatMap((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion])];
           await q.query(
-            "INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
-            [deliveryId, id, sub.id, owner, sub.url, sub.secretVersion, now],
+            `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ${values}`,
+            params,
           );
-          deliveryIds.push(deliveryId);
         }
         return { eventId: id, matched: matched.length, deliveryIds, duplicate: false };
       });
@@ -468,20 +469,35 @@ export async function createStore(options) {
     async complete(job, { record, plan, health }) {
       const now = clock();
       const state = plan.kind === "done" ? "delivered" : plan.kind === "retry" ? "pending" : "failed";
-      return transaction(async (q) => {
-        const moved = await q.query(
-          `UPDATE hookline_deliveries SET state = $2, attempt = $3, next_attempt_at_ms = $4, lease_until_ms = NULL, updated_at_ms = $5
-           WHERE id = $1 AND state = 'pending' AND lease_until_ms = $6 RETURNING id`,
-          [job.deliveryId, state, plan.kind === "retry" ? plan.attempt : job.attempt, plan.kind === "retry" ? plan.atMs : now, now, job.leaseUntilMs],
-        );
-        if (moved.rows.length === 0) return false;
-        await q.query(
-          "INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-          [job.deliveryId, job.endpointId, record.attempt, record.attemptedAtMs, record.outcome, record.status, JSON.stringify(record)],
-        );
-        if (health) await q.query("UPDATE hookline_endpoints SET health = $2 WHERE id = $1", [job.endpointId, JSON.stringify(health)]);
-        return true;
-      });
+      // One statement (data-modifying CTEs are atomic together): the delivery moves on only
+      // while this worker still holds its lease, and the record and health follow only then.
+      const { rows } = await db.query(
+        `WITH moved AS (
+           UPDATE hookline_deliveries SET state = $2, attempt = $3, next_attempt_at_ms = $4, lease_until_ms = NULL, updated_at_ms = $5
+           WHERE id = $1 AND state = 'pending' AND lease_until_ms = $6 RETURNING id, endpoint_id
+         ), logged AS (
+           INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record)
+           SELECT id, endpoint_id, $7, $8, $9, $10, $11 FROM moved RETURNING 1
+         ), healed AS (
+           UPDATE hookline_endpoints SET health = COALESCE($12::jsonb, health) WHERE id = (SELECT endpoint_id FROM moved) RETURNING 1
+         )
+         SELECT count(*)::int AS n FROM moved`,
+        [
+          job.deliveryId,
+          state,
+          plan.kind === "retry" ? plan.attempt : job.attempt,
+          plan.kind === "retry" ? plan.atMs : now,
+          now,
+          job.leaseUntilMs,
+          record.attempt,
+          record.attemptedAtMs,
+          record.outcome,
+          record.status,
+          JSON.stringify(record),
+          health ? JSON.stringify(health) : null,
+        ],
+      );
+      return rows[0].n === 1;
     },
 
     /** One claim-attempt-complete round through `dispatcher` (made with `resolveKeys: store.keysFor`). */
