@@ -3,7 +3,7 @@
 // most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
 import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait } from "./hookline_bg.js";
-import { SenderError } from "hookline-edge";
+import { redactedHref, SenderError } from "hookline-edge";
 
 const SNIPPET_BYTES = 512;
 // A response that declares at most this many bytes is read to its end, so its connection can be
@@ -253,18 +253,6 @@ function safely(read, fallback) {
     return read();
   } catch {
     return fallback;
-  }
-}
-
-/** A URL's text without username and password; "" when it cannot be read. */
-function redacted(url) {
-  try {
-    const u = new URL(String(url));
-    u.username = "";
-    u.password = "";
-    return u.href;
-  } catch {
-    return "";
   }
 }
 
@@ -696,7 +684,7 @@ export function createDispatcher(options = {}) {
           eventId: envelope.id,
           eventType: envelope.type,
           endpointId: safely(() => String(sub.id), ""),
-          url: safely(() => redacted(sub.url), ""),
+          url: safely(() => redactedHref(new URL(String(sub.url))), ""),
           attempt: 1,
           attemptedAt: isoTime(now),
           attemptedAtMs: now,

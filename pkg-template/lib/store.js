@@ -231,7 +231,7 @@ export async function createStore(options) {
       // The core reads the URL and judges it with the guard the dispatcher will use (throws
       // target_not_allowed or invalid_url); with the guard off, the platform's parser reads it.
       if (options.ssrf === false) {
-        if (!URL.canParse?.(input.url) && !safeUrl(input.url)) throw new SenderError("invalid_url", "url is not a URL");
+        if (!safeUrl(input.url)) throw new SenderError("invalid_url", "url is not a URL");
       } else checkTarget(input.url, options.ssrf ?? {});
       out.url = input.url;
     }

@@ -5,19 +5,15 @@ use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::health::health_state;
-use super::sender::{from_js, policy_from, sender_err, target_options, to_js};
+use super::sender::{
+    from_js, ip_text, ms_from, policy_from, rand_value, sender_err, target_options, to_js,
+    url_parts,
+};
 use super::{bad_argument, get, payload_bytes, set, signer_from, types};
 use crate::delivery::{Begin, Endpoint, Message};
 use crate::health::HealthPolicy;
 use crate::retry::Outcome;
 use crate::ssrf::{self, UrlParts};
-
-#[wasm_bindgen(module = "/src/wasm/edge.js")]
-extern "C" {
-    /// `new URL(url)` as parts plus `redacted` (the href without credentials), or null.
-    #[wasm_bindgen(js_name = urlParts)]
-    fn url_parts(url: &JsValue) -> JsValue;
-}
 
 /// A number argument; anything else (a string, a Symbol, a BigInt) is an `invalid_argument`.
 fn number(value: &JsValue, what: &str) -> Result<f64, JsValue> {
@@ -27,13 +23,7 @@ fn number(value: &JsValue, what: &str) -> Result<f64, JsValue> {
 }
 
 fn ms(value: &JsValue, what: &str) -> Result<i64, JsValue> {
-    let value = number(value, what)?;
-    if !value.is_finite() || value.abs() > 8.64e15 {
-        return Err(super::bad_value(&format!(
-            "{what} is not a valid time in unix milliseconds"
-        )));
-    }
-    Ok(value.floor() as i64)
+    ms_from(number(value, what)?, what)
 }
 
 fn attempt_number(value: &JsValue) -> Result<u32, JsValue> {
@@ -49,10 +39,7 @@ fn ip_from(address: &JsValue) -> Result<std::net::IpAddr, JsValue> {
     let text = address
         .as_string()
         .ok_or_else(|| bad_argument("address must be a string"))?;
-    text.trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .map_err(|_| super::bad_value("address must be an IPv4 or IPv6 address"))
+    ip_text(&text).ok_or_else(|| super::bad_value("address must be an IPv4 or IPv6 address"))
 }
 
 /// One subscriber as a sender drives it: its keys, URL, SSRF guard, retry policy and health,
@@ -185,13 +172,10 @@ impl JsDeliveryEndpoint {
     ) -> Result<types::FinishedJs, JsValue> {
         let attempt = attempt_number(attempt)?;
         let outcome: Outcome = from_js(outcome, "outcome")?;
-        let rand = number(rand, "rand")?;
-        if !(rand.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&rand)) {
-            return Err(super::bad_value("rand must be an integer from 0 to 2^32-1"));
-        }
+        let rand = rand_value(Some(number(rand, "rand")?))?;
         let finished = self
             .endpoint
-            .finish(attempt, &outcome, ms(now_ms, "nowMs")?, rand as u32)
+            .finish(attempt, &outcome, ms(now_ms, "nowMs")?, rand)
             .map_err(sender_err)?;
         Ok(to_js(&finished)?.into())
     }

@@ -89,8 +89,8 @@ export function headerValue(headers, name) {
 }
 
 /** The platform's WHATWG URL parser, as the parts the SSRF guard reads; null if it throws. */
-/** The URL's text without its username and password, for records and logs. */
-function redactedHref(u) {
+/** A URL's text without its username and password, for records and logs. */
+export function redactedHref(u) {
   if (u.username === "" && u.password === "") return u.href;
   const copy = new URL(u.href);
   copy.username = "";

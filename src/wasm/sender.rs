@@ -61,15 +61,31 @@ pub(crate) fn now_ms_from(options: &JsValue) -> Result<i64, JsValue> {
     } else {
         return Err(bad_argument("now must be a Date or unix milliseconds"));
     };
-    ms_from(ms)
+    ms_from(ms, "now")
 }
 
-/// Unix milliseconds as a number: finite and in the Date range.
-fn ms_from(ms: f64) -> Result<i64, JsValue> {
+/// Unix milliseconds as a number: finite and in the Date range; `what` names it in the error.
+pub(crate) fn ms_from(ms: f64, what: &str) -> Result<i64, JsValue> {
     if !ms.is_finite() || ms.abs() > 8.64e15 {
-        return Err(super::bad_value("now is not a valid time"));
+        return Err(super::bad_value(&format!("{what} is not a valid time")));
     }
     Ok(ms.floor() as i64)
+}
+
+/// A jitter draw given as a number: a whole number from 0 to 2^32-1.
+pub(crate) fn rand_value(n: Option<f64>) -> Result<u32, JsValue> {
+    match n {
+        Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => Ok(n as u32),
+        _ => Err(super::bad_value("rand must be an integer from 0 to 2^32-1")),
+    }
+}
+
+/// An IP address as text (IPv6 in brackets or not), as a URL host or a resolver writes it.
+pub(crate) fn ip_text(text: &str) -> Option<std::net::IpAddr> {
+    text.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 /// `options.random` (exactly N bytes, for deterministic tests) or N bytes from the platform.
@@ -198,7 +214,7 @@ fn build_envelope_text(
     let env = envelope::build_envelope(
         &input,
         &builder.options,
-        ms_from(now_ms)?,
+        ms_from(now_ms, "nowMs")?,
         pooled_random::<10>()?,
     )
     .map_err(sender_err)?;
@@ -290,10 +306,7 @@ fn rand_from(options: &JsValue) -> Result<u32, JsValue> {
     if r.is_undefined() {
         return Ok(u32::from_le_bytes(pooled_random::<4>()?));
     }
-    match r.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=4_294_967_295.0).contains(&n) => Ok(n as u32),
-        _ => Err(super::bad_value("rand must be an integer from 0 to 2^32-1")),
-    }
+    rand_value(r.as_f64())
 }
 
 /// Decide what happens after attempt `attemptNumber` (1-based) ended with `outcome`: delivered,
@@ -461,7 +474,7 @@ pub fn parse_retry_after(
 extern "C" {
     /// `new URL(url)` in the platform's WHATWG parser, as plain parts, or `null` if it throws.
     #[wasm_bindgen(js_name = urlParts)]
-    fn url_parts(url: &JsValue) -> JsValue;
+    pub(crate) fn url_parts(url: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = envelopeObject)]
     #[allow(clippy::too_many_arguments)]
     fn envelope_object(
@@ -551,8 +564,7 @@ pub fn check_address(
     let text = address
         .as_string()
         .ok_or_else(|| bad_argument("address must be a string"))?;
-    let trimmed = text.trim_start_matches('[').trim_end_matches(']');
-    let ip: std::net::IpAddr = trimmed.parse().map_err(|_| {
+    let ip = ip_text(&text).ok_or_else(|| {
         sender_err(Error::InvalidUrl {
             reason: "not an IPv4 or IPv6 address",
         })
