@@ -1,5 +1,34 @@
-// Types of `hookline/store`: the endpoint registry on PostgreSQL and PGlite.
+// Types of `hookline/store`: the endpoint registry, outbox and delivery log on PostgreSQL, PGlite and D1.
 import type { AttemptRecord, DeliveryJob, DeliveryPlan, Dispatcher, EndpointHealth, TargetOptions } from "./index.js";
+
+/** What the store needs of a Cloudflare D1 database binding. */
+export interface D1Like {
+  prepare(query: string): { bind(...values: unknown[]): unknown };
+  batch(statements: unknown[]): Promise<{ results?: unknown[] }[]>;
+}
+
+/** A queue message of the durable sender: a delivery and the attempt it is for, nothing else. */
+export interface DeliveryMessage {
+  deliveryId: string;
+  attempt: number;
+}
+
+/** A delivery to put back on a queue: due again at `atMs` (unix ms) for `attempt`. */
+export interface LaterDelivery extends DeliveryMessage {
+  atMs: number;
+}
+
+/** Options of `claimDue` and `deliverDue`. */
+export interface ClaimOptions {
+  /** Most deliveries taken at once, 1 to 1000; default 32. */
+  limit?: number;
+  /** How long a claim holds a delivery (ms); default 60 s. It must outlast an attempt. */
+  leaseMs?: number;
+  /** Only these deliveries (a queue message's). */
+  ids?: string[];
+  /** Only deliveries due at least this long ago (ms): a sweep that leaves timely ones to their queue. */
+  overdueMs?: number;
+}
 
 /** A job `claimDue` handed out: a dispatcher job plus the lease that `complete` checks. */
 export interface ClaimedJob extends DeliveryJob {
@@ -33,8 +62,11 @@ export interface EndpointFields {
 
 /** Options of `createStore`. */
 export interface StoreOptions {
-  /** A PGlite instance, a pg `Pool` or a pg `Client` (anything with PostgreSQL's `query(text, params)`). */
-  db: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> };
+  /**
+   * A PGlite instance, a pg `Pool` or a pg `Client` (anything with PostgreSQL's `query(text,
+   * params)`), or a Cloudflare D1 binding (`prepare` and `batch`).
+   */
+  db: { query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }> } | D1Like;
   /**
    * AES-256-GCM key(s) sealing secrets at rest: one base64 32-byte key, or `{ current, keys }` to
    * rotate (add the new key as `current`, keep the old one listed, call `reseal()`).
@@ -77,11 +109,20 @@ export interface Store {
    * Take up to `limit` due deliveries for `leaseMs` as dispatcher jobs (no secrets). Two workers
    * never take the same one; a lease that runs out makes it due again.
    */
-  claimDue(options?: { limit?: number; leaseMs?: number }): Promise<ClaimedJob[]>;
+  claimDue(options?: ClaimOptions): Promise<ClaimedJob[]>;
   /** Record an attempt's result for a claimed job; false when its lease was lost meanwhile. */
   complete(job: ClaimedJob, result: { record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }): Promise<boolean>;
-  /** One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`. */
-  deliverDue(dispatcher: Dispatcher, options?: { limit?: number; leaseMs?: number }): Promise<{ claimed: number; completed: number }>;
+  /**
+   * One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`.
+   * `retries`: the deliveries due again and when (for a queue that carries delivery ids).
+   */
+  deliverDue(dispatcher: Dispatcher, options?: ClaimOptions): Promise<{ claimed: number; completed: number; retries: LaterDelivery[] }>;
+  /**
+   * A queue consumer's round: stale messages (the delivery ended, moved to another attempt or is
+   * leased now) are dropped, ones not due yet come back in `later`, the rest are attempted and
+   * recorded; `later` also holds the retries. Send `later` to the queue again.
+   */
+  deliverQueued(dispatcher: Dispatcher, messages: DeliveryMessage[], options?: { leaseMs?: number }): Promise<{ completed: number; later: LaterDelivery[] }>;
   /** A delivery of `owner`'s and its attempt records, oldest first. */
   getDelivery(owner: string, id: string): Promise<{ id: string; eventId: string; endpointId: string; state: "pending" | "delivered" | "failed"; attempt: number; nextAttemptAtMs: number; attempts: AttemptRecord[] }>;
   /** An endpoint's attempt records, newest first, a page at a time (`limit` 1 to 100, default 20). */
@@ -94,11 +135,11 @@ export interface Store {
   reseal(): Promise<number>;
 }
 
-/** The endpoint registry on PostgreSQL or PGlite (the same SQL); throws `invalid_argument` for bad options. */
+/** The store on PostgreSQL or PGlite (the same SQL) or D1 (SQLite); throws `invalid_argument` for bad options. */
 export function createStore(options: StoreOptions): Promise<Store>;
 
 /** The store's versioned SQL migrations, for tools that apply migrations themselves. */
-export const storeMigrations: { version: number; name: string; sql: string }[];
+export const storeMigrations: { version: number; name: string; sql: string; sqlite: string }[];
 
 
 /** Options of `createManagementApi`: the store, and a bearer `token` or an `authorize` hook. */
@@ -108,6 +149,12 @@ export interface ManagementApiOptions {
   token?: string;
   /** Real auth: true lets the request act for `tenant`. */
   authorize?: (request: Request, tenant: string) => boolean | Promise<boolean>;
+  /**
+   * Called with the new deliveries of a publish or a redelivery, after they are stored, to put
+   * them on a queue. If it throws, the request still succeeds and a sweep (`deliverDue` with
+   * `overdueMs`) takes them.
+   */
+  enqueue?: (messages: DeliveryMessage[]) => unknown;
 }
 
 /**

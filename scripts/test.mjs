@@ -91,8 +91,8 @@ step("Delivery over real sockets (Bun)", bin("bun"), ["delivery.mjs"], { cwd: co
 step("Endpoints that try to break delivery (Node)", "node", ["endpoints.mjs"], { cwd: consumer });
 step("Endpoints that try to break delivery (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "endpoints.mjs"], { cwd: consumer, env });
 step("Endpoints that try to break delivery (Bun)", bin("bun"), ["endpoints.mjs"], { cwd: consumer });
-step("Store contract on PGlite and PostgreSQL (a throwaway cluster)", "node", ["store.mjs"], { cwd: consumer });
-step("Cloudflare Queues example (Miniflare)", "node", ["queues.mjs", join(root, "examples", "queues-worker")], { cwd: consumer });
+step("Store contract on PGlite, D1 (Miniflare) and PostgreSQL (a throwaway cluster)", "node", ["store.mjs", join(root, "examples")], { cwd: consumer });
+step("Worker sender template on D1, Queues and Cron (Miniflare)", "node", ["worker-sender.mjs", join(root, "examples")], { cwd: consumer });
 step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page, Node sender", "node", ["examples.mjs", root], { cwd: consumer, env });
 step("README quick starts = the example files", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
@@ -109,7 +109,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-postgresql", "workerd-queues", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

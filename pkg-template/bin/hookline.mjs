@@ -21,14 +21,15 @@ commands:
   serve    the management API and the delivery worker on PostgreSQL or PGlite
 
 run "hookline <command> --help" for a command's options`,
-  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50]
+  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50] [--lease 60s]
 
 Runs the management API (/v1/tenants/{tenant}/...) on 127.0.0.1 and the delivery worker in one
 process, on PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite"
 package); install the one you use beside hookline. HOOKLINE_API_TOKEN (16+ characters) is the
 bearer token; HOOKLINE_ENCRYPTION_KEY (32 bytes, base64) seals the endpoint secrets. Migrations
 are applied at start. SIGTERM or Ctrl-C stops claiming, lets attempts in flight finish and exits;
-a process killed outright loses nothing (claimed deliveries are due again when their lease ends).`,
+a process killed outright loses nothing (claimed deliveries are due again when their lease ends,
+--lease after the claim: at least 2s, and each attempt's timeout is kept under half of it).`,
   listen: `usage: hookline listen [--port 8787] [--secret S ...] [--public-key K ...] [--scheme auto] [--forward URL] [--tolerance 300] [--json]
 
 Receives on 127.0.0.1, verifies each request (scheme detected from the headers unless --scheme),
@@ -273,7 +274,11 @@ async function cmdServe(v) {
   const store = await createStore({ db, encryptionKey, ssrf: { allow }, maxEndpointsPerOwner: v["max-endpoints"] ? Number(v["max-endpoints"]) : undefined });
   const applied = await store.migrate();
   const api = createManagementApi({ store, token });
-  const dispatcher = hookline.createDispatcher({ retries: "none", retry, resolveKeys: store.keysFor, ssrf: { allow }, concurrency: 32, userAgent: "hookline-serve" });
+  const [leaseMs] = v.lease ? scheduleFrom(v.lease) : [60_000];
+  if (v.lease && (v.lease.includes(",") || leaseMs < 2000)) throw new CliError("--lease: one duration of at least 2s, such as 30s or 2m");
+  // An attempt must end well inside its lease, or a second worker could take the delivery.
+  const timeoutMs = Math.min(15_000, Math.floor(leaseMs / 2));
+  const dispatcher = hookline.createDispatcher({ retries: "none", retry, resolveKeys: store.keysFor, ssrf: { allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
   const server = createServer(async (req, res) => {
     try {
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : Readable.toWeb(req);
@@ -293,7 +298,7 @@ async function cmdServe(v) {
     while (!stopping) {
       let claimed = 0;
       try {
-        ({ claimed } = await store.deliverDue(dispatcher, { limit: 32, leaseMs: 60_000 }));
+        ({ claimed } = await store.deliverDue(dispatcher, { limit: 32, leaseMs }));
       } catch (e) {
         console.error(`hookline serve: worker: ${e?.code ?? "error"}: ${e?.message ?? e}`);
       }
@@ -313,7 +318,7 @@ async function cmdServe(v) {
 }
 
 const commands = {
-  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" } }],
+  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, lease: { type: "string" } }],
   listen: [cmdListen, { port: { type: "string", short: "p" }, secret: { type: "string", multiple: true }, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, forward: { type: "string" }, tolerance: { type: "string" } }],
   send: [cmdSend, { url: { type: "string" }, secret: { type: "string" }, type: { type: "string" }, data: { type: "string" }, "data-file": { type: "string" }, scheme: { type: "string" }, retry: { type: "string" }, timeout: { type: "string" }, "allow-private": { type: "boolean" } }],
   sign: [cmdSign, { secret: { type: "string" }, scheme: { type: "string" }, id: { type: "string" }, timestamp: { type: "string" }, file: { type: "string" } }],

@@ -1,4 +1,5 @@
-// The endpoint registry on PostgreSQL and PGlite (the same SQL): I/O only. It stores what a
+// The endpoint registry, outbox and delivery log on PostgreSQL and PGlite (the same SQL) and on
+// Cloudflare D1 (SQLite: the statements that lean on PostgreSQL's locking are its own): I/O only. It stores what a
 // sender registers (endpoints per owner, their secrets encrypted at rest with AES-256-GCM through
 // WebCrypto, their health) and answers the dispatcher's `resolveKeys`. Ids and secrets come from
 // the core; every rule that must hold under concurrency (the per-owner cap) is one SQL statement.
@@ -33,6 +34,26 @@ CREATE TABLE hookline_endpoints (
   updated_at_ms       BIGINT  NOT NULL
 );
 -- an owner's endpoints in id order: the keyset the list cursor walks
+CREATE INDEX hookline_endpoints_owner_id ON hookline_endpoints (owner, id);
+`,
+    // D1 runs one statement at a time, so the cap is a count inside the insert: no owners table.
+    sqlite: `
+CREATE TABLE hookline_endpoints (
+  id                  TEXT    PRIMARY KEY,
+  owner               TEXT    NOT NULL,
+  url                 TEXT    NOT NULL,
+  description         TEXT    NOT NULL DEFAULT '',
+  event_types         TEXT    NOT NULL DEFAULT '[]',
+  channels            TEXT    NOT NULL DEFAULT '[]',
+  enabled             INTEGER NOT NULL DEFAULT 1,
+  secret_version      INTEGER NOT NULL,
+  secret_sealed       TEXT    NOT NULL,
+  previous_sealed     TEXT,
+  previous_until_ms   INTEGER,
+  health              TEXT    NOT NULL DEFAULT '{}',
+  created_at_ms       INTEGER NOT NULL,
+  updated_at_ms       INTEGER NOT NULL
+);
 CREATE INDEX hookline_endpoints_owner_id ON hookline_endpoints (owner, id);
 `,
   },
@@ -78,6 +99,46 @@ CREATE TABLE hookline_attempts (
 CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, attempted_at_ms DESC, seq DESC);
 CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
 `,
+    // publish_nonce: D1 has no interactive transaction, so an event's deliveries are inserted
+    // only where its row carries this publish's nonce (a duplicate publish inserts none).
+    sqlite: `
+CREATE TABLE hookline_events (
+  id            TEXT    PRIMARY KEY,
+  owner         TEXT    NOT NULL,
+  type          TEXT    NOT NULL,
+  body          TEXT    NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  publish_nonce TEXT
+);
+CREATE TABLE hookline_deliveries (
+  id                 TEXT    PRIMARY KEY,
+  event_id           TEXT    NOT NULL REFERENCES hookline_events (id),
+  endpoint_id        TEXT    NOT NULL,
+  owner              TEXT    NOT NULL,
+  url                TEXT    NOT NULL,
+  secret_version     INTEGER NOT NULL,
+  state              TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempt            INTEGER NOT NULL DEFAULT 1,
+  next_attempt_at_ms INTEGER NOT NULL,
+  lease_until_ms     INTEGER,
+  created_at_ms      INTEGER NOT NULL,
+  updated_at_ms      INTEGER NOT NULL
+);
+CREATE INDEX hookline_deliveries_due ON hookline_deliveries (next_attempt_at_ms) WHERE state = 'pending';
+CREATE INDEX hookline_deliveries_event ON hookline_deliveries (event_id);
+CREATE TABLE hookline_attempts (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id     TEXT    NOT NULL REFERENCES hookline_deliveries (id),
+  endpoint_id     TEXT    NOT NULL,
+  attempt         INTEGER NOT NULL,
+  attempted_at_ms INTEGER NOT NULL,
+  outcome         TEXT    NOT NULL,
+  status          INTEGER,
+  record          TEXT    NOT NULL
+);
+CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, attempted_at_ms DESC, seq DESC);
+CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
+`,
   },
 ];
 
@@ -98,16 +159,37 @@ const notFound = (what) => new SenderError("not_found", `${what} not found`);
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 const unb64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
-/** The transaction form of whatever client the caller holds: PGlite, a pg Pool or a pg Client. */
-function transactions(db) {
-  if (typeof db?.query !== "function") throw invalid("createStore: db must be a PostgreSQL client (pg Pool or Client) or a PGlite instance");
+/** A JSON column as a value: PostgreSQL's driver parses JSONB, SQLite hands back the text. */
+const fromJson = (v) => (typeof v === "string" ? JSON.parse(v) : v);
+/** SQLite's numbered parameters are ?N; the statements here are written with PostgreSQL's $N. */
+const sqliteText = (text) => text.replace(/\$(\d+)/g, "?$1");
+const sqliteValue = (v) => (v === undefined ? null : typeof v === "boolean" ? (v ? 1 : 0) : v);
+
+/**
+ * The one interface the store talks to, whatever the caller holds: `rows(text, params)`,
+ * `batch([[text, params], ...])` (all or nothing; the rows of each) and, on PostgreSQL,
+ * `transaction(fn)` with a client whose `query` stays inside it.
+ */
+function driverFor(db) {
+  if (db && typeof db.prepare === "function" && typeof db.batch === "function" && typeof db.query !== "function") {
+    // Cloudflare D1: every statement runs alone and a batch is one transaction.
+    const statement = ([text, params = []]) => db.prepare(sqliteText(text)).bind(...params.map(sqliteValue));
+    return {
+      dialect: "sqlite",
+      rows: async (text, params) => (await statement([text, params]).all()).results ?? [],
+      batch: async (list) => (await db.batch(list.map(statement))).map((r) => r.results ?? []),
+    };
+  }
+  if (typeof db?.query !== "function") {
+    throw invalid("createStore: db must be a PostgreSQL client (pg Pool or Client), a PGlite instance or a D1 database");
+  }
+  let transaction;
   if (typeof db.transaction === "function" && typeof db.exec === "function") {
     // PGlite: its own transaction(), serialized on its single connection.
-    return (fn) => db.transaction((tx) => fn(tx));
-  }
-  if (typeof db.connect === "function" && typeof db.totalCount === "number") {
+    transaction = (fn) => db.transaction((tx) => fn(tx));
+  } else if (typeof db.connect === "function" && typeof db.totalCount === "number") {
     // pg Pool: one pooled client per transaction.
-    return async (fn) => {
+    transaction = async (fn) => {
       const client = await db.connect();
       try {
         await client.query("BEGIN");
@@ -121,23 +203,35 @@ function transactions(db) {
         client.release();
       }
     };
+  } else {
+    // One connection (a pg Client): transactions run one at a time on it.
+    let chain = Promise.resolve();
+    transaction = (fn) => {
+      const run = chain.then(async () => {
+        await db.query("BEGIN");
+        try {
+          const out = await fn(db);
+          await db.query("COMMIT");
+          return out;
+        } catch (e) {
+          await db.query("ROLLBACK").catch(() => {});
+          throw e;
+        }
+      });
+      chain = run.catch(() => {});
+      return run;
+    };
   }
-  // One connection (a pg Client): transactions run one at a time on it.
-  let chain = Promise.resolve();
-  return (fn) => {
-    const run = chain.then(async () => {
-      await db.query("BEGIN");
-      try {
-        const out = await fn(db);
-        await db.query("COMMIT");
+  return {
+    dialect: "postgres",
+    rows: async (text, params) => (await db.query(text, params)).rows,
+    batch: (list) =>
+      transaction(async (q) => {
+        const out = [];
+        for (const [text, params] of list) out.push((await q.query(text, params)).rows);
         return out;
-      } catch (e) {
-        await db.query("ROLLBACK").catch(() => {});
-        throw e;
-      }
-    });
-    chain = run.catch(() => {});
-    return run;
+      }),
+    transaction,
   };
 }
 
@@ -175,7 +269,8 @@ async function sealingKeys(spec) {
 export async function createStore(options) {
   if (options === null || typeof options !== "object") throw invalid("createStore: options must be an object with db and encryptionKey");
   const { db } = options;
-  const transaction = transactions(db);
+  const sql = driverFor(db);
+  const sqlite = sql.dialect === "sqlite";
   const sealing = await sealingKeys(options.encryptionKey);
   const clock = options.clock ?? (() => Date.now());
   const maxEndpoints = options.maxEndpointsPerOwner ?? DEFAULT_MAX_ENDPOINTS;
@@ -212,11 +307,11 @@ export async function createStore(options) {
       owner: row.owner,
       url: row.url,
       description: row.description,
-      eventTypes: row.event_types,
-      channels: row.channels,
-      enabled: row.enabled,
-      secretVersion: row.secret_version,
-      health: row.health,
+      eventTypes: fromJson(row.event_types),
+      channels: fromJson(row.channels),
+      enabled: row.enabled === true || row.enabled === 1,
+      secretVersion: Number(row.secret_version),
+      health: fromJson(row.health),
       createdAtMs: Number(row.created_at_ms),
       updatedAtMs: Number(row.updated_at_ms),
     };
@@ -257,18 +352,68 @@ export async function createStore(options) {
     if (typeof owner !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(owner)) throw invalid("owner must be 1 to 128 characters of [A-Za-z0-9_.:-]");
   }
 
+  /** An event's deliveries as one PostgreSQL statement, or as few D1 statements as its limit of 100 parameters allows. */
+  function deliveryInserts(eventIdValue, owner, now, rows, nonce) {
+    if (!sqlite) {
+      const values = rows.map((_, i) => `($${i * 4 + 4}, $1, $${i * 4 + 5}, $2, $${i * 4 + 6}, $${i * 4 + 7}, $3, $3, $3)`).join(", ");
+      return [[`INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ${values}`, [eventIdValue, owner, now, ...rows.flat()]]];
+    }
+    const out = [];
+    for (let at = 0; at < rows.length; at += 24) {
+      const chunk = rows.slice(at, at + 24);
+      const values = chunk.map((_, i) => `($${i * 4 + 5}, $${i * 4 + 6}, $${i * 4 + 7}, $${i * 4 + 8})`).join(", ");
+      out.push([
+        `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
+         SELECT v.column1, $1, v.column2, $2, v.column3, v.column4, $3, $3, $3 FROM (VALUES ${values}) v
+         WHERE EXISTS (SELECT 1 FROM hookline_events WHERE id = $1 AND publish_nonce = $4)`,
+        [eventIdValue, owner, now, nonce, ...chunk.flat()],
+      ]);
+    }
+    return out;
+  }
+
+  const toJob = (r, event) => ({
+    deliveryId: r.id,
+    attempt: Number(r.attempt),
+    endpointId: r.endpoint_id,
+    url: r.url,
+    secretVersion: Number(r.secret_version),
+    leaseUntilMs: Number(r.lease_until_ms),
+    envelope: { id: event.id, type: event.type, body: event.body },
+  });
+
   return {
     /** Apply the migrations this database lacks; returns the versions applied. */
     async migrate() {
-      return transaction(async (q) => {
-        await q.query("CREATE TABLE IF NOT EXISTS hookline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)");
+      const table = "CREATE TABLE IF NOT EXISTS hookline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)";
+      const statements = (text) => text.split(";").map((t) => t.trim()).filter(Boolean);
+      if (sqlite) {
+        // D1: each migration is one batch (one transaction); a concurrent migrator's batch fails
+        // on the tables this one made, and the versions are read again.
+        await sql.rows(table);
+        const applied = [];
+        for (const m of storeMigrations) {
+          const done = new Set((await sql.rows("SELECT version FROM hookline_migrations")).map((r) => Number(r.version)));
+          if (done.has(m.version)) continue;
+          try {
+            await sql.batch([...statements(m.sqlite).map((t) => [t, []]), ["INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]]]);
+            applied.push(m.version);
+          } catch (e) {
+            const again = await sql.rows("SELECT version FROM hookline_migrations WHERE version = $1", [m.version]);
+            if (again.length === 0) throw e;
+          }
+        }
+        return applied;
+      }
+      return sql.transaction(async (q) => {
+        await q.query(table);
         // One migrator at a time, whatever the process.
         await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
         const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
         const applied = [];
         for (const m of storeMigrations) {
           if (done.has(m.version)) continue;
-          for (const statement of m.sql.split(";").map((s) => s.trim()).filter(Boolean)) await q.query(statement);
+          for (const statement of statements(m.sql)) await q.query(statement);
           await q.query("INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]);
           applied.push(m.version);
         }
@@ -287,7 +432,19 @@ export async function createStore(options) {
       const id = eventId("ep_", { now });
       const secret = generateSecret();
       const sealed = await seal(id, secret);
-      const row = await transaction(async (q) => {
+      const values = [id, owner, f.url, f.description ?? "", f.event_types ?? "[]", f.channels ?? "[]", f.enabled ?? true, sealed, now];
+      const limited = () => new SenderError("endpoint_limit", `owner ${owner} has ${maxEndpoints} endpoints, the most allowed`);
+      if (sqlite) {
+        // D1 runs statements one at a time: the count and the insert are one statement.
+        const rows = await sql.rows(
+          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms)
+           SELECT $1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9 WHERE (SELECT count(*) FROM hookline_endpoints WHERE owner = $2) < $10 RETURNING *`,
+          [...values, maxEndpoints],
+        );
+        if (rows.length === 0) throw limited();
+        return { endpoint: view(rows[0]), secret };
+      }
+      const row = await sql.transaction(async (q) => {
         // The owner's row is the lock: concurrent creates for one owner take turns here.
         const counted = await q.query(
           `INSERT INTO hookline_owners (owner, endpoint_count) VALUES ($1, 1)
@@ -296,11 +453,11 @@ export async function createStore(options) {
            RETURNING endpoint_count`,
           [owner, maxEndpoints],
         );
-        if (counted.rows.length === 0) throw new SenderError("endpoint_limit", `owner ${owner} has ${maxEndpoints} endpoints, the most allowed`);
+        if (counted.rows.length === 0) throw limited();
         const inserted = await q.query(
           `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9) RETURNING *`,
-          [id, owner, f.url, f.description ?? "", f.event_types ?? "[]", f.channels ?? "[]", f.enabled ?? true, sealed, now],
+          values,
         );
         return inserted.rows[0];
       });
@@ -309,7 +466,7 @@ export async function createStore(options) {
 
     async getEndpoint(owner, id) {
       checkOwner(owner);
-      const { rows } = await db.query("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id = $2", [owner, String(id)]);
+      const rows = await sql.rows("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id = $2", [owner, String(id)]);
       if (rows.length === 0) throw notFound(`endpoint ${id}`);
       return view(rows[0]);
     },
@@ -331,7 +488,7 @@ export async function createStore(options) {
         }
         if (!after.startsWith("ep_")) throw invalid("cursor is not one this store gave");
       }
-      const { rows } = await db.query("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id > $2 ORDER BY id LIMIT $3", [owner, after, limit + 1]);
+      const rows = await sql.rows("SELECT * FROM hookline_endpoints WHERE owner = $1 AND id > $2 ORDER BY id LIMIT $3", [owner, after, limit + 1]);
       const page = rows.slice(0, limit).map(view);
       const nextCursor = rows.length > limit ? b64(new TextEncoder().encode(page.at(-1).id)).replace(/\+/g, "-").replace(/\//g, "_") : null;
       return { data: page, nextCursor };
@@ -344,7 +501,7 @@ export async function createStore(options) {
       const columns = Object.keys(f);
       if (columns.length === 0) return this.getEndpoint(owner, id);
       const sets = columns.map((c, i) => `${c} = $${i + 3}`).join(", ");
-      const { rows } = await db.query(
+      const rows = await sql.rows(
         `UPDATE hookline_endpoints SET ${sets}, updated_at_ms = $${columns.length + 3} WHERE owner = $1 AND id = $2 RETURNING *`,
         [owner, String(id), ...columns.map((c) => f[c]), clock()],
       );
@@ -354,8 +511,13 @@ export async function createStore(options) {
 
     async deleteEndpoint(owner, id) {
       checkOwner(owner);
-      await transaction(async (q) => {
-        const { rows } = await q.query("DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, String(id)]);
+      const del = ["DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, String(id)]];
+      if (sqlite) {
+        if ((await sql.rows(...del)).length === 0) throw notFound(`endpoint ${id}`);
+        return;
+      }
+      await sql.transaction(async (q) => {
+        const { rows } = await q.query(...del);
         if (rows.length === 0) throw notFound(`endpoint ${id}`);
         await q.query("UPDATE hookline_owners SET endpoint_count = endpoint_count - 1 WHERE owner = $1", [owner]);
       });
@@ -371,7 +533,7 @@ export async function createStore(options) {
       const secret = generateSecret();
       const sealed = await seal(String(id), secret);
       const now = clock();
-      const { rows } = await db.query(
+      const rows = await sql.rows(
         `UPDATE hookline_endpoints
          SET previous_sealed = secret_sealed, previous_until_ms = $3, secret_sealed = $4,
              secret_version = secret_version + 1, updated_at_ms = $5
@@ -387,15 +549,15 @@ export async function createStore(options) {
      * (the current one, plus the previous one during its grace period), opened from the store.
      */
     async keysFor(endpointId, secretVersion) {
-      const { rows } = await db.query("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
+      const rows = await sql.rows("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
       if (rows.length === 0) throw new SenderError("keys_unavailable", `endpoint ${endpointId} is not registered`);
       const row = rows[0];
-      if (secretVersion !== undefined && Number(secretVersion) > row.secret_version) {
+      if (secretVersion !== undefined && Number(secretVersion) > Number(row.secret_version)) {
         throw new SenderError("keys_unavailable", `endpoint ${endpointId} has no secret version ${secretVersion}`);
       }
       const secrets = [await open(row.id, row.secret_sealed)];
       if (row.previous_sealed && Number(row.previous_until_ms) > clock()) secrets.push(await open(row.id, row.previous_sealed));
-      return { secrets, health: row.health };
+      return { secrets, health: fromJson(row.health) };
     },
 
     /**
@@ -410,55 +572,84 @@ export async function createStore(options) {
       const envelope = buildEnvelope(event, { now });
       const id = envelope.id;
       const body = new TextDecoder().decode(envelope.body);
-      return transaction(async (q) => {
-        const inserted = await q.query("INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now]);
-        if (inserted.rows.length === 0) {
-          const { rows } = await q.query("SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id", [id]);
-          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
-        }
-        const { rows } = await q.query("SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id", [owner]);
-        const subs = rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types.length ? r.event_types : undefined, channels: r.channels.length ? r.channels : undefined, secretVersion: r.secret_version }));
+      const match = (rows) => {
+        const subs = rows.map((r) => {
+          const types = fromJson(r.event_types);
+          const channels = fromJson(r.channels);
+          return { id: r.id, url: r.url, eventTypes: types.length ? types : undefined, channels: channels.length ? channels : undefined, secretVersion: Number(r.secret_version) };
+        });
         const matched = matchSubscriptions({ type: envelope.type, channels: envelope.channels ?? [] }, subs);
         const deliveryIds = matched.map(() => eventId("dlv_", { now }));
-        if (matched.length > 0) {
-          // One statement for every delivery of the event.
-          const values = matched.map((_, i) => `($${i * 4 + 4}, $1, $${i * 4 + 5}, $2, $${i * 4 + 6}, $${i * 4 + 7}, $3, $3, $3)`).join(", ");
-          const params = [id, owner, now, ...matched.flatMap((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion])];
-          await q.query(
-            `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ${values}`,
-            params,
-          );
+        return { deliveryIds, rows: matched.map((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion]) };
+      };
+      const endpoints = "SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id";
+      const existing = "SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id";
+      if (sqlite) {
+        // No interactive transaction on D1: the event and its deliveries are one batch, and the
+        // deliveries land only where the event row is this publish's (its nonce).
+        const planned = match(await sql.rows(endpoints, [owner]));
+        const nonce = b64(globalThis.crypto.getRandomValues(new Uint8Array(12)));
+        const [inserted] = await sql.batch([
+          ["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now, nonce]],
+          ...deliveryInserts(id, owner, now, planned.rows, nonce),
+        ]);
+        if (inserted.length === 0) {
+          const rows = await sql.rows(existing, [id]);
+          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
         }
-        return { eventId: id, matched: matched.length, deliveryIds, duplicate: false };
+        return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
+      }
+      return sql.transaction(async (q) => {
+        const inserted = await q.query("INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now]);
+        if (inserted.rows.length === 0) {
+          const { rows } = await q.query(existing, [id]);
+          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
+        }
+        const planned = match((await q.query(endpoints, [owner])).rows);
+        // One statement for every delivery of the event.
+        if (planned.rows.length > 0) for (const [text, params] of deliveryInserts(id, owner, now, planned.rows)) await q.query(text, params);
+        return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
       });
     },
 
     /**
      * Take up to `limit` due deliveries for `leaseMs` (default 60 s) as dispatcher jobs. Two
-     * workers never take the same delivery (FOR UPDATE SKIP LOCKED); a lease that runs out (its
-     * worker died) makes the delivery due again.
+     * workers never take the same delivery (PostgreSQL: FOR UPDATE SKIP LOCKED; D1: one
+     * statement); a lease that runs out (its worker died) makes the delivery due again.
+     * `ids` limits the claim to those deliveries (a queue message's); `overdueMs` takes only
+     * deliveries due at least that long ago (a sweep that leaves timely ones to their queue).
      */
-    async claimDue({ limit = 32, leaseMs = 60_000 } = {}) {
+    async claimDue({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0 } = {}) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid("claimDue: limit must be a whole number from 1 to 1000");
+      if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("claimDue: leaseMs must be a whole number of milliseconds");
+      if (!Number.isInteger(overdueMs) || overdueMs < 0) throw invalid("claimDue: overdueMs must be a whole number of milliseconds");
+      if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
+      if (ids?.length === 0) return [];
       const now = clock();
-      const { rows } = await db.query(
+      const only = ids ? (sqlite ? "AND id IN (SELECT value FROM json_each($5))" : "AND id = ANY($5::text[])") : "";
+      const params = [now, now + leaseMs, limit, now - overdueMs, ...(ids ? [sqlite ? JSON.stringify(ids) : ids] : [])];
+      const due = `SELECT id FROM hookline_deliveries
+           WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
+           ORDER BY next_attempt_at_ms LIMIT $3`;
+      if (sqlite) {
+        // One statement: D1 runs it alone, so two claims never take the same row.
+        const claimed = await sql.rows(
+          `UPDATE hookline_deliveries SET lease_until_ms = $2, updated_at_ms = $1 WHERE id IN (${due})
+           RETURNING id, event_id, endpoint_id, url, secret_version, attempt, lease_until_ms`,
+          params,
+        );
+        if (claimed.length === 0) return [];
+        const events = new Map((await sql.rows("SELECT id, type, body FROM hookline_events WHERE id IN (SELECT value FROM json_each($1))", [JSON.stringify([...new Set(claimed.map((r) => r.event_id))])])).map((e) => [e.id, e]));
+        return claimed.map((r) => toJob(r, events.get(r.event_id)));
+      }
+      const rows = await sql.rows(
         `UPDATE hookline_deliveries d SET lease_until_ms = $2, updated_at_ms = $1
          FROM hookline_events e
-         WHERE d.event_id = e.id AND d.id IN (
-           SELECT id FROM hookline_deliveries
-           WHERE state = 'pending' AND next_attempt_at_ms <= $1 AND (lease_until_ms IS NULL OR lease_until_ms <= $1)
-           ORDER BY next_attempt_at_ms LIMIT $3 FOR UPDATE SKIP LOCKED)
+         WHERE d.event_id = e.id AND d.id IN (${due} FOR UPDATE SKIP LOCKED)
          RETURNING d.id, d.endpoint_id, d.url, d.secret_version, d.attempt, d.lease_until_ms, e.id AS event_id, e.type, e.body`,
-        [now, now + leaseMs, limit],
+        params,
       );
-      return rows.map((r) => ({
-        deliveryId: r.id,
-        attempt: r.attempt,
-        endpointId: r.endpoint_id,
-        url: r.url,
-        secretVersion: r.secret_version,
-        leaseUntilMs: Number(r.lease_until_ms),
-        envelope: { id: r.event_id, type: r.type, body: r.body },
-      }));
+      return rows.map((r) => toJob(r, { id: r.event_id, type: r.type, body: r.body }));
     },
 
     /**
@@ -469,9 +660,25 @@ export async function createStore(options) {
     async complete(job, { record, plan, health }) {
       const now = clock();
       const state = plan.kind === "done" ? "delivered" : plan.kind === "retry" ? "pending" : "failed";
+      const attempt = plan.kind === "retry" ? plan.attempt : job.attempt;
+      const nextAt = plan.kind === "retry" ? plan.atMs : now;
+      const healthText = health ? JSON.stringify(health) : null;
+      if (sqlite) {
+        // One batch (one transaction): the record and the health are written only while this
+        // worker holds the lease, checked before the delivery moves on.
+        const held = "FROM hookline_deliveries WHERE id = $1 AND state = 'pending' AND lease_until_ms = $2";
+        const results = await sql.batch([
+          [`INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) SELECT id, endpoint_id, $3, $4, $5, $6, $7 ${held}`,
+            [job.deliveryId, job.leaseUntilMs, record.attempt, record.attemptedAtMs, record.outcome, record.status ?? null, JSON.stringify(record)]],
+          [`UPDATE hookline_endpoints SET health = COALESCE($3, health) WHERE id = (SELECT endpoint_id ${held})`, [job.deliveryId, job.leaseUntilMs, healthText]],
+          [`UPDATE hookline_deliveries SET state = $3, attempt = $4, next_attempt_at_ms = $5, lease_until_ms = NULL, updated_at_ms = $6
+            WHERE id = $1 AND state = 'pending' AND lease_until_ms = $2 RETURNING id`, [job.deliveryId, job.leaseUntilMs, state, attempt, nextAt, now]],
+        ]);
+        return results[2].length === 1;
+      }
       // One statement (data-modifying CTEs are atomic together): the delivery moves on only
       // while this worker still holds its lease, and the record and health follow only then.
-      const { rows } = await db.query(
+      const rows = await sql.rows(
         `WITH moved AS (
            UPDATE hookline_deliveries SET state = $2, attempt = $3, next_attempt_at_ms = $4, lease_until_ms = NULL, updated_at_ms = $5
            WHERE id = $1 AND state = 'pending' AND lease_until_ms = $6 RETURNING id, endpoint_id
@@ -482,51 +689,83 @@ export async function createStore(options) {
            UPDATE hookline_endpoints SET health = COALESCE($12::jsonb, health) WHERE id = (SELECT endpoint_id FROM moved) RETURNING 1
          )
          SELECT count(*)::int AS n FROM moved`,
-        [
-          job.deliveryId,
-          state,
-          plan.kind === "retry" ? plan.attempt : job.attempt,
-          plan.kind === "retry" ? plan.atMs : now,
-          now,
-          job.leaseUntilMs,
-          record.attempt,
-          record.attemptedAtMs,
-          record.outcome,
-          record.status,
-          JSON.stringify(record),
-          health ? JSON.stringify(health) : null,
-        ],
+        [job.deliveryId, state, attempt, nextAt, now, job.leaseUntilMs, record.attempt, record.attemptedAtMs, record.outcome, record.status, JSON.stringify(record), healthText],
       );
       return rows[0].n === 1;
     },
 
-    /** One claim-attempt-complete round through `dispatcher` (made with `resolveKeys: store.keysFor`). */
+    /**
+     * One claim-attempt-complete round through `dispatcher` (made with `resolveKeys:
+     * store.keysFor`): `{ claimed, completed, retries }`, where `retries` lists the deliveries
+     * due again, `[{ deliveryId, attempt, atMs }]` (for a queue that carries delivery ids): the
+     * plan's retries, and the attempts that could not start (no keys) when their lease runs out.
+     */
     async deliverDue(dispatcher, options = {}) {
       const jobs = await this.claimDue(options);
       let done = 0;
+      const retries = [];
       await Promise.all(
         jobs.map(async (job) => {
           let result;
           try {
             result = await dispatcher.attempt(job);
           } catch {
-            // No keys now (a secret store blip): the lease runs out and the job is due again.
+            // No keys now (a secret store blip): the delivery is due again when the lease runs out.
+            retries.push({ deliveryId: job.deliveryId, attempt: job.attempt, atMs: job.leaseUntilMs });
             return;
           }
-          if (await this.complete(job, { record: result.record, plan: result.plan, health: result.health })) done++;
+          if (await this.complete(job, { record: result.record, plan: result.plan, health: result.health })) {
+            done++;
+            if (result.plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: result.plan.attempt, atMs: result.plan.atMs });
+          }
         }),
       );
-      return { claimed: jobs.length, completed: done };
+      return { claimed: jobs.length, completed: done, retries };
+    },
+
+    /**
+     * The queue consumer's round: `messages` are `{ deliveryId, attempt }` as a queue carried
+     * them. A message whose delivery ended, moved to another attempt or is leased by a worker
+     * now is stale and dropped (the holder of the lease goes on); one not due yet comes back in
+     * `later`; the rest are claimed, attempted and completed. Returns `{ completed, later }`,
+     * `later` being `[{ deliveryId, attempt, atMs }]` to send to the queue again (retries
+     * included), so a queue carries ids and attempt numbers, never a secret or a body.
+     */
+    async deliverQueued(dispatcher, messages, options = {}) {
+      if (!Array.isArray(messages) || messages.length > 1000) throw invalid("deliverQueued: messages must be an array of at most 1000 { deliveryId, attempt }");
+      const wanted = new Map();
+      for (const m of messages) {
+        if (typeof m?.deliveryId === "string" && Number.isInteger(m.attempt)) wanted.set(m.deliveryId, m.attempt);
+      }
+      if (wanted.size === 0) return { completed: 0, later: [] };
+      const now = clock();
+      const list = [...wanted.keys()];
+      const pending = await sql.rows(
+        sqlite
+          ? "SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND id IN (SELECT value FROM json_each($1))"
+          : "SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND id = ANY($1::text[])",
+        [sqlite ? JSON.stringify(list) : list],
+      );
+      const later = [];
+      const due = [];
+      for (const r of pending) {
+        if (Number(r.attempt) !== wanted.get(r.id)) continue; // stale: another message carries this delivery now
+        if (r.lease_until_ms !== null && Number(r.lease_until_ms) > now) continue; // a worker holds it
+        if (Number(r.next_attempt_at_ms) > now) later.push({ deliveryId: r.id, attempt: Number(r.attempt), atMs: Number(r.next_attempt_at_ms) });
+        else due.push(r.id);
+      }
+      const round = await this.deliverDue(dispatcher, { ...options, ids: due, limit: Math.max(1, due.length) });
+      return { completed: round.completed, later: [...later, ...round.retries] };
     },
 
     /** A delivery and its attempts, oldest first. */
     async getDelivery(owner, id) {
       checkOwner(owner);
-      const { rows } = await db.query("SELECT * FROM hookline_deliveries WHERE owner = $1 AND id = $2", [owner, String(id)]);
+      const rows = await sql.rows("SELECT * FROM hookline_deliveries WHERE owner = $1 AND id = $2", [owner, String(id)]);
       if (rows.length === 0) throw notFound(`delivery ${id}`);
-      const attempts = await db.query("SELECT record FROM hookline_attempts WHERE delivery_id = $1 ORDER BY seq", [String(id)]);
+      const attempts = await sql.rows("SELECT record FROM hookline_attempts WHERE delivery_id = $1 ORDER BY seq", [String(id)]);
       const d = rows[0];
-      return { id: d.id, eventId: d.event_id, endpointId: d.endpoint_id, state: d.state, attempt: d.attempt, nextAttemptAtMs: Number(d.next_attempt_at_ms), attempts: attempts.rows.map((r) => r.record) };
+      return { id: d.id, eventId: d.event_id, endpointId: d.endpoint_id, state: d.state, attempt: Number(d.attempt), nextAttemptAtMs: Number(d.next_attempt_at_ms), attempts: attempts.map((r) => fromJson(r.record)) };
     },
 
     /**
@@ -540,20 +779,21 @@ export async function createStore(options) {
       await this.getEndpoint(owner, endpointId);
       let before = null;
       if (cursor !== undefined && cursor !== null) {
-        const m = /^a(\d{1,16})\.(\d{1,19})$/.exec(String(cursor));
+        const m = /^a(\d{1,15})\.(\d{1,15})$/.exec(String(cursor));
         if (!m) throw invalid("cursor is not one this store gave");
-        before = [m[1], m[2]];
+        before = [Number(m[1]), Number(m[2])];
       }
-      const { rows } = await db.query(
+      const rows = await sql.rows(
         before
-          ? `SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 AND (attempted_at_ms, seq) < ($3::bigint, $4::bigint)
+          ? `SELECT seq, attempted_at_ms, record FROM hookline_attempts
+             WHERE endpoint_id = $1 AND (attempted_at_ms < $3 OR (attempted_at_ms = $3 AND seq < $4))
              ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2`
           : "SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2",
         before ? [String(endpointId), limit + 1, ...before] : [String(endpointId), limit + 1],
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);
-      return { data: page.map((r) => r.record), nextCursor: rows.length > limit ? `a${last.attempted_at_ms}.${last.seq}` : null };
+      return { data: page.map((r) => fromJson(r.record)), nextCursor: rows.length > limit ? `a${last.attempted_at_ms}.${last.seq}` : null };
     },
 
     /**
@@ -563,21 +803,16 @@ export async function createStore(options) {
     async redeliver(owner, deliveryId) {
       checkOwner(owner);
       const now = clock();
-      return transaction(async (q) => {
-        const { rows } = await q.query(
-          `SELECT d.event_id, d.endpoint_id, e.url, e.secret_version FROM hookline_deliveries d
-           JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2`,
-          [owner, String(deliveryId)],
-        );
-        if (rows.length === 0) throw notFound(`delivery ${deliveryId} (or its endpoint)`);
-        const r = rows[0];
-        const id = eventId("dlv_", { now });
-        await q.query(
-          "INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $7)",
-          [id, r.event_id, r.endpoint_id, owner, r.url, r.secret_version, now],
-        );
-        return { deliveryId: id, eventId: r.event_id };
-      });
+      const id = eventId("dlv_", { now });
+      const rows = await sql.rows(
+        `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
+         SELECT CAST($3 AS TEXT), d.event_id, d.endpoint_id, d.owner, e.url, e.secret_version, CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT)
+         FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2
+         RETURNING id, event_id`,
+        [owner, String(deliveryId), id, now],
+      );
+      if (rows.length === 0) throw notFound(`delivery ${deliveryId} (or its endpoint)`);
+      return { deliveryId: id, eventId: rows[0].event_id };
     },
 
     /**
@@ -586,25 +821,25 @@ export async function createStore(options) {
      */
     async prune({ olderThanMs }) {
       if (!Number.isFinite(olderThanMs)) throw invalid("prune needs olderThanMs, unix milliseconds");
-      return transaction(async (q) => {
-        const old = `SELECT id FROM hookline_events ev WHERE ev.created_at_ms < $1
+      const old = `SELECT id FROM hookline_events ev WHERE ev.created_at_ms < $1
           AND NOT EXISTS (SELECT 1 FROM hookline_deliveries d WHERE d.event_id = ev.id AND d.state = 'pending')`;
-        await q.query(`DELETE FROM hookline_attempts WHERE delivery_id IN (SELECT id FROM hookline_deliveries WHERE event_id IN (${old}))`, [olderThanMs]);
-        await q.query(`DELETE FROM hookline_deliveries WHERE event_id IN (${old})`, [olderThanMs]);
-        const { rows } = await q.query(`DELETE FROM hookline_events WHERE id IN (${old}) RETURNING id`, [olderThanMs]);
-        return rows.length;
-      });
+      const results = await sql.batch([
+        [`DELETE FROM hookline_attempts WHERE delivery_id IN (SELECT id FROM hookline_deliveries WHERE event_id IN (${old}))`, [olderThanMs]],
+        [`DELETE FROM hookline_deliveries WHERE event_id IN (${old})`, [olderThanMs]],
+        [`DELETE FROM hookline_events WHERE id IN (${old}) RETURNING id`, [olderThanMs]],
+      ]);
+      return results[2].length;
     },
 
     /** Seal every secret again with the current key (after adding a new key as `current`). */
     async reseal() {
-      const { rows } = await db.query("SELECT id, secret_sealed, previous_sealed FROM hookline_endpoints");
+      const rows = await sql.rows("SELECT id, secret_sealed, previous_sealed FROM hookline_endpoints");
       let count = 0;
       for (const row of rows) {
         if (row.secret_sealed.startsWith(`v1.${sealing.current}.`) && (!row.previous_sealed || row.previous_sealed.startsWith(`v1.${sealing.current}.`))) continue;
         const secret = await seal(row.id, await open(row.id, row.secret_sealed));
         const previous = row.previous_sealed ? await seal(row.id, await open(row.id, row.previous_sealed)) : null;
-        await db.query("UPDATE hookline_endpoints SET secret_sealed = $2, previous_sealed = $3 WHERE id = $1 AND secret_sealed = $4", [row.id, secret, previous, row.secret_sealed]);
+        await sql.rows("UPDATE hookline_endpoints SET secret_sealed = $2, previous_sealed = $3 WHERE id = $1 AND secret_sealed = $4", [row.id, secret, previous, row.secret_sealed]);
         count++;
       }
       return count;
@@ -704,8 +939,19 @@ const pageOf = (url) => {
  * store owner. Auth: `authorize(request, tenant)` (true to let it through) or, by default, a
  * bearer `token`. Errors are RFC 9457 problems with a stable `code`.
  */
-export function createManagementApi({ store, token, authorize } = {}) {
+export function createManagementApi({ store, token, authorize, enqueue } = {}) {
   if (!store || typeof store.createEndpoint !== "function") throw invalid("createManagementApi: store must come from createStore");
+  if (enqueue !== undefined && typeof enqueue !== "function") throw invalid("createManagementApi: enqueue must be a function of [{ deliveryId, attempt }]");
+  // New deliveries are stored before this runs; if the queue refuses them, a sweep
+  // (`deliverDue` with `overdueMs`) finds them, so the request still succeeds.
+  const queued = async (deliveryIds) => {
+    if (!enqueue || deliveryIds.length === 0) return;
+    try {
+      await enqueue(deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })));
+    } catch (e) {
+      console.error(`hookline management API: enqueue failed for ${deliveryIds.length} deliveries (a sweep will take them): ${e?.name ?? "Error"}`);
+    }
+  };
   if (authorize === undefined && (typeof token !== "string" || token.length < 16)) {
     throw invalid("createManagementApi: pass a bearer token of 16 or more characters, or authorize(request, tenant)");
   }
@@ -724,11 +970,16 @@ export function createManagementApi({ store, token, authorize } = {}) {
     ["POST", /^endpoints\/([^/]+)\/rotate-secret$/, async (t, m) => json(200, await store.rotateSecret(t, m[1]))],
     ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], pageOf(url)))],
     ["POST", /^events$/, async (t, _m, req) => {
-      const { eventId, matched, duplicate } = await store.publish(t, await readJson(req));
+      const { eventId, matched, duplicate, deliveryIds } = await store.publish(t, await readJson(req));
+      if (!duplicate) await queued(deliveryIds);
       return json(202, { eventId, matched, duplicate });
     }],
     ["GET", /^deliveries\/([^/]+)$/, async (t, m) => json(200, await store.getDelivery(t, m[1]))],
-    ["POST", /^deliveries\/([^/]+)\/redeliver$/, async (t, m) => json(202, await store.redeliver(t, m[1]))],
+    ["POST", /^deliveries\/([^/]+)\/redeliver$/, async (t, m) => {
+      const again = await store.redeliver(t, m[1]);
+      await queued([again.deliveryId]);
+      return json(202, again);
+    }],
   ];
   return async function handle(request) {
     try {

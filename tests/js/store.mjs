@@ -1,11 +1,16 @@
-// The store contract, run against PGlite and a real PostgreSQL server (a throwaway cluster from
-// Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end).
-// Node only: the store's clients are Node packages. `node store.mjs` from a consumer folder.
-import { fork, spawn } from "node:child_process";
+// The store contract, run against PGlite, a real PostgreSQL server (a throwaway cluster from
+// Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end)
+// and Cloudflare D1 (workerd's SQLite through Miniflare's binding proxy). Node only: the clients
+// are Node packages. `node store.mjs` from a consumer folder.
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createServer as createHttpServer } from "node:http";
 import * as hookline from "hookline";
 import { createManagementApi, createStore, storeMigrations } from "hookline/store";
 import { PGlite } from "@electric-sql/pglite";
+import { Miniflare } from "miniflare";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
@@ -17,6 +22,9 @@ const KEY = Buffer.alloc(32, 7).toString("base64");
 const KEY2 = Buffer.alloc(32, 9).toString("base64");
 
 // ---- the contract --------------------------------------------------------------------------------
+/** Rows straight from the database, past the store (D1's binding or PostgreSQL's query). */
+const rawRows = async (db, text) => (typeof db.query !== "function" ? (await db.prepare(text).all()).results : (await db.query(text)).rows);
+
 function contract(name, open) {
   const { test, run } = createHarness();
   let now = 1_800_000_000_000;
@@ -50,7 +58,7 @@ function contract(name, open) {
     const got = await store.getEndpoint("acme", endpoint.id);
     const listed = await store.listEndpoints("acme");
     for (const shown of [got, listed.data[0]]) assert.ok(!JSON.stringify(shown).includes(secret.slice(6)), "a secret in a view");
-    const raw = JSON.stringify((await db.query("SELECT * FROM hookline_endpoints")).rows);
+    const raw = JSON.stringify(await rawRows(db, "SELECT * FROM hookline_endpoints"));
     assert.ok(!raw.includes(secret.slice(6)) && raw.includes("v1.k1."), "the secret is stored in the clear");
     const other = await store.getEndpoint("someone-else", endpoint.id).catch((e) => e);
     assert.ok(other instanceof SenderError && other.code === "not_found", "another owner's endpoint");
@@ -272,11 +280,117 @@ function contract(name, open) {
     assert.equal((await store.listAttempts("log", endpoint.id, { limit: 100 })).data.length, 1);
   });
 
+  test(`${name}: deliverQueued drops stale and leased messages, returns not-due ones and retries in later`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    let status = 503;
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, retry: { schedule: [0, 5000] }, fetch: async () => new Response("", { status }) });
+    await store.createEndpoint("queued", { url: "https://hooks.example.com/q" });
+    const { deliveryIds: [a] } = await store.publish("queued", { type: "a.b", data: {} });
+    const { deliveryIds: [b] } = await store.publish("queued", { type: "a.b", data: {} });
+    const first = await store.deliverQueued(d, [{ deliveryId: a, attempt: 1 }, { deliveryId: a, attempt: 1 }, { deliveryId: "dlv_none", attempt: 1 }, { nonsense: true }]);
+    assert.deepEqual([first.completed, first.later.map((l) => [l.deliveryId, l.attempt, l.atMs - now])], [1, [[a, 2, 5000]]], "the duplicate message was one attempt");
+    const early = await store.deliverQueued(d, [{ deliveryId: a, attempt: 2 }]);
+    assert.deepEqual([early.completed, early.later.map((l) => [l.attempt, l.atMs - now])], [0, [[2, 5000]]], "not due: back to the queue, no attempt");
+    const stale = await store.deliverQueued(d, [{ deliveryId: a, attempt: 1 }]);
+    assert.deepEqual([stale.completed, stale.later], [0, []], "a message for an attempt already made is dropped");
+    const [held] = await store.claimDue({ ids: [b] });
+    assert.equal(held.deliveryId, b);
+    const leased = await store.deliverQueued(d, [{ deliveryId: b, attempt: 1 }]);
+    assert.deepEqual([leased.completed, leased.later], [0, []], "a leased delivery belongs to its worker");
+    now += 5000;
+    status = 200;
+    const last = await store.deliverQueued(d, [{ deliveryId: a, attempt: 2 }]);
+    assert.deepEqual([last.completed, last.later], [1, []]);
+    assert.equal((await store.getDelivery("queued", a)).state, "delivered");
+    const bad = await store.deliverQueued(d, "not a list").catch((e) => e);
+    assert.equal(bad.code, "invalid_argument");
+  });
+
+  test(`${name}: claimDue by ids, and overdueMs leaves timely deliveries to their queue`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    await store.createEndpoint("sweep", { url: "https://hooks.example.com/s" });
+    const { deliveryIds: [x] } = await store.publish("sweep", { type: "a.b", data: {} });
+    const { deliveryIds: [y] } = await store.publish("sweep", { type: "a.b", data: {} });
+    assert.deepEqual(await store.claimDue({ overdueMs: 60_000 }), [], "due now, not overdue");
+    assert.deepEqual((await store.claimDue({ ids: [y, "dlv_other"], leaseMs: 120_000 })).map((j) => j.deliveryId), [y]);
+    now += 60_000;
+    assert.deepEqual((await store.claimDue({ overdueMs: 60_000 })).map((j) => j.deliveryId), [x], "overdue and unleased");
+    for (const options of [{ limit: 0 }, { leaseMs: 0 }, { overdueMs: -1 }, { ids: "dlv_x" }]) {
+      const e = await store.claimDue(options).catch((err) => err);
+      assert.equal(e.code, "invalid_argument", JSON.stringify(options));
+    }
+  });
+
+  test(`${name}: pages skip and repeat nothing while rows are inserted concurrently`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 500 });
+    await store.migrate();
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, retry: { schedule: [0] }, fetch: async () => new Response(null, { status: 204 }) });
+    const { endpoint } = await store.createEndpoint("conc", { url: "https://hooks.example.com/c", eventTypes: ["a.*"] });
+    for (let i = 0; i < 40; i++) {
+      now += 1;
+      await store.createEndpoint("conc", { url: `https://hooks.example.com/c${i}`, eventTypes: ["other.*"] });
+      await store.publish("conc", { type: "a.b", data: { i } });
+    }
+    for (let i = 0; i < 5; i++) await store.deliverDue(d, { limit: 100 });
+    const endpointsBefore = (await store.listEndpoints("conc", { limit: 100 })).data.map((e) => e.id);
+    const attemptsBefore = (await store.listAttempts("conc", endpoint.id, { limit: 100 })).data.map((r) => r.deliveryId);
+    assert.equal(attemptsBefore.length, 40);
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 200; i++, written++) {
+        now += 1;
+        await Promise.all([store.createEndpoint("conc", { url: `https://hooks.example.com/w${i}`, eventTypes: ["other.*"] }), store.publish("conc", { type: "a.b", data: { w: i } })]);
+        await store.deliverDue(d, { limit: 100 });
+      }
+    })();
+    const walk = async (list) => {
+      const ids = [];
+      let cursor = null;
+      do {
+        const page = await list(cursor);
+        ids.push(...page.ids);
+        cursor = page.nextCursor;
+        await new Promise((r) => setTimeout(r, 1));
+      } while (cursor);
+      return ids;
+    };
+    const [endpointIds, attemptIds] = await Promise.all([
+      walk(async (cursor) => {
+        const p = await store.listEndpoints("conc", { limit: 3, cursor });
+        return { ids: p.data.map((e) => e.id), nextCursor: p.nextCursor };
+      }),
+      walk(async (cursor) => {
+        const p = await store.listAttempts("conc", endpoint.id, { limit: 3, cursor });
+        return { ids: p.data.map((r) => r.deliveryId), nextCursor: p.nextCursor };
+      }),
+    ]);
+    writing = false;
+    await writer;
+    assert.ok(written >= 2, `only ${written} rows were written during the walk`);
+    for (const [what, listed, before] of [["endpoints", endpointIds, endpointsBefore], ["attempts", attemptIds, attemptsBefore]]) {
+      assert.equal(new Set(listed).size, listed.length, `${what}: a row repeated across pages`);
+      const missing = before.filter((id) => !listed.includes(id));
+      assert.deepEqual(missing, [], `${what}: rows that existed before the walk were skipped`);
+    }
+  });
+
   test(`${name}: the management API: endpoints, secrets shown once, events, attempts, deliveries, problems`, async () => {
     const { store } = await made({ maxEndpointsPerOwner: 2 });
     await store.migrate();
     const TOKEN = "t0ken-for-the-tests-only";
-    const api = createManagementApi({ store, token: TOKEN });
+    const enqueued = [];
+    let refuse = false;
+    const api = createManagementApi({
+      store,
+      token: TOKEN,
+      enqueue: async (messages) => {
+        if (refuse) throw new Error("queue down");
+        enqueued.push(...messages);
+      },
+    });
     const call = (method, path, body, headers = {}) =>
       api(new Request(`http://api.test/v1/tenants/acme/${path}`, {
         method,
@@ -301,13 +415,21 @@ function contract(name, open) {
     assert.equal(published.status, 202);
     assert.deepEqual(await published.json(), { eventId: "msg_api", matched: 1, duplicate: false });
     assert.equal((await (await call("POST", "events", { id: "msg_api", type: "invoice.paid", data: { n: 1 } })).json()).duplicate, true);
+    assert.deepEqual(enqueued.map((m) => m.attempt), [1], "one message for the one new delivery, none for the duplicate");
+    assert.ok(enqueued.every((m) => Object.keys(m).sort().join() === "attempt,deliveryId"));
+    refuse = true;
+    const stored = await call("POST", "events", { id: "msg_api2", type: "invoice.paid", data: {} });
+    assert.deepEqual([stored.status, (await stored.json()).matched], [202, 1], "a refused enqueue still answers 202: the delivery is stored");
+    refuse = false;
     const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, fetch: async () => new Response(null, { status: 204 }) });
     await store.deliverDue(d);
     const attempts = await (await call("GET", `endpoints/${endpoint.id}/attempts?limit=10`)).json();
-    assert.deepEqual([attempts.data.length, attempts.data[0].outcome, attempts.nextCursor], [1, "delivered", null]);
+    assert.deepEqual([attempts.data.length, attempts.data[0].outcome, attempts.nextCursor], [2, "delivered", null]);
     const deliveryId = attempts.data[0].deliveryId;
     assert.equal((await (await call("GET", `deliveries/${deliveryId}`)).json()).state, "delivered");
-    assert.equal((await call("POST", `deliveries/${deliveryId}/redeliver`)).status, 202);
+    const redone = await call("POST", `deliveries/${deliveryId}/redeliver`);
+    assert.equal(redone.status, 202);
+    assert.equal(enqueued.at(-1).deliveryId, (await redone.json()).deliveryId, "the redelivery is queued");
     // Problems: a stable code, application/problem+json, no secret.
     const expectProblem = async (r, status, code) => {
       assert.equal(r.status, status, code);
@@ -338,10 +460,40 @@ function contract(name, open) {
   return run;
 }
 
+/** `hookline serve` from the installed package, resolved once it prints where its API listens. */
+async function startServe(args, env) {
+  const bin = new URL("./node_modules/hookline/bin/hookline.mjs", import.meta.url);
+  const child = spawn(process.execPath, [bin.pathname, "serve", "--port", "0", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const state = { child, out: "", base: null };
+  child.stdout.on("data", (c) => (state.out += c));
+  child.stderr.on("data", (c) => (state.out += c));
+  state.exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const until = Date.now() + 30_000;
+  while (!/API on (http:\/\/127\.0\.0\.1:\d+)/.test(state.out)) {
+    if (Date.now() > until || child.exitCode !== null || child.signalCode !== null) {
+      child.kill("SIGKILL");
+      throw new Error(`serve did not start: ${state.out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  state.base = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(state.out)[1];
+  return state;
+}
+
+const waitFor = async (what, ok, ms) => {
+  const until = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
 /**
- * Crash: workers (other processes) deliver 90 deliveries to a receiver that answers 503 to each
- * delivery's first request; the first worker is killed with SIGKILL mid-run, then two workers
- * finish on the same database. Every delivery must end delivered with its attempts recorded.
+ * Crash: `hookline serve` on PostgreSQL delivers 90 deliveries (30 events published over its API
+ * to 3 endpoints) to a receiver that answers 503 to each delivery's first request; it is killed
+ * with SIGKILL mid-run, then two `hookline serve` processes finish on the same database. Every
+ * delivery must end delivered with its attempts recorded, and the receiver must never see two
+ * requests for one delivery at the same time.
  */
 async function crashTest(cluster) {
   const admin = new pg.Client({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "postgres" });
@@ -349,63 +501,105 @@ async function crashTest(cluster) {
   await admin.query("CREATE DATABASE crash");
   await admin.end();
   const pool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "crash", max: 4 });
-  const workers = new Set();
+  const serves = [];
   const seen = new Map();
+  const inFlight = new Set();
+  let overlaps = 0;
   let hits = 0;
   const receiver = createHttpServer((req, res) => {
+    const id = req.headers["webhook-delivery-id"];
+    if (inFlight.has(id)) overlaps++;
+    inFlight.add(id);
     req.resume();
     req.on("end", () => {
-      hits++;
-      const id = req.headers["webhook-delivery-id"];
-      const n = (seen.get(id) ?? 0) + 1;
-      seen.set(id, n);
-      res.writeHead(n === 1 ? 503 : 200).end();
+      // Slow enough that two workers attempting one delivery at once would overlap here.
+      setTimeout(() => {
+        inFlight.delete(id);
+        hits++;
+        const n = (seen.get(id) ?? 0) + 1;
+        seen.set(id, n);
+        res.writeHead(n === 1 ? 503 : 200).end();
+      }, 25);
     });
+    req.on("close", () => inFlight.delete(id));
   });
   await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
-  const startWorker = async () => {
-    const w = fork(new URL("./store-worker.mjs", import.meta.url), [String(cluster.port), "crash"], { stdio: "inherit" });
-    workers.add(w);
-    w.on("exit", () => workers.delete(w));
-    await new Promise((resolve, reject) => {
-      w.once("message", resolve);
-      w.once("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
-    });
-    return w;
-  };
-  const waitFor = async (what, ok, ms) => {
-    const until = Date.now() + ms;
-    while (!(await ok())) {
-      if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  const TOKEN = "crash-test-token-0123456789";
+  const args = ["--db", `postgres://postgres@127.0.0.1:${cluster.port}/crash`, "--schedule", "0,200ms,200ms,200ms", "--allow-targets", "127.0.0.1", "--lease", "3s"];
+  const env = { HOOKLINE_API_TOKEN: TOKEN, HOOKLINE_ENCRYPTION_KEY: KEY };
+  const start = async () => {
+    const s = await startServe(args, env);
+    serves.push(s);
+    return s;
   };
   try {
-    const store = await createStore({ db: pool, encryptionKey: KEY, ssrf: { allow: ["127.0.0.1"] } });
-    await store.migrate();
+    const first = await start();
+    const call = async (method, path, body) => {
+      const r = await fetch(`${first.base}/v1/tenants/crash/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
+      return r.json();
+    };
     const base = `http://127.0.0.1:${receiver.address().port}`;
-    for (let k = 0; k < 3; k++) await store.createEndpoint("crash", { url: `${base}/ep${k}` });
-    for (let i = 0; i < 30; i++) await store.publish("crash", { type: "a.b", data: { i } });
-    const first = await startWorker();
-    await waitFor("the first worker's attempts", () => hits >= 40, 20_000);
-    first.kill("SIGKILL");
-    await new Promise((r) => (workers.has(first) ? first.once("exit", r) : r()));
-    await Promise.all([startWorker(), startWorker()]);
+    for (let k = 0; k < 3; k++) await call("POST", "endpoints", { url: `${base}/ep${k}` });
+    for (let i = 0; i < 30; i++) await call("POST", "events", { type: "a.b", data: { i } });
+    await waitFor("the first serve's attempts", () => hits >= 40, 30_000);
+    first.child.kill("SIGKILL");
+    await first.exited;
+    assert.ok(hits < 180, `the first serve finished everything before it was killed (${hits} requests)`);
+    const [b, c] = await Promise.all([start(), start()]);
     const pending = async () => (await pool.query("SELECT count(*)::int AS n FROM hookline_deliveries WHERE state <> 'delivered'")).rows[0].n;
-    await waitFor("every delivery delivered", async () => (await pending()) === 0, 30_000);
+    await waitFor("every delivery delivered", async () => (await pending()) === 0, 60_000);
     const { rows } = await pool.query("SELECT d.id, array_agg(a.outcome ORDER BY a.seq) AS outcomes, array_agg(a.attempt ORDER BY a.seq) AS attempts FROM hookline_deliveries d LEFT JOIN hookline_attempts a ON a.delivery_id = d.id GROUP BY d.id");
     assert.equal(rows.length, 90, "deliveries");
     for (const r of rows) {
       assert.equal(r.outcomes.at(-1), "delivered", `${r.id}: ${r.outcomes}`);
-      assert.ok(r.attempts.every((a, i) => i === 0 || a >= r.attempts[i - 1]), `${r.id}: attempts ${r.attempts}`);
+      assert.ok(r.attempts[0] === 1 && r.attempts.every((a, i) => i === 0 || a >= r.attempts[i - 1]), `${r.id}: attempts ${r.attempts}`);
       assert.ok(seen.get(r.id) >= 2, `${r.id}: the receiver saw it ${seen.get(r.id)} times`);
     }
+    assert.equal(overlaps, 0, "requests for one delivery at the same time");
+    for (const s of [b, c]) s.child.kill("SIGTERM");
+    for (const s of [b, c]) assert.equal((await s.exited).code, 0, `serve exit code (${s.out})`);
+    for (const s of serves) assert.ok(!s.out.includes(TOKEN), "the token in serve's output");
   } finally {
-    for (const w of workers) w.kill("SIGKILL");
-    await new Promise((r) => setTimeout(r, 100));
+    for (const s of serves) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
+    await Promise.all(serves.map((s) => s.exited));
     receiver.close();
     receiver.closeAllConnections?.();
     await pool.end();
+  }
+}
+
+/**
+ * The trial example (examples/trial/trial.mjs, under 30 lines of user code) against `hookline
+ * serve` on PGlite in a temp directory: the same client the Worker template is tried with.
+ */
+async function trialOnServe(examples) {
+  const dir = mkdtempSync(join(tmpdir(), "hookline-trial-"));
+  const hits = [];
+  const receiver = createHttpServer((req, res) => {
+    req.resume();
+    req.on("end", () => (hits.push(req.url), res.writeHead(204).end()));
+  });
+  await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
+  const TOKEN = "trial-test-token-0123456789";
+  let serve = null;
+  try {
+    serve = await startServe(["--db", join(dir, "db"), "--max-endpoints", "5", "--schedule", "0,200ms", "--allow-targets", "127.0.0.1"], { HOOKLINE_API_TOKEN: TOKEN, HOOKLINE_ENCRYPTION_KEY: KEY });
+    const stdout = await new Promise((ok, fail) =>
+      execFile(process.execPath, [join(examples, "trial", "trial.mjs"), serve.base, `http://127.0.0.1:${receiver.address().port}/trial`], { env: { ...process.env, HOOKLINE_API_TOKEN: TOKEN }, timeout: 60_000 }, (e, so, se) => (e ? fail(new Error(`${e.message}\n${se}`)) : ok(so))),
+    );
+    const summary = JSON.parse(stdout.trim().split("\n").at(-1));
+    assert.deepEqual(summary.created, [201, 201, 201, 201, 201, 409]);
+    assert.deepEqual([summary.secretsShown, summary.listed, summary.rotatedVersion, summary.matched, summary.redelivered], [6, 5, 2, 5, 202]);
+    assert.ok(summary.log.includes("delivered") && hits.length >= 5, JSON.stringify(summary));
+    serve.child.kill("SIGTERM");
+    assert.equal((await serve.exited).code, 0, serve.out);
+  } finally {
+    if (serve && serve.child.exitCode === null && serve.child.signalCode === null) serve.child.kill("SIGKILL");
+    if (serve) await serve.exited;
+    receiver.close();
+    receiver.closeAllConnections?.();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -436,22 +630,12 @@ async function serveTest(cluster) {
   });
   await new Promise((r) => receiver.listen(0, "127.0.0.1", r));
   const TOKEN = "serve-test-token-0123456789";
-  const bin = new URL("./node_modules/hookline/bin/hookline.mjs", import.meta.url);
-  const child = spawn(process.execPath, [bin.pathname, "serve", "--db", `postgres://postgres@127.0.0.1:${cluster.port}/served`, "--port", "0", "--schedule", "0,200ms", "--allow-targets", "127.0.0.1"], {
-    env: { ...process.env, HOOKLINE_API_TOKEN: TOKEN, HOOKLINE_ENCRYPTION_KEY: KEY },
-    stdio: ["ignore", "pipe", "pipe"],
+  const serve = await startServe(["--db", `postgres://postgres@127.0.0.1:${cluster.port}/served`, "--schedule", "0,200ms", "--allow-targets", "127.0.0.1"], { HOOKLINE_API_TOKEN: TOKEN, HOOKLINE_ENCRYPTION_KEY: KEY }).catch((e) => {
+    receiver.close();
+    throw e;
   });
-  let out = "";
-  child.stdout.on("data", (c) => (out += c));
-  child.stderr.on("data", (c) => (out += c));
-  const exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
+  const { child, exited, base } = serve;
   try {
-    const until = Date.now() + 20_000;
-    while (!/API on (http:\/\/127\.0\.0\.1:\d+)/.test(out)) {
-      if (Date.now() > until || child.exitCode !== null) throw new Error(`serve did not start: ${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const base = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)[1];
     const call = async (method, path, body) => {
       const r = await fetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
       return { status: r.status, body: await r.json() };
@@ -463,25 +647,27 @@ async function serveTest(cluster) {
     assert.deepEqual([published.status, published.body.matched], [202, 1]);
     const deadline = Date.now() + 15_000;
     while (!verified.includes("msg_served")) {
-      if (Date.now() > deadline) throw new Error(`no verified delivery: ${out}`);
+      if (Date.now() > deadline) throw new Error(`no verified delivery: ${serve.out}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     let attempts;
     do attempts = await call("GET", `endpoints/${created.body.endpoint.id}/attempts`);
     while (attempts.body.data.length === 0 && Date.now() < deadline);
     assert.equal(attempts.body.data[0]?.outcome, "delivered");
-    assert.ok(!out.includes(secret.slice(6)) && !out.includes(TOKEN), "a secret in serve's output");
+    assert.ok(!serve.out.includes(secret.slice(6)) && !serve.out.includes(TOKEN), "a secret in serve's output");
     child.kill("SIGTERM");
     const { code } = await exited;
-    assert.equal(code, 0, `serve exit code (${out})`);
-    assert.ok(/stopped/.test(out));
+    assert.equal(code, 0, `serve exit code (${serve.out})`);
+    assert.ok(/stopped/.test(serve.out));
   } finally {
-    if (child.exitCode === null) child.kill("SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
     receiver.close();
     receiver.closeAllConnections?.();
   }
 }
 
+const examples = resolve(process.argv[2] ?? "examples");
 const clusters = [];
 let failed = 0;
 try {
@@ -493,6 +679,22 @@ try {
   const r1 = await pglite("node-store-pglite");
   report(r1);
   failed += r1.failed + (r1.passed === 0 ? 1 : 0);
+
+  // D1: one fresh database per store, as bindings of one Miniflare instance.
+  const names = Array.from({ length: 24 }, (_, i) => `DB${i}`);
+  const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names });
+  try {
+    let next = 0;
+    const d1 = contract("d1", async () => {
+      if (next >= names.length) throw new Error("the D1 contract needs more databases than the Miniflare instance has");
+      return mf.getD1Database(names[next++]);
+    });
+    const r3 = await d1("node-store-d1");
+    report(r3);
+    failed += r3.failed + (r3.passed === 0 ? 1 : 0);
+  } finally {
+    await mf.dispose();
+  }
 
   const cluster = await startCluster();
   clusters.push(cluster);
@@ -511,8 +713,9 @@ try {
   });
   const r2 = await postgres("node-store-postgresql");
   for (const [title, fn] of [
-    ["postgresql: a worker killed with SIGKILL mid-run loses nothing", crashTest],
+    ["postgresql: hookline serve killed with SIGKILL mid-run loses nothing; two serves never attempt one delivery at once", crashTest],
     ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
+    ["pglite: the trial example runs against hookline serve", () => trialOnServe(examples)],
   ]) {
     const error = await fn(cluster).then(() => null, (e) => e);
     if (error) {

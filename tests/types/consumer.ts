@@ -50,7 +50,7 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createManagementApi, createStore, storeMigrations, type Store, type StoredEndpoint } from "hookline/store";
+import { createManagementApi, createStore, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -132,6 +132,14 @@ async function register(): Promise<StoredEndpoint> {
   const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more" });
   const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
   console.log(res.status);
+  // The same store on a D1 binding, driven by a queue of delivery ids.
+  const d1: D1Like = { prepare: (q: string) => ({ bind: (...v: unknown[]) => ({ q, v }) }), batch: async () => [] };
+  const onD1: Store = await createStore({ db: d1, encryptionKey: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=" });
+  const messages: DeliveryMessage[] = [{ deliveryId: "dlv_1", attempt: 1 }];
+  const { later }: { later: LaterDelivery[] } = await onD1.deliverQueued(worker, messages);
+  const swept = await onD1.deliverDue(worker, { overdueMs: 60_000, ids: ["dlv_1"] });
+  const queuedApi = createManagementApi({ store: onD1, token: "a-token-of-16-chars-or-more", enqueue: async (m: DeliveryMessage[]) => m.length });
+  console.log(later.map((l) => l.atMs), swept.retries.length, typeof queuedApi);
   return endpoint;
 }
 // The prepared objects a sender keeps.
