@@ -64,6 +64,12 @@ pub enum Error {
     /// A delivery target refused by the SSRF guard.
     #[error("target not allowed: {reason}")]
     TargetNotAllowed { reason: &'static str },
+    /// A verified delivery whose dedupe key the receiver's store already held: seen before.
+    #[error("duplicate delivery: {key} was already accepted")]
+    Duplicate { key: String },
+    /// The receiver's dedupe store did not answer whether the delivery was seen before.
+    #[error("dedupe store unavailable: {reason}")]
+    DedupeUnavailable { reason: &'static str },
 }
 
 impl Error {
@@ -85,6 +91,8 @@ impl Error {
             Error::InvalidPolicy { .. } => "invalid_policy",
             Error::InvalidUrl { .. } => "invalid_url",
             Error::TargetNotAllowed { .. } => "target_not_allowed",
+            Error::Duplicate { .. } => "duplicate",
+            Error::DedupeUnavailable { .. } => "dedupe_unavailable",
         }
     }
 
@@ -127,6 +135,14 @@ impl Error {
                 "pass all request headers; frameworks may drop or rename them, and a proxy may \
                  strip them",
             ),
+            Error::Duplicate { .. } => Some(
+                "the sender sent it again (a retry, or a replay): answer 2xx so it stops, and do \
+                 not process it a second time",
+            ),
+            Error::DedupeUnavailable { .. } => Some(
+                "the dedupe store failed or answered neither true nor false: answer 5xx so the \
+                 sender retries later",
+            ),
             _ => None,
         }
     }
@@ -151,6 +167,8 @@ impl ErrorCode {
     pub const INVALID_POLICY: &'static str = "invalid_policy";
     pub const INVALID_URL: &'static str = "invalid_url";
     pub const TARGET_NOT_ALLOWED: &'static str = "target_not_allowed";
+    pub const DUPLICATE: &'static str = "duplicate";
+    pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
 }
 
 #[cfg(test)]
@@ -225,6 +243,11 @@ mod tests {
             (
                 Error::TargetNotAllowed { reason: "r" },
                 ErrorCode::TARGET_NOT_ALLOWED,
+            ),
+            (Error::Duplicate { key: "k".into() }, ErrorCode::DUPLICATE),
+            (
+                Error::DedupeUnavailable { reason: "r" },
+                ErrorCode::DEDUPE_UNAVAILABLE,
             ),
         ];
         for (err, code) in all {

@@ -16,6 +16,7 @@
 //! - [`ssrf`]: whether a delivery target is allowed (sender).
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
+//! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 
 // Attacker-controlled input flows through the core: no panicking index, no unchecked
 // arithmetic, no unwrap/expect outside tests (a panic in wasm aborts the whole instance).
@@ -30,6 +31,7 @@
     )
 )]
 
+pub mod dedupe;
 pub mod delivery;
 pub mod envelope;
 pub mod error;

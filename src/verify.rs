@@ -404,6 +404,14 @@ impl Verifier {
         }
     }
 
+    /// The tolerance applied to `scheme`'s timestamps, if this verifier can verify that scheme.
+    pub fn tolerance_secs(&self, scheme: Scheme) -> Option<u64> {
+        self.verifiers
+            .iter()
+            .find(|v| v.scheme == scheme)
+            .map(SchemeVerifier::tolerance_secs)
+    }
+
     /// The scheme this verifier is fixed to, if it does not detect.
     pub fn fixed_scheme(&self) -> Option<Scheme> {
         self.fixed

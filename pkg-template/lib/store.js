@@ -140,6 +140,24 @@ CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, 
 CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
 `,
   },
+  {
+    version: 3,
+    name: "receiver dedupe",
+    sql: `
+CREATE TABLE hookline_dedupe (
+  key           TEXT   PRIMARY KEY,
+  expires_at_ms BIGINT NOT NULL
+);
+CREATE INDEX hookline_dedupe_expiry ON hookline_dedupe (expires_at_ms);
+`,
+    sqlite: `
+CREATE TABLE hookline_dedupe (
+  key           TEXT    PRIMARY KEY,
+  expires_at_ms INTEGER NOT NULL
+);
+CREATE INDEX hookline_dedupe_expiry ON hookline_dedupe (expires_at_ms);
+`,
+  },
 ];
 
 const DEFAULT_MAX_ENDPOINTS = 50;
@@ -233,6 +251,44 @@ function driverFor(db) {
       }),
     transaction,
   };
+}
+
+/** Apply the migrations a database lacks, in order; the versions applied. */
+async function migrate(sql, clock) {
+  const table = "CREATE TABLE IF NOT EXISTS hookline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)";
+  const statements = (text) => text.split(";").map((t) => t.trim()).filter(Boolean);
+  if (sql.dialect === "sqlite") {
+    // D1: each migration is one batch (one transaction); a concurrent migrator's batch fails
+    // on the tables this one made, and the versions are read again.
+    await sql.rows(table);
+    const applied = [];
+    for (const m of storeMigrations) {
+      const done = new Set((await sql.rows("SELECT version FROM hookline_migrations")).map((r) => Number(r.version)));
+      if (done.has(m.version)) continue;
+      try {
+        await sql.batch([...statements(m.sqlite).map((t) => [t, []]), ["INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]]]);
+        applied.push(m.version);
+      } catch (e) {
+        const again = await sql.rows("SELECT version FROM hookline_migrations WHERE version = $1", [m.version]);
+        if (again.length === 0) throw e;
+      }
+    }
+    return applied;
+  }
+  return sql.transaction(async (q) => {
+    await q.query(table);
+    // One migrator at a time, whatever the process.
+    await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
+    const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
+    const applied = [];
+    for (const m of storeMigrations) {
+      if (done.has(m.version)) continue;
+      for (const statement of statements(m.sql)) await q.query(statement);
+      await q.query("INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
 }
 
 /**
@@ -384,42 +440,7 @@ export async function createStore(options) {
 
   return {
     /** Apply the migrations this database lacks; returns the versions applied. */
-    async migrate() {
-      const table = "CREATE TABLE IF NOT EXISTS hookline_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)";
-      const statements = (text) => text.split(";").map((t) => t.trim()).filter(Boolean);
-      if (sqlite) {
-        // D1: each migration is one batch (one transaction); a concurrent migrator's batch fails
-        // on the tables this one made, and the versions are read again.
-        await sql.rows(table);
-        const applied = [];
-        for (const m of storeMigrations) {
-          const done = new Set((await sql.rows("SELECT version FROM hookline_migrations")).map((r) => Number(r.version)));
-          if (done.has(m.version)) continue;
-          try {
-            await sql.batch([...statements(m.sqlite).map((t) => [t, []]), ["INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]]]);
-            applied.push(m.version);
-          } catch (e) {
-            const again = await sql.rows("SELECT version FROM hookline_migrations WHERE version = $1", [m.version]);
-            if (again.length === 0) throw e;
-          }
-        }
-        return applied;
-      }
-      return sql.transaction(async (q) => {
-        await q.query(table);
-        // One migrator at a time, whatever the process.
-        await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
-        const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
-        const applied = [];
-        for (const m of storeMigrations) {
-          if (done.has(m.version)) continue;
-          for (const statement of statements(m.sql)) await q.query(statement);
-          await q.query("INSERT INTO hookline_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)", [m.version, m.name, clock()]);
-          applied.push(m.version);
-        }
-        return applied;
-      });
-    },
+    migrate: () => migrate(sql, clock),
 
     /**
      * Register an endpoint for `owner`: `{ endpoint, secret }`, the only time the secret is
@@ -843,6 +864,91 @@ export async function createStore(options) {
         count++;
       }
       return count;
+    },
+  };
+}
+
+// ---- the receiver's dedupe stores ----------------------------------------------------------------
+// `verifyRequest(request, { secret, dedupe })` asks `dedupe.claim(key, expiresAtMs)` once a
+// delivery has verified; the core chose the key and its lifetime. Each store only answers
+// whether it already held the key.
+
+const MAX_DEDUPE_KEY = 512;
+function checkClaim(key, expiresAtMs) {
+  if (typeof key !== "string" || key.length === 0 || key.length > MAX_DEDUPE_KEY) throw invalid(`dedupe: key must be a string of 1 to ${MAX_DEDUPE_KEY} characters`);
+  if (!Number.isFinite(expiresAtMs)) throw invalid("dedupe: expiresAtMs must be unix milliseconds");
+}
+
+/**
+ * Dedupe on PostgreSQL, PGlite or D1 (the store's database and migrations): a claim is one
+ * INSERT ... ON CONFLICT, atomic whatever the concurrency; an expired key is claimed again.
+ */
+export function createDedupe({ db, clock = () => Date.now() } = {}) {
+  const sql = driverFor(db);
+  return {
+    migrate: () => migrate(sql, clock),
+    async claim(key, expiresAtMs) {
+      checkClaim(key, expiresAtMs);
+      const rows = await sql.rows(
+        `INSERT INTO hookline_dedupe (key, expires_at_ms) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET expires_at_ms = excluded.expires_at_ms WHERE hookline_dedupe.expires_at_ms <= $3
+         RETURNING key`,
+        [key, Math.trunc(expiresAtMs), clock()],
+      );
+      return rows.length === 1;
+    },
+    /** Forget expired keys; how many. */
+    async prune() {
+      return (await sql.rows("DELETE FROM hookline_dedupe WHERE expires_at_ms <= $1 RETURNING key", [clock()])).length;
+    },
+  };
+}
+
+/**
+ * Dedupe in this process's memory, for one instance: at most `maxEntries` keys (default
+ * 100,000); past that the oldest claims are forgotten first, so size it above the deliveries
+ * of one retention period.
+ */
+export function memoryDedupe({ maxEntries = 100_000, clock = () => Date.now() } = {}) {
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw invalid("memoryDedupe: maxEntries must be a whole number of 1 or more");
+  const held = new Map(); // key -> expiresAtMs, in claim order
+  return {
+    claim(key, expiresAtMs) {
+      checkClaim(key, expiresAtMs);
+      const now = clock();
+      const until = held.get(key);
+      if (until !== undefined && until > now) return false;
+      held.delete(key);
+      held.set(key, expiresAtMs);
+      // A few of the oldest claims per call: expired ones go, and the bound holds.
+      for (let i = 0; i < 4 || held.size > maxEntries; i++) {
+        const first = held.entries().next();
+        if (first.done || (held.size <= maxEntries && first.value[1] > now)) break;
+        held.delete(first.value[0]);
+      }
+      return true;
+    },
+    get size() {
+      return held.size;
+    },
+  };
+}
+
+/**
+ * Dedupe on Workers KV. KV is eventually consistent and has no insert-if-absent, so two
+ * deliveries of one id at the same moment (in different locations) can both pass: best effort.
+ * Use `createDedupe` on D1 where a duplicate must never pass.
+ */
+export function kvDedupe(namespace, { prefix = "hookline-dedupe:" } = {}) {
+  if (!namespace || typeof namespace.get !== "function" || typeof namespace.put !== "function") throw invalid("kvDedupe: pass a Workers KV namespace binding");
+  return {
+    async claim(key, expiresAtMs) {
+      checkClaim(key, expiresAtMs);
+      if ((await namespace.get(prefix + key)) !== null) return false;
+      // KV keeps a key at least 60 s.
+      const expiration = Math.max(Math.ceil(expiresAtMs / 1000), Math.ceil(Date.now() / 1000) + 60);
+      await namespace.put(prefix + key, "1", { expiration });
+      return true;
     },
   };
 }

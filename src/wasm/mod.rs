@@ -115,10 +115,11 @@ pub(crate) fn sender_error(err: &Error) -> JsValue {
     )
 }
 
-/// Core error to `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`.
+/// Core error to `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`
+/// (a bad argument; a dedupe store that failed, which says nothing about the webhook).
 pub(crate) fn to_js(err: &Error) -> JsValue {
     let kind = match err {
-        Error::InvalidArgument { .. } => KIND_GENERAL,
+        Error::InvalidArgument { .. } | Error::DedupeUnavailable { .. } => KIND_GENERAL,
         _ => KIND_VERIFICATION,
     };
     make_error(
@@ -842,11 +843,12 @@ impl JsVerifier {
     }
 }
 
-fn verify_detailed(
+/// The verifier, the core's verdict, the body bytes and the time it was judged at.
+fn verify_parts(
     payload: &JsValue,
     headers: &JsValue,
     options: &JsValue,
-) -> Result<types::VerifiedWebhook, JsValue> {
+) -> Result<(JsVerifier, Verified, Vec<u8>, i64), JsValue> {
     if !options.is_object() {
         return Err(bad_argument(
             "options with a secret or public key are required",
@@ -859,7 +861,94 @@ fn verify_detailed(
         .inner
         .verify(&check_headers(headers)?, &body, now)
         .map_err(js_err)?;
+    Ok((v, verified, body, now))
+}
+
+fn verify_detailed(
+    payload: &JsValue,
+    headers: &JsValue,
+    options: &JsValue,
+) -> Result<types::VerifiedWebhook, JsValue> {
+    let (v, verified, body, _) = verify_parts(payload, headers, options)?;
     verified_to_js(&verified, &v.labels, &body, v.raw)
+}
+
+/// `options.dedupe` (a store with `claim(key, expiresAtMs)`) and `options.dedupeRetention`
+/// (seconds), when a dedupe store is given.
+fn dedupe_from(options: &JsValue) -> Result<Option<(JsValue, js_sys::Function, u64)>, JsValue> {
+    let store = get(options, "dedupe")?;
+    if store.is_undefined() {
+        return Ok(None);
+    }
+    let claim = if store.is_object() {
+        // A hostile getter is the same mistake as a missing claim: a typed error, not its throw.
+        Reflect::get(&store, &"claim".into()).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    };
+    let Some(claim) = claim.dyn_ref::<js_sys::Function>().cloned() else {
+        return Err(bad_argument(
+            "dedupe must be a store with claim(key, expiresAtMs) resolving to true (first time) \
+             or false (seen before)",
+        ));
+    };
+    let retention = get(options, "dedupeRetention")?;
+    let retention = if retention.is_undefined() {
+        crate::dedupe::DEFAULT_RETENTION_SECS
+    } else {
+        match retention.as_f64() {
+            Some(n)
+                if n.fract() == 0.0
+                    && n >= 1.0
+                    && n <= crate::dedupe::MAX_RETENTION_SECS as f64 =>
+            {
+                n as u64
+            }
+            _ => {
+                return Err(bad_argument(
+                    "dedupeRetention must be a whole number of seconds from 1 to 1e9",
+                ))
+            }
+        }
+    };
+    Ok(Some((store, claim, retention)))
+}
+
+/// Ask the store to claim the delivery's dedupe entry: Ok when it is the first time. The
+/// store's exceptions and rejections stay JS values (they never unwind through wasm) and become
+/// `dedupe_unavailable`, with the store's error as `cause`.
+async fn claim_once(
+    store: &JsValue,
+    claim: &js_sys::Function,
+    entry: &crate::dedupe::DedupeEntry,
+) -> Result<(), JsValue> {
+    let unavailable = |reason: &'static str, cause: Option<JsValue>| {
+        let err = js_err(Error::DedupeUnavailable { reason });
+        if let Some(cause) = cause {
+            let _ = Reflect::set(&err, &"cause".into(), &cause);
+        }
+        err
+    };
+    let called = claim
+        .call2(
+            store,
+            &JsValue::from_str(&entry.key),
+            &JsValue::from_f64(entry.expires_at_ms as f64),
+        )
+        .map_err(|e| unavailable("the store's claim threw", Some(e)))?;
+    let answer = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&called))
+        .await
+        .map_err(|e| unavailable("the store's claim rejected", Some(e)))?;
+    match answer.as_bool() {
+        Some(true) => Ok(()),
+        Some(false) => Err(js_err(Error::Duplicate {
+            key: entry.key.clone(),
+        })),
+        None => Err(unavailable(
+            "the store's claim answered neither true nor false",
+            None,
+        )),
+    }
 }
 
 /// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
@@ -898,11 +987,12 @@ pub fn verify_webhook(
 }
 
 /// Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
-/// and returns what `verifyWebhook` returns plus `body`, the raw bytes.
+/// and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
+/// verified delivery the store has already claimed throws `duplicate`.
 #[wasm_bindgen(js_name = verifyRequest)]
 pub async fn verify_request(
     request: types::RequestInput,
-    options: types::VerifyOptionsInput,
+    options: types::VerifyRequestOptionsInput,
 ) -> Result<types::VerifiedRequest, JsValue> {
     let request: JsValue = request.into();
     let options: JsValue = options.into();
@@ -918,11 +1008,24 @@ pub async fn verify_request(
             reason: "the request body was already read; verify before parsing it",
         }));
     }
+    // The options first: a bad dedupe store is refused before the body is read.
+    let dedupe = if options.is_object() {
+        dedupe_from(&options)?
+    } else {
+        None
+    };
     let promise: js_sys::Promise = read.call0(&request)?.dyn_into()?;
     let buffer = wasm_bindgen_futures::JsFuture::from(promise).await?;
     let bytes = Uint8Array::new(&buffer);
     let headers = Reflect::get(&request, &"headers".into())?;
-    let result: JsValue = verify_detailed(&bytes, &headers, &options)?.into();
+    let (v, verified, body, now) = verify_parts(&bytes, &headers, &options)?;
+    // The result is built before the claim: a body that fails to parse is never remembered.
+    let result: JsValue = verified_to_js(&verified, &v.labels, &body, v.raw)?.into();
+    if let Some((store, claim, retention)) = dedupe {
+        let tolerance = v.inner.tolerance_secs(verified.scheme).unwrap_or(0);
+        let entry = crate::dedupe::dedupe_entry(&verified, &body, tolerance, retention, now);
+        claim_once(&store, &claim, &entry).await?;
+    }
     Reflect::set(&result, &"body".into(), &bytes)?;
     Ok(result.unchecked_into())
 }

@@ -49,6 +49,8 @@ export type ErrorCode =
   | "invalid_policy"
   | "invalid_url"
   | "target_not_allowed"
+  | "duplicate"
+  | "dedupe_unavailable"
   | "random_unavailable"
   | "keys_unavailable"
   | "endpoint_limit"
@@ -162,6 +164,28 @@ export interface VerifiedWebhook {
   eventType?: string;
   /** The body: parsed JSON if it is JSON, the text if other UTF-8, else undefined. */
   payload: unknown;
+}
+
+/**
+ * Where a receiver remembers the deliveries it accepted: `claim` holds `key` until
+ * `expiresAtMs` (unix ms) and resolves true the first time, false while it is held. Only
+ * verified deliveries are claimed. `hookline/store` has `memoryDedupe`, `kvDedupe` (Workers KV,
+ * best effort) and `createDedupe` (PostgreSQL, PGlite, D1: atomic).
+ */
+export interface DedupeStore {
+  claim(key: string, expiresAtMs: number): boolean | Promise<boolean>;
+}
+
+/** Options of `verifyRequest`: those of `verifyWebhook`, and a dedupe store. */
+export interface VerifyRequestOptions extends VerifyOptions {
+  /**
+   * Accept each delivery once: a verified delivery the store has already claimed throws
+   * `duplicate` (answer 2xx and skip it); a store that fails throws `dedupe_unavailable`
+   * (answer 5xx). Keyed by scheme and delivery id, else by signed timestamp and body.
+   */
+  dedupe?: DedupeStore;
+  /** How long an id is remembered, in seconds (default 604800, 7 days; at most 1e9). */
+  dedupeRetention?: number;
 }
 
 /**
@@ -766,6 +790,8 @@ extern "C" {
     pub type NowOptions;
     #[wasm_bindgen(typescript_type = "VerifyOptions")]
     pub type VerifyOptionsInput;
+    #[wasm_bindgen(typescript_type = "VerifyRequestOptions")]
+    pub type VerifyRequestOptionsInput;
     #[wasm_bindgen(typescript_type = "VerifiedWebhook")]
     pub type VerifiedWebhook;
     #[wasm_bindgen(typescript_type = "VerifiedRequest")]

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createServer as createHttpServer } from "node:http";
 import * as hookline from "hookline";
-import { createManagementApi, createStore, storeMigrations } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, storeMigrations } from "hookline/store";
 import { PGlite } from "@electric-sql/pglite";
 import { Miniflare } from "miniflare";
 import pg from "pg";
@@ -41,12 +41,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3]);
   });
 
   test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1, 2]);
+    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3]);
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -377,6 +377,29 @@ function contract(name, open) {
     }
   });
 
+  test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
+    const dedupe = createDedupe({ db: await open(), clock });
+    assert.deepEqual(await dedupe.migrate(), [1, 2, 3]);
+    const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
+    assert.equal(wins.filter(Boolean).length, 1);
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_2", now + 1000), true);
+    now += 1000;
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), true, "expired: claimed again");
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), false);
+    assert.equal(await dedupe.prune(), 1, "msg_2 expired");
+    for (const [key, until] of [["", now], ["x".repeat(513), now], ["k", Number.NaN]]) {
+      const e = await dedupe.claim(key, until).catch((err) => err);
+      assert.equal(e.code, "invalid_argument");
+    }
+    // Through verifyRequest: the store answers the core's key.
+    const secret = hookline.generateSecret();
+    const ts = Math.floor(now / 1000); // the store's clock and the verifier's agree
+    const request = () => new Request("https://r.example/", { method: "POST", headers: hookline.signHeaders({ secret, payload: "{}", id: "msg_e2e", timestamp: ts }), body: "{}" });
+    assert.ok(await hookline.verifyRequest(request(), { secret, now: ts, dedupe }));
+    const again = await hookline.verifyRequest(request(), { secret, now: ts, dedupe }).catch((e) => e);
+    assert.equal(again.code, "duplicate");
+  });
+
   test(`${name}: the management API: endpoints, secrets shown once, events, attempts, deliveries, problems`, async () => {
     const { store } = await made({ maxEndpointsPerOwner: 2 });
     await store.migrate();
@@ -458,6 +481,30 @@ function contract(name, open) {
   });
 
   return run;
+}
+
+async function memoryDedupeTest() {
+  let now = 1_000;
+  const dedupe = memoryDedupe({ maxEntries: 3, clock: () => now });
+  assert.equal(dedupe.claim("a", 2_000), true);
+  assert.equal(dedupe.claim("a", 2_000), false);
+  for (const key of ["b", "c", "d", "e"]) assert.equal(dedupe.claim(key, 5_000), true);
+  assert.ok(dedupe.size <= 3, `size ${dedupe.size}`);
+  now = 2_000;
+  assert.equal(dedupe.claim("e", 9_000), false, "still held");
+  now = 6_000;
+  assert.equal(dedupe.claim("e", 9_000), true, "expired: claimed again");
+  assert.throws(() => memoryDedupe({ maxEntries: 0 }), "invalid_argument", SenderError);
+  assert.throws(() => dedupe.claim(42, 1), "invalid_argument", SenderError);
+}
+
+async function kvDedupeTest(mf) {
+  const dedupe = kvDedupe(await mf.getKVNamespace("KV"));
+  const until = Date.now() + 120_000;
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), true);
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), false);
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_other", until), true);
+  assert.throws(() => kvDedupe({}), "invalid_argument", SenderError);
 }
 
 /** `hookline serve` from the installed package, resolved once it prints where its API listens. */
@@ -682,7 +729,7 @@ try {
 
   // D1: one fresh database per store, as bindings of one Miniflare instance.
   const names = Array.from({ length: 24 }, (_, i) => `DB${i}`);
-  const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names });
+  const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names, kvNamespaces: ["KV"] });
   try {
     let next = 0;
     const d1 = contract("d1", async () => {
@@ -690,6 +737,16 @@ try {
       return mf.getD1Database(names[next++]);
     });
     const r3 = await d1("node-store-d1");
+    for (const [title, fn] of [
+      ["memoryDedupe: bounded, expired keys claimed again", memoryDedupeTest],
+      ["kvDedupe on Workers KV: a claimed key is seen, an expired one is not", () => kvDedupeTest(mf)],
+    ]) {
+      const error = await fn().then(() => null, (e) => e);
+      if (error) {
+        r3.failed += 1;
+        r3.failures.push({ name: title, error: String(error?.stack ?? error) });
+      } else r3.passed += 1;
+    }
     report(r3);
     failed += r3.failed + (r3.passed === 0 ? 1 : 0);
   } finally {

@@ -7,6 +7,7 @@ import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
+import { registerDedupeTests } from "./dedupe.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -218,6 +219,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   registerSchemeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
+  registerDedupeTests(test, hookline, { vectors });
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
 

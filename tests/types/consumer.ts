@@ -50,7 +50,7 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createManagementApi, createStore, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -140,6 +140,13 @@ async function register(): Promise<StoredEndpoint> {
   const swept = await onD1.deliverDue(worker, { overdueMs: 60_000, ids: ["dlv_1"] });
   const queuedApi = createManagementApi({ store: onD1, token: "a-token-of-16-chars-or-more", enqueue: async (m: DeliveryMessage[]) => m.length });
   console.log(later.map((l) => l.atMs), swept.retries.length, typeof queuedApi);
+  // The receiver's dedupe, on the same database, in memory or on KV.
+  const dedupe = createDedupe({ db: d1 });
+  const fresh: boolean = await dedupe.claim("k", Date.now() + 1000);
+  const memory = memoryDedupe({ maxEntries: 10 });
+  const kv = kvDedupe({ get: async () => null, put: async () => {} });
+  const verifiedOnce = await verifyRequest(new Request("http://x/"), { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", dedupe: memory, dedupeRetention: 86_400 });
+  console.log(fresh, memory.size, typeof kv.claim, verifiedOnce.id, await dedupe.prune());
   return endpoint;
 }
 // The prepared objects a sender keeps.
