@@ -112,6 +112,14 @@ export interface Store {
   claimDue(options?: ClaimOptions): Promise<ClaimedJob[]>;
   /** Record an attempt's result for a claimed job; false when its lease was lost meanwhile. */
   complete(job: ClaimedJob, result: { record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }): Promise<boolean>;
+  /** `complete` for many jobs in one statement (PostgreSQL) or one batch (D1); a boolean per job. */
+  completeAll(items: { job: ClaimedJob; record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }[]): Promise<boolean[]>;
+  /**
+   * The delivery worker `hookline serve` runs: up to `concurrency` (default 32) attempts in
+   * flight, claiming as slots free up, records written in batches; polls every `idleMs` (default
+   * 100) when nothing is due. `stop()` resolves once every attempt in flight is recorded.
+   */
+  startWorker(dispatcher: Dispatcher, options?: { concurrency?: number; leaseMs?: number; idleMs?: number; onError?: (error: unknown) => void }): { stop(): Promise<void> };
   /**
    * One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`.
    * `retries`: the deliveries due again and when (for a queue that carries delivery ids).

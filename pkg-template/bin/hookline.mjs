@@ -293,26 +293,18 @@ async function cmdServe(v) {
   });
   await new Promise((resolve) => server.listen(Number(v.port ?? 8788), "127.0.0.1", resolve));
   console.log(`hookline serve: API on http://127.0.0.1:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
-  let stopping = false;
-  const worker = (async () => {
-    while (!stopping) {
-      let claimed = 0;
-      try {
-        ({ claimed } = await store.deliverDue(dispatcher, { limit: 32, leaseMs }));
-      } catch (e) {
-        console.error(`hookline serve: worker: ${e?.code ?? "error"}: ${e?.message ?? e}`);
-      }
-      if (claimed === 0) await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const worker = store.startWorker(dispatcher, {
+    concurrency: 32,
+    leaseMs,
+    onError: (e) => console.error(`hookline serve: worker: ${e?.code ?? "error"}: ${e?.message ?? e}`),
+  });
   await new Promise((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
   });
-  // Drain: no new claims or requests; the round in flight finishes and records its attempts.
-  stopping = true;
+  // Drain: no new claims or requests; the attempts in flight finish and are recorded.
   server.close();
   server.closeAllConnections?.();
-  await worker;
+  await worker.stop();
   await close();
   console.log("hookline serve: stopped");
 }

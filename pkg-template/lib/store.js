@@ -356,6 +356,40 @@ export async function createStore(options) {
     }
   }
 
+  // Opened secrets by endpoint and sealed text (which names its key and nonce, so it never
+  // changes meaning): an attempt does not pay a decryption each time. Bounded.
+  const opened = new Map();
+  function openOnce(endpointId, sealed) {
+    const k = `${endpointId}|${sealed}`;
+    let secret = opened.get(k);
+    if (!secret) {
+      if (opened.size >= 10_000) opened.clear();
+      secret = open(endpointId, sealed);
+      opened.set(k, secret);
+      secret.catch(() => opened.delete(k));
+    }
+    return secret;
+  }
+
+  // The signing rows of the endpoints a claim just took, so each attempt's keysFor does not
+  // read them again; a row is used for PREFETCH_MS at most, and this store's own changes to an
+  // endpoint drop it at once.
+  const PREFETCH_MS = 2000;
+  const prefetched = new Map();
+  const signingColumns = "id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health";
+  async function prefetch(endpointIds) {
+    const ids = [...new Set(endpointIds)];
+    const rows = await sql.rows(
+      sqlite
+        ? `SELECT ${signingColumns} FROM hookline_endpoints WHERE id IN (SELECT value FROM json_each($1))`
+        : `SELECT ${signingColumns} FROM hookline_endpoints WHERE id = ANY($1::text[])`,
+      [sqlite ? JSON.stringify(ids) : ids],
+    );
+    if (prefetched.size > 10_000) prefetched.clear();
+    const at = clock();
+    for (const row of rows) prefetched.set(row.id, { row, at });
+  }
+
   /** What a caller may see of an endpoint: never a secret, sealed or not. */
   function view(row) {
     return {
@@ -408,12 +442,8 @@ export async function createStore(options) {
     if (typeof owner !== "string" || !/^[A-Za-z0-9_.:-]{1,128}$/.test(owner)) throw invalid("owner must be 1 to 128 characters of [A-Za-z0-9_.:-]");
   }
 
-  /** An event's deliveries as one PostgreSQL statement, or as few D1 statements as its limit of 100 parameters allows. */
+  /** An event's deliveries on D1, in as few statements as its limit of 100 parameters allows. */
   function deliveryInserts(eventIdValue, owner, now, rows, nonce) {
-    if (!sqlite) {
-      const values = rows.map((_, i) => `($${i * 4 + 4}, $1, $${i * 4 + 5}, $2, $${i * 4 + 6}, $${i * 4 + 7}, $3, $3, $3)`).join(", ");
-      return [[`INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms) VALUES ${values}`, [eventIdValue, owner, now, ...rows.flat()]]];
-    }
     const out = [];
     for (let at = 0; at < rows.length; at += 24) {
       const chunk = rows.slice(at, at + 24);
@@ -518,6 +548,7 @@ export async function createStore(options) {
     /** Change `url`, `description`, `eventTypes`, `channels` or `enabled`; `updatedAtMs` records when. */
     async updateEndpoint(owner, id, input) {
       checkOwner(owner);
+      prefetched.delete(String(id));
       const f = fields(input, true);
       const columns = Object.keys(f);
       if (columns.length === 0) return this.getEndpoint(owner, id);
@@ -532,6 +563,7 @@ export async function createStore(options) {
 
     async deleteEndpoint(owner, id) {
       checkOwner(owner);
+      prefetched.delete(String(id));
       const del = ["DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, String(id)]];
       if (sqlite) {
         if ((await sql.rows(...del)).length === 0) throw notFound(`endpoint ${id}`);
@@ -550,6 +582,7 @@ export async function createStore(options) {
      */
     async rotateSecret(owner, id, { graceMs = defaultGrace } = {}) {
       checkOwner(owner);
+      prefetched.delete(String(id));
       if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid("graceMs must be a whole number of milliseconds");
       const secret = generateSecret();
       const sealed = await seal(String(id), secret);
@@ -570,14 +603,18 @@ export async function createStore(options) {
      * (the current one, plus the previous one during its grace period), opened from the store.
      */
     async keysFor(endpointId, secretVersion) {
-      const rows = await sql.rows("SELECT id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health FROM hookline_endpoints WHERE id = $1", [String(endpointId)]);
-      if (rows.length === 0) throw new SenderError("keys_unavailable", `endpoint ${endpointId} is not registered`);
-      const row = rows[0];
-      if (secretVersion !== undefined && Number(secretVersion) > Number(row.secret_version)) {
-        throw new SenderError("keys_unavailable", `endpoint ${endpointId} has no secret version ${secretVersion}`);
+      const id = String(endpointId);
+      const newer = (row) => secretVersion !== undefined && Number(secretVersion) > Number(row.secret_version);
+      const hit = prefetched.get(id);
+      let row = hit && clock() - hit.at < PREFETCH_MS && !newer(hit.row) ? hit.row : null;
+      if (!row) {
+        const rows = await sql.rows(`SELECT ${signingColumns} FROM hookline_endpoints WHERE id = $1`, [id]);
+        if (rows.length === 0) throw new SenderError("keys_unavailable", `endpoint ${endpointId} is not registered`);
+        row = rows[0];
       }
-      const secrets = [await open(row.id, row.secret_sealed)];
-      if (row.previous_sealed && Number(row.previous_until_ms) > clock()) secrets.push(await open(row.id, row.previous_sealed));
+      if (newer(row)) throw new SenderError("keys_unavailable", `endpoint ${endpointId} has no secret version ${secretVersion}`);
+      const secrets = [await openOnce(row.id, row.secret_sealed)];
+      if (row.previous_sealed && Number(row.previous_until_ms) > clock()) secrets.push(await openOnce(row.id, row.previous_sealed));
       return { secrets, health: fromJson(row.health) };
     },
 
@@ -605,32 +642,40 @@ export async function createStore(options) {
       };
       const endpoints = "SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id";
       const existing = "SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id";
+      // The endpoints are read first, then the event and its deliveries are written at once, the
+      // deliveries only if the event is new (the same id twice is one event).
+      const planned = match(await sql.rows(endpoints, [owner]));
+      let fresh;
       if (sqlite) {
-        // No interactive transaction on D1: the event and its deliveries are one batch, and the
-        // deliveries land only where the event row is this publish's (its nonce).
-        const planned = match(await sql.rows(endpoints, [owner]));
+        // No interactive transaction on D1: one batch, whose deliveries land only where the
+        // event row is this publish's (its nonce).
         const nonce = b64(globalThis.crypto.getRandomValues(new Uint8Array(12)));
         const [inserted] = await sql.batch([
           ["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now, nonce]],
           ...deliveryInserts(id, owner, now, planned.rows, nonce),
         ]);
-        if (inserted.length === 0) {
-          const rows = await sql.rows(existing, [id]);
-          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
-        }
-        return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
+        fresh = inserted.length === 1;
+      } else {
+        // PostgreSQL: one statement (data-modifying CTEs are atomic together).
+        const values = planned.rows.map((_, i) => `($${i * 4 + 6}, $${i * 4 + 7}, $${i * 4 + 8}, $${i * 4 + 9}::int)`).join(", ");
+        const [{ n }] = await sql.rows(
+          `WITH ev AS (
+             INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id
+           )${planned.rows.length === 0 ? "" : `, dl AS (
+             INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
+             SELECT v.id, $1, v.endpoint_id, $2, v.url, v.secret_version, $5, $5, $5 FROM (VALUES ${values}) AS v (id, endpoint_id, url, secret_version)
+             WHERE EXISTS (SELECT 1 FROM ev) RETURNING 1
+           )`}
+           SELECT count(*)::int AS n FROM ev`,
+          [id, owner, envelope.type, body, now, ...planned.rows.flat()],
+        );
+        fresh = n === 1;
       }
-      return sql.transaction(async (q) => {
-        const inserted = await q.query("INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now]);
-        if (inserted.rows.length === 0) {
-          const { rows } = await q.query(existing, [id]);
-          return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
-        }
-        const planned = match((await q.query(endpoints, [owner])).rows);
-        // One statement for every delivery of the event.
-        if (planned.rows.length > 0) for (const [text, params] of deliveryInserts(id, owner, now, planned.rows)) await q.query(text, params);
-        return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
-      });
+      if (!fresh) {
+        const rows = await sql.rows(existing, [id]);
+        return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
+      }
+      return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
     },
 
     /**
@@ -660,6 +705,7 @@ export async function createStore(options) {
           params,
         );
         if (claimed.length === 0) return [];
+        await prefetch(claimed.map((r) => r.endpoint_id));
         const events = new Map((await sql.rows("SELECT id, type, body FROM hookline_events WHERE id IN (SELECT value FROM json_each($1))", [JSON.stringify([...new Set(claimed.map((r) => r.event_id))])])).map((e) => [e.id, e]));
         return claimed.map((r) => toJob(r, events.get(r.event_id)));
       }
@@ -670,49 +716,90 @@ export async function createStore(options) {
          RETURNING d.id, d.endpoint_id, d.url, d.secret_version, d.attempt, d.lease_until_ms, e.id AS event_id, e.type, e.body`,
         params,
       );
+      if (rows.length > 0) await prefetch(rows.map((r) => r.endpoint_id));
       return rows.map((r) => toJob(r, { id: r.event_id, type: r.type, body: r.body }));
     },
 
     /**
      * Record what `dispatcher.attempt(job)` returned for a claimed job: append the attempt, move
      * the delivery on (delivered, failed, or due again at the plan's time) and keep the
-     * endpoint's health. Ignored when the job's lease was lost to another worker meanwhile.
+     * endpoint's health. Ignored (false) when the job's lease was lost to another worker.
      */
-    async complete(job, { record, plan, health }) {
+    async complete(job, result) {
+      return (await this.completeAll([{ job, ...result }]))[0];
+    },
+
+    /**
+     * `complete` for many jobs at once (`[{ job, record, plan, health }]`), in one statement on
+     * PostgreSQL and one batch on D1; a boolean per job, in order.
+     */
+    async completeAll(items) {
+      if (!Array.isArray(items) || items.length > 1000) throw invalid("completeAll: items must be an array of at most 1000 { job, record, plan, health }");
+      if (items.length === 0) return [];
       const now = clock();
-      const state = plan.kind === "done" ? "delivered" : plan.kind === "retry" ? "pending" : "failed";
-      const attempt = plan.kind === "retry" ? plan.attempt : job.attempt;
-      const nextAt = plan.kind === "retry" ? plan.atMs : now;
-      const healthText = health ? JSON.stringify(health) : null;
+      const rows = items.map(({ job, record, plan, health }) => ({
+        deliveryId: job.deliveryId,
+        lease: job.leaseUntilMs,
+        state: plan.kind === "done" ? "delivered" : plan.kind === "retry" ? "pending" : "failed",
+        attempt: plan.kind === "retry" ? plan.attempt : job.attempt,
+        nextAt: plan.kind === "retry" ? plan.atMs : now,
+        record,
+        health: health ? JSON.stringify(health) : null,
+      }));
       if (sqlite) {
-        // One batch (one transaction): the record and the health are written only while this
-        // worker holds the lease, checked before the delivery moves on.
+        // One batch (one transaction): per job, the record and the health are written only
+        // while this worker holds the lease, checked before the delivery moves on.
         const held = "FROM hookline_deliveries WHERE id = $1 AND state = 'pending' AND lease_until_ms = $2";
-        const results = await sql.batch([
-          [`INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) SELECT id, endpoint_id, $3, $4, $5, $6, $7 ${held}`,
-            [job.deliveryId, job.leaseUntilMs, record.attempt, record.attemptedAtMs, record.outcome, record.status ?? null, JSON.stringify(record)]],
-          [`UPDATE hookline_endpoints SET health = COALESCE($3, health) WHERE id = (SELECT endpoint_id ${held})`, [job.deliveryId, job.leaseUntilMs, healthText]],
-          [`UPDATE hookline_deliveries SET state = $3, attempt = $4, next_attempt_at_ms = $5, lease_until_ms = NULL, updated_at_ms = $6
-            WHERE id = $1 AND state = 'pending' AND lease_until_ms = $2 RETURNING id`, [job.deliveryId, job.leaseUntilMs, state, attempt, nextAt, now]],
-        ]);
-        return results[2].length === 1;
+        const results = await sql.batch(
+          rows.flatMap((r) => [
+            [`INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) SELECT id, endpoint_id, $3, $4, $5, $6, $7 ${held}`,
+              [r.deliveryId, r.lease, r.record.attempt, r.record.attemptedAtMs, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record)]],
+            [`UPDATE hookline_endpoints SET health = COALESCE($3, health) WHERE id = (SELECT endpoint_id ${held})`, [r.deliveryId, r.lease, r.health]],
+            [`UPDATE hookline_deliveries SET state = $3, attempt = $4, next_attempt_at_ms = $5, lease_until_ms = NULL, updated_at_ms = $6
+              WHERE id = $1 AND state = 'pending' AND lease_until_ms = $2 RETURNING id`, [r.deliveryId, r.lease, r.state, r.attempt, r.nextAt, now]],
+          ]),
+        );
+        return rows.map((_, i) => results[i * 3 + 2].length === 1);
       }
-      // One statement (data-modifying CTEs are atomic together): the delivery moves on only
-      // while this worker still holds its lease, and the record and health follow only then.
-      const rows = await sql.rows(
-        `WITH moved AS (
-           UPDATE hookline_deliveries SET state = $2, attempt = $3, next_attempt_at_ms = $4, lease_until_ms = NULL, updated_at_ms = $5
-           WHERE id = $1 AND state = 'pending' AND lease_until_ms = $6 RETURNING id, endpoint_id
+      // PostgreSQL: one statement (data-modifying CTEs are atomic together). A delivery moves
+      // on only while its worker still holds the lease, and its record and health follow only
+      // then; an endpoint with several jobs here keeps the health of the latest attempt.
+      const moved = await sql.rows(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::bigint[], $6::int[], $7::bigint[], $8::text[], $9::int[], $10::jsonb[], $11::jsonb[])
+             AS t (delivery_id, lease, state, attempt, next_at, rec_attempt, attempted_at, outcome, status, record, health)
+         ), moved AS (
+           UPDATE hookline_deliveries d SET state = i.state, attempt = i.attempt, next_attempt_at_ms = i.next_at, lease_until_ms = NULL, updated_at_ms = $12
+           FROM input i WHERE d.id = i.delivery_id AND d.state = 'pending' AND d.lease_until_ms = i.lease
+           RETURNING d.id, d.endpoint_id
          ), logged AS (
            INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record)
-           SELECT id, endpoint_id, $7, $8, $9, $10, $11 FROM moved RETURNING 1
+           SELECT m.id, m.endpoint_id, i.rec_attempt, i.attempted_at, i.outcome, i.status, i.record FROM moved m JOIN input i ON i.delivery_id = m.id
+           ORDER BY i.attempted_at RETURNING 1
          ), healed AS (
-           UPDATE hookline_endpoints SET health = COALESCE($12::jsonb, health) WHERE id = (SELECT endpoint_id FROM moved) RETURNING 1
+           UPDATE hookline_endpoints e SET health = h.health FROM (
+             SELECT DISTINCT ON (m.endpoint_id) m.endpoint_id, i.health FROM moved m JOIN input i ON i.delivery_id = m.id
+             WHERE i.health IS NOT NULL ORDER BY m.endpoint_id, i.attempted_at DESC
+           ) h WHERE e.id = h.endpoint_id RETURNING 1
          )
-         SELECT count(*)::int AS n FROM moved`,
-        [job.deliveryId, state, attempt, nextAt, now, job.leaseUntilMs, record.attempt, record.attemptedAtMs, record.outcome, record.status, JSON.stringify(record), healthText],
+         SELECT id FROM moved`,
+        [
+          rows.map((r) => r.deliveryId),
+          rows.map((r) => r.lease),
+          rows.map((r) => r.state),
+          rows.map((r) => r.attempt),
+          rows.map((r) => r.nextAt),
+          rows.map((r) => r.record.attempt),
+          rows.map((r) => r.record.attemptedAtMs),
+          rows.map((r) => r.record.outcome),
+          rows.map((r) => r.record.status ?? null),
+          rows.map((r) => JSON.stringify(r.record)),
+          rows.map((r) => r.health),
+          now,
+        ],
       );
-      return rows[0].n === 1;
+      const done = new Set(moved.map((m) => m.id));
+      return rows.map((r) => done.has(r.deliveryId));
     },
 
     /**
@@ -723,25 +810,113 @@ export async function createStore(options) {
      */
     async deliverDue(dispatcher, options = {}) {
       const jobs = await this.claimDue(options);
-      let done = 0;
       const retries = [];
+      const attempted = [];
       await Promise.all(
         jobs.map(async (job) => {
-          let result;
           try {
-            result = await dispatcher.attempt(job);
+            attempted.push({ job, ...(await dispatcher.attempt(job)) });
           } catch {
             // No keys now (a secret store blip): the delivery is due again when the lease runs out.
             retries.push({ deliveryId: job.deliveryId, attempt: job.attempt, atMs: job.leaseUntilMs });
-            return;
-          }
-          if (await this.complete(job, { record: result.record, plan: result.plan, health: result.health })) {
-            done++;
-            if (result.plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: result.plan.attempt, atMs: result.plan.atMs });
           }
         }),
       );
-      return { claimed: jobs.length, completed: done, retries };
+      const completed = await this.completeAll(attempted);
+      attempted.forEach(({ job, plan }, i) => {
+        if (completed[i] && plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: plan.attempt, atMs: plan.atMs });
+      });
+      return { claimed: jobs.length, completed: completed.filter(Boolean).length, retries };
+    },
+
+    /**
+     * A delivery worker that keeps up to `concurrency` (default 32) attempts in flight: it
+     * claims as slots free up (so one slow endpoint holds one slot, not a whole round), records
+     * finished attempts together every few milliseconds, and polls every `idleMs` (default 100)
+     * when nothing is due. `stop()` stops claiming and resolves once every attempt in flight is
+     * recorded. `onError(error)` hears what a claim or a record could not do (it is retried).
+     */
+    startWorker(dispatcher, { concurrency = 32, leaseMs = 60_000, idleMs = 100, onError = () => {} } = {}) {
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw invalid("startWorker: concurrency must be a whole number from 1 to 1000");
+      if (!Number.isInteger(idleMs) || idleMs < 1) throw invalid("startWorker: idleMs must be a whole number of milliseconds");
+      const store = this;
+      let stopping = false;
+      let inFlight = 0;
+      let wake = null;
+      const nap = (ms) => new Promise((r) => {
+        const timer = setTimeout(r, ms);
+        wake = () => (clearTimeout(timer), r());
+      });
+      const signal = () => wake?.();
+      // Finished attempts wait here up to 5 ms (or until 64 are waiting) and are recorded
+      // together; each attempt's promise settles once its own batch is written.
+      let current = null;
+      const flushBatch = async (c) => {
+        if (c.flushed) return;
+        c.flushed = true;
+        clearTimeout(c.timer);
+        if (current === c) current = null;
+        try {
+          await store.completeAll(c.items);
+        } catch (e) {
+          // Unrecorded: the leases run out and the deliveries are attempted again.
+          onError(e);
+        }
+        c.resolve();
+      };
+      const record = (item) => {
+        if (!current) {
+          const c = { items: [], flushed: false };
+          c.done = new Promise((r) => (c.resolve = r));
+          c.timer = setTimeout(() => flushBatch(c), 5);
+          current = c;
+        }
+        const c = current;
+        c.items.push(item);
+        if (c.items.length >= 64) flushBatch(c);
+        return c.done;
+      };
+      const attemptOne = async (job) => {
+        try {
+          await record({ job, ...(await dispatcher.attempt(job)) });
+        } catch {
+          // No keys now: the lease runs out and the delivery is due again.
+        } finally {
+          inFlight--;
+          signal();
+        }
+      };
+      const loop = (async () => {
+        while (!stopping) {
+          const room = concurrency - inFlight;
+          // Claim when a quarter of the slots are free, not one slot at a time.
+          if (room < Math.max(1, Math.floor(concurrency / 4))) {
+            await nap(idleMs);
+            continue;
+          }
+          let jobs = [];
+          try {
+            jobs = await store.claimDue({ limit: room, leaseMs });
+          } catch (e) {
+            onError(e);
+          }
+          if (stopping && jobs.length === 0) break;
+          for (const job of jobs) {
+            inFlight++;
+            attemptOne(job);
+          }
+          if (jobs.length === 0) await nap(idleMs);
+        }
+        // Every attempt in flight finishes and its record is written before stop() resolves.
+        while (inFlight > 0) await nap(50);
+      })();
+      return {
+        stop() {
+          stopping = true;
+          signal();
+          return loop;
+        },
+      };
     },
 
     /**

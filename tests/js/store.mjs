@@ -377,6 +377,42 @@ function contract(name, open) {
     }
   });
 
+  test(`${name}: startWorker: a slow endpoint holds one slot, not a round; stop() waits for the attempts in flight`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 10 });
+    await store.migrate();
+    const releases = [];
+    const d = createDispatcher({
+      retries: "none",
+      clock,
+      resolveKeys: store.keysFor,
+      ssrf: false,
+      fetch: async (url) => {
+        if (url.includes("/slow")) await new Promise((r) => releases.push(r));
+        return new Response(null, { status: 204 });
+      },
+    });
+    const slow = (await store.createEndpoint("work", { url: "https://hooks.example.com/slow", eventTypes: ["slow.*"] })).endpoint;
+    const fast = (await store.createEndpoint("work", { url: "https://hooks.example.com/fast", eventTypes: ["fast.*"] })).endpoint;
+    await store.publish("work", { type: "slow.a", data: {} });
+    await store.publish("work", { type: "slow.b", data: {} });
+    for (let i = 0; i < 20; i++) await store.publish("work", { type: "fast.a", data: { i } });
+    const worker = store.startWorker(d, { concurrency: 4, idleMs: 5 });
+    const fastDone = async () => (await store.listAttempts("work", fast.id, { limit: 100 })).data.length;
+    const until = Date.now() + 10_000;
+    while ((await fastDone()) < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await fastDone(), 20, "the fast endpoint's deliveries went past the two slow ones");
+    assert.equal(releases.length, 2, "both slow attempts are in flight");
+    const stopped = worker.stop();
+    let settled = false;
+    stopped.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(settled, false, "stop() waits for the attempts in flight");
+    for (const release of releases) release();
+    await stopped;
+    assert.equal((await store.listAttempts("work", slow.id, { limit: 100 })).data.length, 2, "the slow attempts were recorded before stop() resolved");
+    assert.throws(() => store.startWorker(d, { concurrency: 0 }), "invalid_argument", SenderError);
+  });
+
   test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
     const dedupe = createDedupe({ db: await open(), clock });
     assert.deepEqual(await dedupe.migrate(), [1, 2, 3]);

@@ -124,11 +124,14 @@ async function register(): Promise<StoredEndpoint> {
   const published = await store.publish("acme", { type: "a.b", data: {} });
   const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
   const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
+  const running = store.startWorker(worker, { concurrency: 16, onError: (e) => console.error(e) });
+  await running.stop();
+  const recorded: boolean[] = await store.completeAll([]);
   const delivery = await store.getDelivery("acme", published.deliveryIds[0]);
   const log = await store.listAttempts("acme", endpoint.id, { limit: 20, cursor: null });
   const again = await store.redeliver("acme", delivery.id);
   const pruned: number = await store.prune({ olderThanMs: Date.now() - 30 * 86_400_000 });
-  console.log(round.claimed, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
+  console.log(round.claimed, recorded.length, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
   const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more" });
   const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
   console.log(res.status);
