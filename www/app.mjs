@@ -712,6 +712,183 @@ $("live-form").addEventListener("submit", async (ev) => {
   }
 });
 
+// ---------- endpoints (the durable sender's management API) ----------
+
+/** A call to the sender's API; a problem answer becomes an error with its code. */
+async function senderApi(method, path, body) {
+  const res = await fetch(`/api/sender/${path}`, {
+    method,
+    cache: "no-store",
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const value = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new UiError(value?.code ?? `http_${res.status}`, value?.detail ?? value?.message ?? `HTTP ${res.status}`);
+  return value;
+}
+
+let selectedEndpoint = null;
+let endpointCursor = null;
+let sinkSeq = 0;
+
+function healthBadge(health) {
+  const state = health?.state ?? "healthy";
+  return el("span", { class: `badge ${state === "healthy" ? "good" : state === "disabled" ? "bad" : "warn"}`, text: state });
+}
+
+function endpointRow(ep) {
+  const attempts = el("button", { type: "button", class: "small", dataset: { action: "attempts" }, text: "Log" });
+  const rotate = el("button", { type: "button", class: "small", dataset: { action: "rotate" }, text: "Rotate" });
+  const remove = el("button", { type: "button", class: "small", dataset: { action: "delete" }, text: "Delete" });
+  attempts.addEventListener("click", () => selectEndpoint(ep.id));
+  rotate.addEventListener("click", () =>
+    run($("ep-error"), async () => {
+      const { secret, endpoint } = await senderApi("POST", `endpoints/${encodeURIComponent(ep.id)}/rotate-secret`);
+      showSecret(secret);
+      row.replaceWith(endpointRow(endpoint));
+    }),
+  );
+  remove.addEventListener("click", () =>
+    run($("ep-error"), async () => {
+      await senderApi("DELETE", `endpoints/${encodeURIComponent(ep.id)}`);
+      row.remove();
+      if (selectedEndpoint === ep.id) selectEndpoint(null);
+    }),
+  );
+  const row = el(
+    "tr",
+    { dataset: { id: ep.id, version: String(ep.secretVersion) } },
+    el("td", { class: "mono", title: ep.id, text: ep.id.slice(-10) }),
+    el("td", { class: "mono", text: ep.url }),
+    el("td", { class: "mono", text: ep.eventTypes.length ? ep.eventTypes.join(", ") : "all" }),
+    el("td", { text: String(ep.secretVersion) }),
+    el("td", {}, healthBadge(ep.health)),
+    el("td", {}, attempts, rotate, remove),
+  );
+  return row;
+}
+
+async function loadEndpoints(more = false) {
+  const page = await senderApi("GET", `endpoints?limit=10${more && endpointCursor ? `&cursor=${encodeURIComponent(endpointCursor)}` : ""}`);
+  const body = $("ep-table").tBodies[0];
+  if (!more) body.replaceChildren();
+  for (const ep of page.data) body.append(endpointRow(ep));
+  endpointCursor = page.nextCursor;
+  $("ep-more").hidden = !endpointCursor;
+  $("ep-count").textContent = `${body.rows.length} shown`;
+}
+
+function showSecret(secret) {
+  $("ep-secret-box").hidden = false;
+  setValue($("ep-secret"), secret);
+}
+
+async function run(errorTarget, fn) {
+  showError(errorTarget, null);
+  try {
+    await fn();
+  } catch (e) {
+    showError(errorTarget, e);
+  }
+}
+
+function selectEndpoint(id) {
+  selectedEndpoint = id;
+  $("log-for").textContent = id ? `for ${id}` : "select an endpoint";
+  $("log-table").tBodies[0].replaceChildren();
+  for (const r of $("ep-table").tBodies[0].rows) r.classList.toggle("selected", r.dataset.id === id);
+  if (id) refreshLog();
+}
+
+async function refreshLog() {
+  if (!selectedEndpoint) return;
+  const id = selectedEndpoint;
+  const page = await senderApi("GET", `endpoints/${encodeURIComponent(id)}/attempts?limit=20`);
+  if (id !== selectedEndpoint) return;
+  $("log-table").tBodies[0].replaceChildren(
+    ...page.data.map((r) => {
+      const again = el("button", { type: "button", class: "small", dataset: { action: "redeliver" }, text: "Redeliver" });
+      again.addEventListener("click", () =>
+        run($("pub-error"), async () => {
+          const out = await senderApi("POST", `deliveries/${encodeURIComponent(r.deliveryId)}/redeliver`);
+          setValue($("pub-result"), `redelivery ${out.deliveryId} of ${out.eventId} queued`);
+          refreshLog();
+        }),
+      );
+      return el(
+        "tr",
+        { dataset: { outcome: r.outcome, attempt: String(r.attempt), delivery: r.deliveryId } },
+        el("td", { class: "mono", text: timeOfDay(r.attemptedAtMs) }),
+        el("td", { class: "mono", title: r.deliveryId, text: r.deliveryId.slice(-8) }),
+        el("td", { text: String(r.attempt) }),
+        el("td", { class: `mono status-cell s${String(r.status ?? 0)[0]}`, text: r.status === null ? "—" : String(r.status) }),
+        el("td", { class: "mono", text: String(r.durationMs) }),
+        el("td", { class: "outcome" }, outcomeBadge(r.outcome)),
+        el("td", { class: "mono", text: r.nextRetryAt ? r.nextRetryAt.slice(11, 23) : "—" }),
+        el("td", {}, again),
+      );
+    }),
+  );
+}
+
+async function pollSink() {
+  const res = await fetch(`/api/sink?since=${sinkSeq}`, { cache: "no-store" });
+  if (!res.ok) return;
+  for (const e of (await res.json()).entries) {
+    sinkSeq = Math.max(sinkSeq, e.seq);
+    $("sink-table").tBodies[0].prepend(
+      el(
+        "tr",
+        { dataset: { verdict: e.ok ? "verified" : "rejected" } },
+        el("td", { class: "mono", text: String(e.at).slice(11, 23) }),
+        el("td", {}, el("span", { class: `badge ${e.ok ? "good" : "bad"}`, text: e.ok ? "VERIFIED" : e.code })),
+        el("td", { class: "mono", text: e.id ?? "—" }),
+        el("td", { class: "mono", text: e.eventType ?? "—" }),
+      ),
+    );
+  }
+}
+
+const sinkUrl = () => `${location.origin}/sink/${$("ep-mode").value}/`;
+$("ep-url").value = sinkUrl();
+$("ep-mode").addEventListener("change", () => ($("ep-url").value = sinkUrl()));
+$("ep-more").addEventListener("click", () => run($("ep-error"), () => loadEndpoints(true)));
+$("ep-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  run($("ep-error"), async () => {
+    const eventTypes = $("ep-types").value.split(",").map((t) => t.trim()).filter(Boolean);
+    const { endpoint, secret } = await senderApi("POST", "endpoints", { url: $("ep-url").value.trim(), eventTypes, description: $("ep-description").value });
+    showSecret(secret);
+    await loadEndpoints();
+    selectEndpoint(endpoint.id);
+  });
+});
+$("pub-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  run($("pub-error"), async () => {
+    let data;
+    try {
+      data = JSON.parse($("pub-data").value || "{}");
+    } catch (e) {
+      throw new UiError("invalid_payload", `the data is not JSON: ${e.message}`);
+    }
+    const id = $("pub-id").value.trim();
+    const out = await senderApi("POST", "events", { type: $("pub-type").value.trim(), data, ...(id ? { id } : {}) });
+    setValue($("pub-result"), `event ${out.eventId}: ${out.matched} endpoint(s) matched${out.duplicate ? " (a duplicate: nothing new)" : ""}`);
+  });
+});
+// While the panel is open: the log and the sink, once a second.
+setInterval(() => {
+  if ($("panel-endpoints").hidden) return;
+  refreshLog().catch((e) => showError($("pub-error"), e));
+  pollSink().catch(() => {});
+}, 1000);
+window.addEventListener("hashchange", () => {
+  if (location.hash === "#endpoints") loadEndpoints().catch((e) => showError($("ep-error"), e));
+});
+if (location.hash === "#endpoints") loadEndpoints().catch((e) => showError($("ep-error"), e));
+
 // ---------- ready ----------
 
 $("sign-url").value = `${location.origin}${config.livePath}ok/`;

@@ -373,6 +373,75 @@ test("live: a receiver that stays down gives up after the schedule; 410 disables
   assert.deepEqual(gone.map((r) => `${r.status}:${r.outcome}`), ["410:endpointDisabled"]);
 });
 
+// ---------- endpoints: the durable sender on PGlite behind the workbench ----------
+
+const logRows = () => page.locator("#log-table tbody tr").evaluateAll((trs) => trs.map((tr) => ({ ...tr.dataset })).reverse());
+async function waitForLog(predicate, what) {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const rows = await logRows();
+    if (predicate(rows)) return rows;
+    if (Date.now() > until) throw new Error(`${what}: the log shows ${JSON.stringify(rows)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function register(mode, types) {
+  await page.selectOption("#ep-mode", mode);
+  await page.fill("#ep-types", types);
+  const before = await page.locator("#ep-table tbody tr").count();
+  await page.click("#ep-create");
+  await page.waitForFunction((n) => document.querySelectorAll("#ep-table tbody tr").length > n, before);
+  assert.equal(await page.locator("#ep-error .error").count(), 0, await text("#ep-error"));
+  const secret = await text("#ep-secret");
+  assert.ok(/^whsec_/.test(secret), "the secret is shown once, on creation");
+  return { id: await page.locator("#ep-table tbody tr.selected").getAttribute("data-id"), secret };
+}
+
+async function publish(type) {
+  await page.fill("#pub-type", type);
+  await page.click("#pub-go");
+  await page.waitForFunction(() => /matched/.test(document.getElementById("pub-result").textContent));
+  return text("#pub-result");
+}
+
+let okEndpoint;
+test("endpoints: register (the secret shown once), publish, and the delivery log shows the attempt; the sink verified it", async () => {
+  await tab("endpoints");
+  assert.ok((await page.inputValue("#ep-url")).startsWith(`${base}sink/ok/`));
+  okEndpoint = await register("ok", "invoice.*");
+  const listed = await (await fetch(`${base}api/sender/endpoints`)).text();
+  assert.ok(!listed.includes(okEndpoint.secret.slice(6)), "the API never shows the secret again");
+  assert.ok((await publish("invoice.paid")).includes("1 endpoint(s) matched"));
+  const rows = await waitForLog((r) => r.some((x) => x.outcome === "delivered"), "a delivered attempt");
+  assert.deepEqual(rows.map((r) => r.attempt), ["1"]);
+  await page.waitForFunction(() => document.querySelector('#sink-table tbody tr[data-verdict="verified"]'));
+  assert.equal(await page.locator('#sink-table tbody tr[data-verdict="rejected"]').count(), 0);
+});
+
+test("endpoints: redeliver is a new delivery of the same event; rotate bumps the secret version and the sink still verifies", async () => {
+  const first = (await logRows())[0].delivery;
+  await page.locator("#log-table tbody tr").first().locator('button[data-action="redeliver"]').click();
+  const rows = await waitForLog((r) => r.length === 2, "the redelivery's attempt");
+  assert.ok(rows[1].delivery !== first && rows[1].outcome === "delivered", JSON.stringify(rows));
+  await page.locator(`#ep-table tbody tr[data-id="${okEndpoint.id}"] button[data-action="rotate"]`).click();
+  await page.waitForFunction((id) => document.querySelector(`#ep-table tbody tr[data-id="${id}"]`)?.dataset.version === "2", okEndpoint.id);
+  assert.ok((await text("#ep-secret")) !== okEndpoint.secret, "the new secret is shown once");
+  await page.locator(`#ep-table tbody tr[data-id="${okEndpoint.id}"] button[data-action="attempts"]`).click();
+  await publish("invoice.sent");
+  await waitForLog((r) => r.length === 3 && r[2].outcome === "delivered", "the attempt after rotation");
+  await page.waitForFunction(() => document.querySelectorAll('#sink-table tbody tr[data-verdict="verified"]').length >= 3);
+  assert.equal(await page.locator('#sink-table tbody tr[data-verdict="rejected"]').count(), 0);
+});
+
+test("endpoints: a flaky receiver: the worker retries per the schedule until it is delivered", async () => {
+  await register("flaky", "order.*");
+  assert.ok((await publish("order.created")).includes("1 endpoint(s) matched"));
+  const rows = await waitForLog((r) => r.some((x) => x.outcome === "delivered"), "delivery after two 503s");
+  assert.deepEqual(rows.map((r) => `${r.attempt}:${r.outcome}`), ["1:retry", "2:retry", "3:delivered"]);
+  await shot("endpoints");
+});
+
 // ---------- the whole session ----------
 
 test("no console errors, no page errors, no uncaught errors shown, no secrets in the console", async () => {
