@@ -196,3 +196,15 @@ export function memoryDedupe(options?: { maxEntries?: number; clock?: () => numb
  * insert-if-absent); use `createDedupe` on D1 where a duplicate must never pass.
  */
 export function kvDedupe(namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expiration?: number }): Promise<void> }, options?: { prefix?: string }): Dedupe;
+
+/**
+ * A fetch handler as a Node `http.createServer` listener: the body is streamed to the handler,
+ * repeated headers are kept, and a handler that throws answers a 500 problem without details.
+ */
+export function nodeListener(
+  handler: (request: Request) => Response | Promise<Response>,
+  options?: { base?: string },
+): (
+  req: AsyncIterable<Uint8Array> & { method?: string; url?: string; rawHeaders?: string[] },
+  res: { writeHead(status: number, headers: string[]): unknown; write(chunk: Uint8Array): unknown; end(): unknown; destroy(): unknown },
+) => Promise<void>;

@@ -4,7 +4,6 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
-import { Readable } from "node:stream";
 import * as hookline from "../node.mjs";
 
 const HELP = {
@@ -269,7 +268,7 @@ async function cmdServe(v) {
   if (!encryptionKey) throw new CliError("HOOKLINE_ENCRYPTION_KEY must be set to 32 random bytes in base64 (it seals the endpoint secrets)");
   const allow = v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [];
   const retry = v.schedule ? { schedule: scheduleFrom(v.schedule) } : v.retry ?? "standard-webhooks";
-  const { createStore, createManagementApi } = await import("../store.mjs");
+  const { createStore, createManagementApi, nodeListener } = await import("../store.mjs");
   const { db, close } = await openDatabase(v.db);
   const store = await createStore({ db, encryptionKey, ssrf: { allow }, maxEndpointsPerOwner: v["max-endpoints"] ? Number(v["max-endpoints"]) : undefined });
   const applied = await store.migrate();
@@ -279,18 +278,7 @@ async function cmdServe(v) {
   // An attempt must end well inside its lease, or a second worker could take the delivery.
   const timeoutMs = Math.min(15_000, Math.floor(leaseMs / 2));
   const dispatcher = hookline.createDispatcher({ retries: "none", retry, resolveKeys: store.keysFor, ssrf: { allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
-  const server = createServer(async (req, res) => {
-    try {
-      const body = req.method === "GET" || req.method === "HEAD" ? undefined : Readable.toWeb(req);
-      const request = new Request(new URL(req.url, "http://127.0.0.1"), { method: req.method, headers: req.headers, body, duplex: "half" });
-      const response = await api(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (e) {
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/problem+json" });
-      res.end(JSON.stringify({ status: 500, code: "internal", detail: String(e?.message ?? e) }));
-    }
-  });
+  const server = createServer(nodeListener(api));
   await new Promise((resolve) => server.listen(Number(v.port ?? 8788), "127.0.0.1", resolve));
   console.log(`hookline serve: API on http://127.0.0.1:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
   const worker = store.startWorker(dispatcher, {

@@ -1284,3 +1284,41 @@ export function createManagementApi({ store, token, authorize, enqueue } = {}) {
     }
   };
 }
+
+/**
+ * A fetch handler (`createManagementApi`'s, or any `(Request) => Response`) as a Node
+ * `http.createServer` listener: the request's body is streamed to the handler (which bounds
+ * what it reads), headers keep their repeated values, and a handler that throws answers a 500
+ * problem without its details. `base` is the origin the request URLs are read against.
+ */
+export function nodeListener(handler, { base = "http://127.0.0.1" } = {}) {
+  if (typeof handler !== "function") throw invalid("nodeListener: handler must be a function of a Request");
+  return async (req, res) => {
+    const verb = req.method ?? "GET";
+    let response;
+    try {
+      const headers = new Headers();
+      const raw = req.rawHeaders ?? [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        try {
+          headers.append(raw[i], raw[i + 1]);
+        } catch {
+          // A header value fetch refuses: left out, as a proxy would.
+        }
+      }
+      const body = verb === "GET" || verb === "HEAD" ? undefined : ReadableStream.from(req);
+      response = await handler(new Request(new URL(req.url ?? "/", base), { method: verb, headers, body, duplex: "half" }));
+    } catch (e) {
+      console.error(`hookline nodeListener: ${e?.name ?? "Error"}: the handler failed`);
+      response = problem(500, "internal", "the request could not be completed");
+    }
+    res.writeHead(response.status, [...response.headers].flat());
+    if (!response.body || verb === "HEAD") return res.end();
+    try {
+      for await (const chunk of response.body) res.write(chunk);
+      res.end();
+    } catch {
+      res.destroy();
+    }
+  };
+}

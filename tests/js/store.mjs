@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createServer as createHttpServer } from "node:http";
 import * as hookline from "hookline";
-import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, storeMigrations } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations } from "hookline/store";
 import { PGlite } from "@electric-sql/pglite";
 import { Miniflare } from "miniflare";
 import pg from "pg";
@@ -519,6 +519,32 @@ function contract(name, open) {
   return run;
 }
 
+/** nodeListener: a fetch handler behind node:http, bodies streamed, failures a bare 500 problem. */
+async function nodeListenerTest() {
+  const seen = [];
+  const server = createHttpServer(
+    nodeListener(async (request) => {
+      if (request.url.endsWith("/boom")) throw new Error("secret detail");
+      seen.push({ method: request.method, url: request.url, cookie: request.headers.get("x-multi"), body: await request.text() });
+      return new Response(JSON.stringify({ ok: true }), { status: 201, headers: [["content-type", "application/json"], ["set-cookie", "a=1"], ["set-cookie", "b=2"]] });
+    }),
+  );
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const r = await fetch(`${base}/v1/x?y=1`, { method: "POST", headers: [["x-multi", "1"], ["x-multi", "2"]], body: "x".repeat(100_000) });
+    assert.deepEqual([r.status, await r.json(), r.headers.getSetCookie()], [201, { ok: true }, ["a=1", "b=2"]]);
+    assert.deepEqual(seen, [{ method: "POST", url: `${base}/v1/x?y=1`.replace(/127\.0\.0\.1:\d+/, "127.0.0.1"), cookie: "1, 2", body: "x".repeat(100_000) }]);
+    const boom = await fetch(`${base}/boom`);
+    const text = await boom.text();
+    assert.deepEqual([boom.status, JSON.parse(text).code, text.includes("secret detail")], [500, "internal", false]);
+    assert.throws(() => nodeListener("no"), "invalid_argument", SenderError);
+  } finally {
+    server.close();
+    server.closeAllConnections?.();
+  }
+}
+
 async function memoryDedupeTest() {
   let now = 1_000;
   const dedupe = memoryDedupe({ maxEntries: 3, clock: () => now });
@@ -760,6 +786,11 @@ try {
     return db;
   });
   const r1 = await pglite("node-store-pglite");
+  const listenerError = await nodeListenerTest().then(() => null, (e) => e);
+  if (listenerError) {
+    r1.failed += 1;
+    r1.failures.push({ name: "nodeListener: a fetch handler behind node:http", error: String(listenerError?.stack ?? listenerError) });
+  } else r1.passed += 1;
   report(r1);
   failed += r1.failed + (r1.passed === 0 ? 1 : 0);
 

@@ -50,7 +50,7 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -134,7 +134,7 @@ async function register(): Promise<StoredEndpoint> {
   console.log(round.claimed, recorded.length, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
   const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more" });
   const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
-  console.log(res.status);
+  console.log(res.status, typeof nodeListener(api));
   // The same store on a D1 binding, driven by a queue of delivery ids.
   const d1: D1Like = { prepare: (q: string) => ({ bind: (...v: unknown[]) => ({ q, v }) }), batch: async () => [] };
   const onD1: Store = await createStore({ db: d1, encryptionKey: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=" });
