@@ -1,7 +1,8 @@
 // npm run bench:delivery -- a benchmark that prints figures, never a timed test.
 // 10,000 events to a loopback receiver (another process) at concurrency 64, through the
 // dispatcher and through plain fetch loops POSTing each event's JSON (bare; with a timeout; with
-// redirect mode "error"; as the dispatcher's own request), interleaved, medians of ROUNDS (7); each round runs the senders in
+// redirect mode "error"; as the dispatcher's own request), and a plain loop on undici's request
+// API (what the dispatcher uses in Node), interleaved, medians of ROUNDS (7); each round runs the senders in
 // the opposite order of the round before, and its dispatcher/plain ratio is taken on its own (so a
 // slow minute on a shared machine weighs on both sides of it); then RSS before and after 100,000
 // events through one dispatcher; then the hostile row (see hostileRow): healthy deliveries per
@@ -82,6 +83,25 @@ async function plainFetch(n, withTimeout = false, same = false, redirect = undef
     }
     const r = await fetch(url, init);
     await r.arrayBuffer();
+    clearTimeout(timer);
+  }));
+}
+
+// The dispatcher in Node sends through the request API of an agent of undici (the client Node's
+// fetch is built on), not through fetch: this loop sends the same request the same way, so the
+// dispatcher's own cost shows against the same client.
+let requestAgent = null;
+async function plainRequest(n) {
+  if (!requestAgent) {
+    await fetch("data:,");
+    requestAgent = new (globalThis[Symbol.for("undici.globalDispatcher.1")].constructor)();
+  }
+  const { origin, pathname } = new URL(url);
+  return timed(n, () => pool(n, async (i) => {
+    const c = new AbortController();
+    const timer = setTimeout(() => c.abort(), 15_000);
+    const r = await requestAgent.request({ origin, path: pathname, method: "POST", headers: { ...sameHeaders }, body: JSON.stringify(event(i)), signal: c.signal });
+    for await (const _ of r.body);
     clearTimeout(timer);
   }));
 }
@@ -197,6 +217,7 @@ try {
     const timedOut = [];
     const noCopy = [];
     const sameRequest = [];
+    const viaRequest = [];
     const ours = [];
     const alone = [];
     // hookline's own work: the same dispatcher with a fetch that answers 204 at once (no socket).
@@ -207,6 +228,7 @@ try {
       [timedOut, () => plainFetch(EVENTS, true)],
       [noCopy, () => plainFetch(EVENTS, false, false, "error")],
       [sameRequest, () => plainFetch(EVENTS, true, true)],
+      [viaRequest, () => plainRequest(EVENTS)],
       [ours, () => viaDispatcher(EVENTS)],
       [alone, () => viaDispatcher(EVENTS, undefined, answerAtOnce)],
     ];
@@ -226,10 +248,12 @@ try {
     console.log(row("plain fetch loop + AbortSignal timeout", timedOut));
     console.log(row('plain fetch loop + redirect: "error"', noCopy));
     console.log(row('plain fetch loop, the dispatcher\'s HTTP request (7 headers, timeout, redirect: "error")', sameRequest));
-    console.log(row("hookline dispatcher (envelope, match, SSRF check, sign, timeout, classify, health, record)", ours));
+    console.log(row("plain loop on undici's request API (the client Node's fetch is built on), the dispatcher's request and a timeout", viaRequest));
+    console.log(row("hookline dispatcher (envelope, match, SSRF check, sign, timeout, classify, health, record; in Node through undici's request API)", ours));
     console.log(`ratio dispatcher / plain fetch: ${(rate(ours) / rate(plain)).toFixed(2)} (target >= 0.9); / plain fetch with a timeout: ${(rate(ours) / rate(timedOut)).toFixed(2)}; / plain fetch with redirect "error": ${(rate(ours) / rate(noCopy)).toFixed(2)}; / the same HTTP request sent by a plain loop: ${(rate(ours) / rate(sameRequest)).toFixed(2)}`);
     console.log(`ratio dispatcher / plain fetch, round by round: median ${quarter(0.5).toFixed(2)}, middle half ${quarter(0.25).toFixed(2)} to ${quarter(0.75).toFixed(2)}, all ${paired.map((x) => x.toFixed(2)).join(", ")}`);
     console.log(`what the HTTP request itself costs, plain fetch with the dispatcher's request / plain fetch: ${(rate(sameRequest) / rate(plain)).toFixed(2)}`);
+    console.log(`ratio dispatcher / a plain loop on the same client API (undici's request): ${(rate(ours) / rate(viaRequest)).toFixed(2)}: hookline's own cost`);
     console.log(`sender CPU per event, plain / dispatcher: ${(cpu(plain) / cpu(ours)).toFixed(2)}`);
     console.log(`hookline's own work, the dispatcher with a fetch that answers at once: ${cpu(alone).toFixed(0)} us CPU per event (${rate(alone).toFixed(0)} events/s), ${((cpu(alone) / cpu(plain)) * 100).toFixed(0)}% of the plain loop's CPU per event`);
 
