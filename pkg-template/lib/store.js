@@ -458,6 +458,104 @@ export async function createStore(options) {
     return out;
   }
 
+  const endpointsSql = "SELECT id, owner, url, event_types, channels, secret_version FROM hookline_endpoints";
+
+  /** The deliveries an event gets from its owner's endpoints: the core matches, ids are new. */
+  function plan(item, endpointRows) {
+    const subs = endpointRows.map((r) => {
+      const types = fromJson(r.event_types);
+      const channels = fromJson(r.channels);
+      return { id: r.id, url: r.url, eventTypes: types.length ? types : undefined, channels: channels.length ? channels : undefined, secretVersion: Number(r.secret_version) };
+    });
+    const matched = matchSubscriptions({ type: item.type, channels: item.channels }, subs);
+    const deliveryIds = matched.map(() => eventId("dlv_", { now: item.now }));
+    return { deliveryIds, rows: matched.map((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion]) };
+  }
+
+  /**
+   * PostgreSQL's publishes, written in groups: while one group is being written, the next
+   * gathers (at most 256 events; an id already in a group waits for the next), then one read of
+   * the owners' endpoints and one statement write them all; each caller learns its own result.
+   */
+  const publishing = (() => {
+    let waiting = [];
+    let writing = false;
+    async function write(group) {
+      const owners = [...new Set(group.map((g) => g.item.owner))];
+      const byOwner = new Map(owners.map((o) => [o, []]));
+      for (const r of await sql.rows(`${endpointsSql} WHERE owner = ANY($1::text[]) AND enabled ORDER BY id`, [owners])) byOwner.get(r.owner).push(r);
+      const plans = group.map((g) => plan(g.item, byOwner.get(g.item.owner)));
+      const deliveries = group.flatMap((g, i) => plans[i].rows.map(([id, endpointId, url, version]) => [id, g.item.id, endpointId, g.item.owner, url, version, g.item.now]));
+      const column = (list, k) => list.map((x) => x[k]);
+      // One statement (data-modifying CTEs are atomic together): the events, and the deliveries
+      // of the events that are new.
+      const fresh = new Set(
+        (
+          await sql.rows(
+            `WITH ev AS (
+               INSERT INTO hookline_events (id, owner, type, body, created_at_ms)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+               ON CONFLICT (id) DO NOTHING RETURNING id
+             ), dl AS (
+               INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
+               SELECT d.id, d.event_id, d.endpoint_id, d.owner, d.url, d.secret_version, d.at, d.at, d.at
+               FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[]) AS d (id, event_id, endpoint_id, owner, url, secret_version, at)
+               WHERE d.event_id IN (SELECT id FROM ev) RETURNING 1
+             )
+             SELECT id FROM ev`,
+            [
+              ...["id", "owner", "type", "body", "now"].map((k) => group.map((g) => g.item[k])),
+              ...[0, 1, 2, 3, 4, 5, 6].map((k) => column(deliveries, k)),
+            ],
+          )
+        ).map((r) => r.id),
+      );
+      const repeated = group.filter((g) => !fresh.has(g.item.id)).map((g) => g.item.id);
+      const earlier = new Map(repeated.map((id) => [id, []]));
+      if (repeated.length) {
+        for (const r of await sql.rows("SELECT id, event_id FROM hookline_deliveries WHERE event_id = ANY($1::text[]) ORDER BY id", [repeated])) earlier.get(r.event_id).push(r.id);
+      }
+      group.forEach((g, i) => {
+        const id = g.item.id;
+        if (fresh.has(id)) g.resolve({ eventId: id, matched: plans[i].rows.length, deliveryIds: plans[i].deliveryIds, duplicate: false });
+        else g.resolve({ eventId: id, matched: earlier.get(id).length, deliveryIds: earlier.get(id), duplicate: true });
+      });
+    }
+    async function drain() {
+      writing = true;
+      while (waiting.length) {
+        const group = [];
+        const ids = new Set();
+        const later = [];
+        for (const g of waiting) {
+          if (group.length < 256 && !ids.has(g.item.id)) {
+            ids.add(g.item.id);
+            group.push(g);
+          } else later.push(g);
+        }
+        waiting = later;
+        try {
+          await write(group);
+        } catch (e) {
+          for (const g of group) g.reject(e);
+        }
+      }
+      writing = false;
+    }
+    return {
+      add(item) {
+        return new Promise((resolve, reject) => {
+          waiting.push({ item, resolve, reject });
+          // The publishes of this turn of the event loop go together.
+          if (!writing) {
+            writing = true;
+            setTimeout(drain, 0);
+          }
+        });
+      },
+    };
+  })();
+
   const toJob = (r, event) => ({
     deliveryId: r.id,
     attempt: Number(r.attempt),
@@ -619,63 +717,29 @@ export async function createStore(options) {
     },
 
     /**
-     * Store an event and one pending delivery per matching enabled endpoint of `owner`, in one
-     * transaction, before any network I/O: `{ eventId, matched }`. The same `id` twice is one
-     * event (the second call matches nothing new).
+     * Store an event and one pending delivery per matching enabled endpoint of `owner`, at once,
+     * before any network I/O: `{ eventId, matched, deliveryIds, duplicate }`. The same `id` twice
+     * is one event (the second call matches nothing new and says `duplicate`). On PostgreSQL,
+     * publishes made while another is being written are written together, in one statement.
      */
     async publish(owner, event) {
       checkOwner(owner);
       const now = clock();
       // The core builds the envelope (a given `id` kept, else a new one) and checks the event.
       const envelope = buildEnvelope(event, { now });
-      const id = envelope.id;
-      const body = new TextDecoder().decode(envelope.body);
-      const match = (rows) => {
-        const subs = rows.map((r) => {
-          const types = fromJson(r.event_types);
-          const channels = fromJson(r.channels);
-          return { id: r.id, url: r.url, eventTypes: types.length ? types : undefined, channels: channels.length ? channels : undefined, secretVersion: Number(r.secret_version) };
-        });
-        const matched = matchSubscriptions({ type: envelope.type, channels: envelope.channels ?? [] }, subs);
-        const deliveryIds = matched.map(() => eventId("dlv_", { now }));
-        return { deliveryIds, rows: matched.map((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion]) };
-      };
-      const endpoints = "SELECT id, url, event_types, channels, secret_version FROM hookline_endpoints WHERE owner = $1 AND enabled ORDER BY id";
-      const existing = "SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id";
-      // The endpoints are read first, then the event and its deliveries are written at once, the
-      // deliveries only if the event is new (the same id twice is one event).
-      const planned = match(await sql.rows(endpoints, [owner]));
-      let fresh;
-      if (sqlite) {
-        // No interactive transaction on D1: one batch, whose deliveries land only where the
-        // event row is this publish's (its nonce).
-        const nonce = b64(globalThis.crypto.getRandomValues(new Uint8Array(12)));
-        const [inserted] = await sql.batch([
-          ["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id", [id, owner, envelope.type, body, now, nonce]],
-          ...deliveryInserts(id, owner, now, planned.rows, nonce),
-        ]);
-        fresh = inserted.length === 1;
-      } else {
-        // PostgreSQL: one statement (data-modifying CTEs are atomic together).
-        const values = planned.rows.map((_, i) => `($${i * 4 + 6}, $${i * 4 + 7}, $${i * 4 + 8}, $${i * 4 + 9}::int)`).join(", ");
-        const [{ n }] = await sql.rows(
-          `WITH ev AS (
-             INSERT INTO hookline_events (id, owner, type, body, created_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id
-           )${planned.rows.length === 0 ? "" : `, dl AS (
-             INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
-             SELECT v.id, $1, v.endpoint_id, $2, v.url, v.secret_version, $5, $5, $5 FROM (VALUES ${values}) AS v (id, endpoint_id, url, secret_version)
-             WHERE EXISTS (SELECT 1 FROM ev) RETURNING 1
-           )`}
-           SELECT count(*)::int AS n FROM ev`,
-          [id, owner, envelope.type, body, now, ...planned.rows.flat()],
-        );
-        fresh = n === 1;
-      }
-      if (!fresh) {
-        const rows = await sql.rows(existing, [id]);
-        return { eventId: id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
-      }
-      return { eventId: id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
+      const item = { owner, now, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body) };
+      if (!sqlite) return publishing.add(item);
+      // D1 (no interactive transaction): the endpoints are read, then one batch writes the event
+      // and its deliveries, the deliveries only where the event row carries this publish's nonce.
+      const planned = plan(item, await sql.rows(`${endpointsSql} WHERE owner = $1 AND enabled ORDER BY id`, [owner]));
+      const nonce = b64(globalThis.crypto.getRandomValues(new Uint8Array(12)));
+      const [inserted] = await sql.batch([
+        ["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id", [item.id, owner, item.type, item.body, now, nonce]],
+        ...deliveryInserts(item.id, owner, now, planned.rows, nonce),
+      ]);
+      if (inserted.length === 1) return { eventId: item.id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
+      const rows = await sql.rows("SELECT id FROM hookline_deliveries WHERE event_id = $1 ORDER BY id", [item.id]);
+      return { eventId: item.id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
     },
 
     /**

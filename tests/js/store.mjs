@@ -192,6 +192,27 @@ function contract(name, open) {
     assert.ok(jobs.every((j) => j.envelope.id === "msg_same" && !("secret" in j)));
   });
 
+  test(`${name}: concurrent publishes: one id published 10 times at once is one event; owners keep their own endpoints`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    await store.createEndpoint("pa", { url: "https://hooks.example.com/a1" });
+    await store.createEndpoint("pa", { url: "https://hooks.example.com/a2" });
+    await store.createEndpoint("pb", { url: "https://hooks.example.com/b1" });
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => store.publish("pa", { id: "msg_burst", type: "a.b", data: {} })),
+      ...Array.from({ length: 10 }, (_, i) => store.publish("pa", { type: "a.b", data: { i } })),
+      ...Array.from({ length: 10 }, (_, i) => store.publish("pb", { type: "a.b", data: { i } })),
+    ]);
+    const burst = results.slice(0, 10);
+    assert.equal(burst.filter((r) => !r.duplicate).length, 1, "one of the ten is the event");
+    const ids = JSON.stringify(burst.find((r) => !r.duplicate).deliveryIds.sort());
+    assert.ok(burst.every((r) => r.matched === 2 && JSON.stringify([...r.deliveryIds].sort()) === ids), "every duplicate names the same two deliveries");
+    assert.ok(results.slice(10, 20).every((r) => !r.duplicate && r.matched === 2));
+    assert.ok(results.slice(20).every((r) => !r.duplicate && r.matched === 1));
+    const jobs = await store.claimDue({ limit: 100 });
+    assert.equal(jobs.length, 2 + 20 + 10, "deliveries stored, none twice");
+  });
+
   test(`${name}: two workers never claim the same delivery; a lost lease makes it due again`, async () => {
     const { store } = await made({ maxEndpointsPerOwner: 100 });
     await store.migrate();
