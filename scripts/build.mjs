@@ -63,13 +63,20 @@ writeFileSync(
   `import * as bg from "./hookline_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./hookline_bg.js";
-export { HooklineError, SenderError, WebhookVerificationError, __setHostHmac } from "${rel(snippet)}";
+export { HooklineError, SenderError, WebhookVerificationError } from "${rel(snippet)}";
+import { setHostHmac } from "${rel(snippet)}";
 export { createDispatcher } from "./dispatcher.js";
-// NOTE: not part of the public API; the runtime loaders call it once with a compiled module.
-export function __instantiate(module) {
+// The default export, which the entries' \`export *\` never passes on: the runtime loaders call
+// it once with the compiled module and, where the platform has one, its HMAC-SHA256. Nothing
+// else can install a host HMAC (it would see the keys) or instantiate again.
+let instantiated = false;
+export default function instantiate(module, hostHmac) {
+  if (instantiated) throw new Error("hookline: the wasm instance is already set up");
+  instantiated = true;
   const instance = new WebAssembly.Instance(module, { ${importObject} });
   bg.__wbg_set_wasm(instance.exports);
   instance.exports.__wbindgen_start();
+  setHostHmac(hostHmac);
 }
 `,
 );

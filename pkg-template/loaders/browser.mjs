@@ -1,6 +1,6 @@
 // Browsers and bundlers: fetch the .wasm beside this file (bundlers rewrite the URL) and wait for it
 // with top-level await, so importers get a ready module with no init() call.
-import { __instantiate } from "./glue.mjs";
+import instantiate from "./glue.mjs";
 
 const url = new URL("./hookline_bg.wasm", import.meta.url);
 const response = await fetch(url);
@@ -12,6 +12,6 @@ try {
   // Served without Content-Type: application/wasm; compile from the bytes instead.
   module = await WebAssembly.compile(await response.arrayBuffer());
 }
-__instantiate(module);
+instantiate(module);
 
 export * from "./glue.mjs";

@@ -3,9 +3,8 @@
 // wasm still parses, decides and compares.
 import { createHmac } from "node:crypto";
 import source wasm from "./hookline_bg.wasm";
-import { __instantiate, __setHostHmac } from "./glue.mjs";
+import instantiate from "./glue.mjs";
 
-__instantiate(wasm);
-__setHostHmac((key, prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest());
+instantiate(wasm, (key, prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest());
 
 export * from "./glue.mjs";

@@ -179,8 +179,8 @@ export function stringLength(text) {
 // bodies. The wasm asks for it only past a size threshold and compares the tag itself.
 let platformHmac = null;
 
-/** NOTE: internal; a runtime loader calls it once with `(key, prefix, body) => 32 bytes`. */
-export function __setHostHmac(fn) {
+/** The loader's `(key, prefix, body) => 32 bytes`, given once at instantiation; not exported by the package. */
+export function setHostHmac(fn) {
   platformHmac = typeof fn === "function" ? fn : null;
 }
 

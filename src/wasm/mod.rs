@@ -72,8 +72,8 @@ extern "C" {
 /// Below this many signed bytes the wasm HMAC is faster than a call out to the host's.
 const HOST_MAC_MIN_BYTES: usize = 2048;
 
-/// The platform's HMAC-SHA256 where the loader provided one (`__setHostHmac`: node:crypto in Node,
-/// Bun and Deno), for large bodies only, signing and verifying. A receiver still compares the
+/// The platform's HMAC-SHA256 where the loader provided one at instantiation (node:crypto in
+/// Node, Bun and Deno), for large bodies only, signing and verifying. A receiver still compares the
 /// tag itself, in constant time.
 struct HostMac;
 
