@@ -64,6 +64,9 @@ pub enum Error {
     /// A delivery target refused by the SSRF guard.
     #[error("target not allowed: {reason}")]
     TargetNotAllowed { reason: &'static str },
+    /// More ed25519 checks than a request may cost (its signatures times the receiver's keys).
+    #[error("too many signatures: {checks} ed25519 checks (signatures x keys), at most {limit}")]
+    TooManySignatures { checks: usize, limit: usize },
     /// A verified delivery whose dedupe key the receiver's store already held: seen before.
     #[error("duplicate delivery: {key} was already accepted")]
     Duplicate { key: String },
@@ -91,6 +94,7 @@ impl Error {
             Error::InvalidPolicy { .. } => "invalid_policy",
             Error::InvalidUrl { .. } => "invalid_url",
             Error::TargetNotAllowed { .. } => "target_not_allowed",
+            Error::TooManySignatures { .. } => "too_many_signatures",
             Error::Duplicate { .. } => "duplicate",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
         }
@@ -109,6 +113,7 @@ impl Error {
                 | Error::UnknownScheme
                 | Error::AmbiguousScheme { .. }
                 | Error::InvalidPayload { .. }
+                | Error::TooManySignatures { .. }
         )
     }
 
@@ -167,6 +172,7 @@ impl ErrorCode {
     pub const INVALID_POLICY: &'static str = "invalid_policy";
     pub const INVALID_URL: &'static str = "invalid_url";
     pub const TARGET_NOT_ALLOWED: &'static str = "target_not_allowed";
+    pub const TOO_MANY_SIGNATURES: &'static str = "too_many_signatures";
     pub const DUPLICATE: &'static str = "duplicate";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
 }
@@ -243,6 +249,13 @@ mod tests {
             (
                 Error::TargetNotAllowed { reason: "r" },
                 ErrorCode::TARGET_NOT_ALLOWED,
+            ),
+            (
+                Error::TooManySignatures {
+                    checks: 65,
+                    limit: 64,
+                },
+                ErrorCode::TOO_MANY_SIGNATURES,
             ),
             (Error::Duplicate { key: "k".into() }, ErrorCode::DUPLICATE),
             (

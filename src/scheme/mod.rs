@@ -238,6 +238,10 @@ pub(crate) fn timestamp_in_window(
 pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 /// Most signatures read from one header (rotation needs two or three).
 pub const MAX_SIGNATURES: usize = 64;
+/// The most ed25519 verifications one request may cost: its `v1a` signatures times the
+/// receiver's ed25519 keys. Each costs tens of microseconds; 64 x 64 of them cost a third of a
+/// second, which a hostile sender could ask for on every request.
+pub const MAX_ED25519_CHECKS: usize = 64;
 
 pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
     if value.len() > MAX_SIGNATURE_HEADER_LEN {

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::{check_length, decode_base64, encode_base64, MAX_SIGNATURES};
+use super::{check_length, decode_base64, encode_base64, MAX_ED25519_CHECKS, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::verify::{check_tolerance, Keys, SignKey, Verified};
@@ -114,6 +114,13 @@ pub(crate) fn verify(
         .map(|b| ed25519_dalek::Signature::from_bytes(&b))
         .collect();
     if !v1a.is_empty() && !keys.ed25519.is_empty() {
+        let checks = v1a.len().saturating_mul(keys.ed25519.len());
+        if checks > MAX_ED25519_CHECKS {
+            return Err(Error::TooManySignatures {
+                checks,
+                limit: MAX_ED25519_CHECKS,
+            });
+        }
         let message = [head.as_bytes(), payload].concat();
         for (index, key) in &keys.ed25519 {
             if matched.is_some_and(|m| m < *index) {
@@ -201,5 +208,55 @@ mod tests {
             signature_entries(&many).unwrap_err().code(),
             "invalid_header"
         );
+    }
+}
+
+#[cfg(test)]
+mod work_bound {
+    use crate::secret::SigningKey;
+    use crate::{Error, KeyInput, SchemeVerifier, Signer, VerifyOptions};
+
+    #[test]
+    fn ed25519_checks_past_the_bound_are_refused_before_any_check() {
+        let signer_key = SigningKey::from_seed([9; 32]).expose_whsk();
+        let signer = Signer::new(
+            super::super::Scheme::StandardWebhooks,
+            &[KeyInput::Text(&signer_key)],
+        )
+        .unwrap();
+        let headers = signer.sign("msg_1", 100, b"{}").unwrap();
+        let sig = headers
+            .iter()
+            .find(|(k, _)| k == "webhook-signature")
+            .unwrap()
+            .1
+            .clone();
+        let others: Vec<String> = (1..=8u8)
+            .map(|i| SigningKey::from_seed([i; 32]).public_key().to_whpk())
+            .collect();
+        let inputs: Vec<KeyInput<'_>> = others.iter().map(|k| KeyInput::Text(k)).collect();
+        let v = SchemeVerifier::new(
+            super::super::Scheme::StandardWebhooks,
+            &inputs,
+            VerifyOptions::default(),
+        )
+        .unwrap();
+        let with = |n: usize| {
+            let mut h = headers.clone();
+            for (k, val) in &mut h {
+                if k == "webhook-signature" {
+                    *val = vec![sig.as_str(); n].join(" ");
+                }
+            }
+            v.verify(&h, b"{}", 100)
+        };
+        assert!(matches!(with(8), Err(Error::NoMatchingSignature)));
+        assert!(matches!(
+            with(9),
+            Err(Error::TooManySignatures {
+                checks: 72,
+                limit: 64
+            })
+        ));
     }
 }

@@ -49,6 +49,7 @@ export type ErrorCode =
   | "invalid_policy"
   | "invalid_url"
   | "target_not_allowed"
+  | "too_many_signatures"
   | "duplicate"
   | "dedupe_unavailable"
   | "random_unavailable"

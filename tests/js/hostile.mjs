@@ -136,4 +136,22 @@ export function registerHostileTests(test, hookline) {
     for (let i = 0; i < 10; i++) assert.throws(() => hookline.verify("{}", many, { secret }), "invalid_header");
     assert.ok(Date.now() - t < 5000, "bounded work");
   });
+
+  test("ed25519 work is bounded: signatures x keys past 64 is too_many_signatures, at once", () => {
+    const pairs = Array.from({ length: 8 }, () => hookline.generateKeyPair());
+    const publicKeys = pairs.map((p) => p.publicKey);
+    const signer = hookline.generateKeyPair();
+    const h = hookline.signHeaders({ secret: signer.secretKey, payload: "{}", id: "msg_ed", timestamp: 1_700_000_000 });
+    const sig = h["webhook-signature"];
+    assert.ok(sig.startsWith("v1a,"), sig);
+    const wrong = (n) => ({ ...h, "webhook-signature": Array.from({ length: n }, () => sig).join(" ") });
+    // 8 signatures x 8 keys = 64 checks: allowed (none matches: no_matching_signature).
+    assert.throws(() => hookline.verify("{}", wrong(8), { publicKeys, now: 1_700_000_000 }), "no_matching_signature");
+    // 9 x 8 = 72: refused before any check, whatever the signatures are.
+    const t = Date.now();
+    for (let i = 0; i < 50; i++) assert.throws(() => hookline.verify("{}", wrong(9), { publicKeys, now: 1_700_000_000 }), "too_many_signatures", hookline.WebhookVerificationError);
+    assert.ok(Date.now() - t < 2000, `50 refusals took ${Date.now() - t} ms`);
+    // The right key among them still verifies when the work is within the bound.
+    assert.equal(hookline.verifyWebhook("{}", h, { publicKeys: [...publicKeys.slice(0, 7), signer.publicKey], now: 1_700_000_000 }).keyIndex, 7);
+  });
 }
