@@ -24,7 +24,11 @@ ensureToolchain({ say });
 
 // 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml).
 say("cargo build --release --target wasm32-unknown-unknown");
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])]);
+// The shadow stack pointer is exported so the glue can put it back if a caller's exception ever
+// unwinds through wasm frames (see instantiate in api.js below).
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])], {
+  env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" },
+});
 
 // 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
 //    loader decides how the .wasm is fetched and compiled.
@@ -74,9 +78,35 @@ export default function instantiate(module, hostHmac) {
   if (instantiated) throw new Error("hookline: the wasm instance is already set up");
   instantiated = true;
   const instance = new WebAssembly.Instance(module, { ${importObject} });
-  bg.__wbg_set_wasm(instance.exports);
+  bg.__wbg_set_wasm(guarded(instance.exports));
   instance.exports.__wbindgen_start();
   setHostHmac(hostHmac);
+}
+
+// A safety net under the boundary: the glue reads the caller's values (headers, bodies, options)
+// through functions that catch what they throw, but should a caller's exception still unwind
+// through wasm frames, their epilogues never run and the shadow stack pointer stays where they
+// left it; a few hundred such calls and the instance is corrupt for good. Every export is
+// called with the pointer noted and, on a throw, put back, so the instance stays usable.
+function guarded(exports) {
+  const sp = exports.__stack_pointer;
+  if (!(sp instanceof WebAssembly.Global)) return exports;
+  const out = {};
+  for (const [name, value] of Object.entries(exports)) {
+    out[name] =
+      typeof value !== "function" || name.startsWith("__wbindgen")
+        ? value
+        : function (...args) {
+            const at = sp.value;
+            try {
+              return value.apply(this, args);
+            } catch (e) {
+              sp.value = at;
+              throw e;
+            }
+          };
+  }
+  return out;
 }
 `,
 );

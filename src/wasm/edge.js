@@ -61,7 +61,7 @@ function stringValue(value) {
 }
 
 /** Read header `name` (lowercase) from a Headers, a Map or a plain object, ignoring case. */
-export function headerValue(headers, name) {
+function readHeaderValue(headers, name) {
   if (headers instanceof Map) {
     let found;
     for (const [key, value] of headers) {
@@ -208,7 +208,7 @@ export function encodeInto(text, out) {
  * wasm reads them in one call however many it needs; null for a Headers (or look-alike), which
  * `headerValue` asks by name. Entries holding a NUL (never in HTTP) are left out.
  */
-export function headerBlock(headers) {
+function readHeaderBlock(headers) {
   if (!(headers instanceof Map) && typeof headers.get === "function") return null;
   let out = "";
   const add = (key, raw) => {
@@ -231,4 +231,91 @@ export function verifiedObject(scheme, keyIndex, keyId, id, timestamp, eventType
   if (eventType !== undefined) out.eventType = eventType;
   out.payload = payload;
   return out;
+}
+
+// The caller's containers are read here, never inside wasm: whatever a getter, a Proxy trap or an
+// iterator throws is kept for the binding to report as a typed error with it as the cause, and
+// the read answers "nothing", so no exception ever unwinds through wasm frames.
+let readFailure;
+function failed(e) {
+  readFailure ??= e === undefined ? new Error("undefined was thrown") : e;
+}
+
+/** The error a read below caught since the last call (undefined if none), cleared. */
+export function takeReadFailure() {
+  const e = readFailure;
+  readFailure = undefined;
+  return e;
+}
+
+export function headerValue(headers, name) {
+  try {
+    return readHeaderValue(headers, name);
+  } catch (e) {
+    failed(e);
+    return undefined;
+  }
+}
+
+export function headerBlock(headers) {
+  try {
+    return readHeaderBlock(headers);
+  } catch (e) {
+    failed(e);
+    return "";
+  }
+}
+
+/** 0: an object to read headers from; 1: an array or not an object; 2: unreadable (kept). */
+export function headersKind(headers) {
+  try {
+    return headers !== null && typeof headers === "object" && !Array.isArray(headers) ? 0 : 1;
+  } catch (e) {
+    failed(e);
+    return 2;
+  }
+}
+
+/**
+ * The bytes a payload holds as a genuine Uint8Array over attached memory (a view, no copy), or
+ * why not: "detached" (its buffer was transferred), "unreadable" (a trap threw; kept), null (not
+ * bytes at all).
+ */
+export function bytesView(value) {
+  try {
+    if (ArrayBuffer.isView(value)) {
+      // A Proxy is never a view, and a view over a detached buffer cannot be viewed again.
+      if (value.buffer.detached === true) return "detached";
+      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    }
+    if (value instanceof ArrayBuffer) return value.detached === true ? "detached" : new Uint8Array(value);
+    return null;
+  } catch (e) {
+    if (e instanceof TypeError && /detached/i.test(String(e.message))) return "detached";
+    failed(e);
+    return "unreadable";
+  }
+}
+
+/** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
+export function timeOf(value) {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The items of a list the caller gave (keys, say) as a genuine array of at most `max + 1` items,
+ * "not_array" for anything else, or "unreadable" when a Proxy trap or getter threw (kept).
+ */
+export function listItems(value, max) {
+  try {
+    if (!Array.isArray(value)) return "not_array";
+    return Array.prototype.slice.call(value, 0, max + 1);
+  } catch (e) {
+    failed(e);
+    return "unreadable";
+  }
 }

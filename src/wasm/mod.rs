@@ -48,6 +48,16 @@ extern "C" {
     ) -> JsValue;
     #[wasm_bindgen(js_name = headerBlock)]
     fn header_block(headers: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = takeReadFailure)]
+    fn take_read_failure() -> JsValue;
+    #[wasm_bindgen(js_name = headersKind)]
+    fn headers_kind(headers: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = bytesView)]
+    fn bytes_view(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = timeOf)]
+    fn time_of(value: &JsValue) -> f64;
+    #[wasm_bindgen(js_name = listItems)]
+    fn list_items(value: &JsValue, max: u32) -> JsValue;
     #[wasm_bindgen(js_name = stringLength)]
     fn string_length(text: &JsValue) -> u32;
     #[wasm_bindgen(js_name = encodeInto)]
@@ -193,14 +203,51 @@ impl HeaderSource for JsHeaders<'_> {
 }
 
 fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
-    if headers.is_object() && !Array::is_array(headers) {
-        Ok(JsHeaders::new(headers))
-    } else {
-        Err(type_error(
+    match headers_kind(headers) {
+        0 => Ok(JsHeaders::new(headers)),
+        2 => Err(unreadable(
+            "invalid_header",
+            "the headers could not be read: reading them threw",
+        )),
+        _ => Err(type_error(
             "invalid_header",
             "headers must be a Headers, a Map or a plain object of header names to values",
-        ))
+        )),
     }
+}
+
+/** A typed error for a value of the caller's that threw while the glue read it (its cause). */
+fn unreadable(code: &str, message: &str) -> JsValue {
+    let err = type_error(code, message);
+    let cause = take_read_failure();
+    if !cause.is_undefined() {
+        let _ = Reflect::set(&err, &"cause".into(), &cause);
+    }
+    err
+}
+
+/// Verify over the caller's headers. A container that throws while it is read (a getter, a Proxy
+/// trap, a Map whose iterator throws, a `get` that throws) is a typed `invalid_header` error with
+/// the caller's error as its `cause`: the glue catches it where it is thrown, so nothing unwinds
+/// through wasm, and it is reported whatever the verdict would have been.
+fn with_headers<T>(
+    headers: &JsValue,
+    verify: impl FnOnce(&JsHeaders<'_>) -> Result<T, Error>,
+) -> Result<T, JsValue> {
+    // Nothing left over from a read no verification reported.
+    let _ = take_read_failure();
+    let h = check_headers(headers)?;
+    let out = verify(&h);
+    let cause = take_read_failure();
+    if !cause.is_undefined() {
+        let err = type_error(
+            "invalid_header",
+            "the headers could not be read: reading them threw",
+        );
+        let _ = Reflect::set(&err, &"cause".into(), &cause);
+        return Err(err);
+    }
+    out.map_err(js_err)
 }
 
 /// The raw body as bytes. Strings are UTF-8 encoded; byte inputs are copied as they are.
@@ -208,23 +255,26 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     if payload.is_string() {
         return Ok(string_bytes(payload));
     }
-    if let Some(bytes) = payload.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
-    }
-    if let Some(buf) = payload.dyn_ref::<ArrayBuffer>() {
-        return Ok(Uint8Array::new(buf).to_vec());
-    }
-    if ArrayBuffer::is_view(payload) {
-        let buffer = Reflect::get(payload, &"buffer".into())?;
-        let offset = Reflect::get(payload, &"byteOffset".into())?.as_f64();
-        let length = Reflect::get(payload, &"byteLength".into())?.as_f64();
-        if let (Some(buf), Some(offset), Some(length)) =
-            (buffer.dyn_ref::<ArrayBuffer>(), offset, length)
-        {
-            // NOTE: a live view's offset and length fit in u32 in wasm32 hosts.
-            let view =
-                Uint8Array::new_with_byte_offset_and_length(buf, offset as u32, length as u32);
-            return Ok(view.to_vec());
+    if payload.is_object() {
+        // The glue looks at the value (a Proxy, a detached buffer and a throwing trap are told
+        // apart there) and hands back a genuine view over attached memory, or why not.
+        let view = bytes_view(payload);
+        if let Some(bytes) = view.dyn_ref::<Uint8Array>() {
+            return Ok(bytes.to_vec());
+        }
+        match view.as_string().as_deref() {
+            Some("detached") => {
+                return Err(js_err(Error::InvalidPayload {
+                    reason: "the payload's ArrayBuffer is detached (it was transferred)",
+                }))
+            }
+            Some(_) => {
+                return Err(unreadable(
+                    "invalid_payload",
+                    "the payload could not be read: reading it threw",
+                ))
+            }
+            None => {}
         }
     }
     if payload.is_null_or_undefined() {
@@ -366,27 +416,38 @@ fn key_from_js(
         }
         return Ok((OwnedKey::Text(text), None));
     }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        if bytes.length() as usize > crate::verify::MAX_KEY_BYTES {
-            return Err(js_err(Error::InvalidSecret {
-                reason: "raw secret is longer than 1024 bytes",
-            }));
+    if value.is_object() {
+        // Bytes are looked at by the glue (a Proxy or a detached buffer is told apart there).
+        let view = bytes_view(value);
+        if let Some(bytes) = view.dyn_ref::<Uint8Array>() {
+            if bytes.length() as usize > crate::verify::MAX_KEY_BYTES {
+                return Err(js_err(Error::InvalidSecret {
+                    reason: "raw secret is longer than 1024 bytes",
+                }));
+            }
+            return Ok((OwnedKey::Bytes(bytes.to_vec()), None));
         }
-        return Ok((OwnedKey::Bytes(bytes.to_vec()), None));
+        if view.is_string() {
+            return Err(unreadable(
+                "invalid_secret",
+                &format!("invalid {what}: the key's bytes could not be read"),
+            ));
+        }
     }
     if value.is_null_or_undefined() {
         return Err(js_err(Error::InvalidSecret {
             reason: "secret is required",
         }));
     }
-    if value.is_object() && !Array::is_array(value) {
+    if headers_kind(value) == 0 {
         let key = Reflect::get(value, &"key".into())?;
         let id = Reflect::get(value, &"id".into())?;
         if !key.is_undefined() && !key.is_object() {
             let (k, _) = key_from_js(&key, raw, what)?;
             return Ok((k, id.as_string()));
         }
-        if key.dyn_ref::<Uint8Array>().is_some() {
+        // Bytes one level down, never deeper (a key that holds itself must not recurse).
+        if key.is_object() && bytes_view(&key).dyn_ref::<Uint8Array>().is_some() {
             let (k, _) = key_from_js(&key, raw, what)?;
             return Ok((k, id.as_string()));
         }
@@ -416,7 +477,15 @@ fn keys_from(options: &JsValue) -> Result<Vec<(OwnedKey, String)>, JsValue> {
         if list.is_undefined() {
             continue;
         }
-        let Some(list) = list.dyn_ref::<Array>() else {
+        // Copied by the glue into a genuine array: a Proxy's traps run there, not through wasm.
+        let items = list_items(&list, crate::verify::MAX_KEYS as u32);
+        let Some(list) = items.dyn_ref::<Array>() else {
+            if items.as_string().as_deref() == Some("unreadable") {
+                return Err(unreadable(
+                    "invalid_secret",
+                    &format!("options.{many} could not be read: reading it threw"),
+                ));
+            }
             return Err(type_error(
                 "invalid_secret",
                 &format!("options.{many} must be an array"),
@@ -538,8 +607,9 @@ fn seconds_from(value: &JsValue, what: &str) -> Result<i64, JsValue> {
     // A number first (the common case): each check is a call into JS.
     let secs = if let Some(n) = value.as_f64() {
         n
-    } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
-        date.get_time() / 1000.0
+    } else if value.is_object() {
+        // Read by the glue: a Proxy around a Date throws there, not through wasm.
+        time_of(value) / 1000.0
     } else {
         return Err(bad_argument(&format!(
             "{what} must be a Date or unix seconds"
@@ -753,9 +823,7 @@ impl Webhook {
     ) -> Result<types::Unknown, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let body = payload_bytes(payload)?;
-        self.verifier
-            .verify(&check_headers(headers)?, &body, clock_seconds())
-            .map_err(js_err)?;
+        with_headers(headers, |h| self.verifier.verify(h, &body, clock_seconds()))?;
         let json_parse = get(&options, "jsonParse")?;
         if !json_parse.is_undefined() && !json_parse.is_truthy() {
             return Ok(JsValue::UNDEFINED.unchecked_into());
@@ -820,10 +888,8 @@ impl JsVerifier {
     ) -> Result<types::VerifiedWebhook, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
         let body = payload_bytes(payload)?;
-        let v = self
-            .inner
-            .verify(&check_headers(headers)?, &body, now_from(&options)?)
-            .map_err(js_err)?;
+        let now = now_from(&options)?;
+        let v = with_headers(headers, |h| self.inner.verify(h, &body, now))?;
         verified_to_js(&v, &self.labels, &body, self.raw)
     }
 
@@ -857,10 +923,7 @@ fn verify_parts(
     let v = JsVerifier::new(options.unchecked_ref())?;
     let now = now_from(options)?;
     let body = payload_bytes(payload)?;
-    let verified = v
-        .inner
-        .verify(&check_headers(headers)?, &body, now)
-        .map_err(js_err)?;
+    let verified = with_headers(headers, |h| v.inner.verify(h, &body, now))?;
     Ok((v, verified, body, now))
 }
 
@@ -966,9 +1029,8 @@ pub fn verify(
     }
     let body = payload_bytes(payload)?;
     let v = JsVerifier::new(options.unchecked_ref())?;
-    v.inner
-        .verify(&check_headers(headers)?, &body, now_from(options)?)
-        .map_err(js_err)?;
+    let now = now_from(options)?;
+    with_headers(headers, |h| v.inner.verify(h, &body, now))?;
     if v.raw {
         return Ok(JsValue::UNDEFINED.unchecked_into());
     }

@@ -8,6 +8,7 @@ import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
+import { registerPoisonTests } from "./poison.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -220,6 +221,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
   registerDedupeTests(test, hookline, { vectors });
+  registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
 

@@ -1,0 +1,101 @@
+// The receiver cannot be poisoned by what it is handed: values that throw while the glue reads
+// them (getters, Proxy traps, iterators, detached buffers) give a typed error, or the caller's own
+// error back, and 10,000 such calls of each kind leave the same instance verifying. Before, a JS
+// exception unwound through wasm frames and leaked table slots: after a few hundred calls every
+// export failed with "table index is out of bounds". Registered by suite.mjs: every runtime.
+import { assert } from "./harness.mjs";
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+export function registerPoisonTests(test, hookline) {
+  const { verify, verifyWebhook, verifyRequest, signHeaders, Webhook, WebhookVerificationError, HooklineError } = hookline;
+  const headers = signHeaders({ secret: SECRET, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 });
+  const ok = () => verifyWebhook("{}", headers, { secret: SECRET, now: 1_700_000_000 }).id === "msg_poison";
+  const mine = new Error("the caller's own");
+  const boom = () => {
+    throw mine;
+  };
+  const detachedBytes = () => {
+    const buffer = new ArrayBuffer(8);
+    const view = new Uint8Array(buffer);
+    if (typeof buffer.transfer === "function") buffer.transfer();
+    else structuredClone(buffer, { transfer: [buffer] });
+    return view;
+  };
+  let canDetach = true;
+  try {
+    detachedBytes();
+  } catch {
+    canDetach = false;
+  }
+  const revoked = () => {
+    const r = Proxy.revocable({}, {});
+    r.revoke();
+    return r.proxy;
+  };
+  const map = () => {
+    const m = new Map(Object.entries(headers));
+    m[Symbol.iterator] = boom;
+    m.entries = boom;
+    return m;
+  };
+  // [name, call, the code expected (null: the caller's own error, rethrown as it was)]
+  const kinds = [
+    ["a header getter that throws", () => verify("{}", { get "webhook-id"() { throw mine; } }, { secret: SECRET }), "invalid_header"],
+    ["a Proxy whose ownKeys throws", () => verify("{}", new Proxy({}, { ownKeys: boom }), { secret: SECRET }), "invalid_header"],
+    ["a Headers look-alike whose get throws", () => verify("{}", { get: boom, has: () => true }, { secret: SECRET }), "invalid_header"],
+    ["a Map whose iterator throws", () => verify("{}", map(), { secret: SECRET }), "invalid_header"],
+    ["revoked Proxy headers", () => verify("{}", revoked(), { secret: SECRET }), "invalid_header"],
+    ["Webhook.verify with a throwing Proxy", () => new Webhook(SECRET).verify("{}", new Proxy({}, { ownKeys: boom })), "invalid_header"],
+    ["a Proxy around a Uint8Array body", () => verify(new Proxy(new Uint8Array(2), {}), headers, { secret: SECRET }), "invalid_payload"],
+    ["a Proxy body whose traps throw", () => verify(new Proxy(new Uint8Array(2), { get: boom, getPrototypeOf: boom }), headers, { secret: SECRET }), "invalid_payload"],
+    ["a Proxy around the secrets array", () => verify("{}", headers, { secrets: new Proxy([SECRET], { get: boom }) }), "invalid_secret"],
+    ["a Proxy around a Uint8Array key", () => verify("{}", headers, { secret: new Proxy(new Uint8Array(32), {}), format: "raw" }), "invalid_secret"],
+    ["a Proxy around the now Date", () => verify("{}", headers, { secret: SECRET, now: new Proxy(new Date(), { get: boom }) }), "invalid_argument"],
+    ["an options getter that throws", () => verify("{}", headers, { get secret() { throw mine; } }), null],
+    ["signHeaders with a Proxy body", () => signHeaders({ secret: SECRET, payload: new Proxy(new Uint8Array(2), {}) }), "invalid_payload"],
+  ];
+  if (canDetach) kinds.push(["a body over a detached buffer", () => verify(detachedBytes(), headers, { secret: SECRET }), "invalid_payload"]);
+
+  for (const [name, call, code] of kinds) {
+    test(`unpoisonable: ${name}: ${code ?? "the caller's own error"}, 10,000 times, and the instance still verifies`, () => {
+      let first;
+      try {
+        call();
+      } catch (e) {
+        first = e;
+      }
+      if (code === null) assert.equal(first, mine, "the caller's error, unchanged");
+      else {
+        assert.ok(first instanceof HooklineError || first instanceof TypeError, `${first?.name}: ${first?.message}`);
+        assert.equal(first?.code, code, String(first?.message));
+      }
+      for (let i = 0; i < 10_000; i++) {
+        try {
+          call();
+        } catch {
+          // expected, every time
+        }
+      }
+      assert.ok(ok(), "the same instance verifies afterwards");
+    });
+  }
+
+  test("unpoisonable: verifyRequest settles whatever the request's body or getters do", async () => {
+    const requests = [
+      { headers: new Headers(headers), bodyUsed: false, arrayBuffer: boom },
+      { headers: new Headers(headers), bodyUsed: false, arrayBuffer: () => Promise.reject(mine) },
+      { get headers() { throw mine; }, bodyUsed: false, arrayBuffer: async () => new TextEncoder().encode("{}").buffer },
+      { headers: new Proxy({}, { ownKeys: boom }), bodyUsed: false, arrayBuffer: async () => new TextEncoder().encode("{}").buffer },
+      { headers: new Headers(headers), get bodyUsed() { throw mine; }, arrayBuffer: async () => new ArrayBuffer(0) },
+    ];
+    for (let round = 0; round < 200; round++) {
+      for (const [i, request] of requests.entries()) {
+        const settled = await verifyRequest(request, { secret: SECRET, now: 1_700_000_000 }).then(() => "resolved", (e) => e);
+        assert.ok(settled === mine || typeof settled?.code === "string", `request ${i}: ${settled?.message ?? settled}`);
+      }
+    }
+    assert.ok(ok());
+    assert.ok(!(new Error("x") instanceof WebhookVerificationError));
+  });
+}
