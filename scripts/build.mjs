@@ -93,18 +93,20 @@ function guarded(exports) {
   if (!(sp instanceof WebAssembly.Global)) return exports;
   const out = {};
   for (const [name, value] of Object.entries(exports)) {
-    out[name] =
-      typeof value !== "function" || name.startsWith("__wbindgen")
-        ? value
-        : function (...args) {
-            const at = sp.value;
-            try {
-              return value.apply(this, args);
-            } catch (e) {
-              sp.value = at;
-              throw e;
-            }
-          };
+    if (typeof value !== "function" || name.startsWith("__wbindgen") || value.length > 8) {
+      out[name] = value;
+      continue;
+    }
+    // Fixed arity (the exports take at most 5): no rest array, no apply, on the hot path.
+    out[name] = function (a, b, c, d, e, f, g, h) {
+      const at = sp.value;
+      try {
+        return value(a, b, c, d, e, f, g, h);
+      } catch (error) {
+        sp.value = at;
+        throw error;
+      }
+    };
   }
   return out;
 }
