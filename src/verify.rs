@@ -292,6 +292,11 @@ impl SchemeVerifier {
         self.tolerance
     }
 
+    /// The largest body this verifier accepts, if it was given one.
+    pub fn max_payload_bytes(&self) -> Option<usize> {
+        self.max_payload_bytes
+    }
+
     /// Check a delivery. `payload` is the raw body exactly as received; `now` is unix seconds.
     pub fn verify(
         &self,
@@ -402,6 +407,11 @@ impl Verifier {
         for v in &mut self.verifiers {
             v.set_mac_host(host);
         }
+    }
+
+    /// The largest body this verifier accepts, if it was given one (`maxPayloadBytes`).
+    pub fn max_payload_bytes(&self) -> Option<usize> {
+        self.verifiers.first().and_then(|v| v.max_payload_bytes)
     }
 
     /// The tolerance applied to `scheme`'s timestamps, if this verifier can verify that scheme.

@@ -58,6 +58,8 @@ extern "C" {
     fn time_of(value: &JsValue) -> f64;
     #[wasm_bindgen(js_name = listItems)]
     fn list_items(value: &JsValue, max: u32) -> JsValue;
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body(request: &JsValue, limit: f64) -> js_sys::Promise;
     #[wasm_bindgen(js_name = stringLength)]
     fn string_length(text: &JsValue) -> u32;
     #[wasm_bindgen(js_name = encodeInto)]
@@ -251,6 +253,27 @@ fn with_headers<T>(
 }
 
 /// The raw body as bytes. Strings are UTF-8 encoded; byte inputs are copied as they are.
+/// The payload's bytes, refused before they are copied into wasm memory when they are certainly
+/// over `limit` (a string's UTF-8 is at least as long as its UTF-16 units; bytes have a length);
+/// the core checks the exact size after.
+fn payload_within(payload: &JsValue, limit: Option<usize>) -> Result<Vec<u8>, JsValue> {
+    if let Some(limit) = limit {
+        let size = if payload.is_string() {
+            string_length(payload) as usize
+        } else if payload.is_object() {
+            bytes_view(payload)
+                .dyn_ref::<Uint8Array>()
+                .map_or(0, |b| b.length() as usize)
+        } else {
+            0
+        };
+        if size > limit {
+            return Err(js_err(Error::PayloadTooLarge { size, limit }));
+        }
+    }
+    payload_bytes(payload)
+}
+
 pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     if payload.is_string() {
         return Ok(string_bytes(payload));
@@ -822,7 +845,7 @@ impl Webhook {
         options: Option<types::WebhookVerifyOptions>,
     ) -> Result<types::Unknown, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let body = payload_bytes(payload)?;
+        let body = payload_within(payload, self.verifier.max_payload_bytes())?;
         with_headers(headers, |h| self.verifier.verify(h, &body, clock_seconds()))?;
         let json_parse = get(&options, "jsonParse")?;
         if !json_parse.is_undefined() && !json_parse.is_truthy() {
@@ -887,7 +910,7 @@ impl JsVerifier {
         options: Option<types::NowOptions>,
     ) -> Result<types::VerifiedWebhook, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-        let body = payload_bytes(payload)?;
+        let body = payload_within(payload, self.inner.max_payload_bytes())?;
         let now = now_from(&options)?;
         let v = with_headers(headers, |h| self.inner.verify(h, &body, now))?;
         verified_to_js(&v, &self.labels, &body, self.raw)
@@ -922,7 +945,7 @@ fn verify_parts(
     }
     let v = JsVerifier::new(options.unchecked_ref())?;
     let now = now_from(options)?;
-    let body = payload_bytes(payload)?;
+    let body = payload_within(payload, v.inner.max_payload_bytes())?;
     let verified = with_headers(headers, |h| v.inner.verify(h, &body, now))?;
     Ok((v, verified, body, now))
 }
@@ -1027,8 +1050,8 @@ pub fn verify(
     if !options.is_object() {
         return Err(bad_argument("options with a secret are required"));
     }
-    let body = payload_bytes(payload)?;
     let v = JsVerifier::new(options.unchecked_ref())?;
+    let body = payload_within(payload, v.inner.max_payload_bytes())?;
     let now = now_from(options)?;
     with_headers(headers, |h| v.inner.verify(h, &body, now))?;
     if v.raw {
@@ -1058,29 +1081,42 @@ pub async fn verify_request(
 ) -> Result<types::VerifiedRequest, JsValue> {
     let request: JsValue = request.into();
     let options: JsValue = options.into();
-    let read = Reflect::get(&request, &"arrayBuffer".into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(read) = read.dyn_ref::<js_sys::Function>() else {
-        return Err(bad_argument(
-            "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body \
-             and headers to verifyWebhook",
-        ));
-    };
+    if !request.is_object() {
+        return Err(not_a_request());
+    }
     if Reflect::get(&request, &"bodyUsed".into())?.is_truthy() {
         return Err(js_err(Error::InvalidPayload {
             reason: "the request body was already read; verify before parsing it",
         }));
     }
-    // The options first: a bad dedupe store is refused before the body is read.
-    let dedupe = if options.is_object() {
-        dedupe_from(&options)?
-    } else {
-        None
+    // The options first: a bad verifier or dedupe store is refused before the body is read, and
+    // the body is read no further than the verifier's limit.
+    if !options.is_object() {
+        return Err(bad_argument(
+            "options with a secret or public key are required",
+        ));
+    }
+    let dedupe = dedupe_from(&options)?;
+    let v = JsVerifier::new(options.unchecked_ref())?;
+    let now = now_from(&options)?;
+    let limit = v
+        .inner
+        .max_payload_bytes()
+        .unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+    let read = wasm_bindgen_futures::JsFuture::from(read_body(&request, limit as f64)).await?;
+    let bytes = match read.dyn_into::<Uint8Array>() {
+        Ok(bytes) => bytes,
+        Err(other) if other.as_string().as_deref() == Some("too_large") => {
+            return Err(js_err(Error::PayloadTooLarge {
+                size: limit.saturating_add(1),
+                limit,
+            }))
+        }
+        Err(_) => return Err(not_a_request()),
     };
-    let promise: js_sys::Promise = read.call0(&request)?.dyn_into()?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(promise).await?;
-    let bytes = Uint8Array::new(&buffer);
     let headers = Reflect::get(&request, &"headers".into())?;
-    let (v, verified, body, now) = verify_parts(&bytes, &headers, &options)?;
+    let body = bytes.to_vec();
+    let verified = with_headers(&headers, |h| v.inner.verify(h, &body, now))?;
     // The result is built before the claim: a body that fails to parse is never remembered.
     let result: JsValue = verified_to_js(&verified, &v.labels, &body, v.raw)?.into();
     if let Some((store, claim, retention)) = dedupe {
@@ -1090,6 +1126,17 @@ pub async fn verify_request(
     }
     Reflect::set(&result, &"body".into(), &bytes)?;
     Ok(result.unchecked_into())
+}
+
+/// The most `verifyRequest` reads of a body when the verifier sets no `maxPayloadBytes`: 25 MiB,
+/// GitHub's largest webhook payload.
+const DEFAULT_REQUEST_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+fn not_a_request() -> JsValue {
+    bad_argument(
+        "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body and \
+         headers to verifyWebhook",
+    )
 }
 
 /// A new `whsec_` secret of 32 bytes from the platform's secure random source.

@@ -98,4 +98,40 @@ export function registerPoisonTests(test, hookline) {
     assert.ok(ok());
     assert.ok(!(new Error("x") instanceof WebhookVerificationError));
   });
+
+  test("limits before copying: a body over maxPayloadBytes is refused before it enters wasm memory", () => {
+    const before = hookline.wasmMemoryBytes();
+    const big = new Uint8Array(20 * 1024 * 1024);
+    const text = "x".repeat(20 * 1024 * 1024);
+    for (const body of [big, big.buffer, text]) {
+      assert.throws(() => verify(body, headers, { secret: SECRET, maxPayloadBytes: 1024 }), "payload_too_large");
+      assert.throws(() => new hookline.Verifier({ secret: SECRET, maxPayloadBytes: 1024 }).verify(body, headers), "payload_too_large");
+    }
+    assert.ok(hookline.wasmMemoryBytes() - before < 4 * 1024 * 1024, `wasm memory grew by ${hookline.wasmMemoryBytes() - before} bytes`);
+  });
+
+  test("limits before copying: verifyRequest stops reading a body at the limit (default 25 MiB) and settles", async () => {
+    let pulled = 0;
+    const endless = () => ({
+      headers: new Headers(headers),
+      bodyUsed: false,
+      body: new ReadableStream({
+        pull(c) {
+          pulled += 65536;
+          c.enqueue(new Uint8Array(65536));
+        },
+      }),
+    });
+    const limited = await verifyRequest(endless(), { secret: SECRET, now: 1_700_000_000, maxPayloadBytes: 100_000 }).catch((e) => e);
+    assert.equal(limited.code, "payload_too_large");
+    assert.ok(pulled <= 100_000 + 3 * 65536, `read ${pulled} bytes for a 100,000-byte limit`);
+    pulled = 0;
+    const byDefault = await verifyRequest(endless(), { secret: SECRET, now: 1_700_000_000 }).catch((e) => e);
+    assert.equal(byDefault.code, "payload_too_large");
+    assert.ok(pulled <= 25 * 1024 * 1024 + 3 * 65536, `read ${pulled} bytes by default`);
+    const declared = { headers: new Headers({ ...headers, "content-length": "999999999" }), bodyUsed: false, arrayBuffer: () => Promise.reject(new Error("never read")) };
+    assert.equal((await verifyRequest(declared, { secret: SECRET, now: 1_700_000_000 }).catch((e) => e)).code, "payload_too_large", "a declared length over the limit is refused unread");
+    const fine = await verifyRequest(new Request("https://r.example/", { method: "POST", headers, body: "{}" }), { secret: SECRET, now: 1_700_000_000 });
+    assert.equal(fine.id, "msg_poison");
+  });
 }
