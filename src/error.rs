@@ -64,6 +64,12 @@ pub enum Error {
     /// A delivery target refused by the SSRF guard.
     #[error("target not allowed: {reason}")]
     TargetNotAllowed { reason: &'static str },
+    /// Auto-detection found a scheme without a signed timestamp (GitHub, Shopify, a custom layout
+    /// without one) over a body that is a timestamped scheme's signed content: another scheme's
+    /// request re-framed so that its signature verifies without its timestamp. Refused unless
+    /// the scheme is named.
+    #[error("scheme downgrade: a {scheme} signature over another scheme's signed content (a replay re-framed without its timestamp)")]
+    SchemeDowngrade { scheme: &'static str },
     /// More ed25519 checks than a request may cost (its signatures times the receiver's keys).
     #[error("too many signatures: {checks} ed25519 checks (signatures x keys), at most {limit}")]
     TooManySignatures { checks: usize, limit: usize },
@@ -95,6 +101,7 @@ impl Error {
             Error::InvalidUrl { .. } => "invalid_url",
             Error::TargetNotAllowed { .. } => "target_not_allowed",
             Error::TooManySignatures { .. } => "too_many_signatures",
+            Error::SchemeDowngrade { .. } => "scheme_downgrade",
             Error::Duplicate { .. } => "duplicate",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
         }
@@ -114,6 +121,7 @@ impl Error {
                 | Error::AmbiguousScheme { .. }
                 | Error::InvalidPayload { .. }
                 | Error::TooManySignatures { .. }
+                | Error::SchemeDowngrade { .. }
         )
     }
 
@@ -139,6 +147,10 @@ impl Error {
             Error::MissingHeader { .. } => Some(
                 "pass all request headers; frameworks may drop or rename them, and a proxy may \
                  strip them",
+            ),
+            Error::SchemeDowngrade { .. } => Some(
+                "name the scheme (scheme: \"github\") if this sender really signs bodies that begin \
+                 like v0:<ts>: or <ts>.; otherwise this is a replay of a timestamped request",
             ),
             Error::Duplicate { .. } => Some(
                 "the sender sent it again (a retry, or a replay): answer 2xx so it stops, and do \
@@ -173,6 +185,7 @@ impl ErrorCode {
     pub const INVALID_URL: &'static str = "invalid_url";
     pub const TARGET_NOT_ALLOWED: &'static str = "target_not_allowed";
     pub const TOO_MANY_SIGNATURES: &'static str = "too_many_signatures";
+    pub const SCHEME_DOWNGRADE: &'static str = "scheme_downgrade";
     pub const DUPLICATE: &'static str = "duplicate";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
 }
@@ -256,6 +269,10 @@ mod tests {
                     limit: 64,
                 },
                 ErrorCode::TOO_MANY_SIGNATURES,
+            ),
+            (
+                Error::SchemeDowngrade { scheme: "github" },
+                ErrorCode::SCHEME_DOWNGRADE,
             ),
             (Error::Duplicate { key: "k".into() }, ErrorCode::DUPLICATE),
             (

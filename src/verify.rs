@@ -437,6 +437,17 @@ impl Verifier {
             Some(s) => s,
             None => scheme::detect(headers, self.custom.as_ref())?,
         };
+        // Detected, not named: a scheme with no signed timestamp must not verify a body that is a
+        // timestamped scheme's signed content, or any old request of that scheme, re-framed,
+        // would verify forever (the sender would have chosen the weaker scheme).
+        if self.fixed.is_none()
+            && !has_signed_timestamp(scheme, self.custom.as_ref())
+            && looks_timestamp_signed(payload)
+        {
+            return Err(Error::SchemeDowngrade {
+                scheme: scheme.name(),
+            });
+        }
         if let Some(v) = self.verifiers.iter().find(|v| v.scheme == scheme) {
             return v.verify(headers, payload, now);
         }
@@ -449,6 +460,43 @@ impl Verifier {
                 reason: "no key usable for the detected scheme",
             }))
     }
+}
+
+/// Whether `scheme` signs a timestamp that the receiver checks (Linear's is in its body).
+fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
+    match scheme {
+        Scheme::GitHub | Scheme::Shopify => false,
+        Scheme::Custom => custom.is_some_and(|c| {
+            c.timestamp_header().is_some() || c.format() == crate::scheme::Format::Stripe
+        }),
+        _ => true,
+    }
+}
+
+/// Whether a body begins as a timestamped scheme's signed content does: Slack's `v0:{ts}:`,
+/// Stripe's (and timestamped custom layouts') `{ts}.`, Standard Webhooks' `{id}.{ts}.`, with a
+/// timestamp of 9 or more digits. A webhook body proper (JSON, a form) never does.
+fn looks_timestamp_signed(body: &[u8]) -> bool {
+    let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if let Some(rest) = body.strip_prefix(b"v0:") {
+        let n = digits(rest);
+        return n >= 9 && rest.get(n) == Some(&b':');
+    }
+    let n = digits(body);
+    if n >= 9 && body.get(n) == Some(&b'.') {
+        return true;
+    }
+    let id = body
+        .iter()
+        .take(256)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+        .count();
+    if id > 0 && body.get(id) == Some(&b'.') {
+        let rest = body.get(id.saturating_add(1)..).unwrap_or_default();
+        let n = digits(rest);
+        return n >= 9 && rest.get(n) == Some(&b'.');
+    }
+    false
 }
 
 /// The sender's side: signs a payload under one scheme and returns the headers to send.
@@ -668,6 +716,74 @@ mod tests {
         assert_eq!(
             v.verify(&h[..], b"", 1).unwrap_err().code(),
             "invalid_secret"
+        );
+    }
+}
+
+#[cfg(test)]
+mod downgrade {
+    use super::*;
+
+    #[test]
+    fn timestamped_content_is_recognised_and_webhook_bodies_are_not() {
+        for body in [
+            &b"v0:1700000000:token=x&command=/deploy"[..],
+            b"1700000000.{\"id\":\"evt_1\"}",
+            b"msg_2KWPBg.1700000000.{}",
+        ] {
+            assert!(
+                looks_timestamp_signed(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        for body in [
+            &b"{\"zen\":\"x\"}"[..],
+            b"payload=%7B%7D",
+            b"v0:12:x",
+            b"12345.6",
+            b"",
+            b"msg.123.x",
+            b"[1,2]",
+        ] {
+            assert!(
+                !looks_timestamp_signed(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn a_slack_request_reframed_as_github_fails_detected_and_passes_named() {
+        let secret = "8f742231b10e8888abcd99yyyzzz85a5";
+        let slack = Signer::new(Scheme::Slack, &[KeyInput::Text(secret)]).unwrap();
+        let body = b"token=x&command=/deploy";
+        let signed = slack.sign("", 1_700_000_000, body).unwrap();
+        let sig = signed
+            .iter()
+            .find(|(k, _)| k == "x-slack-signature")
+            .unwrap()
+            .1
+            .clone();
+        let reframed_body = format!("v0:1700000000:{}", String::from_utf8_lossy(body));
+        let headers = vec![(
+            "x-hub-signature-256".to_owned(),
+            format!("sha256={}", &sig[3..]),
+        )];
+        let keys = [KeyInput::Text(secret)];
+        let detected = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+        assert!(matches!(
+            detected.verify(&headers, reframed_body.as_bytes(), 1_800_000_000),
+            Err(Error::SchemeDowngrade { scheme: "github" })
+        ));
+        let named =
+            Verifier::new(Some(Scheme::GitHub), None, &keys, VerifyOptions::default()).unwrap();
+        assert!(
+            named
+                .verify(&headers, reframed_body.as_bytes(), 1_800_000_000)
+                .is_ok(),
+            "a named scheme is the operator's choice"
         );
     }
 }

@@ -50,6 +50,7 @@ export type ErrorCode =
   | "invalid_url"
   | "target_not_allowed"
   | "too_many_signatures"
+  | "scheme_downgrade"
   | "duplicate"
   | "dedupe_unavailable"
   | "random_unavailable"

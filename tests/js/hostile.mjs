@@ -154,4 +154,39 @@ export function registerHostileTests(test, hookline) {
     // The right key among them still verifies when the work is within the bound.
     assert.equal(hookline.verifyWebhook("{}", h, { publicKeys: [...publicKeys.slice(0, 7), signer.publicKey], now: 1_700_000_000 }).keyIndex, 7);
   });
+
+  test("no scheme downgrade: a timestamped request re-framed as GitHub or Shopify fails with the defaults", () => {
+    const secret = "8f742231b10e8888abcd99yyyzzz85a5";
+    const old = 1_700_000_000;
+    const later = old + 86_400; // a day later: far past any tolerance
+    const hexOf = (s) => s.replace(/^(v0=|v1=|sha256=)/, "");
+    const b64OfHex = (hex) => btoa(String.fromCharCode(...hex.match(/../g).map((h) => parseInt(h, 16))));
+    // Slack signs "v0:{ts}:{body}": as GitHub, that string is the body and the signature its HMAC.
+    const slackBody = "token=x&team_id=T1&command=/deploy&text=prod";
+    const slack = hookline.signHeaders({ scheme: "slack", secret, payload: slackBody, timestamp: old });
+    const asGithub = { "x-hub-signature-256": `sha256=${hexOf(slack["x-slack-signature"])}` };
+    const slackContent = `v0:${old}:${slackBody}`;
+    // Stripe signs "{t}.{body}".
+    const stripeBody = '{"id":"evt_1","type":"invoice.paid"}';
+    const stripe = hookline.signHeaders({ scheme: "stripe", secret, payload: stripeBody, timestamp: old });
+    const v1 = /v1=([0-9a-f]{64})/.exec(stripe["stripe-signature"])[1];
+    const stripeContent = `${old}.${stripeBody}`;
+    const replays = [
+      ["Slack as GitHub", slackContent, asGithub],
+      ["Stripe as GitHub", stripeContent, { "x-hub-signature-256": `sha256=${v1}` }],
+      ["Stripe as Shopify", stripeContent, { "x-shopify-hmac-sha256": b64OfHex(v1) }],
+    ];
+    for (const [name, body, headers] of replays) {
+      for (const call of [() => hookline.verify(body, headers, { secret, now: later, raw: true }), () => new hookline.Verifier({ secret, raw: true }).verify(body, headers, { now: later })]) {
+        assert.throws(call, "scheme_downgrade", hookline.WebhookVerificationError, name);
+      }
+      // Named, the scheme is the operator's choice (and the signature itself is sound).
+      const scheme = "x-shopify-hmac-sha256" in headers ? "shopify" : "github";
+      assert.equal(hookline.verifyWebhook(body, headers, { secret, scheme, now: later, raw: true }).scheme, scheme, name);
+    }
+    // A real GitHub delivery (JSON) is still detected.
+    const gh = hookline.signHeaders({ scheme: "github", secret, payload: stripeBody });
+    assert.equal(hookline.verifyWebhook(stripeBody, gh, { secret }).scheme, "github");
+  });
 }
+
