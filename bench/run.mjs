@@ -2,7 +2,7 @@
 //   1. verify + sign throughput in Node (a fresh child process), then verify in Deno, Bun and workerd
 //      (Miniflare), each running bench/verify-suite.mjs: hookline next to node:crypto, WebCrypto and
 //      the peer packages, interleaved rounds, medians;
-//   2. cold start (import + first verify) in fresh Node processes, interleaved, medians;
+//   2. cold start (import + first verify) in fresh Node processes, then in Deno and Bun, interleaved, medians;
 //   3. what each entry point loads, raw / gzip / brotli;
 //   4. the issue's targets, met or not, with the figure.
 // Tables go to the terminal and to bench/results.md (raw samples to bench/results.json).
@@ -181,6 +181,44 @@ if (!SKIP.includes("cold")) {
   }
 }
 
+// The same contenders in Deno and Bun (hookline through each runtime's own entry), from script
+// files, interleaved, medians: import + first verify inside the process.
+const coldOther = {};
+if (!SKIP.includes("cold")) {
+  const scripts = coldScripts();
+  const dir = mkdtempSync(join(tmpdir(), "hookline-cold-"));
+  const entries = {
+    deno: { bin: bin("deno"), args: (f) => ["run", "--quiet", "-A", f], hookline: "deno.mjs" },
+    bun: { bin: bin("bun"), args: (f) => [f], hookline: "node.mjs" },
+  };
+  try {
+    for (const [runtime, how] of Object.entries(entries)) {
+      if (!RUNTIMES.includes(runtime)) continue;
+      note(`cold start in ${runtime}: ${COLD} processes per contender, interleaved`);
+      const files = {};
+      for (const [name, code] of Object.entries(scripts)) {
+        if (code === null || name.includes("require node.cjs") || name === "stripe") continue;
+        const label = name.startsWith("hookline") ? `hookline (${how.hookline})` : name;
+        const file = join(dir, `${runtime}-${Object.keys(files).length}.mjs`);
+        writeFileSync(file, code.replace(JSON.stringify(join(pkg, "node.mjs")), JSON.stringify(join(pkg, how.hookline))));
+        files[label] = file;
+      }
+      coldOther[runtime] = Object.fromEntries(Object.keys(files).map((k) => [k, []]));
+      for (let i = 0; i < COLD; i++) {
+        for (const [label, file] of Object.entries(files)) {
+          const r = spawnSync(how.bin, how.args(file), { encoding: "utf8", cwd: root, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" } });
+          if (r.status !== 0) throw new Error(`cold ${runtime} ${label}: ${r.stderr}`);
+          coldOther[runtime][label].push(JSON.parse(r.stdout.trim().split("\n").pop()).total);
+        }
+      }
+    }
+  } catch (e) {
+    note(`cold start in Deno/Bun skipped: ${e.message.split("\n")[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---------------------------------------------------------------- 3. size
 const size = {};
 if (!SKIP.includes("size")) {
@@ -307,6 +345,16 @@ if (Object.keys(cold).length) {
   }
   out();
   out(`"load + first verify" is measured inside the process from before the import to after the first verify returned (what the target counts); "process start → verified" adds Node's own boot (performance.now() from the time origin); the wall column is the parent's spawnSync time.`);
+  out();
+}
+
+for (const [runtime, table] of Object.entries(coldOther)) {
+  out(`## Cold start (${runtime}): import + first verify of the same 1 KiB delivery in a fresh process, median of ${COLD} processes, interleaved`);
+  out();
+  out(`| contender | load + first verify ms | ratio to standardwebhooks |`);
+  out(`|---|---:|---:|`);
+  const base = table.standardwebhooks?.length ? med(table.standardwebhooks) : NaN;
+  for (const [name, xs] of Object.entries(table)) out(`| ${name} | ${med(xs).toFixed(2)} | ${(med(xs) / base).toFixed(2)} |`);
   out();
 }
 
