@@ -207,10 +207,7 @@ impl HeaderSource for JsHeaders<'_> {
 fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
     match headers_kind(headers) {
         0 => Ok(JsHeaders::new(headers)),
-        2 => Err(unreadable(
-            "invalid_header",
-            "the headers could not be read: reading them threw",
-        )),
+        2 => Err(unreadable("invalid_header", HEADERS_THREW)),
         _ => Err(type_error(
             "invalid_header",
             "headers must be a Headers, a Map or a plain object of header names to values",
@@ -218,14 +215,26 @@ fn check_headers(headers: &JsValue) -> Result<JsHeaders<'_>, JsValue> {
     }
 }
 
-/** A typed error for a value of the caller's that threw while the glue read it (its cause). */
-fn unreadable(code: &str, message: &str) -> JsValue {
-    let err = type_error(code, message);
-    let cause = take_read_failure();
+const HEADERS_THREW: &str = "the headers could not be read: reading them threw";
+
+/// `err` with `cause` set, unless the cause is undefined.
+fn with_cause(err: JsValue, cause: JsValue) -> JsValue {
     if !cause.is_undefined() {
         let _ = Reflect::set(&err, &"cause".into(), &cause);
     }
     err
+}
+
+/// A typed error for what the glue caught while it read a caller's value (the caught error as
+/// its cause), if it caught anything since the last look.
+fn caught(code: &str, message: &str) -> Option<JsValue> {
+    let cause = take_read_failure();
+    (!cause.is_undefined()).then(|| with_cause(type_error(code, message), cause))
+}
+
+/** A typed error for a value of the caller's that threw while the glue read it (its cause). */
+fn unreadable(code: &str, message: &str) -> JsValue {
+    caught(code, message).unwrap_or_else(|| type_error(code, message))
 }
 
 /// Verify over the caller's headers. A container that throws while it is read (a getter, a Proxy
@@ -240,42 +249,21 @@ fn with_headers<T>(
     let _ = take_read_failure();
     let h = check_headers(headers)?;
     let out = verify(&h);
-    let cause = take_read_failure();
-    if !cause.is_undefined() {
-        let err = type_error(
-            "invalid_header",
-            "the headers could not be read: reading them threw",
-        );
-        let _ = Reflect::set(&err, &"cause".into(), &cause);
+    if let Some(err) = caught("invalid_header", HEADERS_THREW) {
         return Err(err);
     }
     out.map_err(js_err)
 }
 
-/// The raw body as bytes. Strings are UTF-8 encoded; byte inputs are copied as they are.
 /// The payload's bytes, refused before they are copied into wasm memory when they are certainly
 /// over `limit` (a string's UTF-8 is at least as long as its UTF-16 units; bytes have a length);
-/// the core checks the exact size after.
+/// the core checks the exact size after. Strings are UTF-8 encoded; bytes are copied as they are.
 fn payload_within(payload: &JsValue, limit: Option<usize>) -> Result<Vec<u8>, JsValue> {
-    if let Some(limit) = limit {
-        let size = if payload.is_string() {
-            string_length(payload) as usize
-        } else if payload.is_object() {
-            bytes_view(payload)
-                .dyn_ref::<Uint8Array>()
-                .map_or(0, |b| b.length() as usize)
-        } else {
-            0
-        };
-        if size > limit {
-            return Err(js_err(Error::PayloadTooLarge { size, limit }));
-        }
-    }
-    payload_bytes(payload)
-}
-
-pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     if payload.is_string() {
+        let units = string_length(payload) as usize;
+        if let Some(limit) = limit.filter(|l| units > *l) {
+            return Err(js_err(Error::PayloadTooLarge { size: units, limit }));
+        }
         return Ok(string_bytes(payload));
     }
     if payload.is_object() {
@@ -283,6 +271,10 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
         // apart there) and hands back a genuine view over attached memory, or why not.
         let view = bytes_view(payload);
         if let Some(bytes) = view.dyn_ref::<Uint8Array>() {
+            let size = bytes.length() as usize;
+            if let Some(limit) = limit.filter(|l| size > *l) {
+                return Err(js_err(Error::PayloadTooLarge { size, limit }));
+            }
             return Ok(bytes.to_vec());
         }
         match view.as_string().as_deref() {
@@ -318,6 +310,11 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
         "invalid payload: expected the raw body as a string, Uint8Array or ArrayBuffer",
         Some(hint.to_owned()),
     ))
+}
+
+/// The raw body as bytes, with no size limit (a sender's body; the envelope has its own).
+pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
+    payload_within(payload, None)
 }
 
 /// A JS string for one of the crate's own literal names (property keys, scheme names), made once
@@ -932,19 +929,26 @@ impl JsVerifier {
     }
 }
 
+/// The one-call receivers' verifier from their options, and the time to judge at.
+fn verifier_for(options: &JsValue) -> Result<(JsVerifier, i64), JsValue> {
+    if !options.is_object() {
+        return Err(bad_argument(
+            "options with a secret or public key are required",
+        ));
+    }
+    Ok((
+        JsVerifier::new(options.unchecked_ref())?,
+        now_from(options)?,
+    ))
+}
+
 /// The verifier, the core's verdict, the body bytes and the time it was judged at.
 fn verify_parts(
     payload: &JsValue,
     headers: &JsValue,
     options: &JsValue,
 ) -> Result<(JsVerifier, Verified, Vec<u8>, i64), JsValue> {
-    if !options.is_object() {
-        return Err(bad_argument(
-            "options with a secret or public key are required",
-        ));
-    }
-    let v = JsVerifier::new(options.unchecked_ref())?;
-    let now = now_from(options)?;
+    let (v, now) = verifier_for(options)?;
     let body = payload_within(payload, v.inner.max_payload_bytes())?;
     let verified = with_headers(headers, |h| v.inner.verify(h, &body, now))?;
     Ok((v, verified, body, now))
@@ -1009,11 +1013,10 @@ async fn claim_once(
     entry: &crate::dedupe::DedupeEntry,
 ) -> Result<(), JsValue> {
     let unavailable = |reason: &'static str, cause: Option<JsValue>| {
-        let err = js_err(Error::DedupeUnavailable { reason });
-        if let Some(cause) = cause {
-            let _ = Reflect::set(&err, &"cause".into(), &cause);
-        }
-        err
+        with_cause(
+            js_err(Error::DedupeUnavailable { reason }),
+            cause.unwrap_or(JsValue::UNDEFINED),
+        )
     };
     let called = claim
         .call2(
@@ -1046,14 +1049,7 @@ pub fn verify(
     headers: &types::HeadersInput,
     options: &types::VerifyOptionsInput,
 ) -> Result<types::Unknown, JsValue> {
-    let options: &JsValue = options;
-    if !options.is_object() {
-        return Err(bad_argument("options with a secret are required"));
-    }
-    let v = JsVerifier::new(options.unchecked_ref())?;
-    let body = payload_within(payload, v.inner.max_payload_bytes())?;
-    let now = now_from(options)?;
-    with_headers(headers, |h| v.inner.verify(h, &body, now))?;
+    let (v, _, body, _) = verify_parts(payload, headers, options)?;
     if v.raw {
         return Ok(JsValue::UNDEFINED.unchecked_into());
     }
@@ -1091,14 +1087,8 @@ pub async fn verify_request(
     }
     // The options first: a bad verifier or dedupe store is refused before the body is read, and
     // the body is read no further than the verifier's limit.
-    if !options.is_object() {
-        return Err(bad_argument(
-            "options with a secret or public key are required",
-        ));
-    }
+    let (v, now) = verifier_for(&options)?;
     let dedupe = dedupe_from(&options)?;
-    let v = JsVerifier::new(options.unchecked_ref())?;
-    let now = now_from(&options)?;
     let limit = v
         .inner
         .max_payload_bytes()
