@@ -1,8 +1,9 @@
 // The endpoint registry, outbox and delivery log on PostgreSQL and PGlite (the same SQL) and on
-// Cloudflare D1 (SQLite: the statements that lean on PostgreSQL's locking are its own): I/O only. It stores what a
-// sender registers (endpoints per owner, their secrets encrypted at rest with AES-256-GCM through
-// WebCrypto, their health) and answers the dispatcher's `resolveKeys`. Ids and secrets come from
-// the core; every rule that must hold under concurrency (the per-owner cap) is one SQL statement.
+// Cloudflare D1 (SQLite: the statements that lean on PostgreSQL's locking are its own): I/O
+// only. It stores what a sender registers (endpoints per owner, their secrets encrypted at rest
+// with AES-256-GCM through WebCrypto, their health) and answers the dispatcher's `resolveKeys`.
+// Ids and secrets come from the core; every rule that must hold under concurrency (the
+// per-owner cap) is one SQL statement.
 // `hookline/store`: an entry of its own, so a receiver never loads it. It takes the core from the
 // package's main entry, whichever runtime's that is.
 import { buildEnvelope, checkTarget, eventId, generateSecret, matchSubscriptions, SenderError } from "hookline";
@@ -327,6 +328,9 @@ export async function createStore(options) {
   const { db } = options;
   const sql = driverFor(db);
   const sqlite = sql.dialect === "sqlite";
+  // A list of ids as one parameter $n: D1 reads a JSON array, PostgreSQL a text[].
+  const inList = (column, n) => (sqlite ? `${column} IN (SELECT value FROM json_each($${n}))` : `${column} = ANY($${n}::text[])`);
+  const listParam = (ids) => (sqlite ? JSON.stringify(ids) : ids);
   const sealing = await sealingKeys(options.encryptionKey);
   const clock = options.clock ?? (() => Date.now());
   const maxEndpoints = options.maxEndpointsPerOwner ?? DEFAULT_MAX_ENDPOINTS;
@@ -379,12 +383,7 @@ export async function createStore(options) {
   const signingColumns = "id, secret_version, secret_sealed, previous_sealed, previous_until_ms, health";
   async function prefetch(endpointIds) {
     const ids = [...new Set(endpointIds)];
-    const rows = await sql.rows(
-      sqlite
-        ? `SELECT ${signingColumns} FROM hookline_endpoints WHERE id IN (SELECT value FROM json_each($1))`
-        : `SELECT ${signingColumns} FROM hookline_endpoints WHERE id = ANY($1::text[])`,
-      [sqlite ? JSON.stringify(ids) : ids],
-    );
+    const rows = await sql.rows(`SELECT ${signingColumns} FROM hookline_endpoints WHERE ${inList("id", 1)}`, [listParam(ids)]);
     if (prefetched.size > 10_000) prefetched.clear();
     const at = clock();
     for (const row of rows) prefetched.set(row.id, { row, at });
@@ -756,8 +755,8 @@ export async function createStore(options) {
       if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
       if (ids?.length === 0) return [];
       const now = clock();
-      const only = ids ? (sqlite ? "AND id IN (SELECT value FROM json_each($5))" : "AND id = ANY($5::text[])") : "";
-      const params = [now, now + leaseMs, limit, now - overdueMs, ...(ids ? [sqlite ? JSON.stringify(ids) : ids] : [])];
+      const only = ids ? `AND ${inList("id", 5)}` : "";
+      const params = [now, now + leaseMs, limit, now - overdueMs, ...(ids ? [listParam(ids)] : [])];
       const due = `SELECT id FROM hookline_deliveries
            WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
            ORDER BY next_attempt_at_ms LIMIT $3`;
@@ -770,7 +769,8 @@ export async function createStore(options) {
         );
         if (claimed.length === 0) return [];
         await prefetch(claimed.map((r) => r.endpoint_id));
-        const events = new Map((await sql.rows("SELECT id, type, body FROM hookline_events WHERE id IN (SELECT value FROM json_each($1))", [JSON.stringify([...new Set(claimed.map((r) => r.event_id))])])).map((e) => [e.id, e]));
+        const eventIds = [...new Set(claimed.map((r) => r.event_id))];
+        const events = new Map((await sql.rows(`SELECT id, type, body FROM hookline_events WHERE ${inList("id", 1)}`, [listParam(eventIds)])).map((e) => [e.id, e]));
         return claimed.map((r) => toJob(r, events.get(r.event_id)));
       }
       const rows = await sql.rows(
@@ -1000,12 +1000,7 @@ export async function createStore(options) {
       if (wanted.size === 0) return { completed: 0, later: [] };
       const now = clock();
       const list = [...wanted.keys()];
-      const pending = await sql.rows(
-        sqlite
-          ? "SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND id IN (SELECT value FROM json_each($1))"
-          : "SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND id = ANY($1::text[])",
-        [sqlite ? JSON.stringify(list) : list],
-      );
+      const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam(list)]);
       const later = [];
       const due = [];
       for (const r of pending) {
