@@ -79,6 +79,10 @@ pub enum Error {
     /// The receiver's dedupe store did not answer whether the delivery was seen before.
     #[error("dedupe store unavailable: {reason}")]
     DedupeUnavailable { reason: &'static str },
+    /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
+    /// its loader answers by handing the call to the module that has it.
+    #[error("ed25519 is not in this build")]
+    Ed25519Unavailable,
 }
 
 impl Error {
@@ -104,6 +108,7 @@ impl Error {
             Error::SchemeDowngrade { .. } => "scheme_downgrade",
             Error::Duplicate { .. } => "duplicate",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
+            Error::Ed25519Unavailable => "ed25519_unavailable",
         }
     }
 
@@ -188,6 +193,7 @@ impl ErrorCode {
     pub const SCHEME_DOWNGRADE: &'static str = "scheme_downgrade";
     pub const DUPLICATE: &'static str = "duplicate";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
+    pub const ED25519_UNAVAILABLE: &'static str = "ed25519_unavailable";
 }
 
 #[cfg(test)]
@@ -279,6 +285,7 @@ mod tests {
                 Error::DedupeUnavailable { reason: "r" },
                 ErrorCode::DEDUPE_UNAVAILABLE,
             ),
+            (Error::Ed25519Unavailable, ErrorCode::ED25519_UNAVAILABLE),
         ];
         for (err, code) in all {
             assert_eq!(err.code(), code);

@@ -17,6 +17,10 @@
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
+//! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
+//!
+//! Features: `sender` (default) holds the sender's modules and turns on `ed25519`; without
+//! either, the crate is the HMAC receiver alone (the package's small receiver wasm).
 
 // Attacker-controlled input flows through the core: no panicking index, no unchecked
 // arithmetic, no unwrap/expect outside tests (a panic in wasm aborts the whole instance).
@@ -32,16 +36,24 @@
 )]
 
 pub mod dedupe;
+#[cfg(feature = "sender")]
 pub mod delivery;
+#[cfg(feature = "sender")]
 pub mod envelope;
 pub mod error;
 pub mod headers;
+#[cfg(feature = "sender")]
 pub mod health;
+#[cfg(feature = "sender")]
 pub mod id;
+pub mod json;
+#[cfg(feature = "sender")]
 pub mod matching;
+#[cfg(feature = "sender")]
 pub mod retry;
 pub mod scheme;
 pub mod secret;
+#[cfg(feature = "sender")]
 pub mod ssrf;
 pub mod verify;
 

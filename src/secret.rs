@@ -162,28 +162,31 @@ pub const SIGNING_KEY_PREFIX: &str = "whsk_";
 /// The prefix of Standard Webhooks ed25519 public keys (base64).
 pub const PUBLIC_KEY_PREFIX: &str = "whpk_";
 
-/// An ed25519 public key, for verifying Standard Webhooks `v1a` and Discord signatures.
+/// An ed25519 public key, for verifying Standard Webhooks `v1a` and Discord signatures. Without
+/// the `ed25519` feature none can be made: parsing one answers [`Error::Ed25519Unavailable`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
+    #[cfg(feature = "ed25519")]
     key: ed25519_dalek::VerifyingKey,
+    #[cfg(not(feature = "ed25519"))]
+    key: std::convert::Infallible,
 }
 
 impl std::fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Public keys are not secret, but a short fingerprint is all a log needs.
-        let b = self.key.as_bytes();
-        write!(
-            f,
-            "PublicKey({:02x}{:02x}{:02x}{:02x}..)",
-            b[0], b[1], b[2], b[3]
-        )
+        let hex = self.to_hex();
+        write!(f, "PublicKey({}..)", hex.get(..8).unwrap_or_default())
     }
 }
 
 /// An ed25519 signing key; `Debug` never shows it.
 #[derive(Clone)]
 pub struct SigningKey {
+    #[cfg(feature = "ed25519")]
     key: ed25519_dalek::SigningKey,
+    #[cfg(not(feature = "ed25519"))]
+    key: std::convert::Infallible,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -196,10 +199,19 @@ fn public_from_bytes(bytes: &[u8]) -> Result<PublicKey, Error> {
     let arr: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret {
         reason: "an ed25519 public key is 32 bytes",
     })?;
-    let key = ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(|_| Error::InvalidSecret {
-        reason: "not a valid ed25519 public key",
-    })?;
-    Ok(PublicKey { key })
+    #[cfg(feature = "ed25519")]
+    {
+        let key =
+            ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(|_| Error::InvalidSecret {
+                reason: "not a valid ed25519 public key",
+            })?;
+        Ok(PublicKey { key })
+    }
+    #[cfg(not(feature = "ed25519"))]
+    {
+        let _ = arr;
+        Err(Error::Ed25519Unavailable)
+    }
 }
 
 impl PublicKey {
@@ -231,20 +243,42 @@ impl PublicKey {
         public_from_bytes(bytes)
     }
 
-    pub(crate) fn dalek(&self) -> &ed25519_dalek::VerifyingKey {
-        &self.key
+    /// Whether `signature` is this key's over `message`, strictly: malleable signatures and
+    /// small-order keys are refused (dalek's `verify_strict`).
+    pub(crate) fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        #[cfg(feature = "ed25519")]
+        {
+            let sig = ed25519_dalek::Signature::from_bytes(signature);
+            self.key.verify_strict(message, &sig).is_ok()
+        }
+        #[cfg(not(feature = "ed25519"))]
+        {
+            let _ = (message, signature);
+            match self.key {}
+        }
+    }
+
+    fn bytes(&self) -> [u8; 32] {
+        #[cfg(feature = "ed25519")]
+        {
+            self.key.to_bytes()
+        }
+        #[cfg(not(feature = "ed25519"))]
+        {
+            match self.key {}
+        }
     }
 
     /// `whpk_<base64>`.
     pub fn to_whpk(&self) -> String {
         let mut out = String::from(PUBLIC_KEY_PREFIX);
-        base64::engine::general_purpose::STANDARD.encode_string(self.key.as_bytes(), &mut out);
+        base64::engine::general_purpose::STANDARD.encode_string(self.bytes(), &mut out);
         out
     }
 
     /// Lowercase hex, as Discord shows it.
     pub fn to_hex(&self) -> String {
-        hex::encode(self.key.as_bytes())
+        hex::encode(self.bytes())
     }
 }
 
@@ -264,28 +298,30 @@ impl SigningKey {
             })?;
         // The reference Go library writes the 32-byte seed; libsodium-style keys are the seed
         // followed by the public key. Both are accepted; the public half must match the seed.
-        let key = match bytes.len() {
-            32 => {
-                let mut seed = [0u8; 32];
-                seed.copy_from_slice(&bytes);
-                ed25519_dalek::SigningKey::from_bytes(&seed)
+        match bytes.len() {
+            32 => Self::from_seed_slice(&bytes),
+            64 => Self::from_pair(&bytes),
+            _ => Err(Error::InvalidSecret {
+                reason: "a whsk_ secret key is a 32-byte seed, or the seed then the public key",
+            }),
+        }
+    }
+
+    #[cfg(feature = "ed25519")]
+    fn from_pair(bytes: &[u8]) -> Result<Self, Error> {
+        let mut pair = [0u8; 64];
+        pair.copy_from_slice(bytes.get(..64).unwrap_or_default());
+        let key = ed25519_dalek::SigningKey::from_keypair_bytes(&pair).map_err(|_| {
+            Error::InvalidSecret {
+                reason: "the public half of the whsk_ key does not match its seed",
             }
-            64 => {
-                let mut pair = [0u8; 64];
-                pair.copy_from_slice(&bytes);
-                ed25519_dalek::SigningKey::from_keypair_bytes(&pair).map_err(|_| {
-                    Error::InvalidSecret {
-                        reason: "the public half of the whsk_ key does not match its seed",
-                    }
-                })?
-            }
-            _ => {
-                return Err(Error::InvalidSecret {
-                    reason: "a whsk_ secret key is a 32-byte seed, or the seed then the public key",
-                })
-            }
-        };
+        })?;
         Ok(SigningKey { key })
+    }
+
+    #[cfg(not(feature = "ed25519"))]
+    fn from_pair(_bytes: &[u8]) -> Result<Self, Error> {
+        Err(Error::Ed25519Unavailable)
     }
 
     /// A 32-byte seed as 64 hex characters.
@@ -294,10 +330,27 @@ impl SigningKey {
         hex::decode_to_slice(text, &mut seed).map_err(|_| Error::InvalidSecret {
             reason: "an ed25519 seed in hex is 64 hex characters",
         })?;
-        Ok(Self::from_seed(seed))
+        Self::from_seed_slice(&seed)
+    }
+
+    /// A key from a 32-byte seed given as bytes.
+    pub fn from_seed_slice(bytes: &[u8]) -> Result<Self, Error> {
+        let seed: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret {
+            reason: "an ed25519 seed is 32 bytes",
+        })?;
+        #[cfg(feature = "ed25519")]
+        {
+            Ok(Self::from_seed(seed))
+        }
+        #[cfg(not(feature = "ed25519"))]
+        {
+            let _ = seed;
+            Err(Error::Ed25519Unavailable)
+        }
     }
 
     /// A key from 32 random bytes the caller drew.
+    #[cfg(feature = "ed25519")]
     pub fn from_seed(seed: [u8; 32]) -> Self {
         SigningKey {
             key: ed25519_dalek::SigningKey::from_bytes(&seed),
@@ -305,17 +358,33 @@ impl SigningKey {
     }
 
     pub fn public_key(&self) -> PublicKey {
-        PublicKey {
-            key: self.key.verifying_key(),
+        #[cfg(feature = "ed25519")]
+        {
+            PublicKey {
+                key: self.key.verifying_key(),
+            }
+        }
+        #[cfg(not(feature = "ed25519"))]
+        {
+            match self.key {}
         }
     }
 
     pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
-        use ed25519_dalek::Signer as _;
-        self.key.sign(message).to_bytes()
+        #[cfg(feature = "ed25519")]
+        {
+            use ed25519_dalek::Signer as _;
+            self.key.sign(message).to_bytes()
+        }
+        #[cfg(not(feature = "ed25519"))]
+        {
+            let _ = message;
+            match self.key {}
+        }
     }
 
     /// `whsk_<base64>`, for showing a newly generated key to its owner once.
+    #[cfg(feature = "ed25519")]
     pub fn expose_whsk(&self) -> String {
         let mut out = String::from(SIGNING_KEY_PREFIX);
         base64::engine::general_purpose::STANDARD
@@ -324,7 +393,7 @@ impl SigningKey {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ed25519"))]
 mod key_tests {
     use super::*;
 

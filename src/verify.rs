@@ -163,12 +163,7 @@ fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
             SignKey::Hmac(HmacKey::from_bytes(Secret::parse(t)?.expose_bytes())?)
         }
         (Scheme::Discord, KeyInput::Text(t)) => SignKey::Ed25519(SigningKey::parse_hex_seed(t)?),
-        (Scheme::Discord, KeyInput::Bytes(b)) => {
-            let seed: [u8; 32] = b.try_into().map_err(|_| Error::InvalidSecret {
-                reason: "an ed25519 seed is 32 bytes",
-            })?;
-            SignKey::Ed25519(SigningKey::from_seed(seed))
-        }
+        (Scheme::Discord, KeyInput::Bytes(b)) => SignKey::Ed25519(SigningKey::from_seed_slice(b)?),
         (_, KeyInput::Text(t)) => SignKey::Hmac(text_secret(t)?),
         (_, KeyInput::Bytes(b)) => SignKey::Hmac(raw_secret(b)?),
     })
@@ -255,7 +250,9 @@ impl SchemeVerifier {
                     keys.ed25519
                         .extend(k.ed25519.into_iter().map(|(_, key)| (index, key)));
                 }
-                Err(e) if lenient => {
+                // A build without ed25519 cannot tell whether the key would have been one: it
+                // says so, whatever the other keys are, so the loader hands the call over.
+                Err(e) if lenient && e != Error::Ed25519Unavailable => {
                     first_error.get_or_insert(e);
                 }
                 Err(e) => return Err(e),
@@ -389,6 +386,13 @@ impl Verifier {
                 Ok(v) => verifiers.push(v),
                 Err(e) => unusable.push((s, e)),
             }
+        }
+        // A build without ed25519 cannot say which schemes the keys fit: it says so as a whole.
+        if let Some((_, e)) = unusable
+            .iter()
+            .find(|(_, e)| *e == Error::Ed25519Unavailable)
+        {
+            return Err(e.clone());
         }
         if verifiers.is_empty() {
             // Every scheme refused every key: the first refusal says why (whitespace, encoding).
@@ -785,5 +789,54 @@ mod downgrade {
                 .is_ok(),
             "a named scheme is the operator's choice"
         );
+    }
+}
+
+/// The HMAC receiver build (no `ed25519` feature) never guesses about a key it cannot read: any
+/// key that the full build would take as ed25519 is `Ed25519Unavailable`, even where
+/// auto-detection would skip a key that fits no scheme, so its loader can hand the call over.
+#[cfg(all(test, not(feature = "ed25519")))]
+mod without_ed25519 {
+    use super::*;
+
+    #[test]
+    fn ed25519_keys_are_handed_over_not_skipped() {
+        let whpk = format!("{PUBLIC_KEY_PREFIX}{}", "A".repeat(43) + "=");
+        let whsk = format!("{SIGNING_KEY_PREFIX}{}", "A".repeat(43) + "=");
+        let hex = "0".repeat(64);
+        for (scheme, key) in [
+            (Some(Scheme::StandardWebhooks), whpk.as_str()),
+            (Some(Scheme::StandardWebhooks), whsk.as_str()),
+            (Some(Scheme::Discord), hex.as_str()),
+            (None, whpk.as_str()),
+            (None, hex.as_str()),
+        ] {
+            // Beside an HMAC secret where the scheme takes one (Discord's keys are all ed25519).
+            let hmac = KeyInput::Text("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+            let keys = if scheme == Some(Scheme::Discord) {
+                vec![KeyInput::Text(key)]
+            } else {
+                vec![hmac, KeyInput::Text(key)]
+            };
+            let err = Verifier::new(scheme, None, &keys, VerifyOptions::default()).unwrap_err();
+            assert_eq!(err, Error::Ed25519Unavailable, "{scheme:?} {key}");
+        }
+        // Malformed keys are refused as the full build refuses them.
+        let err = Verifier::new(
+            Some(Scheme::StandardWebhooks),
+            None,
+            &[KeyInput::Text("whpk_!!")],
+            VerifyOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid_secret");
+        // HMAC keys need no ed25519.
+        assert!(Verifier::new(
+            None,
+            None,
+            &[KeyInput::Text("shh-a-secret")],
+            VerifyOptions::default()
+        )
+        .is_ok());
     }
 }

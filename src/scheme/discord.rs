@@ -22,10 +22,9 @@ pub(crate) fn verify(
         super::timestamp_in_window(headers, HEADER_TIMESTAMP, now, tolerance)?;
     check_length(&value, HEADER_SIGNATURE)?;
     let sig = decode_hex::<64>(value.trim()).ok_or(Error::NoMatchingSignature)?;
-    let sig = ed25519_dalek::Signature::from_bytes(&sig);
     let message = [ts_text.as_bytes(), payload].concat();
     for (index, key) in &keys.ed25519 {
-        if key.dalek().verify_strict(&message, &sig).is_ok() {
+        if key.verifies(&message, &sig) {
             return Ok(Verified {
                 scheme: super::Scheme::Discord,
                 key_index: *index,

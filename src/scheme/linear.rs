@@ -5,29 +5,27 @@
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+use crate::json::{JsonError, Member};
 use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "linear-signature";
 pub const HEADER_DELIVERY: &str = "linear-delivery";
 pub const HEADER_EVENT: &str = "linear-event";
 
-#[derive(serde::Deserialize)]
-struct Body {
-    #[serde(rename = "webhookTimestamp")]
-    webhook_timestamp: Option<serde_json::Value>,
-}
-
 /// `webhookTimestamp` from the body, in milliseconds.
 pub fn body_timestamp_ms(payload: &[u8]) -> Result<i64, Error> {
-    let body: Body = serde_json::from_slice(payload).map_err(|_| Error::InvalidPayload {
-        reason: "linear body is not a JSON object",
-    })?;
-    body.webhook_timestamp
-        .as_ref()
-        .and_then(serde_json::Value::as_i64)
-        .ok_or(Error::InvalidPayload {
+    match crate::json::top_level_integer(payload, "webhookTimestamp") {
+        Ok(Member::Integer(ms)) => Ok(ms),
+        Ok(Member::NotInteger) => Err(Error::InvalidPayload {
             reason: "linear body has no numeric webhookTimestamp",
-        })
+        }),
+        Err(JsonError::Repeated) => Err(Error::InvalidPayload {
+            reason: "linear body has more than one webhookTimestamp",
+        }),
+        Err(JsonError::Invalid) => Err(Error::InvalidPayload {
+            reason: "linear body is not a JSON object",
+        }),
+    }
 }
 
 pub(crate) fn verify(
