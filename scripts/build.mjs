@@ -22,54 +22,60 @@ function run(cmd, args, opts = {}) {
 // 1-2. The wasm32 target, clippy/rustfmt and the wasm-bindgen CLI pinned to Cargo.lock.
 ensureToolchain({ say });
 
-// 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml).
-say("cargo build --release --target wasm32-unknown-unknown");
+// 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml), then the receiver's two
+//    builds: the core without the sender (the HMAC schemes), and with ed25519 (loaded on demand).
 // The shadow stack pointer is exported so the glue can put it back if a caller's exception ever
-// unwinds through wasm frames (see instantiate in api.js below).
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])], {
-  env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" },
-});
-
-// 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
-//    loader decides how the .wasm is fetched and compiled.
+// unwinds through wasm frames (see `guarded` below).
+const rustEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" };
+const wasmOut = (profile) => join(root, "target", "wasm32-unknown-unknown", profile, "hookline.wasm");
+say("cargo build --release --target wasm32-unknown-unknown");
+run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
 rmSync(wbDir, { recursive: true, force: true });
-run("wasm-bindgen", [
-  "--target", "bundler", "--out-dir", wbDir, "--out-name", "hookline",
-  join(root, "target", "wasm32-unknown-unknown", "release", "hookline.wasm"),
-]);
-
-// 5. wasm-opt from the npm binaryen package (Debian's binaryen 108 corrupts wasm-bindgen output).
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
-const wasmOpt = join(root, "node_modules", ".bin", "wasm-opt");
-run(wasmOpt, ["-O3", join(wbDir, "hookline_bg.wasm"), "-o", join(pkg, "hookline_bg.wasm")]);
+const full = bindgen(wasmOut("release"), "hookline", "-O3", `export { createDispatcher } from "./dispatcher.js";`);
+const flavours = {};
+for (const [name, features] of [["receiver", []], ["receiver_ed", ["--features", "ed25519"]]]) {
+  say(`cargo build --profile receiver --no-default-features ${features.join(" ")}`.trim());
+  run("cargo", ["build", "--profile", "receiver", "--target", "wasm32-unknown-unknown", "--no-default-features", ...features, ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
+  // Both builds land on the same path: each is taken before the next overwrites it.
+  flavours[name] = bindgen(wasmOut("receiver"), name, "-Os");
+}
 
-// 6. The shared ESM glue: wasm-bindgen's exports, the error classes, and the instantiate hook.
-const bg = readFileSync(join(wbDir, "hookline_bg.js"), "utf8");
-const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)]
-  .map((m) => m[1])
-  .filter((n) => !n.startsWith("__"));
-const snippet = findFile(join(wbDir, "snippets"), "edge.js");
-const rel = (p) => "./" + relative(wbDir, p).split("\\").join("/");
-// The delivery edge (JS: it awaits fetch and sleep) sits beside the glue it calls.
-// It imports the error classes from the binding's snippet, whose folder name wasm-bindgen hashes.
+// 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
+//    loader decides how the .wasm is fetched and compiled. 5. wasm-opt from the npm binaryen package
+//    (Debian's binaryen 108 corrupts wasm-bindgen output). 6. An `api.js` beside the glue: its
+//    exports and the default `instantiate`, which the loaders call once.
+function bindgen(input, name, level, extra) {
+  const dir = join(wbDir, name);
+  run("wasm-bindgen", ["--target", "bundler", "--out-dir", dir, "--out-name", name, input]);
+  const wasmFile = join(pkg, `${name}_bg.wasm`);
+  run(join(root, "node_modules", ".bin", "wasm-opt"), [level, join(dir, `${name}_bg.wasm`), "-o", wasmFile]);
+  const bg = readFileSync(join(dir, `${name}_bg.js`), "utf8");
+  const publicNames = [...bg.matchAll(/^export (?:function|class) (\w+)/gm)].map((m) => m[1]).filter((n) => !n.startsWith("__"));
+  const snippet = findFile(join(dir, "snippets"), "edge.js");
+  // The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
+  // every module it names is imported here and handed over under that name.
+  const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile))).map((i) => i.module))];
+  const rel = (p) => "./" + relative(dir, p).split("\\").join("/");
+  writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, snippet: rel(snippet), extra }));
+  return { dir, api: join(dir, "api.js"), publicNames, snippet, rel };
+}
+
+// The sender's delivery edge (JS: it awaits fetch and sleep) sits beside the full glue it calls.
 writeFileSync(
-  join(wbDir, "dispatcher.js"),
-  readFileSync(join(root, "pkg-template", "lib", "dispatcher.js"), "utf8").replace('"hookline-edge"', JSON.stringify(rel(snippet))),
+  join(full.dir, "dispatcher.js"),
+  readFileSync(join(root, "pkg-template", "lib", "dispatcher.js"), "utf8").replace('"hookline-edge"', JSON.stringify(full.rel(full.snippet))),
 );
-// The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
-// every module it names is imported here and handed over under that name.
-const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(pkg, "hookline_bg.wasm")))).map((i) => i.module))];
-const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
-const importObject = importModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(", ");
-writeFileSync(
-  join(wbDir, "api.js"),
-  `import * as bg from "./hookline_bg.js";
+function apiSource({ name, publicNames, importModules, snippet, extra = "" }) {
+  const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
+  const importObject = importModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(", ");
+  return `import * as bg from "./${name}_bg.js";
 ${importLines}
-export { ${publicNames.join(", ")} } from "./hookline_bg.js";
-export { HooklineError, SenderError, WebhookVerificationError } from "${rel(snippet)}";
-import { setHostHmac } from "${rel(snippet)}";
-export { createDispatcher } from "./dispatcher.js";
+export { ${publicNames.join(", ")} } from "./${name}_bg.js";
+export { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
+import { setHostHmac } from "${snippet}";
+${extra}
 // The default export, which the entries' \`export *\` never passes on: the runtime loaders call
 // it once with the compiled module and, where the platform has one, its HMAC-SHA256. Nothing
 // else can install a host HMAC (it would see the keys) or instantiate again.
@@ -110,19 +116,38 @@ function guarded(exports) {
   }
   return out;
 }
-`,
-);
-const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
-await esbuild.build({ ...common, entryPoints: [join(wbDir, "api.js")], outfile: join(pkg, "glue.mjs"), format: "esm" });
-// Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
-await esbuild.build({
-  ...common,
-  entryPoints: [join(root, "pkg-template", "loaders", "node-entry.js")],
-  outfile: join(pkg, "node.cjs"),
-  format: "cjs",
-  platform: "node",
-  alias: { "hookline-glue": join(wbDir, "api.js") },
+`;
+}
+
+// esbuild: the error classes stay one module per runtime (errors.mjs / errors.cjs), imported by
+// every entry rather than copied into each, so instanceof holds across hookline and
+// hookline/receiver; the ed25519 build stays its own file, loaded when first needed.
+const external = (format) => ({
+  name: "hookline-externals",
+  setup(b) {
+    const ext = format === "cjs" ? "cjs" : "mjs";
+    b.onResolve({ filter: /^hookline-errors$/ }, () => ({ path: `./errors.${ext}`, external: true }));
+    b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: `./receiver_ed.${ext}`, external: true }));
+  },
 });
+const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
+const bundle = (entry, outfile, format, alias = {}) =>
+  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(format)], ...(format === "cjs" ? { platform: "node" } : {}) });
+const lib = (f) => join(root, "pkg-template", "lib", f);
+const loader = (f) => join(root, "pkg-template", "loaders", f);
+const receiverAlias = { "hookline-receiver-hmac": flavours.receiver.api };
+await Promise.all([
+  bundle(lib("errors.js"), "errors.mjs", "esm"),
+  bundle(lib("errors.js"), "errors.cjs", "cjs"),
+  bundle(full.api, "glue.mjs", "esm"),
+  // Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
+  bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
+  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
+  bundle(flavours.receiver_ed.api, "receiver_ed.mjs", "esm"),
+  bundle(flavours.receiver_ed.api, "receiver_ed.cjs", "cjs"),
+  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", { ...receiverAlias, "hookline-receiver": lib("receiver.js") }),
+]);
+const publicNames = full.publicNames;
 
 // 7. The hand-owned files: package.json, README, loaders, type additions.
 cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
@@ -135,10 +160,13 @@ cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hook
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }
+// The receiver's types: what its wasm-bindgen output declares (the receiver's exports only).
+const receiverDts = readFileSync(join(flavours.receiver.dir, "receiver.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
+writeFileSync(join(pkg, "receiver.d.ts"), `/// <reference lib="esnext.disposable" />\n${receiverDts}`);
 const pkgJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 pkgJson.version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(join(pkg, "package.json"), JSON.stringify(pkgJson, null, 2) + "\n");
-const dts = readFileSync(join(wbDir, "hookline.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
+const dts = readFileSync(join(full.dir, "hookline.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
 // wasm-bindgen declares [Symbol.dispose]; pull in its lib so consumers on es2022 libs compile.
 writeFileSync(join(pkg, "index.d.ts"), `/// <reference lib="esnext.disposable" />\n${dts}`);
 for (const f of ["LICENSE-MIT", "LICENSE-APACHE"]) if (existsSync(join(root, f))) cpSync(join(root, f), join(pkg, f));

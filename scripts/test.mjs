@@ -39,8 +39,12 @@ try {
 step("cargo fmt --check", "cargo", ["fmt", "--check"]);
 step("cargo clippy (host)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
 step("cargo clippy (wasm32)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"]);
+// The receiver's builds: the core without the sender, with and without ed25519.
+step("cargo clippy (wasm32, receiver builds)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--no-default-features", "--", "-D", "warnings"]);
+step("cargo clippy (host, receiver build)", "cargo", ["clippy", "--all-targets", "--no-default-features", "--", "-D", "warnings"]);
 const cargo = step("cargo test", "cargo", ["test"]);
-for (const m of cargo.out.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+const cargoReceiver = step("cargo test --no-default-features (the HMAC receiver build)", "cargo", ["test", "--no-default-features"]);
+for (const m of (cargo.out + cargoReceiver.out).matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
   const last = results.find((r) => r.runtime === "rust");
   if (last) {
     last.passed += Number(m[1]);
@@ -102,6 +106,7 @@ writeFileSync(
 cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
 step("JSDoc on every exported declaration of index.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "index.d.ts")]);
+step("JSDoc on every exported declaration of receiver.d.ts (hookline/receiver)", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "receiver.d.ts")]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("CLI from the tarball (hookline listen/send/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });

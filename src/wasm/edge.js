@@ -1,35 +1,11 @@
-// The JS half of the binding layer: error classes and header lookup that are simpler in JS.
-// wasm-bindgen copies this file into the package as a snippet; the package entry points re-export
-// the error classes from it, so `instanceof` works against what users import.
+// The JS half of the binding layer: header lookup, result objects and reads of the caller's values
+// that are simpler (and safer) in JS. wasm-bindgen copies this file into the package as a snippet;
+// the error classes come from the package's one errors module ("hookline-errors", resolved by
+// scripts/build.mjs), so `instanceof` works against what users import from any entry.
 
-/** Base class of every error hookline throws on purpose. `code` is stable; `message` may change. */
-export class HooklineError extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.name = "HooklineError";
-    this.code = code;
-    if (hint) this.hint = hint;
-  }
-}
+import { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
 
-/** A webhook failed verification, or the receiver was set up wrongly (code `invalid_secret`). */
-export class WebhookVerificationError extends HooklineError {
-  constructor(code, message, hint) {
-    super(code, message, hint);
-    this.name = "WebhookVerificationError";
-  }
-}
-
-/**
- * A sender's error: a bad delivery option, policy, event, URL or subscription key. Never a
- * `WebhookVerificationError`, so a receiver's `instanceof` check cannot mistake one for a verdict.
- */
-export class SenderError extends HooklineError {
-  constructor(code, message, hint) {
-    super(code, message, hint);
-    this.name = "SenderError";
-  }
-}
+export { HooklineError, SenderError, WebhookVerificationError };
 
 // A receiver-side error met on the sender's path (a subscription's malformed secret) as a
 // SenderError; anything else unchanged.

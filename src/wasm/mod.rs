@@ -16,13 +16,19 @@ use wasm_bindgen::JsCast;
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::scheme::{CustomScheme, Encoding, Format, MacHost, Scheme, HMAC_SHA256_LEN};
+#[cfg(feature = "sender")]
 use crate::secret::{Secret, SigningKey, GENERATED_SECRET_LEN};
 use crate::verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
 
+#[cfg(feature = "sender")]
 mod delivery;
+#[cfg(feature = "sender")]
 pub(crate) use sign::signer_from;
+#[cfg(feature = "sender")]
 mod health;
+#[cfg(feature = "sender")]
 mod sender;
+#[cfg(feature = "sender")]
 mod sign;
 mod types;
 
@@ -115,8 +121,10 @@ fn host_signer(mut signer: Signer) -> Signer {
 const KIND_VERIFICATION: u32 = 0;
 const KIND_GENERAL: u32 = 1;
 const KIND_TYPE: u32 = 2;
+#[cfg(feature = "sender")]
 const KIND_SENDER: u32 = 3;
 
+#[cfg(feature = "sender")]
 /// Core error to `SenderError`: what the sender's exports throw, whatever the error.
 pub(crate) fn sender_error(err: &Error) -> JsValue {
     make_error(
@@ -155,6 +163,7 @@ fn bad_argument(message: &str) -> JsValue {
     type_error("invalid_argument", message)
 }
 
+#[cfg(feature = "sender")]
 /// A `SenderError` with code `invalid_argument`: a sender's value of the right JS type that is
 /// out of range or malformed (a TypeError is kept for values of the wrong type).
 pub(crate) fn bad_value(message: &str) -> JsValue {
@@ -339,11 +348,13 @@ fn with_name<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
     })
 }
 
+#[cfg(feature = "sender")]
 /// `with_name`'s string itself, for a call that takes several names at once.
 pub(crate) fn name_value(name: &'static str) -> JsValue {
     with_name(name, JsValue::clone)
 }
 
+#[cfg(feature = "sender")]
 /// A JS string for a header name a signer writes. Schemes use a handful of names, so the first
 /// 32 seen are kept (by text) and the same JS string is handed out again; others are made anew.
 fn header_name(name: &str) -> JsValue {
@@ -688,12 +699,14 @@ fn body_value(payload: &[u8]) -> JsValue {
     js_sys::JSON::parse(text).unwrap_or_else(|_| JsValue::from_str(text))
 }
 
+#[cfg(feature = "sender")]
 fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
     let mut buf = [0u8; N];
     fill_random(&mut buf)?;
     Ok(buf)
 }
 
+#[cfg(feature = "sender")]
 fn fill_random(buf: &mut [u8]) -> Result<(), JsValue> {
     getrandom::getrandom(buf).map_err(|_| {
         make_error(
@@ -708,6 +721,7 @@ fn fill_random(buf: &mut [u8]) -> Result<(), JsValue> {
 /// Random bytes for ids and jitter (never for keys): taken from a pool that one call to the
 /// platform's source refills, since that call costs far more than the few bytes an id needs.
 /// NOTE: key material never comes from here; `random_bytes` draws it fresh.
+#[cfg(feature = "sender")]
 fn pooled_random<const N: usize>() -> Result<[u8; N], JsValue> {
     // One platform call per 8 KiB: its fixed cost, not the bytes, is what an id pays for.
     const POOL: usize = 8192;
@@ -1129,12 +1143,14 @@ fn not_a_request() -> JsValue {
     )
 }
 
+#[cfg(feature = "sender")]
 /// A new `whsec_` secret of 32 bytes from the platform's secure random source.
 #[wasm_bindgen(js_name = generateSecret)]
 pub fn generate_secret() -> Result<String, JsValue> {
     Ok(Secret::from_random(random_bytes::<GENERATED_SECRET_LEN>()?).expose_encoded())
 }
 
+#[cfg(feature = "sender")]
 /// A new Standard Webhooks ed25519 key pair: `secretKey` (`whsk_`, keep it on the sender) and
 /// `publicKey` (`whpk_`, give it to receivers), plus the public key in hex (Discord's form).
 #[wasm_bindgen(js_name = generateKeyPair)]
@@ -1142,6 +1158,7 @@ pub fn generate_key_pair() -> Result<types::KeyPair, JsValue> {
     key_pair_to_js(&SigningKey::from_seed(random_bytes::<32>()?))
 }
 
+#[cfg(feature = "sender")]
 /// The public key (`whpk_` and hex) of a `whsk_` secret key.
 #[wasm_bindgen(js_name = publicKeyFromSecretKey)]
 pub fn public_key_from_secret_key(
@@ -1151,6 +1168,7 @@ pub fn public_key_from_secret_key(
     key_pair_to_js(&SigningKey::parse_whsk(&text).map_err(js_err)?)
 }
 
+#[cfg(feature = "sender")]
 fn key_pair_to_js(key: &SigningKey) -> Result<types::KeyPair, JsValue> {
     let out = Object::new();
     set(&out, "secretKey", &key.expose_whsk().into())?;

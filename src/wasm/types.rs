@@ -69,12 +69,6 @@ export class HooklineError extends Error {
 /** A webhook failed verification, or the receiver was configured wrongly (`invalid_secret`). */
 export class WebhookVerificationError extends HooklineError {}
 
-/**
- * What the sender's exports throw for a bad option, policy, event, URL or subscription key
- * (`invalid_policy`, `invalid_event_type`, `target_not_allowed`, `invalid_secret`, ...). Never a
- * `WebhookVerificationError`. A value of the wrong JS type is a `TypeError` with `code`.
- */
-export class SenderError extends HooklineError {}
 
 /** Options of `new Webhook(secret, options)`, the `standardwebhooks`/`svix`-compatible class. */
 export interface WebhookOptions {
@@ -205,6 +199,20 @@ export interface RequestLike {
   bodyUsed?: boolean;
   arrayBuffer(): Promise<ArrayBuffer>;
 }
+
+"#;
+
+/// The sender's types (signing, envelopes, retry, SSRF, matching, health, delivery): in the
+/// full package's `.d.ts` only, not in `hookline/receiver`'s.
+#[cfg(feature = "sender")]
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SENDER_TYPES: &'static str = r#"
+/**
+ * What the sender's exports throw for a bad option, policy, event, URL or subscription key
+ * (`invalid_policy`, `invalid_event_type`, `target_not_allowed`, `invalid_secret`, ...). Never a
+ * `WebhookVerificationError`. A value of the wrong JS type is a `TypeError` with `code`.
+ */
+export class SenderError extends HooklineError {}
 
 /** What a `Signer` is prepared with: the keys and the scheme, not the message. */
 export interface SignerOptions extends KeyOptions {

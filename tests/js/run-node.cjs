@@ -1,5 +1,6 @@
 // Node CommonJS: `require` the installed package by name; the suite itself is ESM.
 const hookline = require("hookline");
+const receiver = require("hookline/receiver");
 const { createHmac } = require("node:crypto");
 
 (async () => {
@@ -7,7 +8,7 @@ const { createHmac } = require("node:crypto");
   const { runSuite } = await import("./suite.mjs");
   const { report } = await import("./report.mjs");
   const { default: vectors } = await import("./vectors.mjs");
-  const result = await runSuite(hookline, { vectors, runtime: "node-cjs", createHmac });
+  const result = await runSuite(hookline, { vectors, runtime: "node-cjs", createHmac, receiver });
   report(result);
   process.exitCode = result.failed || result.passed === 0 ? 1 : 0;
 })();

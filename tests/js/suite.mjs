@@ -9,10 +9,11 @@ import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
+import { registerReceiverTests } from "./receiver.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-export async function runSuite(hookline, { vectors, runtime, createHmac }) {
+export async function runSuite(hookline, { vectors, runtime, createHmac, receiver }) {
   const { Webhook, verify, signHeaders, generateSecret, WebhookVerificationError, HooklineError } = hookline;
   const { test, run } = createHarness();
   const sw = vectors["standard-webhooks"];
@@ -224,6 +225,8 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
+  if (!receiver) throw new Error(`${runtime}: the runner passed no hookline/receiver module`);
+  registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac });
 
   return run(runtime);
 }

@@ -181,3 +181,25 @@ try {
   }
 }
 console.log(parsed, scheme, keyIndex, detailed, body, viaRequest, stripeHeader, pub, bytes, id, matched, offsets, classification, wait, target, admission, send, signedOnce, planned, trackerAdmission, trackedState, built, attemptsAllowed, sendWithMatcher);
+
+// hookline/receiver: the receiver alone, with the same types.
+import * as receiver from "hookline/receiver";
+{
+  const wh = new receiver.Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  const body: unknown = wh.verify("{}", { "webhook-id": "x" });
+  void body;
+  const v: receiver.VerifiedWebhook = new receiver.Verifier({ scheme: "github", secret: "s" }).verify("{}", new Headers());
+  const scheme: receiver.SchemeName = v.scheme;
+  void scheme;
+  const r: Promise<receiver.VerifiedRequest> = receiver.verifyRequest(new Request("http://x/", { method: "POST", body: "{}" }), { secret: "s" });
+  void r;
+  const e: unknown = null;
+  if (e instanceof receiver.WebhookVerificationError) {
+    const code: receiver.ErrorCode = e.code;
+    void code;
+  }
+  const bytes: number = receiver.wasmMemoryBytes();
+  void bytes;
+  // @ts-expect-error the receiver entry has no sender exports
+  receiver.createDispatcher;
+}

@@ -1,0 +1,13 @@
+// hookline/receiver in Cloudflare workerd: both builds are imported as compiled modules (Workers
+// forbid compiling wasm at run time); the ed25519 one is instantiated only when a key needs it.
+import hmacWasm from "./receiver_bg.wasm";
+import edWasm from "./receiver_ed_bg.wasm";
+import instantiate from "./receiver-glue.mjs";
+import * as ed from "./receiver_ed.mjs";
+
+instantiate(hmacWasm, null, () => {
+  ed.default(edWasm, null);
+  return ed;
+});
+
+export * from "./receiver-glue.mjs";
