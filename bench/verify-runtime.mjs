@@ -13,7 +13,8 @@ const version = isDeno ? `Deno ${Deno.version.deno} (V8 ${Deno.version.v8})` : g
 const hookline = await import(isDeno ? "../pkg/deno.mjs" : "../pkg/node.mjs");
 const require = createRequire(import.meta.url);
 const notes = [];
-const env = { runtime, version, hookline, notes };
+const receiver = await import(isDeno ? "../pkg/receiver-deno.mjs" : "../pkg/receiver-node.mjs");
+const env = { runtime, version, hookline, receiver, notes };
 
 async function tryLoad(name, fn) {
   try {

@@ -100,7 +100,7 @@ const GH_SECRET = "It's a Secret to Everybody";
 const STRIPE_SECRET = "whsec_bench0123456789abcdefghijklmnop";
 
 /**
- * env: { runtime, version, hookline, nodeCrypto?: { createHmac, timingSafeEqual, Buffer },
+ * env: { runtime, version, hookline, receiver? (the hookline/receiver entry), nodeCrypto?: { createHmac, timingSafeEqual, Buffer },
  *        standardwebhooks?, svix?, octokit?, stripe? (a Stripe instance), subtle? }
  * opts: { sizes, rounds, windowMs, warmupMs, ops: ["verify", "sign"], groups, log }
  */
@@ -123,6 +123,9 @@ export async function runSuite(env, opts = {}) {
   const hlGhRaw = new h.Verifier({ scheme: "github", secret: GH_SECRET, raw: true });
   const hlGh = new h.Verifier({ scheme: "github", secret: GH_SECRET });
   const hlStRaw = new h.Verifier({ scheme: "stripe", secret: STRIPE_SECRET, raw: true });
+  const rx = env.receiver;
+  const rxWebhook = rx ? new rx.Webhook(SW_SECRET) : null;
+  const rxGhRaw = rx ? new rx.Verifier({ scheme: "github", secret: GH_SECRET, raw: true }) : null;
   const swWebhook = env.standardwebhooks ? new env.standardwebhooks.Webhook(SW_SECRET) : null;
   const svixWebhook = env.svix ? new env.svix.Webhook(SW_SECRET) : null;
   const swKey = subtle ? await subtle.importKey("raw", SW_KEY, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) : null;
@@ -164,6 +167,11 @@ export async function runSuite(env, opts = {}) {
   add({ group: "standard-webhooks", op: "verify", id: "hl-verifier-raw", label: "hookline Verifier {raw:true}",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.sw; return () => hlSwRaw.verify(p, hd); },
     check: (r) => r && r.scheme === "standard-webhooks" });
+  if (rxWebhook) {
+    add({ group: "standard-webhooks", op: "verify", id: "rx-noparse", label: "hookline/receiver Webhook.verify {jsonParse:false}",
+      make: (fx, k) => { const p = pay(fx, k), hd = fx.sw, o = { jsonParse: false }; return () => rxWebhook.verify(p, hd, o); },
+      check: (r) => r === undefined });
+  } else skipped.push("hookline/receiver");
   if (swWebhook) {
     add({ group: "standard-webhooks", op: "verify", id: "sw-noparse", label: "standardwebhooks {jsonParse:false}", kinds: B ? ["string", "bytes"] : ["string"],
       make: (fx, k) => { const p = k === "string" ? fx.str : fx.buf, hd = fx.sw, o = { jsonParse: false }; return () => swWebhook.verify(p, hd, o); },
@@ -225,6 +233,11 @@ export async function runSuite(env, opts = {}) {
   add({ group: "github", op: "verify", id: "hl-parse", label: "hookline Verifier {scheme:github} (parses JSON)",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.gh; return () => hlGh.verify(p, hd); },
     check: (r) => r && r.payload && r.payload.type === "invoice.paid" });
+  if (rxGhRaw) {
+    add({ group: "github", op: "verify", id: "rx-raw", label: "hookline/receiver Verifier {scheme:github, raw:true}",
+      make: (fx, k) => { const p = pay(fx, k), hd = fx.gh; return () => rxGhRaw.verify(p, hd); },
+      check: (r) => r && r.scheme === "github" });
+  }
   if (env.octokit) {
     add({ group: "github", op: "verify", id: "octokit", label: `@octokit/webhooks-methods verify (${env.octokitBuild ?? "node"}, awaited)`, kinds: ["string"], async: true,
       make: (fx) => { const p = fx.str, sig = fx.gh["x-hub-signature-256"]; return () => env.octokit.verify(GH_SECRET, p, sig); },

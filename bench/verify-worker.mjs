@@ -3,6 +3,7 @@
 // Miniflare with nodejs_compat, so node:crypto is there too. GET /?opts=<json> runs
 // bench/verify-suite.mjs and answers its JSON.
 import * as hookline from "../pkg/workerd.mjs";
+import * as receiver from "../pkg/receiver-workerd.mjs";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { Buffer } from "node:buffer";
 import * as standardwebhooks from "standardwebhooks";
@@ -17,6 +18,7 @@ export default {
       runtime: "workerd",
       version: `workerd (Miniflare), ${navigator.userAgent}`,
       hookline,
+      receiver,
       nodeCrypto: { createHmac, timingSafeEqual, Buffer },
       standardwebhooks,
       svix,

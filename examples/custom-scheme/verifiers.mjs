@@ -1,6 +1,6 @@
 // Verifiers for hand-written schemes: HMAC-SHA256 under a header of your own.
 //   FOREMAN_SECRET=... DEVCARD_SECRET=... ACME_SECRET=...
-import { Verifier } from "hookline";
+import { Verifier } from "hookline/receiver";
 
 // #region custom
 // "sha256=<hex>" of the body in X-Foreman-Signature:

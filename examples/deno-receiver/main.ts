@@ -1,6 +1,6 @@
 // Receive Standard Webhooks with Deno.serve.
 //   WEBHOOK_SECRET=whsec_... deno run --allow-net=127.0.0.1 --allow-env=WEBHOOK_SECRET,PORT main.ts
-import { Webhook, WebhookVerificationError } from "npm:hookline";
+import { Webhook, WebhookVerificationError } from "npm:hookline/receiver";
 
 const wh = new Webhook(Deno.env.get("WEBHOOK_SECRET") ?? "");
 

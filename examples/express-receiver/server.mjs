@@ -1,7 +1,7 @@
 // Receive Standard Webhooks (and Svix) in Express.
 //   WEBHOOK_SECRET=whsec_... PORT=3000 node server.mjs
 import express from "express";
-import { Webhook, WebhookVerificationError } from "hookline";
+import { Webhook, WebhookVerificationError } from "hookline/receiver";
 
 const wh = new Webhook(process.env.WEBHOOK_SECRET); // "whsec_..."; the key is prepared once here
 const app = express();

@@ -1,7 +1,7 @@
 // Verify webhooks of any scheme: a Fetch Request in one call, or raw bytes and headers with a
 // long-lived Verifier whose keys are named for rotation telemetry.
 //   STRIPE_WEBHOOK_SECRET=whsec_... GITHUB_SECRET_OLD=... GITHUB_SECRET_NEW=...
-import { verifyRequest, Verifier } from "hookline";
+import { verifyRequest, Verifier } from "hookline/receiver";
 
 // A Request from Deno.serve, Bun.serve, a Worker's fetch or Node 20+: the body is read once, as bytes.
 export async function receiveStripe(request) {

@@ -1,7 +1,7 @@
 // Receive webhooks of any scheme with plain node:http.
 //   WEBHOOK_SECRET=whsec_... PORT=3000 node server.mjs
 import http from "node:http";
-import { Verifier, WebhookVerificationError } from "hookline";
+import { Verifier, WebhookVerificationError } from "hookline/receiver";
 
 // Keys prepared once; with no `scheme`, each request's scheme is detected from its headers.
 const verifier = new Verifier({ secret: process.env.WEBHOOK_SECRET });

@@ -1,6 +1,6 @@
 // Receive Stripe webhooks on Cloudflare Workers. The secret is a Worker secret:
 //   wrangler secret put STRIPE_WEBHOOK_SECRET     (the endpoint's "whsec_..." signing secret)
-import { verifyRequest, WebhookVerificationError } from "hookline";
+import { verifyRequest, WebhookVerificationError } from "hookline/receiver";
 
 export default {
   async fetch(request, env) {
