@@ -49,7 +49,9 @@ export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next:
  * further than the size limit, verifies it with `verifyRequest` and sets `req.webhook`. It
  * answers refusals itself (see `MiddlewareRefusal`). A body that `express.json()` (or any
  * other parser) already consumed cannot be verified: that is passed to `next(error)` as a
- * `HooklineError` with code `invalid_payload` and a hint saying where to mount the route.
+ * `HooklineError` with code `invalid_payload` and a hint saying where to mount the route. A body
+ * that arrives slowly is bounded in time by the server's own timeouts (Node's
+ * `server.requestTimeout`, 300 s by default).
  *
  * @param options `verifyRequest`'s options (keys, scheme, tolerance, `maxPayloadBytes`, dedupe),
  * checked at once (a bad secret throws here, at start-up); or a function of the request that
