@@ -154,6 +154,9 @@ cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
 // hookline/store: its own entry (it imports the main entry by the package's name).
 cpSync(join(root, "pkg-template", "lib", "store.js"), join(pkg, "store.mjs"));
 cpSync(join(root, "pkg-template", "store.d.ts"), join(pkg, "store.d.ts"));
+// hookline/middleware: its own entry too (Express, Hono and Fetch-handler receivers).
+cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware.mjs"));
+cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
 mkdirSync(join(pkg, "bin"), { recursive: true });
 cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hookline.mjs"));

@@ -69,6 +69,8 @@ writeFileSync(
 );
 if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: consumer }).ok) finish();
 cpSync(join(root, "tests", "js"), consumer, { recursive: true });
+// hookline/middleware's tests import the framework examples from beside them (and Deno needs no read permission).
+cpSync(join(root, "examples", "framework-receivers"), join(consumer, "examples", "framework-receivers"), { recursive: true });
 // Every vector file as one ES module, so each runtime loads them the same way (no fs, no fetch).
 const vectorDir = join(root, "tests", "vectors");
 const vectors = { schemes: {} };
@@ -95,18 +97,23 @@ step("Delivery over real sockets (Bun)", bin("bun"), ["delivery.mjs"], { cwd: co
 step("Endpoints that try to break delivery (Node)", "node", ["endpoints.mjs"], { cwd: consumer });
 step("Endpoints that try to break delivery (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "endpoints.mjs"], { cwd: consumer, env });
 step("Endpoints that try to break delivery (Bun)", bin("bun"), ["endpoints.mjs"], { cwd: consumer });
+step("hookline/middleware (Node): Express over sockets, Hono and withWebhook", "node", ["middleware.mjs"], { cwd: consumer });
+step("hookline/middleware (Deno): Hono and withWebhook on Deno.serve", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "middleware.mjs"], { cwd: consumer, env });
+step("hookline/middleware (Bun): Hono and withWebhook on Bun.serve", bin("bun"), ["middleware.mjs"], { cwd: consumer });
+step("hookline/middleware (workerd, Miniflare): Hono and withWebhook", "node", ["middleware.mjs", "workerd"], { cwd: consumer });
 step("Store contract on PGlite, D1 (Miniflare) and PostgreSQL (a throwaway cluster)", "node", ["store.mjs", join(root, "examples")], { cwd: consumer });
 step("Worker sender template on D1, Queues and Cron (Miniflare)", "node", ["worker-sender.mjs", join(root, "examples")], { cwd: consumer });
 step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page, Node sender", "node", ["examples.mjs", root], { cwd: consumer, env });
 step("README quick starts = the example files", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
   join(consumer, "tsconfig.json"),
-  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts"] }),
+  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts"] }),
 );
 cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
 step("JSDoc on every exported declaration of index.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "index.d.ts")]);
 step("JSDoc on every exported declaration of receiver.d.ts (hookline/receiver)", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "receiver.d.ts")]);
+step("JSDoc on every exported declaration of middleware.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "middleware.d.ts")]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("CLI from the tarball (hookline listen/send/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
@@ -114,7 +121,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -1,0 +1,221 @@
+// `hookline/middleware`: receiving in Express (or any node:http middleware stack), Hono and plain
+// Fetch handlers without the raw-body trap. Each reads the raw body itself, no further than the
+// size limit, verifies it with the package's `verifyRequest` and hands the verified delivery to
+// the route. I/O only: the keys, the limit, the verdict and the error codes all come from the
+// core; this file maps a typed error's code to the HTTP answer and nothing more.
+// An entry of its own that takes the receiver from the package's main entry, whichever runtime's
+// that is; it imports nothing else, so it loads in Node, Deno, Bun, workerd and browsers alike.
+import { HooklineError, Verifier, WebhookVerificationError, verifyRequest } from "hookline/receiver";
+
+// ---- shared -------------------------------------------------------------------------------------
+
+/**
+ * Options as given: an object is checked once, now, so a bad secret stops the app at start-up
+ * instead of answering every delivery; a function (for secrets that live in a Worker's `env` or
+ * Hono's context) is called per request with the handler's own arguments.
+ */
+function optionsSource(options) {
+  if (typeof options === "function") return options;
+  // The library's own check of the keys and limits (it throws its typed errors); the verifier is
+  // not kept, since verifyRequest takes the options.
+  new Verifier(options).free();
+  return () => options;
+}
+
+/**
+ * The answer for an error `verifyRequest` threw, or undefined when the error is the server's own
+ * (a configuration mistake, a failing handler) and must reach the framework's error handling.
+ * `invalid_secret` is a receiver set up wrongly, not a verdict on the request, though it is a
+ * `WebhookVerificationError` too.
+ */
+function answerFor(error) {
+  if (!(error instanceof HooklineError)) return undefined;
+  switch (error.code) {
+    case "payload_too_large":
+      return { status: 413, code: error.code };
+    case "duplicate":
+      // Seen before: a 2xx stops the sender's retries, and the route does not run again.
+      return { status: 200, code: error.code };
+    case "dedupe_unavailable":
+      // Unknown whether it was seen: the sender should try again later.
+      return { status: 503, code: error.code };
+    case "invalid_secret":
+      return undefined;
+    default:
+      return error instanceof WebhookVerificationError ? { status: 401, code: error.code } : undefined;
+  }
+}
+
+const answerBody = (code) => JSON.stringify({ code });
+
+function answerResponse({ status, code }) {
+  return new Response(answerBody(code), { status, headers: { "content-type": "application/json" } });
+}
+
+/** The typed error for a body another part of the app read before the middleware could. */
+function bodyAlreadyRead(what, hint) {
+  return new HooklineError("invalid_payload", `the request body was already ${what}, so the signed bytes are gone`, hint);
+}
+
+// ---- Fetch handlers: Deno.serve, Bun.serve, Workers ---------------------------------------------
+
+/**
+ * Wrap a Fetch handler: `withWebhook(options, (request, webhook, ...rest) => Response)` returns
+ * `(request, ...rest) => Promise<Response>` that answers 401/413 itself and calls the handler
+ * only with a verified delivery.
+ */
+export function withWebhook(options, handler) {
+  if (typeof handler !== "function") {
+    throw new TypeError("withWebhook(options, handler): handler must be a function (request, webhook) => Response");
+  }
+  const optionsFor = optionsSource(options);
+  return async function verifiedHandler(request, ...rest) {
+    if (request?.bodyUsed === true) {
+      throw bodyAlreadyRead("read", "pass the untouched Request to the wrapped handler; it gets the verified bytes as webhook.body and the parsed JSON as webhook.payload");
+    }
+    let webhook;
+    try {
+      webhook = await verifyRequest(request, optionsFor(request, ...rest));
+    } catch (error) {
+      const answer = answerFor(error);
+      if (!answer) throw error;
+      return answerResponse(answer);
+    }
+    return handler(request, webhook, ...rest);
+  };
+}
+
+// ---- Hono (Workers, Deno, Bun, Node) ------------------------------------------------------------
+
+/**
+ * Hono middleware: reads `c.req.raw`, answers 401/413 itself, and otherwise sets the verified
+ * delivery with `c.set("webhook", ...)` and calls `next()`. Nothing of Hono is imported: any
+ * context with `req.raw` and `set` will do.
+ */
+export function hooklineHono(options) {
+  const optionsFor = optionsSource(options);
+  return async function hooklineMiddleware(c, next) {
+    const request = c.req.raw;
+    if (request?.bodyUsed === true) {
+      throw bodyAlreadyRead(
+        "read (c.req.json(), c.req.text(), a validator or another middleware ran first)",
+        "put hooklineHono() first on the webhook route, before anything that reads the body; the handler gets the verified body from c.get(\"webhook\")",
+      );
+    }
+    let webhook;
+    try {
+      webhook = await verifyRequest(request, optionsFor(c));
+    } catch (error) {
+      const answer = answerFor(error);
+      if (!answer) throw error;
+      return answerResponse(answer);
+    }
+    c.set("webhook", webhook);
+    await next();
+  };
+}
+
+// ---- Express and node:http ----------------------------------------------------------------------
+
+/**
+ * Express (or connect) middleware for one route: reads the raw body from the node:http request
+ * stream itself, the way `express.raw()` would but bounded by the verifier's limit, sets
+ * `req.webhook` and calls `next()`; answers 401/413 itself; passes anything else to `next(error)`.
+ */
+export function hooklineExpress(options) {
+  const optionsFor = optionsSource(options);
+  return function hooklineMiddleware(req, res, next) {
+    let source;
+    try {
+      source = nodeBody(req);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    let options;
+    try {
+      options = optionsFor(req);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    verifyRequest({ headers: nodeHeaders(req.headers), body: source.stream, bodyUsed: false }, options).then(
+      (webhook) => {
+        req.webhook = webhook;
+        next();
+      },
+      (error) => {
+        // The client went away mid-body: there is nobody to answer.
+        if (source.failed && req.destroyed) return;
+        const answer = answerFor(error);
+        if (!answer) return next(error);
+        res.statusCode = answer.status;
+        res.setHeader("content-type", "application/json");
+        // The rest of an oversized body is never read: the connection closes after the answer.
+        if (answer.status === 413) res.setHeader("connection", "close");
+        res.end(answerBody(answer.code));
+      },
+    );
+  };
+}
+
+/**
+ * The request's body as a ReadableStream that reads from node only when pulled (so the core's
+ * bounded read is the only reader), or the bytes `express.raw()` already collected. Cancelling
+ * pauses the request instead of destroying it, so the 413 can still be written to its socket.
+ */
+function nodeBody(req) {
+  const read = req.readableDidRead === true || req.readableEnded === true;
+  if (read) {
+    const kept = req.body;
+    if (kept instanceof Uint8Array) {
+      return {
+        stream: new ReadableStream({
+          start(controller) {
+            controller.enqueue(kept);
+            controller.close();
+          },
+        }),
+      };
+    }
+    throw bodyAlreadyRead(
+      kept === undefined || kept === null ? "read by another middleware" : "parsed by another middleware (express.json(), express.text() or express.urlencoded())",
+      "mount hooklineExpress() on the webhook route and register that route before app.use(express.json()), or keep the parser off its path; express.raw() before it is fine",
+    );
+  }
+  const source = { failed: false, stream: undefined };
+  let chunks;
+  source.stream = new ReadableStream(
+    {
+      async pull(controller) {
+        chunks ??= req[Symbol.asyncIterator]();
+        let step;
+        try {
+          step = await chunks.next();
+        } catch (error) {
+          source.failed = true;
+          throw error;
+        }
+        if (step.done) controller.close();
+        else controller.enqueue(step.value);
+      },
+      cancel() {
+        req.pause();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return source;
+}
+
+/** node:http's header object as the `get(name)` the core reads (repeated values joined by ", "). */
+function nodeHeaders(headers) {
+  return {
+    get(name) {
+      const key = String(name).toLowerCase();
+      const value = Object.hasOwn(headers, key) ? headers[key] : undefined;
+      if (Array.isArray(value)) return value.join(", ");
+      return typeof value === "string" ? value : null;
+    },
+  };
+}
