@@ -71,7 +71,7 @@ wait doubling up to 10 s). --schedule gives the wait before each attempt (0,1s,5
 attempts); --retry a published schedule (standard-webhooks: 10 attempts over 3 days; svix;
 none: one attempt); --max-attempts N stops either after N attempts.
 The URL you type is trusted: loopback and private addresses are allowed (a note on stderr says
-so). --guard keeps the SSRF guard on, as the library's dispatcher and "hookline serve" do for
+what the guard would have refused). --guard keeps the SSRF guard on, as the library's dispatcher and "hookline serve" do for
 URLs that come from elsewhere. (--allow-private is accepted and does nothing: it is the default.)
 --json prints one JSON line per attempt as it happens, then the summary line.`,
   replay: `usage: hookline replay FILE --to URL [--timeout 15000] [--json]
@@ -602,8 +602,11 @@ function sendRetry(v) {
 
 async function cmdSend(v) {
   if (!v.url) throw new CliError("--url is required");
+  httpUrl(v.url, "--url");
   if (!v.type) throw new CliError("--type is required (the event type; with --raw it is sent in the webhook-event-type header only)");
   const keys = signingKeys(v);
+  // A key the scheme cannot sign with is a usage error now, not a failed attempt later.
+  hookline.signHeaders({ ...keys, ...(v.scheme ? { scheme: v.scheme } : {}), payload: "" });
   const retry = sendRetry(v);
   let event;
   if (v.raw) {
@@ -643,7 +646,7 @@ async function cmdSend(v) {
     try {
       hookline.checkTarget(v.url);
     } catch (e) {
-      if (e?.code === "target_not_allowed") process.stderr.write("hookline send: the target is a loopback or private address; allowed because you typed it (--guard refuses it)\n");
+      if (e?.code === "target_not_allowed") process.stderr.write(`hookline send: the SSRF guard would refuse this URL (${e.message.replace(/^target not allowed: /, "")}); sending anyway because you typed it (--guard refuses it)\n`);
     }
   }
   const summary = await dispatcher.dispatch(event, [{ id: "cli", url: v.url, ...keys, scheme: v.scheme }]);
