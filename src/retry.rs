@@ -15,7 +15,8 @@
 //! - policy: `{ "preset": "standard-webhooks" }`, `{ "preset": "svix" }`,
 //!   `{ "schedule": [0, 30000, 300000] }` or
 //!   `{ "exponential": { "baseMs": 1000, "factor": 2, "maxMs": 3600000, "attempts": 8 } }`,
-//!   each optionally with `"jitter"`, `"retryOn4xx"`, `"retryStatuses"` and `"maxRetryAfterMs"`;
+//!   each optionally with `"maxAttempts"`, `"jitter"`, `"retryOn4xx"`, `"retryStatuses"` and
+//!   `"maxRetryAfterMs"`;
 //!   `{}` is the Standard Webhooks schedule without jitter;
 //! - jitter: `{ "kind": "none" }`, `{ "kind": "full" }`, `{ "kind": "percent", "percent": 20 }`;
 //! - outcome: `{ "kind": "status", "status": 503, "retryAfter": "120" }`, `{ "kind": "networkError" }`,
@@ -273,6 +274,11 @@ fn percent_jitter(delay_ms: u64, percent: u32, rand: u32) -> u64 {
 pub struct RetryPolicy {
     /// The waits between attempts and how many attempts there are.
     pub schedule: Schedule,
+    /// `"maxAttempts"`: stop after this many attempts (the first included), keeping the
+    /// schedule's first waits: `{ "preset": "svix", "maxAttempts": 3 }` is now, 5 s, 5 min.
+    /// 1 to the schedule's own number of attempts (a cap that could never apply is refused, so
+    /// a mistaken "more attempts" does not pass silently). Default: the whole schedule.
+    pub max_attempts: Option<u32>,
     /// `"jitter"`: randomness added to each scheduled wait. Default: none.
     pub jitter: Jitter,
     /// `"retryOn4xx"`: retry every 4xx response (except 410 Gone, which still disables the
@@ -298,6 +304,7 @@ impl RetryPolicy {
     fn with_schedule(schedule: Schedule) -> Self {
         RetryPolicy {
             schedule,
+            max_attempts: None,
             jitter: Jitter::None,
             retry_on_4xx: false,
             retry_statuses: Vec::new(),
@@ -328,6 +335,12 @@ impl RetryPolicy {
     /// An explicit schedule: the wait before each attempt, the first being 0; checked when used.
     pub fn schedule(delays_ms: Vec<u64>) -> Self {
         Self::with_schedule(Schedule::Delays(delays_ms))
+    }
+
+    /// The same policy stopped after `max_attempts` attempts; checked when used.
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = Some(max_attempts);
+        self
     }
 
     /// The same policy with another jitter.
@@ -375,6 +388,14 @@ impl RetryPolicy {
                 }
             }
         }
+        if let Some(max) = self.max_attempts {
+            if max == 0 {
+                return invalid("max attempts must be at least 1");
+            }
+            if max > self.schedule_attempts() {
+                return invalid("max attempts is more than the schedule's attempts");
+            }
+        }
         if let Jitter::Percent { percent } = self.jitter {
             if percent > 100 {
                 return invalid("jitter percent must be 0 to 100");
@@ -392,8 +413,14 @@ impl RetryPolicy {
         Ok(())
     }
 
-    /// Attempts in all, the first included.
+    /// Attempts in all, the first included: the schedule's, or fewer with `maxAttempts`.
     pub fn attempts(&self) -> u32 {
+        let all = self.schedule_attempts();
+        self.max_attempts.map_or(all, |max| max.min(all))
+    }
+
+    /// The schedule's own number of attempts, before `maxAttempts`.
+    fn schedule_attempts(&self) -> u32 {
         match &self.schedule {
             Schedule::Preset(p) => u32::try_from(p.delays().len()).unwrap_or(u32::MAX),
             Schedule::Delays(d) => u32::try_from(d.len()).unwrap_or(u32::MAX),
@@ -419,12 +446,13 @@ impl RetryPolicy {
         }
     }
 
-    /// The longest scheduled wait: jitter is clamped to it. For exponential backoff this is
-    /// `maxMs`, whether or not the schedule reaches it.
+    /// The longest scheduled wait of the attempts made: jitter is clamped to it. For exponential
+    /// backoff this is `maxMs`, whether or not the schedule reaches it.
     fn schedule_cap(&self) -> u64 {
+        let kept = usize::try_from(self.attempts()).unwrap_or(usize::MAX);
         match &self.schedule {
-            Schedule::Preset(p) => p.delays().iter().copied().max().unwrap_or(0),
-            Schedule::Delays(d) => d.iter().copied().max().unwrap_or(0),
+            Schedule::Preset(p) => p.delays().iter().take(kept).copied().max().unwrap_or(0),
+            Schedule::Delays(d) => d.iter().take(kept).copied().max().unwrap_or(0),
             Schedule::Exponential(e) => e.max_ms,
         }
     }
@@ -446,6 +474,8 @@ struct PolicyRepr {
     schedule: Option<Vec<u64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     exponential: Option<Exponential>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_attempts: Option<u32>,
     #[serde(default)]
     jitter: Jitter,
     #[serde(default)]
@@ -477,6 +507,7 @@ impl TryFrom<PolicyRepr> for RetryPolicy {
         };
         Ok(RetryPolicy {
             schedule,
+            max_attempts: repr.max_attempts,
             jitter: repr.jitter,
             retry_on_4xx: repr.retry_on_4xx,
             retry_statuses: repr.retry_statuses,
@@ -496,6 +527,7 @@ impl From<RetryPolicy> for PolicyRepr {
             preset,
             schedule,
             exponential,
+            max_attempts: policy.max_attempts,
             jitter: policy.jitter,
             retry_on_4xx: policy.retry_on_4xx,
             retry_statuses: policy.retry_statuses,
@@ -1025,6 +1057,7 @@ mod tests {
             RetryPolicy::svix().with_jitter(Jitter::Percent { percent: 10 }),
             RetryPolicy::schedule(vec![0, 30_000]),
             RetryPolicy::exponential(1_000, 1.5, 60_000, 5),
+            RetryPolicy::svix().with_max_attempts(3),
             RetryPolicy {
                 retry_on_4xx: true,
                 retry_statuses: vec![409],
@@ -1156,16 +1189,21 @@ mod tests {
             any::<bool>(),
             proptest::collection::vec(400u16..500, 0..4),
             0..=MAX_DELAY_MS,
+            proptest::option::of(any::<u32>()),
         )
             .prop_map(
-                |(schedule, jitter, retry_on_4xx, retry_statuses, max_retry_after_ms)| {
-                    RetryPolicy {
+                |(schedule, jitter, retry_on_4xx, retry_statuses, max_retry_after_ms, cap)| {
+                    let mut policy = RetryPolicy {
                         schedule,
+                        max_attempts: None,
                         jitter,
                         retry_on_4xx,
                         retry_statuses,
                         max_retry_after_ms,
-                    }
+                    };
+                    // A cap from 1 to the schedule's own attempts.
+                    policy.max_attempts = cap.map(|c| 1 + c % policy.attempts());
+                    policy
                 },
             )
     }
@@ -1248,6 +1286,7 @@ mod tests {
             percent in any::<u32>(),
             statuses in proptest::collection::vec(any::<u16>(), 0..3),
             max_retry_after_ms in any::<u64>(),
+            max_attempts in proptest::option::of(any::<u32>()),
             attempt in any::<u32>(),
             outcome in arb_outcome(),
             now_ms in any::<i64>(),
@@ -1255,6 +1294,7 @@ mod tests {
         ) {
             let policy = RetryPolicy {
                 schedule,
+                max_attempts,
                 jitter: Jitter::Percent { percent },
                 retry_on_4xx: false,
                 retry_statuses: statuses,

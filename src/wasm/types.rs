@@ -346,6 +346,11 @@ export interface ExponentialBackoff {
  * is honoured.
  */
 export interface RetryPolicyOptions {
+  /**
+   * Stop after this many attempts (the first included), keeping the schedule's first waits:
+   * `{ preset: "svix", maxAttempts: 3 }` is now, 5 s, 5 min. 1 to the schedule's own attempts.
+   */
+  maxAttempts?: number;
   /** Default none. Drawn from `rand`. */
   jitter?: { kind: "none" } | { kind: "full" } | { kind: "percent"; percent: number };
   /** Retry every 4xx but 410 (default false: a 4xx fails at once). */

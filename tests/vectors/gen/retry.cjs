@@ -33,7 +33,7 @@ const invalidPolicy = () => {
   throw new CodeError("invalid_policy");
 };
 
-/** A policy as { delays (one per attempt, first 0), cap, jitter, retryOn4xx, retryStatuses, maxRA }. */
+/** A policy as { delays (one per attempt, first 0, after maxAttempts), cap, jitter, retryOn4xx, retryStatuses, maxRA }. */
 function resolve(p) {
   const sources = ["preset", "schedule", "exponential"].filter((k) => k in p);
   assert.ok(sources.length <= 1);
@@ -53,8 +53,13 @@ function resolve(p) {
     delays = p.schedule ?? PRESETS[p.preset ?? "standard-webhooks"];
     if (delays.length === 0 || delays.length > 100 || delays[0] !== 0) invalidPolicy();
     if (delays.some((d) => d > DAYS_30)) invalidPolicy();
-    cap = Math.max(...delays);
   }
+  if ("maxAttempts" in p) {
+    // A cap of 1 to the schedule's own attempts; the first waits are kept.
+    if (!(Number.isInteger(p.maxAttempts) && p.maxAttempts >= 1 && p.maxAttempts <= delays.length)) invalidPolicy();
+    delays = delays.slice(0, p.maxAttempts);
+  }
+  if (!p.exponential) cap = Math.max(...delays);
   const jitter = p.jitter ?? { kind: "none" };
   if (jitter.kind === "percent" && !(jitter.percent >= 0 && jitter.percent <= 100)) invalidPolicy();
   const retryStatuses = p.retryStatuses ?? [];
