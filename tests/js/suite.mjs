@@ -126,8 +126,25 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
     assert.ok(rawSig !== a);
   });
 
+  for (const c of sw.secrets) {
+    test(`standard-webhooks secret vector: ${c.name}`, () => {
+      if (c.error) {
+        assert.throws(() => new Webhook(c.secret), c.error, WebhookVerificationError, c.name);
+        assert.throws(() => verify("{}", {}, { secret: c.secret, scheme: "standard-webhooks" }), c.error, WebhookVerificationError, c.name);
+        return;
+      }
+      // The key is the decoded bytes: the same key given raw signs the same, and it verifies.
+      const raw = new Webhook(hexToBytes(c.key_hex), { format: "raw" });
+      const wh = new Webhook(c.secret);
+      const signature = wh.sign("msg_1", 1700000000, "{}");
+      assert.equal(raw.sign("msg_1", 1700000000, "{}"), signature, c.name);
+      const headers = { "svix-id": "msg_1", "svix-timestamp": "1700000000", "svix-signature": signature };
+      assert.equal(verify("{}", headers, { secret: c.secret, now: 1700000000, raw: true }), undefined, c.name);
+    });
+  }
+
   test("bad secrets fail with invalid_secret and never echo the secret", () => {
-    const cases = ["", "whsec_", "whsec_!!notbase64!!", "whsec_AAAA", `${SECRET}\n`, " " + SECRET];
+    const cases = ["", "whsec_", "whsec_!!notbase64!!", `${SECRET}\n`, " " + SECRET];
     for (const s of cases) {
       const e = assert.throws(() => new Webhook(s), "invalid_secret", WebhookVerificationError, JSON.stringify(s));
       if (s.length > 8) assert.ok(!e.message.includes(s.trim().slice(6)), "secret echoed");
