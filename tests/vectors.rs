@@ -121,6 +121,14 @@ fn standard_webhooks_verify() {
             Some(code) => {
                 let err = result.expect_err(&name.to_string());
                 assert_eq!(err.code(), code.as_str().unwrap(), "{name}");
+                if let Some(header) = case["expect"].get("header") {
+                    match err {
+                        hookline::Error::MissingHeader { header: got, .. } => {
+                            assert_eq!(got, header.as_str().unwrap(), "{name}")
+                        }
+                        other => panic!("{name}: {other:?} names no header"),
+                    }
+                }
             }
             None => {
                 let ok = result.unwrap_or_else(|e| panic!("{name}: {e}"));

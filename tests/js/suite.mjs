@@ -48,7 +48,8 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
       if (typeof Headers === "function") forms.push(new Headers(c.headers));
       for (const headers of forms) {
         if (c.expect.error) {
-          assert.throws(() => verify(c.payload, headers, opts), c.expect.error, WebhookVerificationError, c.name);
+          const e = assert.throws(() => verify(c.payload, headers, opts), c.expect.error, WebhookVerificationError, c.name);
+          if (c.expect.header) assert.ok(e.message.startsWith(`missing required header ${c.expect.header}`), `${c.name}: ${e.message}`);
         } else {
           assert.equal(verify(c.payload, headers, opts), undefined, c.name);
           assert.equal(verify(utf8(c.payload), headers, opts), undefined, `${c.name} (bytes)`);
@@ -56,6 +57,16 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
       }
     });
   }
+
+  test("Webhook.verify names a missing header as the request names the others (svix-id, not webhook-id)", () => {
+    const wh = new Webhook(SECRET);
+    const signed = signHeaders({ secret: SECRET, payload: "{}" });
+    const svixStyle = { "svix-timestamp": signed["webhook-timestamp"], "svix-signature": signed["webhook-signature"] };
+    const e = assert.throws(() => wh.verify("{}", svixStyle), "missing_header", WebhookVerificationError);
+    assert.equal(e.message, "missing required header svix-id");
+    const plain = { "webhook-timestamp": signed["webhook-timestamp"], "webhook-signature": signed["webhook-signature"] };
+    assert.equal(assert.throws(() => wh.verify("{}", plain), "missing_header").message, "missing required header webhook-id");
+  });
 
   test("Webhook.verify returns the parsed JSON and undefined for an empty body", () => {
     const wh = new Webhook(SECRET);

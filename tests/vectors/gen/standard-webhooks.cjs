@@ -63,10 +63,15 @@ v("wrong secret", { secrets: [S2], headers: H(id, ts, good), expect: { error: "n
 v("signature under unknown version only", { headers: H(id, ts, "v2," + good.slice(3)), expect: { error: "no_matching_signature" } });
 v("signature with no version", { headers: H(id, ts, good.slice(3)), expect: { error: "no_matching_signature" } });
 v("truncated signature", { headers: H(id, ts, good.slice(0, 20)), expect: { error: "no_matching_signature" } });
-v("missing id", { headers: { "webhook-timestamp": String(ts), "webhook-signature": good }, expect: { error: "missing_header" } });
+v("missing id", { headers: { "webhook-timestamp": String(ts), "webhook-signature": good }, expect: { error: "missing_header", header: "webhook-id" } });
 v("empty id", { headers: H("", ts, good), expect: { error: "missing_header" } });
-v("missing timestamp", { headers: { "webhook-id": id, "webhook-signature": good }, expect: { error: "missing_header" } });
-v("missing signature", { headers: { "webhook-id": id, "webhook-timestamp": String(ts) }, expect: { error: "missing_header" } });
+v("missing timestamp", { headers: { "webhook-id": id, "webhook-signature": good }, expect: { error: "missing_header", header: "webhook-timestamp" } });
+v("missing signature", { headers: { "webhook-id": id, "webhook-timestamp": String(ts) }, expect: { error: "missing_header", header: "webhook-signature" } });
+// A request with svix- names is told the svix- name of what it lacks.
+v("missing svix-id", { headers: { "svix-timestamp": String(ts), "svix-signature": good }, expect: { error: "missing_header", header: "svix-id" } });
+v("missing svix-timestamp", { headers: { "svix-id": id, "svix-signature": good }, expect: { error: "missing_header", header: "svix-timestamp" } });
+v("empty svix-id", { headers: H("", ts, good, "svix"), expect: { error: "missing_header", header: "svix-id" } });
+v("missing svix-signature", { headers: { "svix-id": id, "svix-timestamp": String(ts) }, expect: { error: "missing_header", header: "svix-signature" } });
 v("timestamp not a number", { headers: H(id, "16142653x0", good), expect: { error: "invalid_header" } });
 v("timestamp in milliseconds", { headers: H(id, ts * 1000, good), expect: { error: "timestamp_too_new" } });
 v("negative timestamp", { headers: H(id, "-1614265330", good), expect: { error: "invalid_header" } });
