@@ -131,7 +131,7 @@ async function cmdVerify(v) {
   if (!v.headers || !v.body) throw new CliError("--headers and --body are required");
   const headers = readHeaders(readFileSync(v.headers, "utf8"));
   const body = new Uint8Array(readFileSync(v.body));
-  const options = { ...keysFrom(v), raw: false };
+  const options = keysFrom(v);
   if (v.scheme && v.scheme !== "auto") options.scheme = v.scheme;
   if (v.tolerance) options.tolerance = Number(v.tolerance);
   if (v.now) options.now = Number(v.now);

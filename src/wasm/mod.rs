@@ -659,21 +659,40 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
         .ok_or_else(|| bad_argument(&format!("{what} must be a string")))
 }
 
+/// Whether to parse the verified body: `jsonParse: false` is the one name for "do not", on
+/// `Webhook.verify` (as in `standardwebhooks`) and in the receivers' options alike. `raw`, its old
+/// name in the options, is refused rather than ignored.
+fn json_parse_from(options: &JsValue) -> Result<bool, JsValue> {
+    if !get(options, "raw")?.is_undefined() {
+        return Err(bad_argument(
+            "options.raw is not an option: pass jsonParse: false to leave the body unparsed",
+        ));
+    }
+    let flag = get(options, "jsonParse")?;
+    Ok(flag.is_null_or_undefined() || flag.is_truthy())
+}
+
+/// The messages for a verified body that is not JSON, naming where `jsonParse: false` goes.
+type NotJson = [&'static str; 2];
+const NOT_JSON_WEBHOOK: NotJson = [
+    "verified body is not UTF-8 JSON; for other bodies pass { jsonParse: false } as verify's third \
+     argument",
+    "verified body is not valid JSON; for other bodies pass { jsonParse: false } as verify's third \
+     argument",
+];
+const NOT_JSON_OPTIONS: NotJson = [
+    "verified body is not UTF-8 JSON; for other bodies add jsonParse: false to the options",
+    "verified body is not valid JSON; for other bodies add jsonParse: false to the options",
+];
+
 /// JSON.parse of the verified body, `undefined` for an empty one.
-fn parse_json(payload: &[u8]) -> Result<JsValue, JsValue> {
+fn parse_json(payload: &[u8], [not_utf8, not_json]: NotJson) -> Result<JsValue, JsValue> {
     if payload.is_empty() {
         return Ok(JsValue::UNDEFINED);
     }
-    let text = std::str::from_utf8(payload).map_err(|_| {
-        js_err(Error::InvalidPayload {
-            reason: "verified body is not UTF-8 JSON; use { raw: true } for other bodies",
-        })
-    })?;
-    js_sys::JSON::parse(text).map_err(|_| {
-        js_err(Error::InvalidPayload {
-            reason: "verified body is not valid JSON; use { raw: true } for other bodies",
-        })
-    })
+    let text = std::str::from_utf8(payload)
+        .map_err(|_| js_err(Error::InvalidPayload { reason: not_utf8 }))?;
+    js_sys::JSON::parse(text).map_err(|_| js_err(Error::InvalidPayload { reason: not_json }))
 }
 
 /// The body for a result: parsed JSON when it is JSON, the text when it is other UTF-8 (a Slack
@@ -842,13 +861,13 @@ impl Webhook {
         options: Option<types::WebhookVerifyOptions>,
     ) -> Result<types::Unknown, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let json_parse = json_parse_from(&options)?;
         let body = payload_within(payload, self.verifier.max_payload_bytes())?;
         with_headers(headers, |h| self.verifier.verify(h, &body, clock_seconds()))?;
-        let json_parse = get(&options, "jsonParse")?;
-        if !json_parse.is_undefined() && !json_parse.is_truthy() {
+        if !json_parse {
             return Ok(JsValue::UNDEFINED.unchecked_into());
         }
-        Ok(parse_json(&body)?.unchecked_into())
+        Ok(parse_json(&body, NOT_JSON_WEBHOOK)?.unchecked_into())
     }
 
     #[wasm_bindgen(js_name = toString)]
@@ -872,6 +891,7 @@ impl Webhook {
 pub struct JsVerifier {
     inner: Verifier,
     labels: Vec<String>,
+    /// `jsonParse: false`: results carry no parsed `payload`.
     raw: bool,
 }
 
@@ -894,7 +914,7 @@ impl JsVerifier {
         Ok(JsVerifier {
             inner,
             labels: keys.into_iter().map(|(_, l)| l).collect(),
-            raw: get(options, "raw")?.is_truthy(),
+            raw: !json_parse_from(options)?,
         })
     }
 
@@ -1041,7 +1061,7 @@ async fn claim_once(
 }
 
 /// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
-/// with `{ raw: true }` (which accepts any body bytes). The scheme is detected from the headers
+/// with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the headers
 /// unless `options.scheme` names it.
 #[wasm_bindgen]
 pub fn verify(
@@ -1053,7 +1073,7 @@ pub fn verify(
     if v.raw {
         return Ok(JsValue::UNDEFINED.unchecked_into());
     }
-    Ok(parse_json(&body)?.unchecked_into())
+    Ok(parse_json(&body, NOT_JSON_OPTIONS)?.unchecked_into())
 }
 
 /// Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,

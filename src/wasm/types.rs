@@ -86,9 +86,12 @@ export interface WebhookOptions {
   maxPayloadBytes?: number;
 }
 
-/** Per-call options of `Webhook.verify`. */
+/** Per-call options of `Webhook.verify`, as in `standardwebhooks`. */
 export interface WebhookVerifyOptions {
-  /** `false`: return `undefined` instead of the parsed body (any body bytes are accepted). */
+  /**
+   * `false`: return `undefined` instead of the parsed body (any body bytes are accepted). The
+   * same name as the receivers' option (`new Verifier({ jsonParse: false })`).
+   */
   jsonParse?: boolean;
 }
 
@@ -135,8 +138,11 @@ export interface VerifierOptions extends KeyOptions {
   tolerance?: number;
   /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
   maxPayloadBytes?: number;
-  /** Do not parse the body; `payload` is `undefined` in results. */
-  raw?: boolean;
+  /**
+   * `false`: do not parse the body (`payload` is `undefined` in results; `verify` returns
+   * `undefined` and accepts any body bytes). The same name as `Webhook.verify`'s option.
+   */
+  jsonParse?: boolean;
 }
 
 /** Per-call options of `Verifier.verify`: a fixed clock, e.g. for tests. */

@@ -65,7 +65,7 @@ for (const [name, PeerWebhook, prefix] of peers) {
         [`${prefix}-signature`]: peer.sign(id, now, body),
       };
       assert.deepEqual(wh.verify(body, headers), body === "" ? undefined : JSON.parse(body));
-      assert.equal(hookline.verify(Buffer.from(body), headers, { secret: SECRET, raw: true }), undefined);
+      assert.equal(hookline.verify(Buffer.from(body), headers, { secret: SECRET, jsonParse: false }), undefined);
     }
   });
 

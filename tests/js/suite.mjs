@@ -42,7 +42,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
 
   for (const c of sw.verify) {
     test(`standard-webhooks verify vector: ${c.name}`, () => {
-      const opts = { secrets: c.secrets, now: c.now, raw: true };
+      const opts = { secrets: c.secrets, now: c.now, jsonParse: false };
       if (c.tolerance !== undefined) opts.tolerance = c.tolerance;
       const forms = [c.headers, new Map(Object.entries(c.headers))];
       if (typeof Headers === "function") forms.push(new Headers(c.headers));
@@ -94,8 +94,46 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   test("non-UTF-8 body verifies in raw mode and is never re-encoded", () => {
     const body = new Uint8Array([0xff, 0xfe, 0x00, 0x80]);
     const headers = signHeaders({ secret: SECRET, payload: body });
-    assert.equal(verify(body, headers, { secret: SECRET, raw: true }), undefined);
+    assert.equal(verify(body, headers, { secret: SECRET, jsonParse: false }), undefined);
     assert.throws(() => new Webhook(SECRET).verify(body, headers), "invalid_payload", WebhookVerificationError);
+  });
+
+  test("jsonParse: false is the one name for an unparsed body; each not-JSON message names where it goes", () => {
+    const body = "token=x&command=/deploy";
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    const wh = new Webhook(SECRET);
+    const e1 = assert.throws(() => wh.verify(body, headers), "invalid_payload", WebhookVerificationError);
+    assert.ok(e1.message.includes("pass { jsonParse: false } as verify's third argument"), e1.message);
+    assert.equal(wh.verify(body, headers, { jsonParse: false }), undefined);
+    const e2 = assert.throws(() => verify(body, headers, { secret: SECRET }), "invalid_payload", WebhookVerificationError);
+    assert.ok(e2.message.includes("add jsonParse: false to the options"), e2.message);
+    assert.equal(verify(body, headers, { secret: SECRET, jsonParse: false }), undefined);
+    // The describing receivers never fail on the body; jsonParse: false leaves payload out.
+    assert.equal(new hookline.Verifier({ secret: SECRET }).verify(body, headers).payload, body);
+    assert.equal(new hookline.Verifier({ secret: SECRET, jsonParse: false }).verify(body, headers).payload, undefined);
+    assert.equal(hookline.verifyWebhook(body, headers, { secret: SECRET, jsonParse: false }).payload, undefined);
+    assert.equal(hookline.verifyWebhook("{}", signHeaders({ secret: SECRET, payload: "{}" }), { secret: SECRET, jsonParse: true }).payload.constructor, Object);
+    // raw, the receivers' old name, is refused everywhere rather than silently ignored.
+    for (const call of [
+      () => wh.verify(body, headers, { raw: true }),
+      () => new hookline.Verifier({ secret: SECRET, raw: true }),
+      () => verify(body, headers, { secret: SECRET, raw: true }),
+      () => hookline.verifyWebhook(body, headers, { secret: SECRET, raw: false }),
+    ]) {
+      const e = assert.throws(call, "invalid_argument", TypeError);
+      assert.ok(e.message.includes("jsonParse: false"), e.message);
+    }
+  });
+
+  test("verifyRequest takes jsonParse: false and refuses raw", async () => {
+    const body = "not json";
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    const request = () => new Request("http://127.0.0.1/hook", { method: "POST", body, headers });
+    const got = await hookline.verifyRequest(request(), { secret: SECRET, jsonParse: false });
+    assert.deepEqual([got.payload, got.body.length], [undefined, body.length]);
+    let caught;
+    await hookline.verifyRequest(request(), { secret: SECRET, raw: true }).catch((e) => (caught = e));
+    assert.equal(caught?.code, "invalid_argument", `${caught}`);
   });
 
   test("signHeaders: all three headers, sortable msg_ id, timestamp now", () => {
@@ -114,7 +152,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
     const h = signHeaders({ secrets: [SECRET, other], payload: "{}", id: "msg_r", timestamp: 1700000000 });
     assert.equal(h["webhook-signature"].split(" ").length, 2);
     for (const s of [SECRET, other]) {
-      assert.equal(verify("{}", h, { secret: s, now: 1700000000, raw: true }), undefined);
+      assert.equal(verify("{}", h, { secret: s, now: 1700000000, jsonParse: false }), undefined);
     }
   });
 
@@ -150,7 +188,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
       const signature = wh.sign("msg_1", 1700000000, "{}");
       assert.equal(raw.sign("msg_1", 1700000000, "{}"), signature, c.name);
       const headers = { "svix-id": "msg_1", "svix-timestamp": "1700000000", "svix-signature": signature };
-      assert.equal(verify("{}", headers, { secret: c.secret, now: 1700000000, raw: true }), undefined, c.name);
+      assert.equal(verify("{}", headers, { secret: c.secret, now: 1700000000, jsonParse: false }), undefined, c.name);
     });
   }
 
@@ -183,7 +221,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
   test("tolerance option: default 300 s, configurable, both directions", () => {
     const now = 1700000000;
     const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: now });
-    const at = (delta, tolerance) => () => verify("{}", h, { secret: SECRET, now: now + delta, tolerance, raw: true });
+    const at = (delta, tolerance) => () => verify("{}", h, { secret: SECRET, now: now + delta, tolerance, jsonParse: false });
     at(300)();
     at(-300)();
     assert.throws(at(301), "timestamp_too_old");
@@ -193,7 +231,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
     assert.throws(at(0, -1), "invalid_argument", TypeError);
     assert.throws(at(0, 1.5), "invalid_argument", TypeError);
     // `now` as a Date works too.
-    assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), raw: true }), undefined);
+    assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), jsonParse: false }), undefined);
     // The Webhook class takes the tolerance in its options.
     const strict = new Webhook(SECRET, { tolerance: 0 });
     // Tolerance 0 accepts the current second only: sign early in a second, so that a busy machine
@@ -210,7 +248,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac }) {
       "webhook-timestamp": [h["webhook-timestamp"]],
       "WEBHOOK-SIGNATURE": ["v1,bm90IGEgc2lnbmF0dXJlIGF0IGFsbCwgcmVhbGx5IQ==", h["webhook-signature"]],
     };
-    assert.equal(verify("{}", nodeStyle, { secret: SECRET, now: 1700000000, raw: true }), undefined);
+    assert.equal(verify("{}", nodeStyle, { secret: SECRET, now: 1700000000, jsonParse: false }), undefined);
   });
 
   test("a prototype-polluted object adds no headers", () => {

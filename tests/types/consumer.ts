@@ -62,7 +62,7 @@ const result: VerifiedWebhook = verifier.verify("{}", new Headers(headers), { no
 const scheme: string = result.scheme;
 const keyIndex: number = result.keyIndex;
 const detailed = verifyWebhook("{}", new Map([["a", "b"]]), { secret, now: 1 });
-const body: unknown = verify("{}", headers, { secret, raw: true });
+const body: unknown = verify("{}", headers, { secret, jsonParse: false });
 async function viaRequest(req: Request): Promise<Uint8Array> {
   return (await verifyRequest(req, { publicKey: generateKeyPair().publicKey })).body;
 }
