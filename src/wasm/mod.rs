@@ -853,7 +853,8 @@ impl Webhook {
 
     /// Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or
     /// always with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it
-    /// does not verify.
+    /// does not verify. Typed in `types.rs`, generic over the payload.
+    #[wasm_bindgen(skip_typescript)]
     pub fn verify(
         &self,
         payload: &types::PayloadInput,
@@ -919,7 +920,9 @@ impl JsVerifier {
     }
 
     /// Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
-    /// `options.now` (a Date or unix seconds) replaces the clock.
+    /// `options.now` (a Date or unix seconds) replaces the clock. Typed in `types.rs`, generic
+    /// over the payload.
+    #[wasm_bindgen(skip_typescript)]
     pub fn verify(
         &self,
         payload: &types::PayloadInput,
@@ -1062,8 +1065,8 @@ async fn claim_once(
 
 /// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
 /// with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the headers
-/// unless `options.scheme` names it.
-#[wasm_bindgen]
+/// unless `options.scheme` names it. Typed in `types.rs`, generic over the payload.
+#[wasm_bindgen(skip_typescript)]
 pub fn verify(
     payload: &types::PayloadInput,
     headers: &types::HeadersInput,
@@ -1077,8 +1080,9 @@ pub fn verify(
 }
 
 /// Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
-/// event type and the body (parsed JSON when it is JSON).
-#[wasm_bindgen(js_name = verifyWebhook)]
+/// event type and the body (parsed JSON when it is JSON). Typed in `types.rs`, generic over the
+/// payload.
+#[wasm_bindgen(js_name = verifyWebhook, skip_typescript)]
 pub fn verify_webhook(
     payload: &types::PayloadInput,
     headers: &types::HeadersInput,
@@ -1089,8 +1093,9 @@ pub fn verify_webhook(
 
 /// Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
 /// and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
-/// verified delivery the store has already claimed throws `duplicate`.
-#[wasm_bindgen(js_name = verifyRequest)]
+/// verified delivery the store has already claimed throws `duplicate`. Typed in `types.rs`,
+/// generic over the payload.
+#[wasm_bindgen(js_name = verifyRequest, skip_typescript)]
 pub async fn verify_request(
     request: types::RequestInput,
     options: types::VerifyRequestOptionsInput,
