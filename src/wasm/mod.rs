@@ -1064,8 +1064,8 @@ async fn claim_once(
 }
 
 /// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
-/// with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the headers
-/// unless `options.scheme` names it. Typed in `types.rs`, generic over the payload.
+/// with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the
+/// headers unless `options.scheme` names it. Typed in `types.rs`, generic over the payload.
 #[wasm_bindgen(skip_typescript)]
 pub fn verify(
     payload: &types::PayloadInput,
