@@ -119,13 +119,13 @@ export async function runSuite(env, opts = {}) {
 
   // Reused objects, prepared once (as a receiver keeps them).
   const hlWebhook = new h.Webhook(SW_SECRET);
-  const hlSwRaw = new h.Verifier({ scheme: "standard-webhooks", secret: SW_SECRET, raw: true });
-  const hlGhRaw = new h.Verifier({ scheme: "github", secret: GH_SECRET, raw: true });
+  const hlSwRaw = new h.Verifier({ scheme: "standard-webhooks", secret: SW_SECRET, jsonParse: false });
+  const hlGhRaw = new h.Verifier({ scheme: "github", secret: GH_SECRET, jsonParse: false });
   const hlGh = new h.Verifier({ scheme: "github", secret: GH_SECRET });
-  const hlStRaw = new h.Verifier({ scheme: "stripe", secret: STRIPE_SECRET, raw: true });
+  const hlStRaw = new h.Verifier({ scheme: "stripe", secret: STRIPE_SECRET, jsonParse: false });
   const rx = env.receiver;
   const rxWebhook = rx ? new rx.Webhook(SW_SECRET) : null;
-  const rxGhRaw = rx ? new rx.Verifier({ scheme: "github", secret: GH_SECRET, raw: true }) : null;
+  const rxGhRaw = rx ? new rx.Verifier({ scheme: "github", secret: GH_SECRET, jsonParse: false }) : null;
   const swWebhook = env.standardwebhooks ? new env.standardwebhooks.Webhook(SW_SECRET) : null;
   const svixWebhook = env.svix ? new env.svix.Webhook(SW_SECRET) : null;
   const swKey = subtle ? await subtle.importKey("raw", SW_KEY, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) : null;
@@ -164,7 +164,7 @@ export async function runSuite(env, opts = {}) {
   add({ group: "standard-webhooks", op: "verify", id: "hl-parse", label: "hookline Webhook.verify (parses JSON)",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.sw; return () => hlWebhook.verify(p, hd); },
     check: (r) => r && r.type === "invoice.paid" });
-  add({ group: "standard-webhooks", op: "verify", id: "hl-verifier-raw", label: "hookline Verifier {raw:true}",
+  add({ group: "standard-webhooks", op: "verify", id: "hl-verifier-raw", label: "hookline Verifier {jsonParse:false}",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.sw; return () => hlSwRaw.verify(p, hd); },
     check: (r) => r && r.scheme === "standard-webhooks" });
   if (rxWebhook) {
@@ -227,14 +227,14 @@ export async function runSuite(env, opts = {}) {
   } else skipped.push("WebCrypto");
 
   // ---- GitHub sha256= hex, verify ----
-  add({ group: "github", op: "verify", id: "hl-raw", label: "hookline Verifier {scheme:github, raw:true}",
+  add({ group: "github", op: "verify", id: "hl-raw", label: "hookline Verifier {scheme:github, jsonParse:false}",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.gh; return () => hlGhRaw.verify(p, hd); },
     check: (r) => r && r.scheme === "github" });
   add({ group: "github", op: "verify", id: "hl-parse", label: "hookline Verifier {scheme:github} (parses JSON)",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.gh; return () => hlGh.verify(p, hd); },
     check: (r) => r && r.payload && r.payload.type === "invoice.paid" });
   if (rxGhRaw) {
-    add({ group: "github", op: "verify", id: "rx-raw", label: "hookline/receiver Verifier {scheme:github, raw:true}",
+    add({ group: "github", op: "verify", id: "rx-raw", label: "hookline/receiver Verifier {scheme:github, jsonParse:false}",
       make: (fx, k) => { const p = pay(fx, k), hd = fx.gh; return () => rxGhRaw.verify(p, hd); },
       check: (r) => r && r.scheme === "github" });
   }
@@ -271,7 +271,7 @@ export async function runSuite(env, opts = {}) {
   }
 
   // ---- Stripe t=,v1= hex, verify ----
-  add({ group: "stripe", op: "verify", id: "hl-raw", label: "hookline Verifier {scheme:stripe, raw:true}",
+  add({ group: "stripe", op: "verify", id: "hl-raw", label: "hookline Verifier {scheme:stripe, jsonParse:false}",
     make: (fx, k) => { const p = pay(fx, k), hd = fx.st; return () => hlStRaw.verify(p, hd); },
     check: (r) => r && r.scheme === "stripe" });
   if (env.stripe) {

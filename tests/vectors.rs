@@ -65,6 +65,33 @@ fn standard_webhooks_sign() {
 }
 
 #[test]
+fn standard_webhooks_secrets() {
+    let v = load("standard-webhooks.json");
+    let cases = v["secrets"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for case in cases {
+        let name = &case["name"];
+        let parsed = hookline::Secret::parse(str_of(case, "secret"));
+        match case.get("error") {
+            Some(code) => assert_eq!(
+                parsed.expect_err(&name.to_string()).code(),
+                code.as_str().unwrap(),
+                "{name}"
+            ),
+            None => assert_eq!(
+                hex::encode(
+                    parsed
+                        .unwrap_or_else(|e| panic!("{name}: {e}"))
+                        .expose_bytes()
+                ),
+                str_of(case, "key_hex"),
+                "{name}"
+            ),
+        }
+    }
+}
+
+#[test]
 fn standard_webhooks_verify() {
     let v = load("standard-webhooks.json");
     let cases = v["verify"].as_array().unwrap();
@@ -94,6 +121,14 @@ fn standard_webhooks_verify() {
             Some(code) => {
                 let err = result.expect_err(&name.to_string());
                 assert_eq!(err.code(), code.as_str().unwrap(), "{name}");
+                if let Some(header) = case["expect"].get("header") {
+                    match err {
+                        hookline::Error::MissingHeader { header: got, .. } => {
+                            assert_eq!(got, header.as_str().unwrap(), "{name}")
+                        }
+                        other => panic!("{name}: {other:?} names no header"),
+                    }
+                }
             }
             None => {
                 let ok = result.unwrap_or_else(|e| panic!("{name}: {e}"));

@@ -181,7 +181,7 @@ try {
 // ---------- sign ----------
 
 const SIGN_NOTES = {
-  "standard-webhooks": "whsec_… base64, 24–64 bytes",
+  "standard-webhooks": "whsec_… base64 (24–64 bytes advised)",
   svix: "whsec_… base64",
   v1a: "whsk_… ed25519 secret key",
   stripe: "the whole whsec_… string, as text",

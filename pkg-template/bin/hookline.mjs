@@ -381,7 +381,7 @@ async function cmdVerify(v) {
     headers = readHeaders(readBytes(v.headers, "--headers").toString("utf8"));
     body = readBytes(v.body, "--body");
   }
-  const options = { ...keysFrom(v), raw: false };
+  const options = keysFrom(v);
   if (v.scheme && v.scheme !== "auto") options.scheme = v.scheme;
   if (v.tolerance) options.tolerance = Number(v.tolerance);
   if (v.now) options.now = Number(v.now);

@@ -43,10 +43,24 @@ fn required<'a>(
             }
         }
     }
+    // Named as the request names its other headers: a svix request missing `svix-id` is told
+    // `svix-id`, not a `webhook-id` its sender never sends.
+    let header = if uses_svix_names(headers) {
+        fallback
+    } else {
+        primary
+    };
     Err(Error::MissingHeader {
-        header: primary.into(),
+        header: header.into(),
         found: None,
     })
+}
+
+/// Whether the request carries a `svix-` header of the scheme and no `webhook-` one.
+fn uses_svix_names(headers: &(impl HeaderSource + ?Sized)) -> bool {
+    let carries = |names: [&str; 3]| names.iter().any(|n| headers.header(n).is_some());
+    !carries([HEADER_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE])
+        && carries([SVIX_HEADER_ID, SVIX_HEADER_TIMESTAMP, SVIX_HEADER_SIGNATURE])
 }
 
 /// Read `webhook-id`, `webhook-timestamp` and `webhook-signature` (or their `svix-` twins).

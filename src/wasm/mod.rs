@@ -670,21 +670,40 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
         .ok_or_else(|| bad_argument(&format!("{what} must be a string")))
 }
 
+/// Whether to parse the verified body: `jsonParse: false` is the one name for "do not", on
+/// `Webhook.verify` (as in `standardwebhooks`) and in the receivers' options alike. `raw`, its old
+/// name in the options, is refused rather than ignored.
+fn json_parse_from(options: &JsValue) -> Result<bool, JsValue> {
+    if !get(options, "raw")?.is_undefined() {
+        return Err(bad_argument(
+            "options.raw is not an option: pass jsonParse: false to leave the body unparsed",
+        ));
+    }
+    let flag = get(options, "jsonParse")?;
+    Ok(flag.is_null_or_undefined() || flag.is_truthy())
+}
+
+/// The messages for a verified body that is not JSON, naming where `jsonParse: false` goes.
+type NotJson = [&'static str; 2];
+const NOT_JSON_WEBHOOK: NotJson = [
+    "verified body is not UTF-8 JSON; for other bodies pass { jsonParse: false } as verify's third \
+     argument",
+    "verified body is not valid JSON; for other bodies pass { jsonParse: false } as verify's third \
+     argument",
+];
+const NOT_JSON_OPTIONS: NotJson = [
+    "verified body is not UTF-8 JSON; for other bodies add jsonParse: false to the options",
+    "verified body is not valid JSON; for other bodies add jsonParse: false to the options",
+];
+
 /// JSON.parse of the verified body, `undefined` for an empty one.
-fn parse_json(payload: &[u8]) -> Result<JsValue, JsValue> {
+fn parse_json(payload: &[u8], [not_utf8, not_json]: NotJson) -> Result<JsValue, JsValue> {
     if payload.is_empty() {
         return Ok(JsValue::UNDEFINED);
     }
-    let text = std::str::from_utf8(payload).map_err(|_| {
-        js_err(Error::InvalidPayload {
-            reason: "verified body is not UTF-8 JSON; use { raw: true } for other bodies",
-        })
-    })?;
-    js_sys::JSON::parse(text).map_err(|_| {
-        js_err(Error::InvalidPayload {
-            reason: "verified body is not valid JSON; use { raw: true } for other bodies",
-        })
-    })
+    let text = std::str::from_utf8(payload)
+        .map_err(|_| js_err(Error::InvalidPayload { reason: not_utf8 }))?;
+    js_sys::JSON::parse(text).map_err(|_| js_err(Error::InvalidPayload { reason: not_json }))
 }
 
 /// The body for a result: parsed JSON when it is JSON, the text when it is other UTF-8 (a Slack
@@ -848,7 +867,8 @@ impl Webhook {
 
     /// Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or
     /// always with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it
-    /// does not verify.
+    /// does not verify. Typed in `types.rs`, generic over the payload.
+    #[wasm_bindgen(skip_typescript)]
     pub fn verify(
         &self,
         payload: &types::PayloadInput,
@@ -856,13 +876,13 @@ impl Webhook {
         options: Option<types::WebhookVerifyOptions>,
     ) -> Result<types::Unknown, JsValue> {
         let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+        let json_parse = json_parse_from(&options)?;
         let body = payload_within(payload, self.verifier.max_payload_bytes())?;
         with_headers(headers, |h| self.verifier.verify(h, &body, clock_seconds()))?;
-        let json_parse = get(&options, "jsonParse")?;
-        if !json_parse.is_undefined() && !json_parse.is_truthy() {
+        if !json_parse {
             return Ok(JsValue::UNDEFINED.unchecked_into());
         }
-        Ok(parse_json(&body)?.unchecked_into())
+        Ok(parse_json(&body, NOT_JSON_WEBHOOK)?.unchecked_into())
     }
 
     #[wasm_bindgen(js_name = toString)]
@@ -886,6 +906,7 @@ impl Webhook {
 pub struct JsVerifier {
     inner: Verifier,
     labels: Vec<String>,
+    /// `jsonParse: false`: results carry no parsed `payload`.
     raw: bool,
 }
 
@@ -908,12 +929,14 @@ impl JsVerifier {
         Ok(JsVerifier {
             inner,
             labels: keys.into_iter().map(|(_, l)| l).collect(),
-            raw: get(options, "raw")?.is_truthy(),
+            raw: !json_parse_from(options)?,
         })
     }
 
     /// Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
-    /// `options.now` (a Date or unix seconds) replaces the clock.
+    /// `options.now` (a Date or unix seconds) replaces the clock. Typed in `types.rs`, generic
+    /// over the payload.
+    #[wasm_bindgen(skip_typescript)]
     pub fn verify(
         &self,
         payload: &types::PayloadInput,
@@ -1055,9 +1078,9 @@ async fn claim_once(
 }
 
 /// Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
-/// with `{ raw: true }` (which accepts any body bytes). The scheme is detected from the headers
-/// unless `options.scheme` names it.
-#[wasm_bindgen]
+/// with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the
+/// headers unless `options.scheme` names it. Typed in `types.rs`, generic over the payload.
+#[wasm_bindgen(skip_typescript)]
 pub fn verify(
     payload: &types::PayloadInput,
     headers: &types::HeadersInput,
@@ -1067,12 +1090,13 @@ pub fn verify(
     if v.raw {
         return Ok(JsValue::UNDEFINED.unchecked_into());
     }
-    Ok(parse_json(&body)?.unchecked_into())
+    Ok(parse_json(&body, NOT_JSON_OPTIONS)?.unchecked_into())
 }
 
 /// Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
-/// event type and the body (parsed JSON when it is JSON).
-#[wasm_bindgen(js_name = verifyWebhook)]
+/// event type and the body (parsed JSON when it is JSON). Typed in `types.rs`, generic over the
+/// payload.
+#[wasm_bindgen(js_name = verifyWebhook, skip_typescript)]
 pub fn verify_webhook(
     payload: &types::PayloadInput,
     headers: &types::HeadersInput,
@@ -1083,8 +1107,9 @@ pub fn verify_webhook(
 
 /// Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
 /// and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
-/// verified delivery the store has already claimed throws `duplicate`.
-#[wasm_bindgen(js_name = verifyRequest)]
+/// verified delivery the store has already claimed throws `duplicate`. Typed in `types.rs`,
+/// generic over the payload.
+#[wasm_bindgen(js_name = verifyRequest, skip_typescript)]
 pub async fn verify_request(
     request: types::RequestInput,
     options: types::VerifyRequestOptionsInput,

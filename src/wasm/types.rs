@@ -80,9 +80,12 @@ export interface WebhookOptions {
   maxPayloadBytes?: number;
 }
 
-/** Per-call options of `Webhook.verify`. */
+/** Per-call options of `Webhook.verify`, as in `standardwebhooks`. */
 export interface WebhookVerifyOptions {
-  /** `false`: return `undefined` instead of the parsed body (any body bytes are accepted). */
+  /**
+   * `false`: return `undefined` instead of the parsed body (any body bytes are accepted). The
+   * same name as the receivers' option (`new Verifier({ jsonParse: false })`).
+   */
   jsonParse?: boolean;
 }
 
@@ -103,24 +106,34 @@ export interface CustomSchemeConfig {
   eventHeader?: string;
 }
 
-/**
- * The keys of a receiver or a signer, shared by `VerifierOptions`, `SignerOptions` and
- * `SignHeadersOptions`. At least one is required; a receiver accepts a signature made with any.
- */
-export interface KeyOptions {
+/** The key fields of a receiver or a signer; `KeyOptions` requires at least one of them. */
+export interface KeyFields {
   /** A shared secret. Standard Webhooks: `whsec_...`; Stripe: the whole `whsec_...` string; others: the secret text. */
   secret?: KeyLike;
   /** Several secrets during rotation: any one matching is enough. */
   secrets?: KeyLike[];
   /** An ed25519 public key: `whpk_...` (Standard Webhooks v1a) or 64 hex characters (Discord). */
   publicKey?: KeyLike;
+  /** Several ed25519 public keys during rotation: any one matching is enough. */
   publicKeys?: KeyLike[];
   /** `"raw"`: string secrets are key bytes, not base64. */
   format?: "raw";
 }
 
+/**
+ * The keys of a receiver or a signer, shared by `VerifierOptions`, `SignerOptions` and
+ * `SignHeadersOptions`: at least one of `secret`, `secrets`, `publicKey`, `publicKeys` (options
+ * without any do not compile, as they would throw `invalid_secret`). A receiver accepts a
+ * signature made with any of its keys.
+ */
+export type KeyOptions = KeyFields &
+  ({ secret: KeyLike } | { secrets: KeyLike[] } | { publicKey: KeyLike } | { publicKeys: KeyLike[] });
+
 /** Options of `new Verifier(options)`: keys and scheme, read once and reused for every request. */
-export interface VerifierOptions extends KeyOptions {
+export type VerifierOptions = VerifierSettings & KeyOptions;
+
+/** What a receiver is told besides its keys (see `VerifierOptions`). */
+export interface VerifierSettings {
   /** The scheme; omitted, it is detected from the signature header of each request. */
   scheme?: SchemeName;
   /** Your own header layout; detected by its header name when `scheme` is omitted. */
@@ -129,8 +142,11 @@ export interface VerifierOptions extends KeyOptions {
   tolerance?: number;
   /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
   maxPayloadBytes?: number;
-  /** Do not parse the body; `payload` is `undefined` in results. */
-  raw?: boolean;
+  /**
+   * `false`: do not parse the body (`payload` is `undefined` in results; `verify` returns
+   * `undefined` and accepts any body bytes). The same name as `Webhook.verify`'s option.
+   */
+  jsonParse?: boolean;
 }
 
 /** Per-call options of `Verifier.verify`: a fixed clock, e.g. for tests. */
@@ -143,10 +159,14 @@ export interface NowOptions {
  * Options of the one-call receivers `verify`, `verifyWebhook` and `verifyRequest`: a verifier's
  * options plus `now`.
  */
-export interface VerifyOptions extends VerifierOptions, NowOptions {}
+export type VerifyOptions = VerifierOptions & NowOptions;
 
-/** What verification learned about a delivery. */
-export interface VerifiedWebhook {
+/**
+ * What verification learned about a delivery. `T` is the payload's type as the caller names it
+ * (`verifyWebhook<InvoicePaid>(...)`); it is not checked at run time, so validate what the
+ * sender may vary.
+ */
+export interface VerifiedWebhook<T = unknown> {
   scheme: Exclude<SchemeName, "svix">;
   /** Index of the matching key among secret, secrets, publicKey, publicKeys (in that order). */
   keyIndex: number;
@@ -158,8 +178,11 @@ export interface VerifiedWebhook {
   timestamp?: number;
   /** Event type, where the scheme sends it in a header (GitHub, Shopify, Linear). */
   eventType?: string;
-  /** The body: parsed JSON if it is JSON, the text if other UTF-8, else undefined. */
-  payload: unknown;
+  /**
+   * The body: parsed JSON if it is JSON, the text if other UTF-8, else undefined (always
+   * undefined with `jsonParse: false`).
+   */
+  payload: T;
 }
 
 /**
@@ -173,7 +196,10 @@ export interface DedupeStore {
 }
 
 /** Options of `verifyRequest`: those of `verifyWebhook`, and a dedupe store. */
-export interface VerifyRequestOptions extends VerifyOptions {
+export type VerifyRequestOptions = VerifyOptions & DedupeOptions;
+
+/** A receiver's dedupe store and how long it remembers (see `VerifyRequestOptions`). */
+export interface DedupeOptions {
   /**
    * Accept each delivery once: a verified delivery the store has already claimed throws
    * `duplicate` (answer 2xx and skip it); a store that fails throws `dedupe_unavailable`
@@ -188,7 +214,7 @@ export interface VerifyRequestOptions extends VerifyOptions {
  * What `verifyRequest` resolves with: `VerifiedWebhook` plus the body it read, since a `Request`
  * body can be read only once.
  */
-export interface VerifiedRequest extends VerifiedWebhook {
+export interface VerifiedRequest<T = unknown> extends VerifiedWebhook<T> {
   /** The raw body bytes that were verified. */
   body: Uint8Array;
 }
@@ -215,9 +241,13 @@ const TS_SENDER_TYPES: &'static str = r#"
 export class SenderError extends HooklineError {}
 
 /** What a `Signer` is prepared with: the keys and the scheme, not the message. */
-export interface SignerOptions extends KeyOptions {
+export type SignerOptions = SignerSettings & KeyOptions;
+
+/** A signer's scheme (see `SignerOptions`). */
+export interface SignerSettings {
   /** Default `"standard-webhooks"`. */
   scheme?: SchemeName;
+  /** Your own header layout (see `CustomSchemeConfig`). */
   custom?: CustomSchemeConfig;
 }
 
@@ -225,9 +255,13 @@ export interface SignerOptions extends KeyOptions {
  * Options of `signHeaders`: keys and scheme plus the message. To sign many messages with the same
  * keys, keep a `Signer`.
  */
-export interface SignHeadersOptions extends KeyOptions {
+export type SignHeadersOptions = SignHeadersMessage & KeyOptions;
+
+/** What `signHeaders` signs besides its keys (see `SignHeadersOptions`). */
+export interface SignHeadersMessage {
   /** Default `"standard-webhooks"`. */
   scheme?: SchemeName;
+  /** Your own header layout (see `CustomSchemeConfig`). */
   custom?: CustomSchemeConfig;
   /** The body to sign, exactly as it will be sent. */
   payload: Payload;
@@ -781,6 +815,55 @@ export interface KeyPair {
   /** The public key as 64 hex characters. */
   publicKeyHex: string;
 }
+"#;
+
+// The receivers that return the payload, declared here rather than by wasm-bindgen (their Rust
+// functions skip it) so they can be generic: the caller names the payload's type.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_RECEIVERS: &'static str = r#"
+/** `Webhook.verify`, generic over the payload's type (see the class). */
+export interface Webhook {
+  /**
+   * Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or always
+   * with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it does not
+   * verify. `T` names the payload's type (`wh.verify<InvoicePaid>(body, headers)`); it is not
+   * checked at run time.
+   */
+  verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: WebhookVerifyOptions | null): T;
+}
+
+/** `Verifier.verify`, generic over the payload's type (see the class). */
+export interface Verifier {
+  /**
+   * Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
+   * `options.now` (a Date or unix seconds) replaces the clock. `T` names the payload's type; it
+   * is not checked at run time.
+   */
+  verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: NowOptions | null): VerifiedWebhook<T>;
+}
+
+/**
+ * Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
+ * with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the
+ * headers unless `options.scheme` names it. `T` names the payload's type; it is not checked at
+ * run time.
+ */
+export function verify<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): T;
+
+/**
+ * Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
+ * event type and the body (parsed JSON when it is JSON). `T` names the payload's type; it is not
+ * checked at run time.
+ */
+export function verifyWebhook<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): VerifiedWebhook<T>;
+
+/**
+ * Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
+ * and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
+ * verified delivery the store has already claimed throws `duplicate`. `T` names the payload's
+ * type; it is not checked at run time.
+ */
+export function verifyRequest<T = unknown>(request: RequestLike, options: VerifyRequestOptions): Promise<VerifiedRequest<T>>;
 "#;
 
 #[wasm_bindgen]

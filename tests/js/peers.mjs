@@ -65,7 +65,7 @@ for (const [name, PeerWebhook, prefix] of peers) {
         [`${prefix}-signature`]: peer.sign(id, now, body),
       };
       assert.deepEqual(wh.verify(body, headers), body === "" ? undefined : JSON.parse(body));
-      assert.equal(hookline.verify(Buffer.from(body), headers, { secret: SECRET, raw: true }), undefined);
+      assert.equal(hookline.verify(Buffer.from(body), headers, { secret: SECRET, jsonParse: false }), undefined);
     }
   });
 
@@ -103,6 +103,26 @@ test("the spec's shared vector signs identically in all three", () => {
   assert.equal(new hookline.Webhook(SECRET).sign(...args), expected);
   assert.equal(new standardwebhooks.Webhook(SECRET).sign(...args), expected);
   assert.equal(new svix.Webhook(SECRET).sign(...args), expected);
+});
+
+test("whsec_ secrets of any non-empty length work as in the peers; an empty one is refused by all", () => {
+  const ts = new Date();
+  const seconds = String(Math.floor(ts.getTime() / 1000));
+  for (const len of [1, 16, 23, 65, 100]) {
+    const secret = "whsec_" + Buffer.alloc(len, len).toString("base64");
+    for (const [name, PeerWebhook, prefix] of peers) {
+      const peer = new PeerWebhook(secret);
+      const signature = peer.sign("msg_1", ts, "{}");
+      const headers = { [`${prefix}-id`]: "msg_1", [`${prefix}-timestamp`]: seconds, [`${prefix}-signature`]: signature };
+      assert.deepEqual(new hookline.Webhook(secret).verify("{}", headers), {}, `${name}, ${len} bytes`);
+      assert.equal(new hookline.Webhook(secret).sign("msg_1", ts, "{}"), signature, `${name}, ${len} bytes`);
+    }
+  }
+  // The prefix alone is an empty key: standardwebhooks refuses it, and so does hookline. svix 1.x
+  // (over an older standardwebhooks) takes it and signs with an empty HMAC key: not followed.
+  assert.ok(peerThrows(() => new standardwebhooks.Webhook("whsec_")), "standardwebhooks took an empty secret");
+  assert.ok(!peerThrows(() => new svix.Webhook("whsec_")), "svix now refuses an empty secret: update the README");
+  assert.throws(() => new hookline.Webhook("whsec_"), "invalid_secret", hookline.WebhookVerificationError);
 });
 
 test("raw-format secrets agree with the peers", () => {

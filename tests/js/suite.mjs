@@ -43,13 +43,14 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
 
   for (const c of sw.verify) {
     test(`standard-webhooks verify vector: ${c.name}`, () => {
-      const opts = { secrets: c.secrets, now: c.now, raw: true };
+      const opts = { secrets: c.secrets, now: c.now, jsonParse: false };
       if (c.tolerance !== undefined) opts.tolerance = c.tolerance;
       const forms = [c.headers, new Map(Object.entries(c.headers))];
       if (typeof Headers === "function") forms.push(new Headers(c.headers));
       for (const headers of forms) {
         if (c.expect.error) {
-          assert.throws(() => verify(c.payload, headers, opts), c.expect.error, WebhookVerificationError, c.name);
+          const e = assert.throws(() => verify(c.payload, headers, opts), c.expect.error, WebhookVerificationError, c.name);
+          if (c.expect.header) assert.ok(e.message.startsWith(`missing required header ${c.expect.header}`), `${c.name}: ${e.message}`);
         } else {
           assert.equal(verify(c.payload, headers, opts), undefined, c.name);
           assert.equal(verify(utf8(c.payload), headers, opts), undefined, `${c.name} (bytes)`);
@@ -57,6 +58,16 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
       }
     });
   }
+
+  test("Webhook.verify names a missing header as the request names the others (svix-id, not webhook-id)", () => {
+    const wh = new Webhook(SECRET);
+    const signed = signHeaders({ secret: SECRET, payload: "{}" });
+    const svixStyle = { "svix-timestamp": signed["webhook-timestamp"], "svix-signature": signed["webhook-signature"] };
+    const e = assert.throws(() => wh.verify("{}", svixStyle), "missing_header", WebhookVerificationError);
+    assert.equal(e.message, "missing required header svix-id");
+    const plain = { "webhook-timestamp": signed["webhook-timestamp"], "webhook-signature": signed["webhook-signature"] };
+    assert.equal(assert.throws(() => wh.verify("{}", plain), "missing_header").message, "missing required header webhook-id");
+  });
 
   test("Webhook.verify returns the parsed JSON and undefined for an empty body", () => {
     const wh = new Webhook(SECRET);
@@ -84,8 +95,46 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   test("non-UTF-8 body verifies in raw mode and is never re-encoded", () => {
     const body = new Uint8Array([0xff, 0xfe, 0x00, 0x80]);
     const headers = signHeaders({ secret: SECRET, payload: body });
-    assert.equal(verify(body, headers, { secret: SECRET, raw: true }), undefined);
+    assert.equal(verify(body, headers, { secret: SECRET, jsonParse: false }), undefined);
     assert.throws(() => new Webhook(SECRET).verify(body, headers), "invalid_payload", WebhookVerificationError);
+  });
+
+  test("jsonParse: false is the one name for an unparsed body; each not-JSON message names where it goes", () => {
+    const body = "token=x&command=/deploy";
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    const wh = new Webhook(SECRET);
+    const e1 = assert.throws(() => wh.verify(body, headers), "invalid_payload", WebhookVerificationError);
+    assert.ok(e1.message.includes("pass { jsonParse: false } as verify's third argument"), e1.message);
+    assert.equal(wh.verify(body, headers, { jsonParse: false }), undefined);
+    const e2 = assert.throws(() => verify(body, headers, { secret: SECRET }), "invalid_payload", WebhookVerificationError);
+    assert.ok(e2.message.includes("add jsonParse: false to the options"), e2.message);
+    assert.equal(verify(body, headers, { secret: SECRET, jsonParse: false }), undefined);
+    // The describing receivers never fail on the body; jsonParse: false leaves payload out.
+    assert.equal(new hookline.Verifier({ secret: SECRET }).verify(body, headers).payload, body);
+    assert.equal(new hookline.Verifier({ secret: SECRET, jsonParse: false }).verify(body, headers).payload, undefined);
+    assert.equal(hookline.verifyWebhook(body, headers, { secret: SECRET, jsonParse: false }).payload, undefined);
+    assert.equal(hookline.verifyWebhook("{}", signHeaders({ secret: SECRET, payload: "{}" }), { secret: SECRET, jsonParse: true }).payload.constructor, Object);
+    // raw, the receivers' old name, is refused everywhere rather than silently ignored.
+    for (const call of [
+      () => wh.verify(body, headers, { raw: true }),
+      () => new hookline.Verifier({ secret: SECRET, raw: true }),
+      () => verify(body, headers, { secret: SECRET, raw: true }),
+      () => hookline.verifyWebhook(body, headers, { secret: SECRET, raw: false }),
+    ]) {
+      const e = assert.throws(call, "invalid_argument", TypeError);
+      assert.ok(e.message.includes("jsonParse: false"), e.message);
+    }
+  });
+
+  test("verifyRequest takes jsonParse: false and refuses raw", async () => {
+    const body = "not json";
+    const headers = signHeaders({ secret: SECRET, payload: body });
+    const request = () => new Request("http://127.0.0.1/hook", { method: "POST", body, headers });
+    const got = await hookline.verifyRequest(request(), { secret: SECRET, jsonParse: false });
+    assert.deepEqual([got.payload, got.body.length], [undefined, body.length]);
+    let caught;
+    await hookline.verifyRequest(request(), { secret: SECRET, raw: true }).catch((e) => (caught = e));
+    assert.equal(caught?.code, "invalid_argument", `${caught}`);
   });
 
   test("signHeaders: all three headers, sortable msg_ id, timestamp now", () => {
@@ -104,7 +153,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
     const h = signHeaders({ secrets: [SECRET, other], payload: "{}", id: "msg_r", timestamp: 1700000000 });
     assert.equal(h["webhook-signature"].split(" ").length, 2);
     for (const s of [SECRET, other]) {
-      assert.equal(verify("{}", h, { secret: s, now: 1700000000, raw: true }), undefined);
+      assert.equal(verify("{}", h, { secret: s, now: 1700000000, jsonParse: false }), undefined);
     }
   });
 
@@ -127,8 +176,25 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
     assert.ok(rawSig !== a);
   });
 
+  for (const c of sw.secrets) {
+    test(`standard-webhooks secret vector: ${c.name}`, () => {
+      if (c.error) {
+        assert.throws(() => new Webhook(c.secret), c.error, WebhookVerificationError, c.name);
+        assert.throws(() => verify("{}", {}, { secret: c.secret, scheme: "standard-webhooks" }), c.error, WebhookVerificationError, c.name);
+        return;
+      }
+      // The key is the decoded bytes: the same key given raw signs the same, and it verifies.
+      const raw = new Webhook(hexToBytes(c.key_hex), { format: "raw" });
+      const wh = new Webhook(c.secret);
+      const signature = wh.sign("msg_1", 1700000000, "{}");
+      assert.equal(raw.sign("msg_1", 1700000000, "{}"), signature, c.name);
+      const headers = { "svix-id": "msg_1", "svix-timestamp": "1700000000", "svix-signature": signature };
+      assert.equal(verify("{}", headers, { secret: c.secret, now: 1700000000, jsonParse: false }), undefined, c.name);
+    });
+  }
+
   test("bad secrets fail with invalid_secret and never echo the secret", () => {
-    const cases = ["", "whsec_", "whsec_!!notbase64!!", "whsec_AAAA", `${SECRET}\n`, " " + SECRET];
+    const cases = ["", "whsec_", "whsec_!!notbase64!!", `${SECRET}\n`, " " + SECRET];
     for (const s of cases) {
       const e = assert.throws(() => new Webhook(s), "invalid_secret", WebhookVerificationError, JSON.stringify(s));
       if (s.length > 8) assert.ok(!e.message.includes(s.trim().slice(6)), "secret echoed");
@@ -156,7 +222,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   test("tolerance option: default 300 s, configurable, both directions", () => {
     const now = 1700000000;
     const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: now });
-    const at = (delta, tolerance) => () => verify("{}", h, { secret: SECRET, now: now + delta, tolerance, raw: true });
+    const at = (delta, tolerance) => () => verify("{}", h, { secret: SECRET, now: now + delta, tolerance, jsonParse: false });
     at(300)();
     at(-300)();
     assert.throws(at(301), "timestamp_too_old");
@@ -166,7 +232,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
     assert.throws(at(0, -1), "invalid_argument", TypeError);
     assert.throws(at(0, 1.5), "invalid_argument", TypeError);
     // `now` as a Date works too.
-    assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), raw: true }), undefined);
+    assert.equal(verify("{}", h, { secret: SECRET, now: new Date(now * 1000), jsonParse: false }), undefined);
     // The Webhook class takes the tolerance in its options.
     const strict = new Webhook(SECRET, { tolerance: 0 });
     // Tolerance 0 accepts the current second only: sign early in a second, so that a busy machine
@@ -183,7 +249,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
       "webhook-timestamp": [h["webhook-timestamp"]],
       "WEBHOOK-SIGNATURE": ["v1,bm90IGEgc2lnbmF0dXJlIGF0IGFsbCwgcmVhbGx5IQ==", h["webhook-signature"]],
     };
-    assert.equal(verify("{}", nodeStyle, { secret: SECRET, now: 1700000000, raw: true }), undefined);
+    assert.equal(verify("{}", nodeStyle, { secret: SECRET, now: 1700000000, jsonParse: false }), undefined);
   });
 
   test("a prototype-polluted object adds no headers", () => {

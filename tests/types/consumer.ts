@@ -62,7 +62,7 @@ const result: VerifiedWebhook = verifier.verify("{}", new Headers(headers), { no
 const scheme: string = result.scheme;
 const keyIndex: number = result.keyIndex;
 const detailed = verifyWebhook("{}", new Map([["a", "b"]]), { secret, now: 1 });
-const body: unknown = verify("{}", headers, { secret, raw: true });
+const body: unknown = verify("{}", headers, { secret, jsonParse: false });
 async function viaRequest(req: Request): Promise<Uint8Array> {
   return (await verifyRequest(req, { publicKey: generateKeyPair().publicKey })).body;
 }
@@ -171,6 +171,35 @@ async function send(): Promise<number> {
   const summary = await dispatcher.dispatch({ type: "a.b", data: {} }, [{ id: "e", url: "https://x.example.com", secret }]);
   return summary.delivered;
 }
+
+// The caller names the payload's type; without a name it stays unknown.
+type InvoicePaid = { type: "invoice.paid"; data: { id: string } };
+const typed: InvoicePaid = wh.verify<InvoicePaid>("{}", headers);
+const typedKind: "invoice.paid" = typed.type;
+const typedDetail: string = verifier.verify<InvoicePaid>("{}", headers).payload.data.id;
+const typedOnce: string = verifyWebhook<InvoicePaid>("{}", headers, { secret }).payload.data.id;
+const typedBody: InvoicePaid = verify<InvoicePaid>("{}", headers, { secret });
+async function typedRequest(req: Request): Promise<string> {
+  const got = await verifyRequest<InvoicePaid>(req, { secret, jsonParse: true });
+  return got.payload.data.id + got.body.length;
+}
+// @ts-expect-error the payload is unknown until the caller names its type
+wh.verify("{}", headers).type;
+// @ts-expect-error the payload is unknown until the caller names its type
+verifyWebhook("{}", headers, { secret }).payload.type;
+// Keys are required: options without any would throw invalid_secret at run time.
+// @ts-expect-error a Verifier needs a secret, secrets, publicKey or publicKeys
+new Verifier({ scheme: "github" });
+// @ts-expect-error the one-call receivers need a key too
+verifyWebhook("{}", headers, { scheme: "stripe", now: 1 });
+// @ts-expect-error a signer needs a key
+new Signer({ scheme: "github" });
+// @ts-expect-error signHeaders needs a key
+signHeaders({ payload: "{}" });
+// @ts-expect-error `raw` is not an option: jsonParse: false is the one name for an unparsed body
+new Verifier({ secret, raw: true });
+new Verifier({ publicKeys: [generateKeyPair().publicKey], format: "raw", jsonParse: false });
+console.log(typedKind, typedDetail, typedOnce, typedBody, typedRequest);
 
 try {
   verify("{}", {}, { secret });
