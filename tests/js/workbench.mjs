@@ -245,7 +245,7 @@ test("sign custom (prefix + timestamp header) → Open in Verify → verified as
   assert.equal(await field("scheme"), "custom");
 });
 
-test("verify: a timestamp three years old is described in years", async () => {
+test("verify: a timestamp three years old is described in years, rejected and verified", async () => {
   await tab("sign");
   await page.selectOption("#sign-scheme", "standard-webhooks");
   await page.click("#sign-gen");
@@ -255,6 +255,10 @@ test("verify: a timestamp three years old is described in years", async () => {
   await page.click("#sign-go");
   await page.fill("#sign-ts", "");
   await page.click("#sign-to-verify");
+  await page.click("#verify-go");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "timestamp_too_old");
+  const said = await text("#verify-verdict .err-message");
+  assert.ok(/^message timestamp too old: \d+ s \(3 years\) before now, tolerance 300 s$/.test(said), said);
   await page.fill("#verify-tolerance", String(threeYears + 3600));
   await page.click("#verify-go");
   assert.equal(await page.locator("#verify-verdict").getAttribute("data-verdict"), "verified", await text("#verify-verdict"));
