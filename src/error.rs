@@ -32,10 +32,10 @@ pub enum Error {
         second: &'static str,
     },
     /// The signed timestamp is further in the past than the tolerance allows.
-    #[error("message timestamp too old: {age} s before now, tolerance {tolerance} s")]
+    #[error("message timestamp too old: {age} s{} before now, tolerance {tolerance} s", Long(*age))]
     TimestampTooOld { age: u64, tolerance: u64 },
     /// The signed timestamp is further in the future than the tolerance allows.
-    #[error("message timestamp too new: {ahead} s after now, tolerance {tolerance} s")]
+    #[error("message timestamp too new: {ahead} s{} after now, tolerance {tolerance} s", Long(*ahead))]
     TimestampTooNew { ahead: u64, tolerance: u64 },
     /// The headers are well formed but no signature matches any key.
     #[error("no matching signature")]
@@ -170,6 +170,22 @@ impl Error {
     }
 }
 
+/// A day or more of seconds also in the largest whole unit it holds, " (3 years)": a replayed
+/// request's age reads as years, not as a nine-digit count. Nothing under a day.
+struct Long(u64);
+
+impl std::fmt::Display for Long {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const UNITS: [(u64, &str); 2] = [(31_557_600, "year"), (86_400, "day")];
+        let Some((n, unit)) = UNITS.iter().find_map(|&(size, unit)| {
+            Some((self.0.checked_div(size)?, unit)).filter(|&(n, _)| n > 0)
+        }) else {
+            return Ok(());
+        };
+        write!(f, " ({n} {unit}{})", if n == 1 { "" } else { "s" })
+    }
+}
+
 /// The codes as constants, for callers that match on them.
 pub struct ErrorCode;
 
@@ -199,6 +215,42 @@ impl ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_ages_read_in_years_or_days() {
+        let old = |age| {
+            Error::TimestampTooOld {
+                age,
+                tolerance: 300,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            old(301),
+            "message timestamp too old: 301 s before now, tolerance 300 s"
+        );
+        assert_eq!(
+            old(86_399),
+            "message timestamp too old: 86399 s before now, tolerance 300 s"
+        );
+        assert_eq!(
+            old(86_400),
+            "message timestamp too old: 86400 s (1 day) before now, tolerance 300 s"
+        );
+        assert_eq!(
+            old(94_672_800),
+            "message timestamp too old: 94672800 s (3 years) before now, tolerance 300 s"
+        );
+        let new = Error::TimestampTooNew {
+            ahead: 2 * 31_557_600,
+            tolerance: 300,
+        }
+        .to_string();
+        assert_eq!(
+            new,
+            "message timestamp too new: 63115200 s (2 years) after now, tolerance 300 s"
+        );
+    }
 
     #[test]
     fn codes_match_constants() {

@@ -95,6 +95,16 @@ function fmtDuration(ms) {
 
 const timeOfDay = (ms) => new Date(ms).toISOString().slice(11, 23);
 
+// A moment relative to now in the largest unit that fits ("3 years ago", "in 5 minutes"): a
+// timestamp from years back reads as years, not as thousands of days.
+const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const SPANS = [["year", 365.25 * 86_400_000], ["month", 30.44 * 86_400_000], ["week", 7 * 86_400_000], ["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000], ["second", 1000]];
+function fromNow(ms, now = Date.now()) {
+  const diff = ms - now;
+  const [unit, size] = SPANS.find(([, size]) => Math.abs(diff) >= size) ?? SPANS[SPANS.length - 1];
+  return relative.format(Math.round(diff / size), unit);
+}
+
 function parseHeaderText(text) {
   const trimmed = text.trim();
   if (!trimmed) throw new UiError("missing_header", "paste the request headers first");
@@ -144,6 +154,20 @@ async function copyText(text, button) {
     button.textContent = "Select & copy";
   }
   setTimeout(() => (button.textContent = "Copy"), 1500);
+}
+
+// ---------- tables: at phone width each row is a card, each cell labelled with its column ----------
+
+function labelCells(table, rows) {
+  const heads = [...table.tHead.rows[0].cells].map((th) => th.textContent);
+  for (const tr of rows) {
+    [...tr.cells].forEach((td, i) => {
+      if (td.dataset.label === undefined) td.dataset.label = heads[i] ?? "";
+    });
+  }
+}
+for (const table of document.querySelectorAll("table.cards")) {
+  new MutationObserver((changes) => labelCells(table, changes.flatMap((c) => [...c.addedNodes].filter((n) => n.nodeName === "TR")))).observe(table.tBodies[0], { childList: true });
 }
 
 // ---------- tabs ----------
@@ -394,7 +418,7 @@ function doVerify() {
     detail(dl, "keyIndex", r.keyIndex);
     detail(dl, "keyId", r.keyId);
     detail(dl, "id", r.id);
-    if (r.timestamp !== undefined) detail(dl, "timestamp", `${r.timestamp} (${new Date(r.timestamp * 1000).toISOString()}, ${fmtDuration(Math.abs(Date.now() - r.timestamp * 1000))} ${r.timestamp * 1000 > Date.now() ? "ahead" : "ago"})`);
+    if (r.timestamp !== undefined) detail(dl, "timestamp", `${r.timestamp} (${new Date(r.timestamp * 1000).toISOString()}, ${fromNow(r.timestamp * 1000)})`);
     detail(dl, "eventType", r.eventType);
     order[r.keyIndex]?.classList.add("matched");
     setValue($("verify-payload"), typeof r.payload === "string" ? r.payload : r.payload === undefined ? "(empty or not UTF-8)" : JSON.stringify(r.payload, null, 2));
@@ -470,50 +494,93 @@ const svg = (tag, attrs = {}, text) => {
   return n;
 };
 
+// Round durations for ticks: the log scale uses those inside the window, the linear scale the
+// multiples of the smallest step that leaves room for its labels.
+const TICKS = [1e3, 5e3, 3e4, 6e4, 3e5, 6e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5, 1728e5, 2592e5, 6048e5];
+const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5, 108e5, 216e5, 432e5, 864e5, 1728e5, 2592e5, 6048e5, 12096e5, 2592e6];
+const LABEL_GAP = 6;
+
+let plotted = null;
+
+/**
+ * The timeline, drawn at the plot's own width in CSS pixels so its text stays legible at phone
+ * width. Each label is measured once drawn and kept only if it clears the labels already kept
+ * on its row and the plot's edges.
+ */
 function drawTimeline(offsets, jittered, scale) {
-  const W = 760;
-  const H = 190;
-  const left = 30;
-  const right = W - 30;
+  plotted = { offsets, jittered, scale };
+  const plot = $("retry-plot");
+  const W = Math.floor(plot.clientWidth - 10);
+  const caption = el("div", { class: "plot-caption note", text: `${scale === "log" ? "log scale" : "linear scale"}, time since the first attempt${jittered.some((t, i) => t !== offsets[i]) ? "; ○ one draw with jitter" : ""}` });
+  // Hidden (another tab): drawn when the plot gets a width (the ResizeObserver below).
+  if (W <= 0) return plot.replaceChildren(caption);
+  const H = 130;
+  const left = 16;
+  const right = W - 16;
+  const axisY = 96;
+  const pointY = 46;
   const max = Math.max(1, ...offsets, ...jittered);
   const x =
     scale === "log"
       ? (t) => left + (Math.log10(1 + t / 1000) / Math.log10(1 + max / 1000)) * (right - left)
       : (t) => left + (t / max) * (right - left);
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img", "aria-label": `${offsets.length} attempts over ${fmtDuration(max)}` });
-  const axisY = 120;
+  const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "timeline", role: "img", "aria-label": `${offsets.length} attempts over ${fmtDuration(max)}` });
+  plot.replaceChildren(root, caption);
+
+  /** Draw `text` centred on `cx` (moved inside the plot if it would stick out); keep it only if it clears `row`'s spans. */
+  const label = (row, cx, y, cls, text) => {
+    const node = svg("text", { x: cx, y, class: cls, "text-anchor": "middle" }, text);
+    root.append(node);
+    const w = node.getComputedTextLength();
+    const at = Math.min(Math.max(cx, w / 2 + 1), W - w / 2 - 1);
+    node.setAttribute("x", String(at));
+    const span = [at - w / 2 - LABEL_GAP / 2, at + w / 2 + LABEL_GAP / 2];
+    if (row.some(([a, b]) => span[0] < b && a < span[1])) {
+      node.remove();
+      return false;
+    }
+    row.push(span);
+    return true;
+  };
+
   root.append(svg("line", { x1: left, y1: axisY, x2: right, y2: axisY, class: "axis" }));
-  // Ticks at round durations that fall inside the window.
-  const candidates = [1e3, 5e3, 3e4, 6e4, 3e5, 6e5, 18e5, 36e5, 72e5, 216e5, 432e5, 864e5, 1728e5, 2592e5, 6048e5];
-  const ticks = scale === "log" ? candidates.filter((t) => t <= max) : [1, 2, 3, 4].map((i) => Math.round((max * i) / 4));
-  let lastTickX = -Infinity;
+  let ticks;
+  if (scale === "log") ticks = TICKS.filter((t) => t <= max);
+  else {
+    const room = Math.max(1, Math.floor((right - left) / 55));
+    const step = STEPS.find((s) => max / s <= room) ?? max;
+    ticks = Array.from({ length: Math.floor(max / step) }, (_, i) => (i + 1) * step);
+  }
+  const tickRow = [];
   for (const t of [0, ...ticks]) {
     const tx = x(t);
-    if (tx - lastTickX < 38) continue;
-    lastTickX = tx;
+    if (!label(tickRow, tx, axisY + 18, "tick-label", t === 0 ? "0" : fmtDuration(t))) continue;
     root.append(svg("line", { x1: tx, y1: axisY - 4, x2: tx, y2: axisY + 4, class: "tick" }));
-    root.append(svg("text", { x: tx, y: axisY + 20, class: "tick-label", "text-anchor": "middle" }, t === 0 ? "0" : fmtDuration(t)));
   }
-  let lastLabelX = -Infinity;
+  const pointRow = [];
   offsets.forEach((t, i) => {
     const px = x(t);
-    root.append(svg("line", { x1: px, y1: axisY, x2: px, y2: 62, class: "stem" }));
-    const c = svg("circle", { cx: px, cy: 62, r: 7, class: "point", "data-attempt": i + 1, "data-offset": t });
+    root.append(svg("line", { x1: px, y1: axisY, x2: px, y2: pointY, class: "stem" }));
+    const c = svg("circle", { cx: px, cy: pointY, r: 7, class: "point", "data-attempt": i + 1, "data-offset": t });
     c.append(svg("title", {}, `attempt ${i + 1}: ${t === 0 ? "first try" : `${fmtDuration(t)} after the first`}`));
     root.append(c);
-    if (px - lastLabelX >= 22) {
-      root.append(svg("text", { x: px, y: 44, class: "point-label", "text-anchor": "middle" }, `#${i + 1}`));
-      lastLabelX = px;
-    }
+    label(pointRow, px, pointY - 14, "point-label", `#${i + 1}`);
   });
   jittered.forEach((t, i) => {
     if (t === offsets[i]) return;
-    root.append(svg("circle", { cx: x(t), cy: 92, r: 5, class: "jitter-point", "data-attempt": i + 1 }));
+    root.append(svg("circle", { cx: x(t), cy: axisY - 22, r: 5, class: "jitter-point", "data-attempt": i + 1 }));
   });
-  if (jittered.some((t, i) => t !== offsets[i])) root.append(svg("text", { x: right, y: 104, class: "tick-label", "text-anchor": "end" }, "○ one draw with jitter"));
-  root.append(svg("text", { x: left, y: H - 12, class: "tick-label" }, `${scale === "log" ? "log scale" : "linear scale"}, time since the first attempt`));
-  $("retry-plot").replaceChildren(root);
 }
+
+// Drawn again at the new width when the window or the panel changes size (in the next frame: a
+// redraw inside the observer's callback would resize what it observes).
+let plotWidth = 0;
+new ResizeObserver(() => {
+  const width = $("retry-plot").clientWidth;
+  if (width === plotWidth) return;
+  plotWidth = width;
+  requestAnimationFrame(() => plotted && drawTimeline(plotted.offsets, plotted.jittered, plotted.scale));
+}).observe($("retry-plot"));
 
 function doPlan() {
   showError($("retry-error"), null);
@@ -553,6 +620,7 @@ function doPlan() {
     setValue($("retry-decision"), `${said}\n${JSON.stringify(d, null, 2)}`);
     $("retry-decision").dataset.kind = d.kind;
   } catch (e) {
+    plotted = null;
     $("retry-plot").replaceChildren();
     $("retry-plot").dataset.points = "0";
     $("retry-summary").textContent = "";
@@ -621,13 +689,45 @@ function outcomeBadge(outcome) {
   return el("span", { class: `badge ${tone}`, text: outcome });
 }
 
+const headerLines = (headers) => Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join("\n");
+
+/** What the dispatcher recorded of one attempt's exchange: the headers it sent, what came back. */
+function attemptExchange(record) {
+  const why = record.error ? `: ${record.error}` : "";
+  const sent = record.requestHeaders
+    ? el("pre", { class: "mono code wrap req-headers", text: headerLines(record.requestHeaders) })
+    : el("p", { class: "note req-none", text: `nothing was sent${why}` });
+  const answer = record.responseHeaders
+    ? [
+        el("pre", { class: "mono code wrap res-headers", text: headerLines(record.responseHeaders) }),
+        el("pre", { class: "mono code wrap res-body", dataset: { empty: "(empty body)", truncated: String(record.responseBodyTruncated) }, text: record.responseBody ?? "" }),
+        record.responseBodyTruncated ? el("p", { class: "note res-truncated", text: "longer than shown: the record keeps only the beginning of the body" }) : null,
+      ]
+    : [el("p", { class: "note res-none", text: `no response${why}` })];
+  return el(
+    "div",
+    { class: "exchange" },
+    el("div", { class: "exchange-part" }, el("h4", {}, "Request headers sent to ", el("code", { text: record.url })), sent),
+    el("div", { class: "exchange-part" }, el("h4", { text: record.status === null ? "Response" : `Response: status ${record.status}` }), ...answer),
+  );
+}
+
 async function addAttemptRow(record) {
   const next = record.nextRetryAt ? `in ${fmtDuration(Math.max(0, Date.parse(record.nextRetryAt) - record.attemptedAtMs - record.durationMs))}` : "—";
   const receiverCell = el("td", { class: "receiver-cell", text: "…" });
+  const detailId = `exchange-${record.deliveryId}-${record.attempt}`;
+  const detail = el("tr", { class: "attempt-detail", id: detailId, hidden: "" }, el("td", { colspan: "8", dataset: { label: "" } }, attemptExchange(record)));
+  const open = el("button", { type: "button", class: "small ghost expand mono", title: `${record.eventId}: show the request and the response`, "aria-expanded": "false", "aria-controls": detailId, text: `▸ ${record.eventId.slice(-8)}` });
+  open.addEventListener("click", () => {
+    const opening = detail.hidden;
+    detail.hidden = !opening;
+    open.setAttribute("aria-expanded", String(opening));
+    open.textContent = `${opening ? "▾" : "▸"} ${record.eventId.slice(-8)}`;
+  });
   const row = el(
     "tr",
-    { dataset: { outcome: record.outcome, status: String(record.status ?? ""), attempt: String(record.attempt), event: record.eventId } },
-    el("td", { class: "mono", title: record.eventId, text: record.eventId.slice(-8) }),
+    { class: "attempt", dataset: { outcome: record.outcome, status: String(record.status ?? ""), attempt: String(record.attempt), event: record.eventId } },
+    el("td", {}, open),
     el("td", { text: String(record.attempt) }),
     el("td", { class: "mono", text: timeOfDay(record.attemptedAtMs) }),
     el("td", { class: `mono status-cell s${String(record.status ?? 0)[0]}`, text: record.status === null ? "—" : String(record.status) }),
@@ -637,7 +737,7 @@ async function addAttemptRow(record) {
     receiverCell,
   );
   if (record.error) row.title = record.error;
-  $("live-log").tBodies[0].prepend(row);
+  $("live-log").tBodies[0].prepend(row, detail);
   const verdict = await receiverVerdictFor(record);
   row.dataset.receiver = verdict ? (verdict.ok ? "verified" : "rejected") : record.status === null ? "none" : "simulated";
   receiverCell.replaceChildren(
@@ -764,7 +864,7 @@ function endpointRow(ep) {
     el("td", { class: "mono", text: ep.eventTypes.length ? ep.eventTypes.join(", ") : "all" }),
     el("td", { text: String(ep.secretVersion) }),
     el("td", {}, healthBadge(ep.health)),
-    el("td", {}, attempts, rotate, remove),
+    el("td", {}, el("span", { class: "buttons" }, attempts, rotate, remove)),
   );
   return row;
 }

@@ -6,6 +6,8 @@ import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, mat
 import { redactedHref, SenderError } from "hookline-edge";
 
 const SNIPPET_BYTES = 512;
+// What a record keeps of a response's headers: names and values, this many characters in all.
+const HEADER_CHARS = 4096;
 // A response that declares at most this many bytes is read to its end, so its connection can be
 // reused; any other is read up to the snippet and then cancelled.
 const SMALL_BODY = 65536;
@@ -84,7 +86,34 @@ async function snippet(read, cancel, declared, limit, slot) {
     at += take;
     if (at >= all.length) break;
   }
-  return { text: decoder.decode(all), late };
+  // Not read to its end (cut at the limit, the deadline or a reset) or longer than kept.
+  return { text: decoder.decode(all), late, truncated: !done || size > limit };
+}
+
+/**
+ * A response's headers as a plain object, up to HEADER_CHARS characters of names and values (a
+ * header that does not fit in what is left is left out; the HTTP parser bounds how many there
+ * are). `source` is a fetch Headers or a Node headers object (a repeated header as an array). A
+ * `set-cookie` value is a session credential of the receiver's: its name is kept, its value not.
+ */
+function responseHeaders(source) {
+  // A Map, then fromEntries: a header named __proto__ stays a plain own property.
+  const out = new Map();
+  let left = HEADER_CHARS;
+  try {
+    const entries = typeof source?.entries === "function" ? source.entries() : Object.entries(source ?? {});
+    for (const [rawName, rawValue] of entries) {
+      const name = String(rawName).toLowerCase();
+      const value = name === "set-cookie" || name === "set-cookie2" ? "[redacted]" : Array.isArray(rawValue) ? rawValue.join(", ") : String(rawValue);
+      const size = name.length + value.length;
+      if (size > left) continue;
+      left -= size;
+      out.set(name, out.has(name) ? `${out.get(name)}, ${value}` : value);
+    }
+  } catch {
+    // An injected fetch's headers that cannot be read: what was read so far.
+  }
+  return Object.fromEntries(out);
 }
 
 /** A fetch Response's body as snippet()'s source. */
@@ -537,7 +566,10 @@ export function createDispatcher(options = {}) {
       status: null,
       outcome: "failed",
       error: null,
+      requestHeaders: null,
+      responseHeaders: null,
       responseBody: null,
+      responseBodyTruncated: false,
       nextRetryAt: null,
       signature: null,
     };
@@ -562,6 +594,7 @@ export function createDispatcher(options = {}) {
       "webhook-delivery-id": job.deliveryId,
       ...signed,
     };
+    record.requestHeaders = headers;
     if (nodeAgent && agent === null) await connectAgent();
     let outcome;
     let finished;
@@ -585,6 +618,7 @@ export function createDispatcher(options = {}) {
         }
         status = answer.statusCode;
         retryAfter = answer.headers["retry-after"];
+        record.responseHeaders = responseHeaders(answer.headers);
         body = streamBody(answer.body, answer.headers);
       } else {
         // A redirect is an answer, never followed.
@@ -592,6 +626,7 @@ export function createDispatcher(options = {}) {
         // Browsers hide manual redirects as status 0 "opaqueredirect": still a redirect.
         status = response.type === "opaqueredirect" ? 302 : response.status;
         retryAfter = response.headers?.get?.("retry-after");
+        record.responseHeaders = responseHeaders(response.headers);
         if (response.body) body = fetchBody(response);
       }
       // The outcome is the status, decided once the headers are in: a slow body cannot turn a
@@ -602,6 +637,7 @@ export function createDispatcher(options = {}) {
       if (body) {
         const read = await snippet(...body, SNIPPET_BYTES, slot);
         record.responseBody = read.text;
+        record.responseBodyTruncated = read.truncated;
         if (read.late) record.error = `response body not read within ${timeoutMs} ms (cancelled)`;
       } else record.responseBody = "";
     } catch (e) {
@@ -697,7 +733,10 @@ export function createDispatcher(options = {}) {
           status: null,
           outcome: "failed",
           error: `${code}: ${safely(() => String(e?.message ?? e), "unreadable subscription")}`,
+          requestHeaders: null,
+          responseHeaders: null,
           responseBody: null,
+          responseBodyTruncated: false,
           nextRetryAt: null,
           signature: null,
         };

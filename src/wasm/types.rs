@@ -638,8 +638,20 @@ export interface AttemptRecord {
   status: number | null;
   outcome: AttemptOutcome;
   error: string | null;
+  /**
+   * The headers the dispatcher set on the request (the platform adds its own, such as
+   * `content-length`); null when nothing was sent (blocked, circuit open, no address).
+   */
+  requestHeaders: Record<string, string> | null;
+  /**
+   * The response's headers, lower-case, up to 4,096 characters of names and values (a header that
+   * does not fit is left out), a `set-cookie` value as `"[redacted]"`; null when no response arrived.
+   */
+  responseHeaders: Record<string, string> | null;
   /** At most the first 512 bytes of the response body, as text. */
   responseBody: string | null;
+  /** The response body was longer than `responseBody`, or not read to its end. */
+  responseBodyTruncated: boolean;
   nextRetryAt: string | null;
   /** The signature header value sent. */
   signature: string | null;

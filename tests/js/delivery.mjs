@@ -26,6 +26,8 @@ const scripts = {
   bad: () => [400, {}, "bad request"],
   moved: () => [301, { location: "http://169.254.169.254/latest/meta-data/" }, "moved away"],
   huge: () => [200, {}, "x".repeat(5 * 1024 * 1024)],
+  // A session cookie, and a header larger than what a record keeps of the headers (4,096 characters).
+  cookie: () => [202, { "x-receiver": "r1", "set-cookie": ["sid=s3ss10n-credential", "lb=node-2"], "x-pad": "p".repeat(5000), "x-after": "a" }, "accepted"],
 };
 let faultSeed = 1;
 const server = createServer((req, res) => {
@@ -39,7 +41,7 @@ const server = createServer((req, res) => {
       verifier.verify(body, req.headers, { now: Math.floor(receiverNow() / 1000) });
       verified = true;
     } catch {}
-    seen.push({ path, id: req.headers["webhook-id"], deliveryId: req.headers["webhook-delivery-id"], verified, userAgent: req.headers["user-agent"], eventType: req.headers["x-acme-event"] });
+    seen.push({ path, id: req.headers["webhook-id"], deliveryId: req.headers["webhook-delivery-id"], verified, userAgent: req.headers["user-agent"], eventType: req.headers["x-acme-event"], headers: path === "cookie" ? req.headers : undefined });
     const n = (counters.get(path) ?? 0) + 1;
     counters.set(path, n);
     if (path === "slow") return setTimeout(() => res.writeHead(200).end("late"), 400);
@@ -184,6 +186,33 @@ test("a 5 MiB response body: delivered, snippet of 512 bytes", async () => {
   const { dispatcher, log } = virtual();
   await dispatcher.dispatch(event, [sub("huge")]);
   assert.deepEqual([log[0].outcome, log[0].responseBody.length], ["delivered", 512]);
+});
+
+test("the record keeps the request headers sent and the response's headers, bounded, cookies redacted", async () => {
+  const { dispatcher, log } = virtual();
+  await dispatcher.dispatch(event, [sub("cookie")]);
+  const r = log[0];
+  const got = forPath("cookie").at(-1).headers;
+  assert.deepEqual(Object.keys(r.requestHeaders).sort(), ["content-type", "user-agent", "webhook-delivery-id", "webhook-event-type", "webhook-id", "webhook-signature", "webhook-timestamp"]);
+  for (const [name, value] of Object.entries(r.requestHeaders)) assert.equal(got[name], value, `the receiver got ${name} as recorded`);
+  assert.equal(r.requestHeaders["webhook-signature"], r.signature);
+  assert.deepEqual([r.status, r.responseHeaders["x-receiver"], r.responseBody, r.responseBodyTruncated], [202, "r1", "accepted", false]);
+  assert.ok(/^\[redacted\]/.test(r.responseHeaders["set-cookie"]), `set-cookie kept as ${r.responseHeaders["set-cookie"]}`);
+  assert.ok(!JSON.stringify(r).includes("s3ss10n"), "no cookie value anywhere in the record");
+  assert.ok(!("x-pad" in r.responseHeaders), `a header past 4,096 characters left out: ${Object.keys(r.responseHeaders)}`);
+  assert.equal(r.responseHeaders["x-after"], "a", "a small header after it still kept");
+  await dispatcher.dispatch(event, [sub("huge")]);
+  assert.deepEqual([log[1].responseBody.length, log[1].responseBodyTruncated], [512, true]);
+});
+
+test("nothing sent, nothing recorded: no request or response headers when blocked or timed out", async () => {
+  const blocked = virtual({ ssrf: {} });
+  await blocked.dispatcher.dispatch(event, [sub("ok")]);
+  assert.deepEqual([blocked.log[0].outcome, blocked.log[0].requestHeaders, blocked.log[0].responseHeaders, blocked.log[0].responseBodyTruncated], ["blocked", null, null, false]);
+  const slow = virtual({ retry: { schedule: [0] } });
+  await slow.dispatcher.dispatch(event, [sub("slow")]);
+  assert.deepEqual([slow.log[0].status, slow.log[0].responseHeaders], [null, null]);
+  assert.equal(slow.log[0].requestHeaders["webhook-delivery-id"], slow.log[0].deliveryId, "what was sent is recorded even without an answer");
 });
 
 test("the SSRF guard refuses private targets without sending", async () => {

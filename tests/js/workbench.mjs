@@ -5,7 +5,9 @@
 //
 //   cd <consumer> && node workbench.mjs <repoRoot> [artifactsDir]
 //
-// One screenshot per panel goes to artifactsDir. Any console error or page error fails the run.
+// One screenshot per panel goes to artifactsDir, and one per panel at phone widths (375 and 320
+// CSS pixels), where nothing may stick out of the viewport and the retry planner's labels may not
+// overlap. Any console error or page error fails the run.
 // The browser, the server and its receiver are stopped at the end, also on failure.
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -87,6 +89,8 @@ const tab = async (name) => {
 };
 const shot = async (name) => {
   if (!artifacts) return;
+  // From the top: the sticky header is drawn where the page is scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(artifacts, `workbench-${name}.png`), fullPage: true });
 };
 const field = (name) => text(`#verify-details dd[data-field="${name}"]`);
@@ -241,6 +245,28 @@ test("sign custom (prefix + timestamp header) → Open in Verify → verified as
   assert.equal(await field("scheme"), "custom");
 });
 
+test("verify: a timestamp three years old is described in years, rejected and verified", async () => {
+  await tab("sign");
+  await page.selectOption("#sign-scheme", "standard-webhooks");
+  await page.click("#sign-gen");
+  await page.fill("#sign-id", "msg_old");
+  const threeYears = Math.round(3 * 365.25 * 86400);
+  await page.fill("#sign-ts", String(Math.floor(Date.now() / 1000) - threeYears));
+  await page.click("#sign-go");
+  await page.fill("#sign-ts", "");
+  await page.click("#sign-to-verify");
+  await page.click("#verify-go");
+  assert.equal(await page.locator("#verify-verdict .error").getAttribute("data-code"), "timestamp_too_old");
+  const said = await text("#verify-verdict .err-message");
+  assert.ok(/^message timestamp too old: \d+ s \(3 years\) before now, tolerance 300 s$/.test(said), said);
+  await page.fill("#verify-tolerance", String(threeYears + 3600));
+  await page.click("#verify-go");
+  assert.equal(await page.locator("#verify-verdict").getAttribute("data-verdict"), "verified", await text("#verify-verdict"));
+  const shown = await field("timestamp");
+  assert.ok(/^\d{10} \(\d{4}-\d\d-\d\dT[\d:.]+Z, 3 years ago\)$/.test(shown), shown);
+  await page.fill("#verify-tolerance", "");
+});
+
 // ---------- secrets ----------
 
 test("secrets: whsec_, a whsk_/whpk_ pair, and the public key derived back from the secret key", async () => {
@@ -332,12 +358,28 @@ async function send({ mode, schedule = "0", wrongSecret = false }) {
   await page.waitForFunction(() => !document.getElementById("live-send").disabled, null, { timeout: 30_000 });
   assert.equal(await page.locator("#live-error .error").count(), 0, await text("#live-error"));
   // Rows are newest first: reverse to attempt order.
-  const rows = await page.locator("#live-log tbody tr").evaluateAll((trs) => trs.map((tr) => ({ ...tr.dataset, next: tr.children[6].textContent })).reverse());
+  const rows = await page.locator("#live-log tbody tr.attempt").evaluateAll((trs) => trs.map((tr) => ({ ...tr.dataset, next: tr.children[6].textContent })).reverse());
   non2xxAttempts += rows.filter((r) => !/^2\d\d$/.test(r.status)).length;
   return rows;
 }
 
 const receiverLog = async () => (await (await fetch(`${base}api/receiver`)).json()).entries;
+
+/** Open attempt `n`'s row and read what it shows: request headers, status, response headers and body. */
+async function exchange(n) {
+  const row = page.locator(`#live-log tbody tr.attempt[data-attempt="${n}"]`);
+  const button = row.locator(".expand");
+  assert.equal(await button.getAttribute("aria-expanded"), "false");
+  await button.click();
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  const detail = page.locator(`#${await button.getAttribute("aria-controls")}`);
+  await detail.waitFor({ state: "visible" });
+  return detail.evaluate((d) => {
+    const lines = (sel) => Object.fromEntries((d.querySelector(sel)?.textContent ?? "").split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]));
+    const body = d.querySelector(".res-body");
+    return { url: d.querySelector("h4 code").textContent, request: lines(".req-headers"), status: d.querySelectorAll("h4")[1].textContent, response: lines(".res-headers"), body: body?.textContent ?? null, truncated: body?.dataset.truncated ?? null };
+  });
+}
 
 test("live: a signed webhook is delivered (204) and hookline listen verified it", async () => {
   const rows = await send({ mode: "ok" });
@@ -356,6 +398,10 @@ test("live: a wrong secret is rejected by the receiver: 401, failed, no_matching
   assert.deepEqual([rows[0].status, rows[0].outcome, rows[0].receiver], ["401", "failed", "rejected"]);
   assert.equal(await text("#live-log tbody tr .receiver-cell"), "no_matching_signature");
   assert.equal(await page.locator("#live-summary").getAttribute("data-result"), "failed");
+  const x = await exchange(1);
+  assert.equal(x.status, "Response: status 401");
+  assert.equal(x.body, '{"code":"no_matching_signature"}', "the receiver's own answer");
+  assert.equal(x.response["content-type"], "application/json");
 });
 
 test("live: a flaky receiver: 503, 503 (retries planned), then delivered and verified", async () => {
@@ -363,6 +409,22 @@ test("live: a flaky receiver: 503, 503 (retries planned), then delivered and ver
   assert.deepEqual(rows.map((r) => `${r.attempt}:${r.status}:${r.outcome}:${r.receiver}`), ["1:503:retry:simulated", "2:503:retry:simulated", "3:204:delivered:verified"]);
   assert.deepEqual([rows[0].next, rows[1].next], ["in 200 ms", "in 300 ms"]);
   assert.ok(rows.every((r) => r.event === rows[0].event), "one event, one chain");
+  // Each row opens to what the dispatcher sent and what came back.
+  const first = await exchange(1);
+  assert.equal(first.status, "Response: status 503");
+  assert.ok(first.body.includes('"code":"simulated_503"'), first.body);
+  assert.deepEqual([first.response["content-type"], first.response["cache-control"], first.truncated], ["application/json", "no-store", "false"]);
+  const last = await exchange(3);
+  assert.deepEqual([last.status, last.body], ["Response: status 204", ""]);
+  const entry = (await receiverLog()).find((e) => e.ok && e.id === last.request["webhook-id"]);
+  assert.ok(entry, `the receiver verified the webhook-id the row says was sent: ${last.request["webhook-id"]}`);
+  assert.equal(first.request["webhook-id"], last.request["webhook-id"], "retries send the same webhook-id");
+  assert.equal(first.request["webhook-delivery-id"], last.request["webhook-delivery-id"], "one delivery id for the chain");
+  assert.deepEqual([last.request["user-agent"], last.request["webhook-event-type"], last.request["content-type"]], ["hookline-workbench", "invoice.paid", "application/json"]);
+  assert.ok(/^v1,/.test(last.request["webhook-signature"]) && /^dlv_/.test(last.request["webhook-delivery-id"]), JSON.stringify(last.request));
+  assert.ok(last.url.endsWith("/live/flaky/"), last.url);
+  await page.click('#live-log tbody tr.attempt[data-attempt="1"] .expand');
+  assert.equal(await page.locator('#live-log tbody tr.attempt[data-attempt="1"] + tr.attempt-detail').isVisible(), false, "a second click closes it");
   await shot("live");
 });
 
@@ -440,6 +502,99 @@ test("endpoints: a flaky receiver: the worker retries per the schedule until it 
   const rows = await waitForLog((r) => r.some((x) => x.outcome === "delivered"), "delivery after two 503s");
   assert.deepEqual(rows.map((r) => `${r.attempt}:${r.outcome}`), ["1:retry", "2:retry", "3:delivered"]);
   await shot("endpoints");
+});
+
+// ---------- phone width ----------
+
+const PANELS = ["sign", "verify", "secrets", "retry", "live", "endpoints"];
+
+/** What sticks out of the viewport in the header and the open panel: the page's scroll width and every element box past an edge. */
+const overflow = () =>
+  page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const out = [];
+    const panel = document.querySelector(".panel:not([hidden])");
+    for (const e of [...document.querySelectorAll("header.top, header.top *"), panel, ...panel.querySelectorAll("*")]) {
+      const b = e.getBoundingClientRect();
+      if (b.width === 0 && b.height === 0) continue;
+      if (b.left < -0.5 || b.right > vw + 0.5) out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ""}${e.classList.length ? `.${[...e.classList].join(".")}` : ""} ${Math.round(b.left)}..${Math.round(b.right)}`);
+    }
+    return { viewport: vw, scrollWidth: document.documentElement.scrollWidth, outside: out };
+  });
+
+/** The retry plot's labels: any two that overlap, any outside the plot, and how many of each kind were drawn. */
+const plotLabels = () =>
+  page.evaluate(() => {
+    const svgBox = document.querySelector("#retry-plot svg").getBoundingClientRect();
+    const labels = [...document.querySelectorAll("#retry-plot svg text")].map((t) => ({ text: t.textContent, kind: t.getAttribute("class"), box: t.getBoundingClientRect() }));
+    const overlaps = [];
+    for (let i = 0; i < labels.length; i++) {
+      for (let j = i + 1; j < labels.length; j++) {
+        const [a, b] = [labels[i].box, labels[j].box];
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps.push(`"${labels[i].text}" / "${labels[j].text}"`);
+      }
+    }
+    const outside = labels.filter(({ box }) => box.left < svgBox.left || box.right > svgBox.right || box.top < svgBox.top || box.bottom > svgBox.bottom).map((l) => l.text);
+    const count = (kind) => labels.filter((l) => l.kind === kind).length;
+    return { overlaps, outside, ticks: count("tick-label"), points: count("point-label"), first: labels.find((l) => l.kind === "point-label")?.text, height: Math.min(...labels.map((l) => l.box.height)) };
+  });
+
+async function checkPlotLabels(where) {
+  await tab("retry");
+  for (const [policy, jitter] of [["standard-webhooks", "none"], ["svix", "none"], ["exponential", "full"], ["schedule", "none"]]) {
+    await page.selectOption("#retry-policy", policy);
+    if (policy === "schedule") await page.fill("#retry-schedule", "0, 100ms, 200ms, 300ms, 5s, 1h");
+    await page.selectOption("#retry-jitter", jitter);
+    for (const scale of ["linear", "log"]) {
+      await page.selectOption("#retry-scale", scale);
+      await page.click("#retry-go");
+      const l = await plotLabels();
+      const what = `${where}, ${policy}, ${scale} scale`;
+      assert.deepEqual(l.overlaps, [], `${what}: labels overlap`);
+      assert.deepEqual(l.outside, [], `${what}: labels outside the plot`);
+      assert.ok(l.ticks >= 2 && l.points >= 2 && l.first === "#1", `${what}: ${l.ticks} tick and ${l.points} point labels, first ${l.first}`);
+      assert.ok(l.height >= 10, `${what}: labels ${l.height}px high, drawn at the plot's width and not scaled down`);
+    }
+  }
+  await page.selectOption("#retry-scale", "log");
+  await page.selectOption("#retry-jitter", "none");
+  await page.selectOption("#retry-policy", "standard-webhooks");
+}
+
+test("retry: at desktop width the labels of both scales do not overlap", async () => {
+  await checkPlotLabels("1360 px");
+});
+
+for (const [width, height] of [[375, 740], [320, 640]]) {
+  test(`phone ${width}×${height}: no panel sticks out of the viewport; retry labels do not overlap; screenshots`, async () => {
+    await page.setViewportSize({ width, height });
+    await checkPlotLabels(`${width} px`);
+    await page.selectOption("#retry-scale", "linear");
+    await page.click("#retry-go");
+    // Live: a fresh log with one attempt opened, so its exchange is laid out too.
+    await send({ mode: "flaky", schedule: "0, 100ms, 100ms" });
+    await exchange(1);
+    // Every panel is looked at and photographed before anything is asserted, so a failure names them all.
+    const problems = [];
+    for (const panel of PANELS) {
+      await tab(panel);
+      const o = await overflow();
+      if (o.viewport !== width) problems.push(`${panel}: viewport ${o.viewport}`);
+      if (o.scrollWidth > width) problems.push(`${panel}: the page scrolls sideways (${o.scrollWidth} > ${width})`);
+      if (o.outside.length) problems.push(`${panel}: outside the viewport: ${o.outside.slice(0, 8).join(", ")}${o.outside.length > 8 ? ` and ${o.outside.length - 8} more` : ""}`);
+      await shot(`phone-${width}-${panel}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("back to desktop width: the retry plot is drawn again at the wider width", async () => {
+  await page.setViewportSize({ width: 1360, height: 900 });
+  await tab("retry");
+  await page.waitForFunction(() => document.querySelector("#retry-plot svg")?.getBoundingClientRect().width > 500);
+  const l = await plotLabels();
+  assert.deepEqual([l.overlaps, l.outside], [[], []]);
+  await page.selectOption("#retry-scale", "log");
 });
 
 // ---------- the whole session ----------
