@@ -123,11 +123,17 @@ export interface KeyFields {
 /**
  * The keys of a receiver or a signer, shared by `VerifierOptions`, `SignerOptions` and
  * `SignHeadersOptions`: at least one of `secret`, `secrets`, `publicKey`, `publicKeys` (options
- * without any do not compile, as they would throw `invalid_secret`). A receiver accepts a
- * signature made with any of its keys.
+ * without any do not compile, as they would throw `invalid_secret`). A single key may be typed
+ * `undefined` (`{ secret: process.env.WEBHOOK_SECRET }`): one that is missing at run time throws
+ * `invalid_secret`. A receiver accepts a signature made with any of its keys.
  */
 export type KeyOptions = KeyFields &
-  ({ secret: KeyLike } | { secrets: KeyLike[] } | { publicKey: KeyLike } | { publicKeys: KeyLike[] });
+  (
+    | { secret: KeyLike | undefined }
+    | { secrets: KeyLike[] }
+    | { publicKey: KeyLike | undefined }
+    | { publicKeys: KeyLike[] }
+  );
 
 /** Options of `new Verifier(options)`: keys and scheme, read once and reused for every request. */
 export type VerifierOptions = VerifierSettings & KeyOptions;

@@ -196,6 +196,9 @@ verifyWebhook("{}", headers, { scheme: "stripe", now: 1 });
 new Signer({ scheme: "github" });
 // @ts-expect-error signHeaders needs a key
 signHeaders({ payload: "{}" });
+// A key from the environment may be undefined at compile time (a missing one throws at run time).
+declare const env: { GITHUB_WEBHOOK_SECRET?: string };
+new Verifier({ scheme: "github", secret: env.GITHUB_WEBHOOK_SECRET });
 // @ts-expect-error `raw` is not an option: jsonParse: false is the one name for an unparsed body
 new Verifier({ secret, raw: true });
 new Verifier({ publicKeys: [generateKeyPair().publicKey], format: "raw", jsonParse: false });
