@@ -3,16 +3,9 @@
 // esbuild turns this file into pkg/receiver.cjs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { hostHmac } from "./node-hmac.js";
 import instantiate from "hookline-receiver";
 
-// Bodies of 2 KiB and more get their HMAC from node:crypto, as in the main entry.
-let createHmac;
-try {
-  ({ createHmac } = require("node:crypto"));
-} catch {
-  createHmac = undefined;
-}
-const hostHmac = createHmac ? (key, prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest() : null;
 const compile = (file) => new WebAssembly.Module(readFileSync(join(__dirname, file)));
 
 instantiate(compile("receiver_bg.wasm"), hostHmac, () => {
