@@ -35,11 +35,10 @@ rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 const full = bindgen(wasmOut("release"), "hookline", "-O3", `export { createDispatcher } from "./dispatcher.js";`);
 const flavours = {};
-for (const [name, features] of [["receiver", []], ["receiver_ed", ["--features", "ed25519"]]]) {
-  say(`cargo build --profile receiver --no-default-features ${features.join(" ")}`.trim());
-  run("cargo", ["build", "--profile", "receiver", "--target", "wasm32-unknown-unknown", "--no-default-features", ...features, ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
-  // Both builds land on the same path: each is taken before the next overwrites it.
-  flavours[name] = bindgen(wasmOut("receiver"), name, "-Os");
+for (const [name, profile, features] of [["receiver", "receiver", []], ["receiver_ed", "receiver-ed", ["--features", "ed25519"]]]) {
+  say(`cargo build --profile ${profile} --no-default-features ${features.join(" ")}`.trim());
+  run("cargo", ["build", "--profile", profile, "--target", "wasm32-unknown-unknown", "--no-default-features", ...features, ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
+  flavours[name] = bindgen(wasmOut(profile), name, "-Os");
 }
 
 // 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's

@@ -41,25 +41,24 @@ function edBuild() {
 
 const needsEd = (e) => e instanceof HooklineError && e.code === UNAVAILABLE;
 
-/** `call` on the HMAC build, or on the ed25519 build when the core says the keys need it. */
+/**
+ * `call` on the HMAC build, or on the ed25519 build when the core says the keys need it. HMAC
+ * keys stay on the HMAC build (built for speed) even once the other is loaded (built for size).
+ */
 function either(call) {
-  if (ed === null) {
-    try {
-      return call(hmac);
-    } catch (e) {
-      if (!needsEd(e)) throw e;
-    }
+  try {
+    return call(hmac);
+  } catch (e) {
+    if (!needsEd(e)) throw e;
   }
   return call(edBuild());
 }
 
 async function eitherAsync(call) {
-  if (ed === null) {
-    try {
-      return await call(hmac);
-    } catch (e) {
-      if (!needsEd(e)) throw e;
-    }
+  try {
+    return await call(hmac);
+  } catch (e) {
+    if (!needsEd(e)) throw e;
   }
   return call(edBuild());
 }
