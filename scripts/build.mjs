@@ -120,21 +120,21 @@ function guarded(exports) {
 
 // esbuild: the error classes stay one module per runtime (errors.mjs / errors.cjs), imported by
 // every entry rather than copied into each, so instanceof holds across hookline and
-// hookline/receiver; the ed25519 build stays its own file, loaded when first needed.
-const external = (format) => ({
+// hookline/receiver; the ed25519 build stays its own file, loaded when first needed. In Node the
+// CommonJS errors.cjs is the one module, also for the ESM receiver (node: true).
+const external = (ext) => ({
   name: "hookline-externals",
   setup(b) {
-    const ext = format === "cjs" ? "cjs" : "mjs";
     b.onResolve({ filter: /^hookline-errors$/ }, () => ({ path: `./errors.${ext}`, external: true }));
     b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: `./receiver_ed.${ext}`, external: true }));
   },
 });
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
-const bundle = (entry, outfile, format, alias = {}) =>
-  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(format)], ...(format === "cjs" ? { platform: "node" } : {}) });
+const bundle = (entry, outfile, format, alias = {}, node = format === "cjs") =>
+  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(node ? "cjs" : "mjs")], ...(node ? { platform: "node" } : {}) });
 const lib = (f) => join(root, "pkg-template", "lib", f);
 const loader = (f) => join(root, "pkg-template", "loaders", f);
-const receiverAlias = { "hookline-receiver-hmac": flavours.receiver.api };
+const receiverAlias = { "hookline-receiver-hmac": flavours.receiver.api, "hookline-receiver": lib("receiver.js") };
 await Promise.all([
   bundle(lib("errors.js"), "errors.mjs", "esm"),
   bundle(lib("errors.js"), "errors.cjs", "cjs"),
@@ -143,8 +143,11 @@ await Promise.all([
   bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
   bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
   bundle(flavours.receiver_ed.api, "receiver_ed.mjs", "esm"),
-  bundle(flavours.receiver_ed.api, "receiver_ed.cjs", "cjs"),
-  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", { ...receiverAlias, "hookline-receiver": lib("receiver.js") }),
+  // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
+  // CommonJS file costs a receiver's cold start about 10 ms here), one ed25519 instance for both.
+  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", receiverAlias),
+  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", receiverAlias, true),
+  bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs", { "hookline-receiver-ed-api": flavours.receiver_ed.api }),
 ]);
 const publicNames = full.publicNames;
 

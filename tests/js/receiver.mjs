@@ -12,7 +12,7 @@ import { registerSchemeTests } from "./schemes.mjs";
 const RECEIVER = ["Webhook", "Verifier", "verify", "verifyWebhook", "verifyRequest", "wasmMemoryBytes", "HooklineError", "WebhookVerificationError"];
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-export function registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac }) {
+export function registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac, required }) {
   const named = (name, fn) => test(`receiver entry: ${name}`, fn);
   // The main entry's signing helpers with the receiver entry's verifying ones.
   const mixed = { ...hookline };
@@ -59,6 +59,19 @@ export function registerReceiverTests(test, hookline, receiver, { vectors, runti
     const wh = new receiver.Webhook(SECRET);
     assert.ok(!`${wh} ${JSON.stringify(wh)}`.includes("MfKQ9r8G"));
   });
+
+  if (required) {
+    named("import and require in one process: the same error classes, one ed25519 build", () => {
+      assert.equal(required.WebhookVerificationError, receiver.WebhookVerificationError);
+      assert.equal(required.HooklineError, hookline.HooklineError);
+      const pair = hookline.generateKeyPair();
+      const signed = hookline.signHeaders({ secret: pair.secretKey, payload: "{}" });
+      for (const entry of [receiver, required, receiver]) {
+        assert.deepEqual(new entry.Webhook(pair.publicKey).verify("{}", signed), {});
+        assert.throws(() => new entry.Webhook(pair.publicKey).verify("{ }", signed), "no_matching_signature", hookline.WebhookVerificationError);
+      }
+    });
+  }
 
   registerSchemeTests(named, mixed, vectors);
   registerPoisonTests(named, mixed);

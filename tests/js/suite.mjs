@@ -13,7 +13,7 @@ import { registerReceiverTests } from "./receiver.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-export async function runSuite(hookline, { vectors, runtime, createHmac, receiver }) {
+export async function runSuite(hookline, { vectors, runtime, createHmac, receiver, required }) {
   const { Webhook, verify, signHeaders, generateSecret, WebhookVerificationError, HooklineError } = hookline;
   const { test, run } = createHarness();
   const sw = vectors["standard-webhooks"];
@@ -292,7 +292,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
   if (!receiver) throw new Error(`${runtime}: the runner passed no hookline/receiver module`);
-  registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac });
+  registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac, required });
 
   return run(runtime);
 }
