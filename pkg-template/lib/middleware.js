@@ -3,8 +3,9 @@
 // size limit, verifies it with the package's `verifyRequest` and hands the verified delivery to
 // the route. I/O only: the keys, the limit, the verdict and the error codes all come from the
 // core; this file maps a typed error's code to the HTTP answer and nothing more.
-// An entry of its own that takes the receiver from the package's main entry, whichever runtime's
-// that is; it imports nothing else, so it loads in Node, Deno, Bun, workerd and browsers alike.
+// An entry of its own that takes the receiver from `hookline/receiver` (the lean wasm), whichever
+// runtime's that is; it imports nothing else, so it loads in Node, Deno, Bun, workerd and
+// browsers alike.
 import { HooklineError, Verifier, WebhookVerificationError, verifyRequest } from "hookline/receiver";
 
 // ---- shared -------------------------------------------------------------------------------------
