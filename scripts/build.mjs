@@ -141,6 +141,7 @@ await Promise.all([
   bundle(full.api, "glue.mjs", "esm"),
   // Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
   bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
+  bundle(loader("node-esm.js"), "node.mjs", "esm", { "hookline-glue": full.api }, true),
   bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
   bundle(flavours.receiver_ed.api, "receiver_ed.mjs", "esm"),
   // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
