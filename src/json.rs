@@ -29,41 +29,23 @@ pub enum JsonError {
 pub fn top_level_integer(text: &[u8], name: &str) -> Result<Member, JsonError> {
     let text = std::str::from_utf8(text).map_err(|_| JsonError::Invalid)?;
     let mut r = Reader {
+        text,
         bytes: text.as_bytes(),
         at: 0,
     };
-    r.skip_ws();
-    if r.peek() != Some(b'{') {
-        return Err(JsonError::Invalid);
-    }
-    r.bump();
     let mut found: Option<Member> = None;
     r.skip_ws();
-    if r.peek() == Some(b'}') {
-        r.bump();
-    } else {
-        loop {
-            r.skip_ws();
-            let key = r.string()?;
-            r.skip_ws();
-            r.expect(b':')?;
-            r.skip_ws();
-            if key == name {
-                if found.is_some() {
-                    return Err(JsonError::Repeated);
-                }
-                found = Some(r.member_value()?);
-            } else {
-                r.value(1)?;
-            }
-            r.skip_ws();
-            match r.next() {
-                Some(b',') => continue,
-                Some(b'}') => break,
-                _ => return Err(JsonError::Invalid),
-            }
+    r.expect(b'{')?;
+    r.items(b'}', |r| {
+        if r.key()? != name {
+            return r.value(1);
         }
-    }
+        if found.is_some() {
+            return Err(JsonError::Repeated);
+        }
+        found = Some(r.member_value()?);
+        Ok(())
+    })?;
     r.skip_ws();
     if r.peek().is_some() {
         return Err(JsonError::Invalid);
@@ -71,7 +53,9 @@ pub fn top_level_integer(text: &[u8], name: &str) -> Result<Member, JsonError> {
     Ok(found.unwrap_or(Member::NotInteger))
 }
 
+/// The input, validated as UTF-8 once: slices of it are taken by index, never checked again.
 struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     at: usize,
 }
@@ -129,9 +113,8 @@ impl Reader<'_> {
                 }
                 self.bump();
             }
-            // The input is UTF-8 and the run stops only at ASCII bytes: a valid slice.
-            let run = self.bytes.get(start..self.at).ok_or(JsonError::Invalid)?;
-            out.push_str(std::str::from_utf8(run).map_err(|_| JsonError::Invalid)?);
+            // The run stops only at ASCII bytes, so it ends on a character boundary.
+            out.push_str(self.text.get(start..self.at).ok_or(JsonError::Invalid)?);
             match self.next() {
                 Some(b'"') => return Ok(out),
                 Some(b'\\') => self.escape(&mut out)?,
@@ -178,8 +161,7 @@ impl Reader<'_> {
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let end = self.at.saturating_add(4);
-        let digits = self.bytes.get(self.at..end).ok_or(JsonError::Invalid)?;
-        let text = std::str::from_utf8(digits).map_err(|_| JsonError::Invalid)?;
+        let text = self.text.get(self.at..end).ok_or(JsonError::Invalid)?;
         if !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(JsonError::Invalid);
         }
@@ -218,11 +200,7 @@ impl Reader<'_> {
             }
             self.digits();
         }
-        let text = self
-            .bytes
-            .get(start..self.at)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .ok_or(JsonError::Invalid)?;
+        let text = self.text.get(start..self.at).ok_or(JsonError::Invalid)?;
         Ok((text, integer))
     }
 
@@ -230,6 +208,39 @@ impl Reader<'_> {
         while matches!(self.peek(), Some(b'0'..=b'9')) {
             self.bump();
         }
+    }
+
+    /// The items of an array or object whose opening bracket was just read, up to `close`: each
+    /// read by `item`, separated by commas.
+    fn items(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), JsonError>,
+    ) -> Result<(), JsonError> {
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.bump();
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            item(self)?;
+            self.skip_ws();
+            match self.next() {
+                Some(b',') => continue,
+                Some(c) if c == close => return Ok(()),
+                _ => return Err(JsonError::Invalid),
+            }
+        }
+    }
+
+    /// An object member's name and its colon, leaving the reader at the value.
+    fn key(&mut self) -> Result<String, JsonError> {
+        let key = self.string()?;
+        self.skip_ws();
+        self.expect(b':')?;
+        self.skip_ws();
+        Ok(key)
     }
 
     /// The value of the member asked for: an integer in `i64`, or anything else (skipped).
@@ -259,27 +270,13 @@ impl Reader<'_> {
                     return Err(JsonError::Invalid);
                 }
                 self.bump();
-                let close = if open == b'[' { b']' } else { b'}' };
-                self.skip_ws();
-                if self.peek() == Some(close) {
-                    self.bump();
-                    return Ok(());
-                }
-                loop {
-                    self.skip_ws();
-                    if open == b'{' {
-                        self.string()?;
-                        self.skip_ws();
-                        self.expect(b':')?;
-                        self.skip_ws();
-                    }
-                    self.value(depth)?;
-                    self.skip_ws();
-                    match self.next() {
-                        Some(b',') => continue,
-                        Some(c) if c == close => return Ok(()),
-                        _ => return Err(JsonError::Invalid),
-                    }
+                if open == b'[' {
+                    self.items(b']', |r| r.value(depth))
+                } else {
+                    self.items(b'}', |r| {
+                        r.key()?;
+                        r.value(depth)
+                    })
                 }
             }
             _ => Err(JsonError::Invalid),
