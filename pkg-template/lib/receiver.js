@@ -10,7 +10,6 @@ export { HooklineError, WebhookVerificationError } from "hookline-errors";
 
 let loadEd = null;
 let ed = null;
-let ready = false;
 
 const UNAVAILABLE = "ed25519_unavailable";
 
@@ -20,8 +19,7 @@ const UNAVAILABLE = "ed25519_unavailable";
  * and a function that loads, instantiates and returns the ed25519 build's glue.
  */
 export default function instantiate(module, hostHmac, loadEd25519) {
-  if (ready) throw new Error("hookline: the wasm instance is already set up");
-  ready = true;
+  // The HMAC build's own instantiate refuses a second call, before the loader below is replaced.
   hmac.default(module, hostHmac);
   loadEd = loadEd25519;
 }
