@@ -127,14 +127,9 @@ export function hooklineExpress(options) {
   const optionsFor = optionsSource(options);
   return function hooklineMiddleware(req, res, next) {
     let source;
-    try {
-      source = nodeBody(req);
-    } catch (error) {
-      next(error);
-      return;
-    }
     let options;
     try {
+      source = nodeBody(req);
       options = optionsFor(req);
     } catch (error) {
       next(error);
