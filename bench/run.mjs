@@ -236,12 +236,12 @@ if (!SKIP.includes("size")) {
     const br = bufs.reduce((a, b) => a + brotliCompressSync(b, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length, 0);
     return { files, raw, gz, br };
   };
-  size.files = Object.fromEntries(["receiver_bg.wasm", "receiver_ed_bg.wasm", "receiver.cjs", "receiver-node.mjs", "receiver_ed.cjs", "receiver-glue.mjs", "receiver_ed.mjs", "errors.cjs", "hookline_bg.wasm", "glue.mjs", "node.cjs", "node.mjs", "deno.mjs", "workerd.mjs", "browser.mjs"].map((f) => [f, measure([f])]));
+  size.files = Object.fromEntries(["receiver_bg.wasm", "receiver_ed_bg.wasm", "receiver.cjs", "receiver-node.mjs", "receiver_ed.cjs", "receiver-glue.mjs", "errors.cjs", "hookline_bg.wasm", "glue.mjs", "node.cjs", "node.mjs", "deno.mjs", "workerd.mjs", "browser.mjs"].map((f) => [f, measure([f])]));
   size.entries = {
     "hookline/receiver, node (import)": measure(["receiver-node.mjs", "errors.cjs", "receiver_bg.wasm"]),
     "hookline/receiver, node (require)": measure(["receiver.cjs", "errors.cjs", "receiver_bg.wasm"]),
     "hookline/receiver, node, after an ed25519 key": measure(["receiver.cjs", "errors.cjs", "receiver_bg.wasm", "receiver_ed.cjs", "receiver_ed_bg.wasm"]),
-    "hookline/receiver, deno/workerd/browser (both builds compiled at import)": measure(["receiver-browser.mjs", "receiver-glue.mjs", "receiver_ed.mjs", "errors.mjs", "receiver_bg.wasm", "receiver_ed_bg.wasm"]),
+    "hookline/receiver, deno/workerd/browser (both builds compiled at import)": measure(["receiver-browser.mjs", "receiver-glue.mjs", "errors.mjs", "receiver_bg.wasm", "receiver_ed_bg.wasm"]),
     "node (import)": measure(["node.mjs", "node.cjs", "hookline_bg.wasm"]),
     "node (require)": measure(["node.cjs", "hookline_bg.wasm"]),
     "deno": measure(["deno.mjs", "glue.mjs", "hookline_bg.wasm"]),

@@ -23,22 +23,23 @@ function run(cmd, args, opts = {}) {
 ensureToolchain({ say });
 
 // 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml), then the receiver's two
-//    builds: the core without the sender (the HMAC schemes), and with ed25519 (loaded on demand).
+//    builds from abi/ (a raw ABI, no wasm-bindgen, no std): the HMAC schemes, and with ed25519
+//    (loaded on demand).
 // The shadow stack pointer is exported so the glue can put it back if a caller's exception ever
 // unwinds through wasm frames (see `guarded` below).
 const rustEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" };
 const wasmOut = (profile) => join(root, "target", "wasm32-unknown-unknown", profile, "hookline.wasm");
-say("cargo build --release --target wasm32-unknown-unknown");
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
+say("cargo rustc --release --target wasm32-unknown-unknown --crate-type cdylib");
+run("cargo", ["rustc", "--lib", "--release", "--target", "wasm32-unknown-unknown", "--crate-type", "cdylib", ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
 rmSync(wbDir, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 const full = bindgen(wasmOut("release"), "hookline", "-O3", `export { createDispatcher } from "./dispatcher.js";`);
-const flavours = {};
 for (const [name, profile, features] of [["receiver", "receiver", []], ["receiver_ed", "receiver-ed", ["--features", "ed25519"]]]) {
-  say(`cargo build --profile ${profile} --no-default-features ${features.join(" ")}`.trim());
-  run("cargo", ["build", "--profile", profile, "--target", "wasm32-unknown-unknown", "--no-default-features", ...features, ...(quiet ? ["--quiet"] : [])], { env: rustEnv });
-  flavours[name] = bindgen(wasmOut(profile), name, "-Os");
+  say(`cargo build -p hookline-abi --profile ${profile} ${features.join(" ")}`.trim());
+  run("cargo", ["build", "-p", "hookline-abi", "--profile", profile, "--target", "wasm32-unknown-unknown", ...features, ...(quiet ? ["--quiet"] : [])]);
+  const built = join(root, "target", "wasm32-unknown-unknown", profile, "hookline_abi.wasm");
+  run(join(root, "node_modules", ".bin", "wasm-opt"), ["-Oz", "--strip-debug", "--strip-producers", built, "-o", join(pkg, `${name}_bg.wasm`)]);
 }
 
 // 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
@@ -126,7 +127,7 @@ const external = (ext) => ({
   name: "hookline-externals",
   setup(b) {
     b.onResolve({ filter: /^hookline-errors$/ }, () => ({ path: `./errors.${ext}`, external: true }));
-    b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: `./receiver_ed.${ext}`, external: true }));
+    b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: "./receiver_ed.cjs", external: true }));
   },
 });
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
@@ -134,7 +135,7 @@ const bundle = (entry, outfile, format, alias = {}, node = format === "cjs") =>
   esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(node ? "cjs" : "mjs")], ...(node ? { platform: "node" } : {}) });
 const lib = (f) => join(root, "pkg-template", "lib", f);
 const loader = (f) => join(root, "pkg-template", "loaders", f);
-const receiverAlias = { "hookline-receiver-hmac": flavours.receiver.api, "hookline-receiver": lib("receiver.js") };
+const receiverAlias = { "hookline-receiver": lib("receiver.js") };
 await Promise.all([
   bundle(lib("errors.js"), "errors.mjs", "esm"),
   bundle(lib("errors.js"), "errors.cjs", "cjs"),
@@ -143,12 +144,11 @@ await Promise.all([
   bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
   bundle(loader("node-esm.js"), "node.mjs", "esm", { "hookline-glue": full.api }, true),
   bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
-  bundle(flavours.receiver_ed.api, "receiver_ed.mjs", "esm"),
   // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
   // CommonJS file costs a receiver's cold start about 10 ms here), one ed25519 instance for both.
   bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", receiverAlias),
   bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", receiverAlias, true),
-  bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs", { "hookline-receiver-ed-api": flavours.receiver_ed.api }),
+  bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs"),
 ]);
 const publicNames = full.publicNames;
 
@@ -166,9 +166,14 @@ cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hook
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }
-// The receiver's types: what its wasm-bindgen output declares (the receiver's exports only).
-const receiverDts = readFileSync(join(flavours.receiver.dir, "receiver.d.ts"), "utf8").replace(/^\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n/, "");
-writeFileSync(join(pkg, "receiver.d.ts"), `/// <reference lib="esnext.disposable" />\n${receiverDts}`);
+// The receiver's types: the main entry's declarations of what it exports.
+const receiverTypes = ["Payload", "HeadersLike", "SecretLike", "KeyLike", "SchemeName", "ErrorCode", "WebhookOptions", "WebhookVerifyOptions",
+  "CustomSchemeConfig", "KeyFields", "KeyOptions", "VerifierOptions", "VerifierSettings", "NowOptions", "VerifyOptions", "VerifiedWebhook",
+  "DedupeStore", "VerifyRequestOptions", "DedupeOptions", "VerifiedRequest", "RequestLike"];
+writeFileSync(join(pkg, "receiver.d.ts"), `// hookline/receiver: the receiver's part of the main entry's API (see index.d.ts).
+export { Webhook, Verifier, verify, verifyWebhook, verifyRequest, wasmMemoryBytes, HooklineError, WebhookVerificationError } from "./index.js";
+export type { ${receiverTypes.join(", ")} } from "./index.js";
+`);
 const pkgJson = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 pkgJson.version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
 writeFileSync(join(pkg, "package.json"), JSON.stringify(pkgJson, null, 2) + "\n");

@@ -39,8 +39,9 @@ try {
 step("cargo fmt --check", "cargo", ["fmt", "--check"]);
 step("cargo clippy (host)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
 step("cargo clippy (wasm32)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"]);
-// The receiver's builds: the core without the sender, with and without ed25519.
-step("cargo clippy (wasm32, receiver builds)", "cargo", ["clippy", "--target", "wasm32-unknown-unknown", "--lib", "--no-default-features", "--", "-D", "warnings"]);
+// The receiver's builds: abi/ over the core without std or the sender, with and without ed25519.
+step("cargo clippy (wasm32, receiver ABI)", "cargo", ["clippy", "-p", "hookline-abi", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]);
+step("cargo clippy (wasm32, receiver ABI with ed25519)", "cargo", ["clippy", "-p", "hookline-abi", "--target", "wasm32-unknown-unknown", "--features", "ed25519", "--", "-D", "warnings"]);
 step("cargo clippy (host, receiver build)", "cargo", ["clippy", "--all-targets", "--no-default-features", "--", "-D", "warnings"]);
 const cargo = step("cargo test", "cargo", ["test"]);
 const cargoReceiver = step("cargo test --no-default-features (the HMAC receiver build)", "cargo", ["test", "--no-default-features"]);

@@ -15,6 +15,8 @@
 //! Only a verified delivery is ever remembered, so an attacker cannot fill the store with ids
 //! that would make genuine deliveries look like duplicates.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::verify::Verified;
@@ -61,9 +63,9 @@ pub fn dedupe_entry(
     match (&verified.id, verified.timestamp) {
         (Some(id), _) if !id.is_empty() => {
             let key = if id.len() <= MAX_ID_IN_KEY && !id.contains(char::is_control) {
-                format!("{scheme}:id:{id}")
+                [scheme, ":id:", id].concat()
             } else {
-                format!("{scheme}:idh:{}", sha256_hex(id.as_bytes()))
+                [scheme, ":idh:", &sha256_hex(id.as_bytes())].concat()
             };
             DedupeEntry {
                 key,
@@ -73,13 +75,20 @@ pub fn dedupe_entry(
         (_, Some(ts)) => {
             let until = i128::from(ts).saturating_add(i128::from(tolerance_secs).saturating_mul(2));
             DedupeEntry {
-                key: format!("{scheme}:ts:{ts}:{}", sha256_hex(body)),
+                key: [
+                    scheme,
+                    ":ts:",
+                    itoa::Buffer::new().format(ts),
+                    ":",
+                    &sha256_hex(body),
+                ]
+                .concat(),
                 // Never already expired: the store must hold it past this request at least.
                 expires_at_ms: ms(until.max(i128::from(now).saturating_add(1))),
             }
         }
         _ => DedupeEntry {
-            key: format!("{scheme}:body:{}", sha256_hex(body)),
+            key: [scheme, ":body:", &sha256_hex(body)].concat(),
             expires_at_ms: retained,
         },
     }

@@ -3,85 +3,65 @@
 //! Messages are short, lowercase and never contain key material, signatures or payload bytes: they end
 //! up in logs. The `code` strings are a public contract of the JS package; add new ones, never rename.
 
-use std::borrow::Cow;
-
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Everything that can go wrong, in receiving and in sending.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// A header the scheme needs is absent (or empty). `found` names the scheme whose headers the
     /// request does carry, when it carries another's.
-    #[error("missing required header {header}{}", found.map(|s| format!(" (the request carries {s} headers: pass scheme \"{s}\" or omit scheme)")).unwrap_or_default())]
     MissingHeader {
         header: Cow<'static, str>,
         found: Option<&'static str>,
     },
     /// A header is present but cannot be read: bad number, bad encoding, too long.
-    #[error("invalid {header} header: {reason}")]
     InvalidHeader {
         header: Cow<'static, str>,
         reason: &'static str,
     },
     /// No known scheme's signature header is present (auto-detection).
-    #[error("no webhook signature header of a known scheme found")]
     UnknownScheme,
     /// Signature headers of two schemes are present (auto-detection); pass `scheme` to choose.
-    #[error("signature headers of both {first} and {second} found: pass scheme to choose")]
     AmbiguousScheme {
         first: &'static str,
         second: &'static str,
     },
     /// The signed timestamp is further in the past than the tolerance allows.
-    #[error("message timestamp too old: {age} s{} before now, tolerance {tolerance} s", Long(*age))]
     TimestampTooOld { age: u64, tolerance: u64 },
     /// The signed timestamp is further in the future than the tolerance allows.
-    #[error("message timestamp too new: {ahead} s{} after now, tolerance {tolerance} s", Long(*ahead))]
     TimestampTooNew { ahead: u64, tolerance: u64 },
     /// The headers are well formed but no signature matches any key.
-    #[error("no matching signature")]
     NoMatchingSignature,
     /// The secret or key given to the library cannot be used.
-    #[error("invalid secret: {reason}")]
     InvalidSecret { reason: &'static str },
     /// The payload is not what the call needs (not raw bytes, not UTF-8 JSON, too large).
-    #[error("invalid payload: {reason}")]
     InvalidPayload { reason: &'static str },
     /// An argument other than the payload, secret or headers is out of range or malformed.
-    #[error("invalid argument: {reason}")]
     InvalidArgument { reason: &'static str },
     /// An event type that is not dot-separated `[A-Za-z0-9_-]` segments within the length limit.
-    #[error("invalid event type: {reason}")]
     InvalidEventType { reason: &'static str },
     /// A serialized payload over the configured limit.
-    #[error("payload too large: {size} bytes, limit {limit}")]
     PayloadTooLarge { size: usize, limit: usize },
     /// A retry, health or matching policy that cannot be applied.
-    #[error("invalid policy: {reason}")]
     InvalidPolicy { reason: &'static str },
     /// A delivery target URL that cannot be read.
-    #[error("invalid url: {reason}")]
     InvalidUrl { reason: &'static str },
     /// A delivery target refused by the SSRF guard.
-    #[error("target not allowed: {reason}")]
     TargetNotAllowed { reason: &'static str },
     /// Auto-detection found a scheme without a signed timestamp (GitHub, Shopify, a custom layout
     /// without one) over a body that is a timestamped scheme's signed content: another scheme's
     /// request re-framed so that its signature verifies without its timestamp. Refused unless
     /// the scheme is named.
-    #[error("scheme downgrade: a {scheme} signature over another scheme's signed content (a replay re-framed without its timestamp)")]
     SchemeDowngrade { scheme: &'static str },
     /// More ed25519 checks than a request may cost (its signatures times the receiver's keys).
-    #[error("too many signatures: {checks} ed25519 checks (signatures x keys), at most {limit}")]
     TooManySignatures { checks: usize, limit: usize },
     /// A verified delivery whose dedupe key the receiver's store already held: seen before.
-    #[error("duplicate delivery: {key} was already accepted")]
     Duplicate { key: String },
     /// The receiver's dedupe store did not answer whether the delivery was seen before.
-    #[error("dedupe store unavailable: {reason}")]
     DedupeUnavailable { reason: &'static str },
     /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
     /// its loader answers by handing the call to the module that has it.
-    #[error("ed25519 is not in this build")]
     Ed25519Unavailable,
 }
 
@@ -172,19 +152,98 @@ impl Error {
 
 /// A day or more of seconds also in the largest whole unit it holds, " (3 years)": a replayed
 /// request's age reads as years, not as a nine-digit count. Nothing under a day.
-struct Long(u64);
+fn push_long(out: &mut String, secs: u64) {
+    const UNITS: [(u64, &str); 2] = [(31_557_600, "year"), (86_400, "day")];
+    let Some((n, unit)) = UNITS
+        .iter()
+        .find_map(|&(size, unit)| Some((secs.checked_div(size)?, unit)).filter(|&(n, _)| n > 0))
+    else {
+        return;
+    };
+    push_all(out, &[" (", itoa::Buffer::new().format(n), " ", unit]);
+    if n != 1 {
+        out.push('s');
+    }
+    out.push(')');
+}
 
-impl std::fmt::Display for Long {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const UNITS: [(u64, &str); 2] = [(31_557_600, "year"), (86_400, "day")];
-        let Some((n, unit)) = UNITS.iter().find_map(|&(size, unit)| {
-            Some((self.0.checked_div(size)?, unit)).filter(|&(n, _)| n > 0)
-        }) else {
-            return Ok(());
-        };
-        write!(f, " ({n} {unit}{})", if n == 1 { "" } else { "s" })
+fn push_all(out: &mut String, parts: &[&str]) {
+    for part in parts {
+        out.push_str(part);
     }
 }
+
+impl Error {
+    /// The message, written without `core::fmt` (the receiver's wasm carries no formatting
+    /// machinery): the text `Display` shows.
+    pub fn message(&self) -> String {
+        let mut out = String::new();
+        let mut n1 = itoa::Buffer::new();
+        let mut n2 = itoa::Buffer::new();
+        let o = &mut out;
+        match self {
+            Error::MissingHeader { header, found } => {
+                push_all(o, &["missing required header ", header]);
+                if let Some(s) = found {
+                    push_all(
+                        o,
+                        &[" (the request carries ", s, " headers: pass scheme \"", s, "\" or omit scheme)"],
+                    );
+                }
+            }
+            Error::InvalidHeader { header, reason } => {
+                push_all(o, &["invalid ", header, " header: ", reason])
+            }
+            Error::UnknownScheme => o.push_str("no webhook signature header of a known scheme found"),
+            Error::AmbiguousScheme { first, second } => push_all(
+                o,
+                &["signature headers of both ", first, " and ", second, " found: pass scheme to choose"],
+            ),
+            Error::TimestampTooOld { age, tolerance } => {
+                push_all(o, &["message timestamp too old: ", n1.format(*age), " s"]);
+                push_long(o, *age);
+                push_all(o, &[" before now, tolerance ", n2.format(*tolerance), " s"]);
+            }
+            Error::TimestampTooNew { ahead, tolerance } => {
+                push_all(o, &["message timestamp too new: ", n1.format(*ahead), " s"]);
+                push_long(o, *ahead);
+                push_all(o, &[" after now, tolerance ", n2.format(*tolerance), " s"]);
+            }
+            Error::NoMatchingSignature => o.push_str("no matching signature"),
+            Error::InvalidSecret { reason } => push_all(o, &["invalid secret: ", reason]),
+            Error::InvalidPayload { reason } => push_all(o, &["invalid payload: ", reason]),
+            Error::InvalidArgument { reason } => push_all(o, &["invalid argument: ", reason]),
+            Error::InvalidEventType { reason } => push_all(o, &["invalid event type: ", reason]),
+            Error::PayloadTooLarge { size, limit } => push_all(
+                o,
+                &["payload too large: ", n1.format(*size), " bytes, limit ", n2.format(*limit)],
+            ),
+            Error::InvalidPolicy { reason } => push_all(o, &["invalid policy: ", reason]),
+            Error::InvalidUrl { reason } => push_all(o, &["invalid url: ", reason]),
+            Error::TargetNotAllowed { reason } => push_all(o, &["target not allowed: ", reason]),
+            Error::SchemeDowngrade { scheme } => push_all(
+                o,
+                &["scheme downgrade: a ", scheme, " signature over another scheme's signed content (a replay re-framed without its timestamp)"],
+            ),
+            Error::TooManySignatures { checks, limit } => push_all(
+                o,
+                &["too many signatures: ", n1.format(*checks), " ed25519 checks (signatures x keys), at most ", n2.format(*limit)],
+            ),
+            Error::Duplicate { key } => push_all(o, &["duplicate delivery: ", key, " was already accepted"]),
+            Error::DedupeUnavailable { reason } => push_all(o, &["dedupe store unavailable: ", reason]),
+            Error::Ed25519Unavailable => o.push_str("ed25519 is not in this build"),
+        }
+        out
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for Error {}
 
 /// The codes as constants, for callers that match on them.
 pub struct ErrorCode;

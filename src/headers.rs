@@ -3,8 +3,8 @@
 //! Verification needs only a handful of headers, so the core asks for them by name instead of
 //! requiring the caller to copy every header into a map first.
 
-use std::borrow::Cow;
-
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Something that can answer "what is the value of header `name`?".
 ///
 /// `name` is always lowercase ASCII. When a header occurs several times, return the values joined
@@ -22,7 +22,7 @@ impl<K: AsRef<str>, V: AsRef<str>> HeaderSource for [(K, V)] {
             }
             found = Some(match found {
                 None => Cow::Borrowed(v.as_ref()),
-                Some(prev) => Cow::Owned(format!("{prev}, {}", v.as_ref())),
+                Some(prev) => Cow::Owned([prev.as_ref(), ", ", v.as_ref()].concat()),
             });
         }
         found

@@ -4,6 +4,8 @@
 //! deeper than [`MAX_DEPTH`]) and refuses a repeated member, so two parsers can never read two
 //! different timestamps from one signed body.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// How deep arrays and objects may nest (serde_json's default limit).
 pub const MAX_DEPTH: usize = 128;
 
@@ -27,7 +29,7 @@ pub enum JsonError {
 
 /// Read `text` as one JSON object and return what its member `name` holds.
 pub fn top_level_integer(text: &[u8], name: &str) -> Result<Member, JsonError> {
-    let text = std::str::from_utf8(text).map_err(|_| JsonError::Invalid)?;
+    let text = core::str::from_utf8(text).map_err(|_| JsonError::Invalid)?;
     let mut r = Reader {
         text,
         bytes: text.as_bytes(),

@@ -19,9 +19,12 @@
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //!
-//! Features: `sender` (default) holds the sender's modules and turns on `ed25519`; without
-//! either, the crate is the HMAC receiver alone (the package's small receiver wasm).
+//! Features: `sender` (default) holds the sender's modules and turns on `ed25519` and `std`;
+//! `bindgen` (default) the wasm-bindgen binding. Without them the crate is the HMAC receiver
+//! alone, `no_std` + alloc: the package's small receiver wasm is built from it by `abi/`.
 
+// Without std (the receiver's wasm) the core needs only alloc.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 // Attacker-controlled input flows through the core: no panicking index, no unchecked
 // arithmetic, no unwrap/expect outside tests (a panic in wasm aborts the whole instance).
 #![cfg_attr(
@@ -34,6 +37,8 @@
         clippy::panic
     )
 )]
+
+extern crate alloc;
 
 pub mod dedupe;
 #[cfg(feature = "sender")]
@@ -57,8 +62,19 @@ pub mod secret;
 pub mod ssrf;
 pub mod verify;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bindgen"))]
 pub mod wasm;
+
+/// What the receiver's modules use from alloc, imported explicitly so they build without std.
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub(crate) use alloc::borrow::{Cow, ToOwned};
+    pub(crate) use alloc::boxed::Box;
+    pub(crate) use alloc::format;
+    pub(crate) use alloc::string::{String, ToString};
+    pub(crate) use alloc::vec;
+    pub(crate) use alloc::vec::Vec;
+}
 
 pub use error::{Error, ErrorCode};
 pub use headers::HeaderSource;

@@ -7,6 +7,8 @@
 //! non-empty key is accepted, up to a bound that only stops a pasted file. Secrets never print:
 //! `Debug` says how long the key is and nothing else.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
@@ -41,8 +43,8 @@ pub struct Secret {
     key: Vec<u8>,
 }
 
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Secret(<redacted {} bytes>)", self.key.len())
     }
 }
@@ -203,11 +205,11 @@ pub struct PublicKey {
     #[cfg(feature = "ed25519")]
     key: ed25519_dalek::VerifyingKey,
     #[cfg(not(feature = "ed25519"))]
-    key: std::convert::Infallible,
+    key: core::convert::Infallible,
 }
 
-impl std::fmt::Debug for PublicKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Public keys are not secret, but a short fingerprint is all a log needs.
         let hex = self.to_hex();
         write!(f, "PublicKey({}..)", hex.get(..8).unwrap_or_default())
@@ -220,11 +222,11 @@ pub struct SigningKey {
     #[cfg(feature = "ed25519")]
     key: ed25519_dalek::SigningKey,
     #[cfg(not(feature = "ed25519"))]
-    key: std::convert::Infallible,
+    key: core::convert::Infallible,
 }
 
-impl std::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("SigningKey(<redacted>)")
     }
 }

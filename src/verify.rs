@@ -7,6 +7,8 @@
 
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::scheme::{
     self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
     MacHost, Scheme,
@@ -50,8 +52,8 @@ pub enum KeyInput<'a> {
     Bytes(&'a [u8]),
 }
 
-impl std::fmt::Debug for KeyInput<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for KeyInput<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("KeyInput(<redacted>)")
     }
 }
@@ -426,6 +428,15 @@ impl Verifier {
             .map(SchemeVerifier::tolerance_secs)
     }
 
+    /// Every header name a verification may read (see [`scheme::HEADER_NAMES`]).
+    pub fn header_names(&self) -> Vec<&str> {
+        scheme::HEADER_NAMES
+            .iter()
+            .copied()
+            .chain(self.custom.iter().flat_map(CustomScheme::header_names))
+            .collect()
+    }
+
     /// The scheme this verifier is fixed to, if it does not detect.
     pub fn fixed_scheme(&self) -> Option<Scheme> {
         self.fixed
@@ -609,7 +620,10 @@ impl Signer {
                 one(github::HEADER_SIGNATURE, github::header_value(k, payload))
             }
             (Scheme::Slack, SignKey::Hmac(k)) => Ok(vec![
-                (slack::HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+                (
+                    slack::HEADER_TIMESTAMP.to_owned(),
+                    itoa::Buffer::new().format(timestamp).to_owned(),
+                ),
                 (
                     slack::HEADER_SIGNATURE.to_owned(),
                     slack::header_value(k, timestamp, payload),
@@ -623,7 +637,10 @@ impl Signer {
                     discord::HEADER_SIGNATURE.to_owned(),
                     discord::header_value(k, timestamp, payload),
                 ),
-                (discord::HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+                (
+                    discord::HEADER_TIMESTAMP.to_owned(),
+                    itoa::Buffer::new().format(timestamp).to_owned(),
+                ),
             ]),
             (Scheme::Linear, SignKey::Hmac(k)) => {
                 one(linear::HEADER_SIGNATURE, linear::header_value(k, payload))
@@ -647,6 +664,56 @@ pub const MAX_KEY_BYTES: usize = MAX_RAW_SECRET_LEN;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A caller holding a `Headers` is asked for `header_names()` only: every name any scheme
+    /// reads, detection included, must be in it.
+    #[test]
+    fn header_names_cover_every_header_a_verification_reads() {
+        struct Recording<'a>(&'a [(String, String)], std::cell::RefCell<Vec<String>>);
+        impl HeaderSource for Recording<'_> {
+            fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+                self.1.borrow_mut().push(name.to_owned());
+                self.0.header(name)
+            }
+        }
+        let custom = CustomScheme::new("x-sig")
+            .and_then(|c| c.with_timestamp_header("x-ts"))
+            .and_then(|c| c.with_id_header("x-id"))
+            .and_then(|c| c.with_event_header("x-ev"))
+            .unwrap();
+        let keys = [KeyInput::Text("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")];
+        let body = br#"{"webhookTimestamp":1700000000000}"#;
+        let mut asked_in_all = 0;
+        for scheme in [
+            Scheme::StandardWebhooks,
+            Scheme::Stripe,
+            Scheme::GitHub,
+            Scheme::Slack,
+            Scheme::Shopify,
+            Scheme::Linear,
+            Scheme::Custom,
+        ] {
+            let signer = match scheme {
+                Scheme::Custom => Signer::custom(custom.clone(), &keys),
+                s => Signer::new(s, &keys),
+            }
+            .unwrap();
+            let headers = signer.sign("msg_1", 1_700_000_000, body).unwrap();
+            for fixed in [None, Some(scheme)] {
+                let v =
+                    Verifier::new(fixed, Some(custom.clone()), &keys, VerifyOptions::default())
+                        .unwrap();
+                let recording = Recording(&headers, Default::default());
+                v.verify(&recording, body, 1_700_000_000).unwrap();
+                let names = v.header_names();
+                for asked in recording.1.borrow().iter() {
+                    assert!(names.contains(&asked.as_str()), "{scheme:?} read {asked}");
+                    asked_in_all += 1;
+                }
+            }
+        }
+        assert!(asked_in_all > 20);
+    }
 
     #[test]
     fn tolerance_edges_are_inclusive() {

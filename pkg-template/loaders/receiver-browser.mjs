@@ -2,7 +2,6 @@
 // (top-level await: the API is synchronous); the ed25519 one is instantiated only when a key
 // needs it.
 import instantiate from "./receiver-glue.mjs";
-import * as ed from "./receiver_ed.mjs";
 
 async function compile(url) {
   const response = await fetch(url);
@@ -19,9 +18,6 @@ const [hmacWasm, edWasm] = await Promise.all([
   compile(new URL("./receiver_bg.wasm", import.meta.url)),
   compile(new URL("./receiver_ed_bg.wasm", import.meta.url)),
 ]);
-instantiate(hmacWasm, null, () => {
-  ed.default(edWasm, null);
-  return ed;
-});
+instantiate(hmacWasm, null, () => edWasm);
 
 export * from "./receiver-glue.mjs";

@@ -4,12 +4,8 @@ import { createHmac } from "node:crypto";
 import source hmacWasm from "./receiver_bg.wasm";
 import source edWasm from "./receiver_ed_bg.wasm";
 import instantiate from "./receiver-glue.mjs";
-import * as ed from "./receiver_ed.mjs";
 
 const hostHmac = (key, prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest();
-instantiate(hmacWasm, hostHmac, () => {
-  ed.default(edWasm, hostHmac);
-  return ed;
-});
+instantiate(hmacWasm, hostHmac, () => edWasm);
 
 export * from "./receiver-glue.mjs";

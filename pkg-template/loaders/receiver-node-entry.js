@@ -6,6 +6,6 @@ import { join } from "node:path";
 import { hostHmac } from "./node-hmac.js";
 import instantiate from "hookline-receiver";
 
-instantiate(new WebAssembly.Module(readFileSync(join(__dirname, "receiver_bg.wasm"))), hostHmac, () => require("hookline-receiver-ed"));
+instantiate(new WebAssembly.Module(readFileSync(join(__dirname, "receiver_bg.wasm"))), hostHmac, () => require("hookline-receiver-ed").edModule);
 
 export * from "hookline-receiver";

@@ -8,6 +8,6 @@ import { hostHmac } from "./node-hmac.js";
 import instantiate from "hookline-receiver";
 
 const require = createRequire(import.meta.url);
-instantiate(new WebAssembly.Module(readFileSync(new URL("./receiver_bg.wasm", import.meta.url))), hostHmac, () => require("./receiver_ed.cjs"));
+instantiate(new WebAssembly.Module(readFileSync(new URL("./receiver_bg.wasm", import.meta.url))), hostHmac, () => require("./receiver_ed.cjs").edModule);
 
 export * from "hookline-receiver";

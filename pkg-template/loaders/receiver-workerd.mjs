@@ -3,11 +3,7 @@
 import hmacWasm from "./receiver_bg.wasm";
 import edWasm from "./receiver_ed_bg.wasm";
 import instantiate from "./receiver-glue.mjs";
-import * as ed from "./receiver_ed.mjs";
 
-instantiate(hmacWasm, null, () => {
-  ed.default(edWasm, null);
-  return ed;
-});
+instantiate(hmacWasm, null, () => edWasm);
 
 export * from "./receiver-glue.mjs";

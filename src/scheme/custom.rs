@@ -6,6 +6,8 @@
 use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{Keys, Verified};
 
 /// How the signature bytes are written in the header.
@@ -119,6 +121,18 @@ impl CustomScheme {
         &self.header
     }
 
+    /// The headers this layout reads.
+    pub fn header_names(&self) -> impl Iterator<Item = &str> {
+        [
+            Some(self.header.as_str()),
+            self.timestamp_header.as_deref(),
+            self.id_header.as_deref(),
+            self.event_header.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     pub fn timestamp_header(&self) -> Option<&str> {
         self.timestamp_header.as_deref()
     }
@@ -210,7 +224,7 @@ impl CustomScheme {
                 reason: "this header carries one signature: sign with one secret",
             });
         };
-        let ts = timestamp.to_string();
+        let ts = itoa::Buffer::new().format(timestamp).to_owned();
         let mut out = Vec::with_capacity(2);
         let tag = match (&self.content, &self.timestamp_header) {
             (Content::TimestampDotBody, Some(name)) => {
@@ -223,7 +237,7 @@ impl CustomScheme {
             0,
             (
                 self.header.clone(),
-                format!("{}{}", self.prefix, self.encode(&tag)),
+                [self.prefix.as_str(), &self.encode(&tag)].concat(),
             ),
         );
         Ok(out)

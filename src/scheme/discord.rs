@@ -4,6 +4,8 @@
 use super::{check_length, decode_hex};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::secret::SigningKey;
 use crate::verify::{Keys, Verified};
 
@@ -38,6 +40,6 @@ pub(crate) fn verify(
 }
 
 pub(crate) fn header_value(key: &SigningKey, timestamp: i64, payload: &[u8]) -> String {
-    let message = [timestamp.to_string().as_bytes(), payload].concat();
+    let message = [itoa::Buffer::new().format(timestamp).as_bytes(), payload].concat();
     hex::encode(key.sign(&message))
 }

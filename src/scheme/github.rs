@@ -4,6 +4,8 @@
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-hub-signature-256";
@@ -39,5 +41,5 @@ pub(crate) fn verify(
 }
 
 pub(crate) fn header_value(key: &HmacKey, payload: &[u8]) -> String {
-    format!("{PREFIX}{}", hex::encode(key.tag_bytes(&[payload])))
+    [PREFIX, &hex::encode(key.tag_bytes(&[payload]))].concat()
 }

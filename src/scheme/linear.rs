@@ -6,6 +6,8 @@ use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::json::{JsonError, Member};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "linear-signature";

@@ -4,8 +4,9 @@
 //! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. The
 //! receiver in [`crate::verify`] holds the keys and applies the shared rules (tolerance, rotation).
 
-use std::borrow::Cow;
-use std::sync::Arc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::sync::Arc;
 
 use base64::Engine as _;
 use hmac::digest::CtOutput;
@@ -49,6 +50,33 @@ pub enum Scheme {
     /// A header layout configured by the caller ([`CustomScheme`]).
     Custom,
 }
+
+/// Every header a built-in scheme reads, detection included: what a caller holding a `Headers`
+/// (which cannot be listed cheaply) is asked for. A custom layout adds its own
+/// ([`CustomScheme::header_names`]).
+pub const HEADER_NAMES: [&str; 21] = [
+    standard::HEADER_ID,
+    standard::HEADER_TIMESTAMP,
+    standard::HEADER_SIGNATURE,
+    standard::SVIX_HEADER_ID,
+    standard::SVIX_HEADER_TIMESTAMP,
+    standard::SVIX_HEADER_SIGNATURE,
+    stripe::HEADER_SIGNATURE,
+    github::HEADER_SIGNATURE,
+    github::HEADER_SIGNATURE_SHA1,
+    github::HEADER_EVENT,
+    github::HEADER_DELIVERY,
+    slack::HEADER_SIGNATURE,
+    slack::HEADER_TIMESTAMP,
+    shopify::HEADER_SIGNATURE,
+    shopify::HEADER_WEBHOOK_ID,
+    shopify::HEADER_TOPIC,
+    discord::HEADER_SIGNATURE,
+    discord::HEADER_TIMESTAMP,
+    linear::HEADER_SIGNATURE,
+    linear::HEADER_DELIVERY,
+    linear::HEADER_EVENT,
+];
 
 /// Every built-in scheme with the header that identifies it, in detection order.
 pub const DETECTABLE: [(Scheme, &[&str]); 7] = [
@@ -287,8 +315,8 @@ pub trait MacHost: Sync {
     fn tag(&self, key: &[u8], parts: &[&[u8]]) -> Option<[u8; HMAC_SHA256_LEN]>;
 }
 
-impl std::fmt::Debug for HmacKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for HmacKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("HmacKey(<redacted>)")
     }
 }

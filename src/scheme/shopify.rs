@@ -4,6 +4,8 @@
 use super::{check_length, decode_base64, encode_base64, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-shopify-hmac-sha256";

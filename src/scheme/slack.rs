@@ -4,6 +4,8 @@
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-slack-signature";
@@ -39,7 +41,8 @@ pub(crate) fn verify(
 }
 
 pub(crate) fn header_value(key: &HmacKey, timestamp: i64, payload: &[u8]) -> String {
-    let ts = timestamp.to_string();
+    let mut ts_text = itoa::Buffer::new();
+    let ts = ts_text.format(timestamp);
     let tag = key.tag_bytes(&[b"v0:", ts.as_bytes(), b":", payload]);
-    format!("{PREFIX}{}", hex::encode(tag))
+    [PREFIX, &hex::encode(tag)].concat()
 }

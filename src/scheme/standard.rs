@@ -4,11 +4,11 @@
 //! Svix sends the same scheme under `svix-id`, `svix-timestamp` and `svix-signature`; each header is
 //! looked up under its `webhook-` name first and its `svix-` name second.
 
-use std::borrow::Cow;
-
 use super::{check_length, decode_base64, encode_base64, MAX_ED25519_CHECKS, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{check_tolerance, Keys, SignKey, Verified};
 
 pub const HEADER_ID: &str = "webhook-id";
@@ -101,7 +101,7 @@ pub fn signature_entries(header: &str) -> Result<Vec<(&str, &str)>, Error> {
 
 /// `{id}.{timestamp}.` with the timestamp in canonical decimal, as the spec libraries sign it.
 fn prefix(id: &str, timestamp: i64) -> String {
-    format!("{id}.{timestamp}.")
+    [id, ".", itoa::Buffer::new().format(timestamp), "."].concat()
 }
 
 pub(crate) fn verify(
@@ -194,7 +194,10 @@ pub(crate) fn sign(
 ) -> Vec<(String, String)> {
     vec![
         (HEADER_ID.to_owned(), id.to_owned()),
-        (HEADER_TIMESTAMP.to_owned(), timestamp.to_string()),
+        (
+            HEADER_TIMESTAMP.to_owned(),
+            itoa::Buffer::new().format(timestamp).to_owned(),
+        ),
         (
             HEADER_SIGNATURE.to_owned(),
             signature_value(keys, id, timestamp, payload),

@@ -6,6 +6,8 @@
 use super::{check_length, decode_hex, HmacKey, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::verify::{check_tolerance, Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "stripe-signature";
@@ -67,7 +69,7 @@ pub(crate) fn verify_timestamped(
         .iter()
         .filter_map(|s| decode_hex::<32>(s))
         .collect();
-    let head = format!("{}.", parsed.timestamp);
+    let head = [itoa::Buffer::new().format(parsed.timestamp), "."].concat();
     let index = super::matching_key(keys, &[head.as_bytes(), payload], &candidates)
         .ok_or(Error::NoMatchingSignature)?;
     Ok((index, parsed.timestamp))
@@ -94,8 +96,10 @@ pub(crate) fn verify(
 
 /// `t=<timestamp>,v1=<hex>` with one `v1` per key (Stripe itself sends two during a rotation).
 pub(crate) fn header_value(keys: &[HmacKey], timestamp: i64, payload: &[u8]) -> String {
-    let head = format!("{timestamp}.");
-    let mut out = format!("t={timestamp}");
+    let mut ts_text = itoa::Buffer::new();
+    let ts = ts_text.format(timestamp);
+    let head = [ts, "."].concat();
+    let mut out = ["t=", ts].concat();
     for key in keys {
         out.push_str(",v1=");
         out.push_str(&hex::encode(key.tag_bytes(&[head.as_bytes(), payload])));

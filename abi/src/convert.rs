@@ -1,0 +1,406 @@
+//! The caller's values (as `value.rs` reads them) to core types, and every refusal of a value as
+//! a typed error: the same rules and messages as the full package's binding (`src/wasm/mod.rs`).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use hookline::scheme::{CustomScheme, Encoding, Format, Scheme};
+use hookline::verify::{MAX_KEYS, MAX_KEY_BYTES};
+use hookline::{Error, KeyInput, VerifyOptions};
+
+use crate::out::{concat, JsError};
+use crate::value::Value;
+
+pub type Result<T> = core::result::Result<T, JsError>;
+
+/// An option of the options bag; the caller's own error back if its getter threw.
+pub fn get<'v, 'a>(options: &'v Value<'a>, key: &str) -> Result<&'v Value<'a>> {
+    match options {
+        Value::Object(_) => match options.get(key) {
+            Value::Threw(slot) => Err(JsError::rethrow(*slot)),
+            v => Ok(v),
+        },
+        Value::Undefined | Value::Null => Ok(&Value::Undefined),
+        _ => Err(JsError::bad_argument("options must be an object")),
+    }
+}
+
+fn string_option<'a>(options: &Value<'a>, key: &str) -> Result<Option<&'a str>> {
+    match get(options, key)? {
+        Value::Undefined => Ok(None),
+        Value::Str(s) => Ok(Some(s)),
+        _ => Err(JsError::bad_argument(&concat(&[
+            "options.",
+            key,
+            " must be a string",
+        ]))),
+    }
+}
+
+/// A key as given in JS, owned until the core has prepared it.
+pub enum OwnedKey<'a> {
+    Text(&'a str),
+    Bytes(Vec<u8>),
+}
+
+impl OwnedKey<'_> {
+    pub fn input(&self) -> KeyInput<'_> {
+        match self {
+            OwnedKey::Text(t) => KeyInput::Text(t),
+            OwnedKey::Bytes(b) => KeyInput::Bytes(b),
+        }
+    }
+}
+
+fn invalid_secret(reason: &'static str) -> JsError {
+    Error::InvalidSecret { reason }.into()
+}
+
+/// One key: a string or bytes, or `{ id, key }` to name it for rotation telemetry.
+fn key_from<'a>(
+    value: &Value<'a>,
+    raw: bool,
+    what: &str,
+    nested: bool,
+) -> Result<(OwnedKey<'a>, Option<&'a str>)> {
+    match value {
+        Value::Str(text) if raw => {
+            // As the spec libraries do: a raw string secret is its UTF-16 code units as bytes
+            // (the glue wrote UTF-8; a unit above U+00FF, a lone surrogate included, is refused).
+            let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(c).ok()).collect();
+            let bytes = bytes.ok_or_else(|| {
+                invalid_secret("a raw string secret may only hold characters up to U+00FF")
+            })?;
+            Ok((OwnedKey::Bytes(bytes), None))
+        }
+        Value::Str(text) => Ok((OwnedKey::Text(text), None)),
+        Value::Bytes(bytes) => {
+            if bytes.len() > MAX_KEY_BYTES {
+                return Err(invalid_secret("raw secret is longer than 1024 bytes"));
+            }
+            Ok((OwnedKey::Bytes(bytes.to_vec()), None))
+        }
+        Value::Detached | Value::Threw(_) => Err(JsError::unreadable(
+            "invalid_secret",
+            &concat(&["invalid ", what, ": the key's bytes could not be read"]),
+            match value {
+                Value::Threw(slot) => Some(*slot),
+                _ => None,
+            },
+        )),
+        Value::Undefined | Value::Null => Err(invalid_secret("secret is required")),
+        Value::Object(_) if !nested => {
+            let key = match value.get("key") {
+                Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
+                k => k,
+            };
+            let id = match value.get("id") {
+                Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
+                Value::Str(s) => Some(*s),
+                _ => None,
+            };
+            // Bytes one level down, never deeper (a key that holds itself must not recurse).
+            if matches!(key, Value::Str(_) | Value::Bytes(_))
+                || matches!(
+                    key,
+                    Value::Number(_) | Value::Bool(_) | Value::Null | Value::Other
+                )
+            {
+                let (k, _) = key_from(key, raw, what, true)?;
+                return Ok((k, id));
+            }
+            Err(wrong_key(what))
+        }
+        _ => Err(wrong_key(what)),
+    }
+}
+
+fn wrong_key(what: &str) -> JsError {
+    JsError::type_error(
+        "invalid_secret",
+        &concat(&[
+            "invalid ",
+            what,
+            ": expected a string, a Uint8Array or { id, key }",
+        ]),
+    )
+}
+
+/// The keys of an options bag: `secret`, `secrets`, `publicKey`, `publicKeys` (in that order),
+/// with the label each is reported under.
+pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>> {
+    let raw = match string_option(options, "format")? {
+        None | Some("whsec") | Some("base64") => false,
+        Some("raw") => true,
+        Some(_) => {
+            return Err(JsError::bad_argument(
+                "options.format must be \"raw\" or omitted",
+            ))
+        }
+    };
+    let mut out = Vec::new();
+    for (one, many) in [("secret", "secrets"), ("publicKey", "publicKeys")] {
+        let single = get(options, one)?;
+        if !single.is_undefined() {
+            let (key, id) = key_from(single, raw, one, false)?;
+            out.push((key, id.unwrap_or(one).to_string()));
+        }
+        let items = match get(options, many)? {
+            Value::Undefined => continue,
+            Value::Array(items) => items,
+            Value::ListThrew(slot) => {
+                return Err(JsError::unreadable(
+                    "invalid_secret",
+                    &concat(&["options.", many, " could not be read: reading it threw"]),
+                    Some(*slot),
+                ))
+            }
+            _ => {
+                return Err(JsError::type_error(
+                    "invalid_secret",
+                    &concat(&["options.", many, " must be an array"]),
+                ))
+            }
+        };
+        if items.len() > MAX_KEYS {
+            return Err(invalid_secret("more than 64 keys"));
+        }
+        for (i, item) in items.iter().enumerate() {
+            let (key, id) = key_from(item, raw, many, false)?;
+            let label = match id {
+                Some(id) => id.to_string(),
+                None => concat(&[many, "[", itoa::Buffer::new().format(i), "]"]),
+            };
+            out.push((key, label));
+        }
+    }
+    if out.is_empty() {
+        return Err(invalid_secret(
+            "options need a secret, secrets, publicKey or publicKeys",
+        ));
+    }
+    Ok(out)
+}
+
+/// Whether `n` has no fractional part (`f64::fract` is std's; the callers' ranges are far
+/// inside i64's).
+fn is_whole(n: f64) -> bool {
+    n.is_finite() && n.abs() < 9.0e15 && (n as i64) as f64 == n
+}
+
+/// `n` rounded down, for `n` within ±9e15 (`f64::floor` is std's).
+pub fn floor(n: f64) -> i64 {
+    let t = n as i64;
+    if (t as f64) > n {
+        t.saturating_sub(1)
+    } else {
+        t
+    }
+}
+
+fn whole(value: &Value<'_>, max: f64) -> Option<f64> {
+    match value {
+        Value::Number(n) if (0.0..=max).contains(n) && is_whole(*n) => Some(*n),
+        _ => None,
+    }
+}
+
+pub fn tolerance_from(options: &Value<'_>) -> Result<VerifyOptions> {
+    let mut out = VerifyOptions::default();
+    let t = get(options, "tolerance")?;
+    if !t.is_undefined() {
+        let secs = whole(t, 1e9).ok_or_else(|| {
+            JsError::bad_argument("tolerance must be a whole number of seconds between 0 and 1e9")
+        })?;
+        out.tolerance_secs = Some(secs as u64);
+    }
+    let m = get(options, "maxPayloadBytes")?;
+    if !m.is_undefined() {
+        let n = whole(m, 4_294_967_295.0).ok_or_else(|| {
+            JsError::bad_argument("maxPayloadBytes must be a whole number of bytes")
+        })?;
+        out.max_payload_bytes = Some(n as usize);
+    }
+    Ok(out)
+}
+
+pub fn scheme_from(options: &Value<'_>) -> Result<(Option<Scheme>, Option<CustomScheme>)> {
+    let custom = custom_from(get(options, "custom")?)?;
+    let scheme = match string_option(options, "scheme")? {
+        None => None,
+        Some(name) => Some(Scheme::from_name(name).ok_or_else(|| {
+            JsError::bad_argument(
+                "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, \
+                 shopify, discord, linear, custom",
+            )
+        })?),
+    };
+    if scheme == Some(Scheme::Custom) && custom.is_none() {
+        return Err(JsError::bad_argument(
+            "scheme \"custom\" needs options.custom",
+        ));
+    }
+    Ok((scheme, custom))
+}
+
+fn custom_from(config: &Value<'_>) -> Result<Option<CustomScheme>> {
+    if config.is_undefined() {
+        return Ok(None);
+    }
+    let Some(header) = string_option(config, "header")? else {
+        return Err(JsError::bad_argument("options.custom.header is required"));
+    };
+    let mut c = CustomScheme::new(header)?;
+    if let Some(p) = string_option(config, "prefix")? {
+        c = c.with_prefix(p)?;
+    }
+    match string_option(config, "encoding")? {
+        None | Some("hex") => {}
+        Some("base64") => c = c.with_encoding(Encoding::Base64),
+        Some(_) => {
+            return Err(JsError::bad_argument(
+                "options.custom.encoding must be hex or base64",
+            ))
+        }
+    }
+    if let Some(h) = string_option(config, "timestampHeader")? {
+        c = c.with_timestamp_header(h)?;
+    }
+    if let Some(h) = string_option(config, "idHeader")? {
+        c = c.with_id_header(h)?;
+    }
+    if let Some(h) = string_option(config, "eventHeader")? {
+        c = c.with_event_header(h)?;
+    }
+    match string_option(config, "format")? {
+        None | Some("plain") => {}
+        Some("stripe") => c = c.with_format(Format::Stripe),
+        Some(_) => {
+            return Err(JsError::bad_argument(
+                "options.custom.format must be plain or stripe",
+            ))
+        }
+    }
+    Ok(Some(c))
+}
+
+/// Unix seconds from a `Date` or a number of seconds.
+pub fn seconds_from(value: &Value<'_>, what: &str) -> Result<i64> {
+    let secs = match value {
+        Value::Number(n) => *n,
+        Value::Date(ms) => ms / 1000.0,
+        _ => {
+            return Err(JsError::bad_argument(&concat(&[
+                what,
+                " must be a Date or unix seconds",
+            ])))
+        }
+    };
+    if !secs.is_finite() || !(0.0..=9.0e15).contains(&secs) {
+        return Err(JsError::bad_argument(&concat(&[
+            what,
+            " is not a valid time",
+        ])));
+    }
+    Ok(floor(secs))
+}
+
+/// `options.now`, or the clock the glue read (`clock`, unix seconds).
+pub fn now_from(options: &Value<'_>, clock: i64) -> Result<i64> {
+    let now = get(options, "now")?;
+    if now.is_undefined() {
+        return Ok(clock);
+    }
+    seconds_from(now, "now")
+}
+
+pub fn string_arg<'a>(value: &Value<'a>, what: &str) -> Result<&'a str> {
+    match value {
+        Value::Str(s) => Ok(s),
+        _ => Err(JsError::bad_argument(&concat(&[what, " must be a string"]))),
+    }
+}
+
+/// Whether to parse the verified body: `jsonParse: false` is the one name for "do not". `raw`,
+/// its old name in the options, is refused rather than ignored.
+pub fn json_parse_from(options: &Value<'_>) -> Result<bool> {
+    if !get(options, "raw")?.is_undefined() {
+        return Err(JsError::bad_argument(
+            "options.raw is not an option: pass jsonParse: false to leave the body unparsed",
+        ));
+    }
+    let flag = get(options, "jsonParse")?;
+    Ok(flag.is_nullish() || flag.truthy())
+}
+
+/// `options.dedupe` (a store with `claim(key, expiresAtMs)`) and `options.dedupeRetention`
+/// (seconds): the claim's slot and the retention, when a store is given.
+pub fn dedupe_from(options: &Value<'_>) -> Result<Option<(u32, u64)>> {
+    let store = get(options, "dedupe")?;
+    if store.is_undefined() {
+        return Ok(None);
+    }
+    // A hostile getter is the same mistake as a missing claim: a typed error, not its throw.
+    let Value::Function(claim) = store.get("claim") else {
+        return Err(JsError::bad_argument(
+            "dedupe must be a store with claim(key, expiresAtMs) resolving to true (first time) \
+             or false (seen before)",
+        ));
+    };
+    let retention = match get(options, "dedupeRetention")? {
+        Value::Undefined => hookline::dedupe::DEFAULT_RETENTION_SECS,
+        Value::Number(n)
+            if is_whole(*n) && *n >= 1.0 && *n <= hookline::dedupe::MAX_RETENTION_SECS as f64 =>
+        {
+            *n as u64
+        }
+        _ => {
+            return Err(JsError::bad_argument(
+                "dedupeRetention must be a whole number of seconds from 1 to 1e9",
+            ))
+        }
+    };
+    Ok(Some((*claim, retention)))
+}
+
+/// Why a payload cannot be verified, or None when it is a string or bytes.
+pub fn payload_refusal(payload: &Value<'_>) -> Option<JsError> {
+    match payload {
+        Value::StrSize(_) | Value::BytesSize(_) | Value::Str(_) | Value::Bytes(_) => None,
+        Value::Detached => Some(
+            Error::InvalidPayload {
+                reason: "the payload's ArrayBuffer is detached (it was transferred)",
+            }
+            .into(),
+        ),
+        Value::Threw(slot) => Some(JsError::unreadable(
+            "invalid_payload",
+            "the payload could not be read: reading it threw",
+            Some(*slot),
+        )),
+        Value::Undefined | Value::Null => Some(
+            Error::InvalidPayload {
+                reason: "payload is required: pass the raw request body",
+            }
+            .into(),
+        ),
+        other => {
+            let hint = if matches!(
+                other,
+                Value::Object(_) | Value::Array(_) | Value::NotArray | Value::Date(_)
+            ) {
+                "pass the raw request body (a string or bytes) exactly as received; a parsed JSON \
+                 object cannot be verified because re-serializing it changes the bytes (in \
+                 Express use express.raw({ type: 'application/json' }))"
+            } else {
+                "pass the raw request body as a string, Uint8Array or ArrayBuffer"
+            };
+            let mut e: JsError = Error::InvalidPayload {
+                reason: "expected the raw body as a string, Uint8Array or ArrayBuffer",
+            }
+            .into();
+            e.hint = Some(hint);
+            Some(e)
+        }
+    }
+}

@@ -1,0 +1,628 @@
+//! The exported functions and the instance's state: receivers by handle, the input buffer the
+//! glue writes into, the payload's room and the answer buffer.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+use hookline::dedupe::dedupe_entry;
+use hookline::scheme::{standard, MacHost, Scheme, HMAC_SHA256_LEN};
+use hookline::verify::{SchemeVerifier, Signer, Verified, Verifier};
+use hookline::{Error, KeyInput};
+
+use crate::convert::{self, Result};
+use crate::out::{self, JsError, Out};
+use crate::value::{Reader, Value};
+
+/// A receiver the glue holds by handle.
+enum Receiver {
+    /// `new Webhook(secret, options)`: Standard Webhooks, one key; it signs too.
+    Webhook {
+        verifier: SchemeVerifier,
+        signer: Option<Signer>,
+    },
+    /// `new Verifier(options)`, or the one-call receivers' verifier for one call.
+    Verifier {
+        inner: Verifier,
+        labels: Vec<String>,
+        /// `jsonParse: false`: results carry no parsed payload.
+        raw: bool,
+        /// The one-call receivers' time to judge at (`options.now` or the clock).
+        now: i64,
+        /// verifyRequest's store: the claim function's slot and the retention in seconds.
+        dedupe: Option<(u32, u64)>,
+    },
+}
+
+/// What `hl_begin` judged, for `hl_end`.
+struct Pending {
+    handle: u32,
+    mode: u32,
+    now: i64,
+    /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
+    json: bool,
+}
+
+struct State {
+    input: Vec<u8>,
+    payload: Vec<u8>,
+    out: Out,
+    receivers: Vec<Option<Receiver>>,
+    pending: Option<Pending>,
+    /// verifyRequest's dedupe key, between the verdict and the store's answer.
+    claim_key: Option<String>,
+}
+
+/// The instance's one state. wasm32 here has one thread and no JS runs during a call (nothing
+/// re-enters), so a RefCell is enough; a borrow conflict would be a bug in this file (a trap).
+struct Global(RefCell<State>);
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has exactly one thread.
+unsafe impl Sync for Global {}
+
+static STATE: Global = Global(RefCell::new(State {
+    input: Vec::new(),
+    payload: Vec::new(),
+    out: Out { bytes: Vec::new() },
+    receivers: Vec::new(),
+    pending: None,
+    claim_key: None,
+}));
+
+/// Buffers larger than this are given back after the call that needed them.
+const KEEP_BYTES: usize = 1 << 20;
+
+/// The most `verifyRequest` reads of a body when the verifier sets no `maxPayloadBytes`: 25 MiB,
+/// GitHub's largest webhook payload.
+const DEFAULT_REQUEST_BODY_BYTES: usize = 25 * 1024 * 1024;
+
+// Modes of `hl_begin`.
+const MODE_WEBHOOK: u32 = 0;
+const MODE_VERIFIER: u32 = 1;
+/// `verify()`: the body parsed as JSON, nothing else.
+const MODE_VERIFY: u32 = 2;
+const MODE_VERIFY_WEBHOOK: u32 = 3;
+const MODE_REQUEST: u32 = 4;
+
+// Kinds of `hl_verifier`.
+const VERIFIER_NEW: u32 = 0;
+/// verify() and verifyWebhook(): `now` read from the options (or the clock) at creation.
+const VERIFIER_ONE_CALL: u32 = 1;
+const VERIFIER_REQUEST: u32 = 2;
+
+#[link(wasm_import_module = "hookline")]
+extern "C" {
+    /// The platform's HMAC-SHA256 (node:crypto) of `prefix ++ body` under `key` into `out`
+    /// (32 bytes): 1 when it did, 0 to leave it to wasm. Given by the package's own loaders.
+    fn host_hmac(
+        key: *const u8,
+        key_len: usize,
+        prefix: *const u8,
+        prefix_len: usize,
+        body: *const u8,
+        body_len: usize,
+        out: *mut u8,
+    ) -> u32;
+}
+
+/// Below this many signed bytes the wasm HMAC is faster than a call out to the host's.
+const HOST_MAC_MIN_BYTES: usize = 2048;
+
+struct HostMac;
+
+impl MacHost for HostMac {
+    fn tag(&self, key: &[u8], parts: &[&[u8]]) -> Option<[u8; HMAC_SHA256_LEN]> {
+        let (body, head) = parts.split_last()?;
+        let signed = head
+            .iter()
+            .map(|p| p.len())
+            .fold(body.len(), usize::saturating_add);
+        if signed < HOST_MAC_MIN_BYTES {
+            return None;
+        }
+        let prefix = head.concat();
+        let mut out = [0u8; HMAC_SHA256_LEN];
+        // SAFETY: every pointer is to memory of the length given, alive for the call; the
+        // import only reads the first three and writes 32 bytes to `out`.
+        let done = unsafe {
+            host_hmac(
+                key.as_ptr(),
+                key.len(),
+                prefix.as_ptr(),
+                prefix.len(),
+                body.as_ptr(),
+                body.len(),
+                out.as_mut_ptr(),
+            )
+        };
+        (done == 1).then_some(out)
+    }
+}
+
+static HOST_MAC: HostMac = HostMac;
+
+/// Room for `len` bytes of input; the glue writes a call's values there.
+#[no_mangle]
+pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
+    let mut s = STATE.0.borrow_mut();
+    s.input.clear();
+    s.input.resize(len, 0);
+    s.input.as_mut_ptr()
+}
+
+/// Where the last call's answer is.
+#[no_mangle]
+pub extern "C" fn hl_out() -> *const u8 {
+    STATE.0.borrow().out.bytes.as_ptr()
+}
+
+/// Room for the payload's bytes (`hl_begin` made it; the glue asks again for a string whose
+/// UTF-8 turned out longer than its length).
+#[no_mangle]
+pub extern "C" fn hl_payload(cap: usize) -> *mut u8 {
+    let mut s = STATE.0.borrow_mut();
+    s.payload.clear();
+    s.payload.resize(cap, 0);
+    s.payload.as_mut_ptr()
+}
+
+/// Runs `f` over the input, writes its answer (or its error) and returns the answer's length.
+fn call(f: impl FnOnce(&mut State, &[u8]) -> Result<()>) -> usize {
+    let mut guard = STATE.0.borrow_mut();
+    let s = &mut *guard;
+    let input = core::mem::take(&mut s.input);
+    if let Err(e) = f(s, &input) {
+        s.out.error(&e);
+    }
+    s.input = input;
+    // hl_end reads the input hl_begin was given again.
+    if s.pending.is_none() && s.input.capacity() > KEEP_BYTES {
+        s.input = Vec::new();
+    }
+    s.out.bytes.len()
+}
+
+fn values(input: &[u8]) -> Result<Vec<Value<'_>>> {
+    let mut r = Reader::new(input);
+    let mut out = Vec::new();
+    while let Some(v) = r.value() {
+        out.push(v);
+    }
+    Ok(out)
+}
+
+fn arg<'v, 'a>(args: &'v [Value<'a>], i: usize) -> &'v Value<'a> {
+    args.get(i).unwrap_or(&Value::Undefined)
+}
+
+fn store(s: &mut State, r: Receiver) -> u32 {
+    let slot = match s.receivers.iter().position(Option::is_none) {
+        Some(i) => i,
+        None => {
+            s.receivers.push(None);
+            s.receivers.len().saturating_sub(1)
+        }
+    };
+    if let Some(place) = s.receivers.get_mut(slot) {
+        *place = Some(r);
+    }
+    slot.saturating_add(1) as u32
+}
+
+fn receiver(receivers: &[Option<Receiver>], handle: u32) -> Result<&Receiver> {
+    receivers
+        .get((handle as usize).wrapping_sub(1))
+        .and_then(Option::as_ref)
+        .ok_or_else(|| JsError::bad_argument("this receiver was freed"))
+}
+
+/// `new Webhook(secret, options)`: input [secret, options]; answers its handle.
+#[no_mangle]
+pub extern "C" fn hl_webhook() -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let options = arg(&args, 1);
+        let format = convert::get(options, "format")?.clone();
+        let bag = Value::Object(alloc::vec![
+            ("secret", arg(&args, 0).clone()),
+            ("format", format)
+        ]);
+        let keys = convert::keys_from(&bag)?;
+        let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
+        let mut verifier = SchemeVerifier::new(
+            Scheme::StandardWebhooks,
+            &inputs,
+            convert::tolerance_from(options)?,
+        )?;
+        verifier.set_mac_host(&HOST_MAC);
+        let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
+            .ok()
+            .map(|mut signer| {
+                signer.set_mac_host(&HOST_MAC);
+                signer
+            });
+        let handle = store(s, Receiver::Webhook { verifier, signer });
+        s.out.start(true);
+        s.out.number(out::HANDLE, f64::from(handle));
+        s.out.text(out::NAMES, &standard_names());
+        Ok(())
+    })
+}
+
+/// The header names a Webhook reads: every built-in scheme's (detection is the core's).
+fn standard_names() -> String {
+    hookline::scheme::HEADER_NAMES.join("\0")
+}
+
+/// A Verifier: `kind` 0 `new Verifier(options)` (input [options]); 1 a one-call receiver's
+/// (input [options, clock ms]); 2 verifyRequest's (input [options, clock ms, is a Request-like
+/// object, its bodyUsed]). Answers its handle, the header names it reads, its description and,
+/// for verifyRequest, how many body bytes to read at most.
+#[no_mangle]
+pub extern "C" fn hl_verifier(kind: u32) -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let options = arg(&args, 0);
+        if kind == VERIFIER_REQUEST {
+            if !arg(&args, 2).truthy() {
+                return Err(not_a_request());
+            }
+            match arg(&args, 3) {
+                Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
+                used if used.truthy() => {
+                    return Err(Error::InvalidPayload {
+                        reason: "the request body was already read; verify before parsing it",
+                    }
+                    .into())
+                }
+                _ => {}
+            }
+        }
+        if !matches!(options, Value::Object(_)) {
+            return Err(JsError::bad_argument(if kind == VERIFIER_NEW {
+                "new Verifier(options) needs an options object with keys"
+            } else {
+                "options with a secret or public key are required"
+            }));
+        }
+        let keys = convert::keys_from(options)?;
+        let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
+        let (scheme, custom) = convert::scheme_from(options)?;
+        let mut inner = Verifier::new(scheme, custom, &inputs, convert::tolerance_from(options)?)?;
+        inner.set_mac_host(&HOST_MAC);
+        let raw = !convert::json_parse_from(options)?;
+        let now = match kind {
+            VERIFIER_NEW => 0,
+            VERIFIER_ONE_CALL | VERIFIER_REQUEST => {
+                convert::now_from(options, clock(arg(&args, 1)))?
+            }
+            _ => return Err(JsError::bad_argument("unknown kind of verifier")),
+        };
+        let dedupe = if kind == VERIFIER_REQUEST {
+            convert::dedupe_from(options)?
+        } else {
+            None
+        };
+        let limit = inner
+            .max_payload_bytes()
+            .unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+        let names = inner.header_names().join("\0");
+        let description = inner.fixed_scheme().map_or("auto", Scheme::name);
+        let count = keys.len();
+        let handle = store(
+            s,
+            Receiver::Verifier {
+                inner,
+                labels: keys.into_iter().map(|(_, l)| l).collect(),
+                raw,
+                now,
+                dedupe,
+            },
+        );
+        s.out.start(true);
+        s.out.number(out::HANDLE, f64::from(handle));
+        s.out.text(out::NAMES, &names);
+        s.out.text(out::DESCRIPTION, description);
+        s.out.number(out::KEY_COUNT, count as f64);
+        if kind == VERIFIER_REQUEST {
+            s.out.number(out::LIMIT, limit as f64);
+        }
+        Ok(())
+    })
+}
+
+fn not_a_request() -> JsError {
+    JsError::bad_argument(
+        "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body and \
+         headers to verifyWebhook",
+    )
+}
+
+/// Unix seconds from the glue's clock reading (ms).
+fn clock(ms: &Value<'_>) -> i64 {
+    match ms {
+        Value::Number(n) if n.is_finite() && n.abs() < 9.0e18 => convert::floor(n / 1000.0),
+        _ => 0,
+    }
+}
+
+#[no_mangle]
+pub extern "C" fn hl_free(handle: u32) {
+    let mut s = STATE.0.borrow_mut();
+    if let Some(place) = s.receivers.get_mut((handle as usize).wrapping_sub(1)) {
+        *place = None;
+    }
+}
+
+/// The first half of a verification: input [payload, headers, call options, clock ms], where the
+/// payload is its size (a string's length or a byte count), a read failure (verifyRequest: 1 too
+/// large, 2 not a request) or a value that is not a body. Judges all but the signature and
+/// answers where the payload's bytes go (`PTR`, `CAP`), before any is copied.
+#[no_mangle]
+pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let (payload, options) = (arg(&args, 0), arg(&args, 2));
+        let r = receiver(&s.receivers, handle)?;
+        let (limit, json, now) = match (r, mode) {
+            (Receiver::Webhook { verifier, .. }, MODE_WEBHOOK) => (
+                verifier.max_payload_bytes(),
+                convert::json_parse_from(options)?,
+                clock(arg(&args, 3)),
+            ),
+            (
+                Receiver::Verifier {
+                    inner, raw, now, ..
+                },
+                m @ (MODE_VERIFIER | MODE_VERIFY | MODE_VERIFY_WEBHOOK | MODE_REQUEST),
+            ) => {
+                let now = if m == MODE_VERIFIER {
+                    convert::now_from(options, clock(arg(&args, 3)))?
+                } else {
+                    *now
+                };
+                (inner.max_payload_bytes(), !raw, now)
+            }
+            _ => return Err(JsError::bad_argument("this receiver cannot take this call")),
+        };
+        if mode == MODE_REQUEST {
+            match payload {
+                Value::Number(n) if *n == 1.0 => {
+                    let limit = limit.unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+                    return Err(Error::PayloadTooLarge {
+                        size: limit.saturating_add(1),
+                        limit,
+                    }
+                    .into());
+                }
+                Value::BytesSize(_) => {}
+                _ => return Err(not_a_request()),
+            }
+        }
+        if let Some(e) = convert::payload_refusal(payload) {
+            return Err(e);
+        }
+        let size = match payload {
+            Value::StrSize(n) | Value::BytesSize(n) => *n as usize,
+            _ => 0,
+        };
+        // A string's UTF-8 is at least as long as its UTF-16 units: certainly over the limit
+        // is refused here; the core checks the exact size after.
+        if let Some(limit) = limit.filter(|l| size > *l) {
+            return Err(Error::PayloadTooLarge { size, limit }.into());
+        }
+        s.payload.clear();
+        if s.payload.capacity() > KEEP_BYTES.max(size) {
+            s.payload = Vec::new();
+        }
+        s.payload.resize(size, 0);
+        s.pending = Some(Pending {
+            handle,
+            mode,
+            now,
+            json,
+        });
+        s.out.start(true);
+        s.out.number(out::PTR, s.payload.as_ptr() as usize as f64);
+        s.out.number(out::CAP, size as f64);
+        Ok(())
+    })
+}
+
+/// The second half: the payload's `len` bytes are in place (and the input is as `hl_begin` read
+/// it). Verifies and answers the verdict: for the detailed modes the scheme, key, id, timestamp
+/// and event type; what to make of the body; for verifyRequest with a store, the dedupe entry.
+#[no_mangle]
+pub extern "C" fn hl_end(len: usize) -> usize {
+    call(|s, input| {
+        let pending = s
+            .pending
+            .take()
+            .ok_or_else(|| JsError::bad_argument("no verification was begun"))?;
+        let args = values(input)?;
+        let mut payload = core::mem::take(&mut s.payload);
+        payload.truncate(len);
+        let result = end(s, &pending, arg(&args, 1), &payload);
+        if payload.capacity() <= KEEP_BYTES {
+            s.payload = payload;
+        }
+        result
+    })
+}
+
+fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
+    match headers {
+        Value::Str(block) => {
+            let mut parts = block.split('\0');
+            let mut out = Vec::new();
+            while let (Some(name), Some(value)) = (parts.next(), parts.next()) {
+                out.push((name, value));
+            }
+            Ok(out)
+        }
+        Value::Threw(slot) => Err(JsError::unreadable(
+            "invalid_header",
+            "the headers could not be read: reading them threw",
+            Some(*slot),
+        )),
+        _ => Err(JsError::type_error(
+            "invalid_header",
+            "headers must be a Headers, a Map or a plain object of header names to values",
+        )),
+    }
+}
+
+fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
+    let headers = headers_of(headers)?;
+    let State {
+        receivers,
+        out: o,
+        claim_key,
+        ..
+    } = s;
+    let r = receiver(receivers, p.handle)?;
+    let verified = match r {
+        Receiver::Webhook { verifier, .. } => verifier.verify(headers.as_slice(), body, p.now)?,
+        Receiver::Verifier { inner, .. } => inner.verify(headers.as_slice(), body, p.now)?,
+    };
+    let mut claim = None;
+    if let (
+        Receiver::Verifier {
+            inner,
+            dedupe: Some((slot, retention)),
+            ..
+        },
+        MODE_REQUEST,
+    ) = (r, p.mode)
+    {
+        let tolerance = inner.tolerance_secs(verified.scheme).unwrap_or(0);
+        claim = Some((
+            *slot,
+            dedupe_entry(&verified, body, tolerance, *retention, p.now),
+        ));
+    }
+    let detailed = !matches!(p.mode, MODE_WEBHOOK | MODE_VERIFY);
+    let labels = match r {
+        Receiver::Verifier { labels, .. } => labels.as_slice(),
+        Receiver::Webhook { .. } => &[],
+    };
+    let body_mode = match (p.json, detailed) {
+        (false, _) => out::BODY_NONE,
+        (true, false) => out::BODY_JSON,
+        (true, true) => out::BODY_VALUE,
+    };
+    o.start(true);
+    o.number(out::BODY, body_mode);
+    if detailed {
+        write_verified(o, &verified, labels);
+    }
+    if let Some((slot, entry)) = claim {
+        o.text(out::DEDUPE_KEY, &entry.key);
+        o.number(out::DEDUPE_EXPIRES, entry.expires_at_ms as f64);
+        o.number(out::CAUSE, f64::from(slot));
+        *claim_key = Some(entry.key);
+    }
+    Ok(())
+}
+
+fn write_verified(o: &mut Out, v: &Verified, labels: &[String]) {
+    o.text(out::SCHEME, v.scheme.name());
+    o.number(out::KEY_INDEX, v.key_index as f64);
+    o.text(
+        out::KEY_ID,
+        labels.get(v.key_index).map_or("", String::as_str),
+    );
+    if let Some(id) = &v.id {
+        o.text(out::ID, id);
+    }
+    if let Some(ts) = v.timestamp {
+        o.number(out::TIMESTAMP, ts as f64);
+    }
+    if let Some(t) = &v.event_type {
+        o.text(out::EVENT_TYPE, t);
+    }
+}
+
+/// The dedupe store's answer to verifyRequest's claim: input [how (0 resolved, 1 threw,
+/// 2 rejected), the value or the slot of what was thrown]. Done when it is the first time.
+#[no_mangle]
+pub extern "C" fn hl_claimed() -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let key = s.claim_key.take().unwrap_or_default();
+        let unavailable = |reason: &'static str, cause: Option<u32>| {
+            JsError::from(Error::DedupeUnavailable { reason }).with_cause(cause)
+        };
+        let slot = match arg(&args, 1) {
+            Value::Threw(slot) => Some(*slot),
+            _ => None,
+        };
+        match (arg(&args, 0), arg(&args, 1)) {
+            (Value::Number(n), _) if *n == 1.0 => Err(unavailable("the store's claim threw", slot)),
+            (Value::Number(n), _) if *n == 2.0 => {
+                Err(unavailable("the store's claim rejected", slot))
+            }
+            (_, Value::Bool(true)) => {
+                s.out.start(true);
+                Ok(())
+            }
+            (_, Value::Bool(false)) => Err(Error::Duplicate { key }.into()),
+            _ => Err(unavailable(
+                "the store's claim answered neither true nor false",
+                None,
+            )),
+        }
+    })
+}
+
+/// The error for a verified body that JSON.parse refused: `what` 0 not UTF-8, 1 not JSON;
+/// `place` 0 `Webhook.verify` (the third argument), 1 the options bag.
+#[no_mangle]
+pub extern "C" fn hl_not_json(what: u32, place: u32) -> usize {
+    call(|_, _| {
+        let reason = match (what, place) {
+            (0, 0) => "verified body is not UTF-8 JSON; for other bodies pass { jsonParse: false } as verify's third argument",
+            (_, 0) => "verified body is not valid JSON; for other bodies pass { jsonParse: false } as verify's third argument",
+            (0, _) => "verified body is not UTF-8 JSON; for other bodies add jsonParse: false to the options",
+            _ => "verified body is not valid JSON; for other bodies add jsonParse: false to the options",
+        };
+        Err(Error::InvalidPayload { reason }.into())
+    })
+}
+
+/// `Webhook.sign(msgId, timestamp, payload)`: input [msgId, timestamp, payload (string or
+/// bytes, inline)]; answers the `webhook-signature` value.
+#[no_mangle]
+pub extern "C" fn hl_sign(handle: u32) -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let Receiver::Webhook { signer, .. } = receiver(&s.receivers, handle)? else {
+            return Err(JsError::bad_argument("this receiver cannot sign"));
+        };
+        let signer = signer.as_ref().ok_or_else(|| {
+            JsError::from(Error::InvalidSecret {
+                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+            })
+        })?;
+        let id = convert::string_arg(arg(&args, 0), "msgId")?;
+        let ts = convert::seconds_from(arg(&args, 1), "timestamp")?;
+        let payload = arg(&args, 2);
+        if let Some(e) = convert::payload_refusal(payload) {
+            return Err(e);
+        }
+        let body = match payload {
+            Value::Str(t) => t.as_bytes(),
+            Value::Bytes(b) => b,
+            _ => &[],
+        };
+        let headers = signer.sign(id, ts, body)?;
+        let signature = headers
+            .into_iter()
+            .find(|(k, _)| k == standard::HEADER_SIGNATURE)
+            .map(|(_, v)| v)
+            .unwrap_or_default();
+        s.out.start(true);
+        s.out.text(out::SIGNATURE, &signature);
+        Ok(())
+    })
+}
