@@ -700,9 +700,8 @@ mod tests {
             .unwrap();
             let headers = signer.sign("msg_1", 1_700_000_000, body).unwrap();
             for fixed in [None, Some(scheme)] {
-                let v =
-                    Verifier::new(fixed, Some(custom.clone()), &keys, VerifyOptions::default())
-                        .unwrap();
+                let v = Verifier::new(fixed, Some(custom.clone()), &keys, VerifyOptions::default())
+                    .unwrap();
                 let recording = Recording(&headers, Default::default());
                 v.verify(&recording, body, 1_700_000_000).unwrap();
                 let names = v.header_names();
