@@ -128,6 +128,9 @@ const external = (ext) => ({
   setup(b) {
     b.onResolve({ filter: /^hookline-errors$/ }, () => ({ path: `./errors.${ext}`, external: true }));
     b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: "./receiver_ed.cjs", external: true }));
+    // The reads of caller values both bindings share, bundled into each (src/wasm/edge.js is a
+    // wasm-bindgen snippet, so it names the module rather than a path).
+    b.onResolve({ filter: /^hookline-read$/ }, () => ({ path: join(root, "pkg-template", "lib", "read.js") }));
   },
 });
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };

@@ -8,7 +8,7 @@ use hookline::scheme::{CustomScheme, Encoding, Format, Scheme};
 use hookline::verify::{MAX_KEYS, MAX_KEY_BYTES};
 use hookline::{Error, KeyInput, VerifyOptions};
 
-use crate::out::{concat, JsError};
+use crate::out::JsError;
 use crate::value::Value;
 
 pub type Result<T> = core::result::Result<T, JsError>;
@@ -29,11 +29,9 @@ fn string_option<'a>(options: &Value<'a>, key: &str) -> Result<Option<&'a str>> 
     match get(options, key)? {
         Value::Undefined => Ok(None),
         Value::Str(s) => Ok(Some(s)),
-        _ => Err(JsError::bad_argument(&concat(&[
-            "options.",
-            key,
-            " must be a string",
-        ]))),
+        _ => Err(JsError::bad_argument(
+            &["options.", key, " must be a string"].concat(),
+        )),
     }
 }
 
@@ -82,7 +80,7 @@ fn key_from<'a>(
         }
         Value::Detached | Value::Threw(_) => Err(JsError::unreadable(
             "invalid_secret",
-            &concat(&["invalid ", what, ": the key's bytes could not be read"]),
+            &["invalid ", what, ": the key's bytes could not be read"].concat(),
             match value {
                 Value::Threw(slot) => Some(*slot),
                 _ => None,
@@ -118,11 +116,12 @@ fn key_from<'a>(
 fn wrong_key(what: &str) -> JsError {
     JsError::type_error(
         "invalid_secret",
-        &concat(&[
+        &[
             "invalid ",
             what,
             ": expected a string, a Uint8Array or { id, key }",
-        ]),
+        ]
+        .concat(),
     )
 }
 
@@ -151,14 +150,14 @@ pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>>
             Value::ListThrew(slot) => {
                 return Err(JsError::unreadable(
                     "invalid_secret",
-                    &concat(&["options.", many, " could not be read: reading it threw"]),
+                    &["options.", many, " could not be read: reading it threw"].concat(),
                     Some(*slot),
                 ))
             }
             _ => {
                 return Err(JsError::type_error(
                     "invalid_secret",
-                    &concat(&["options.", many, " must be an array"]),
+                    &["options.", many, " must be an array"].concat(),
                 ))
             }
         };
@@ -169,7 +168,7 @@ pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>>
             let (key, id) = key_from(item, raw, many, false)?;
             let label = match id {
                 Some(id) => id.to_string(),
-                None => concat(&[many, "[", itoa::Buffer::new().format(i), "]"]),
+                None => [many, "[", itoa::Buffer::new().format(i), "]"].concat(),
             };
             out.push((key, label));
         }
@@ -290,17 +289,15 @@ pub fn seconds_from(value: &Value<'_>, what: &str) -> Result<i64> {
         Value::Number(n) => *n,
         Value::Date(ms) => ms / 1000.0,
         _ => {
-            return Err(JsError::bad_argument(&concat(&[
-                what,
-                " must be a Date or unix seconds",
-            ])))
+            return Err(JsError::bad_argument(
+                &[what, " must be a Date or unix seconds"].concat(),
+            ))
         }
     };
     if !secs.is_finite() || !(0.0..=9.0e15).contains(&secs) {
-        return Err(JsError::bad_argument(&concat(&[
-            what,
-            " is not a valid time",
-        ])));
+        return Err(JsError::bad_argument(
+            &[what, " is not a valid time"].concat(),
+        ));
     }
     Ok(floor(secs))
 }
@@ -317,7 +314,7 @@ pub fn now_from(options: &Value<'_>, clock: i64) -> Result<i64> {
 pub fn string_arg<'a>(value: &Value<'a>, what: &str) -> Result<&'a str> {
     match value {
         Value::Str(s) => Ok(s),
-        _ => Err(JsError::bad_argument(&concat(&[what, " must be a string"]))),
+        _ => Err(JsError::bad_argument(&[what, " must be a string"].concat())),
     }
 }
 

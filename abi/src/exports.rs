@@ -105,22 +105,11 @@ extern "C" {
     ) -> u32;
 }
 
-/// Below this many signed bytes the wasm HMAC is faster than a call out to the host's.
-const HOST_MAC_MIN_BYTES: usize = 2048;
-
 struct HostMac;
 
 impl MacHost for HostMac {
     fn tag(&self, key: &[u8], parts: &[&[u8]]) -> Option<[u8; HMAC_SHA256_LEN]> {
-        let (body, head) = parts.split_last()?;
-        let signed = head
-            .iter()
-            .map(|p| p.len())
-            .fold(body.len(), usize::saturating_add);
-        if signed < HOST_MAC_MIN_BYTES {
-            return None;
-        }
-        let prefix = head.concat();
+        let (prefix, body) = hookline::scheme::host_mac_input(parts)?;
         let mut out = [0u8; HMAC_SHA256_LEN];
         // SAFETY: every pointer is to memory of the length given, alive for the call; the
         // import only reads the first three and writes 32 bytes to `out`.

@@ -150,8 +150,3 @@ impl From<Error> for JsError {
         e
     }
 }
-
-/// Text with a name spliced in, without `core::fmt`.
-pub fn concat(parts: &[&str]) -> String {
-    parts.concat()
-}

@@ -9,6 +9,7 @@
 // into wasm memory in the encoding abi/src/value.rs reads, calls one export, and turns the
 // answer (abi/src/out.rs) into a result or a typed error. No JS runs inside a wasm call.
 import { HooklineError, WebhookVerificationError } from "hookline-errors";
+import { readBody, stringValue, timeOf } from "hookline-read";
 
 export { HooklineError, WebhookVerificationError } from "hookline-errors";
 
@@ -174,14 +175,6 @@ function KEYS(v) {
   tagU32(T_ARRAY, items.length);
   for (const item of items) KEY(item);
 }
-/** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
-function timeOf(v) {
-  try {
-    return Date.prototype.getTime.call(v);
-  } catch {
-    return NaN;
-  }
-}
 function TIME(v) {
   if (typeof v === "object" && v !== null) return tagF64(T_DATE, timeOf(v));
   if (typeof v === "function") return tag(T_OTHER);
@@ -219,7 +212,6 @@ function member(v, schema) {
 
 /** An object's members by name (Reflect.get: a getter or trap that throws is kept, per name). */
 function members(obj, schema) {
-  room(5);
   const countAt = at;
   tagU32(T_OBJECT, 0);
   let count = 0;
@@ -245,17 +237,6 @@ function members(obj, schema) {
 function options(v, schema) {
   if (typeof v === "object" && v !== null) members(v, schema);
   else plain(v);
-}
-
-function stringValue(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value)) {
-    // node:http gives repeated headers as arrays; join them the way fetch's Headers does.
-    const parts = value.filter((v) => typeof v === "string");
-    return parts.length ? parts.join(", ") : undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -694,44 +675,6 @@ export function verifyRequest(request, opts) {
   });
 }
 
-/**
- * A Fetch Request's body, read at most `limit` bytes far: a declared Content-Length over it, or a
- * stream that goes past it, stops the read (the rest is cancelled) and answers "too_large";
- * "not_request" when there is no body to read. Whatever the request's getters or stream throw
- * rejects this promise with it.
- */
-async function readBody(request, limit) {
-  const declared = Number(request.headers?.get?.("content-length") ?? NaN);
-  if (declared > limit) return "too_large";
-  const stream = request.body;
-  if (stream && typeof stream.getReader === "function") {
-    const reader = stream.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
-      size += chunk.byteLength;
-      if (size > limit) {
-        reader.cancel().catch(() => {});
-        return "too_large";
-      }
-      chunks.push(chunk);
-    }
-    const out = new Uint8Array(size);
-    let offset = 0;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.byteLength;
-    }
-    return out;
-  }
-  if (typeof request.arrayBuffer !== "function") return "not_request";
-  // A request-like without a stream: read whole, then judged.
-  const whole = new Uint8Array(await request.arrayBuffer());
-  return whole.byteLength > limit ? "too_large" : whole;
-}
 
 /** The bytes of WebAssembly memory the receiver holds (both builds, once the second is loaded). */
 export function wasmMemoryBytes() {

@@ -4,8 +4,9 @@
 // scripts/build.mjs), so `instanceof` works against what users import from any entry.
 
 import { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
+import { readBody, stringValue, timeOf } from "hookline-read";
 
-export { HooklineError, SenderError, WebhookVerificationError };
+export { HooklineError, SenderError, WebhookVerificationError, readBody, timeOf };
 
 // A receiver-side error met on the sender's path (a subscription's malformed secret) as a
 // SenderError; anything else unchanged.
@@ -25,16 +26,6 @@ export function makeError(kind, code, message, hint) {
   return new Class(code, message, hint);
 }
 
-function stringValue(value) {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (Array.isArray(value)) {
-    // node:http gives repeated headers as arrays; join them the way fetch's Headers does.
-    const parts = value.filter((v) => typeof v === "string");
-    return parts.length ? parts.join(", ") : undefined;
-  }
-  return undefined;
-}
 
 /** Read header `name` (lowercase) from a Headers, a Map or a plain object, ignoring case. */
 function readHeaderValue(headers, name) {
@@ -273,14 +264,6 @@ export function bytesView(value) {
   }
 }
 
-/** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
-export function timeOf(value) {
-  try {
-    return Date.prototype.getTime.call(value);
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * The items of a list the caller gave (keys, say) as a genuine array of at most `max + 1` items,
@@ -296,41 +279,3 @@ export function listItems(value, max) {
   }
 }
 
-/**
- * A Fetch Request's body, read at most `limit` bytes far: a declared Content-Length over it, or a
- * stream that goes past it, stops the read (the rest is cancelled) and answers "too_large";
- * "not_request" when there is no body to read. Whatever the request's getters or stream throw
- * rejects this promise with it.
- */
-export async function readBody(request, limit) {
-  const declared = Number(request.headers?.get?.("content-length") ?? NaN);
-  if (declared > limit) return "too_large";
-  const stream = request.body;
-  if (stream && typeof stream.getReader === "function") {
-    const reader = stream.getReader();
-    const chunks = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
-      size += chunk.byteLength;
-      if (size > limit) {
-        reader.cancel().catch(() => {});
-        return "too_large";
-      }
-      chunks.push(chunk);
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
-  }
-  if (typeof request.arrayBuffer !== "function") return "not_request";
-  // A request-like without a stream: read whole, then judged.
-  const whole = new Uint8Array(await request.arrayBuffer());
-  return whole.byteLength > limit ? "too_large" : whole;
-}

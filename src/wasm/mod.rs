@@ -87,9 +87,6 @@ extern "C" {
     ) -> JsValue;
 }
 
-/// Below this many signed bytes the wasm HMAC is faster than a call out to the host's.
-const HOST_MAC_MIN_BYTES: usize = 2048;
-
 /// The platform's HMAC-SHA256 where the loader provided one at instantiation (node:crypto in
 /// Node, Bun and Deno), for large bodies only, signing and verifying. A receiver still compares the
 /// tag itself, in constant time.
@@ -97,16 +94,9 @@ struct HostMac;
 
 impl MacHost for HostMac {
     fn tag(&self, key: &[u8], parts: &[&[u8]]) -> Option<[u8; HMAC_SHA256_LEN]> {
-        let (body, head) = parts.split_last()?;
-        let signed = head
-            .iter()
-            .map(|p| p.len())
-            .fold(body.len(), usize::saturating_add);
-        if signed < HOST_MAC_MIN_BYTES {
-            return None;
-        }
+        let (prefix, body) = crate::scheme::host_mac_input(parts)?;
         let mut out = [0u8; HMAC_SHA256_LEN];
-        host_hmac(key, &head.concat(), body, &mut out).then_some(out)
+        host_hmac(key, &prefix, body, &mut out).then_some(out)
     }
 }
 

@@ -1,0 +1,62 @@
+// Reads of the caller's values that both bindings make the same way (src/wasm/edge.js for the
+// full package, lib/receiver.js for hookline/receiver): one copy, resolved by scripts/build.mjs
+// as "hookline-read" and bundled into each.
+
+export function stringValue(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (Array.isArray(value)) {
+    // node:http gives repeated headers as arrays; join them the way fetch's Headers does.
+    const parts = value.filter((v) => typeof v === "string");
+    return parts.length ? parts.join(", ") : undefined;
+  }
+  return undefined;
+}
+
+/** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
+export function timeOf(value) {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * A Fetch Request's body, read at most `limit` bytes far: a declared Content-Length over it, or a
+ * stream that goes past it, stops the read (the rest is cancelled) and answers "too_large";
+ * "not_request" when there is no body to read. Whatever the request's getters or stream throw
+ * rejects this promise with it.
+ */
+export async function readBody(request, limit) {
+  const declared = Number(request.headers?.get?.("content-length") ?? NaN);
+  if (declared > limit) return "too_large";
+  const stream = request.body;
+  if (stream && typeof stream.getReader === "function") {
+    const reader = stream.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+      size += chunk.byteLength;
+      if (size > limit) {
+        reader.cancel().catch(() => {});
+        return "too_large";
+      }
+      chunks.push(chunk);
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  }
+  if (typeof request.arrayBuffer !== "function") return "not_request";
+  // A request-like without a stream: read whole, then judged.
+  const whole = new Uint8Array(await request.arrayBuffer());
+  return whole.byteLength > limit ? "too_large" : whole;
+}
