@@ -74,8 +74,8 @@ for (const [name, PeerWebhook, prefix] of peers) {
     const wh = new hookline.Webhook(SECRET);
     const body = bodies[0];
     const fresh = rename(hookline.signHeaders({ secret: SECRET, payload: body }), prefix);
-    const stale = rename(hookline.signHeaders({ secret: SECRET, payload: body, timestamp: Math.floor(Date.now() / 1000) - 301 }), prefix);
-    const future = rename(hookline.signHeaders({ secret: SECRET, payload: body, timestamp: Math.floor(Date.now() / 1000) + 301 }), prefix);
+    const stale = rename(hookline.signHeaders({ secret: SECRET, payload: body, timestamp: Math.floor(Date.now() / 1000) - 600 }), prefix);
+    const future = rename(hookline.signHeaders({ secret: SECRET, payload: body, timestamp: Math.floor(Date.now() / 1000) + 600 }), prefix);
     const wrongKey = rename(hookline.signHeaders({ secret: OTHER, payload: body }), prefix);
     const cases = [
       ["tampered body", body.replace("4200", "4201"), fresh, "no_matching_signature"],
