@@ -13,6 +13,27 @@ export function stringValue(value) {
   return undefined;
 }
 
+/**
+ * The bytes a value holds as a genuine Uint8Array over attached memory (a view, no copy), or
+ * why not: "detached" (its buffer was transferred), "unreadable" (a trap threw: `kept` is given
+ * what it threw), null (not bytes at all). A Proxy is never a view, and a view over a detached
+ * buffer cannot be made.
+ */
+export function bytesView(value, kept) {
+  try {
+    if (ArrayBuffer.isView(value)) {
+      if (value.buffer.detached === true) return "detached";
+      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    }
+    if (value instanceof ArrayBuffer) return value.detached === true ? "detached" : new Uint8Array(value);
+    return null;
+  } catch (e) {
+    if (e instanceof TypeError && /detached/i.test(String(e.message))) return "detached";
+    kept(e);
+    return "unreadable";
+  }
+}
+
 /** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
 export function timeOf(value) {
   try {

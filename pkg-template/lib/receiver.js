@@ -9,7 +9,7 @@
 // into wasm memory in the encoding abi/src/value.rs reads, calls one export, and turns the
 // answer (abi/src/out.rs) into a result or a typed error. No JS runs inside a wasm call.
 import { HooklineError, WebhookVerificationError } from "hookline-errors";
-import { readBody, stringValue, timeOf } from "hookline-read";
+import { bytesView as viewOf, readBody, stringValue, timeOf } from "hookline-read";
 
 export { HooklineError, WebhookVerificationError } from "hookline-errors";
 
@@ -113,30 +113,16 @@ function plain(v) {
   }
 }
 
-/**
- * The bytes a value holds as a genuine Uint8Array over attached memory (a view, no copy), or
- * why not: "detached" (its buffer was transferred), "threw" (a trap threw: kept), null (not
- * bytes at all). A Proxy is never a view, and a view over a detached buffer cannot be made.
- */
+// What bytesView's last unreadable value threw (bytesOrWhy keeps it for the call).
 let lastThrown;
-function bytesView(v) {
-  try {
-    if (ArrayBuffer.isView(v)) {
-      if (v.buffer.detached === true) return "detached";
-      return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    }
-    if (v instanceof ArrayBuffer) return v.detached === true ? "detached" : new Uint8Array(v);
-    return null;
-  } catch (e) {
-    if (e instanceof TypeError && /detached/i.test(String(e.message))) return "detached";
-    lastThrown = e;
-    return "threw";
-  }
-}
+const keep = (e) => {
+  lastThrown = e;
+};
+const bytesView = (v) => viewOf(v, keep);
 
 function bytesOrWhy(b) {
   if (b === "detached") tag(T_DETACHED);
-  else if (b === "threw") threw(lastThrown);
+  else if (b === "unreadable") threw(lastThrown);
   else bytes(b);
 }
 

@@ -4,7 +4,7 @@
 // scripts/build.mjs), so `instanceof` works against what users import from any entry.
 
 import { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
-import { readBody, stringValue, timeOf } from "hookline-read";
+import { bytesView as viewOf, readBody, stringValue, timeOf } from "hookline-read";
 
 export { HooklineError, SenderError, WebhookVerificationError, readBody, timeOf };
 
@@ -243,27 +243,10 @@ export function headersKind(headers) {
   }
 }
 
-/**
- * The bytes a payload holds as a genuine Uint8Array over attached memory (a view, no copy), or
- * why not: "detached" (its buffer was transferred), "unreadable" (a trap threw; kept), null (not
- * bytes at all).
- */
+/** The bytes a payload holds (see read.js), or why not; what a trap threw is kept. */
 export function bytesView(value) {
-  try {
-    if (ArrayBuffer.isView(value)) {
-      // A Proxy is never a view, and a view over a detached buffer cannot be viewed again.
-      if (value.buffer.detached === true) return "detached";
-      return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    }
-    if (value instanceof ArrayBuffer) return value.detached === true ? "detached" : new Uint8Array(value);
-    return null;
-  } catch (e) {
-    if (e instanceof TypeError && /detached/i.test(String(e.message))) return "detached";
-    failed(e);
-    return "unreadable";
-  }
+  return viewOf(value, failed);
 }
-
 
 /**
  * The items of a list the caller gave (keys, say) as a genuine array of at most `max + 1` items,
