@@ -2,6 +2,10 @@
 // consumer and the same JS suite run in Node ESM, Node CJS, Deno, Bun, workerd and Chromium, plus
 // the peer cross-checks. Ends with one "N passed, M failed" line; exits non-zero on any failure or
 // on any runtime that did not report.
+//
+// `npm test -- deno bun` runs only the steps whose title holds one of the words (any case), after
+// the build, pack and install they need: for a quick loop while working on one runtime. CI and
+// the README's command run everything.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,8 +18,16 @@ const consumer = join(work, "consumer");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const results = [];
 const problems = [];
+const only = process.argv.slice(2).map((w) => w.toLowerCase());
+const wanted = (title) => only.length === 0 || only.some((w) => title.toLowerCase().includes(w));
+const skipped = [];
 
-function step(title, cmd, args, opts = {}) {
+/** One step; `needed` steps (build, pack, install) run whatever the filter says. */
+function step(title, cmd, args, opts = {}, needed = false) {
+  if (!needed && !wanted(title)) {
+    skipped.push(title);
+    return { ok: false, out: "", skipped: true };
+  }
   console.log(`\n== ${title}`);
   const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...opts });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
@@ -54,12 +66,12 @@ for (const m of (cargo.out + cargoReceiver.out).matchAll(/test result: \w+\. (\d
 }
 
 // 2. Build pkg/ and pack it as users get it.
-if (!step("npm run build", "node", [join(root, "scripts", "build.mjs"), "--quiet"]).ok) finish();
+if (!step("npm run build", "node", [join(root, "scripts", "build.mjs"), "--quiet"], {}, true).ok) finish();
 // Sizes against bench/size-budget.json: fails past a limit, reports the targets.
 step("Size budget (wasm + glue per entry, gzipped)", "node", [join(root, "scripts", "size.mjs"), join(root, "pkg")]);
 rmSync(work, { recursive: true, force: true });
 mkdirSync(consumer, { recursive: true });
-const packed = step("npm pack pkg/", "npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--silent"]);
+const packed = step("npm pack pkg/", "npm", ["pack", join(root, "pkg"), "--pack-destination", work, "--silent"], {}, true);
 const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
 if (!packed.ok || !tarball) finish();
 
@@ -68,7 +80,7 @@ writeFileSync(
   join(consumer, "package.json"),
   JSON.stringify({ name: "hookline-consumer", private: true, dependencies: { hookline: `file:../${tarball}` } }, null, 2),
 );
-if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: consumer }).ok) finish();
+if (!step("npm install <tarball> into an empty folder", "npm", ["install", "--no-audit", "--no-fund", "--silent"], { cwd: consumer }, true).ok) finish();
 cpSync(join(root, "tests", "js"), consumer, { recursive: true });
 // hookline/middleware's tests import the framework examples from beside them (and Deno needs no read permission).
 cpSync(join(root, "examples", "framework-receivers"), join(consumer, "examples", "framework-receivers"), { recursive: true });
@@ -126,13 +138,17 @@ function finish() {
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);
+    // A filtered run (npm test -- words) reports what it ran only.
+    if (!r && only.length) continue;
     if (!r) problems.push(`${name}: reported no results`);
     else if (r.passed === 0) problems.push(`${name}: ran no tests`);
     console.log(`  ${name.padEnd(20)} ${r ? `${r.passed} passed, ${r.failed} failed` : "DID NOT RUN"}`);
   }
+  if (only.length && results.length === 0) problems.push(`no step's title holds "${only.join(" ")}"`);
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const failed = results.reduce((n, r) => n + r.failed, 0);
   for (const p of problems) console.log(`  problem: ${p}`);
+  if (only.length) console.log(`  filtered by "${only.join(" ")}": ${skipped.length} steps skipped (run \`npm test\` alone for all)`);
   console.log(`\ntotal: ${passed} passed, ${failed + problems.length} failed`);
   process.exit(failed || problems.length ? 1 : 0);
 }
