@@ -150,6 +150,10 @@ const ok = new Webhook(${J(secret)}).verify(body, headers, { jsonParse: false })
 const ok = new Webhook(${J(secret)}).verify(body, headers, { jsonParse: false }) === undefined; ${end}`,
     "standardwebhooks": `${pre} const { Webhook } = require(${nm("standardwebhooks")}); const t1 = performance.now();
 const ok = new Webhook(${J(secret)}).verify(body, headers, { jsonParse: false }) === undefined; ${end}`,
+    // The same package through Node's ESM loader (import of its CommonJS file), the like-for-like
+    // peer of hookline's ESM entries: Node's ESM loader costs a few ms over require().
+    "standardwebhooks (ESM import)": `${pre} const { Webhook } = await import(${J(join(root, "node_modules/standardwebhooks/dist/index.js"))}); const t1 = performance.now();
+const ok = new Webhook(${J(secret)}).verify(body, headers, { jsonParse: false }) === undefined; ${end}`,
     "svix (package index)": `${pre} const { Webhook } = require(${nm("svix")}); const t1 = performance.now();
 const ok = new Webhook(${J(secret)}).verify(body, headers).type === "invoice.paid"; ${end}`,
     "@octokit/webhooks-methods": `${pre} const { verify } = await import(${J(join(root, "node_modules/@octokit/webhooks-methods/dist-node/index.js"))}); const t1 = performance.now();
@@ -201,7 +205,7 @@ if (!SKIP.includes("cold")) {
       note(`cold start in ${runtime}: ${COLD} processes per contender, interleaved`);
       const files = {};
       for (const [name, code] of Object.entries(scripts)) {
-        if (code === null || name.includes("require ") || name === "stripe") continue;
+        if (code === null || name.includes("require ") || name === "stripe" || name.includes("(ESM import)")) continue;
         const receiver = name.startsWith("hookline/receiver");
         const entry = receiver ? how.receiver : how.hookline;
         const label = name.startsWith("hookline") ? `${receiver ? "hookline/receiver" : "hookline"} (${entry})` : name;
@@ -356,6 +360,12 @@ if (Object.keys(cold).length) {
     out(`| ${name} | ${f(m.load)} | ${f(m.first)} | ${f(m.total)} | ${m.total.length ? fmtR(med(m.total) / base) : "–"} | ${f(m.sinceStart)} | ${f(m.wall)} |`);
   }
   out();
+  const esm = cold["standardwebhooks (ESM import)"];
+  if (esm?.total.length) {
+    const like = (name, peer) => `${name}: ${fmtR(med(cold[name].total) / med(peer.total))}`;
+    out(`Like for like (the same loader on both sides, the target's ratio): ${like("hookline/receiver (require receiver.cjs)", cold.standardwebhooks)} against standardwebhooks by require; ${like("hookline/receiver (ESM receiver-node.mjs)", esm)} against standardwebhooks by import. The target is 0.50× or less.`);
+    out();
+  }
   out(`"load + first verify" is measured inside the process from before the import to after the first verify returned (what the target counts); "process start → verified" adds Node's own boot (performance.now() from the time origin); the wall column is the parent's spawnSync time.`);
   out();
 }
