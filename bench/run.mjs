@@ -246,11 +246,11 @@ if (!SKIP.includes("size")) {
     "hookline/receiver, node (require)": measure(["receiver.cjs", "errors.cjs", "receiver_bg.wasm"]),
     "hookline/receiver, node, after an ed25519 key": measure(["receiver.cjs", "errors.cjs", "receiver_bg.wasm", "receiver_ed.cjs", "receiver_ed_bg.wasm"]),
     "hookline/receiver, deno/workerd/browser (both builds compiled at import)": measure(["receiver-browser.mjs", "receiver-glue.mjs", "errors.mjs", "receiver_bg.wasm", "receiver_ed_bg.wasm"]),
-    "node (import)": measure(["node.mjs", "node.cjs", "hookline_bg.wasm"]),
-    "node (require)": measure(["node.cjs", "hookline_bg.wasm"]),
-    "deno": measure(["deno.mjs", "glue.mjs", "hookline_bg.wasm"]),
-    "workerd": measure(["workerd.mjs", "glue.mjs", "hookline_bg.wasm"]),
-    "browser": measure(["browser.mjs", "glue.mjs", "hookline_bg.wasm"]),
+    "node (import)": measure(["node.mjs", "errors.cjs", "hookline_bg.wasm"]),
+    "node (require)": measure(["node.cjs", "errors.cjs", "hookline_bg.wasm"]),
+    "deno": measure(["deno.mjs", "glue.mjs", "errors.mjs", "hookline_bg.wasm"]),
+    "workerd": measure(["workerd.mjs", "glue.mjs", "errors.mjs", "hookline_bg.wasm"]),
+    "browser": measure(["browser.mjs", "glue.mjs", "errors.mjs", "hookline_bg.wasm"]),
   };
   // For scale: the peers bundled and minified for a browser/worker (what a receiver would ship).
   try {
