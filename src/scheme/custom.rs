@@ -159,6 +159,7 @@ impl CustomScheme {
         }
     }
 
+    #[cfg_attr(not(feature = "sender"), inline(never))]
     pub(crate) fn verify(
         &self,
         keys: &Keys,

@@ -12,6 +12,7 @@ use crate::verify::{Keys, Verified};
 pub const HEADER_SIGNATURE: &str = "x-signature-ed25519";
 pub const HEADER_TIMESTAMP: &str = "x-signature-timestamp";
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

@@ -15,6 +15,7 @@ pub const HEADER_EVENT: &str = "x-github-event";
 pub const HEADER_DELIVERY: &str = "x-github-delivery";
 const PREFIX: &str = "sha256=";
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

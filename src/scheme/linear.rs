@@ -30,6 +30,7 @@ pub fn body_timestamp_ms(payload: &[u8]) -> Result<i64, Error> {
     }
 }
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

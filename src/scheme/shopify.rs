@@ -12,6 +12,7 @@ pub const HEADER_SIGNATURE: &str = "x-shopify-hmac-sha256";
 pub const HEADER_WEBHOOK_ID: &str = "x-shopify-webhook-id";
 pub const HEADER_TOPIC: &str = "x-shopify-topic";
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

@@ -12,6 +12,7 @@ pub const HEADER_SIGNATURE: &str = "x-slack-signature";
 pub const HEADER_TIMESTAMP: &str = "x-slack-request-timestamp";
 const PREFIX: &str = "v0=";
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

@@ -104,6 +104,7 @@ fn prefix(id: &str, timestamp: i64) -> String {
     [id, ".", itoa::Buffer::new().format(timestamp), "."].concat()
 }
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),

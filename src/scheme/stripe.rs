@@ -75,6 +75,7 @@ pub(crate) fn verify_timestamped(
     Ok((index, parsed.timestamp))
 }
 
+#[cfg_attr(not(feature = "sender"), inline(never))]
 pub(crate) fn verify(
     keys: &Keys,
     headers: &(impl HeaderSource + ?Sized),
