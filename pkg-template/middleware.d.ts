@@ -39,8 +39,11 @@ export interface NodeResponseLike {
   end(body: string): unknown;
 }
 
-/** Express (connect) middleware: `(req, res, next) => void`. */
-export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next: (error?: unknown) => void) => void;
+/**
+ * Express (connect) middleware: `(req, res, next) => void`. `Req` is the framework's request
+ * type where it is known (Express's `Request`, with its `params`), node:http's otherwise.
+ */
+export type NodeMiddleware<Req extends NodeRequestLike = NodeRequestLike> = (req: Req, res: NodeResponseLike, next: (error?: unknown) => void) => void;
 
 /**
  * Express middleware for one webhook route:
@@ -55,9 +58,12 @@ export type NodeMiddleware = (req: NodeRequestLike, res: NodeResponseLike, next:
  *
  * @param options `verifyRequest`'s options (keys, scheme, tolerance, `maxPayloadBytes`, dedupe),
  * checked at once (a bad secret throws here, at start-up); or a function of the request that
- * returns them, called per request.
+ * returns them, called per request. Annotate its parameter with Express's `Request` to read
+ * Express's fields: `hooklineExpress((req: Request<{ tenant: string }>) => ({ secret: secrets[req.params.tenant] }))`.
  */
-export function hooklineExpress(options: VerifyRequestOptions | ((req: NodeRequestLike) => VerifyRequestOptions)): NodeMiddleware;
+export function hooklineExpress<Req extends NodeRequestLike = NodeRequestLike>(
+  options: VerifyRequestOptions | ((req: Req) => VerifyRequestOptions),
+): NodeMiddleware<Req>;
 
 /** What the Hono middleware uses of Hono's context `c`. */
 export interface HonoContextLike {

@@ -120,7 +120,7 @@ step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page
 step("README quick starts = the example files", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
   join(consumer, "tsconfig.json"),
-  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts"] }),
+  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts", "types/express.ts"] }),
 );
 cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
