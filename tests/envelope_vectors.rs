@@ -2,13 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // assert_partial is for the other vector files
+mod common;
+
 use hookline::envelope::{build_envelope, EnvelopeOptions, EventInput};
 use serde_json::Value;
 
 #[test]
 fn envelope_vectors() {
-    let path = format!("{}/tests/vectors/envelope.json", env!("CARGO_MANIFEST_DIR"));
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let v: Value = common::read_vectors("envelope");
     let cases = v["cases"].as_array().unwrap();
     assert!(cases.len() >= 15);
     for case in cases {

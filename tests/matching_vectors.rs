@@ -4,13 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // assert_partial is for the other vector files
+mod common;
+
 use hookline::matching::{subscription_matches, EventMeta, Matcher, Subscription};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {
-    let path = format!("{}/tests/vectors/matching.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let file: Value = common::read_vectors("matching");
     file["cases"].as_array().unwrap().clone()
 }
 

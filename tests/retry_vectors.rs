@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // assert_partial is for the other vector files
+mod common;
+
 use hookline::retry::{
     classify, next_attempt, parse_retry_after, schedule_offsets, Classification, Decision, Jitter,
     Outcome, RetryPolicy, SplitMix64,
@@ -15,9 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 fn load() -> Value {
-    let path = format!("{}/tests/vectors/retry.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::read_vectors("retry")
 }
 
 fn section<'a>(v: &'a Value, name: &str) -> &'a [Value] {

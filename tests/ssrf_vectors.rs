@@ -4,15 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // assert_partial is for the other vector files
+mod common;
+
 use hookline::ssrf::{check_ip, check_target, check_url, Target, TargetOptions, UrlParts};
 use hookline::Error;
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn load() -> Value {
-    let path = format!("{}/tests/vectors/ssrf.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    common::read_vectors("ssrf")
 }
 
 fn options_of(case: &Value) -> TargetOptions {

@@ -2,16 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // assert_partial is for the other vector files
+mod common;
+
 use hookline::scheme::Scheme;
 use hookline::verify::{KeyInput, SchemeVerifier, Signer};
 use hookline::VerifyOptions;
 use serde_json::Value;
-
-fn load(name: &str) -> Value {
-    let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]
@@ -46,7 +43,7 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
 
 #[test]
 fn standard_webhooks_sign() {
-    let v = load("standard-webhooks.json");
+    let v = common::read_vectors("standard-webhooks");
     let cases = v["sign"].as_array().unwrap();
     assert!(cases.len() >= 5);
     for case in cases {
@@ -66,7 +63,7 @@ fn standard_webhooks_sign() {
 
 #[test]
 fn standard_webhooks_secrets() {
-    let v = load("standard-webhooks.json");
+    let v = common::read_vectors("standard-webhooks");
     let cases = v["secrets"].as_array().unwrap();
     assert!(cases.len() >= 8);
     for case in cases {
@@ -93,7 +90,7 @@ fn standard_webhooks_secrets() {
 
 #[test]
 fn standard_webhooks_verify() {
-    let v = load("standard-webhooks.json");
+    let v = common::read_vectors("standard-webhooks");
     let cases = v["verify"].as_array().unwrap();
     assert!(cases.len() >= 20);
     for case in cases {
