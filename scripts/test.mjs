@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureSystemPackages } from "./system.mjs";
 import { ensureToolchain } from "./toolchain.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,13 +38,19 @@ function step(title, cmd, args, opts = {}, needed = false) {
   return { ok: r.status === 0, out };
 }
 
-// 0. What a fresh machine lacks (the wasm32 target, clippy/rustfmt, the wasm-bindgen CLI), before
-//    any gate uses it. The npm packages were installed by `pretest` (scripts/deps.mjs).
-console.log("\n== toolchain (installs what is missing)");
+// 0. What a fresh machine lacks, before any step uses it: Debian's Chromium and PostgreSQL (for
+//    the steps this run will take; installed with apt where this user may, else the run stops
+//    here with the command to type), then the wasm32 target, clippy/rustfmt and the
+//    wasm-bindgen CLI. The npm packages were installed by `pretest` (scripts/deps.mjs).
+console.log("\n== Debian packages and toolchain (installs what is missing)");
 try {
+  const packages = [];
+  if (["Chromium", "Workbench", "Examples"].some((t) => wanted(t))) packages.push("chromium");
+  if (["Store", "PostgreSQL", "serve"].some((t) => wanted(t))) packages.push("postgresql");
+  ensureSystemPackages(packages);
   ensureToolchain();
 } catch (e) {
-  problems.push(`toolchain: ${e.message}`);
+  problems.push(`set-up: ${e.message}`);
   finish();
 }
 
