@@ -1,5 +1,5 @@
 // Types of `hookline/store`: the endpoint registry, outbox and delivery log on PostgreSQL, PGlite and D1.
-import type { AttemptRecord, DeliveryJob, DeliveryPlan, Dispatcher, EndpointHealth, TargetOptions } from "./index.js";
+import type { AttemptRecord, DeliveryJob, DeliveryPlan, DeliveryState, Dispatcher, EndpointHealth, EndpointStatus, TargetOptions } from "./index.js";
 
 /** What the store needs of a Cloudflare D1 database binding. */
 export interface D1Like {
@@ -28,11 +28,32 @@ export interface ClaimOptions {
   ids?: string[];
   /** Only deliveries due at least this long ago (ms): a sweep that leaves timely ones to their queue. */
   overdueMs?: number;
+  /** At most this many deliveries of one endpoint in flight, counting `inFlight`; default no cap. */
+  perEndpoint?: number;
+  /** The attempts the caller has in flight now, by endpoint id (with `perEndpoint`). */
+  inFlight?: Map<string, number>;
 }
 
-/** A job `claimDue` handed out: a dispatcher job plus the lease that `complete` checks. */
+/**
+ * A job `claimDue` handed out: a dispatcher job (the endpoint's current URL, secret version and
+ * revision) plus what recording it checks: the claim's token and lease, and its started record.
+ */
 export interface ClaimedJob extends DeliveryJob {
   leaseUntilMs: number;
+  claimToken: string;
+  /** The attempt's record in the log, written as `started` by the claim. */
+  attemptSeq: number;
+  revision: number;
+}
+
+/** What `dispatcher.attempt(job)` returned for a claimed job, to record. */
+export interface CompletedAttempt {
+  job: ClaimedJob;
+  record: AttemptRecord;
+  plan: DeliveryPlan;
+  state: DeliveryState;
+  health?: EndpointHealth;
+  enabled?: boolean;
 }
 
 /** An endpoint as the store shows it: never its secret. */
@@ -43,7 +64,10 @@ export interface StoredEndpoint {
   description: string;
   eventTypes: string[];
   channels: string[];
+  /** Whether events are matched to it and sent: `status.state === "enabled"`. */
   enabled: boolean;
+  /** Its one state: enabled, or disabled with the reason (`manual`, `gone`, `failing_too_long`). */
+  status: EndpointStatus;
   /** Goes up by one at each rotation; jobs carry it so `keysFor` signs with the right secrets. */
   secretVersion: number;
   health: EndpointHealth;
@@ -51,13 +75,62 @@ export interface StoredEndpoint {
   updatedAtMs: number;
 }
 
-/** The fields of `createEndpoint` (url required) and `updateEndpoint`. */
+/**
+ * The fields of `createEndpoint` (url required) and `updateEndpoint`; any other field is refused
+ * (`invalid_argument`, naming it). `eventTypes` are patterns the core checks when they are saved
+ * (`invalid_event_type`, naming the pattern). `enabled: false` disables the endpoint (its pending
+ * deliveries are cancelled); `true` enables a disabled one with its health reset.
+ */
 export interface EndpointFields {
   url?: string;
   description?: string;
   eventTypes?: string[];
   channels?: string[];
   enabled?: boolean;
+}
+
+/** A delivery as `getDelivery` shows it, with its attempt records oldest first. */
+export interface StoredDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  state: DeliveryState;
+  /** Why it ended (the plan's reason, or `endpoint_gone` / `endpoint_disabled` when cancelled); null while pending or delivered. */
+  endedReason: string | null;
+  attempt: number;
+  nextAttemptAtMs: number;
+  attempts: AttemptRecord[];
+}
+
+/** What the encryption keys open of the stored secrets. */
+export interface KeyReport {
+  /** Secrets sealed by each configured key id (each id checked to open them). */
+  keys: Record<string, number>;
+  /** Secrets sealed by key ids this store was not given: their endpoints cannot be sent to. */
+  missing: Record<string, number>;
+}
+
+/** A worker's readiness, from `worker.status()`. */
+export interface WorkerStatus {
+  running: boolean;
+  database: "ok" | "unavailable";
+  /** Since when (unix ms) the database has been as it is. */
+  since: number;
+  /** The code of the error that made it unavailable. */
+  error: string | null;
+  inFlight: number;
+  lastClaimAtMs: number | null;
+}
+
+/** What `publish` resolves with. */
+export interface Published {
+  eventId: string;
+  matched: number;
+  deliveryIds: string[];
+  /** The owner published this id before; nothing new was stored. Null for D1 statements (decided when the batch runs). */
+  duplicate: boolean | null;
+  /** With `{ db }` on D1: the statements to put in your own `db.batch([...])`. */
+  statements?: unknown[];
 }
 
 /** Options of `createStore`. */
@@ -96,30 +169,36 @@ export interface Store {
   updateEndpoint(owner: string, id: string, fields: EndpointFields): Promise<StoredEndpoint>;
   /** Remove an endpoint (and its place under the cap). */
   deleteEndpoint(owner: string, id: string): Promise<void>;
-  /** A new secret, returned once; the previous one signs beside it for `graceMs`. */
+  /** A new secret, returned once; the previous one signs beside it for `graceMs` (0: it stops now). */
   rotateSecret(owner: string, id: string, options?: { graceMs?: number }): Promise<{ endpoint: StoredEndpoint; secret: string }>;
   /** The dispatcher's `resolveKeys`: the secrets that sign for the endpoint now. */
   keysFor(endpointId: string, secretVersion?: string | number): Promise<{ secrets: string[]; health: EndpointHealth }>;
   /**
    * Store an event and one pending delivery per matching enabled endpoint, in one transaction,
-   * before any network I/O. The same `id` twice is one event (`duplicate: true`).
+   * before any network I/O. The same `id` twice from one owner is one event (`duplicate: true`);
+   * event ids are each owner's own. `options.db`: your transaction's client (a pg client inside
+   * BEGIN, a PGlite transaction), so the event is stored, and sent, only if it commits; on D1,
+   * your D1 database: the statements come back in `statements` for your own `batch`.
    */
-  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }): Promise<{ eventId: string; matched: number; deliveryIds: string[]; duplicate: boolean }>;
+  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }, options?: { db?: unknown }): Promise<Published>;
   /**
    * Take up to `limit` due deliveries for `leaseMs` as dispatcher jobs (no secrets). Two workers
    * never take the same one; a lease that runs out makes it due again.
    */
   claimDue(options?: ClaimOptions): Promise<ClaimedJob[]>;
-  /** Record an attempt's result for a claimed job; false when its lease was lost meanwhile. */
-  complete(job: ClaimedJob, result: { record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }): Promise<boolean>;
+  /** Record an attempt's result for a claimed job; false when its claim was lost meanwhile. */
+  complete(job: ClaimedJob, result: Omit<CompletedAttempt, "job">): Promise<boolean>;
   /** `complete` for many jobs in one statement (PostgreSQL) or one batch (D1); a boolean per job. */
-  completeAll(items: { job: ClaimedJob; record: AttemptRecord; plan: DeliveryPlan; health?: EndpointHealth }[]): Promise<boolean[]>;
+  completeAll(items: CompletedAttempt[]): Promise<boolean[]>;
   /**
    * The delivery worker `hookline serve` runs: up to `concurrency` (default 32) attempts in
    * flight, claiming as slots free up, records written in batches; polls every `idleMs` (default
    * 100) when nothing is due. `stop()` resolves once every attempt in flight is recorded.
    */
-  startWorker(dispatcher: Dispatcher, options?: { concurrency?: number; leaseMs?: number; idleMs?: number; onError?: (error: unknown) => void }): { stop(): Promise<void> };
+  startWorker(
+    dispatcher: Dispatcher,
+    options?: { concurrency?: number; perEndpointConcurrency?: number; leaseMs?: number; idleMs?: number; onError?: (error: unknown) => void; onRecover?: () => void },
+  ): { stop(): Promise<void>; status(): WorkerStatus };
   /**
    * One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`.
    * `retries`: the deliveries due again and when (for a queue that carries delivery ids).
@@ -132,7 +211,7 @@ export interface Store {
    */
   deliverQueued(dispatcher: Dispatcher, messages: DeliveryMessage[], options?: { leaseMs?: number }): Promise<{ completed: number; later: LaterDelivery[] }>;
   /** A delivery of `owner`'s and its attempt records, oldest first. */
-  getDelivery(owner: string, id: string): Promise<{ id: string; eventId: string; endpointId: string; state: "pending" | "delivered" | "failed"; attempt: number; nextAttemptAtMs: number; attempts: AttemptRecord[] }>;
+  getDelivery(owner: string, id: string): Promise<StoredDelivery>;
   /** An endpoint's attempt records, newest first, a page at a time (`limit` 1 to 100, default 20). */
   listAttempts(owner: string, endpointId: string, page?: { limit?: number; cursor?: string | null }): Promise<{ data: AttemptRecord[]; nextCursor: string | null }>;
   /** A past delivery's event again, to the same endpoint, as a new delivery due now. */
@@ -141,6 +220,10 @@ export interface Store {
   prune(options: { olderThanMs: number }): Promise<number>;
   /** Seal every secret again with the current encryption key; how many rows changed. */
   reseal(): Promise<number>;
+  /** Check the keys against the stored secrets (as `migrate` does); `keys_unavailable` when a key does not open what it sealed. */
+  checkKeys(): Promise<KeyReport>;
+  /** The last key check's report; null before the schema exists. */
+  readonly keyReport: KeyReport | null;
 }
 
 /** The store on PostgreSQL or PGlite (the same SQL) or D1 (SQLite); throws `invalid_argument` for bad options. */
@@ -163,6 +246,8 @@ export interface ManagementApiOptions {
    * `overdueMs`) takes them.
    */
   enqueue?: (messages: DeliveryMessage[]) => unknown;
+  /** Told of the server's faults (a 5xx: the database unreachable, a bug), with the error; default console.error. */
+  onError?: (message: string, error: unknown) => void;
 }
 
 /**
@@ -173,29 +258,9 @@ export interface ManagementApiOptions {
  */
 export function createManagementApi(options: ManagementApiOptions): (request: Request) => Promise<Response>;
 
-/** A receiver's dedupe store for `verifyRequest(request, { secret, dedupe })`. */
-export interface Dedupe {
-  /** True the first time `key` is claimed (until `expiresAtMs`), false while it is held. */
-  claim(key: string, expiresAtMs: number): Promise<boolean> | boolean;
-}
-
-/**
- * Dedupe on PostgreSQL, PGlite or D1 (the store's migrations, `hookline_dedupe`): each claim is
- * one atomic statement; `prune()` forgets expired keys.
- */
-export function createDedupe(options: { db: StoreOptions["db"]; clock?: () => number }): Dedupe & {
-  migrate(): Promise<number[]>;
-  prune(): Promise<number>;
-};
-
-/** Dedupe in this process's memory: at most `maxEntries` keys (default 100,000), oldest forgotten first. */
-export function memoryDedupe(options?: { maxEntries?: number; clock?: () => number }): Dedupe & { readonly size: number };
-
-/**
- * Dedupe on a Workers KV namespace: best effort (KV is eventually consistent and has no
- * insert-if-absent); use `createDedupe` on D1 where a duplicate must never pass.
- */
-export function kvDedupe(namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expiration?: number }): Promise<void> }, options?: { prefix?: string }): Dedupe;
+// The receiver's dedupe stores: from hookline/dedupe, re-exported here.
+export { createDedupe, memoryDedupe, kvDedupe } from "./dedupe.js";
+export type { Dedupe } from "./dedupe.js";
 
 /**
  * A fetch handler as a Node `http.createServer` listener: the body is streamed to the handler,

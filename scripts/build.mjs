@@ -164,15 +164,22 @@ const publicNames = full.publicNames;
 
 // 7. The hand-owned files: package.json, README, loaders, type additions.
 cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));
-// hookline/store: its own entry (it imports the main entry by the package's name).
-cpSync(join(root, "pkg-template", "lib", "store.js"), join(pkg, "store.mjs"));
-cpSync(join(root, "pkg-template", "store.d.ts"), join(pkg, "store.d.ts"));
+// hookline/store and hookline/dedupe: entries of their own, one ES module each for every runtime.
+// They take the core from the main entry and the error classes from hookline/errors by the
+// package's name (each runtime resolves them to its own build, so instanceof holds); their
+// migrations' .sql files are inlined as text.
+await Promise.all(
+  [["store/index.js", "store.mjs"], ["dedupe.js", "dedupe.mjs"]].map(([entry, outfile]) =>
+    esbuild.build({ ...common, entryPoints: [lib(entry)], outfile: join(pkg, outfile), format: "esm", external: ["hookline", "hookline/errors"], loader: { ".sql": "text" } }),
+  ),
+);
+for (const f of ["store.d.ts", "dedupe.d.ts", "errors.d.ts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
 // hookline/middleware: its own entry too (Express, Hono and Fetch-handler receivers).
 cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware.mjs"));
 cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
 mkdirSync(join(pkg, "bin"), { recursive: true });
-cpSync(join(root, "pkg-template", "bin", "hookline.mjs"), join(pkg, "bin", "hookline.mjs"));
+for (const f of ["hookline.mjs", "serve.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }

@@ -54,6 +54,12 @@ pub enum AttemptOutcome {
     CircuitOpen,
     /// The SSRF guard refused the target: nothing was sent or signed.
     Blocked,
+    /// The delivery was ended without an attempt: its endpoint was deleted or disabled before it
+    /// went out. Nothing was sent.
+    Cancelled,
+    /// The worker making the attempt stopped (it died, or lost its lease) before it could record
+    /// what happened: the receiver may or may not have got the request.
+    Unknown,
 }
 
 /// Why a plan was made: a [`Reason`] from the retry policy, or one of the endpoint's own.
@@ -79,6 +85,13 @@ pub enum EndpointReason {
     /// `"failing_too_long"`: this failure made the streak last the health policy's
     /// `disableAfterMs`, so the endpoint is disabled and the message is not retried.
     FailingTooLong,
+    /// `"endpoint_gone"`: the endpoint no longer exists (it was deleted): nothing is sent.
+    EndpointGone,
+    /// `"keys_unavailable"`: the endpoint's secrets could not be had (a store that cannot open
+    /// them, a key source that failed): nothing was sent or signed.
+    KeysUnavailable,
+    /// `"worker_lost"`: the worker making the attempt stopped before recording it.
+    WorkerLost,
 }
 
 /// What to do after an attempt.
@@ -103,6 +116,35 @@ pub enum Plan {
     GiveUp { reason: PlanReason },
     /// `{ "kind": "disable", "reason" }`: the message failed and the endpoint is now disabled.
     Disable { reason: PlanReason },
+    /// `{ "kind": "cancel", "reason" }`: the message is not sent to this endpoint at all (it is
+    /// gone or disabled); not a failure of the receiver's.
+    Cancel { reason: PlanReason },
+}
+
+/// Where a delivery (one message to one endpoint) stands after a plan: what a store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeliveryState {
+    /// Another attempt is due (at the plan's time).
+    Pending,
+    /// The receiver accepted it.
+    Delivered,
+    /// It failed for good.
+    Failed,
+    /// It ended without being sent (or without more attempts): the endpoint went away.
+    Cancelled,
+}
+
+impl Plan {
+    /// The delivery's state under this plan.
+    pub fn delivery_state(&self) -> DeliveryState {
+        match self {
+            Plan::Done => DeliveryState::Delivered,
+            Plan::Retry { .. } => DeliveryState::Pending,
+            Plan::GiveUp { .. } | Plan::Disable { .. } => DeliveryState::Failed,
+            Plan::Cancel { .. } => DeliveryState::Cancelled,
+        }
+    }
 }
 
 impl Plan {
@@ -146,11 +188,116 @@ impl Plan {
 pub struct Finished {
     pub outcome: AttemptOutcome,
     pub plan: Plan,
+    /// The delivery's state under `plan`.
+    pub state: DeliveryState,
     /// The receiver's status, when it answered.
     pub status: Option<u16>,
     /// Why nothing was sent, for a skipped attempt (`"circuit breaker open"`, ...); `None` after
     /// a request, whose error (if any) only the sender observed.
     pub error: Option<String>,
+}
+
+impl Finished {
+    fn new(
+        outcome: AttemptOutcome,
+        plan: Plan,
+        status: Option<u16>,
+        error: Option<String>,
+    ) -> Self {
+        Finished {
+            outcome,
+            state: plan.delivery_state(),
+            plan,
+            status,
+            error,
+        }
+    }
+}
+
+/// Why an attempt could not start: there was no endpoint to drive, or no keys to sign with, or
+/// its worker stopped before recording it. See [`unstarted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unstarted {
+    /// `"endpoint_gone"`: the endpoint was deleted.
+    EndpointGone,
+    /// `"keys_unavailable"`: its secrets could not be had now.
+    KeysUnavailable,
+    /// `"worker_lost"`: a worker began the attempt and stopped (its lease ran out) without
+    /// recording what happened.
+    WorkerLost,
+}
+
+/// The result of attempt `attempt` that did not (or may not) reach the receiver for `why`, at
+/// `now_ms`, under `retry`:
+///
+/// - endpoint gone: outcome `cancelled`, plan `cancel`: there is nobody to send to;
+/// - keys unavailable: nothing was sent; the attempt counts, and the next one is planned as the
+///   policy plans after a failure (`retry` with reason `keys_unavailable`), until the policy is
+///   exhausted (`giveUp`). The endpoint's health is not touched: the receiver did nothing wrong;
+/// - worker lost: outcome `unknown` (the request may have been received), planned the same way
+///   with reason `worker_lost`, so the delivery goes on at least once more.
+///
+/// So an attempt that cannot start is recorded and planned like any other, never left to wait
+/// on a lease.
+pub fn unstarted(
+    retry: &RetryPolicy,
+    attempt: u32,
+    why: Unstarted,
+    now_ms: i64,
+    rand: u32,
+) -> Result<Finished, Error> {
+    retry.validate()?;
+    if attempt == 0 {
+        return Err(Error::InvalidArgument {
+            reason: "attempt numbers start at 1",
+        });
+    }
+    let (outcome, reason, error) = match why {
+        Unstarted::EndpointGone => {
+            return Ok(Finished::new(
+                AttemptOutcome::Cancelled,
+                Plan::Cancel {
+                    reason: PlanReason::Endpoint(EndpointReason::EndpointGone),
+                },
+                None,
+                Some("endpoint gone: it was deleted".to_owned()),
+            ))
+        }
+        Unstarted::KeysUnavailable => (
+            AttemptOutcome::Retry,
+            EndpointReason::KeysUnavailable,
+            "keys_unavailable: the endpoint's secret could not be opened; nothing was sent",
+        ),
+        Unstarted::WorkerLost => (
+            AttemptOutcome::Unknown,
+            EndpointReason::WorkerLost,
+            "worker_lost: the worker stopped during the attempt; the receiver may have got it",
+        ),
+    };
+    let reason = PlanReason::Endpoint(reason);
+    let next = attempt
+        .checked_add(1)
+        .and_then(|n| Some((n, retry.delay_before(n)?)));
+    let plan = match next {
+        Some((next_attempt, scheduled)) => {
+            let delay_ms = retry.jitter.apply(scheduled, retry.schedule_cap(), rand);
+            Plan::Retry {
+                at_ms: now_ms.saturating_add_unsigned(delay_ms),
+                delay_ms,
+                attempt: next_attempt,
+                reason,
+            }
+        }
+        None => Plan::GiveUp { reason },
+    };
+    // An unknown attempt stays unknown whatever comes next; a keyless one failed for good when
+    // no attempt is left.
+    let outcome = match (outcome, &plan) {
+        (AttemptOutcome::Retry, Plan::GiveUp { .. }) => AttemptOutcome::Failed,
+        (o, _) => o,
+    };
+    Ok(Finished::new(outcome, plan, None, Some(error.to_owned())))
 }
 
 /// The message an attempt carries: what the signature covers.
@@ -239,41 +386,41 @@ impl Endpoint {
         message: Message<'_>,
     ) -> Result<Begin, Error> {
         if let Some(Err(refusal)) = &self.target {
-            return Ok(Begin::Skip(Finished {
-                outcome: AttemptOutcome::Blocked,
-                plan: Plan::GiveUp {
+            return Ok(Begin::Skip(Finished::new(
+                AttemptOutcome::Blocked,
+                Plan::GiveUp {
                     reason: PlanReason::Endpoint(EndpointReason::TargetNotAllowed),
                 },
-                status: None,
-                error: Some(format!("{}: {}", refusal.code(), refusal)),
-            }));
+                None,
+                Some(format!("{}: {}", refusal.code(), refusal)),
+            )));
         }
         let probe = match self.admission(now_ms) {
             Admission::Allow => false,
             Admission::Probe => true,
             Admission::Disabled { reason } => {
-                return Ok(Begin::Skip(Finished {
-                    outcome: AttemptOutcome::EndpointDisabled,
-                    plan: Plan::GiveUp {
+                return Ok(Begin::Skip(Finished::new(
+                    AttemptOutcome::EndpointDisabled,
+                    Plan::GiveUp {
                         reason: PlanReason::Endpoint(EndpointReason::EndpointDisabled),
                     },
-                    status: None,
-                    error: Some(format!("endpoint disabled ({reason})")),
-                }));
+                    None,
+                    Some(format!("endpoint disabled ({reason})")),
+                )));
             }
             Admission::Deny { until_ms } => {
                 let delay = until_ms.saturating_sub(now_ms).max(0);
-                return Ok(Begin::Skip(Finished {
-                    outcome: AttemptOutcome::CircuitOpen,
-                    plan: Plan::Retry {
+                return Ok(Begin::Skip(Finished::new(
+                    AttemptOutcome::CircuitOpen,
+                    Plan::Retry {
                         at_ms: until_ms.max(now_ms),
                         delay_ms: u64::try_from(delay).unwrap_or(0),
                         attempt,
                         reason: PlanReason::Endpoint(EndpointReason::CircuitOpen),
                     },
-                    status: None,
-                    error: Some("circuit breaker open".to_owned()),
-                }));
+                    None,
+                    Some("circuit breaker open".to_owned()),
+                )));
             }
         };
         let timestamp = now_ms.div_euclid(1000);
@@ -295,20 +442,20 @@ impl Endpoint {
     }
 
     /// The attempt's result when the connection was refused because its host name resolved to
-    /// `addr` (see [`Endpoint::check_address`]): blocked, nothing sent, the health unchanged.
-    pub fn refused_address(&self, addr: std::net::IpAddr) -> Finished {
-        let why = match self.check_address(addr) {
-            Err(refusal) => format!("{}: {} ({addr})", refusal.code(), refusal),
-            Ok(()) => format!("target_not_allowed: address refused ({addr})"),
-        };
-        Finished {
-            outcome: AttemptOutcome::Blocked,
-            plan: Plan::GiveUp {
+    /// an address [`Endpoint::check_address`] refused: blocked, nothing sent, the health
+    /// unchanged.
+    pub fn refused_address(&self) -> Finished {
+        // NOTE: the record names neither the address nor why it was refused: it is shown to the
+        // endpoint's owner, who must not learn what a name resolves to inside the sender's
+        // network.
+        Finished::new(
+            AttemptOutcome::Blocked,
+            Plan::GiveUp {
                 reason: PlanReason::Endpoint(EndpointReason::TargetNotAllowed),
             },
-            status: None,
-            error: Some(why),
-        }
+            None,
+            Some("target_not_allowed: blocked by the address policy".to_owned()),
+        )
     }
 
     /// Attempt `attempt`, begun with [`Endpoint::begin`], ended with `outcome` at `now_ms`:
@@ -346,13 +493,20 @@ impl Endpoint {
             Outcome::Status { status, .. } => Some(*status),
             _ => None,
         };
-        Ok(Finished {
-            outcome: outcome_kind,
-            plan,
-            status,
-            error: None,
-        })
+        Ok(Finished::new(outcome_kind, plan, status, None))
     }
+}
+
+/// An attempt must end well inside the lease its worker holds on the delivery, or a second
+/// worker could take the delivery while the first is still sending it: the request timeout may
+/// be at most half the lease. `Ok` when `timeout_ms` fits `lease_ms`.
+pub fn check_lease(lease_ms: u64, timeout_ms: u64) -> Result<(), Error> {
+    if lease_ms == 0 || timeout_ms.saturating_mul(2) > lease_ms {
+        return Err(Error::InvalidArgument {
+            reason: "the lease must be at least twice the request timeout",
+        });
+    }
+    Ok(())
 }
 
 /// How long to wait, at `now_ms`, for something due at `at_ms` when one wait may last at most
@@ -454,11 +608,11 @@ mod tests {
         let e = endpoint_with("https://hooks.example.com/", HealthPolicy::default());
         assert!(e.check_address("10.1.2.3".parse().unwrap()).is_err());
         assert!(e.check_address("93.184.216.34".parse().unwrap()).is_ok());
-        let refused = e.refused_address("10.1.2.3".parse().unwrap());
+        let refused = e.refused_address();
         assert_eq!(refused.outcome, AttemptOutcome::Blocked);
         assert_eq!(
             refused.error.as_deref(),
-            Some("target_not_allowed: target not allowed: private address (10.1.2.3)")
+            Some("target_not_allowed: blocked by the address policy")
         );
     }
 
@@ -508,6 +662,46 @@ mod tests {
             e.begin(1, 12_200, MSG).unwrap(),
             Begin::Send { probe: false, .. }
         ));
+    }
+
+    #[test]
+    fn attempts_that_cannot_start_are_planned_like_any_other() {
+        let policy = RetryPolicy::schedule(vec![0, 1000]);
+        let gone = unstarted(&policy, 1, Unstarted::EndpointGone, 5_000, 0).unwrap();
+        assert_eq!(
+            (gone.outcome, gone.state),
+            (AttemptOutcome::Cancelled, DeliveryState::Cancelled)
+        );
+        let keys = unstarted(&policy, 1, Unstarted::KeysUnavailable, 5_000, 0).unwrap();
+        assert_eq!(
+            keys.plan,
+            Plan::Retry {
+                at_ms: 6_000,
+                delay_ms: 1000,
+                attempt: 2,
+                reason: PlanReason::Endpoint(EndpointReason::KeysUnavailable)
+            }
+        );
+        assert_eq!(keys.state, DeliveryState::Pending);
+        let last = unstarted(&policy, 2, Unstarted::KeysUnavailable, 5_000, 0).unwrap();
+        assert_eq!(
+            (last.outcome, last.state),
+            (AttemptOutcome::Failed, DeliveryState::Failed)
+        );
+        let lost = unstarted(&policy, 2, Unstarted::WorkerLost, 5_000, 0).unwrap();
+        assert_eq!(
+            (lost.outcome, lost.state),
+            (AttemptOutcome::Unknown, DeliveryState::Failed)
+        );
+        assert!(unstarted(&policy, 0, Unstarted::WorkerLost, 5_000, 0).is_err());
+    }
+
+    #[test]
+    fn the_timeout_fits_in_half_the_lease() {
+        assert!(check_lease(60_000, 15_000).is_ok());
+        assert!(check_lease(30_000, 15_000).is_ok());
+        assert!(check_lease(29_999, 15_000).is_err());
+        assert!(check_lease(0, 0).is_err());
     }
 
     #[test]

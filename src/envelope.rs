@@ -287,9 +287,14 @@ pub fn build_envelope(
         }
     }
     let id = match &input.id {
-        Some(id) if id.is_empty() || id.len() > 256 => {
+        // The id travels in a header (`webhook-id`) and is signed as text: visible ASCII only.
+        Some(id)
+            if id.is_empty()
+                || id.len() > 256
+                || !id.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             return Err(Error::InvalidArgument {
-                reason: "event id must be 1 to 256 characters",
+                reason: "event id must be 1 to 256 visible ASCII characters (no spaces or control characters)",
             })
         }
         Some(id) => id.clone(),

@@ -16,6 +16,7 @@
 //! - [`ssrf`]: whether a delivery target is allowed (sender).
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
+//! - [`lifecycle`]: an endpoint's one state, and what its owner's changes do to it (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //!
@@ -52,6 +53,8 @@ pub mod health;
 #[cfg(feature = "sender")]
 pub mod id;
 pub mod json;
+#[cfg(feature = "sender")]
+pub mod lifecycle;
 #[cfg(feature = "sender")]
 pub mod matching;
 #[cfg(feature = "sender")]

@@ -448,7 +448,7 @@ impl RetryPolicy {
 
     /// The longest scheduled wait of the attempts made: jitter is clamped to it. For exponential
     /// backoff this is `maxMs`, whether or not the schedule reaches it.
-    fn schedule_cap(&self) -> u64 {
+    pub(crate) fn schedule_cap(&self) -> u64 {
         let kept = usize::try_from(self.attempts()).unwrap_or(usize::MAX);
         match &self.schedule {
             Schedule::Preset(p) => p.delays().iter().take(kept).copied().max().unwrap_or(0),

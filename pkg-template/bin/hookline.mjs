@@ -30,16 +30,24 @@ Secrets: --secret S, --secret-file F (one secret per line; # starts a comment) o
 variable HOOKLINE_SECRET (read when neither option is given). A secret is never printed back.
 
 run "hookline <command> --help" for a command's options`,
-  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50] [--lease 60s]
+  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--host 127.0.0.1] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50] [--lease 60s] [--grace 24h]
 
-Runs the management API (/v1/tenants/{tenant}/...) on 127.0.0.1 and the delivery worker in one
-process, on PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite"
-package); install the one you use beside hookline. HOOKLINE_API_TOKEN (16+ characters) is the
-bearer token; HOOKLINE_ENCRYPTION_KEY (32 bytes, base64) seals the endpoint secrets. Migrations
-are applied at start. SIGTERM or Ctrl-C stops claiming, lets attempts in flight finish and exits;
-a process killed outright loses nothing (claimed deliveries are due again when their lease ends,
---lease after the claim: at least 2s, and each attempt's timeout is kept under half of it).
-The SSRF guard is on: endpoint URLs come from API callers (--allow-targets widens it).`,
+Runs the management API (/v1/tenants/{tenant}/...) and the delivery worker in one process, on
+PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite" package;
+one process per directory: a second serve on it refuses to start); install the one you use
+beside hookline. HOOKLINE_API_TOKEN (16+ characters) is the bearer token;
+HOOKLINE_ENCRYPTION_KEY (32 bytes, base64) seals the endpoint secrets, and serve refuses to
+start when it does not open the secrets already stored. Migrations are applied at start.
+--schedule is the wait before each attempt, counted from the end of the one before (0,1s,5s:
+three attempts, the second 1 s after the first failed); every wait but 0 needs its unit (ms,
+s, m, h, d). --grace is how long a rotated-out secret keeps signing beside the new one
+(default 24h; rotate-secret with {"graceMs": 0} ends it at once).
+GET /health answers 200 while the worker reaches the database and 503 while it cannot; a lost
+database connection is logged and retried, never fatal. SIGTERM or Ctrl-C stops claiming, lets
+attempts in flight finish and exits; a process killed outright loses nothing (its attempts
+are recorded as unknown and made again when their lease ends, --lease after the claim: at
+least 2s, and each attempt's timeout is kept under half of it). The SSRF guard is on:
+endpoint URLs come from API callers (--allow-targets widens it).`,
   listen: `usage: hookline listen [--port 8787] ${KEY_USAGE} [--scheme auto] [--tolerance 300] [--forward URL] [--timeout 30000] [--max-body 4mb] [--save DIR] [--json]
 
 Receives on 127.0.0.1 and prints one block per request: time, method, path, then
@@ -593,7 +601,7 @@ function sendRetry(v) {
   const max = v["max-attempts"] === undefined ? undefined : wholeFrom(v["max-attempts"], "--max-attempts", 1, 100);
   if (v.schedule && v.retry) throw new CliError("give --schedule or --retry, not both");
   const capped = max === undefined ? {} : { maxAttempts: max };
-  if (v.schedule) return { schedule: scheduleFrom(v.schedule, "--schedule"), ...capped };
+  if (v.schedule) return { schedule: durationsFrom(v.schedule, "--schedule"), ...capped };
   if (v.retry === "none") return { schedule: [0], ...capped };
   if (v.retry) return { preset: v.retry, ...capped };
   // A person is watching: a few attempts over seconds, not the library's 3-day schedule.
@@ -676,28 +684,25 @@ async function cmdReplay(v) {
   if (!ok) process.exitCode = 1;
 }
 
-/** "0,1s,5s,2m" as milliseconds. */
-function scheduleFrom(text) {
+/**
+ * "0,1s,5s,2m" as milliseconds: each a number with its unit (ms, s, m, h, d); only 0 may go
+ * without one. A bare "2" is refused, not read as 2 ms.
+ */
+function durationsFrom(text, option) {
   const units = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
   return text.split(",").map((part) => {
-    const m = /^\s*(\d+)(ms|s|m|h|d)?\s*$/.exec(part);
-    if (!m) throw new CliError(`--schedule: "${part}" is not a delay such as 0, 500ms, 5s, 2m, 1h`);
+    const m = /^\s*(\d{1,9})(ms|s|m|h|d)?\s*$/.exec(part);
+    if (!m) throw new CliError(`${option}: "${part.trim().slice(0, 20)}" is not a duration such as 0, 500ms, 5s, 2m, 1h`);
+    if (m[2] === undefined && Number(m[1]) !== 0) throw new CliError(`${option}: "${part.trim()}" needs a unit: ${m[1]}ms, ${m[1]}s or ${m[1]}m`);
     return Number(m[1]) * units[m[2] ?? "ms"];
   });
 }
 
-async function openDatabase(target) {
-  if (/^postgres(ql)?:\/\//.test(target)) {
-    const pg = await import("pg").catch(() => null);
-    if (!pg) throw new CliError('--db is a PostgreSQL URL: install the "pg" package beside hookline');
-    const pool = new (pg.default ?? pg).Pool({ connectionString: target, max: 10 });
-    return { db: pool, close: () => pool.end() };
-  }
-  const lite = await import("@electric-sql/pglite").catch(() => null);
-  if (!lite) throw new CliError('--db is a directory: install the "@electric-sql/pglite" package beside hookline');
-  const db = new lite.PGlite(target);
-  await db.waitReady;
-  return { db, close: () => db.close() };
+/** One duration, such as 30s or 2m. */
+function durationFrom(text, option) {
+  const list = durationsFrom(text, option);
+  if (list.length !== 1) throw new CliError(`${option}: one duration, such as 30s or 2m`);
+  return list[0];
 }
 
 async function cmdServe(v) {
@@ -706,40 +711,31 @@ async function cmdServe(v) {
   const encryptionKey = process.env.HOOKLINE_ENCRYPTION_KEY;
   if (!token || token.length < 16) throw new CliError("HOOKLINE_API_TOKEN must be set to a bearer token of 16 or more characters");
   if (!encryptionKey) throw new CliError("HOOKLINE_ENCRYPTION_KEY must be set to 32 random bytes in base64 (it seals the endpoint secrets)");
-  const allow = v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [];
-  const retry = v.schedule ? { schedule: scheduleFrom(v.schedule) } : v.retry ?? "standard-webhooks";
-  const { createStore, createManagementApi, nodeListener } = await import("../store.mjs");
-  const { db, close } = await openDatabase(v.db);
-  const store = await createStore({ db, encryptionKey, ssrf: { allow }, maxEndpointsPerOwner: v["max-endpoints"] ? Number(v["max-endpoints"]) : undefined });
-  const applied = await store.migrate();
-  const api = createManagementApi({ store, token });
-  const [leaseMs] = v.lease ? scheduleFrom(v.lease) : [60_000];
-  if (v.lease && (v.lease.includes(",") || leaseMs < 2000)) throw new CliError("--lease: one duration of at least 2s, such as 30s or 2m");
-  // An attempt must end well inside its lease, or a second worker could take the delivery.
-  const timeoutMs = Math.min(15_000, Math.floor(leaseMs / 2));
-  const dispatcher = hookline.createDispatcher({ retries: "none", retry, resolveKeys: store.keysFor, ssrf: { allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
-  const server = createServer(nodeListener(api));
-  await new Promise((resolve) => server.listen(Number(v.port ?? 8788), "127.0.0.1", resolve));
-  console.log(`hookline serve: API on http://127.0.0.1:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
-  const worker = store.startWorker(dispatcher, {
-    concurrency: 32,
-    leaseMs,
-    onError: (e) => console.error(`hookline serve: worker: ${e?.code ?? "error"}: ${e?.message ?? e}`),
-  });
-  await new Promise((resolve) => {
-    for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
-  });
-  // Drain: no new claims or requests; the attempts in flight finish and are recorded.
-  server.close();
-  server.closeAllConnections?.();
-  await worker.stop();
-  await close();
-  console.log("hookline serve: stopped");
+  if (v.schedule && v.retry) throw new CliError("give --schedule or --retry, not both");
+  const leaseMs = v.lease ? durationFrom(v.lease, "--lease") : 60_000;
+  if (leaseMs < 2000) throw new CliError("--lease: at least 2s, such as 30s or 2m");
+  const { serve } = await import("./serve.mjs");
+  await serve(
+    hookline,
+    {
+      db: v.db,
+      port: v.port === undefined ? 8788 : wholeFrom(v.port, "--port", 0, 65535),
+      host: v.host ?? "127.0.0.1",
+      retry: v.schedule ? { schedule: durationsFrom(v.schedule, "--schedule") } : v.retry ?? "standard-webhooks",
+      leaseMs,
+      graceMs: v.grace === undefined ? undefined : durationFrom(v.grace, "--grace"),
+      allow: v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [],
+      maxEndpoints: v["max-endpoints"] === undefined ? undefined : wholeFrom(v["max-endpoints"], "--max-endpoints", 1, 100_000),
+      token,
+      encryptionKey,
+    },
+    (message) => new CliError(message),
+  );
 }
 
 const keyOptions = { secret: { type: "string", multiple: true }, "secret-file": { type: "string", multiple: true } };
 const commands = {
-  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, lease: { type: "string" } }],
+  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, lease: { type: "string" }, grace: { type: "string" } }],
   listen: [cmdListen, { port: { type: "string", short: "p" }, ...keyOptions, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, forward: { type: "string" }, timeout: { type: "string" }, tolerance: { type: "string" }, "max-body": { type: "string" }, save: { type: "string" } }],
   send: [cmdSend, { url: { type: "string" }, ...keyOptions, type: { type: "string" }, data: { type: "string" }, "data-file": { type: "string" }, raw: { type: "boolean" }, scheme: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "max-attempts": { type: "string" }, timeout: { type: "string" }, guard: { type: "boolean" }, "allow-private": { type: "boolean" } }],
   replay: [cmdReplay, { to: { type: "string" }, timeout: { type: "string" } }, true],

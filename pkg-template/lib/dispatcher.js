@@ -2,7 +2,7 @@
 // admission, signing, what an outcome means, the plan, the health); this file fetches, reads at
 // most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
-import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait } from "./hookline_bg.js";
+import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, unstartedAttempt } from "./hookline_bg.js";
 import { redactedHref, SenderError } from "hookline-edge";
 
 const SNIPPET_BYTES = 512;
@@ -273,6 +273,34 @@ function setupOf(sub) {
   return JSON.stringify([String(url), scheme, format, secret, secrets, custom, secretVersion]);
 }
 
+/**
+ * An attempt record with nothing sent yet: the fields every record has, from `fields`
+ * (`deliveryId`, `eventId`, `eventType`, `endpointId`, `url`, `attempt`, `atMs`, `outcome`,
+ * `error`, optionally `durationMs` and `nextRetryAt`).
+ */
+function recordOf({ deliveryId, eventId: evId, eventType, endpointId, url, attempt, atMs, durationMs = 0, outcome, error = null, nextRetryAt = null }) {
+  return {
+    deliveryId,
+    eventId: evId,
+    eventType,
+    endpointId,
+    url,
+    attempt,
+    attemptedAt: isoTime(atMs),
+    attemptedAtMs: atMs,
+    durationMs,
+    status: null,
+    outcome,
+    error,
+    requestHeaders: null,
+    responseHeaders: null,
+    responseBody: null,
+    responseBodyTruncated: false,
+    nextRetryAt,
+    signature: null,
+  };
+}
+
 /** `read()`, or `fallback` when it throws. */
 function safely(read, fallback) {
   try {
@@ -436,13 +464,18 @@ export function createDispatcher(options = {}) {
   // Per endpoint id: the core's endpoint and what it was made from.
   const endpoints = new Map();
 
-  function makeEndpoint(id, setup, keys, url, health) {
+  /**
+   * The core's endpoint for `id`, made again from `keys`. The health this process has kept goes
+   * on, unless `renewed`: a new revision of the endpoint (its owner enabled it, changed its URL)
+   * starts from the stored health, which the change reset.
+   */
+  function makeEndpoint(id, setup, keys, url, health, { revision, renewed = false, expiresAtMs } = {}) {
     const old = endpoints.get(id);
-    const { health: _storedHealth, ...signing } = keys;
-    const core = new DeliveryEndpoint({ ...signing, url, retry, healthPolicy, ssrf, health: old ? old.core.health : health });
+    const { health: _storedHealth, expiresAtMs: _expires, ...signing } = keys;
+    const core = new DeliveryEndpoint({ ...signing, url, retry, healthPolicy, ssrf, health: old && !renewed ? old.core.health : health });
     // NOTE: the old endpoint is not freed here: an attempt in flight may still hold it. The
     // glue's FinalizationRegistry frees it once nothing does.
-    const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url) };
+    const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url), revision, expiresAtMs };
     endpoints.set(id, entry);
     return entry;
   }
@@ -459,20 +492,30 @@ export function createDispatcher(options = {}) {
    * The endpoint for a job: the one held at that secret version and URL, else made from
    * `resolveKeys` (asked once for attempts that arrive together).
    */
+  // A job's endpoint is the one held while the job names the same secret version, URL and
+  // revision, and its keys have not expired (a rotated-out secret's grace period ended).
   const resolving = new Map();
   function endpointForJob(job) {
     const entry = endpoints.get(job.endpointId);
-    if (entry && entry.secretVersion === job.secretVersion && entry.jobUrl === job.url) return Promise.resolve(entry);
-    const key = JSON.stringify([job.endpointId, job.secretVersion, job.url]);
+    if (
+      entry &&
+      entry.secretVersion === job.secretVersion &&
+      entry.jobUrl === job.url &&
+      entry.revision === job.revision &&
+      !(entry.expiresAtMs <= clock())
+    ) {
+      return Promise.resolve(entry);
+    }
+    const key = JSON.stringify([job.endpointId, job.secretVersion, job.url, job.revision]);
     let pending = resolving.get(key);
     if (!pending) {
-      pending = resolvedEndpoint(job).finally(() => resolving.delete(key));
+      pending = resolvedEndpoint(job, entry).finally(() => resolving.delete(key));
       resolving.set(key, pending);
     }
     return pending;
   }
 
-  async function resolvedEndpoint(job) {
+  async function resolvedEndpoint(job, before) {
     if (!resolveKeys) {
       throw new SenderError("keys_unavailable", `no keys for endpoint ${job.endpointId}: pass resolveKeys to createDispatcher`);
     }
@@ -480,19 +523,53 @@ export function createDispatcher(options = {}) {
     try {
       keys = keysFrom(await resolveKeys(job.endpointId, job.secretVersion));
     } catch (cause) {
+      // The endpoint itself is gone (a store's keysFor says not_found): nothing to send to.
+      if (cause?.code === "not_found") throw cause;
       throw Object.assign(new SenderError("keys_unavailable", `resolveKeys failed for endpoint ${job.endpointId}`), { cause });
     }
     if (keys == null || typeof keys !== "object") {
       throw new SenderError("keys_unavailable", `resolveKeys gave no keys for endpoint ${job.endpointId}`);
     }
     try {
-      // Stored health may come with the keys (a store's `keysFor`): a new process carries on from it.
-      return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, keys.health);
+      // Stored health may come with the keys (a store's `keysFor`): a new process carries on from
+      // it, and so does this one when the job names a new revision of the endpoint.
+      const renewed = before !== undefined && before.revision !== job.revision;
+      const expiresAtMs = typeof keys.expiresAtMs === "number" ? keys.expiresAtMs : undefined;
+      return makeEndpoint(job.endpointId, null, { ...keys, secretVersion: job.secretVersion }, job.url, keys.health, { revision: job.revision, renewed, expiresAtMs });
     } catch (cause) {
       // The core's own refusal (a malformed secret: invalid_secret) is already typed.
       if (cause instanceof SenderError || typeof cause?.code === "string") throw cause;
       throw Object.assign(new SenderError("keys_unavailable", `resolveKeys gave unreadable keys for endpoint ${job.endpointId}`), { cause });
     }
+  }
+
+  /**
+   * The record and result of an attempt that did not start (`why`: "endpoint_gone",
+   * "keys_unavailable") or whose worker stopped during it ("worker_lost"): the core plans it
+   * like any other, and nothing is sent.
+   */
+  async function unstarted(job, why, error) {
+    const now = clock();
+    const finished = unstartedAttempt(retry, job.attempt, why, now, random() >>> 0);
+    const startedAt = why === "worker_lost" && Number.isFinite(job.startedAtMs) ? job.startedAtMs : now;
+    const record = recordOf({
+      deliveryId: job.deliveryId,
+      eventId: job.envelope.id,
+      eventType: job.envelope.type,
+      endpointId: job.endpointId,
+      url: safely(() => redactedHref(new URL(String(job.url))), ""),
+      attempt: job.attempt,
+      atMs: startedAt,
+      durationMs: Math.max(0, now - startedAt),
+      outcome: finished.outcome,
+      error: error ? `${finished.error} (${error})` : finished.error,
+      nextRetryAt: finished.plan.kind === "retry" ? isoTime(finished.plan.atMs) : null,
+    });
+    if (onAttempt) await emit(record);
+    const plan = finished.plan;
+    const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
+    if (next) delete next.lost;
+    return { record, plan, state: finished.state, next };
   }
 
   function reportError(error, record) {
@@ -553,26 +630,16 @@ export function createDispatcher(options = {}) {
   async function tryOnce(job, entry) {
     const started = clock();
     const envelope = job.envelope;
-    const record = {
+    const record = recordOf({
       deliveryId: job.deliveryId,
       eventId: envelope.id,
       eventType: envelope.type,
       endpointId: job.endpointId,
       url: entry.core.url,
       attempt: job.attempt,
-      attemptedAt: isoTime(started),
-      attemptedAtMs: started,
-      durationMs: 0,
-      status: null,
+      atMs: started,
       outcome: "failed",
-      error: null,
-      requestHeaders: null,
-      responseHeaders: null,
-      responseBody: null,
-      responseBodyTruncated: false,
-      nextRetryAt: null,
-      signature: null,
-    };
+    });
     const begun = entry.core.begin(job.attempt, started, envelope.id, envelope.body);
     if (begun.kind === "skip") return { record, finished: begun };
     let checked = null;
@@ -678,7 +745,7 @@ export function createDispatcher(options = {}) {
     if (plan.kind === "retry") record.nextRetryAt = isoTime(plan.atMs);
     if (onAttempt) await emit(record);
     const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
-    return { record, plan, next };
+    return { record, plan, state: finished.state, next };
   }
 
   /** A job for one envelope and one subscription: plain JSON, no secret, safe to put on a queue. */
@@ -720,26 +787,17 @@ export function createDispatcher(options = {}) {
         // Its fields are read defensively: a getter that threw once may throw again.
         const code = typeof e?.code === "string" ? e.code : "invalid_argument";
         const now = clock();
-        const record = {
+        const record = recordOf({
           deliveryId: eventId("dlv_", { now }),
           eventId: envelope.id,
           eventType: envelope.type,
           endpointId: safely(() => String(sub.id), ""),
           url: safely(() => redactedHref(new URL(String(sub.url))), ""),
           attempt: 1,
-          attemptedAt: isoTime(now),
-          attemptedAtMs: now,
-          durationMs: 0,
-          status: null,
+          atMs: now,
           outcome: "failed",
           error: `${code}: ${safely(() => String(e?.message ?? e), "unreadable subscription")}`,
-          requestHeaders: null,
-          responseHeaders: null,
-          responseBody: null,
-          responseBodyTruncated: false,
-          nextRetryAt: null,
-          signature: null,
-        };
+        });
         records.push(record);
         if (onAttempt) await emit(record);
         return { plan: { kind: "giveUp", reason: code } };
@@ -776,17 +834,32 @@ export function createDispatcher(options = {}) {
       return dispatchEnvelope(envelope, matched);
     },
     async attempt(job) {
-      const entry = await endpointForJob(job);
-      const { record, plan, next } = await step(job, entry);
+      if (job.lost === true) return unstarted(job, "worker_lost");
+      if (job.endpointGone === true) return unstarted(job, "endpoint_gone");
+      let entry;
+      try {
+        entry = await endpointForJob(job);
+      } catch (e) {
+        if (e?.code === "not_found") return unstarted(job, "endpoint_gone");
+        // No keys now: recorded and planned by the core; the reason, never a secret, is kept.
+        return unstarted(job, "keys_unavailable", e?.code === "keys_unavailable" ? undefined : safely(() => String(e?.code ?? e?.name ?? "error"), "error"));
+      }
+      const { record, plan, state, next } = await step(job, entry);
       return {
         record,
         plan,
+        state,
         next,
         get health() {
           return entry.core.health;
         },
+        get enabled() {
+          return entry.core.enabled;
+        },
       };
     },
+    /** Each attempt's request timeout (ms): a worker's lease must be at least twice as long. */
+    timeoutMs,
     makeJob,
     /** How long a queue should still hold `job` (ms, at most `maxMs`), or null when it is due. */
     holdFor(job, maxMs = MAX_TIMER_MS) {

@@ -196,7 +196,8 @@ impl JsDeliveryEndpoint {
         &self,
         address: &types::StringInput,
     ) -> Result<types::FinishedJs, JsValue> {
-        Ok(to_js(&self.endpoint.refused_address(ip_from(address)?))?.into())
+        ip_from(address)?;
+        Ok(to_js(&self.endpoint.refused_address())?.into())
     }
 
     /// The endpoint's health as plain JSON, to store.
@@ -204,6 +205,39 @@ impl JsDeliveryEndpoint {
     pub fn health(&self) -> Result<types::EndpointHealthJs, JsValue> {
         Ok(to_js(&self.endpoint.health)?.into())
     }
+
+    /// Whether the endpoint is enabled (its health is not disabled): a store keeps this beside
+    /// the health, so publishing matches no disabled endpoint.
+    #[wasm_bindgen(getter)]
+    pub fn enabled(&self) -> bool {
+        crate::lifecycle::status(&self.endpoint.health).is_enabled()
+    }
+}
+
+/// The result of attempt `attempt` that could not start, or whose worker stopped before
+/// recording it, for `why` (`"endpoint_gone"`, `"keys_unavailable"`, `"worker_lost"`), at
+/// `nowMs` under `retry` (a preset name or policy; default Standard Webhooks); `rand` a u32 for
+/// jitter: `{ outcome, plan, state, status, error }`, recorded and planned like any attempt.
+#[wasm_bindgen(js_name = unstartedAttempt)]
+pub fn unstarted_attempt(
+    retry: &JsValue,
+    attempt: &types::NumberInput,
+    why: &types::UnstartedInput,
+    now_ms: &types::NumberInput,
+    rand: &types::NumberInput,
+) -> Result<types::FinishedJs, JsValue> {
+    let policy = policy_from(retry)?;
+    let why: crate::delivery::Unstarted = from_js(why, "why")?;
+    let rand = rand_value(Some(number(rand, "rand")?))?;
+    let finished = crate::delivery::unstarted(
+        &policy,
+        attempt_number(attempt)?,
+        why,
+        ms(now_ms, "nowMs")?,
+        rand,
+    )
+    .map_err(sender_err)?;
+    Ok(to_js(&finished)?.into())
 }
 
 /// May a connection to `host` (a name) go to `address`, one it resolved to, under the guard
@@ -231,6 +265,27 @@ pub fn check_resolved(
         Err(refusal) => Err(refusal),
     }
     .map_err(sender_err)
+}
+
+/// Throws `invalid_argument` unless a request timeout of `timeoutMs` fits a lease of `leaseMs`
+/// (at most half of it): an attempt must end well inside the lease its worker holds.
+#[wasm_bindgen(js_name = checkLease)]
+pub fn check_lease(
+    lease_ms: &types::NumberInput,
+    timeout_ms: &types::NumberInput,
+) -> Result<(), JsValue> {
+    let whole = |v: &JsValue, what: &str| -> Result<u64, JsValue> {
+        let n = number(v, what)?;
+        if n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&n) {
+            Ok(n as u64)
+        } else {
+            Err(super::bad_value(&format!(
+                "{what} must be a whole number of milliseconds"
+            )))
+        }
+    };
+    crate::delivery::check_lease(whole(lease_ms, "leaseMs")?, whole(timeout_ms, "timeoutMs")?)
+        .map_err(sender_err)
 }
 
 /// How long to wait at `nowMs` for something due at `atMs` when one wait may last at most

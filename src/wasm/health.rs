@@ -111,6 +111,32 @@ pub fn disable_endpoint(
     Ok(to_js(&next)?.unchecked_into())
 }
 
+/// The one state an endpoint's stored health puts it in: `{ state: "enabled" }` or
+/// `{ state: "disabled", reason, sinceMs }`.
+#[wasm_bindgen(js_name = endpointStatus)]
+pub fn endpoint_status(
+    state: Option<types::EndpointHealthJs>,
+) -> Result<types::EndpointStatusJs, JsValue> {
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    Ok(to_js(&crate::lifecycle::status(&state))?.unchecked_into())
+}
+
+/// What an owner's change (`{ enabled?, urlChanged?, deleted? }`) does to an endpoint whose
+/// stored health is `state`, at `nowMs`: the health and state to store, whether attempts begun
+/// before must not write over it, and whether its pending deliveries end (and why).
+#[wasm_bindgen(js_name = endpointChange)]
+pub fn endpoint_change(
+    state: Option<types::EndpointHealthJs>,
+    change: &types::EndpointChangeInput,
+    options: Option<types::ClockOptions>,
+) -> Result<types::EndpointChangedJs, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let state = health_state(&state.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let change: crate::lifecycle::Change = from_js(change, "endpoint change")?;
+    let changed = crate::lifecycle::owner_change(&state, &change, now_ms_from(&options)?);
+    Ok(to_js(&changed)?.unchecked_into())
+}
+
 fn admission_to_js(a: &health::Admission) -> Result<JsValue, JsValue> {
     use health::Admission;
     Ok(match a {

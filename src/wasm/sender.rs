@@ -113,6 +113,17 @@ pub fn validate_event_type(event_type: &types::StringInput) -> Result<(), JsValu
     envelope::validate_event_type(&t).map_err(sender_err)
 }
 
+/// Check an event-type pattern a subscription would hold (`invoice.*`, `*.created`): throws a
+/// `SenderError` with code `invalid_event_type` when the core would refuse it. Check patterns
+/// when they are saved, so a stored one never fails a later match.
+#[wasm_bindgen(js_name = validateEventTypePattern)]
+pub fn validate_event_type_pattern(pattern: &types::StringInput) -> Result<(), JsValue> {
+    let pattern = pattern
+        .as_string()
+        .ok_or_else(|| bad_argument("an event type pattern must be a string"))?;
+    crate::matching::validate_pattern(&pattern).map_err(sender_err)
+}
+
 /// A new time-sortable event id: `prefix` (default `msg_`) and a ULID.
 #[wasm_bindgen(js_name = eventId)]
 pub fn event_id(

@@ -580,29 +580,72 @@ export interface DeliveryEndpointOptions extends DeliveryKeys {
   ssrf?: TargetOptions | false;
 }
 
-/** What an attempt record says happened. */
-export type AttemptOutcome = "delivered" | "retry" | "failed" | "endpointDisabled" | "blocked" | "circuitOpen";
+/**
+ * What an attempt record says happened. `cancelled`: the delivery ended unsent (its endpoint was
+ * deleted or disabled); `unknown`: the worker stopped during the attempt, so the receiver may or
+ * may not have got it; `started`: (a store's log only) the attempt is going out now.
+ */
+export type AttemptOutcome = "delivered" | "retry" | "failed" | "endpointDisabled" | "blocked" | "circuitOpen" | "cancelled" | "unknown" | "started";
 
 /**
- * What to do after an attempt: `disable` when the endpoint answered 410. `reason` is a
- * `RetryReason` or the endpoint's own (`circuit_open`, `endpoint_disabled`, `target_not_allowed`,
- * `failing_too_long`: this failure disabled the endpoint under the health policy).
+ * What to do after an attempt: `disable` when the endpoint answered 410; `cancel` when there is
+ * no endpoint to send to. `reason` is a `RetryReason` or the endpoint's own (`circuit_open`,
+ * `endpoint_disabled`, `target_not_allowed`, `failing_too_long`: this failure disabled the
+ * endpoint under the health policy; `endpoint_gone`, `keys_unavailable`, `worker_lost`).
  * A `retry` after an open circuit keeps the attempt number: nothing was sent.
  */
 export type DeliveryPlan =
   | { kind: "done" }
   | { kind: "retry"; atMs: number; delayMs: number; attempt: number; reason: string }
   | { kind: "giveUp"; reason: string }
-  | { kind: "disable"; reason: string };
+  | { kind: "disable"; reason: string }
+  | { kind: "cancel"; reason: string };
+
+/** Where a delivery stands after a plan: what a store keeps. */
+export type DeliveryState = "pending" | "delivered" | "failed" | "cancelled";
 
 /** An attempt's result, from `DeliveryEndpoint.finish` (or a skipping `begin`). */
 export interface AttemptFinished {
   outcome: AttemptOutcome;
   plan: DeliveryPlan;
+  /** The delivery's state under `plan`. */
+  state: DeliveryState;
   /** The receiver's status, when it answered. */
   status: number | null;
   /** Why nothing was sent (skipped or blocked attempts); null after a request. */
   error: string | null;
+}
+
+/** Why an attempt could not start (see `unstartedAttempt`). */
+export type UnstartedReason = "endpoint_gone" | "keys_unavailable" | "worker_lost";
+
+/**
+ * An endpoint's one state: enabled, or disabled with a reason (`manual`: by its owner; `gone`:
+ * the receiver answered 410; `failing_too_long`: the health policy's failing window passed).
+ */
+export type EndpointStatus = { state: "enabled" } | { state: "disabled"; reason: string; sinceMs: number | null };
+
+/** What an endpoint's owner changed (see `endpointChange`). */
+export interface EndpointChange {
+  /** true to enable, false to disable, absent to leave as it is. */
+  enabled?: boolean;
+  /** The endpoint's URL changed. */
+  urlChanged?: boolean;
+  /** The endpoint is being deleted. */
+  deleted?: boolean;
+}
+
+/** What an owner's change does (see `endpointChange`). */
+export interface EndpointChanged {
+  /** The health to store. */
+  health: EndpointHealth;
+  status: EndpointStatus;
+  /** Whether new events are matched to the endpoint. */
+  enabled: boolean;
+  /** The health was reset or the state changed: attempts begun before must not write theirs over it. */
+  renewed: boolean;
+  /** End the endpoint's pending deliveries (cancelled) for this reason, or null to leave them. */
+  cancelPending: "endpoint_disabled" | "endpoint_gone" | null;
 }
 
 /** What `DeliveryEndpoint.begin` decided: send these headers (`probe`: the half-open trial), or skip. */
@@ -674,8 +717,18 @@ export interface DeliveryJob {
   /** The endpoint URL (credentials included if it has them: keep such URLs out of jobs). */
   url: string;
   secretVersion?: string | number;
+  /**
+   * The endpoint's revision (a store raises it when its owner renews the endpoint): a new one
+   * makes the dispatcher start from the stored health the job's keys come with.
+   */
+  revision?: number;
   /** Not before this time (unix ms): a queue re-enqueues a job that comes back early. */
   notBeforeMs?: number;
+  /** The attempt `attempt` was begun at `startedAtMs` by a worker that stopped: record it as `unknown`, send nothing. */
+  lost?: boolean;
+  startedAtMs?: number;
+  /** The endpoint no longer exists: the delivery is cancelled, nothing is sent. */
+  endpointGone?: boolean;
   envelope: JobEnvelope;
 }
 
@@ -683,9 +736,14 @@ export interface DeliveryJob {
 export interface AttemptResultWithPlan {
   record: AttemptRecord;
   plan: DeliveryPlan;
+  /** The delivery's state under `plan`. */
+  state: DeliveryState;
   /** The job for the next attempt when the plan is a retry (`notBeforeMs` set to the plan's time). */
   next?: DeliveryJob;
+  /** The endpoint's health after the attempt (absent when it could not start). */
   health?: EndpointHealth;
+  /** Whether the endpoint is still enabled after the attempt (absent when it could not start). */
+  enabled?: boolean;
 }
 
 /**
@@ -745,7 +803,10 @@ export interface DispatcherOptions {
    * The keys of endpoint `endpointId` at `secretVersion`, for `attempt(job)`: a secret, or
    * `DeliveryKeys`; sync or async. Jobs never carry secrets.
    */
-  resolveKeys?: (endpointId: string, secretVersion: string | number | undefined) => SecretLike | DeliveryKeys | Promise<SecretLike | DeliveryKeys>;
+  resolveKeys?: (
+    endpointId: string,
+    secretVersion: string | number | undefined,
+  ) => SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number }) | Promise<SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number })>;
   /**
    * Node only: the resolver used when connecting (default `dns.lookup`). Every address it gives
    * is checked by the SSRF guard at connect time, so no second lookup can differ (tests inject one).
@@ -795,11 +856,16 @@ export interface Dispatcher {
   /**
    * One try of `job`, for a queue or a cron driving the schedule: never waits or retries, but
    * takes a concurrency slot like any request. Its keys come from the endpoint this dispatcher
-   * already holds at that `secretVersion`, else from `resolveKeys`. Calls `onAttempt` and resolves
-   * with the plan and, for a retry, the `next` job. An endpoint failing shows in `plan`; rejects
-   * only when the keys cannot be had (`keys_unavailable`, with the resolver's error as `cause`).
+   * already holds at that `secretVersion` and `revision`, else from `resolveKeys`. Calls
+   * `onAttempt` and resolves with the record, the plan, the delivery's state and, for a retry,
+   * the `next` job. Never rejects for the endpoint: a failure shows in `plan`, and an attempt
+   * that cannot start is recorded and planned by the core like any other (keys that cannot be
+   * had: `keys_unavailable`; an endpoint `resolveKeys` says is gone (`not_found`) or a job with
+   * `endpointGone`: `cancelled`; a job marked `lost`: `unknown`).
    */
   attempt(job: DeliveryJob): Promise<AttemptResultWithPlan>;
+  /** Each attempt's request timeout (ms); a worker's lease must be at least twice as long. */
+  readonly timeoutMs: number;
   /**
    * A job for attempt 1 of `envelope` to `subscription`: plain JSON to put on a queue, the body
    * as text, no secret. `deliveryId` defaults to a new `dlv_` id.
@@ -982,4 +1048,12 @@ extern "C" {
     pub type FinishedJs;
     #[wasm_bindgen(typescript_type = "JobEnvelope")]
     pub type JobEnvelopeJs;
+    #[wasm_bindgen(typescript_type = "UnstartedReason")]
+    pub type UnstartedInput;
+    #[wasm_bindgen(typescript_type = "EndpointStatus")]
+    pub type EndpointStatusJs;
+    #[wasm_bindgen(typescript_type = "EndpointChange")]
+    pub type EndpointChangeInput;
+    #[wasm_bindgen(typescript_type = "EndpointChanged")]
+    pub type EndpointChangedJs;
 }

@@ -14,7 +14,7 @@
 //       { op: "begin", attempt, nowMs, id, body,
 //         expect: { kind: "send", probe, headers: [[name, value], ...] }
 //               | { kind: "skip", outcome, plan, status, error } },
-//       { op: "finish", attempt, outcome: <Outcome>, nowMs, rand, expect: { outcome, plan, status, error } },
+//       { op: "finish", attempt, outcome: <Outcome>, nowMs, rand, expect: { outcome, plan, state, status, error } },
 //       { op: "checkAddress", address, expect: { ok: true } | { error: <code> } },
 //       { op: "refusedAddress", address, expect: { outcome, plan, status, error } },
 //       { op: "health", expect: <fields of the health JSON, nested objects partially> } ] }
@@ -52,12 +52,15 @@ const status = (s, retryAfter) => (retryAfter === undefined ? { kind: "status", 
 const TIMEOUT = { kind: "timeout" };
 const NETWORK = { kind: "networkError" };
 
-const finished = (outcome, plan, st = null, error = null) => ({ outcome, plan, status: st, error });
+// The delivery's state under a plan (src/delivery.rs, Plan::delivery_state): written per kind.
+const STATE_OF_PLAN = { done: "delivered", retry: "pending", giveUp: "failed", disable: "failed", cancel: "cancelled" };
+const finished = (outcome, plan, st = null, error = null) => ({ outcome, plan, state: STATE_OF_PLAN[plan.kind], status: st, error });
 const DONE = { kind: "done" };
 const retryAt = (atMs, delayMs, attempt, reason) => ({ kind: "retry", atMs, delayMs, attempt, reason });
 const giveUp = (reason) => ({ kind: "giveUp", reason });
 const disable = (reason) => ({ kind: "disable", reason });
 
+const BLOCKED_BY_POLICY = "target_not_allowed: blocked by the address policy";
 const refusal = (reason) => `target_not_allowed: target not allowed: ${reason}`;
 const blocked = (reason) => ({ kind: "skip", ...finished("blocked", giveUp("target_not_allowed"), null, refusal(reason)) });
 const disabledSkip = (reason) => ({ kind: "skip", ...finished("endpointDisabled", giveUp("endpoint_disabled"), null, `endpoint disabled (${reason})`) });
@@ -230,8 +233,9 @@ add("a public name: each resolved address is judged at connect", endpoint(HOOK),
     .address("::1", "target_not_allowed")
     .address("169.254.169.254", "target_not_allowed")
     .address("::ffff:10.0.0.1", "target_not_allowed")
-    .refused("10.1.2.3", finished("blocked", giveUp("target_not_allowed"), null, `${refusal("private address")} (10.1.2.3)`))
-    .refused("169.254.169.254", finished("blocked", giveUp("target_not_allowed"), null, `${refusal("metadata address")} (169.254.169.254)`))
+    // The record names neither the address nor the kind of refusal: the endpoint's owner sees it.
+    .refused("10.1.2.3", finished("blocked", giveUp("target_not_allowed"), null, BLOCKED_BY_POLICY))
+    .refused("169.254.169.254", finished("blocked", giveUp("target_not_allowed"), null, BLOCKED_BY_POLICY))
     .health({ state: "healthy", consecutiveFailures: 0 }));
 
 add("an allow-listed name passes with any address", endpoint("https://hooks.internal/in", { ssrf: { allow: ["hooks.internal"] } }),

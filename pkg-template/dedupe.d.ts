@@ -1,0 +1,27 @@
+// Types of `hookline/dedupe`: a receiver's dedupe stores. This entry imports nothing of the sender.
+import type { StoreOptions } from "./store.js";
+
+/** A receiver's dedupe store for `verifyRequest(request, { secret, dedupe })`. */
+export interface Dedupe {
+  /** True the first time `key` is claimed (until `expiresAtMs`), false while it is held. */
+  claim(key: string, expiresAtMs: number): Promise<boolean> | boolean;
+}
+
+/**
+ * Dedupe on PostgreSQL, PGlite or D1 (the store's migrations, `hookline_dedupe`): each claim is
+ * one atomic statement; `prune()` forgets expired keys.
+ */
+export function createDedupe(options: { db: StoreOptions["db"]; clock?: () => number }): Dedupe & {
+  migrate(): Promise<number[]>;
+  prune(): Promise<number>;
+};
+
+/** Dedupe in this process's memory: at most `maxEntries` keys (default 100,000), oldest forgotten first. */
+export function memoryDedupe(options?: { maxEntries?: number; clock?: () => number }): Dedupe & { readonly size: number };
+
+/**
+ * Dedupe on a Workers KV namespace: best effort (KV is eventually consistent and has no
+ * insert-if-absent); use `createDedupe` on D1 where a duplicate must never pass.
+ */
+export function kvDedupe(namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expiration?: number }): Promise<void> }, options?: { prefix?: string }): Dedupe;
+

@@ -1,0 +1,99 @@
+// `hookline/store`: the endpoint registry, outbox and delivery log on PostgreSQL and PGlite (the
+// same SQL) and on Cloudflare D1 (SQLite), the workers that drive deliveries from it, and the
+// management API over it. An entry of its own, so a receiver never loads it; it takes the core
+// from the package's main entry, whichever runtime's that is. One module per concern:
+//   driver.js      the database, whatever the caller holds; its failures typed
+//   migrations/    versioned .sql files per dialect, and the migrator
+//   sealing.js     secrets at rest (AES-GCM through WebCrypto) and the start-up key check
+//   endpoints.js   the registry: endpoints, their one state, rotation, resolveKeys
+//   outbox.js      publish: an event and its deliveries, in the store's or the caller's transaction
+//   deliveries.js  claim, record, the delivery log, redelivery, retention
+//   worker.js      the worker, a sweep's round, a queue consumer's round
+//   api.js         the management API (a fetch handler) and a Node http bridge
+import { SenderError } from "hookline/errors";
+import { deliveryLog } from "./deliveries.js";
+import { driverFor } from "./driver.js";
+import { endpointRegistry } from "./endpoints.js";
+import { migrate, schemaVersion } from "./migrations/index.js";
+import { outbox } from "./outbox.js";
+import { checkKeys, sealer, sealingKeys } from "./sealing.js";
+import { runners } from "./worker.js";
+
+export { createManagementApi, nodeListener } from "./api.js";
+export { storeMigrations } from "./migrations/index.js";
+// The receiver's dedupe stores live in hookline/dedupe; here too, for earlier imports.
+export { createDedupe, kvDedupe, memoryDedupe } from "../dedupe.js";
+
+const DEFAULT_MAX_ENDPOINTS = 50;
+const DEFAULT_GRACE_MS = 24 * 3_600_000;
+const invalid = (message) => new SenderError("invalid_argument", message);
+
+/**
+ * Create the store. `db`: a PGlite instance, a pg Pool or Client, or a D1 binding.
+ * `encryptionKey`: see sealingKeys. `maxEndpointsPerOwner` (default 50), `graceMs` (rotation
+ * overlap, default 24 h), `ssrf` (the guard for registered URLs) and `clock` (unix ms) are
+ * optional. When the database already holds endpoints, the keys are checked against them here
+ * (and again by `migrate`): a key that does not open what it sealed refuses the store.
+ */
+export async function createStore(options) {
+  if (options === null || typeof options !== "object") throw invalid("createStore: options must be an object with db and encryptionKey");
+  const sql = driverFor(options.db);
+  const seal = sealer(await sealingKeys(options.encryptionKey));
+  const clock = options.clock ?? (() => Date.now());
+  if (typeof clock !== "function") throw invalid("createStore: clock must be a function returning unix milliseconds");
+  const maxEndpoints = options.maxEndpointsPerOwner ?? DEFAULT_MAX_ENDPOINTS;
+  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) throw invalid("createStore: maxEndpointsPerOwner must be a whole number of 1 or more");
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid("createStore: graceMs must be a whole number of milliseconds");
+  const registry = endpointRegistry({ sql, seal, clock, settings: { maxEndpoints, graceMs, ssrf: options.ssrf } });
+  const { publish } = outbox({ sql, clock });
+  const log = deliveryLog({ sql, clock, registry });
+  const run = runners({ log, sql, clock });
+
+  let keyReport = null;
+  const keysChecked = async () => (keyReport = await checkKeys(sql, seal));
+  if ((await schemaVersion(sql)) >= 1) await keysChecked();
+
+  return {
+    /**
+     * Apply the migrations this database lacks (one migrator at a time), then check the keys
+     * against the stored secrets; returns the versions applied.
+     */
+    async migrate() {
+      const applied = await migrate(sql, clock);
+      await keysChecked();
+      return applied;
+    },
+    /**
+     * What the encryption keys open: `{ keys: { id: secrets }, missing: { id: secrets } }`.
+     * Throws `keys_unavailable` when a configured key does not open what it sealed.
+     */
+    checkKeys: keysChecked,
+    /** The last key check's report, or null before the schema exists. */
+    get keyReport() {
+      return keyReport;
+    },
+    createEndpoint: registry.createEndpoint,
+    getEndpoint: registry.getEndpoint,
+    listEndpoints: registry.listEndpoints,
+    updateEndpoint: registry.updateEndpoint,
+    deleteEndpoint: registry.deleteEndpoint,
+    rotateSecret: registry.rotateSecret,
+    keysFor: registry.keysFor,
+    reseal: registry.reseal,
+    publish,
+    claimDue: log.claimDue,
+    completeAll: log.completeAll,
+    /** Record one claimed job's attempt (see completeAll); false when its claim was lost. */
+    async complete(job, result) {
+      return (await log.completeAll([{ job, ...result }]))[0];
+    },
+    getDelivery: log.getDelivery,
+    listAttempts: log.listAttempts,
+    redeliver: log.redeliver,
+    prune: log.prune,
+    deliverDue: run.deliverDue,
+    deliverQueued: run.deliverQueued,
+    startWorker: run.startWorker,
+  };
+}

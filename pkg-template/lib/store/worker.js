@@ -1,0 +1,232 @@
+// Running deliveries: the worker `hookline serve` runs (claim as slots free, attempt, record in
+// batches), one claim-attempt-record round for a sweep, and a queue consumer's round. I/O only:
+// the dispatcher and the core decide each attempt; the store's claim keeps one holder per
+// delivery. Faults are part of the contract: a lost database connection is reported and
+// retried with backoff, never a crash, and one endpoint cannot hold every slot.
+import { checkLease } from "hookline";
+import { listSql } from "./driver.js";
+import { invalid, plausibleId } from "./endpoints.js";
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+/** The rounds over `log` (claim and record), `sql` and `clock`. */
+export function runners({ log, sql, clock }) {
+  const { inList, listParam } = listSql(sql.dialect);
+
+  /**
+   * One claim-attempt-record round through `dispatcher` (made with `resolveKeys:
+   * store.keysFor`): `{ claimed, completed, retries }`, where `retries` lists the deliveries due
+   * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids.
+   */
+  async function deliverDue(dispatcher, options = {}) {
+    const jobs = await log.claimDue(options);
+    const attempted = [];
+    await Promise.all(
+      jobs.map(async (job) => {
+        try {
+          attempted.push({ job, ...(await dispatcher.attempt(job)) });
+        } catch {
+          // Not the endpoint's doing (the dispatcher itself failed): the lease runs out and
+          // the next claim records the attempt as lost.
+        }
+      }),
+    );
+    const completed = await log.completeAll(attempted);
+    const retries = [];
+    attempted.forEach(({ job, plan }, i) => {
+      if (completed[i] && plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: plan.attempt, atMs: plan.atMs });
+    });
+    return { claimed: jobs.length, completed: completed.filter(Boolean).length, retries };
+  }
+
+  /**
+   * The queue consumer's round: `messages` are `{ deliveryId, attempt }` as a queue carried
+   * them. A message whose delivery ended, moved to another attempt or is leased by a worker
+   * now is stale and dropped (the holder of the lease goes on); one not due yet comes back in
+   * `later`; the rest are claimed, attempted and recorded. Returns `{ completed, later }`,
+   * `later` being `[{ deliveryId, attempt, atMs }]` to send to the queue again (retries
+   * included), so a queue carries ids and attempt numbers, never a secret or a body.
+   */
+  async function deliverQueued(dispatcher, messages, options = {}) {
+    if (!Array.isArray(messages) || messages.length > 1000) throw invalid("deliverQueued: messages must be an array of at most 1000 { deliveryId, attempt }");
+    const wanted = new Map();
+    for (const m of messages) {
+      if (plausibleId(m?.deliveryId) && Number.isInteger(m.attempt)) wanted.set(m.deliveryId, m.attempt);
+    }
+    if (wanted.size === 0) return { completed: 0, later: [] };
+    const now = clock();
+    const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam([...wanted.keys()])]);
+    const later = [];
+    const due = [];
+    for (const r of pending) {
+      if (Number(r.attempt) !== wanted.get(r.id)) continue; // stale: another message carries this delivery now
+      if (r.lease_until_ms !== null && Number(r.lease_until_ms) > now) continue; // a worker holds it
+      if (Number(r.next_attempt_at_ms) > now) later.push({ deliveryId: r.id, attempt: Number(r.attempt), atMs: Number(r.next_attempt_at_ms) });
+      else due.push(r.id);
+    }
+    if (due.length === 0) return { completed: 0, later };
+    const round = await deliverDue(dispatcher, { ...options, ids: due, limit: due.length });
+    return { completed: round.completed, later: [...later, ...round.retries] };
+  }
+
+  /**
+   * A delivery worker that keeps up to `concurrency` (default 32) attempts in flight, at most
+   * `perEndpointConcurrency` (default a quarter of it) to one endpoint, so a hanging endpoint
+   * holds its own share and every other tenant's deliveries go on. It claims as slots free up,
+   * records finished attempts together every few milliseconds, and polls every `idleMs`
+   * (default 100) when nothing is due. The dispatcher's request timeout must fit in half the
+   * lease (the core's rule). While the database cannot be reached it backs off (up to 5 s),
+   * tells `onError` once per outage and `onRecover` when it is back, and `status()` says so.
+   * `stop()` stops claiming and resolves once every attempt in flight is recorded (or given up
+   * to its lease).
+   */
+  function startWorker(dispatcher, options = {}) {
+    const { concurrency = 32, leaseMs = 60_000, idleMs = 100, onError = () => {}, onRecover = () => {} } = options;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw invalid("startWorker: concurrency must be a whole number from 1 to 1000");
+    const perEndpoint = options.perEndpointConcurrency ?? Math.max(1, Math.floor(concurrency / 4));
+    if (!Number.isInteger(perEndpoint) || perEndpoint < 1) throw invalid("startWorker: perEndpointConcurrency must be a whole number of 1 or more");
+    if (!Number.isInteger(idleMs) || idleMs < 1) throw invalid("startWorker: idleMs must be a whole number of milliseconds");
+    if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("startWorker: leaseMs must be a whole number of milliseconds");
+    if (typeof dispatcher?.attempt !== "function") throw invalid("startWorker: dispatcher must come from createDispatcher");
+    // An attempt must end well inside its lease, or a second worker could take the delivery.
+    if (typeof dispatcher.timeoutMs === "number") checkLease(leaseMs, dispatcher.timeoutMs);
+    let stopping = false;
+    let inFlight = 0;
+    const perEndpointInFlight = new Map();
+    let wake = null;
+    const nap = (ms) =>
+      new Promise((r) => {
+        const timer = setTimeout(r, ms);
+        wake = () => (clearTimeout(timer), r());
+      });
+    const signal = () => wake?.();
+    const health = { database: "ok", since: clock(), error: null, lastClaimAtMs: null };
+    let backoff = 0;
+    const failed = (e) => {
+      if (health.database === "ok") {
+        health.database = "unavailable";
+        health.since = clock();
+        health.error = e?.code ?? "error";
+        safely(onError, e);
+      }
+      backoff = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, backoff * 2));
+    };
+    const succeeded = () => {
+      backoff = 0;
+      if (health.database !== "ok") {
+        health.database = "ok";
+        health.since = clock();
+        health.error = null;
+        safely(onRecover);
+      }
+    };
+
+    // Finished attempts wait here up to 5 ms (or until 64 are waiting) and are recorded
+    // together; each attempt's promise settles once its own batch is written. A batch the
+    // database refuses is tried again, with backoff, while its leases last.
+    let current = null;
+    const flushBatch = async (c) => {
+      if (c.flushed) return;
+      c.flushed = true;
+      clearTimeout(c.timer);
+      if (current === c) current = null;
+      const until = Math.min(...c.items.map((i) => i.job.leaseUntilMs));
+      for (let wait = BACKOFF_MIN_MS; ; wait = Math.min(BACKOFF_MAX_MS, wait * 2)) {
+        try {
+          await log.completeAll(c.items);
+          succeeded();
+          break;
+        } catch (e) {
+          failed(e);
+          // Unrecorded when the leases run out: the next claim records the attempts as lost.
+          if (clock() + wait >= until) break;
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+      c.resolve();
+    };
+    const record = (item) => {
+      if (!current) {
+        const c = { items: [], flushed: false };
+        c.done = new Promise((r) => (c.resolve = r));
+        c.timer = setTimeout(() => flushBatch(c), 5);
+        current = c;
+      }
+      const c = current;
+      c.items.push(item);
+      if (c.items.length >= 64) flushBatch(c);
+      return c.done;
+    };
+    const attemptOne = async (job) => {
+      try {
+        await record({ job, ...(await dispatcher.attempt(job)) });
+      } catch (e) {
+        // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
+        safely(onError, e);
+      } finally {
+        inFlight--;
+        const left = (perEndpointInFlight.get(job.endpointId) ?? 1) - 1;
+        if (left > 0) perEndpointInFlight.set(job.endpointId, left);
+        else perEndpointInFlight.delete(job.endpointId);
+        signal();
+      }
+    };
+    const loop = (async () => {
+      while (!stopping) {
+        const room = concurrency - inFlight;
+        // Claim when a quarter of the slots are free, not one slot at a time.
+        if (room < Math.max(1, Math.floor(concurrency / 4))) {
+          await nap(idleMs);
+          continue;
+        }
+        let jobs = [];
+        try {
+          jobs = await log.claimDue({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          health.lastClaimAtMs = clock();
+          succeeded();
+        } catch (e) {
+          failed(e);
+          await nap(backoff);
+          continue;
+        }
+        if (stopping && jobs.length === 0) break;
+        for (const job of jobs) {
+          inFlight++;
+          perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
+          attemptOne(job);
+        }
+        if (jobs.length === 0) await nap(idleMs);
+      }
+      // Every attempt in flight finishes and its record is written before stop() resolves.
+      while (inFlight > 0) await nap(50);
+    })();
+    return {
+      stop() {
+        stopping = true;
+        signal();
+        return loop;
+      },
+      /**
+       * `{ running, database: "ok" | "unavailable", since, error, inFlight, lastClaimAtMs }`:
+       * whether the worker can reach its database (since when, and the error code that says
+       * why not), for a readiness check.
+       */
+      status() {
+        return { running: !stopping, ...health, inFlight };
+      },
+    };
+  }
+
+  return { deliverDue, deliverQueued, startWorker };
+}
+
+/** Call a caller's hook; what it throws is its own business, never the worker's end. */
+function safely(fn, ...args) {
+  try {
+    const r = fn(...args);
+    if (r && typeof r.catch === "function") r.catch(() => {});
+  } catch {
+    // the hook failed; the worker goes on
+  }
+}
