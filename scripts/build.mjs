@@ -13,6 +13,8 @@ const wbDir = join(root, "target", "wasm-bindgen");
 const pkg = join(root, "pkg");
 const quiet = process.argv.includes("--quiet");
 const say = (msg) => quiet || console.log(`build: ${msg}`);
+const lib = (f) => join(root, "pkg-template", "lib", f);
+const loader = (f) => join(root, "pkg-template", "loaders", f);
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", ...opts });
@@ -59,8 +61,11 @@ function bindgen(input, name, level, extra) {
   // The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
   // every module it names is imported here and handed over under that name.
   const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile))).map((i) => i.module))];
-  const rel = (p) => "./" + relative(dir, p).split("\\").join("/");
-  writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, snippet: rel(snippet), extra }));
+  const rel = (p) => {
+    const path = relative(dir, p).split("\\").join("/");
+    return path.startsWith("../") ? path : `./${path}`;
+  };
+  writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, snippet: rel(snippet), errors: rel(lib("errors.js")), extra }));
   return { dir, api: join(dir, "api.js"), publicNames, snippet, rel };
 }
 
@@ -69,13 +74,13 @@ writeFileSync(
   join(full.dir, "dispatcher.js"),
   readFileSync(join(root, "pkg-template", "lib", "dispatcher.js"), "utf8").replace('"hookline-edge"', JSON.stringify(full.rel(full.snippet))),
 );
-function apiSource({ name, publicNames, importModules, snippet, extra = "" }) {
+function apiSource({ name, publicNames, importModules, snippet, errors, extra = "" }) {
   const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
   const importObject = importModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(", ");
   return `import * as bg from "./${name}_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./${name}_bg.js";
-export { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
+export { HooklineError, SenderError, WebhookVerificationError } from "${errors}";
 import { setHostHmac } from "${snippet}";
 ${extra}
 // The default export, which the entries' \`export *\` never passes on: the runtime loaders call
@@ -121,31 +126,40 @@ function guarded(exports) {
 `;
 }
 
-// esbuild: the error classes stay one module per runtime (errors.mjs / errors.cjs), imported by
-// every entry rather than copied into each, so instanceof holds across hookline and
-// hookline/receiver; the ed25519 build stays its own file, loaded when first needed. In Node the
-// CommonJS errors.cjs is the one module, also for the ESM receiver (node: true).
-// The Node ESM entries (nodeEsm) reach errors.cjs through require (lib/errors-node-esm.js): an
-// import of a CommonJS file makes Node 20's ESM loader start its export lexer, about 4 ms of a
-// receiver's cold start here.
-const external = (ext, nodeEsm = false) => ({
-  name: "hookline-externals",
-  setup(b) {
-    b.onResolve({ filter: /^hookline-errors$/ }, () =>
-      nodeEsm ? { path: join(root, "pkg-template", "lib", "errors-node-esm.js") } : { path: `./errors.${ext}`, external: true },
-    );
-    b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: "./receiver_ed.cjs", external: true }));
-    // The reads of caller values both bindings share, bundled into each (src/wasm/edge.js is a
-    // wasm-bindgen snippet, so it names the module rather than a path).
-    b.onResolve({ filter: /^hookline-read$/ }, () => ({ path: join(root, "pkg-template", "lib", "read.js") }));
-  },
-});
+// esbuild: every import in the source tree is a relative path to a file in the repository (npm
+// test checks it: scripts/imports.mjs). What a bundle leaves outside itself is decided here, by
+// the file an import resolves to:
+// - lib/errors.js: the error classes stay one module per runtime (errors.mjs / errors.cjs),
+//   imported by every entry rather than copied into each, so instanceof holds across hookline
+//   and hookline/receiver. In Node the CommonJS errors.cjs is the one module, also for the ESM
+//   entries (node: true). The Node ESM entries (nodeEsm) reach errors.cjs through require
+//   (lib/errors-node-esm.js, bundled in its place): an import of a CommonJS file makes Node 20's
+//   ESM loader start its export lexer, about 4 ms of a receiver's cold start here.
+// - loaders/receiver-ed-node.js: the ed25519 build stays its own file (receiver_ed.cjs), loaded
+//   when first needed.
+// - wasm-bindgen's copy of src/wasm/edge.js (a snippet, which the glue and the wasm name): the
+//   original, whose relative imports resolve from where it lies.
+const external = (ext, nodeEsm = false) => {
+  const rules = new Map([
+    [lib("errors.js"), nodeEsm ? { path: lib("errors-node-esm.js") } : { path: `./errors.${ext}`, external: true }],
+    [loader("receiver-ed-node.js"), { path: "./receiver_ed.cjs", external: true }],
+    [full.snippet, { path: join(root, "src", "wasm", "edge.js") }],
+  ]);
+  const again = {};
+  return {
+    name: "hookline-externals",
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, async ({ path, kind, importer, resolveDir, pluginData }) => {
+        if (pluginData === again) return undefined;
+        const resolved = await b.resolve(path, { kind, importer, resolveDir, pluginData: again });
+        return rules.get(resolved.path);
+      });
+    },
+  };
+};
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
 const bundle = (entry, outfile, format, alias = {}, node = format === "cjs") =>
   esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(node ? "cjs" : "mjs", node && format === "esm")], ...(node ? { platform: "node" } : {}) });
-const lib = (f) => join(root, "pkg-template", "lib", f);
-const loader = (f) => join(root, "pkg-template", "loaders", f);
-const receiverAlias = { "hookline-receiver": lib("receiver.js") };
 await Promise.all([
   bundle(lib("errors.js"), "errors.mjs", "esm"),
   bundle(lib("errors.js"), "errors.cjs", "cjs"),
@@ -153,11 +167,11 @@ await Promise.all([
   // Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
   bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
   bundle(loader("node-esm.js"), "node.mjs", "esm", { "hookline-glue": full.api }, true),
-  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
+  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm"),
   // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
   // CommonJS file costs a receiver's cold start about 10 ms here), one ed25519 instance for both.
-  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", receiverAlias),
-  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", receiverAlias, true),
+  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs"),
+  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", {}, true),
   bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs"),
 ]);
 const publicNames = full.publicNames;
