@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { ensureToolchain } from "./toolchain.mjs";
 
@@ -13,6 +13,8 @@ const wbDir = join(root, "target", "wasm-bindgen");
 const pkg = join(root, "pkg");
 const quiet = process.argv.includes("--quiet");
 const say = (msg) => quiet || console.log(`build: ${msg}`);
+const lib = (f) => join(root, "pkg-template", "lib", f);
+const loader = (f) => join(root, "pkg-template", "loaders", f);
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", ...opts });
@@ -34,7 +36,7 @@ run("cargo", ["rustc", "--lib", "--release", "--target", "wasm32-unknown-unknown
 rmSync(wbDir, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
-const full = bindgen(wasmOut("release"), "hookline", "-O3", `export { createDispatcher } from "./dispatcher.js";`);
+const full = bindgen(wasmOut("release"), "hookline", "-O3");
 for (const [name, profile, features] of [["receiver", "receiver", []], ["receiver_ed", "receiver-ed", ["--features", "ed25519"]]]) {
   say(`cargo build -p hookline-abi --profile ${profile} ${features.join(" ")}`.trim());
   run("cargo", ["build", "-p", "hookline-abi", "--profile", profile, "--target", "wasm32-unknown-unknown", ...features, ...(quiet ? ["--quiet"] : [])]);
@@ -47,8 +49,9 @@ for (const [name, profile, features] of [["receiver", "receiver", []], ["receive
 // 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
 //    loader decides how the .wasm is fetched and compiled. 5. wasm-opt from the npm binaryen package
 //    (Debian's binaryen 108 corrupts wasm-bindgen output). 6. An `api.js` beside the glue: its
-//    exports and the default `instantiate`, which the loaders call once.
-function bindgen(input, name, level, extra) {
+//    exports, the error classes, createDispatcher (pkg-template/lib/dispatcher.js) and the
+//    default `instantiate`, which the loaders call once.
+function bindgen(input, name, level) {
   const dir = join(wbDir, name);
   run("wasm-bindgen", ["--target", "bundler", "--out-dir", dir, "--out-name", name, input]);
   const wasmFile = join(pkg, `${name}_bg.wasm`);
@@ -59,25 +62,45 @@ function bindgen(input, name, level, extra) {
   // The wasm imports from the glue and, where wasm-bindgen needs no shim, straight from a snippet:
   // every module it names is imported here and handed over under that name.
   const importModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmFile))).map((i) => i.module))];
-  const rel = (p) => "./" + relative(dir, p).split("\\").join("/");
-  writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, snippet: rel(snippet), extra }));
+  const rel = (p) => {
+    const path = relative(dir, p).split("\\").join("/");
+    return path.startsWith("../") ? path : `./${path}`;
+  };
+  const paths = { snippet: rel(snippet), errors: rel(lib("errors.js")), wasm: rel(lib("wasm.js")), dispatcher: rel(lib("dispatcher.js")) };
+  writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, paths }));
   return { dir, api: join(dir, "api.js"), publicNames, snippet, rel };
 }
 
-// The sender's delivery edge (JS: it awaits fetch and sleep) sits beside the full glue it calls.
-writeFileSync(
-  join(full.dir, "dispatcher.js"),
-  readFileSync(join(root, "pkg-template", "lib", "dispatcher.js"), "utf8").replace('"hookline-edge"', JSON.stringify(full.rel(full.snippet))),
-);
-function apiSource({ name, publicNames, importModules, snippet, extra = "" }) {
+// lib/wasm.js holds, as live bindings, the wasm exports the sender's delivery edge (dispatcher.js)
+// calls; each must be one the glue has.
+for (const binding of Object.keys(await import(pathToFileURL(lib("wasm.js")).href))) {
+  if (binding !== "bind" && !full.publicNames.includes(binding)) throw new Error(`pkg-template/lib/wasm.js binds ${binding}, which the wasm does not export`);
+}
+// The full build's Node entries: the glue and the runtime's loader (pkg-template/loaders/
+// node-entry.js, node-esm.js: how the .wasm is read), which instantiates it at load. Written
+// here, beside the glue they import, which exists only once wasm-bindgen has run.
+function nodeEntry(loaderFile) {
+  const file = join(full.dir, loaderFile);
+  writeFileSync(file, `import instantiate from "./api.js";
+import { load } from "${full.rel(loader(loaderFile))}";
+
+load(instantiate);
+
+export * from "./api.js";
+`);
+  return file;
+}
+function apiSource({ name, publicNames, importModules, paths }) {
   const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
   const importObject = importModules.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(", ");
   return `import * as bg from "./${name}_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./${name}_bg.js";
-export { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
-import { setHostHmac } from "${snippet}";
-${extra}
+export { HooklineError, SenderError, WebhookVerificationError } from "${paths.errors}";
+export { createDispatcher } from "${paths.dispatcher}";
+import { setHostHmac } from "${paths.snippet}";
+import { bind } from "${paths.wasm}";
+
 // The default export, which the entries' \`export *\` never passes on: the runtime loaders call
 // it once with the compiled module and, where the platform has one, its HMAC-SHA256. Nothing
 // else can install a host HMAC (it would see the keys) or instantiate again.
@@ -89,6 +112,7 @@ export default function instantiate(module, hostHmac) {
   bg.__wbg_set_wasm(guarded(instance.exports));
   instance.exports.__wbindgen_start();
   setHostHmac(hostHmac);
+  bind(bg);
 }
 
 // A safety net under the boundary: the glue reads the caller's values (headers, bodies, options)
@@ -121,43 +145,52 @@ function guarded(exports) {
 `;
 }
 
-// esbuild: the error classes stay one module per runtime (errors.mjs / errors.cjs), imported by
-// every entry rather than copied into each, so instanceof holds across hookline and
-// hookline/receiver; the ed25519 build stays its own file, loaded when first needed. In Node the
-// CommonJS errors.cjs is the one module, also for the ESM receiver (node: true).
-// The Node ESM entries (nodeEsm) reach errors.cjs through require (lib/errors-node-esm.js): an
-// import of a CommonJS file makes Node 20's ESM loader start its export lexer, about 4 ms of a
-// receiver's cold start here.
-const external = (ext, nodeEsm = false) => ({
-  name: "hookline-externals",
-  setup(b) {
-    b.onResolve({ filter: /^hookline-errors$/ }, () =>
-      nodeEsm ? { path: join(root, "pkg-template", "lib", "errors-node-esm.js") } : { path: `./errors.${ext}`, external: true },
-    );
-    b.onResolve({ filter: /^hookline-receiver-ed$/ }, () => ({ path: "./receiver_ed.cjs", external: true }));
-    // The reads of caller values both bindings share, bundled into each (src/wasm/edge.js is a
-    // wasm-bindgen snippet, so it names the module rather than a path).
-    b.onResolve({ filter: /^hookline-read$/ }, () => ({ path: join(root, "pkg-template", "lib", "read.js") }));
-  },
-});
+// esbuild: every import in the source tree is a relative path to a file in the repository (npm
+// test checks it: scripts/imports.mjs). What a bundle leaves outside itself is decided here, by
+// the file an import resolves to:
+// - lib/errors.js: the error classes stay one module per runtime (errors.mjs / errors.cjs),
+//   imported by every entry rather than copied into each, so instanceof holds across hookline
+//   and hookline/receiver. In Node the CommonJS errors.cjs is the one module, also for the ESM
+//   entries (node: true). The Node ESM entries (nodeEsm) reach errors.cjs through require
+//   (lib/errors-node-esm.js, bundled in its place): an import of a CommonJS file makes Node 20's
+//   ESM loader start its export lexer, about 4 ms of a receiver's cold start here.
+// - loaders/receiver-ed-node.js: the ed25519 build stays its own file (receiver_ed.cjs), loaded
+//   when first needed.
+// - wasm-bindgen's copy of src/wasm/edge.js (a snippet, which the glue and the wasm name): the
+//   original, whose relative imports resolve from where it lies.
+const external = (ext, nodeEsm = false) => {
+  const rules = new Map([
+    [lib("errors.js"), nodeEsm ? { path: lib("errors-node-esm.js") } : { path: `./errors.${ext}`, external: true }],
+    [loader("receiver-ed-node.js"), { path: "./receiver_ed.cjs", external: true }],
+    [full.snippet, { path: join(root, "src", "wasm", "edge.js") }],
+  ]);
+  const again = {};
+  return {
+    name: "hookline-externals",
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, async ({ path, kind, importer, resolveDir, pluginData }) => {
+        if (pluginData === again) return undefined;
+        const resolved = await b.resolve(path, { kind, importer, resolveDir, pluginData: again });
+        return rules.get(resolved.path);
+      });
+    },
+  };
+};
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
-const bundle = (entry, outfile, format, alias = {}, node = format === "cjs") =>
-  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, alias, plugins: [external(node ? "cjs" : "mjs", node && format === "esm")], ...(node ? { platform: "node" } : {}) });
-const lib = (f) => join(root, "pkg-template", "lib", f);
-const loader = (f) => join(root, "pkg-template", "loaders", f);
-const receiverAlias = { "hookline-receiver": lib("receiver.js") };
+const bundle = (entry, outfile, format, node = format === "cjs") =>
+  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(node ? "cjs" : "mjs", node && format === "esm")], ...(node ? { platform: "node" } : {}) });
 await Promise.all([
   bundle(lib("errors.js"), "errors.mjs", "esm"),
   bundle(lib("errors.js"), "errors.cjs", "cjs"),
   bundle(full.api, "glue.mjs", "esm"),
   // Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
-  bundle(loader("node-entry.js"), "node.cjs", "cjs", { "hookline-glue": full.api }),
-  bundle(loader("node-esm.js"), "node.mjs", "esm", { "hookline-glue": full.api }, true),
-  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", receiverAlias),
+  bundle(nodeEntry("node-entry.js"), "node.cjs", "cjs"),
+  bundle(nodeEntry("node-esm.js"), "node.mjs", "esm", true),
+  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm"),
   // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
   // CommonJS file costs a receiver's cold start about 10 ms here), one ed25519 instance for both.
-  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs", receiverAlias),
-  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", receiverAlias, true),
+  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs"),
+  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", true),
   bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs"),
 ]);
 const publicNames = full.publicNames;

@@ -54,6 +54,10 @@ try {
   finish();
 }
 
+// Every import in the JS source is a relative path to a file in the repository, a node: built-in
+// or a package pkg-template/package.json names (STYLE.md, practice 14).
+step("Imports in the JS source resolve to files in the repository", "node", [join(root, "scripts", "imports.mjs")]);
+
 // 1. Rust: formatting, lints on host and wasm32, unit tests and vectors.
 step("cargo fmt --check", "cargo", ["fmt", "--check"]);
 step("cargo clippy (host)", "cargo", ["clippy", "--all-targets", "--", "-D", "warnings"]);
@@ -141,7 +145,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "imports", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

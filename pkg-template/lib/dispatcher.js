@@ -2,8 +2,8 @@
 // admission, signing, what an outcome means, the plan, the health); this file fetches, reads at
 // most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
-import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, unstartedAttempt } from "./hookline_bg.js";
-import { redactedHref, SenderError } from "hookline-edge";
+import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, unstartedAttempt } from "./wasm.js";
+import { redactedHref, SenderError } from "../../src/wasm/edge.js";
 
 const SNIPPET_BYTES = 512;
 // What a record keeps of a response's headers: names and values, this many characters in all.

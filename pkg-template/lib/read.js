@@ -1,6 +1,5 @@
 // Reads of the caller's values that both bindings make the same way (src/wasm/edge.js for the
-// full package, lib/receiver.js for hookline/receiver): one copy, resolved by scripts/build.mjs
-// as "hookline-read" and bundled into each.
+// full package, lib/receiver.js for hookline/receiver): one copy, bundled into each.
 
 export function stringValue(value) {
   if (typeof value === "string") return value;

@@ -8,10 +8,10 @@
 // getters, Proxy traps and iterators throw, so nothing ever unwinds through wasm), writes them
 // into wasm memory in the encoding abi/src/value.rs reads, calls one export, and turns the
 // answer (abi/src/out.rs) into a result or a typed error. No JS runs inside a wasm call.
-import { HooklineError, WebhookVerificationError } from "hookline-errors";
-import { bytesView as viewOf, readBody, stringValue, timeOf } from "hookline-read";
+import { HooklineError, WebhookVerificationError } from "./errors.js";
+import { bytesView as viewOf, readBody, stringValue, timeOf } from "./read.js";
 
-export { HooklineError, WebhookVerificationError } from "hookline-errors";
+export { HooklineError, WebhookVerificationError } from "./errors.js";
 
 const UNAVAILABLE = "ed25519_unavailable";
 

@@ -1,13 +1,11 @@
-// Node and Bun: read the .wasm beside this file and instantiate synchronously, so `require` and
-// `import` return a ready module with no init() call. esbuild turns this file into pkg/node.cjs.
+// Node and Bun (require): read the .wasm beside this file and instantiate synchronously, so
+// `require` returns a ready module with no init() call. esbuild bundles this file with the
+// generated wasm-bindgen glue into pkg/node.cjs, whose entry (scripts/build.mjs writes it beside
+// the glue) calls `load` once with the glue's instantiate and exports the glue's API.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostHmac } from "./node-hmac.js";
-import instantiate from "hookline-glue";
 
-instantiate(
-  new WebAssembly.Module(readFileSync(join(__dirname, "hookline_bg.wasm"))),
-  hostHmac,
-);
-
-export * from "hookline-glue";
+export function load(instantiate) {
+  instantiate(new WebAssembly.Module(readFileSync(join(__dirname, "hookline_bg.wasm"))), hostHmac);
+}

@@ -1,11 +1,12 @@
 // hookline/receiver in Node and Bun (require): the HMAC build is read and instantiated
-// synchronously at load; the ed25519 build (receiver_ed.cjs, shared with the ESM entry) only
-// when a key first needs it. esbuild turns this file into pkg/receiver.cjs.
+// synchronously at load; the ed25519 build (receiver-ed-node.js, which the build keeps out of
+// this bundle as receiver_ed.cjs, shared with the ESM entry) only when a key first needs it.
+// esbuild turns this file into pkg/receiver.cjs.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostHmac } from "./node-hmac.js";
-import instantiate from "hookline-receiver";
+import instantiate from "../lib/receiver.js";
 
-instantiate(new WebAssembly.Module(readFileSync(join(__dirname, "receiver_bg.wasm"))), hostHmac, () => require("hookline-receiver-ed").edModule);
+instantiate(new WebAssembly.Module(readFileSync(join(__dirname, "receiver_bg.wasm"))), hostHmac, () => require("./receiver-ed-node.js").edModule);
 
-export * from "hookline-receiver";
+export * from "../lib/receiver.js";

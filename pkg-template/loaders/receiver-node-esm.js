@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { hostHmac } from "./node-hmac.js";
-import instantiate from "hookline-receiver";
+import instantiate from "../lib/receiver.js";
 
 const require = createRequire(import.meta.url);
 instantiate(new WebAssembly.Module(readFileSync(new URL("./receiver_bg.wasm", import.meta.url))), hostHmac, () => require("./receiver_ed.cjs").edModule);
 
-export * from "hookline-receiver";
+export * from "../lib/receiver.js";

@@ -1,10 +1,12 @@
 // The JS half of the binding layer: header lookup, result objects and reads of the caller's values
-// that are simpler (and safer) in JS. wasm-bindgen copies this file into the package as a snippet;
-// the error classes come from the package's one errors module ("hookline-errors", resolved by
-// scripts/build.mjs), so `instanceof` works against what users import from any entry.
+// that are simpler (and safer) in JS. wasm-bindgen copies this file into its output as a snippet;
+// scripts/build.mjs bundles this original in its place, so the relative imports below resolve.
+// The error classes are the package's one errors module (the build keeps lib/errors.js out of
+// the bundle as errors.mjs / errors.cjs), so `instanceof` works against what users import from
+// any entry.
 
-import { HooklineError, SenderError, WebhookVerificationError } from "hookline-errors";
-import { bytesView as viewOf, readBody, stringValue, timeOf } from "hookline-read";
+import { HooklineError, SenderError, WebhookVerificationError } from "../../pkg-template/lib/errors.js";
+import { bytesView as viewOf, readBody, stringValue, timeOf } from "../../pkg-template/lib/read.js";
 
 export { HooklineError, SenderError, WebhookVerificationError, readBody, timeOf };
 
