@@ -4,7 +4,8 @@
 // editor's go-to-definition, tsc --allowJs and esbuild without plugins follow the graph; what a
 // bundle leaves outside itself is decided by scripts/build.mjs, by the file an import resolves to.
 //
-// The source: pkg-template/lib/*.js, the loaders esbuild bundles (pkg-template/loaders/*.js; the
+// The source: pkg-template/lib/**/*.js (the store's migrations import their .sql files, inlined
+// by the build), the CLI (pkg-template/bin/*.mjs), the loaders esbuild bundles (pkg-template/loaders/*.js; the
 // .mjs loaders are copied into pkg/ as they are and import the files built beside them) and
 // src/wasm/*.js. The imports are what esbuild finds: import and export-from statements, import()
 // and require() of a literal, each resolved as esbuild resolves it. A require made through
@@ -19,9 +20,14 @@ import * as esbuild from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const inDir = (dir, ext) => readdirSync(join(root, dir)).filter((f) => f.endsWith(ext)).map((f) => join(root, dir, f));
+// A folder and the folders in it (the store's modules live in pkg-template/lib/store/).
+const inTree = (dir, ext) => [
+  ...inDir(dir, ext),
+  ...readdirSync(join(root, dir), { withFileTypes: true }).filter((d) => d.isDirectory()).flatMap((d) => inTree(join(dir, d.name), ext)),
+];
 const files = process.argv.length > 2
   ? process.argv.slice(2).map((f) => resolve(f))
-  : [...inDir("pkg-template/lib", ".js"), ...inDir("pkg-template/loaders", ".js"), ...inDir("src/wasm", ".js")];
+  : [...inTree("pkg-template/lib", ".js"), ...inDir("pkg-template/loaders", ".js"), ...inDir("pkg-template/bin", ".mjs"), ...inDir("src/wasm", ".js")];
 
 const template = JSON.parse(readFileSync(join(root, "pkg-template", "package.json"), "utf8"));
 const packages = [template.name, ...["dependencies", "peerDependencies", "optionalDependencies"].flatMap((k) => Object.keys(template[k] ?? {}))];

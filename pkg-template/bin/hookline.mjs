@@ -8,7 +8,8 @@ import { createServer, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import * as hookline from "../node.mjs";
+// The package by its own name (Node resolves a package's self-reference through its exports).
+import * as hookline from "hookline";
 
 const KEY_USAGE = "[--secret S ... | --secret-file F ... | env HOOKLINE_SECRET] [--public-key K ...]";
 const HELP = {

@@ -91,7 +91,7 @@ export async function serve(hookline, settings, fail) {
   let store;
   let applied;
   try {
-    const { createStore } = await import("../store.mjs");
+    const { createStore } = await import("hookline/store");
     store = await createStore({ db, encryptionKey: settings.encryptionKey, ssrf: { allow: settings.allow }, maxEndpointsPerOwner: settings.maxEndpoints, graceMs: settings.graceMs });
     applied = await store.migrate();
   } catch (e) {
@@ -103,7 +103,7 @@ export async function serve(hookline, settings, fail) {
   for (const [keyId, count] of Object.entries(store.keyReport?.missing ?? {})) {
     say(`hookline serve: warning: ${count} endpoint secret(s) are sealed with key ${JSON.stringify(keyId)}, which HOOKLINE_ENCRYPTION_KEY does not hold: their deliveries will fail with keys_unavailable until it is added`);
   }
-  const { createManagementApi, nodeListener } = await import("../store.mjs");
+  const { createManagementApi, nodeListener } = await import("hookline/store");
   // An attempt must end well inside its lease, or a second worker could take the delivery.
   const timeoutMs = Math.min(15_000, Math.floor(settings.leaseMs / 2));
   const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
