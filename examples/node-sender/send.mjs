@@ -6,7 +6,7 @@ import { createDispatcher } from "hookline";
 
 const url = process.argv[2] ?? process.env.WEBHOOK_URL;
 const dispatcher = createDispatcher({
-  retry: { schedule: [0, 1_000, 10_000, 60_000] }, // ms from the first try; or "svix", "standard-webhooks"
+  retry: { schedule: [0, 1_000, 10_000, 60_000] }, // the wait before each try, after the one before; or "svix", "standard-webhooks"
   timeoutMs: 10_000,
   ssrf: { allow: (process.env.ALLOW_TARGETS ?? "").split(",").filter(Boolean) },
   // One record per try: append it to your delivery log (see the README's schema).

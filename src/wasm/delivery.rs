@@ -151,7 +151,7 @@ impl JsDeliveryEndpoint {
             Begin::Skip(finished) => {
                 let js = to_js(&finished)?;
                 set(&out, "kind", &"skip".into())?;
-                for key in ["outcome", "plan", "status", "error"] {
+                for key in ["outcome", "plan", "state", "status", "error"] {
                     set(&out, key, &get(&js, key)?)?;
                 }
                 Ok(JsValue::from(out).into())

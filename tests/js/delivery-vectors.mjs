@@ -24,7 +24,7 @@ function assertPartial(got, want, at) {
   }
 }
 
-const result = ({ outcome, plan, status, error }) => ({ outcome, plan, status, error });
+const result = ({ outcome, plan, state, status, error }) => ({ outcome, plan, state, status, error });
 
 /** Run a case's steps, in order, on one endpoint. */
 function runSteps(endpoint, steps, SenderError) {

@@ -14,6 +14,7 @@ import { Miniflare } from "miniflare";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
+import { transactionalExample } from "./store-example.mjs";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
 
@@ -878,6 +879,7 @@ try {
     ["postgresql: hookline serve killed with SIGKILL mid-run loses nothing; two serves never attempt one delivery at once", crashTest],
     ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
     ["pglite: the trial example runs against hookline serve", () => trialOnServe(examples)],
+    ["postgresql: the README's transactional publish (Express and pg): committed is delivered once, rolled back is never sent", () => transactionalExample(cluster, examples, KEY)],
   ]) {
     const error = await fn(cluster).then(() => null, (e) => e);
     if (error) {

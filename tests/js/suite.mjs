@@ -7,6 +7,7 @@ import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
+import { registerLifecycleVectorTests } from "./lifecycle-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
 import { registerReceiverTests } from "./receiver.mjs";
@@ -287,6 +288,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerSchemeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
+  registerLifecycleVectorTests(test, hookline, vectors);
   registerDedupeTests(test, hookline, { vectors });
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);

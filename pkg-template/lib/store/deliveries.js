@@ -6,7 +6,8 @@
 // disabling ends.
 //
 // An honest log: each claimed attempt is written as `started` in the claim's own statement,
-// before its request can go out. A worker that stops leaves it started; the next claim of the
+// before its request can go out, and completed in place (its place in the log, the claim's
+// time, stays: an update of unindexed columns only). A worker that stops leaves it started; the next claim of the
 // delivery (its lease ran out) hands it back as a `lost` job, which the core records as
 // `unknown` (the receiver may have got it) and plans like any other attempt.
 import { endpointChange, eventId } from "hookline";
@@ -185,8 +186,8 @@ export function deliveryLog({ sql, clock, registry }) {
         const moves = [];
         for (const r of rows) {
           list.push([
-            "UPDATE hookline_attempts SET attempted_at_ms = $2, outcome = $3, status = $4, record = $5 WHERE seq = $1 AND outcome IN ('started', 'unknown')",
-            [r.seq, r.record.attemptedAtMs, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record)],
+            "UPDATE hookline_attempts SET outcome = $2, status = $3, record = $4 WHERE seq = $1 AND outcome IN ('started', 'unknown')",
+            [r.seq, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record)],
           ]);
           if (r.health !== null) {
             list.push([`UPDATE hookline_endpoints SET health = $3, enabled = $4 WHERE id = (${held}) AND revision = $5`, [r.deliveryId, r.token, r.health, r.enabled, r.revision]]);
@@ -220,7 +221,7 @@ export function deliveryLog({ sql, clock, registry }) {
            FROM input i WHERE d.id = i.delivery_id AND d.state = 'pending' AND d.claim_token = i.token
            RETURNING d.id
          ), logged AS (
-           UPDATE hookline_attempts a SET attempted_at_ms = i.attempted_at, outcome = i.outcome, status = i.status, record = i.record
+           UPDATE hookline_attempts a SET outcome = i.outcome, status = i.status, record = i.record
            FROM input i WHERE a.seq = i.seq AND a.outcome IN ('started', 'unknown')
            RETURNING 1
          ), healed AS (

@@ -72,7 +72,7 @@ export function runners({ log, sql, clock }) {
 
   /**
    * A delivery worker that keeps up to `concurrency` (default 32) attempts in flight, at most
-   * `perEndpointConcurrency` (default a quarter of it) to one endpoint, so a hanging endpoint
+   * `perEndpointConcurrency` (default half of it, as the dispatcher's) to one endpoint, so a hanging endpoint
    * holds its own share and every other tenant's deliveries go on. It claims as slots free up,
    * records finished attempts together every few milliseconds, and polls every `idleMs`
    * (default 100) when nothing is due. The dispatcher's request timeout must fit in half the
@@ -84,7 +84,8 @@ export function runners({ log, sql, clock }) {
   function startWorker(dispatcher, options = {}) {
     const { concurrency = 32, leaseMs = 60_000, idleMs = 100, onError = () => {}, onRecover = () => {} } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw invalid("startWorker: concurrency must be a whole number from 1 to 1000");
-    const perEndpoint = options.perEndpointConcurrency ?? Math.max(1, Math.floor(concurrency / 4));
+    // The dispatcher's own default: half the slots at most to one endpoint.
+    const perEndpoint = options.perEndpointConcurrency ?? Math.max(1, Math.ceil(concurrency / 2));
     if (!Number.isInteger(perEndpoint) || perEndpoint < 1) throw invalid("startWorker: perEndpointConcurrency must be a whole number of 1 or more");
     if (!Number.isInteger(idleMs) || idleMs < 1) throw invalid("startWorker: idleMs must be a whole number of milliseconds");
     if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("startWorker: leaseMs must be a whole number of milliseconds");

@@ -63,8 +63,6 @@ CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, 
 CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
 -- the deliveries one claim holds (its token), read back within the claim's own batch
 CREATE INDEX hookline_deliveries_claim ON hookline_deliveries (claim_token) WHERE claim_token IS NOT NULL;
--- the attempts written as started before their request went out
-CREATE INDEX hookline_attempts_started ON hookline_attempts (delivery_id) WHERE outcome = 'started';
 
 -- An owner's change that renews an endpoint raises its revision.
 ALTER TABLE hookline_endpoints ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
