@@ -548,7 +548,7 @@ export function createDispatcher(options = {}) {
    * "keys_unavailable") or whose worker stopped during it ("worker_lost"): the core plans it
    * like any other, and nothing is sent.
    */
-  async function unstarted(job, why, error) {
+  async function unstarted(job, why, error, cause) {
     const now = clock();
     const finished = unstartedAttempt(retry, job.attempt, why, now, random() >>> 0);
     const startedAt = why === "worker_lost" && Number.isFinite(job.startedAtMs) ? job.startedAtMs : now;
@@ -569,7 +569,8 @@ export function createDispatcher(options = {}) {
     const plan = finished.plan;
     const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
     if (next) delete next.lost;
-    return { record, plan, state: finished.state, next };
+    // `cause` (why the keys could not be had) is the caller's to log; the record never holds it.
+    return cause === undefined ? { record, plan, state: finished.state, next } : { record, plan, state: finished.state, next, cause };
   }
 
   function reportError(error, record) {
@@ -841,8 +842,9 @@ export function createDispatcher(options = {}) {
         entry = await endpointForJob(job);
       } catch (e) {
         if (e?.code === "not_found") return unstarted(job, "endpoint_gone");
-        // No keys now: recorded and planned by the core; the reason, never a secret, is kept.
-        return unstarted(job, "keys_unavailable", e?.code === "keys_unavailable" ? undefined : safely(() => String(e?.code ?? e?.name ?? "error"), "error"));
+        // No keys now: recorded and planned by the core. The record keeps a code at most (never
+        // a resolver's message, which may quote a secret); the error itself goes back as `cause`.
+        return unstarted(job, "keys_unavailable", e?.code === "keys_unavailable" ? undefined : safely(() => String(e?.code ?? e?.name ?? "error"), "error"), e);
       }
       const { record, plan, state, next } = await step(job, entry);
       return {

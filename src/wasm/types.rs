@@ -744,6 +744,8 @@ export interface AttemptResultWithPlan {
   health?: EndpointHealth;
   /** Whether the endpoint is still enabled after the attempt (absent when it could not start). */
   enabled?: boolean;
+  /** Why the keys could not be had (a `keys_unavailable` attempt): for your log; the record never holds it. */
+  cause?: unknown;
 }
 
 /**

@@ -57,19 +57,20 @@ export function deliveryLog({ sql, clock, registry }) {
   const sqlite = sql.dialect === "sqlite";
   const { inList, listParam } = registry;
 
-  /**
-   * The due deliveries to take: by due time, at most `limit`, and per endpoint at most its
-   * room (`perEndpoint` less what this worker has in flight there, from `rooms`), so one
-   * endpoint's backlog cannot take every slot. `$1` now, `$3` limit, `$4` due time, `$6` the
-   * default room, `$7` the [endpoint, room] list, `$8` the candidate window; `only` narrows it.
-   */
-  const chosen = (only) => `SELECT id FROM (
-      SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
-      FROM (
-        SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
+  /** The due deliveries a claim may take, by due time: `$1` now, `$4` due time, `$8` how many. */
+  const candidates = (only) => `SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
-        ORDER BY next_attempt_at_ms LIMIT $8
-      ) c LEFT JOIN ${
+        ORDER BY next_attempt_at_ms LIMIT $8`;
+
+  /**
+   * Of the candidates in relation `from`, the deliveries to take: by due time, at most `$3`,
+   * and per endpoint at most its room (`$6`, the per-endpoint cap, less what this worker has in
+   * flight there: the [endpoint, room] list `$7` on D1, `$7`/`$9` on PostgreSQL), so one
+   * endpoint's backlog cannot take every slot.
+   */
+  const chosen = (from) => `SELECT id FROM (
+      SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
+      FROM ${from} c LEFT JOIN ${
         sqlite
           ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7)) r"
           : "unnest($7::text[], $9::int[]) AS r (endpoint_id, room)"
@@ -87,7 +88,7 @@ export function deliveryLog({ sql, clock, registry }) {
     if (sqlite) {
       const params = [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, JSON.stringify(rooms), window];
       const [, lost, started, rows] = await sql.batch([
-        [`UPDATE hookline_deliveries SET lease_until_ms = $2, claim_token = $9, updated_at_ms = $1 WHERE id IN (${chosen(only)}) RETURNING id`, [...params, token]],
+        [`UPDATE hookline_deliveries SET lease_until_ms = $2, claim_token = $9, updated_at_ms = $1 WHERE id IN (${chosen(`(${candidates(only)})`)}) RETURNING id`, [...params, token]],
         ["SELECT seq, delivery_id, attempted_at_ms FROM hookline_attempts WHERE outcome = 'started' AND delivery_id IN (SELECT id FROM hookline_deliveries WHERE claim_token = $1)", [token]],
         [`INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record)
           SELECT c.id, c.endpoint_id, c.attempt, $2, 'started', NULL, ${startedRecord("json_object", "$2")} FROM hookline_deliveries c
@@ -100,13 +101,14 @@ export function deliveryLog({ sql, clock, registry }) {
       const startedBy = new Map(started.map((s) => [s.delivery_id, s.seq]));
       return rows.map((r) => ({ ...r, lost_seq: lostBy.get(r.id)?.seq ?? null, lost_at: lostBy.get(r.id)?.attempted_at_ms, started_seq: startedBy.get(r.id) }));
     }
-    // PostgreSQL: one statement. The rows are locked at the level that re-checks they are
-    // still due and unheld (a concurrent claim's rows are skipped, never taken twice).
+    // PostgreSQL: one statement. The candidates are locked as they are read, at the level that
+    // re-checks they are still due and unheld: a concurrent claim skips them and reads the next
+    // ones, so claims at once neither take one delivery twice nor wait on each other.
     return sql.rows(
-      `WITH picked AS (
-         SELECT d.id FROM hookline_deliveries d
-         WHERE d.id IN (${chosen(only)}) AND d.state = 'pending' AND d.next_attempt_at_ms <= $4 AND (d.lease_until_ms IS NULL OR d.lease_until_ms <= $1)
-         FOR UPDATE SKIP LOCKED
+      `WITH candidates AS (
+         ${candidates(only)} FOR UPDATE SKIP LOCKED
+       ), picked AS (
+         ${chosen("candidates")}
        ), c AS (
          UPDATE hookline_deliveries d SET lease_until_ms = $2, claim_token = $10, updated_at_ms = $1 FROM picked WHERE d.id = picked.id
          RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token
