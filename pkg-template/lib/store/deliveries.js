@@ -62,18 +62,20 @@ export function deliveryLog({ sql, clock, registry }) {
    * room (`perEndpoint` less what this worker has in flight there, from `rooms`), so one
    * endpoint's backlog cannot take every slot. `$1` now, `$3` limit, `$4` due time, `$6` the
    * default room, `$7` the [endpoint, room] list, `$8` the candidate window; `only` narrows it.
+   * Endpoints with no room are left out of the window itself: a full endpoint's backlog, due
+   * first and longer than the window, would otherwise fill it and starve every other endpoint.
    */
+  const roomTable = sqlite
+    ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7))"
+    : "(SELECT * FROM unnest($7::text[], $9::int[]) AS t (endpoint_id, room))";
   const chosen = (only) => `SELECT id FROM (
       SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
       FROM (
         SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
+          AND endpoint_id NOT IN (SELECT endpoint_id FROM ${roomTable} f WHERE f.room = 0)
         ORDER BY next_attempt_at_ms LIMIT $8
-      ) c LEFT JOIN ${
-        sqlite
-          ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7)) r"
-          : "unnest($7::text[], $9::int[]) AS r (endpoint_id, room)"
-      } ON r.endpoint_id = c.endpoint_id
+      ) c LEFT JOIN ${roomTable} r ON r.endpoint_id = c.endpoint_id
     ) ranked WHERE rn <= room ORDER BY next_attempt_at_ms LIMIT $3`;
 
   async function claim({ limit, leaseMs, ids, overdueMs, perEndpoint, inFlight }) {
