@@ -64,6 +64,8 @@ export function deliveryLog({ sql, clock, registry }) {
    * default room, `$7` the [endpoint, room] list, `$8` the candidate window; `only` narrows it.
    * Endpoints with no room are left out of the window itself: a full endpoint's backlog, due
    * first and longer than the window, would otherwise fill it and starve every other endpoint.
+   * On PostgreSQL the window skips (and locks) rows a concurrent claim holds, so concurrent
+   * claims take the next due rows instead of all reading the same window and coming back short.
    */
   const roomTable = sqlite
     ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7))"
@@ -74,7 +76,7 @@ export function deliveryLog({ sql, clock, registry }) {
         SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
           AND endpoint_id NOT IN (SELECT endpoint_id FROM ${roomTable} f WHERE f.room = 0)
-        ORDER BY next_attempt_at_ms LIMIT $8
+        ORDER BY next_attempt_at_ms LIMIT $8 ${sqlite ? "" : "FOR UPDATE SKIP LOCKED"}
       ) c LEFT JOIN ${roomTable} r ON r.endpoint_id = c.endpoint_id
     ) ranked WHERE rn <= room ORDER BY next_attempt_at_ms LIMIT $3`;
 
