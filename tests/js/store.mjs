@@ -14,6 +14,7 @@ import { Miniflare } from "miniflare";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
+import { defectTests } from "./store-defects.mjs";
 import { transactionalExample } from "./store-example.mjs";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -47,10 +48,10 @@ function contract(name, open) {
   const { run } = harness;
   let now = 1_800_000_000_000;
   const clock = () => now;
+  const storeOn = (db, extra = {}) => createStore({ db, encryptionKey: KEY, clock, maxEndpointsPerOwner: 5, ssrf: { allow: ["127.0.0.1"] }, ...extra });
   const made = async (extra = {}) => {
     const db = await open();
-    const store = await createStore({ db, encryptionKey: KEY, clock, maxEndpointsPerOwner: 5, ssrf: { allow: ["127.0.0.1"] }, ...extra });
-    return { db, store };
+    return { db, store: await storeOn(db, extra) };
   };
   let fresh;
 
@@ -554,6 +555,10 @@ function contract(name, open) {
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/acme/endpoints", { headers: { "x-user": "ok" } }))).status, 200);
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/other/endpoints", { headers: { "x-user": "ok" } }))).status, 401);
   });
+
+  // The numbered defects, each a test of its own (store-defects.mjs).
+  const advance = (ms) => (now += ms);
+  defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi, storeMigrations, KEY, KEY2 });
 
   return run;
 }

@@ -57,9 +57,19 @@ export function deliveryLog({ sql, clock, registry }) {
   const sqlite = sql.dialect === "sqlite";
   const { inList, listParam } = registry;
 
-  /** The due deliveries a claim may take, by due time: `$1` now, `$4` due time, `$8` how many. */
+  /** Each endpoint this worker has attempts in flight to, and its room: `$7` (and `$9`). */
+  const rooms = sqlite
+    ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7))"
+    : "(SELECT * FROM unnest($7::text[], $9::int[]) AS t (endpoint_id, room))";
+
+  /**
+   * The due deliveries a claim may take, by due time: `$1` now, `$4` due time, `$8` how many.
+   * Endpoints with no room are left out here: a full endpoint's backlog, due first and longer
+   * than the window, would otherwise fill it and starve every other endpoint.
+   */
   const candidates = (only) => `SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
+          AND endpoint_id NOT IN (SELECT endpoint_id FROM ${rooms} full_up WHERE full_up.room = 0)
         ORDER BY next_attempt_at_ms LIMIT $8`;
 
   /**
@@ -70,11 +80,7 @@ export function deliveryLog({ sql, clock, registry }) {
    */
   const chosen = (from) => `SELECT id FROM (
       SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
-      FROM ${from} c LEFT JOIN ${
-        sqlite
-          ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7)) r"
-          : "unnest($7::text[], $9::int[]) AS r (endpoint_id, room)"
-      } ON r.endpoint_id = c.endpoint_id
+      FROM ${from} c LEFT JOIN ${rooms} r ON r.endpoint_id = c.endpoint_id
     ) ranked WHERE rn <= room ORDER BY next_attempt_at_ms LIMIT $3`;
 
   async function claim({ limit, leaseMs, ids, overdueMs, perEndpoint, inFlight }) {
