@@ -61,12 +61,19 @@ export function deliveryLog({ sql, clock, registry }) {
    * room (`perEndpoint` less what this worker has in flight there, from `rooms`), so one
    * endpoint's backlog cannot take every slot. `$1` now, `$3` limit, `$4` due time, `$6` the
    * default room, `$7` the [endpoint, room] list, `$8` the candidate window; `only` narrows it.
+   * An endpoint with no room left is no candidate: its backlog would fill the window and leave
+   * the other endpoints' deliveries unclaimed.
    */
   const chosen = (only) => `SELECT id FROM (
       SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
       FROM (
         SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
+          AND endpoint_id NOT IN (${
+            sqlite
+              ? "SELECT json_extract(value, '$[0]') FROM json_each($7) WHERE json_extract(value, '$[1]') = 0"
+              : "SELECT f.endpoint_id FROM unnest($7::text[], $9::int[]) AS f (endpoint_id, room) WHERE f.room = 0"
+          })
         ORDER BY next_attempt_at_ms LIMIT $8
       ) c LEFT JOIN ${
         sqlite
