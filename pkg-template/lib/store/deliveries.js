@@ -62,7 +62,9 @@ export function deliveryLog({ sql, clock, registry }) {
    * endpoint's backlog cannot take every slot. `$1` now, `$3` limit, `$4` due time, `$6` the
    * default room, `$7` the [endpoint, room] list, `$8` the candidate window; `only` narrows it.
    * An endpoint with no room left is no candidate: its backlog would fill the window and leave
-   * the other endpoints' deliveries unclaimed.
+   * the other endpoints' deliveries unclaimed. On PostgreSQL the candidates are locked, skipping
+   * those a concurrent claim holds: two claims at once take different deliveries rather than
+   * one of them coming back empty.
    */
   const chosen = (only) => `SELECT id FROM (
       SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
@@ -74,7 +76,7 @@ export function deliveryLog({ sql, clock, registry }) {
               ? "SELECT json_extract(value, '$[0]') FROM json_each($7) WHERE json_extract(value, '$[1]') = 0"
               : "SELECT f.endpoint_id FROM unnest($7::text[], $9::int[]) AS f (endpoint_id, room) WHERE f.room = 0"
           })
-        ORDER BY next_attempt_at_ms LIMIT $8
+        ORDER BY next_attempt_at_ms LIMIT $8${sqlite ? "" : " FOR UPDATE SKIP LOCKED"}
       ) c LEFT JOIN ${
         sqlite
           ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7)) r"
