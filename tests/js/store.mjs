@@ -863,7 +863,9 @@ try {
     ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
   ]) {
     if (!chosen(title)) continue;
+    const t = Date.now();
     const error = await fn(cluster).then(() => null, (e) => e);
+    if (process.env.STORE_VERBOSE) console.log(`  ${title} (${Date.now() - t} ms)`);
     if (error) {
       r2.failed += 1;
       r2.failures.push({ name: title, error: String(error?.stack ?? error) });
