@@ -1,6 +1,8 @@
 // A throwaway PostgreSQL cluster from Debian's postgresql package, in a temp folder, listening on
 // 127.0.0.1 at a free port, for tests and benchmarks: `const c = await startCluster(); ...;
-// c.stop()`. As root, the server tools run as the postgres user (initdb refuses root).
+// c.stop()`. `c.stopServer()` and `c.startServer()` take the server down and bring it back on
+// the same port with the same data (an outage, for the tests of what survives one). As root, the
+// server tools run as the postgres user (initdb refuses root).
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -35,9 +37,16 @@ export async function startCluster() {
   const data = join(dir, "data");
   asPostgres("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
   const port = await freePort();
-  asPostgres("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  const startServer = () => asPostgres("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  startServer();
   return {
     port,
+    /** The server down (its clients disconnected), the data kept. */
+    stopServer() {
+      asPostgres("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    /** The server up again on the same port and data. */
+    startServer,
     stop() {
       try {
         asPostgres("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);

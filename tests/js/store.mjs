@@ -2,7 +2,7 @@
 // Debian's postgresql package, started here in a temp folder on 127.0.0.1 and stopped at the end)
 // and Cloudflare D1 (workerd's SQLite through Miniflare's binding proxy). Node only: the clients
 // are Node packages. `node store.mjs` from a consumer folder.
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,6 +16,7 @@ import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
 import { transactionalExample } from "./store-example.mjs";
+import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
 
@@ -613,34 +614,6 @@ async function kvDedupeTest(mf) {
   assert.throws(() => kvDedupe({}), "invalid_argument", HooklineError);
 }
 
-/** `hookline serve` from the installed package, resolved once it prints where its API listens. */
-async function startServe(args, env) {
-  const bin = new URL("./node_modules/hookline/bin/hookline.mjs", import.meta.url);
-  const child = spawn(process.execPath, [bin.pathname, "serve", "--port", "0", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  const state = { child, out: "", base: null };
-  child.stdout.on("data", (c) => (state.out += c));
-  child.stderr.on("data", (c) => (state.out += c));
-  state.exited = new Promise((r) => child.once("exit", (code, signal) => r({ code, signal })));
-  const until = Date.now() + 30_000;
-  while (!/API on (http:\/\/127\.0\.0\.1:\d+)/.test(state.out)) {
-    if (Date.now() > until || child.exitCode !== null || child.signalCode !== null) {
-      child.kill("SIGKILL");
-      throw new Error(`serve did not start: ${state.out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  state.base = /API on (http:\/\/127\.0\.0\.1:\d+)/.exec(state.out)[1];
-  return state;
-}
-
-const waitFor = async (what, ok, ms) => {
-  const until = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 /**
  * Crash: `hookline serve` on PostgreSQL delivers 90 deliveries (30 events published over its API
  * to 3 endpoints) to a receiver that answers 503 to each delivery's first request; it is killed
@@ -805,7 +778,8 @@ async function serveTest(cluster) {
     }
     let attempts;
     do attempts = await call("GET", `endpoints/${created.body.endpoint.id}/attempts`);
-    while (attempts.body.data.length === 0 && Date.now() < deadline);
+    // The attempt is logged as started before its request goes out, and completed after.
+    while (attempts.body.data[0]?.outcome !== "delivered" && Date.now() < deadline);
     assert.equal(attempts.body.data[0]?.outcome, "delivered");
     assert.ok(!serve.out.includes(secret.slice(6)) && !serve.out.includes(TOKEN), "a secret in serve's output");
     child.kill("SIGTERM");
@@ -885,8 +859,21 @@ try {
     ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
     ["pglite: the trial example runs against hookline serve", () => trialOnServe(examples)],
     ["postgresql: the README's transactional publish (Express and pg): committed is delivered once, rolled back is never sent", () => transactionalExample(cluster, examples, KEY)],
+    ["postgresql: hookline serve killed with SIGKILL mid-attempt: every request the receiver saw has its record (unknown when the worker died)", honestLogTest],
+    ["postgresql: hookline serve goes on when the server ends its connections, idle and busy; each delivery sent once", terminatedConnectionsTest],
+    ["postgresql: hookline serve through a 5 s outage: /health and the API answer 503, it never exits, and delivers what it accepted", databaseOutageTest],
+    ["postgresql: with the database down every API call is a 503 database_unavailable without driver text, and serve logs the cause", databaseErrorsTest],
+    ["postgresql: hookline serve refuses a --schedule wait without its unit (exit 2) and a port in use (one line)", cliInputTest],
+    ["postgresql: hookline serve refuses an encryption key that does not open the stored secrets, naming k1", wrongKeyTest],
+    ["postgresql: rotate-secret with graceMs 0 revokes the old secret now; without a body it signs beside the new one for --grace", rotationTest],
+    ["postgresql: one tenant's hanging endpoint does not hold another tenant's deliveries", hangingEndpointTest],
+    ["postgresql: event ids are per tenant through the API", tenantEventIdsTest],
+    ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
   ]) {
+    if (!chosen(title)) continue;
+    const t = Date.now();
     const error = await fn(cluster).then(() => null, (e) => e);
+    if (process.env.STORE_VERBOSE) console.log(`  ${title} (${Date.now() - t} ms)`);
     if (error) {
       r2.failed += 1;
       r2.failures.push({ name: title, error: String(error?.stack ?? error) });
