@@ -685,7 +685,9 @@ async function receiverVerdictFor(record) {
 }
 
 function outcomeBadge(outcome) {
-  const tone = outcome === "delivered" ? "good" : outcome === "retry" ? "warn" : "bad";
+  // `started`: the attempt is going out now (the log writes it before the request); `unknown`:
+  // its worker stopped mid-attempt; `cancelled`: the endpoint went away first.
+  const tone = outcome === "delivered" ? "good" : outcome === "retry" || outcome === "started" || outcome === "unknown" || outcome === "cancelled" ? "warn" : "bad";
   return el("span", { class: `badge ${tone}`, text: outcome });
 }
 
