@@ -79,7 +79,8 @@ async function durable(db, n, owner) {
     },
   });
   // The worker `hookline serve` runs: up to CONCURRENCY attempts in flight, records batched.
-  const worker = store.startWorker(d, { concurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
+  // One endpoint, all slots allowed to it, as the dispatcher's perEndpointConcurrency above.
+  const worker = store.startWorker(d, { concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
   const t = performance.now();
   await pool(n, async (i) => {
     // The id is chosen here, so the time is known before a worker can deliver the event.

@@ -40,10 +40,22 @@ export interface ClaimOptions {
  */
 export interface ClaimedJob extends DeliveryJob {
   leaseUntilMs: number;
+  /** This claim: the attempt's identity in the log, and what moving the delivery on checks. */
   claimToken: string;
-  /** The attempt's record in the log, written as `started` by the claim. */
-  attemptSeq: number;
+  /** With `lost`: the claim before, whose attempt this job records (as `unknown`). */
+  lostToken?: string | null;
   revision: number;
+}
+
+/** An attempt going out now: claimed (its number, when it started, its lease), not yet recorded. */
+export interface InFlightAttempt {
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  attempt: number;
+  attemptedAtMs: number;
+  leaseUntilMs: number;
+  outcome: "started";
 }
 
 /** What `dispatcher.attempt(job)` returned for a claimed job, to record. */
@@ -100,6 +112,8 @@ export interface StoredDelivery {
   attempt: number;
   nextAttemptAtMs: number;
   attempts: AttemptRecord[];
+  /** The attempt going out now, if one is: its record is written when it ends. */
+  inFlight: InFlightAttempt | null;
 }
 
 /** What the encryption keys open of the stored secrets. */
@@ -213,7 +227,7 @@ export interface Store {
   /** A delivery of `owner`'s and its attempt records, oldest first. */
   getDelivery(owner: string, id: string): Promise<StoredDelivery>;
   /** An endpoint's attempt records, newest first, a page at a time (`limit` 1 to 100, default 20). */
-  listAttempts(owner: string, endpointId: string, page?: { limit?: number; cursor?: string | null }): Promise<{ data: AttemptRecord[]; nextCursor: string | null }>;
+  listAttempts(owner: string, endpointId: string, page?: { limit?: number; cursor?: string | null }): Promise<{ data: AttemptRecord[]; inFlight: InFlightAttempt[]; nextCursor: string | null }>;
   /** A past delivery's event again, to the same endpoint, as a new delivery due now. */
   redeliver(owner: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string }>;
   /** Remove events older than `olderThanMs` whose deliveries have all ended, with their records; how many. */

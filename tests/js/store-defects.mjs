@@ -306,10 +306,14 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
     const { deliveryIds: [id] } = await store.publish("lost", { type: "a.b", data: {} });
     const outcomes = async () => (await rawRows(db, `SELECT outcome FROM hookline_attempts WHERE delivery_id = '${id}' ORDER BY seq`)).map((r) => r.outcome);
     const [job] = await store.claimDue({ ids: [id], leaseMs: 1000 });
-    assert.deepEqual([job.lost, await outcomes()], [undefined, ["started"]], "the claim's started record");
+    // The claim wrote the attempt on its delivery before handing it out: the log shows it going out.
+    const flying = (await store.getDelivery("lost", id)).inFlight;
+    assert.deepEqual([job.lost, flying?.attempt, flying?.outcome, await outcomes()], [undefined, 1, "started", []], "the claim's started attempt");
+    const listed = await store.listAttempts("lost", job.endpointId);
+    assert.deepEqual(listed.inFlight.map((a) => [a.deliveryId, a.outcome]), [[id, "started"]]);
     advance(1000); // the worker holding it stopped: its lease ran out
     const [lost] = await store.claimDue({ ids: [id], leaseMs: 1000 });
-    assert.deepEqual([lost?.lost, lost?.attempt, await outcomes()], [true, 1, ["started"]]);
+    assert.deepEqual([lost?.lost, lost?.attempt, lost?.lostToken, await outcomes()], [true, 1, job.claimToken, []]);
     const result = await d.attempt(lost);
     assert.deepEqual([rx.sent.length, result.record.outcome, result.plan.kind, result.plan.reason], [0, "unknown", "retry", "worker_lost"], JSON.stringify(result.plan));
     assert.deepEqual(await store.completeAll([{ job: lost, ...result }]), [true]);
@@ -317,7 +321,12 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
     await store.deliverDue(d, { ids: [id] });
     const delivery = await store.getDelivery("lost", id);
     assert.deepEqual([delivery.state, delivery.attempts.map((a) => a.outcome), rx.sent.length], ["delivered", ["unknown", "delivered"], 1]);
-    assert.deepEqual(await outcomes(), ["unknown", "delivered"], "the log: one row per attempt, none left started");
+    assert.deepEqual(await outcomes(), ["unknown", "delivered"], "the log: one row per attempt");
+    // The stopped worker's own record, come late, replaces its unknown: one row per attempt still.
+    const late = await d.attempt(job);
+    assert.deepEqual(await store.completeAll([{ job, ...late }]), [false], "a lost claim moves nothing");
+    assert.deepEqual(await outcomes(), ["delivered", "delivered"], "the late record replaced the unknown");
+    assert.equal(rx.sent.length, 2);
   });
 
   // Defect 11: a database failure is `database_unavailable` (a 503 problem without the driver's

@@ -2,14 +2,15 @@
 // the delivery log and retention. I/O only: what an attempt's outcome means (the plan, the
 // delivery's state, the endpoint's health and whether it stays enabled) comes from the core,
 // through the dispatcher. SQL keeps what must hold under concurrency: one holder per delivery
-// (a claim token and a lease), one started record per attempt, and the deliveries an endpoint's
-// disabling ends.
+// (a claim token and a lease), one record per attempt (its delivery and its claim's token), and the
+// deliveries an endpoint's disabling ends.
 //
-// An honest log: each claimed attempt is written as `started` in the claim's own statement,
-// before its request can go out, and completed in place (its place in the log, the claim's
-// time, stays: an update of unindexed columns only). A worker that stops leaves it started; the next claim of the
-// delivery (its lease ran out) hands it back as a `lost` job, which the core records as
-// `unknown` (the receiver may have got it) and plans like any other attempt.
+// An honest log: a claim writes the attempt it hands out onto the delivery (its number, its
+// token, when it started and the lease) before its request can go out; the log shows it as in
+// flight until its record is written. A worker that stops leaves the claim there; the next claim
+// of the delivery (its lease ran out) hands the attempt back as a `lost` job, which the core
+// records as `unknown` (the receiver may have got it) and plans like any other attempt. Should
+// the lost worker's own record come after all, it replaces that `unknown` (one row per token).
 import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
@@ -30,24 +31,30 @@ function toJob(r) {
     revision: Number(r.revision ?? 0),
     leaseUntilMs: Number(r.lease_until_ms),
     claimToken: r.claim_token,
-    attemptSeq: Number(r.lost_seq ?? r.started_seq),
     envelope: { id: r.event_id, type: r.type, body: r.body },
   };
-  if (r.lost_seq !== null && r.lost_seq !== undefined) {
+  if (r.lost_at_ms !== null && r.lost_at_ms !== undefined) {
+    // The claim before this one never recorded its attempt: this job records it (as unknown).
     job.lost = true;
-    job.startedAtMs = Number(r.lost_at);
+    job.startedAtMs = Number(r.lost_at_ms);
+    job.lostToken = r.lost_token ?? null;
   }
   if (r.ep_id === null || r.ep_id === undefined) job.endpointGone = true;
   return job;
 }
 
 /** The columns a claim returns per delivery, its endpoint's signing row beside it. */
-const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, e.type, e.body,
+const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.lost_token, c.lost_at_ms, e.type, e.body,
   ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision`;
 
-/** The record a claim writes for each attempt it hands out, before its request goes out. */
-const startedRecord = (fn, at) =>
-  `${fn}('deliveryId', c.id, 'eventId', c.event_id, 'endpointId', c.endpoint_id, 'attempt', c.attempt, 'attemptedAtMs', ${at}, 'outcome', 'started')`;
+/**
+ * What a claim writes on each delivery it takes (`$1` now, `$2` the lease's end, `token` its
+ * parameter): this attempt's claim, and the one before it when that one was never recorded (its
+ * lease was still set: its worker stopped).
+ */
+const takeClaim = (token) => `lost_token = CASE WHEN lease_until_ms IS NOT NULL THEN claim_token END,
+  lost_at_ms = CASE WHEN lease_until_ms IS NOT NULL THEN COALESCE(claimed_at_ms, updated_at_ms) END,
+  lease_until_ms = $2, claim_token = ${token}, claimed_at_ms = $1, updated_at_ms = $1`;
 
 /**
  * Deliveries over driver `sql`, with `clock` (unix ms) and the endpoint `registry` (whose
@@ -93,19 +100,12 @@ export function deliveryLog({ sql, clock, registry }) {
     const only = ids ? `AND ${inList("id", 5)}` : sqlite ? "" : "AND $5::text[] IS NULL";
     if (sqlite) {
       const params = [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, JSON.stringify(rooms), window];
-      const [, lost, started, rows] = await sql.batch([
-        [`UPDATE hookline_deliveries SET lease_until_ms = $2, claim_token = $9, updated_at_ms = $1 WHERE id IN (${chosen(`(${candidates(only)})`)}) RETURNING id`, [...params, token]],
-        ["SELECT seq, delivery_id, attempted_at_ms FROM hookline_attempts WHERE outcome = 'started' AND delivery_id IN (SELECT id FROM hookline_deliveries WHERE claim_token = $1)", [token]],
-        [`INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record)
-          SELECT c.id, c.endpoint_id, c.attempt, $2, 'started', NULL, ${startedRecord("json_object", "$2")} FROM hookline_deliveries c
-          WHERE c.claim_token = $1 AND NOT EXISTS (SELECT 1 FROM hookline_attempts a WHERE a.delivery_id = c.id AND a.outcome = 'started')
-          RETURNING seq, delivery_id`, [token, now]],
+      const [, rows] = await sql.batch([
+        [`UPDATE hookline_deliveries SET ${takeClaim("$9")} WHERE id IN (${chosen(`(${candidates(only)})`)}) RETURNING id`, [...params, token]],
         [`SELECT ${CLAIMED} FROM hookline_deliveries c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
           LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id WHERE c.claim_token = $1`, [token]],
       ]);
-      const lostBy = new Map(lost.map((l) => [l.delivery_id, l]));
-      const startedBy = new Map(started.map((s) => [s.delivery_id, s.seq]));
-      return rows.map((r) => ({ ...r, lost_seq: lostBy.get(r.id)?.seq ?? null, lost_at: lostBy.get(r.id)?.attempted_at_ms, started_seq: startedBy.get(r.id) }));
+      return rows;
     }
     // PostgreSQL: one statement. The candidates are locked as they are read, at the level that
     // re-checks they are still due and unheld: a concurrent claim skips them and reads the next
@@ -116,19 +116,11 @@ export function deliveryLog({ sql, clock, registry }) {
        ), picked AS (
          ${chosen("candidates")}
        ), c AS (
-         UPDATE hookline_deliveries d SET lease_until_ms = $2, claim_token = $10, updated_at_ms = $1 FROM picked WHERE d.id = picked.id
-         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token
-       ), lost AS (
-         SELECT a.seq, a.delivery_id, a.attempted_at_ms FROM hookline_attempts a JOIN c ON a.delivery_id = c.id WHERE a.outcome = 'started'
-       ), started AS (
-         INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record)
-         SELECT c.id, c.endpoint_id, c.attempt, $1, 'started', NULL, ${startedRecord("jsonb_build_object", "$1::bigint")}
-         FROM c WHERE NOT EXISTS (SELECT 1 FROM lost WHERE lost.delivery_id = c.id)
-         RETURNING seq, delivery_id
+         UPDATE hookline_deliveries d SET ${takeClaim("$10")} FROM picked WHERE d.id = picked.id
+         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token, d.lost_token, d.lost_at_ms
        )
-       SELECT ${CLAIMED}, s.seq AS started_seq, l.seq AS lost_seq, l.attempted_at_ms AS lost_at
+       SELECT ${CLAIMED}
        FROM c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
-       LEFT JOIN started s ON s.delivery_id = c.id LEFT JOIN lost l ON l.delivery_id = c.id
        LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id`,
       [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, rooms.map((r) => r[0]), window, rooms.map((r) => r[1]), token],
     );
@@ -139,7 +131,8 @@ export function deliveryLog({ sql, clock, registry }) {
     return items.map(({ job, record, plan, state, health, enabled }) => ({
       deliveryId: job.deliveryId,
       token: job.claimToken,
-      seq: job.attemptSeq,
+      // The attempt this record is of: a lost job's is the claim before (its token).
+      attemptToken: job.lost ? (job.lostToken ?? null) : job.claimToken,
       endpointId: job.endpointId,
       revision: job.revision,
       state,
@@ -150,6 +143,25 @@ export function deliveryLog({ sql, clock, registry }) {
       health: health ? JSON.stringify(health) : null,
       enabled: enabled !== false,
     }));
+  }
+
+  /** The attempt that record `r` is of, inserted, or replacing an `unknown` one of its token. */
+  const LOG = `INSERT INTO hookline_attempts (delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record, claim_token)`;
+  const REPLACE_UNKNOWN = `ON CONFLICT (delivery_id, claim_token) DO UPDATE SET attempted_at_ms = excluded.attempted_at_ms, outcome = excluded.outcome,
+    status = excluded.status, record = excluded.record WHERE hookline_attempts.outcome = 'unknown'`;
+
+  /** The attempt a delivery row says is going out now (claimed, its lease running), or null. */
+  function inFlightOf(d) {
+    if (d.state !== "pending" || d.lease_until_ms === null || d.lease_until_ms === undefined || Number(d.lease_until_ms) <= clock()) return null;
+    return {
+      deliveryId: d.id,
+      eventId: d.event_id,
+      endpointId: d.endpoint_id,
+      attempt: Number(d.attempt),
+      attemptedAtMs: Number(d.claimed_at_ms ?? d.updated_at_ms),
+      leaseUntilMs: Number(d.lease_until_ms),
+      outcome: "started",
+    };
   }
 
   return {
@@ -177,7 +189,8 @@ export function deliveryLog({ sql, clock, registry }) {
     /**
      * Record what `dispatcher.attempt(job)` returned for claimed jobs (`[{ job, record, plan,
      * state, health, enabled }]`), in one statement on PostgreSQL and one batch on D1: each
-     * attempt's started record becomes its record; a delivery moves on (pending again at the
+     * attempt's record is written (a lost one's under the claim before, replacing the `unknown`
+     * a later claim may have written for it); a delivery moves on (pending again at the
      * plan's time, delivered, failed or cancelled) only while its claim still holds it; the
      * endpoint's health follows, unless an owner's change renewed the endpoint meanwhile; and
      * an endpoint the attempt disabled has its other pending deliveries ended. A boolean per
@@ -194,8 +207,8 @@ export function deliveryLog({ sql, clock, registry }) {
         const moves = [];
         for (const r of rows) {
           list.push([
-            "UPDATE hookline_attempts SET outcome = $2, status = $3, record = $4 WHERE seq = $1 AND outcome IN ('started', 'unknown')",
-            [r.seq, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record)],
+            `${LOG} SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM hookline_deliveries WHERE id = $1) ${REPLACE_UNKNOWN}`,
+            [r.deliveryId, r.endpointId, r.record.attempt, r.record.attemptedAtMs, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record), r.attemptToken],
           ]);
           if (r.health !== null) {
             list.push([`UPDATE hookline_endpoints SET health = $3, enabled = $4 WHERE id = (${held}) AND revision = $5`, [r.deliveryId, r.token, r.health, r.enabled, r.revision]]);
@@ -219,18 +232,22 @@ export function deliveryLog({ sql, clock, registry }) {
         return moves.map((i) => results[i].length === 1);
       }
       const col = (k) => rows.map((r) => r[k]);
+      // The `= ANY` beside each join reaches the rows by their primary key even before the
+      // planner has statistics (a new database would otherwise scan the tables).
       const moved = await sql.rows(
         `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::bigint[], $8::bigint[], $9::text[], $10::int[], $11::jsonb[], $12::text[], $13::jsonb[], $14::boolean[], $15::int[])
-             AS t (delivery_id, token, state, attempt, next_at, reason, seq, attempted_at, outcome, status, record, endpoint_id, health, enabled, revision)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::text[], $11::int[], $12::jsonb[], $13::text[], $14::jsonb[], $15::boolean[], $16::int[])
+             AS t (delivery_id, token, state, attempt, next_at, reason, attempt_token, rec_attempt, attempted_at, outcome, status, record, endpoint_id, health, enabled, revision)
          ), moved AS (
            UPDATE hookline_deliveries d SET state = i.state, attempt = i.attempt, next_attempt_at_ms = i.next_at, ended_reason = i.reason,
-             lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $16
-           FROM input i WHERE d.id = i.delivery_id AND d.state = 'pending' AND d.claim_token = i.token
+             lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $17
+           FROM input i WHERE d.id = ANY ($1::text[]) AND d.id = i.delivery_id AND d.state = 'pending' AND d.claim_token = i.token
            RETURNING d.id
          ), logged AS (
-           UPDATE hookline_attempts a SET outcome = i.outcome, status = i.status, record = i.record
-           FROM input i WHERE a.seq = i.seq AND a.outcome IN ('started', 'unknown')
+           ${LOG}
+           SELECT i.delivery_id, i.endpoint_id, i.rec_attempt, i.attempted_at, i.outcome, i.status, i.record, i.attempt_token FROM input i
+           WHERE EXISTS (SELECT 1 FROM hookline_deliveries d WHERE d.id = i.delivery_id) ORDER BY i.attempted_at
+           ${REPLACE_UNKNOWN}
            RETURNING 1
          ), healed AS (
            UPDATE hookline_endpoints e SET health = h.health, enabled = h.enabled FROM (
@@ -239,14 +256,14 @@ export function deliveryLog({ sql, clock, registry }) {
            ) h WHERE e.id = h.endpoint_id AND e.revision = h.revision
            RETURNING e.id, e.enabled
          ), ended AS (
-           UPDATE hookline_deliveries d SET state = 'cancelled', ended_reason = $17, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $16
+           UPDATE hookline_deliveries d SET state = 'cancelled', ended_reason = $18, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $17
            FROM healed h WHERE d.endpoint_id = h.id AND NOT h.enabled AND d.state = 'pending' AND d.id NOT IN (SELECT id FROM moved)
            RETURNING 1
          )
          SELECT id FROM moved`,
         [
-          col("deliveryId"), col("token"), col("state"), col("attempt"), col("nextAt"), col("reason"), col("seq"),
-          rows.map((r) => r.record.attemptedAtMs), rows.map((r) => r.record.outcome), rows.map((r) => r.record.status ?? null),
+          col("deliveryId"), col("token"), col("state"), col("attempt"), col("nextAt"), col("reason"), col("attemptToken"),
+          rows.map((r) => r.record.attempt), rows.map((r) => r.record.attemptedAtMs), rows.map((r) => r.record.outcome), rows.map((r) => r.record.status ?? null),
           rows.map((r) => JSON.stringify(r.record)), col("endpointId"), col("health"), col("enabled"), col("revision"), now, DISABLED,
         ],
       );
@@ -271,13 +288,16 @@ export function deliveryLog({ sql, clock, registry }) {
         attempt: Number(d.attempt),
         nextAttemptAtMs: Number(d.next_attempt_at_ms),
         attempts: attempts.map((r) => fromJson(r.record)),
+        inFlight: inFlightOf(d),
       };
     },
 
     /**
      * An endpoint's attempt records, newest first, `limit` (1 to 100, default 20) at a time:
-     * `{ data, nextCursor }`. The cursor is the last record's place, so attempts appended
-     * meanwhile (they are newer) never shift a page.
+     * `{ data, inFlight, nextCursor }`. The cursor is the last record's place, so attempts
+     * appended meanwhile (they are newer) never shift a page. `inFlight` (the first page only)
+     * lists the attempts going out now, newest first, at most `limit`: their records come when
+     * they end.
      */
     async listAttempts(owner, endpointId, { limit, cursor } = {}) {
       const size = pageLimit(limit);
@@ -298,7 +318,18 @@ export function deliveryLog({ sql, clock, registry }) {
       );
       const page = rows.slice(0, size);
       const last = page.at(-1);
-      return { data: page.map((r) => fromJson(r.record)), nextCursor: rows.length > size ? `a${last.attempted_at_ms}.${last.seq}` : null };
+      const flying = before
+        ? []
+        : await sql.rows(
+            `SELECT * FROM hookline_deliveries WHERE endpoint_id = $1 AND state = 'pending' AND lease_until_ms > $2
+             ORDER BY claimed_at_ms DESC LIMIT $3`,
+            [endpointId, clock(), size],
+          );
+      return {
+        data: page.map((r) => fromJson(r.record)),
+        inFlight: flying.map(inFlightOf),
+        nextCursor: rows.length > size ? `a${last.attempted_at_ms}.${last.seq}` : null,
+      };
     },
 
     /**

@@ -197,7 +197,9 @@ export function runners({ log, sql, clock }) {
           perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
           attemptOne(job);
         }
-        if (jobs.length === 0) await nap(idleMs);
+        // A claim that came back short took all that may go now (what is due, within each
+        // endpoint's room): the next waits for a slot to free or for idleMs, never spins.
+        if (jobs.length < room) await nap(idleMs);
       }
       // Every attempt in flight finishes and its record is written before stop() resolves.
       while (inFlight > 0) await nap(50);

@@ -14,6 +14,12 @@ ALTER TABLE hookline_deliveries DROP CONSTRAINT hookline_deliveries_state_check;
 ALTER TABLE hookline_deliveries ADD CONSTRAINT hookline_deliveries_state_check CHECK (state IN ('pending', 'delivered', 'failed', 'cancelled'));
 ALTER TABLE hookline_deliveries ADD COLUMN ended_reason TEXT;
 ALTER TABLE hookline_deliveries ADD COLUMN claim_token TEXT;
+-- The attempt in flight is written on its delivery by the claim, before its request can go out:
+-- when it started; and, when the claim before it was never recorded (its worker stopped), that
+-- claim's token and start, for the record of the lost attempt.
+ALTER TABLE hookline_deliveries ADD COLUMN claimed_at_ms BIGINT;
+ALTER TABLE hookline_deliveries ADD COLUMN lost_token TEXT;
+ALTER TABLE hookline_deliveries ADD COLUMN lost_at_ms BIGINT;
 -- an endpoint's pending deliveries, ended at once when it is deleted or disabled
 CREATE INDEX hookline_deliveries_endpoint_pending ON hookline_deliveries (endpoint_id) WHERE state = 'pending';
 
@@ -25,7 +31,9 @@ ALTER TABLE hookline_endpoints ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 UPDATE hookline_endpoints SET health = health || jsonb_build_object('state', 'disabled', 'disabledReason', 'manual', 'disabledAtMs', updated_at_ms) WHERE NOT enabled AND COALESCE(health ->> 'state', '') <> 'disabled';
 UPDATE hookline_endpoints SET enabled = FALSE WHERE health ->> 'state' = 'disabled';
 
--- An attempt is written as started before its request goes out, and its row is completed in
--- place when it ends (only unindexed columns change): room on each page keeps that update on
--- the page, without touching the indexes.
-ALTER TABLE hookline_attempts SET (fillfactor = 75);
+-- One record per attempt: its delivery and its claim's token name it, so a lost attempt recorded as unknown is
+-- replaced, not doubled, should its own worker's record come after all.
+ALTER TABLE hookline_attempts ADD COLUMN claim_token TEXT;
+CREATE UNIQUE INDEX hookline_attempts_claim ON hookline_attempts (delivery_id, claim_token);
+-- an endpoint's attempts in flight, for its log
+CREATE INDEX hookline_deliveries_endpoint_claimed ON hookline_deliveries (endpoint_id, claimed_at_ms) WHERE lease_until_ms IS NOT NULL;

@@ -15,7 +15,8 @@ CREATE TABLE hookline_events_v4 (
 INSERT INTO hookline_events_v4 (id, owner, type, body, created_at_ms, publish_nonce) SELECT id, owner, type, body, created_at_ms, publish_nonce FROM hookline_events;
 
 -- A delivery can end unsent (cancelled) and keeps why it ended; only the claim that holds it
--- (its token) moves it on.
+-- (its token) moves it on. The attempt in flight is written on it by its claim (when it
+-- started), and a claim that was never recorded leaves its token and start for the lost record.
 CREATE TABLE hookline_deliveries_v4 (
   id                 TEXT    PRIMARY KEY,
   event_id           TEXT    NOT NULL,
@@ -28,6 +29,9 @@ CREATE TABLE hookline_deliveries_v4 (
   next_attempt_at_ms INTEGER NOT NULL,
   lease_until_ms     INTEGER,
   claim_token        TEXT,
+  claimed_at_ms      INTEGER,
+  lost_token         TEXT,
+  lost_at_ms         INTEGER,
   ended_reason       TEXT,
   created_at_ms      INTEGER NOT NULL,
   updated_at_ms      INTEGER NOT NULL,
@@ -43,7 +47,8 @@ CREATE TABLE hookline_attempts_v4 (
   attempted_at_ms INTEGER NOT NULL,
   outcome         TEXT    NOT NULL,
   status          INTEGER,
-  record          TEXT    NOT NULL
+  record          TEXT    NOT NULL,
+  claim_token     TEXT
 );
 INSERT INTO hookline_attempts_v4 (seq, delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record) SELECT seq, delivery_id, endpoint_id, attempt, attempted_at_ms, outcome, status, record FROM hookline_attempts;
 
@@ -61,6 +66,10 @@ CREATE INDEX hookline_deliveries_event ON hookline_deliveries (owner, event_id);
 CREATE INDEX hookline_deliveries_endpoint_pending ON hookline_deliveries (endpoint_id) WHERE state = 'pending';
 CREATE INDEX hookline_attempts_endpoint_time ON hookline_attempts (endpoint_id, attempted_at_ms DESC, seq DESC);
 CREATE INDEX hookline_attempts_delivery ON hookline_attempts (delivery_id, seq);
+-- one record per attempt, named by its delivery and its claim's token
+CREATE UNIQUE INDEX hookline_attempts_claim ON hookline_attempts (delivery_id, claim_token);
+-- an endpoint's attempts in flight, for its log
+CREATE INDEX hookline_deliveries_endpoint_claimed ON hookline_deliveries (endpoint_id, claimed_at_ms) WHERE lease_until_ms IS NOT NULL;
 -- the deliveries one claim holds (its token), read back within the claim's own batch
 CREATE INDEX hookline_deliveries_claim ON hookline_deliveries (claim_token) WHERE claim_token IS NOT NULL;
 
