@@ -56,6 +56,8 @@ export type ErrorCode =
   | "random_unavailable"
   | "keys_unavailable"
   | "endpoint_limit"
+  | "endpoint_disabled"
+  | "database_unavailable"
   | "not_found";
 
 /** Base class of every error hookline throws on purpose. */

@@ -50,7 +50,9 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations, type D1Like, type DeliveryMessage, type LaterDelivery, type Store, type StoredEndpoint } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations, type D1Like, type DeliveryMessage, type InFlightAttempt, type KeyReport, type LaterDelivery, type Store, type StoredEndpoint, type WorkerStatus } from "hookline/store";
+import { createDedupe as dedupeOnly, memoryDedupe as memoryOnly, type Dedupe } from "hookline/dedupe";
+import { HooklineError as ErrorsEntryError, SenderError as ErrorsEntrySenderError } from "hookline/errors";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -124,11 +126,22 @@ async function register(): Promise<StoredEndpoint> {
   const published = await store.publish("acme", { type: "a.b", data: {} });
   const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
   const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
-  const running = store.startWorker(worker, { concurrency: 16, onError: (e) => console.error(e) });
+  const running = store.startWorker(worker, { concurrency: 16, perEndpointConcurrency: 4, onError: (e) => console.error(e), onRecover: () => {} });
+  const ready: WorkerStatus = running.status();
+  console.log(ready.database === "ok", ready.inFlight);
   await running.stop();
+  // Publish in the caller's transaction; keys checked against what is stored.
+  const inTx = await store.publish("acme", { type: "a.b", data: {} }, { db: { query: async () => ({ rows: [] }) } });
+  const report: KeyReport = await store.checkKeys();
+  console.log(inTx.duplicate, Object.keys(report.missing), store.keyReport?.keys);
+  const disabled: StoredEndpoint = await store.updateEndpoint("acme", endpoint.id, { enabled: false });
+  console.log(disabled.status.state === "disabled" ? disabled.status.reason : "enabled");
+  await store.rotateSecret("acme", endpoint.id, { graceMs: 0 });
   const recorded: boolean[] = await store.completeAll([]);
   const delivery = await store.getDelivery("acme", published.deliveryIds[0]);
   const log = await store.listAttempts("acme", endpoint.id, { limit: 20, cursor: null });
+  const flying: InFlightAttempt[] = log.inFlight;
+  console.log(delivery.inFlight?.attempt, delivery.endedReason, flying.length);
   const again = await store.redeliver("acme", delivery.id);
   const pruned: number = await store.prune({ olderThanMs: Date.now() - 30 * 86_400_000 });
   console.log(round.claimed, recorded.length, delivery.state, delivery.attempts.length, log.nextCursor, again.deliveryId, pruned);
@@ -150,6 +163,11 @@ async function register(): Promise<StoredEndpoint> {
   const kv = kvDedupe({ get: async () => null, put: async () => {} });
   const verifiedOnce = await verifyRequest(new Request("http://x/"), { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", dedupe: memory, dedupeRetention: 86_400 });
   console.log(fresh, memory.size, typeof kv.claim, verifiedOnce.id, await dedupe.prune());
+  // hookline/dedupe: the same stores, for a receiver that loads nothing of the sender.
+  const receiverDedupe: Dedupe = memoryOnly({ maxEntries: 10 });
+  const onDb = dedupeOnly({ db: d1 });
+  const refused = (e: unknown): string | undefined => (e instanceof ErrorsEntrySenderError || e instanceof ErrorsEntryError ? e.code : undefined);
+  console.log(await receiverDedupe.claim("k", 1), typeof onDb.migrate, refused(new Error("x")));
   return endpoint;
 }
 // The prepared objects a sender keeps.
