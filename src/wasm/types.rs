@@ -515,6 +515,8 @@ export interface EndpointHealth {
   lastSuccessAtMs?: number | null;
   disabledReason?: string | null;
   disabledAtMs?: number | null;
+  /** The highest of the policy's `warnAtPercent` the current failure streak reached; 0: none. */
+  warnedPercent?: number;
   circuit?: {
     state?: "closed" | "open" | "halfOpen";
     openedAtMs?: number | null;
@@ -532,6 +534,67 @@ export interface HealthPolicy {
   disableAfterMs?: number | null;
   /** Open after `failureThreshold` failures within `windowMs`; half-open after `cooloffMs`. */
   circuitBreaker?: { failureThreshold?: number; windowMs?: number; cooloffMs?: number } | null;
+  /**
+   * Warn (`endpoint.failing`) when a failure streak reaches these percents of `disableAfterMs`:
+   * increasing whole numbers from 1 to 99, at most 10; default `[50, 70, 90]`, `[]` for none.
+   */
+  warnAtPercent?: number[];
+}
+
+/**
+ * An operational event: a change of an endpoint's state, decided by the core from its health
+ * before and after an attempt's result or an owner's change. `key` names what it is about
+ * (`failing.50.<streak start>`, `disabled`, `enabled`, `recovered.<streak start>`): within one
+ * revision of an endpoint, two reports with one key are one event.
+ */
+export type EndpointEvent = (
+  | {
+      /** The failure streak reached `percent` of the failing window: a warning. */
+      type: "endpoint.failing";
+      percent: number;
+      failingSinceMs: number;
+      /** When the endpoint is disabled unless a delivery succeeds before. */
+      disableAtMs: number;
+      consecutiveFailures: number;
+      lastFailureStatus: number | null;
+      atMs: number;
+    }
+  | { type: "endpoint.disabled"; reason: "gone" | "failing_too_long" | "manual" | string; atMs: number }
+  | { type: "endpoint.enabled"; atMs: number }
+  | { type: "endpoint.recovered"; failingSinceMs: number; atMs: number }
+) & { key: string };
+
+/** What a readiness check saw, at `nowMs` (see `readiness`). */
+export interface ReadinessFacts {
+  nowMs: number;
+  /** The database answered just now. */
+  database: boolean;
+  /** Stored secrets sealed with key ids this process was not given. */
+  keysMissing?: number;
+  /** This process's delivery worker, or null when it runs none. */
+  worker?: { running: boolean; database: boolean; lastLoopAtMs: number | null; idleMs?: number } | null;
+  /** When the oldest due pending delivery was due; null when none is. */
+  oldestDueAtMs?: number | null;
+}
+
+/** When a worker counts as stalled (default 30 s) and a backlog as late (default 5 minutes; null: never). */
+export interface ReadinessPolicy {
+  workerStalledAfterMs?: number;
+  lateAfterMs?: number | null;
+}
+
+/** The readiness verdict: answer 503 unless `ready`. */
+export interface Readiness {
+  status: "ok" | "degraded" | "unavailable";
+  ready: boolean;
+  checks: {
+    database: "ok" | "unavailable";
+    keys: "ok" | "missing";
+    worker: "ok" | "none" | "stopped" | "unavailable" | "stalled";
+    backlog: "ok" | "late";
+  };
+  /** How long the oldest due delivery has waited; null when none is due. */
+  oldestDueAgeMs: number | null;
 }
 
 /** Options of `recordAttempt`, `endpointAdmission`, `beginProbe` and `new HealthTracker`. */
@@ -614,6 +677,8 @@ export interface AttemptFinished {
   status: number | null;
   /** Why nothing was sent (skipped or blocked attempts); null after a request. */
   error: string | null;
+  /** The operational event this result made of the endpoint's state, when there is one. */
+  event?: EndpointEvent;
 }
 
 /** Why an attempt could not start (see `unstartedAttempt`). */
@@ -646,6 +711,8 @@ export interface EndpointChanged {
   renewed: boolean;
   /** End the endpoint's pending deliveries (cancelled) for this reason, or null to leave them. */
   cancelPending: "endpoint_disabled" | "endpoint_gone" | null;
+  /** The change's operational event (`endpoint.disabled` manual, `endpoint.enabled`), or null. */
+  event: EndpointEvent | null;
 }
 
 /** What `DeliveryEndpoint.begin` decided: send these headers (`probe`: the half-open trial), or skip. */
@@ -1058,4 +1125,12 @@ extern "C" {
     pub type EndpointChangeInput;
     #[wasm_bindgen(typescript_type = "EndpointChanged")]
     pub type EndpointChangedJs;
+    #[wasm_bindgen(typescript_type = "EndpointEvent | null")]
+    pub type EndpointEventOrNull;
+    #[wasm_bindgen(typescript_type = "ReadinessFacts")]
+    pub type ReadinessFactsInput;
+    #[wasm_bindgen(typescript_type = "ReadinessPolicy")]
+    pub type ReadinessPolicyInput;
+    #[wasm_bindgen(typescript_type = "Readiness")]
+    pub type ReadinessJs;
 }

@@ -261,7 +261,7 @@ export function registerSenderTests(test, hookline, vectors) {
   const { recordAttempt, endpointAdmission, beginProbe, enableEndpoint, disableEndpoint } = hookline;
   const partial = (actual, expected, path) => {
     for (const [k, v] of Object.entries(expected)) {
-      if (k === "admission") continue;
+      if (k === "admission" || k === "event") continue;
       if (v && typeof v === "object" && !Array.isArray(v)) partial(actual?.[k] ?? {}, v, `${path}.${k}`);
       else assert.deepEqual(actual?.[k] ?? null, v, `${path}.${k}:`);
     }
@@ -282,10 +282,12 @@ export function registerSenderTests(test, hookline, vectors) {
           assert.throws(run, step.expectError, HooklineError, `step ${i}`);
           continue;
         }
+        const before = state;
         state = run();
         if (step.expect) {
           partial(state, step.expect, `step ${i}`);
           if (step.expect.admission) assert.deepEqual(endpointAdmission(state, options(step.nowMs)), step.expect.admission, `step ${i} admission:`);
+          if (step.expect.event !== undefined) assert.deepEqual(hookline.endpointEvent(before, state, options(step.nowMs)), step.expect.event, `step ${i} event:`);
         }
       }
     });
