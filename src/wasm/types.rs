@@ -796,6 +796,10 @@ export interface DeliveryJob {
   startedAtMs?: number;
   /** The endpoint no longer exists: the delivery is cancelled, nothing is sent. */
   endpointGone?: boolean;
+  /** The endpoint's health as a store holds it: a dispatcher holding an older one goes on from it. */
+  health?: EndpointHealth;
+  /** The publisher's W3C traceparent: each attempt sends a child of it (a new span id). */
+  traceparent?: string;
   envelope: JobEnvelope;
 }
 
@@ -813,6 +817,8 @@ export interface AttemptResultWithPlan {
   enabled?: boolean;
   /** Why the keys could not be had (a `keys_unavailable` attempt): for your log; the record never holds it. */
   cause?: unknown;
+  /** The operational event the core made of the result (a warning, a disabling, a recovery), when there is one. */
+  event?: EndpointEvent;
 }
 
 /**
@@ -836,6 +842,13 @@ export type LookupFunction = (
   options: { all?: boolean; family?: number; hints?: number },
   callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
 ) => void;
+
+/**
+ * What `resolveKeys` may give beside the keys: the stored health, when a rotated-out secret stops
+ * signing, and `ssrf: false` for an endpoint whose URL its operator set (never an API caller's):
+ * the SSRF guard does not judge it (a store's operator endpoint).
+ */
+export type ResolvedKeys = DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number; ssrf?: false };
 
 /** Options of `createDispatcher`; a bad option throws there, not later. */
 export interface DispatcherOptions {
@@ -875,7 +888,7 @@ export interface DispatcherOptions {
   resolveKeys?: (
     endpointId: string,
     secretVersion: string | number | undefined,
-  ) => SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number }) | Promise<SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number })>;
+  ) => SecretLike | ResolvedKeys | Promise<SecretLike | ResolvedKeys>;
   /**
    * Node only: the resolver used when connecting (default `dns.lookup`). Every address it gives
    * is checked by the SSRF guard at connect time, so no second lookup can differ (tests inject one).

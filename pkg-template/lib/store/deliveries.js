@@ -31,8 +31,13 @@ function toJob(r) {
     leaseUntilMs: Number(r.lease_until_ms),
     claimToken: r.claim_token,
     attemptSeq: Number(r.lost_seq ?? r.started_seq),
+    owner: r.owner,
     envelope: { id: r.event_id, type: r.type, body: r.body },
   };
+  // The publisher's trace (each attempt is a new span of it), and the endpoint's health as
+  // stored, which a sender holding an older one goes on from (the core's merge).
+  if (r.traceparent) job.traceparent = r.traceparent;
+  if (r.health !== null && r.health !== undefined) job.health = fromJson(r.health);
   if (r.lost_seq !== null && r.lost_seq !== undefined) {
     job.lost = true;
     job.startedAtMs = Number(r.lost_at);
@@ -42,7 +47,7 @@ function toJob(r) {
 }
 
 /** The columns a claim returns per delivery, its endpoint's signing row beside it. */
-const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, e.type, e.body,
+const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, e.type, e.body, e.traceparent,
   ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision`;
 
 /** The record a claim writes for each attempt it hands out, before its request goes out. */
