@@ -30,14 +30,17 @@ pub fn readiness_of(
 /// A W3C `traceparent` header's value in its version-00 form, or `null` when it is absent or
 /// invalid: an invalid one is ignored, as W3C Trace Context asks of a receiver.
 #[wasm_bindgen(js_name = traceparent)]
-pub fn traceparent_of(header: &JsValue) -> Result<Option<String>, JsValue> {
-    if header.is_null_or_undefined() {
-        return Ok(None);
-    }
-    let text = header
-        .as_string()
-        .ok_or_else(|| bad_argument("traceparent must be a string"))?;
-    Ok(trace::parse(&text).map(|t| t.header()))
+pub fn traceparent_of(header: &JsValue) -> Result<types::StringOrNull, JsValue> {
+    let read = if header.is_null_or_undefined() {
+        None
+    } else {
+        let text = header
+            .as_string()
+            .ok_or_else(|| bad_argument("traceparent must be a string"))?;
+        trace::parse(&text).map(|t| t.header())
+    };
+    // Through JSON, as the other results: `null` when there is none.
+    Ok(to_js(&read)?.unchecked_into())
 }
 
 /// The `traceparent` of one delivery attempt: the same trace and flags as `traceparent` (a

@@ -1146,4 +1146,6 @@ extern "C" {
     pub type ReadinessPolicyInput;
     #[wasm_bindgen(typescript_type = "Readiness")]
     pub type ReadinessJs;
+    #[wasm_bindgen(typescript_type = "string | null")]
+    pub type StringOrNull;
 }

@@ -143,8 +143,10 @@ export function monitoring({ sql, clock, registry, keyReport }) {
       if (until <= since || (until - since) / bucketMs > MAX_BUCKETS) throw invalid(`untilMs must be after sinceMs, at most ${MAX_BUCKETS} buckets of bucketMs later`);
       if (!plausibleId(endpointId)) throw invalid("endpoint id");
       const duration = durationOf(sql.dialect);
+      // D1 binds numbers as reals: the bucket is made a whole number there.
+      const bucket = sql.dialect === "sqlite" ? "CAST((attempted_at_ms - $2) / $4 AS INTEGER)" : "(attempted_at_ms - $2) / $4";
       const rows = await sql.rows(
-        `SELECT (attempted_at_ms - $2) / $4 AS bucket, count(*) AS attempts,
+        `SELECT ${bucket} AS bucket, count(*) AS attempts,
                 sum(CASE WHEN outcome = 'delivered' THEN 1 ELSE 0 END) AS delivered,
                 sum(CASE WHEN status IS NOT NULL THEN 1 ELSE 0 END) AS answered,
                 avg(CASE WHEN status IS NOT NULL THEN ${duration} END) AS mean_ms,
