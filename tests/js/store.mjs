@@ -16,7 +16,9 @@ import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
 import { operationsTests } from "./store-operations.mjs";
+import { serveFlagsTest, serveOperationsTest } from "./store-serve-operations.mjs";
 import { transactionalExample } from "./store-example.mjs";
+import { operatorExample } from "./store-operator-example.mjs";
 import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -862,6 +864,7 @@ try {
     ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
     ["pglite: the trial example runs against hookline serve", () => trialOnServe(examples)],
     ["postgresql: the README's transactional publish (Express and pg): committed is delivered once, rolled back is never sent", () => transactionalExample(cluster, examples, KEY)],
+    ["postgresql: the README's operator setup: signed operational webhooks, the log line, /health, /metrics, a trial tenant's cap", () => operatorExample(cluster, examples, KEY)],
     ["postgresql: hookline serve killed with SIGKILL mid-attempt: every request the receiver saw has its record (unknown when the worker died)", honestLogTest],
     ["postgresql: hookline serve goes on when the server ends its connections, idle and busy; each delivery sent once", terminatedConnectionsTest],
     ["postgresql: hookline serve through a 5 s outage: /health and the API answer 503, it never exits, and delivers what it accepted", databaseOutageTest],
@@ -872,6 +875,9 @@ try {
     ["postgresql: one tenant's hanging endpoint does not hold another tenant's deliveries", hangingEndpointTest],
     ["postgresql: event ids are per tenant through the API", tenantEventIdsTest],
     ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
+    ["pglite: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", () => serveOperationsTest(null)],
+    ["postgresql: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", serveOperationsTest],
+    ["pglite: hookline serve refuses bad operator flags in one line (--retry file, preset, --concurrency, --max-endpoints, --operator-url without its secret, --host)", serveFlagsTest],
   ]) {
     if (!chosen(title)) continue;
     const t = Date.now();
