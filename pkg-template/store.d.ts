@@ -167,9 +167,10 @@ export interface EndpointStats {
 /**
  * An operational event as a store records it and `onEndpointEvent` receives it: the core's event
  * (its type, facts and key) with the event id it is stored and delivered under, the tenant, the
- * endpoint (its URL without credentials) and the endpoint's revision.
+ * endpoint (its URL without credentials) and the endpoint's revision. The operator's webhook
+ * carries the same fields but `id` as its `data`.
  */
-export type StoredEndpointEvent = Omit<EndpointEvent, "key"> & { id: string; tenant: string; endpointId: string; url: string; revision: number };
+export type StoredEndpointEvent = EndpointEvent & { id: string; tenant: string; endpointId: string; url: string; revision: number };
 
 /** What `publish` resolves with. */
 export interface Published {

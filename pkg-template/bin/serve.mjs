@@ -156,11 +156,14 @@ export async function serve(hookline, settings, fail) {
     throw fail(`cannot listen on ${settings.host}:${settings.port}: ${e?.code ?? e?.message}`);
   }
   const shown = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  const to = settings.operator ? `; operational events to ${new URL(settings.operator.url).origin}` : "";
-  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running (concurrency ${settings.concurrency})${to}${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
-  await new Promise((resolve) => {
+  // Listening for SIGTERM before saying it is up: a supervisor may send it at once, and a
+  // signal with no listener yet would end the process without its drain.
+  const stopping = new Promise((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
   });
+  const to = settings.operator ? `; operational events to ${new URL(settings.operator.url).origin}` : "";
+  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running (concurrency ${settings.concurrency})${to}${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
+  await stopping;
   // Drain: no new claims or requests; the attempts in flight finish and are recorded.
   server.close();
   server.closeAllConnections?.();

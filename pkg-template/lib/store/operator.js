@@ -46,9 +46,8 @@ export function operatorEvents({ sql, clock, seal, onEndpointEvent, observe }) {
   /** One change's statements: its event (once, at its revision) and the operator's delivery. */
   function statements(change, now) {
     const { owner, endpointId, revision, url, event } = change;
-    const { key, ...facts } = event;
-    const id = `op.${endpointId}.r${revision}.${key}`;
-    const data = { tenant: owner, endpointId, url: shownUrl(url), revision, ...facts };
+    const id = `op.${endpointId}.r${revision}.${event.key}`;
+    const data = { tenant: owner, endpointId, url: shownUrl(url), revision, ...event };
     const envelope = buildEnvelope({ id, type: event.type, data }, { now });
     const body = new TextDecoder().decode(envelope.body);
     const deliveryId = eventId("dlv_", { now });
