@@ -1,5 +1,5 @@
 // Types of `hookline/store`: the endpoint registry, outbox and delivery log on PostgreSQL, PGlite and D1.
-import type { AttemptRecord, DeliveryJob, DeliveryPlan, DeliveryState, Dispatcher, EndpointHealth, EndpointStatus, TargetOptions } from "./index.js";
+import type { AttemptRecord, DeliveryJob, DeliveryPlan, DeliveryState, Dispatcher, EndpointEvent, EndpointHealth, EndpointStatus, Readiness, ReadinessPolicy, TargetOptions } from "./index.js";
 
 /** What the store needs of a Cloudflare D1 database binding. */
 export interface D1Like {
@@ -66,6 +66,8 @@ export interface CompletedAttempt {
   state: DeliveryState;
   health?: EndpointHealth;
   enabled?: boolean;
+  /** The operational event the core made of the attempt's result, when there is one. */
+  event?: EndpointEvent;
 }
 
 /** An endpoint as the store shows it: never its secret. */
@@ -134,7 +136,55 @@ export interface WorkerStatus {
   error: string | null;
   inFlight: number;
   lastClaimAtMs: number | null;
+  /** When the worker's loop last turned (it turns at least every `idleMs`). */
+  lastLoopAtMs: number | null;
+  idleMs: number;
+  concurrency: number;
 }
+
+/** `store.health()`: the core's readiness verdict (answer 503 unless `ready`), with the worker's status when given. */
+export type StoreHealth = Readiness & { worker?: WorkerStatus };
+
+/** What a metrics scrape reads from the database (`store.stats()`). */
+export interface StoreStats {
+  atMs: number;
+  /** Pending deliveries, due or not. */
+  pending: number;
+  /** Pending deliveries due now that no worker holds. */
+  due: number;
+  /** When the oldest of those was due; null when none is. */
+  oldestDueAtMs: number | null;
+  /** Endpoints by the state their health is in, and why a disabled one is. */
+  endpoints: { state: "healthy" | "failing" | "disabled"; reason: string | null; count: number }[];
+}
+
+/** An endpoint's attempts over time (`store.endpointStats`): one entry per bucket with attempts. */
+export interface EndpointStats {
+  sinceMs: number;
+  untilMs: number;
+  bucketMs: number;
+  data: {
+    /** The bucket's start. */
+    atMs: number;
+    /** Ended attempts (all but `started`). */
+    attempts: number;
+    /** Of those, delivered: the success rate is delivered / attempts. */
+    delivered: number;
+    /** Of those, answered by the receiver (a status). */
+    answered: number;
+    /** Mean and longest time to an answer, of the answered ones; null when none was. */
+    meanDurationMs: number | null;
+    maxDurationMs: number | null;
+  }[];
+}
+
+/**
+ * An operational event as a store records it and `onEndpointEvent` receives it: the core's event
+ * (its type, facts and key) with the event id it is stored and delivered under, the tenant, the
+ * endpoint (its URL without credentials) and the endpoint's revision. The operator's webhook
+ * carries the same fields but `id` as its `data`.
+ */
+export type StoredEndpointEvent = EndpointEvent & { id: string; tenant: string; endpointId: string; url: string; revision: number };
 
 /** What `publish` resolves with. */
 export interface Published {
@@ -143,6 +193,8 @@ export interface Published {
   deliveryIds: string[];
   /** The owner published this id before; nothing new was stored. Null for D1 statements (decided when the batch runs). */
   duplicate: boolean | null;
+  /** The traceparent this publish stored (its version-00 form); null: none given, an invalid one (ignored) or a duplicate. */
+  traceparent: string | null;
   /** With `{ db }` on D1: the statements to put in your own `db.batch([...])`. */
   statements?: unknown[];
 }
@@ -159,8 +211,18 @@ export interface StoreOptions {
    * rotate (add the new key as `current`, keep the old one listed, call `reseal()`).
    */
   encryptionKey: string | { current: string; keys: Record<string, string> };
-  /** Default 50; enforced atomically, whatever the concurrency. */
-  maxEndpointsPerOwner?: number;
+  /**
+   * Default 50; or a function of the owner (tenant) giving its cap (0 refuses every create).
+   * Enforced atomically, whatever the concurrency.
+   */
+  maxEndpointsPerOwner?: number | ((owner: string) => number | Promise<number>);
+  /**
+   * Each operational event (a change of an endpoint's state: `endpoint.failing`,
+   * `endpoint.disabled`, `endpoint.enabled`, `endpoint.recovered`), called once per event by the
+   * process that recorded it (several workers report one change once), after it is stored.
+   * What it throws is ignored. For delivery that survives a crash, set an operator endpoint.
+   */
+  onEndpointEvent?: (event: StoredEndpointEvent) => unknown;
   /** How long a rotated-out secret keeps signing beside the new one; default 24 h. */
   graceMs?: number;
   /** The SSRF guard applied to registered URLs (as the dispatcher's `ssrf`); false: parse only. */
@@ -194,7 +256,7 @@ export interface Store {
    * BEGIN, a PGlite transaction), so the event is stored, and sent, only if it commits; on D1,
    * your D1 database: the statements come back in `statements` for your own `batch`.
    */
-  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }, options?: { db?: unknown }): Promise<Published>;
+  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }, options?: { db?: unknown; traceparent?: string | null }): Promise<Published>;
   /**
    * Take up to `limit` due deliveries for `leaseMs` as dispatcher jobs (no secrets). Two workers
    * never take the same one; a lease that runs out makes it due again.
@@ -238,6 +300,30 @@ export interface Store {
   checkKeys(): Promise<KeyReport>;
   /** The last key check's report; null before the schema exists. */
   readonly keyReport: KeyReport | null;
+  /**
+   * Readiness, decided by the core from what this process sees now: the database (one query),
+   * the keys (`keyReport.missing`), `worker` (startWorker's) and the oldest due delivery.
+   */
+  health(options?: { worker?: { status(): WorkerStatus }; policy?: ReadinessPolicy }): Promise<StoreHealth>;
+  /** Pending and due deliveries, the oldest due time, endpoints by state: what a metrics scrape reads. */
+  stats(): Promise<StoreStats>;
+  /**
+   * An endpoint's attempts per bucket of `bucketMs` (default 1 h) from `sinceMs` (default 24 h
+   * ago) to `untilMs` (default now), at most 200 buckets: for a chart of success rate and latency.
+   */
+  endpointStats(owner: string, endpointId: string, options?: { sinceMs?: number; untilMs?: number; bucketMs?: number }): Promise<EndpointStats>;
+  /** Listen to the attempts this process records, as they are written; returns a function that stops it. */
+  onAttempts(listener: (items: CompletedAttempt[]) => void): () => void;
+  /** Listen to the operational events this process records; returns a function that stops it. */
+  onEndpointEvents(listener: (event: StoredEndpointEvent) => void): () => void;
+  /**
+   * Deliver every operational event to `url`, signed with `secret` (a whsec_ secret the
+   * operator's receiver holds), through the outbox like any delivery. The URL is the operator's:
+   * http or https, not judged by the SSRF guard. Setting it again changes it (and enables it).
+   */
+  setOperatorEndpoint(options: { url: string; secret: string }): Promise<{ id: string; url: string; secretVersion: number }>;
+  /** The operational events recorded, newest first. */
+  listEndpointEvents(options?: { limit?: number }): Promise<StoredEndpointEvent[]>;
 }
 
 /** The store on PostgreSQL or PGlite (the same SQL) or D1 (SQLite); throws `invalid_argument` for bad options. */

@@ -206,7 +206,10 @@ await Promise.all(
     esbuild.build({ ...common, entryPoints: [lib(entry)], outfile: join(pkg, outfile), format: "esm", external: ["hookline", "hookline/errors"], loader: { ".sql": "text" } }),
   ),
 );
-for (const f of ["store.d.ts", "dedupe.d.ts", "errors.d.ts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
+// hookline/metrics: the store's metrics in the Prometheus text format through prom-client, an
+// optional peer dependency that only this entry imports.
+await esbuild.build({ ...common, entryPoints: [lib("prometheus.js")], outfile: join(pkg, "metrics.mjs"), format: "esm", external: ["hookline", "hookline/errors", "prom-client"] });
+for (const f of ["store.d.ts", "dedupe.d.ts", "errors.d.ts", "metrics.d.ts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
 // hookline/middleware: its own entry too (Express, Hono and Fetch-handler receivers).
 cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware.mjs"));
 cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));

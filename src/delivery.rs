@@ -195,6 +195,11 @@ pub struct Finished {
     /// Why nothing was sent, for a skipped attempt (`"circuit breaker open"`, ...); `None` after
     /// a request, whose error (if any) only the sender observed.
     pub error: Option<String>,
+    /// The operational event this attempt's result made of the endpoint's state (a warning, a
+    /// disabling, a recovery), if any ([`crate::lifecycle::event`]); left out of the JSON when
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<crate::lifecycle::Event>,
 }
 
 impl Finished {
@@ -210,6 +215,7 @@ impl Finished {
             plan,
             status,
             error,
+            event: None,
         }
     }
 }
@@ -370,6 +376,12 @@ impl Endpoint {
         self.signer = signer;
     }
 
+    /// Go on from the health a store holds for this endpoint, when it is ahead of the one held
+    /// here ([`health::merge`]): another sender recorded a later result, or disabled it.
+    pub fn adopt(&mut self, stored: &EndpointHealth) {
+        self.health = health::merge(&self.health, stored);
+    }
+
     /// May an attempt go out now? (What [`Endpoint::begin`] asks first, without changing state.)
     pub fn admission(&self, now_ms: i64) -> Admission {
         health::admission(&self.health, &self.health_policy, now_ms)
@@ -470,7 +482,8 @@ impl Endpoint {
         rand: u32,
     ) -> Result<Finished, Error> {
         let decision = retry::next_attempt(&self.retry, attempt, outcome, now_ms, rand)?;
-        let was_disabled = self.health.state == HealthState::Disabled;
+        let before = self.health.clone();
+        let was_disabled = before.state == HealthState::Disabled;
         self.health = health::record(
             &self.health,
             &self.health_policy,
@@ -493,7 +506,10 @@ impl Endpoint {
             Outcome::Status { status, .. } => Some(*status),
             _ => None,
         };
-        Ok(Finished::new(outcome_kind, plan, status, None))
+        let mut finished = Finished::new(outcome_kind, plan, status, None);
+        finished.event =
+            crate::lifecycle::event(&before, &self.health, &self.health_policy, now_ms);
+        Ok(finished)
     }
 }
 
@@ -625,6 +641,7 @@ mod tests {
                 window_ms: 60_000,
                 cooloff_ms: 10_000,
             }),
+            ..HealthPolicy::default()
         };
         let mut e = endpoint_with("https://example.com/", policy);
         for t in [1_000, 2_000] {

@@ -11,6 +11,10 @@
 //! - `410 Gone` disables the endpoint (reason `"gone"`): the receiver said it no longer exists;
 //! - a failure streak that has lasted `disableAfterMs` or more (from its first failure to the
 //!   failure being recorded, default 5 days) disables the endpoint (reason `"failing_too_long"`);
+//! - before that, a failure that makes the streak reach one of `warnAtPercent` of that window
+//!   (default 50, 70 and 90 %) is a warning: `warnedPercent` keeps the highest reached, so each
+//!   is given once per streak (several passed at once give the highest), and a delivery or
+//!   [`enable`] clears it ([`crate::lifecycle::event`] turns these changes into events);
 //! - with a circuit breaker, `failureThreshold` failures in a row within `windowMs` open the
 //!   circuit: attempts are denied for `cooloffMs`, then one probe is allowed; its success closes
 //!   the circuit, its failure opens it again for another `cooloffMs`;
@@ -28,6 +32,10 @@ use crate::error::Error;
 pub const DEFAULT_DISABLE_AFTER_MS: i64 = 432_000_000;
 /// The largest `failureThreshold`; it also bounds the failure times kept in the state.
 pub const MAX_FAILURE_THRESHOLD: u32 = 1000;
+/// The default `warnAtPercent`: warnings at half, 70 % and 90 % of `disableAfterMs`.
+pub const DEFAULT_WARN_AT_PERCENT: [u8; 3] = [50, 70, 90];
+/// The most warnings a policy may ask for.
+pub const MAX_WARNINGS: usize = 10;
 
 /// `disabledReason` when the endpoint answered `410 Gone`.
 pub const REASON_GONE: &str = "gone";
@@ -97,6 +105,9 @@ pub struct EndpointHealth {
     pub disabled_reason: Option<String>,
     /// When it was disabled.
     pub disabled_at_ms: Option<i64>,
+    /// The highest of the policy's `warnAtPercent` the current failure streak has reached, 0 when
+    /// none: each warning is given once per streak.
+    pub warned_percent: u8,
     pub circuit: Circuit,
 }
 
@@ -111,6 +122,11 @@ pub struct HealthPolicy {
     /// Default none: attempts are never denied for recent failures.
     #[serde(default)]
     pub circuit_breaker: Option<CircuitBreakerPolicy>,
+    /// Warn when a failure streak reaches these percents of `disableAfterMs` (whole numbers from
+    /// 1 to 99, increasing, at most 10); default `[50, 70, 90]`, `[]` for no warnings. Nothing is
+    /// warned of without a `disableAfterMs`.
+    #[serde(default = "default_warn_at")]
+    pub warn_at_percent: Vec<u8>,
 }
 
 impl Default for HealthPolicy {
@@ -118,12 +134,17 @@ impl Default for HealthPolicy {
         HealthPolicy {
             disable_after_ms: default_disable_after(),
             circuit_breaker: None,
+            warn_at_percent: default_warn_at(),
         }
     }
 }
 
 fn default_disable_after() -> Option<i64> {
     Some(DEFAULT_DISABLE_AFTER_MS)
+}
+
+fn default_warn_at() -> Vec<u8> {
+    DEFAULT_WARN_AT_PERCENT.to_vec()
 }
 
 /// Open the circuit after `failureThreshold` failures in a row within `windowMs`; let one probe
@@ -174,6 +195,18 @@ impl HealthPolicy {
                 reason: "disableAfterMs must be positive, or null to never disable for failures",
             });
         }
+        let increasing = self.warn_at_percent.windows(2).all(|w| match w {
+            [a, b] => a < b,
+            _ => true,
+        });
+        if self.warn_at_percent.len() > MAX_WARNINGS
+            || !increasing
+            || self.warn_at_percent.iter().any(|p| !(1..=99).contains(p))
+        {
+            return Err(Error::InvalidPolicy {
+                reason: "warnAtPercent must be increasing whole numbers from 1 to 99, at most 10",
+            });
+        }
         if let Some(cb) = &self.circuit_breaker {
             if cb.failure_threshold == 0 || cb.failure_threshold > MAX_FAILURE_THRESHOLD {
                 return Err(Error::InvalidPolicy {
@@ -196,6 +229,29 @@ impl HealthPolicy {
 
     fn disable_after(&self) -> Option<i64> {
         self.disable_after_ms.map(|d| d.max(1))
+    }
+
+    /// When a streak that began at `since_ms` disables the endpoint, if the policy disables.
+    pub fn disable_at(&self, since_ms: i64) -> Option<i64> {
+        self.disable_after().map(|d| since_ms.saturating_add(d))
+    }
+
+    /// The highest warning a streak of `streak_ms` has reached (0: none).
+    fn warning(&self, streak_ms: i64) -> u8 {
+        let Some(window) = self.disable_after() else {
+            return 0;
+        };
+        // Whole percents of the window, rounded down; an i128 cannot overflow on 100 x i64.
+        let reached = i128::from(streak_ms)
+            .saturating_mul(100)
+            .checked_div(i128::from(window))
+            .unwrap_or(0);
+        self.warn_at_percent
+            .iter()
+            .copied()
+            .filter(|p| i128::from(*p) <= reached && (1..=99).contains(p))
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -270,6 +326,7 @@ pub fn record(
                 next.consecutive_failures = 0;
                 next.first_failure_at_ms = None;
                 next.last_success_at_ms = Some(now_ms);
+                next.warned_percent = 0;
                 next.circuit = Circuit::default();
             }
             AttemptResult::Gone | AttemptResult::Failed { status: Some(410) } => {
@@ -283,8 +340,11 @@ pub fn record(
                     .map_or(0, |first| elapsed(first, now_ms));
                 if policy.disable_after().is_some_and(|d| streak >= d) {
                     set_disabled(&mut next, REASON_FAILING_TOO_LONG, now_ms);
-                } else if let Some(cb) = &policy.circuit_breaker {
-                    circuit_failure(&mut next.circuit, cb, now_ms);
+                } else {
+                    next.warned_percent = next.warned_percent.max(policy.warning(streak));
+                    if let Some(cb) = &policy.circuit_breaker {
+                        circuit_failure(&mut next.circuit, cb, now_ms);
+                    }
                 }
             }
         }
@@ -398,6 +458,26 @@ pub fn enable(state: &EndpointHealth) -> EndpointHealth {
     }
 }
 
+/// The health a sender should go on from, holding `held` (its own, folded from the attempts it
+/// made) when the store says `stored` (folded by any sender, possibly another process's): a
+/// disabled state wins over one that is not (disabling is sticky), otherwise the one with the
+/// later result (a delivery or a failure) wins, and `held` on a tie. So senders that share an
+/// endpoint agree on its failure streak, and warnings about it are the same warnings.
+pub fn merge(held: &EndpointHealth, stored: &EndpointHealth) -> EndpointHealth {
+    let disabled = |h: &EndpointHealth| h.state == HealthState::Disabled;
+    let latest = |h: &EndpointHealth| h.last_success_at_ms.max(h.last_failure_at_ms);
+    let take_stored = match (disabled(held), disabled(stored)) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => latest(stored) > latest(held),
+    };
+    if take_stored {
+        stored.clone()
+    } else {
+        held.clone()
+    }
+}
+
 /// Disable an endpoint by hand. `reason` is a code of 1 to 64 characters of `[a-z0-9_]`, such as
 /// `"manual"`. An endpoint already disabled keeps its first reason and time.
 pub fn disable(state: &EndpointHealth, reason: &str, now_ms: i64) -> Result<EndpointHealth, Error> {
@@ -466,6 +546,7 @@ mod tests {
                 "lastSuccessAtMs": null,
                 "disabledReason": null,
                 "disabledAtMs": null,
+                "warnedPercent": 0,
                 "circuit": {
                     "state": "open",
                     "openedAtMs": 7,
@@ -487,7 +568,23 @@ mod tests {
             breaker(1, 1, -1),
             HealthPolicy {
                 disable_after_ms: Some(0),
-                circuit_breaker: None,
+                ..HealthPolicy::default()
+            },
+            HealthPolicy {
+                warn_at_percent: vec![50, 50],
+                ..HealthPolicy::default()
+            },
+            HealthPolicy {
+                warn_at_percent: vec![0],
+                ..HealthPolicy::default()
+            },
+            HealthPolicy {
+                warn_at_percent: vec![100],
+                ..HealthPolicy::default()
+            },
+            HealthPolicy {
+                warn_at_percent: (1..=11).collect(),
+                ..HealthPolicy::default()
             },
         ] {
             assert_eq!(bad.validate().unwrap_err().code(), "invalid_policy");
@@ -556,9 +653,11 @@ mod tests {
                 prop_oneof![any::<i64>(), 1i64..10_000],
                 prop_oneof![any::<i64>(), 0i64..10_000],
             )),
+            prop::collection::vec(any::<u8>(), 0..4),
         )
-            .prop_map(|(disable_after_ms, cb)| HealthPolicy {
+            .prop_map(|(disable_after_ms, cb, warn_at_percent)| HealthPolicy {
                 disable_after_ms,
+                warn_at_percent,
                 circuit_breaker: cb.map(|(failure_threshold, window_ms, cooloff_ms)| {
                     CircuitBreakerPolicy {
                         failure_threshold,
@@ -611,6 +710,9 @@ mod tests {
                 prop_assert!(h.circuit.recent_failures_ms.len() <= limit as usize);
                 prop_assert_eq!(h.state == HealthState::Disabled, h.disabled_reason.is_some());
                 prop_assert_eq!(h.consecutive_failures == 0, h.first_failure_at_ms.is_none());
+                // A warning belongs to a failure streak, and is one the policy names.
+                prop_assert!(h.warned_percent == 0 || h.first_failure_at_ms.is_some());
+                prop_assert!(h.warned_percent == 0 || policy.warn_at_percent.contains(&h.warned_percent));
                 prop_assert_eq!(
                     h.state == HealthState::Healthy,
                     h.consecutive_failures == 0 && h.disabled_reason.is_none()

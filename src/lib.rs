@@ -16,7 +16,10 @@
 //! - [`ssrf`]: whether a delivery target is allowed (sender).
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
-//! - [`lifecycle`]: an endpoint's one state, and what its owner's changes do to it (sender).
+//! - [`lifecycle`]: an endpoint's one state, what its owner's changes do to it, and the
+//!   operational events of its changes (sender).
+//! - [`trace`]: W3C `traceparent`: the publisher's, and a new span per attempt (sender).
+//! - [`readiness`]: whether a sender is ready, from the facts a health check gathers (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //!
@@ -58,11 +61,15 @@ pub mod lifecycle;
 #[cfg(feature = "sender")]
 pub mod matching;
 #[cfg(feature = "sender")]
+pub mod readiness;
+#[cfg(feature = "sender")]
 pub mod retry;
 pub mod scheme;
 pub mod secret;
 #[cfg(feature = "sender")]
 pub mod ssrf;
+#[cfg(feature = "sender")]
+pub mod trace;
 pub mod verify;
 
 #[cfg(all(target_arch = "wasm32", feature = "bindgen"))]

@@ -16,11 +16,23 @@
 //! - a new URL is a new receiver: unless its owner disabled it, the endpoint is enabled with a
 //!   reset health (a 410 or a failing window of the old URL says nothing of the new one);
 //! - deleting ends its pending deliveries (cancelled, `endpoint_gone`).
+//!
+//! Every change of an endpoint's state is an operational event ([`event`]), decided here from
+//! the health before and after an attempt's result or an owner's change:
+//! - `endpoint.failing`: the failure streak reached one of the policy's warnings (a percent of
+//!   its failing window), with when it will be disabled;
+//! - `endpoint.disabled`: with the reason (`gone`, `failing_too_long`, `manual`);
+//! - `endpoint.enabled`: its owner enabled it (or gave a sender-disabled endpoint a new URL);
+//! - `endpoint.recovered`: a delivery ended a streak that had been warned of.
+//!
+//! Each event has a `key` naming what it is about (the warning and its streak's start; the
+//! state), so a store that records it under the endpoint and its revision keeps one of each,
+//! whichever of several senders reports it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::EndpointReason;
-use crate::health::{self, EndpointHealth, HealthState, REASON_MANUAL};
+use crate::health::{self, EndpointHealth, HealthPolicy, HealthState, REASON_MANUAL};
 
 /// The one state an endpoint is in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +74,109 @@ pub fn status(health: &EndpointHealth) -> Status {
     }
 }
 
+/// What changed in an endpoint's state: the operational event's type and facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all_fields = "camelCase")]
+pub enum EventKind {
+    /// `endpoint.failing`: the failure streak that began at `failingSinceMs` reached `percent`
+    /// of the failing window; the endpoint is disabled at `disableAtMs` unless a delivery
+    /// succeeds before.
+    #[serde(rename = "endpoint.failing")]
+    Failing {
+        percent: u8,
+        failing_since_ms: i64,
+        disable_at_ms: i64,
+        consecutive_failures: u32,
+        last_failure_status: Option<u16>,
+        at_ms: i64,
+    },
+    /// `endpoint.disabled`: nothing is matched or sent until it is enabled; `reason` is `gone`,
+    /// `failing_too_long` or `manual`.
+    #[serde(rename = "endpoint.disabled")]
+    Disabled { reason: String, at_ms: i64 },
+    /// `endpoint.enabled`: a disabled endpoint is enabled again (by its owner).
+    #[serde(rename = "endpoint.enabled")]
+    Enabled { at_ms: i64 },
+    /// `endpoint.recovered`: a delivery ended the failure streak that began at
+    /// `failingSinceMs`, after a warning about it.
+    #[serde(rename = "endpoint.recovered")]
+    Recovered { failing_since_ms: i64, at_ms: i64 },
+}
+
+/// An operational event: what changed, and `key`, what it is about (`failing.50.<streak start>`,
+/// `disabled`, `enabled`, `recovered.<streak start>`). Within one revision of an endpoint, two
+/// reports with the same key are one event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    #[serde(flatten)]
+    pub kind: EventKind,
+    pub key: String,
+}
+
+impl Event {
+    fn new(kind: EventKind) -> Self {
+        let key = match &kind {
+            EventKind::Failing {
+                percent,
+                failing_since_ms,
+                ..
+            } => format!("failing.{percent}.{failing_since_ms}"),
+            EventKind::Disabled { .. } => "disabled".to_owned(),
+            EventKind::Enabled { .. } => "enabled".to_owned(),
+            EventKind::Recovered {
+                failing_since_ms, ..
+            } => format!("recovered.{failing_since_ms}"),
+        };
+        Event { kind, key }
+    }
+}
+
+/// The operational event, if any, of an endpoint's health going from `before` to `after` at
+/// `now_ms` under `policy` (whose window says when a warned-of endpoint will be disabled).
+pub fn event(
+    before: &EndpointHealth,
+    after: &EndpointHealth,
+    policy: &HealthPolicy,
+    now_ms: i64,
+) -> Option<Event> {
+    let was = status(before);
+    let is = status(after);
+    let kind = match (&was, &is) {
+        (Status::Enabled, Status::Disabled { reason, since_ms }) => EventKind::Disabled {
+            reason: reason.clone(),
+            at_ms: since_ms.unwrap_or(now_ms),
+        },
+        (Status::Disabled { .. }, Status::Enabled) => EventKind::Enabled { at_ms: now_ms },
+        (Status::Disabled { .. }, Status::Disabled { .. }) => return None,
+        (Status::Enabled, Status::Enabled) => {
+            let since = after.first_failure_at_ms;
+            if after.warned_percent > before.warned_percent {
+                let failing_since_ms = since.unwrap_or(now_ms);
+                EventKind::Failing {
+                    percent: after.warned_percent,
+                    failing_since_ms,
+                    disable_at_ms: policy.disable_at(failing_since_ms).unwrap_or(i64::MAX),
+                    consecutive_failures: after.consecutive_failures,
+                    last_failure_status: after.last_failure_status,
+                    at_ms: now_ms,
+                }
+            } else if before.warned_percent > 0
+                && after.state == HealthState::Healthy
+                && after.last_success_at_ms > before.last_success_at_ms
+            {
+                // A delivery, not a reset (a new URL resets the health without one).
+                EventKind::Recovered {
+                    failing_since_ms: before.first_failure_at_ms.unwrap_or(now_ms),
+                    at_ms: now_ms,
+                }
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(Event::new(kind))
+}
+
 /// What an endpoint's owner changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
@@ -90,6 +205,9 @@ pub struct Changed {
     /// End the endpoint's pending deliveries (cancelled) for this reason, or `None` to leave
     /// them.
     pub cancel_pending: Option<EndpointReason>,
+    /// The operational event of the change: `endpoint.disabled` (`manual`) or
+    /// `endpoint.enabled`; `None` when the state stays as it was.
+    pub event: Option<Event>,
 }
 
 /// What `change` does to an endpoint whose stored health is `health`, at `now_ms`.
@@ -116,7 +234,13 @@ pub fn owner_change(health: &EndpointHealth, change: &Change, now_ms: i64) -> Ch
     } else {
         None
     };
+    let event = if change.deleted {
+        None
+    } else {
+        event(health, &next, &HealthPolicy::default(), now_ms)
+    };
     Changed {
+        event,
         renewed: next != *health,
         enabled: after.is_enabled(),
         status: after,

@@ -108,6 +108,10 @@ fn delivery_cases() {
                     let got = serde_json::to_value(ep.refused_address()).unwrap();
                     assert_eq!(&got, expect, "{at}: refusedAddress");
                 }
+                "adopt" => {
+                    let stored: EndpointHealth = parse(&step["health"], &at);
+                    ep.adopt(&stored);
+                }
                 "health" => {
                     let got = serde_json::to_value(&ep.health).unwrap();
                     assert_partial(&got, expect, &format!("{at}: health"));

@@ -9,6 +9,7 @@ use common::{assert_partial, read_vectors};
 use hookline::health::{
     admission, begin_probe, disable, enable, record, AttemptResult, EndpointHealth, HealthPolicy,
 };
+use hookline::lifecycle::event;
 use serde_json::Value;
 
 #[test]
@@ -31,6 +32,7 @@ fn health_sequences() {
             let at = format!("{name}: step {i}");
             let now = step["nowMs"].as_i64().unwrap();
             let want_error = step.get("expectError").and_then(Value::as_str);
+            let before = state.clone();
             if let Some(r) = step.get("result") {
                 let result: AttemptResult = serde_json::from_value(r.clone())
                     .unwrap_or_else(|e| panic!("{at}: result: {e}"));
@@ -63,6 +65,9 @@ fn health_sequences() {
                 if key == "admission" {
                     let adm = serde_json::to_value(admission(&state, &policy, now)).unwrap();
                     assert_eq!(&adm, want, "{at}: admission");
+                } else if key == "event" {
+                    let got = serde_json::to_value(event(&before, &state, &policy, now)).unwrap();
+                    assert_eq!(&got, want, "{at}: event");
                 } else {
                     let g = got
                         .get(key)

@@ -901,10 +901,100 @@ function selectEndpoint(id) {
   $("log-table").tBodies[0].replaceChildren();
   for (const r of $("ep-table").tBodies[0].rows) r.classList.toggle("selected", r.dataset.id === id);
   if (id) refreshLog();
+  else refreshChart();
 }
+
+// ---------- the selected endpoint's success rate and latency over time ----------
+
+const CHART_BUCKET_MS = 60_000;
+const CHART_BUCKETS = 30;
+let charted = null;
+
+/** The selected endpoint's last half hour, per minute, from the API's `endpoints/{id}/stats`. */
+async function refreshChart() {
+  if (!selectedEndpoint) {
+    charted = null;
+    $("ep-chart").replaceChildren();
+    return;
+  }
+  const id = selectedEndpoint;
+  const untilMs = Math.ceil(Date.now() / CHART_BUCKET_MS) * CHART_BUCKET_MS;
+  const sinceMs = untilMs - CHART_BUCKETS * CHART_BUCKET_MS;
+  const stats = await senderApi("GET", `endpoints/${encodeURIComponent(id)}/stats?sinceMs=${sinceMs}&untilMs=${untilMs}&bucketMs=${CHART_BUCKET_MS}`);
+  if (id !== selectedEndpoint) return;
+  charted = stats;
+  drawChart();
+}
+
+/**
+ * Success rate (the line, 0 to 100 %) and mean time to an answer (the bars, scaled to the
+ * longest) per minute, drawn at the chart's own width in CSS pixels so its text stays legible at
+ * phone width. Minutes without attempts are gaps.
+ */
+function drawChart() {
+  const box = $("ep-chart");
+  const stats = charted;
+  if (!stats) return;
+  const W = Math.floor(box.clientWidth - 10);
+  const attempts = stats.data.reduce((n, b) => n + b.attempts, 0);
+  const delivered = stats.data.reduce((n, b) => n + b.delivered, 0);
+  const caption = el("div", {
+    class: "plot-caption note",
+    text: attempts
+      ? `last 30 min, per minute: ● success rate (${delivered} of ${attempts} attempts delivered), ▮ mean time to an answer`
+      : "last 30 min: no attempts yet",
+  });
+  if (W <= 0) return box.replaceChildren(caption);
+  const H = 120;
+  const left = 38;
+  const right = W - 44;
+  const top = 12;
+  const bottom = H - 18;
+  const slots = Math.round((stats.untilMs - stats.sinceMs) / stats.bucketMs);
+  const slot = (right - left) / slots;
+  const x = (b) => left + ((b.atMs - stats.sinceMs) / stats.bucketMs + 0.5) * slot;
+  const maxMs = Math.max(1, ...stats.data.map((b) => b.meanDurationMs ?? 0));
+  const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "chart-svg", role: "img", "aria-label": `success rate and latency: ${delivered} of ${attempts} attempts delivered in the last 30 minutes` });
+  box.replaceChildren(root, caption);
+  for (const [y, label] of [[top, "100%"], [(top + bottom) / 2, "50%"], [bottom, "0%"]]) {
+    root.append(svg("line", { x1: left, y1: y, x2: right, y2: y, class: "grid" }));
+    root.append(svg("text", { x: left - 4, y: y + 4, class: "axis-label", "text-anchor": "end" }, label));
+  }
+  root.append(svg("text", { x: right + 4, y: top + 4, class: "axis-label latency", "text-anchor": "start" }, `${maxMs} ms`));
+  root.append(svg("text", { x: right + 4, y: bottom + 4, class: "axis-label latency", "text-anchor": "start" }, "0 ms"));
+  root.append(svg("text", { x: left, y: H - 3, class: "axis-label", "text-anchor": "start" }, "−30 min"));
+  root.append(svg("text", { x: right, y: H - 3, class: "axis-label", "text-anchor": "end" }, "now"));
+  const points = [];
+  for (const b of stats.data) {
+    const cx = x(b);
+    if (b.meanDurationMs !== null) {
+      const h = ((bottom - top) * b.meanDurationMs) / maxMs;
+      const bar = svg("rect", { x: cx - Math.max(1, slot * 0.35), y: bottom - h, width: Math.max(2, slot * 0.7), height: Math.max(1, h), class: "latency-bar", "data-ms": b.meanDurationMs });
+      bar.append(svg("title", {}, `${timeOfDay(b.atMs)}: ${b.meanDurationMs} ms mean, ${b.maxDurationMs} ms longest`));
+      root.append(bar);
+    }
+    const rate = b.attempts ? b.delivered / b.attempts : 0;
+    points.push({ cx, cy: bottom - rate * (bottom - top), b, rate });
+  }
+  if (points.length > 1) root.append(svg("polyline", { points: points.map((p) => `${p.cx},${p.cy}`).join(" "), class: "rate-line" }));
+  for (const p of points) {
+    const c = svg("circle", { cx: p.cx, cy: p.cy, r: 3.5, class: "rate-point", "data-attempts": p.b.attempts, "data-delivered": p.b.delivered, "data-rate": Math.round(p.rate * 100) });
+    c.append(svg("title", {}, `${timeOfDay(p.b.atMs)}: ${p.b.delivered} of ${p.b.attempts} delivered (${Math.round(p.rate * 100)} %)`));
+    root.append(c);
+  }
+}
+
+let chartWidth = 0;
+new ResizeObserver(() => {
+  const width = $("ep-chart").clientWidth;
+  if (width === chartWidth) return;
+  chartWidth = width;
+  requestAnimationFrame(drawChart);
+}).observe($("ep-chart"));
 
 async function refreshLog() {
   if (!selectedEndpoint) return;
+  refreshChart().catch((e) => showError($("pub-error"), e));
   const id = selectedEndpoint;
   const page = await senderApi("GET", `endpoints/${encodeURIComponent(id)}/attempts?limit=20`);
   if (id !== selectedEndpoint) return;

@@ -31,7 +31,7 @@ Secrets: --secret S, --secret-file F (one secret per line; # starts a comment) o
 variable HOOKLINE_SECRET (read when neither option is given). A secret is never printed back.
 
 run "hookline <command> --help" for a command's options`,
-  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--host 127.0.0.1] [--schedule 0,1s,5s | --retry standard-webhooks] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50] [--lease 60s] [--grace 24h]
+  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--host 127.0.0.1] [--concurrency 32] [--schedule 0,1s,5s | --retry <preset | policy.json>] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50,acme=500,trial=5] [--operator-url URL] [--lease 60s] [--grace 24h]
 
 Runs the management API (/v1/tenants/{tenant}/...) and the delivery worker in one process, on
 PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite" package;
@@ -39,16 +39,32 @@ one process per directory: a second serve on it refuses to start); install the o
 beside hookline. HOOKLINE_API_TOKEN (16+ characters) is the bearer token;
 HOOKLINE_ENCRYPTION_KEY (32 bytes, base64) seals the endpoint secrets, and serve refuses to
 start when it does not open the secrets already stored. Migrations are applied at start.
+--host is the address to listen on (default 127.0.0.1; 0.0.0.0 or :: for every interface).
+--concurrency is how many attempts are in flight at once (1 to 1000, default 32; at most half
+of them to one endpoint).
 --schedule is the wait before each attempt, counted from the end of the one before (0,1s,5s:
 three attempts, the second 1 s after the first failed); every wait but 0 needs its unit (ms,
-s, m, h, d). --grace is how long a rotated-out secret keeps signing beside the new one
-(default 24h; rotate-secret with {"graceMs": 0} ends it at once).
-GET /health answers 200 while the worker reaches the database and 503 while it cannot; a lost
-database connection is logged and retried, never fatal. SIGTERM or Ctrl-C stops claiming, lets
-attempts in flight finish and exits; a process killed outright loses nothing (its attempts
-are recorded as unknown and made again when their lease ends, --lease after the claim: at
-least 2s, and each attempt's timeout is kept under half of it). The SSRF guard is on:
-endpoint URLs come from API callers (--allow-targets widens it).`,
+s, m, h, d). --retry is a preset (standard-webhooks, the default: 10 attempts over 3 days;
+svix) or a JSON file holding a retry policy ({"schedule": [0, 5000, 60000]}, {"exponential":
+{...}}, {"preset": "svix", "maxAttempts": 5}), checked at start.
+--max-endpoints is each tenant's endpoint cap: a number for every tenant (default 50) and
+tenant=n for chosen ones (--max-endpoints 50,acme=500,trial=5).
+--grace is how long a rotated-out secret keeps signing beside the new one (default 24h;
+rotate-secret with {"graceMs": 0} ends it at once).
+--operator-url URL: every change of an endpoint's state (endpoint.failing: its failures
+reached 50, 70 or 90 % of the 5 days after which it is disabled; endpoint.disabled;
+endpoint.enabled; endpoint.recovered) is delivered there as a webhook signed with
+HOOKLINE_OPERATOR_SECRET (a whsec_ secret), through the same outbox, retries and log as any
+delivery; the URL is yours, so loopback and private addresses are allowed for it alone.
+GET /health answers the readiness verdict as JSON (database reachable, keys open, worker
+alive, age of the oldest due delivery): 200 when ready (status ok or degraded), 503 when not.
+GET /metrics answers the Prometheus text format (install "prom-client" beside hookline).
+Neither needs the token: keep the port on a private network. A lost database connection is
+logged and retried, never fatal. SIGTERM or Ctrl-C stops claiming, lets attempts in flight
+finish and exits; a process killed outright loses nothing (its attempts are recorded as
+unknown and made again when their lease ends, --lease after the claim: at least 2s, and each
+attempt's timeout is kept under half of it). The SSRF guard is on: endpoint URLs come from
+API callers (--allow-targets widens it).`,
   listen: `usage: hookline listen [--port 8787] ${KEY_USAGE} [--scheme auto] [--tolerance 300] [--forward URL] [--timeout 30000] [--max-body 4mb] [--save DIR] [--json]
 
 Receives on 127.0.0.1 and prints one block per request: time, method, path, then
@@ -706,6 +722,46 @@ function durationFrom(text, option) {
   return list[0];
 }
 
+/**
+ * --retry: a preset's name, or a JSON file holding a policy; either is checked by the core now,
+ * and a bad one is one line naming it.
+ */
+function serveRetry(text) {
+  let policy = text;
+  const isFile = /\.json$/i.test(text) || /[/\\]/.test(text);
+  if (isFile) {
+    let raw;
+    try {
+      raw = readFileSync(text, "utf8");
+    } catch (e) {
+      throw new CliError(`--retry ${text}: cannot read it (${e.code ?? "error"})`);
+    }
+    try {
+      policy = JSON.parse(raw);
+    } catch (e) {
+      throw new CliError(`--retry ${text}: not JSON (${e.message})`);
+    }
+  }
+  try {
+    hookline.retrySchedule(policy);
+  } catch (e) {
+    throw new CliError(`--retry ${isFile ? text : JSON.stringify(text.slice(0, 40))}: ${e.code ?? "invalid_policy"}: ${e.message}${isFile ? "" : " (a preset such as standard-webhooks or svix, or a .json file holding a policy)"}`);
+  }
+  return policy;
+}
+
+/** --max-endpoints 50,acme=500,trial=5: the default cap and tenants' own. */
+function endpointCaps(text) {
+  const caps = { default: 50, tenants: new Map() };
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9_.:-]{1,128})=(\d+)$/.exec(part);
+    if (m) caps.tenants.set(m[1], wholeFrom(m[2], `--max-endpoints ${m[1]}`, 0, 100_000));
+    else if (/^\d+$/.test(part)) caps.default = wholeFrom(part, "--max-endpoints", 1, 100_000);
+    else throw new CliError(`--max-endpoints: "${part.slice(0, 40)}" is neither a number nor tenant=number (such as 50,acme=500)`);
+  }
+  return caps;
+}
+
 async function cmdServe(v) {
   if (!v.db) throw new CliError("--db is required: a postgres:// URL, or a directory for PGlite");
   const token = process.env.HOOKLINE_API_TOKEN;
@@ -713,6 +769,12 @@ async function cmdServe(v) {
   if (!token || token.length < 16) throw new CliError("HOOKLINE_API_TOKEN must be set to a bearer token of 16 or more characters");
   if (!encryptionKey) throw new CliError("HOOKLINE_ENCRYPTION_KEY must be set to 32 random bytes in base64 (it seals the endpoint secrets)");
   if (v.schedule && v.retry) throw new CliError("give --schedule or --retry, not both");
+  let operator = null;
+  if (v["operator-url"] !== undefined) {
+    const secret = process.env.HOOKLINE_OPERATOR_SECRET;
+    if (!secret || !secret.startsWith("whsec_")) throw new CliError("--operator-url needs HOOKLINE_OPERATOR_SECRET: the whsec_ secret its receiver verifies with (hookline secret makes one)");
+    operator = { url: httpUrl(v["operator-url"], "--operator-url").href, secret };
+  }
   const leaseMs = v.lease ? durationFrom(v.lease, "--lease") : 60_000;
   if (leaseMs < 2000) throw new CliError("--lease: at least 2s, such as 30s or 2m");
   const { serve } = await import("./serve.mjs");
@@ -722,11 +784,13 @@ async function cmdServe(v) {
       db: v.db,
       port: v.port === undefined ? 8788 : wholeFrom(v.port, "--port", 0, 65535),
       host: v.host ?? "127.0.0.1",
-      retry: v.schedule ? { schedule: durationsFrom(v.schedule, "--schedule") } : v.retry ?? "standard-webhooks",
+      concurrency: v.concurrency === undefined ? 32 : wholeFrom(v.concurrency, "--concurrency", 1, 1000),
+      retry: v.schedule ? { schedule: durationsFrom(v.schedule, "--schedule") } : serveRetry(v.retry ?? "standard-webhooks"),
       leaseMs,
       graceMs: v.grace === undefined ? undefined : durationFrom(v.grace, "--grace"),
       allow: v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [],
-      maxEndpoints: v["max-endpoints"] === undefined ? undefined : wholeFrom(v["max-endpoints"], "--max-endpoints", 1, 100_000),
+      caps: endpointCaps(v["max-endpoints"] ?? "50"),
+      operator,
       token,
       encryptionKey,
     },
@@ -736,7 +800,7 @@ async function cmdServe(v) {
 
 const keyOptions = { secret: { type: "string", multiple: true }, "secret-file": { type: "string", multiple: true } };
 const commands = {
-  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, lease: { type: "string" }, grace: { type: "string" } }],
+  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, concurrency: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, "operator-url": { type: "string" }, lease: { type: "string" }, grace: { type: "string" } }],
   listen: [cmdListen, { port: { type: "string", short: "p" }, ...keyOptions, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, forward: { type: "string" }, timeout: { type: "string" }, tolerance: { type: "string" }, "max-body": { type: "string" }, save: { type: "string" } }],
   send: [cmdSend, { url: { type: "string" }, ...keyOptions, type: { type: "string" }, data: { type: "string" }, "data-file": { type: "string" }, raw: { type: "boolean" }, scheme: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "max-attempts": { type: "string" }, timeout: { type: "string" }, guard: { type: "boolean" }, "allow-private": { type: "boolean" } }],
   replay: [cmdReplay, { to: { type: "string" }, timeout: { type: "string" } }, true],

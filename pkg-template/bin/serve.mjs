@@ -1,7 +1,9 @@
 // `hookline serve`: the management API and the delivery worker in one process, on PostgreSQL or
 // PGlite. I/O only: it opens the database, checks the keys, serves, runs the worker and stops
-// cleanly; the store and the core decide everything else. Faults are reported, never fatal
-// once it runs: a lost database connection is logged, retried, and shown by GET /health.
+// cleanly; the store and the core decide everything else (GET /health answers the core's
+// readiness verdict through store.health; GET /metrics is hookline/metrics'). Faults are
+// reported, never fatal once it runs: a lost database connection is logged, retried, and shown
+// by GET /health.
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -75,9 +77,9 @@ async function openDatabase(target, fail, say) {
 }
 
 /**
- * Run serve with the parsed settings: `db`, `port`, `host`, `retry`, `leaseMs`, `graceMs`,
- * `allow`, `maxEndpoints`, `token`, `encryptionKey`. `fail(message)` makes the one-line error
- * the CLI prints.
+ * Run serve with the parsed settings: `db`, `port`, `host`, `concurrency`, `retry`, `leaseMs`,
+ * `graceMs`, `allow`, `caps` (`{ default, tenants: Map }`), `operator` (`{ url, secret }` or
+ * null), `token`, `encryptionKey`. `fail(message)` makes the one-line error the CLI prints.
  */
 export async function serve(hookline, settings, fail) {
   const say = (line) => console.error(line);
@@ -92,8 +94,18 @@ export async function serve(hookline, settings, fail) {
   let applied;
   try {
     const { createStore } = await import("hookline/store");
-    store = await createStore({ db, encryptionKey: settings.encryptionKey, ssrf: { allow: settings.allow }, maxEndpointsPerOwner: settings.maxEndpoints, graceMs: settings.graceMs });
+    const { caps } = settings;
+    store = await createStore({
+      db,
+      encryptionKey: settings.encryptionKey,
+      ssrf: { allow: settings.allow },
+      maxEndpointsPerOwner: caps.tenants.size ? (owner) => caps.tenants.get(owner) ?? caps.default : caps.default,
+      graceMs: settings.graceMs,
+      // Each operational event once, in the log (and to the operator's URL, through the outbox).
+      onEndpointEvent: (e) => say(`hookline serve: ${e.type} ${e.endpointId} (tenant ${e.tenant})${e.percent ? `: ${e.percent} % of the failing window` : ""}${e.reason ? `: ${e.reason}` : ""}`),
+    });
     applied = await store.migrate();
+    if (settings.operator) await store.setOperatorEndpoint(settings.operator);
   } catch (e) {
     await shut();
     if (e?.code === "keys_unavailable") throw fail(`HOOKLINE_ENCRYPTION_KEY: ${e.message}`);
@@ -104,11 +116,14 @@ export async function serve(hookline, settings, fail) {
     say(`hookline serve: warning: ${count} endpoint secret(s) are sealed with key ${JSON.stringify(keyId)}, which HOOKLINE_ENCRYPTION_KEY does not hold: their deliveries will fail with keys_unavailable until it is added`);
   }
   const { createManagementApi, nodeListener } = await import("hookline/store");
+  // prom-client is an optional peer: without it /metrics says what to install.
+  const metrics = await import("hookline/metrics").then(({ createMetrics }) => createMetrics({ store }), () => null);
+  if (!metrics) say('hookline serve: GET /metrics needs the "prom-client" package beside hookline; it answers 501 until then');
   // An attempt must end well inside its lease, or a second worker could take the delivery.
   const timeoutMs = Math.min(15_000, Math.floor(settings.leaseMs / 2));
-  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
+  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: settings.concurrency, timeoutMs, userAgent: "hookline-serve" });
   const worker = store.startWorker(dispatcher, {
-    concurrency: 32,
+    concurrency: settings.concurrency,
     leaseMs: settings.leaseMs,
     onError: (e) => say(`hookline serve: database unavailable (${e?.cause?.code ?? e?.code ?? "error"}); the worker retries with backoff`),
     onRecover: () => say("hookline serve: database reachable again; the worker goes on"),
@@ -117,10 +132,14 @@ export async function serve(hookline, settings, fail) {
   const handler = async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/health" && request.method === "GET") {
-      // Readiness: 200 while the worker reaches the database, 503 while it cannot.
-      const status = worker.status();
-      const ready = status.running && status.database === "ok";
-      return new Response(JSON.stringify({ status: ready ? "ok" : "unavailable", worker: status }), { status: ready ? 200 : 503, headers: { "content-type": "application/json" } });
+      // Readiness, the core's verdict on what this process sees: 503 unless ready.
+      const verdict = await store.health({ worker });
+      return new Response(JSON.stringify(verdict), { status: verdict.ready ? 200 : 503, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+    }
+    if (pathname === "/metrics") {
+      if (metrics) return metrics.handler(request);
+      const detail = 'install the "prom-client" package beside hookline for the Prometheus metrics';
+      return new Response(JSON.stringify({ type: "https://hookline.dev/problems/metrics_unavailable", title: "metrics unavailable", status: 501, code: "metrics_unavailable", detail }), { status: 501, headers: { "content-type": "application/problem+json" } });
     }
     return api(request);
   };
@@ -137,14 +156,19 @@ export async function serve(hookline, settings, fail) {
     throw fail(`cannot listen on ${settings.host}:${settings.port}: ${e?.code ?? e?.message}`);
   }
   const shown = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
-  await new Promise((resolve) => {
+  // Listening for SIGTERM before saying it is up: a supervisor may send it at once, and a
+  // signal with no listener yet would end the process without its drain.
+  const stopping = new Promise((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
   });
+  const to = settings.operator ? `; operational events to ${new URL(settings.operator.url).origin}` : "";
+  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running (concurrency ${settings.concurrency})${to}${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
+  await stopping;
   // Drain: no new claims or requests; the attempts in flight finish and are recorded.
   server.close();
   server.closeAllConnections?.();
   await worker.stop();
+  metrics?.close();
   await shut();
   console.log("hookline serve: stopped");
 }

@@ -2,7 +2,7 @@
 // admission, signing, what an outcome means, the plan, the health); this file fetches, reads at
 // most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
-import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, unstartedAttempt } from "./wasm.js";
+import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, traceChild, unstartedAttempt } from "./wasm.js";
 import { redactedHref, SenderError } from "../../src/wasm/edge.js";
 
 const SNIPPET_BYTES = 512;
@@ -471,11 +471,14 @@ export function createDispatcher(options = {}) {
    */
   function makeEndpoint(id, setup, keys, url, health, { revision, renewed = false, expiresAtMs } = {}) {
     const old = endpoints.get(id);
-    const { health: _storedHealth, expiresAtMs: _expires, ...signing } = keys;
-    const core = new DeliveryEndpoint({ ...signing, url, retry, healthPolicy, ssrf, health: old && !renewed ? old.core.health : health });
+    const { health: _storedHealth, expiresAtMs: _expires, ssrf: own, ...signing } = keys;
+    // `ssrf: false` from resolveKeys: a URL its operator set (never an API caller's), which the
+    // guard against callers' URLs does not judge, neither here nor at connect time.
+    const trusted = own === false && setup === null;
+    const core = new DeliveryEndpoint({ ...signing, url, retry, healthPolicy, ssrf: trusted ? false : ssrf, health: old && !renewed ? old.core.health : health });
     // NOTE: the old endpoint is not freed here: an attempt in flight may still hold it. The
     // glue's FinalizationRegistry frees it once nothing does.
-    const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url), revision, expiresAtMs };
+    const entry = { core, setup, secretVersion: keys.secretVersion, jobUrl: String(url), revision, expiresAtMs, trusted };
     endpoints.set(id, entry);
     return entry;
   }
@@ -644,7 +647,7 @@ export function createDispatcher(options = {}) {
     const begun = entry.core.begin(job.attempt, started, envelope.id, envelope.body);
     if (begun.kind === "skip") return { record, finished: begun };
     let checked = null;
-    if (preLookup) checked = await preChecked(entry, job.url);
+    if (preLookup && !entry.trusted) checked = await preChecked(entry, job.url);
     if (checked?.finished) return { record, finished: checked.finished };
     if (checked?.outcome) {
       // The lookup gave nothing usable: nothing was sent; the core plans as for a network error.
@@ -662,8 +665,12 @@ export function createDispatcher(options = {}) {
       "webhook-delivery-id": job.deliveryId,
       ...signed,
     };
+    // Each attempt is a new span of the publisher's trace: a child of its traceparent, with 8
+    // random bytes as its id (the core writes the header).
+    if (job.traceparent) headers.traceparent = traceChild(job.traceparent, globalThis.crypto.getRandomValues(new Uint8Array(8)));
     record.requestHeaders = headers;
-    if (nodeAgent && agent === null) await connectAgent();
+    const viaAgent = !entry.trusted;
+    if (viaAgent && nodeAgent && agent === null) await connectAgent();
     let outcome;
     let finished;
     const slot = deadlines.start();
@@ -672,7 +679,7 @@ export function createDispatcher(options = {}) {
       let status;
       let retryAfter;
       let body = null;
-      if (agent) {
+      if (agent && viaAgent) {
         // Node: the agent's own request API (no fetch Response, no body tee, no redirect
         // following: a 3xx is an answer like any other), through the guarded connect lookup.
         const { origin, pathname, search } = new URL(job.url);
@@ -710,7 +717,7 @@ export function createDispatcher(options = {}) {
       } else record.responseBody = "";
     } catch (e) {
       // fetch wraps the client's error as its cause; the agent's request throws it as it is.
-      const cause = agent ? e : e?.cause;
+      const cause = agent && viaAgent ? e : e?.cause;
       const refusedAt = cause?.code === "target_not_allowed" ? cause.address : undefined;
       if (typeof refusedAt === "string") finished = entry.core.refusedAddress(refusedAt);
       else if (signal.aborted) {
@@ -737,7 +744,10 @@ export function createDispatcher(options = {}) {
     return { record, finished };
   }
 
-  /** One attempt of a job, in its slots, logged: the record, the plan, and the next job if any. */
+  /**
+   * One attempt of a job, in its slots, logged: the record, the plan, the next job if any, and
+   * the operational event the core made of the result (a warning, a disabling, a recovery).
+   */
   async function step(job, entry) {
     const { record, finished } = await limited(job.endpointId, () => tryOnce(job, entry));
     record.outcome = finished.outcome;
@@ -746,7 +756,7 @@ export function createDispatcher(options = {}) {
     if (plan.kind === "retry") record.nextRetryAt = isoTime(plan.atMs);
     if (onAttempt) await emit(record);
     const next = plan.kind === "retry" ? { ...job, attempt: plan.attempt, notBeforeMs: plan.atMs } : undefined;
-    return { record, plan, state: finished.state, next };
+    return { record, plan, state: finished.state, next, event: finished.event };
   }
 
   /** A job for one envelope and one subscription: plain JSON, no secret, safe to put on a queue. */
@@ -846,12 +856,16 @@ export function createDispatcher(options = {}) {
         // a resolver's message, which may quote a secret); the error itself goes back as `cause`.
         return unstarted(job, "keys_unavailable", e?.code === "keys_unavailable" ? undefined : safely(() => String(e?.code ?? e?.name ?? "error"), "error"), e);
       }
-      const { record, plan, state, next } = await step(job, entry);
+      // The health a store holds for the endpoint, when ahead of this process's (another worker
+      // recorded a later result, or disabled it): the core's merge.
+      if (job.health !== undefined && job.health !== null) entry.core.adopt(job.health);
+      const { record, plan, state, next, event } = await step(job, entry);
       return {
         record,
         plan,
         state,
         next,
+        event,
         get health() {
           return entry.core.health;
         },

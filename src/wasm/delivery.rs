@@ -108,6 +108,15 @@ impl JsDeliveryEndpoint {
         Ok(())
     }
 
+    /// Go on from `health`, the endpoint's health as a store holds it, when it is ahead of the
+    /// one held here: another sender recorded a later result, or disabled the endpoint (the
+    /// core's `merge` rule). So senders sharing an endpoint agree on its failure streak.
+    pub fn adopt(&mut self, health: &types::EndpointHealthJs) -> Result<(), JsValue> {
+        let stored = health_state(health)?;
+        self.endpoint.adopt(&stored);
+        Ok(())
+    }
+
     /// Start attempt `attempt` of message `id` with `body` (a string or bytes) at `nowMs`:
     /// `{ kind: "send", headers, probe }` or `{ kind: "skip", outcome, plan, status, error }`.
     /// The SSRF verdict on the URL comes before signing; a half-open circuit lets one `begin`

@@ -137,6 +137,29 @@ pub fn endpoint_change(
     Ok(to_js(&changed)?.unchecked_into())
 }
 
+/// The operational event of an endpoint's health going from `before` to `after` (an attempt's
+/// result, an owner's change) at `options.now` under `options.policy`: `endpoint.failing` (a
+/// warning: the streak reached a percent of the failing window), `endpoint.disabled`,
+/// `endpoint.enabled` or `endpoint.recovered`, with its `key`; `null` when the state did not
+/// change.
+#[wasm_bindgen(js_name = endpointEvent)]
+pub fn endpoint_event(
+    before: Option<types::EndpointHealthJs>,
+    after: Option<types::EndpointHealthJs>,
+    options: Option<types::HealthOptions>,
+) -> Result<types::EndpointEventOrNull, JsValue> {
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let before = health_state(&before.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let after = health_state(&after.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let event = crate::lifecycle::event(
+        &before,
+        &after,
+        &health_policy(&options)?,
+        now_ms_from(&options)?,
+    );
+    Ok(to_js(&event)?.unchecked_into())
+}
+
 fn admission_to_js(a: &health::Admission) -> Result<JsValue, JsValue> {
     use health::Admission;
     Ok(match a {

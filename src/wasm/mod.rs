@@ -27,6 +27,8 @@ pub(crate) use sign::signer_from;
 #[cfg(feature = "sender")]
 mod health;
 #[cfg(feature = "sender")]
+mod operations;
+#[cfg(feature = "sender")]
 mod sender;
 #[cfg(feature = "sender")]
 mod sign;

@@ -517,6 +517,8 @@ export interface EndpointHealth {
   lastSuccessAtMs?: number | null;
   disabledReason?: string | null;
   disabledAtMs?: number | null;
+  /** The highest of the policy's `warnAtPercent` the current failure streak reached; 0: none. */
+  warnedPercent?: number;
   circuit?: {
     state?: "closed" | "open" | "halfOpen";
     openedAtMs?: number | null;
@@ -534,6 +536,67 @@ export interface HealthPolicy {
   disableAfterMs?: number | null;
   /** Open after `failureThreshold` failures within `windowMs`; half-open after `cooloffMs`. */
   circuitBreaker?: { failureThreshold?: number; windowMs?: number; cooloffMs?: number } | null;
+  /**
+   * Warn (`endpoint.failing`) when a failure streak reaches these percents of `disableAfterMs`:
+   * increasing whole numbers from 1 to 99, at most 10; default `[50, 70, 90]`, `[]` for none.
+   */
+  warnAtPercent?: number[];
+}
+
+/**
+ * An operational event: a change of an endpoint's state, decided by the core from its health
+ * before and after an attempt's result or an owner's change. `key` names what it is about
+ * (`failing.50.<streak start>`, `disabled`, `enabled`, `recovered.<streak start>`): within one
+ * revision of an endpoint, two reports with one key are one event.
+ */
+export type EndpointEvent = (
+  | {
+      /** The failure streak reached `percent` of the failing window: a warning. */
+      type: "endpoint.failing";
+      percent: number;
+      failingSinceMs: number;
+      /** When the endpoint is disabled unless a delivery succeeds before. */
+      disableAtMs: number;
+      consecutiveFailures: number;
+      lastFailureStatus: number | null;
+      atMs: number;
+    }
+  | { type: "endpoint.disabled"; reason: "gone" | "failing_too_long" | "manual" | string; atMs: number }
+  | { type: "endpoint.enabled"; atMs: number }
+  | { type: "endpoint.recovered"; failingSinceMs: number; atMs: number }
+) & { key: string };
+
+/** What a readiness check saw, at `nowMs` (see `readiness`). */
+export interface ReadinessFacts {
+  nowMs: number;
+  /** The database answered just now. */
+  database: boolean;
+  /** Stored secrets sealed with key ids this process was not given. */
+  keysMissing?: number;
+  /** This process's delivery worker, or null when it runs none. */
+  worker?: { running: boolean; database: boolean; lastLoopAtMs: number | null; idleMs?: number } | null;
+  /** When the oldest due pending delivery was due; null when none is. */
+  oldestDueAtMs?: number | null;
+}
+
+/** When a worker counts as stalled (default 30 s) and a backlog as late (default 5 minutes; null: never). */
+export interface ReadinessPolicy {
+  workerStalledAfterMs?: number;
+  lateAfterMs?: number | null;
+}
+
+/** The readiness verdict: answer 503 unless `ready`. */
+export interface Readiness {
+  status: "ok" | "degraded" | "unavailable";
+  ready: boolean;
+  checks: {
+    database: "ok" | "unavailable";
+    keys: "ok" | "missing";
+    worker: "ok" | "none" | "stopped" | "unavailable" | "stalled";
+    backlog: "ok" | "late";
+  };
+  /** How long the oldest due delivery has waited; null when none is due. */
+  oldestDueAgeMs: number | null;
 }
 
 /** Options of `recordAttempt`, `endpointAdmission`, `beginProbe` and `new HealthTracker`. */
@@ -616,6 +679,8 @@ export interface AttemptFinished {
   status: number | null;
   /** Why nothing was sent (skipped or blocked attempts); null after a request. */
   error: string | null;
+  /** The operational event this result made of the endpoint's state, when there is one. */
+  event?: EndpointEvent;
 }
 
 /** Why an attempt could not start (see `unstartedAttempt`). */
@@ -648,6 +713,8 @@ export interface EndpointChanged {
   renewed: boolean;
   /** End the endpoint's pending deliveries (cancelled) for this reason, or null to leave them. */
   cancelPending: "endpoint_disabled" | "endpoint_gone" | null;
+  /** The change's operational event (`endpoint.disabled` manual, `endpoint.enabled`), or null. */
+  event: EndpointEvent | null;
 }
 
 /** What `DeliveryEndpoint.begin` decided: send these headers (`probe`: the half-open trial), or skip. */
@@ -731,6 +798,10 @@ export interface DeliveryJob {
   startedAtMs?: number;
   /** The endpoint no longer exists: the delivery is cancelled, nothing is sent. */
   endpointGone?: boolean;
+  /** The endpoint's health as a store holds it: a dispatcher holding an older one goes on from it. */
+  health?: EndpointHealth;
+  /** The publisher's W3C traceparent: each attempt sends a child of it (a new span id). */
+  traceparent?: string;
   envelope: JobEnvelope;
 }
 
@@ -748,6 +819,8 @@ export interface AttemptResultWithPlan {
   enabled?: boolean;
   /** Why the keys could not be had (a `keys_unavailable` attempt): for your log; the record never holds it. */
   cause?: unknown;
+  /** The operational event the core made of the result (a warning, a disabling, a recovery), when there is one. */
+  event?: EndpointEvent;
 }
 
 /**
@@ -771,6 +844,13 @@ export type LookupFunction = (
   options: { all?: boolean; family?: number; hints?: number },
   callback: (err: Error | null, address: string | { address: string; family: number }[], family?: number) => void,
 ) => void;
+
+/**
+ * What `resolveKeys` may give beside the keys: the stored health, when a rotated-out secret stops
+ * signing, and `ssrf: false` for an endpoint whose URL its operator set (never an API caller's):
+ * the SSRF guard does not judge it (a store's operator endpoint).
+ */
+export type ResolvedKeys = DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number; ssrf?: false };
 
 /** Options of `createDispatcher`; a bad option throws there, not later. */
 export interface DispatcherOptions {
@@ -810,7 +890,7 @@ export interface DispatcherOptions {
   resolveKeys?: (
     endpointId: string,
     secretVersion: string | number | undefined,
-  ) => SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number }) | Promise<SecretLike | (DeliveryKeys & { health?: EndpointHealth; expiresAtMs?: number })>;
+  ) => SecretLike | ResolvedKeys | Promise<SecretLike | ResolvedKeys>;
   /**
    * Node only: the resolver used when connecting (default `dns.lookup`). Every address it gives
    * is checked by the SSRF guard at connect time, so no second lookup can differ (tests inject one).
@@ -1060,4 +1140,14 @@ extern "C" {
     pub type EndpointChangeInput;
     #[wasm_bindgen(typescript_type = "EndpointChanged")]
     pub type EndpointChangedJs;
+    #[wasm_bindgen(typescript_type = "EndpointEvent | null")]
+    pub type EndpointEventOrNull;
+    #[wasm_bindgen(typescript_type = "ReadinessFacts")]
+    pub type ReadinessFactsInput;
+    #[wasm_bindgen(typescript_type = "ReadinessPolicy")]
+    pub type ReadinessPolicyInput;
+    #[wasm_bindgen(typescript_type = "Readiness")]
+    pub type ReadinessJs;
+    #[wasm_bindgen(typescript_type = "string | null")]
+    pub type StringOrNull;
 }

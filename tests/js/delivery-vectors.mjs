@@ -24,7 +24,7 @@ function assertPartial(got, want, at) {
   }
 }
 
-const result = ({ outcome, plan, state, status, error }) => ({ outcome, plan, state, status, error });
+const result = ({ outcome, plan, state, status, error, event }) => ({ outcome, plan, state, status, error, ...(event === undefined ? {} : { event }) });
 
 /** Run a case's steps, in order, on one endpoint. */
 function runSteps(endpoint, steps, SenderError) {
@@ -64,6 +64,9 @@ function runSteps(endpoint, steps, SenderError) {
       }
       case "health":
         assertPartial(endpoint.health, want, `${at} health`);
+        break;
+      case "adopt":
+        endpoint.adopt(step.health);
         break;
       default:
         throw new Error(`${at} unknown op`);

@@ -44,6 +44,9 @@ export function registerSenderTests(test, hookline, vectors) {
       endpointChange: () => hookline.endpointChange(undefined, { enabled: "yes" }, { now: 0 }),
       endpointStatus: () => hookline.endpointStatus({ state: "bogus" }),
       endpointHealth: () => hookline.endpointHealth({ consecutiveFailures: -1 }),
+      endpointEvent: () => hookline.endpointEvent(undefined, undefined, { policy: bad }),
+      readiness: () => hookline.readiness({ nowMs: 0, database: true }, { lateAfterMs: 0 }),
+      traceChild: () => hookline.traceChild("00-not-a-traceparent", new Uint8Array(8)),
       eventId: () => hookline.eventId("bad prefix!"),
       matchSubscriptions: () => hookline.matchSubscriptions({ type: "a.b" }, [{ id: "a", eventTypes: ["bad type!"] }]),
       nextAttempt: () => hookline.nextAttempt({ schedule: [] }, 1, { kind: "timeout" }),
@@ -57,8 +60,11 @@ export function registerSenderTests(test, hookline, vectors) {
     };
     // Every other export is the receiver's or the signer's: a new export must be listed in one.
     const receiverOrSigning = ["Signer", "Verifier", "Webhook", "generateKeyPair", "generateSecret", "generateTestHeaderString", "publicKeyFromSecretKey", "signHeaders", "verify", "verifyRequest", "verifyWebhook", "wasmMemoryBytes"];
-    const unlisted = Object.keys(hookline).filter((k) => typeof hookline[k] === "function" && !/Error$/.test(k) && !k.startsWith("__") && !(k in calls) && !receiverOrSigning.includes(k));
+    // traceparent throws for no string: an invalid header is ignored (null), as W3C Trace Context asks.
+    const ignoring = { traceparent: () => hookline.traceparent("00-not-a-traceparent") };
+    const unlisted = Object.keys(hookline).filter((k) => typeof hookline[k] === "function" && !/Error$/.test(k) && !k.startsWith("__") && !(k in calls) && !(k in ignoring) && !receiverOrSigning.includes(k));
     assert.deepEqual(unlisted, [], "exports neither in the sender's table nor the receiver's list");
+    for (const [name, call] of Object.entries(ignoring)) assert.equal(call(), null, name);
     for (const [name, call] of Object.entries(calls)) {
       const e = assert.throws(call, undefined, SenderError, name);
       assert.ok(!(e instanceof WebhookVerificationError) && e instanceof hookline.HooklineError, name);
@@ -261,7 +267,7 @@ export function registerSenderTests(test, hookline, vectors) {
   const { recordAttempt, endpointAdmission, beginProbe, enableEndpoint, disableEndpoint } = hookline;
   const partial = (actual, expected, path) => {
     for (const [k, v] of Object.entries(expected)) {
-      if (k === "admission") continue;
+      if (k === "admission" || k === "event") continue;
       if (v && typeof v === "object" && !Array.isArray(v)) partial(actual?.[k] ?? {}, v, `${path}.${k}`);
       else assert.deepEqual(actual?.[k] ?? null, v, `${path}.${k}:`);
     }
@@ -282,10 +288,12 @@ export function registerSenderTests(test, hookline, vectors) {
           assert.throws(run, step.expectError, HooklineError, `step ${i}`);
           continue;
         }
+        const before = state;
         state = run();
         if (step.expect) {
           partial(state, step.expect, `step ${i}`);
           if (step.expect.admission) assert.deepEqual(endpointAdmission(state, options(step.nowMs)), step.expect.admission, `step ${i} admission:`);
+          if (step.expect.event !== undefined) assert.deepEqual(hookline.endpointEvent(before, state, options(step.nowMs)), step.expect.event, `step ${i} event:`);
         }
       }
     });

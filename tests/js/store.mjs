@@ -15,7 +15,10 @@ import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
+import { operationsTests } from "./store-operations.mjs";
+import { serveFlagsTest, serveOperationsTest } from "./store-serve-operations.mjs";
 import { transactionalExample } from "./store-example.mjs";
+import { operatorExample } from "./store-operator-example.mjs";
 import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -61,12 +64,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4, 7]);
   });
 
   test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4, 7]);
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -456,7 +459,7 @@ function contract(name, open) {
 
   test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
     const dedupe = createDedupe({ db: await open(), clock });
-    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4, 7]);
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
     assert.equal(wins.filter(Boolean).length, 1);
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_2", now + 1000), true);
@@ -560,6 +563,8 @@ function contract(name, open) {
   // The issue's numbered defects, each a test of its own (store-defects.mjs).
   const advance = (ms) => (now += ms);
   defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi, storeMigrations, KEY, KEY2 });
+  // What operators get: operational events, caps per tenant, trace context, health, metrics.
+  operationsTests({ test, name, made, storeOn, clock, advance, createManagementApi, KEY2 });
 
   return run;
 }
@@ -813,7 +818,7 @@ try {
   failed += r1.failed + (r1.passed === 0 ? 1 : 0);
 
   // D1: one fresh database per store, as bindings of one Miniflare instance.
-  const names = Array.from({ length: 24 }, (_, i) => `DB${i}`);
+  const names = Array.from({ length: 32 }, (_, i) => `DB${i}`);
   const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names, kvNamespaces: ["KV"] });
   try {
     let next = 0;
@@ -859,6 +864,7 @@ try {
     ["postgresql: hookline serve runs the API and the worker, and stops on SIGTERM", serveTest],
     ["pglite: the trial example runs against hookline serve", () => trialOnServe(examples)],
     ["postgresql: the README's transactional publish (Express and pg): committed is delivered once, rolled back is never sent", () => transactionalExample(cluster, examples, KEY)],
+    ["postgresql: the README's operator setup: signed operational webhooks, the log line, /health, /metrics, a trial tenant's cap", () => operatorExample(cluster, examples, KEY)],
     ["postgresql: hookline serve killed with SIGKILL mid-attempt: every request the receiver saw has its record (unknown when the worker died)", honestLogTest],
     ["postgresql: hookline serve goes on when the server ends its connections, idle and busy; each delivery sent once", terminatedConnectionsTest],
     ["postgresql: hookline serve through a 5 s outage: /health and the API answer 503, it never exits, and delivers what it accepted", databaseOutageTest],
@@ -869,6 +875,9 @@ try {
     ["postgresql: one tenant's hanging endpoint does not hold another tenant's deliveries", hangingEndpointTest],
     ["postgresql: event ids are per tenant through the API", tenantEventIdsTest],
     ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
+    ["pglite: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", () => serveOperationsTest(null)],
+    ["postgresql: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", serveOperationsTest],
+    ["pglite: hookline serve refuses bad operator flags in one line (--retry file, preset, --concurrency, --max-endpoints, --operator-url without its secret, --host)", serveFlagsTest],
   ]) {
     if (!chosen(title)) continue;
     const t = Date.now();

@@ -505,6 +505,37 @@ test("endpoints: a flaky receiver: the worker retries per the schedule until it 
   await shot("endpoints");
 });
 
+/** The endpoints panel's chart: each minute's point, the latency bars, the caption, labels outside the SVG. */
+const chart = () =>
+  page.evaluate(() => {
+    const svgBox = document.querySelector("#ep-chart svg")?.getBoundingClientRect();
+    const points = [...document.querySelectorAll("#ep-chart .rate-point")].map((p) => ({ attempts: Number(p.dataset.attempts), delivered: Number(p.dataset.delivered), rate: Number(p.dataset.rate) }));
+    const outside = svgBox
+      ? [...document.querySelectorAll("#ep-chart svg text")].filter((t) => {
+          const b = t.getBoundingClientRect();
+          return b.left < svgBox.left || b.right > svgBox.right || b.top < svgBox.top || b.bottom > svgBox.bottom;
+        }).map((t) => t.textContent)
+      : null;
+    return { points, bars: document.querySelectorAll("#ep-chart .latency-bar").length, caption: document.querySelector("#ep-chart .plot-caption")?.textContent ?? "", outside };
+  });
+const attemptsCharted = (c) => c.points.reduce((n, p) => n + p.attempts, 0);
+
+test("endpoints: the chart shows the selected endpoint's success rate and latency per minute, as its log says", async () => {
+  // The flaky endpoint (selected): two 503s then delivered, within a minute or two.
+  await page.waitForFunction(() => [...document.querySelectorAll("#ep-chart .rate-point")].reduce((n, p) => n + Number(p.dataset.attempts), 0) === 3);
+  const flaky = await chart();
+  assert.deepEqual([attemptsCharted(flaky), flaky.points.reduce((n, p) => n + p.delivered, 0)], [3, 1], JSON.stringify(flaky));
+  for (const p of flaky.points) assert.equal(p.rate, Math.round((p.delivered / p.attempts) * 100), JSON.stringify(p));
+  assert.ok(flaky.bars >= 1 && flaky.caption.includes("1 of 3 attempts delivered"), JSON.stringify(flaky));
+  assert.deepEqual(flaky.outside, [], "chart labels outside the chart");
+  // The sink's endpoint: its three attempts all delivered.
+  await page.locator(`#ep-table tbody tr[data-id="${okEndpoint.id}"] button[data-action="attempts"]`).click();
+  await page.waitForFunction(() => [...document.querySelectorAll("#ep-chart .rate-point")].reduce((n, p) => n + Number(p.dataset.attempts), 0) === 3 && document.querySelector("#ep-chart .plot-caption").textContent.includes("3 of 3"));
+  const ok = await chart();
+  assert.ok(ok.points.every((p) => p.rate === 100) && ok.caption.includes("3 of 3 attempts delivered"), JSON.stringify(ok));
+  await shot("endpoints-chart");
+});
+
 // ---------- phone width ----------
 
 const PANELS = ["sign", "verify", "secrets", "retry", "live", "endpoints"];

@@ -3,6 +3,12 @@
 import {
   DeliveryEndpoint,
   SenderError,
+  endpointEvent,
+  readiness,
+  traceChild,
+  traceparent,
+  type EndpointEvent,
+  type Readiness,
   checkResolved,
   nextWait,
   type AttemptBegin,
@@ -50,9 +56,10 @@ import {
   type Envelope,
   type VerifiedWebhook,
 } from "hookline";
-import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations, type D1Like, type DeliveryMessage, type InFlightAttempt, type KeyReport, type LaterDelivery, type Store, type StoredEndpoint, type WorkerStatus } from "hookline/store";
+import { createDedupe, createManagementApi, createStore, kvDedupe, memoryDedupe, nodeListener, storeMigrations, type D1Like, type DeliveryMessage, type EndpointStats, type InFlightAttempt, type KeyReport, type LaterDelivery, type Store, type StoredEndpoint, type StoredEndpointEvent, type StoreHealth, type WorkerStatus } from "hookline/store";
 import { createDedupe as dedupeOnly, memoryDedupe as memoryOnly, type Dedupe } from "hookline/dedupe";
 import { HooklineError as ErrorsEntryError, SenderError as ErrorsEntrySenderError } from "hookline/errors";
+import { createMetrics, type Metrics } from "hookline/metrics";
 
 const secret: string = generateSecret();
 const wh = new Webhook(secret, { tolerance: 60 });
@@ -148,6 +155,27 @@ async function register(): Promise<StoredEndpoint> {
   const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more" });
   const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
   console.log(res.status, typeof nodeListener(api));
+  // Operators: caps per tenant, operational events, readiness, metrics, trace context, stats.
+  const operated: Store = await createStore({
+    db: { query: async () => ({ rows: [] }) },
+    encryptionKey: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
+    maxEndpointsPerOwner: async (tenant: string) => (tenant.startsWith("trial-") ? 3 : 50),
+    onEndpointEvent: (e: StoredEndpointEvent) => console.log(e.type === "endpoint.failing" ? e.percent : e.type, e.tenant, e.revision),
+  });
+  const op = await operated.setOperatorEndpoint({ url: "https://alerts.example.com/hook", secret: "whsec_BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=" });
+  const verdict: StoreHealth = await operated.health({ worker: running, policy: { lateAfterMs: null } });
+  const ready: boolean = verdict.ready && verdict.checks.worker !== "stalled";
+  const traced = await operated.publish("acme", { type: "a.b" }, { traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" });
+  const chart: EndpointStats = await operated.endpointStats("acme", endpoint.id, { bucketMs: 60_000 });
+  const stopListening = operated.onAttempts((items) => console.log(items.map((i) => i.event?.key)));
+  stopListening();
+  const metrics: Metrics = createMetrics({ store: operated, prefix: "webhooks_" });
+  const scraped: Response = await metrics.handler(new Request("http://x/metrics"));
+  const verdictOfCore: Readiness = readiness({ nowMs: Date.now(), database: true, worker: null });
+  const span: string = traceChild(traced.traceparent ?? "", new Uint8Array(8));
+  const event: EndpointEvent | null = endpointEvent(undefined, { state: "disabled", disabledReason: "manual" }, { now: 0 });
+  console.log(op.secretVersion, ready, chart.data.length, scraped.status, verdictOfCore.status, span, event?.key, traceparent(null), (await operated.stats()).due, (await operated.listEndpointEvents()).length);
+  metrics.close();
   // The same store on a D1 binding, driven by a queue of delivery ids.
   const d1: D1Like = { prepare: (q: string) => ({ bind: (...v: unknown[]) => ({ q, v }) }), batch: async () => [] };
   const onD1: Store = await createStore({ db: d1, encryptionKey: "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=" });

@@ -107,6 +107,18 @@ function pageOf(url) {
   return { limit: limit === null ? undefined : Number(limit), cursor: url.searchParams.get("cursor") };
 }
 
+/** `sinceMs`, `untilMs` and `bucketMs` of an endpoint's stats, as whole numbers when given. */
+function statsOf(url) {
+  const out = {};
+  for (const name of ["sinceMs", "untilMs", "bucketMs"]) {
+    const v = url.searchParams.get(name);
+    if (v === null) continue;
+    if (!/^\d{1,16}$/.test(v)) throw new SenderError("invalid_argument", `${name} must be a whole number of milliseconds`);
+    out[name] = Number(v);
+  }
+  return out;
+}
+
 /** What a server log gets of an error: its code and message, and its cause's (never a secret). */
 export function describe(e) {
   const cause = e?.cause;
@@ -161,8 +173,10 @@ export function createManagementApi({ store, token, authorize, enqueue, onError 
       return json(200, await store.rotateSecret(t, m[1], graceMs === undefined ? {} : { graceMs }));
     }],
     ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], pageOf(url)))],
+    ["GET", /^endpoints\/([^/]+)\/stats$/, async (t, m, _r, url) => json(200, await store.endpointStats(t, m[1], statsOf(url)))],
     ["POST", /^events$/, async (t, _m, req) => {
-      const { eventId, matched, duplicate, deliveryIds } = await store.publish(t, await readJson(req));
+      // A W3C traceparent is stored with the event (an invalid one is ignored: the core's reading).
+      const { eventId, matched, duplicate, deliveryIds } = await store.publish(t, await readJson(req), { traceparent: req.headers.get("traceparent") });
       if (!duplicate) await queued(deliveryIds);
       return json(202, { eventId, matched, duplicate });
     }],

@@ -31,8 +31,13 @@ function toJob(r) {
     revision: Number(r.revision ?? 0),
     leaseUntilMs: Number(r.lease_until_ms),
     claimToken: r.claim_token,
+    owner: r.owner,
     envelope: { id: r.event_id, type: r.type, body: r.body },
   };
+  // The publisher's trace (each attempt is a new span of it), and the endpoint's health as
+  // stored, which a sender holding an older one goes on from (the core's merge).
+  if (r.traceparent) job.traceparent = r.traceparent;
+  if (r.health !== null && r.health !== undefined) job.health = fromJson(r.health);
   if (r.lost_at_ms !== null && r.lost_at_ms !== undefined) {
     // The claim before this one never recorded its attempt: this job records it (as unknown).
     job.lost = true;
@@ -44,7 +49,7 @@ function toJob(r) {
 }
 
 /** The columns a claim returns per delivery, its endpoint's signing row beside it. */
-const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.lost_token, c.lost_at_ms, e.type, e.body,
+const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.lost_token, c.lost_at_ms, e.type, e.body, e.traceparent,
   ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision`;
 
 /**

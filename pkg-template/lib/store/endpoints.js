@@ -35,9 +35,11 @@ export const SIGNING_COLUMNS = "id, secret_version, secret_sealed, previous_seal
 
 /**
  * The registry over driver `sql`: `seal` seals and opens secrets, `clock` is unix ms,
- * `settings` holds `maxEndpoints`, `graceMs` and `ssrf`.
+ * `settings` holds `maxEndpoints` (a number, or a function of the owner), `graceMs` and `ssrf`;
+ * `onChange` records the operational event of an owner's change (`{ owner, endpointId,
+ * revision, url, event }`).
  */
-export function endpointRegistry({ sql, seal, clock, settings }) {
+export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
   const sqlite = sql.dialect === "sqlite";
   const { inList, listParam } = listSql(sql.dialect);
 
@@ -130,7 +132,13 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
     [endpointId, reason, now],
   ];
 
-  const limited = (owner) => new SenderError("endpoint_limit", `owner ${owner} has ${settings.maxEndpoints} endpoints, the most allowed`);
+  const limited = (owner, cap) => new SenderError("endpoint_limit", `owner ${owner} has ${cap} endpoints, the most allowed`);
+  /** The owner's cap: the setting, or what its function says for this owner. */
+  const capOf = async (owner) => {
+    const cap = typeof settings.maxEndpoints === "function" ? await settings.maxEndpoints(owner) : settings.maxEndpoints;
+    if (!Number.isInteger(cap) || cap < 0) throw new SenderError("invalid_argument", `maxEndpointsPerOwner gave ${typeof cap === "number" ? cap : typeof cap} for owner ${owner}: a whole number of 0 or more is needed`);
+    return cap;
+  };
 
   return {
     view,
@@ -145,6 +153,8 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
     async createEndpoint(owner, input) {
       checkOwner(owner);
       const { columns: f, enabled } = fields(input, false);
+      const cap = await capOf(owner);
+      if (cap === 0) throw limited(owner, cap);
       const now = clock();
       const id = eventId("ep_", { now });
       const secret = generateSecret();
@@ -157,9 +167,9 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
         const rows = await sql.rows(
           `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health)
            SELECT $1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10 WHERE (SELECT count(*) FROM hookline_endpoints WHERE owner = $2) < $11 RETURNING *`,
-          [...values, settings.maxEndpoints],
+          [...values, cap],
         );
-        if (rows.length === 0) throw limited(owner);
+        if (rows.length === 0) throw limited(owner, cap);
         return { endpoint: view(rows[0]), secret };
       }
       const row = await sql.transaction(async (q) => {
@@ -169,9 +179,9 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
            ON CONFLICT (owner) DO UPDATE SET endpoint_count = hookline_owners.endpoint_count + 1
            WHERE hookline_owners.endpoint_count < $2
            RETURNING endpoint_count`,
-          [owner, settings.maxEndpoints],
+          [owner, cap],
         );
-        if (counted.rows.length === 0) throw limited(owner);
+        if (counted.rows.length === 0) throw limited(owner, cap);
         const inserted = await q.query(
           `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health)
            VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10) RETURNING *`,
@@ -231,6 +241,8 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
       const list = changed.cancelPending ? [update, cancelPending(row.id, changed.cancelPending, now)] : [update];
       const [rows] = await sql.batch(list);
       if (rows.length === 0) throw notFound(`endpoint ${id}`);
+      // The change's operational event (the core's), recorded at the revision it made.
+      if (changed.event && onChange) await onChange({ owner, endpointId: row.id, revision: Number(rows[0].revision), url: rows[0].url, event: changed.event });
       return view(rows[0]);
     },
 
@@ -300,6 +312,9 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
       if (row.previous_sealed && until !== null && until > now) secrets.push(await seal.openOnce(row.id, row.previous_sealed));
       const keys = { secrets, health: fromJson(row.health) };
       if (secrets.length > 1) keys.expiresAtMs = until;
+      // The operator's own endpoint (its URL set by the operator, never by an API caller) is not
+      // judged by the guard that protects the sender from tenants' URLs.
+      if (row.id.startsWith("op_")) keys.ssrf = false;
       return keys;
     },
 

@@ -9,12 +9,16 @@
 //   outbox.js      publish: an event and its deliveries, in the store's or the caller's transaction
 //   deliveries.js  claim, record, the delivery log, redelivery, retention
 //   worker.js      the worker, a sweep's round, a queue consumer's round
+//   operator.js    operational events (an endpoint's changes of state), once, to the operator
+//   metrics.js     readiness, the figures a scrape reads, an endpoint's stats over time
 //   api.js         the management API (a fetch handler) and a Node http bridge
 import { SenderError } from "hookline/errors";
 import { deliveryLog } from "./deliveries.js";
 import { driverFor } from "./driver.js";
 import { endpointRegistry } from "./endpoints.js";
+import { monitoring } from "./metrics.js";
 import { migrate, schemaVersion } from "./migrations/index.js";
+import { operatorEvents } from "./operator.js";
 import { outbox } from "./outbox.js";
 import { checkKeys, sealer, sealingKeys } from "./sealing.js";
 import { runners } from "./worker.js";
@@ -30,8 +34,9 @@ const invalid = (message) => new SenderError("invalid_argument", message);
 
 /**
  * Create the store. `db`: a PGlite instance, a pg Pool or Client, or a D1 binding.
- * `encryptionKey`: see sealingKeys. `maxEndpointsPerOwner` (default 50), `graceMs` (rotation
- * overlap, default 24 h), `ssrf` (the guard for registered URLs) and `clock` (unix ms) are
+ * `encryptionKey`: see sealingKeys. `maxEndpointsPerOwner` (default 50; or a function of the
+ * owner giving its cap), `graceMs` (rotation overlap, default 24 h), `ssrf` (the guard for
+ * registered URLs), `clock` (unix ms) and `onEndpointEvent` (each operational event, once) are
  * optional. When the database already holds endpoints, the keys are checked against them here
  * (and again by `migrate`): a key that does not open what it sealed refuses the store.
  */
@@ -42,15 +47,32 @@ export async function createStore(options) {
   const clock = options.clock ?? (() => Date.now());
   if (typeof clock !== "function") throw invalid("createStore: clock must be a function returning unix milliseconds");
   const maxEndpoints = options.maxEndpointsPerOwner ?? DEFAULT_MAX_ENDPOINTS;
-  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) throw invalid("createStore: maxEndpointsPerOwner must be a whole number of 1 or more");
+  if (typeof maxEndpoints !== "function" && (!Number.isInteger(maxEndpoints) || maxEndpoints < 1)) {
+    throw invalid("createStore: maxEndpointsPerOwner must be a whole number of 1 or more, or a function of the owner giving one");
+  }
+  const { onEndpointEvent } = options;
+  if (onEndpointEvent !== undefined && typeof onEndpointEvent !== "function") throw invalid("createStore: onEndpointEvent must be a function of an operational event");
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid("createStore: graceMs must be a whole number of milliseconds");
-  const registry = endpointRegistry({ sql, seal, clock, settings: { maxEndpoints, graceMs, ssrf: options.ssrf } });
+  let keyReport = null;
+  // An owner's change of state is an operational event (the core's), recorded by `operator`.
+  const registry = endpointRegistry({ sql, seal, clock, settings: { maxEndpoints, graceMs, ssrf: options.ssrf }, onChange: (change) => operator.record([change]) });
+  const monitor = monitoring({ sql, clock, registry, keyReport: () => keyReport });
+  const operator = operatorEvents({ sql, clock, seal, onEndpointEvent, observe: monitor.event });
   const { publish } = outbox({ sql, clock });
   const log = deliveryLog({ sql, clock, registry });
-  const run = runners({ log, sql, clock });
+  /**
+   * Record attempts: their operational events first (the core's, each recorded once: a crash
+   * after this loses none, and a retry of the batch records none twice), then the attempts.
+   */
+  const completeAll = async (items) => {
+    if (Array.isArray(items)) await operator.fromAttempts(items);
+    const moved = await log.completeAll(items);
+    monitor.recorded(items, moved);
+    return moved;
+  };
+  const run = runners({ log: { ...log, completeAll }, sql, clock });
 
-  let keyReport = null;
   const keysChecked = async () => (keyReport = await checkKeys(sql, seal));
   if ((await schemaVersion(sql)) >= 1) await keysChecked();
 
@@ -83,10 +105,10 @@ export async function createStore(options) {
     reseal: registry.reseal,
     publish,
     claimDue: log.claimDue,
-    completeAll: log.completeAll,
+    completeAll,
     /** Record one claimed job's attempt (see completeAll); false when its claim was lost. */
     async complete(job, result) {
-      return (await log.completeAll([{ job, ...result }]))[0];
+      return (await completeAll([{ job, ...result }]))[0];
     },
     getDelivery: log.getDelivery,
     listAttempts: log.listAttempts,
@@ -95,5 +117,12 @@ export async function createStore(options) {
     deliverDue: run.deliverDue,
     deliverQueued: run.deliverQueued,
     startWorker: run.startWorker,
+    health: monitor.health,
+    stats: monitor.stats,
+    endpointStats: monitor.endpointStats,
+    onAttempts: monitor.onAttempts,
+    onEndpointEvents: monitor.onEndpointEvents,
+    setOperatorEndpoint: operator.setOperatorEndpoint,
+    listEndpointEvents: operator.listEndpointEvents,
   };
 }

@@ -2,7 +2,7 @@
 // any network I/O, in the store's own transaction or in the caller's. I/O only: the core builds
 // the envelope (`buildEnvelope`), matches subscriptions (`Matcher`) and makes the ids. Event
 // ids are the tenant's own: the same id from two tenants is two events.
-import { buildEnvelope, eventId, Matcher } from "hookline";
+import { buildEnvelope, eventId, Matcher, traceparent } from "hookline";
 import { callerDriver, d1Statement, fromJson, isD1 } from "./driver.js";
 import { checkOwner, invalid } from "./endpoints.js";
 
@@ -41,8 +41,8 @@ function plan(items, rows) {
 
 /** PostgreSQL: the events of `items` and the deliveries of the new ones, in one statement. */
 const INSERT_EVENTS = `WITH ev AS (
-   INSERT INTO hookline_events (id, owner, type, body, created_at_ms)
-   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+   INSERT INTO hookline_events (id, owner, type, body, created_at_ms, traceparent)
+   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $13::text[])
    ON CONFLICT (owner, id) DO NOTHING RETURNING owner, id
  ), dl AS (
    INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
@@ -57,6 +57,7 @@ function insertParams(items, plans) {
   return [
     ...["id", "owner", "type", "body", "now"].map((k) => items.map((g) => g[k])),
     ...[0, 1, 2, 3, 4, 5, 6].map((k) => deliveries.map((d) => d[k])),
+    items.map((g) => g.traceparent),
   ];
 }
 
@@ -78,14 +79,14 @@ async function writeEvents(sql, items) {
   }
   return items.map((g, i) => {
     const key = keyOf(g.owner, g.id);
-    if (fresh.has(key)) return { eventId: g.id, matched: plans[i].rows.length, deliveryIds: plans[i].deliveryIds, duplicate: false };
-    return { eventId: g.id, matched: earlier.get(key).length, deliveryIds: earlier.get(key), duplicate: true };
+    if (fresh.has(key)) return { eventId: g.id, matched: plans[i].rows.length, deliveryIds: plans[i].deliveryIds, duplicate: false, traceparent: g.traceparent };
+    return { eventId: g.id, matched: earlier.get(key).length, deliveryIds: earlier.get(key), duplicate: true, traceparent: null };
   });
 }
 
 /** D1 statements for an event and its deliveries, guarded by `nonce` (see publishD1). */
 function d1Statements(item, planned, nonce) {
-  const out = [["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (owner, id) DO NOTHING RETURNING id", [item.id, item.owner, item.type, item.body, item.now, nonce]]];
+  const out = [["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce, traceparent) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner, id) DO NOTHING RETURNING id", [item.id, item.owner, item.type, item.body, item.now, nonce, item.traceparent]]];
   // As few statements as D1's limit of 100 parameters allows.
   for (let at = 0; at < planned.rows.length; at += 24) {
     const chunk = planned.rows.slice(at, at + 24);
@@ -174,21 +175,21 @@ export function outbox({ sql, clock }) {
       const now = clock();
       // The core builds the envelope (a given `id` kept, else a new one) and checks the event.
       const envelope = buildEnvelope(event, { now });
-      const item = { owner, now, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body) };
+      const item = { owner, now, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body), traceparent: traceparent(options.traceparent) };
       const { db } = options;
       if (db !== undefined && db !== null) {
         if (isD1(db)) {
           const { planned, list } = await d1Publish(sql.rows, item);
-          return { eventId: item.id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: null, statements: list.map((s) => d1Statement(db, s)) };
+          return { eventId: item.id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: null, traceparent: item.traceparent, statements: list.map((s) => d1Statement(db, s)) };
         }
         return (await writeEvents(callerDriver(db), [item]))[0];
       }
       if (!sqlite) return grouped(item);
       const { planned, list } = await d1Publish(sql.rows, item);
       const [inserted] = await sql.batch(list);
-      if (inserted.length === 1) return { eventId: item.id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false };
+      if (inserted.length === 1) return { eventId: item.id, matched: planned.rows.length, deliveryIds: planned.deliveryIds, duplicate: false, traceparent: item.traceparent };
       const rows = await sql.rows("SELECT id FROM hookline_deliveries WHERE owner = $1 AND event_id = $2 ORDER BY id", [owner, item.id]);
-      return { eventId: item.id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true };
+      return { eventId: item.id, matched: rows.length, deliveryIds: rows.map((r) => r.id), duplicate: true, traceparent: null };
     },
   };
 }

@@ -102,7 +102,7 @@ export function runners({ log, sql, clock }) {
         wake = () => (clearTimeout(timer), r());
       });
     const signal = () => wake?.();
-    const health = { database: "ok", since: clock(), error: null, lastClaimAtMs: null };
+    const health = { database: "ok", since: clock(), error: null, lastClaimAtMs: null, lastLoopAtMs: null };
     let backoff = 0;
     const failed = (e) => {
       if (health.database === "ok") {
@@ -175,6 +175,9 @@ export function runners({ log, sql, clock }) {
     };
     const loop = (async () => {
       while (!stopping) {
+        // A readiness check asks when the loop last turned (it turns at least every idleMs,
+        // or every backoff while the database is away).
+        health.lastLoopAtMs = clock();
         const room = concurrency - inFlight;
         // Claim when a quarter of the slots are free, not one slot at a time.
         if (room < Math.max(1, Math.floor(concurrency / 4))) {
@@ -211,12 +214,13 @@ export function runners({ log, sql, clock }) {
         return loop;
       },
       /**
-       * `{ running, database: "ok" | "unavailable", since, error, inFlight, lastClaimAtMs }`:
-       * whether the worker can reach its database (since when, and the error code that says
-       * why not), for a readiness check.
+       * `{ running, database: "ok" | "unavailable", since, error, inFlight, lastClaimAtMs,
+       * lastLoopAtMs, idleMs, concurrency }`: whether the worker can reach its database (since
+       * when, and the error code that says why not) and when its loop last turned, for a
+       * readiness check (`store.health({ worker })`).
        */
       status() {
-        return { running: !stopping, ...health, inFlight };
+        return { running: !stopping, ...health, inFlight, idleMs, concurrency };
       },
     };
   }

@@ -14,7 +14,8 @@
 //       { op: "begin", attempt, nowMs, id, body,
 //         expect: { kind: "send", probe, headers: [[name, value], ...] }
 //               | { kind: "skip", outcome, plan, status, error } },
-//       { op: "finish", attempt, outcome: <Outcome>, nowMs, rand, expect: { outcome, plan, state, status, error } },
+//       { op: "finish", attempt, outcome: <Outcome>, nowMs, rand, expect: { outcome, plan, state, status, error, event? } },
+//       { op: "adopt", health: <stored health> }: go on from a store's health when it is ahead,
 //       { op: "checkAddress", address, expect: { ok: true } | { error: <code> } },
 //       { op: "refusedAddress", address, expect: { outcome, plan, status, error } },
 //       { op: "health", expect: <fields of the health JSON, nested objects partially> } ] }
@@ -54,7 +55,12 @@ const NETWORK = { kind: "networkError" };
 
 // The delivery's state under a plan (src/delivery.rs, Plan::delivery_state): written per kind.
 const STATE_OF_PLAN = { done: "delivered", retry: "pending", giveUp: "failed", disable: "failed", cancel: "cancelled" };
-const finished = (outcome, plan, st = null, error = null) => ({ outcome, plan, state: STATE_OF_PLAN[plan.kind], status: st, error });
+const finished = (outcome, plan, st = null, error = null, event = undefined) => ({ outcome, plan, state: STATE_OF_PLAN[plan.kind], status: st, error, ...(event ? { event } : {}) });
+// The operational events (src/lifecycle.rs): what changed, and the key naming what it is about.
+const failingEvent = (percent, failingSinceMs, disableAtMs, consecutiveFailures, lastFailureStatus, atMs) =>
+  ({ type: "endpoint.failing", percent, failingSinceMs, disableAtMs, consecutiveFailures, lastFailureStatus, atMs, key: `failing.${percent}.${failingSinceMs}` });
+const disabledEvent = (reason, atMs) => ({ type: "endpoint.disabled", reason, atMs, key: "disabled" });
+const recoveredEvent = (failingSinceMs, atMs) => ({ type: "endpoint.recovered", failingSinceMs, atMs, key: `recovered.${failingSinceMs}` });
 const DONE = { kind: "done" };
 const retryAt = (atMs, delayMs, attempt, reason) => ({ kind: "retry", atMs, delayMs, attempt, reason });
 const giveUp = (reason) => ({ kind: "giveUp", reason });
@@ -96,6 +102,10 @@ function steps(secret) {
     },
     health(expect) {
       out.push({ op: "health", expect });
+      return api;
+    },
+    adopt(health) {
+      out.push({ op: "adopt", health });
       return api;
     },
     done: () => out,
@@ -156,7 +166,7 @@ add("429 waits for Retry-After, cut to maxRetryAfterMs, never shorter than the s
 add("410 disables the endpoint; later begins skip without signing", endpoint(HOOK),
   steps(SECRET)
     .send(1, T, "msg_gone")
-    .finish(1, status(410), T + 50, finished("endpointDisabled", disable("gone"), 410))
+    .finish(1, status(410), T + 50, finished("endpointDisabled", disable("gone"), 410, null, disabledEvent("gone", T + 50)))
     .health({ state: "disabled", disabledReason: "gone", disabledAtMs: T + 50, lastFailureStatus: 410 })
     .skip(1, T + 60000, "msg_next", disabledSkip("gone"))
     .skip(2, T + 60000, "msg_gone", disabledSkip("gone"))
@@ -182,11 +192,64 @@ add("a streak lasting disableAfterMs disables the endpoint, and that attempt's p
   endpoint(HOOK, { retry: { schedule: [0, 30000, 30000, 30000] }, healthPolicy: { disableAfterMs: 60000 } }),
   steps(SECRET)
     .finish(1, status(500), T, finished("retry", retryAt(T + 30000, 30000, 2, "server_error"), 500))
-    .finish(2, status(500), T + 30000, finished("retry", retryAt(T + 60000, 30000, 3, "server_error"), 500))
-    .health({ state: "failing", disabledReason: null })
-    .finish(3, status(500), T + 60000, finished("endpointDisabled", disable("failing_too_long"), 500))
+    // Half the window: the first of the default warnings (50, 70, 90 %).
+    .finish(2, status(500), T + 30000, finished("retry", retryAt(T + 60000, 30000, 3, "server_error"), 500, null, failingEvent(50, T, T + 60000, 2, 500, T + 30000)))
+    .health({ state: "failing", disabledReason: null, warnedPercent: 50 })
+    // The whole window: disabled, with no warning for the 70 and 90 % passed on the way.
+    .finish(3, status(500), T + 60000, finished("endpointDisabled", disable("failing_too_long"), 500, null, disabledEvent("failing_too_long", T + 60000)))
     .health({ state: "disabled", disabledReason: "failing_too_long", disabledAtMs: T + 60000 })
     .skip(4, T + 90000, "msg_long", disabledSkip("failing_too_long")));
+
+add("warnings at 50, 70 and 90 % of the window, once each and the highest of those passed at once; a delivery after them is a recovery",
+  endpoint(HOOK, { retry: { schedule: [0, 1000, 1000, 1000, 1000, 1000, 1000, 1000] }, healthPolicy: { disableAfterMs: 100000 } }),
+  steps(SECRET)
+    .finish(1, status(500), T, finished("retry", retryAt(T + 1000, 1000, 2, "server_error"), 500))
+    .finish(2, status(502), T + 49999, finished("retry", retryAt(T + 50999, 1000, 3, "server_error"), 502))
+    .health({ warnedPercent: 0 })
+    .finish(3, status(503), T + 50000, finished("retry", retryAt(T + 51000, 1000, 4, "server_error"), 503, null, failingEvent(50, T, T + 100000, 3, 503, T + 50000)))
+    .finish(4, TIMEOUT, T + 60000, finished("retry", retryAt(T + 61000, 1000, 5, "timeout")))
+    .finish(5, status(500), T + 95000, finished("retry", retryAt(T + 96000, 1000, 6, "server_error"), 500, null, failingEvent(90, T, T + 100000, 5, 500, T + 95000)))
+    .health({ state: "failing", warnedPercent: 90, consecutiveFailures: 5 })
+    .finish(6, status(200), T + 96000, finished("delivered", DONE, 200, null, recoveredEvent(T, T + 96000)))
+    .health({ state: "healthy", warnedPercent: 0, firstFailureAtMs: null })
+    // A new streak starts from no warning; one failure is not one.
+    .finish(1, status(500), T + 200000, finished("retry", retryAt(T + 201000, 1000, 2, "server_error"), 500))
+    .health({ warnedPercent: 0, firstFailureAtMs: T + 200000 }));
+
+add("warnings of the policy's own (warnAtPercent [25]); a delivery without a warning before is no recovery",
+  endpoint(HOOK, { retry: { schedule: [0, 1000, 1000] }, healthPolicy: { disableAfterMs: 100000, warnAtPercent: [25] } }),
+  steps(SECRET)
+    .finish(1, status(500), T, finished("retry", retryAt(T + 1000, 1000, 2, "server_error"), 500))
+    .finish(2, status(500), T + 30000, finished("retry", retryAt(T + 31000, 1000, 3, "server_error"), 500, null, failingEvent(25, T, T + 100000, 2, 500, T + 30000)))
+    .finish(3, status(500), T + 80000, finished("failed", giveUp("exhausted"), 500))
+    .health({ warnedPercent: 25 })
+    .finish(1, status(204), T + 90000, finished("delivered", DONE, 204, null, recoveredEvent(T, T + 90000)))
+    .finish(1, status(500), T + 91000, finished("retry", retryAt(T + 92000, 1000, 2, "server_error"), 500))
+    .finish(2, status(204), T + 92000, finished("delivered", DONE, 204)));
+
+add("no warnings with warnAtPercent [], nor without a failing window",
+  endpoint(HOOK, { retry: { schedule: [0, 1000] }, healthPolicy: { disableAfterMs: 100000, warnAtPercent: [] } }),
+  steps(SECRET)
+    .finish(1, status(500), T, finished("retry", retryAt(T + 1000, 1000, 2, "server_error"), 500))
+    .finish(2, status(500), T + 99999, finished("failed", giveUp("exhausted"), 500))
+    .health({ state: "failing", warnedPercent: 0 }));
+
+add("adopt: a stored health with a later result is taken; an older one is not",
+  endpoint(HOOK, { retry: { schedule: [0, 1000, 1000] }, healthPolicy: { disableAfterMs: 100000 } }),
+  steps(SECRET)
+    .finish(1, status(500), T + 10000, finished("retry", retryAt(T + 11000, 1000, 2, "server_error"), 500))
+    // Another sender's streak began earlier and its last failure is later: the same streak, warned of.
+    .adopt({ state: "failing", consecutiveFailures: 4, firstFailureAtMs: T, lastFailureAtMs: T + 20000, lastFailureStatus: 503, warnedPercent: 0 })
+    .health({ consecutiveFailures: 4, firstFailureAtMs: T, lastFailureAtMs: T + 20000 })
+    // Its warning: the streak began at the stored start.
+    .finish(2, status(500), T + 50000, finished("retry", retryAt(T + 51000, 1000, 3, "server_error"), 500, null, failingEvent(50, T, T + 100000, 5, 500, T + 50000)))
+    // A stored health older than what is held: kept as held.
+    .adopt({ state: "healthy", consecutiveFailures: 0, lastSuccessAtMs: T + 40000 })
+    .health({ state: "failing", consecutiveFailures: 5, warnedPercent: 50 })
+    // A stored disabled health wins whatever its times: disabling is sticky.
+    .adopt({ state: "disabled", consecutiveFailures: 1, firstFailureAtMs: T, lastFailureAtMs: T + 1, disabledReason: "gone", disabledAtMs: T + 1 })
+    .health({ state: "disabled", disabledReason: "gone" })
+    .skip(3, T + 51000, "msg_adopted", disabledSkip("gone")));
 
 add("a stored disabled health skips from the first begin",
   endpoint(HOOK, { health: { state: "disabled", consecutiveFailures: 0, disabledReason: "manual", disabledAtMs: T - 1000 } }),
@@ -334,9 +397,9 @@ for (const c of cases) {
   if (names.has(c.name)) throw new Error(`duplicate case name: ${c.name}`);
   names.add(c.name);
   for (const s of c.steps) {
-    if (!["begin", "finish", "checkAddress", "refusedAddress", "health"].includes(s.op)) throw new Error(`${c.name}: op ${s.op}`);
+    if (!["begin", "finish", "checkAddress", "refusedAddress", "health", "adopt"].includes(s.op)) throw new Error(`${c.name}: op ${s.op}`);
     if (s.nowMs !== undefined && !Number.isSafeInteger(s.nowMs)) throw new Error(`${c.name}: nowMs ${s.nowMs}`);
-    const plan = s.expect.plan;
+    const plan = s.expect?.plan;
     if (plan && plan.kind === "retry" && plan.atMs - s.nowMs !== plan.delayMs) throw new Error(`${c.name}: atMs - nowMs != delayMs`);
   }
 }
@@ -347,7 +410,8 @@ const file = {
     "(Standard Webhooks), retry (RetryPolicy), healthPolicy, optional stored health, ssrf (TargetOptions, or false to " +
     "turn the guard off). Steps run in order on one endpoint: begin (attempt, nowMs, id, body) expects a send with " +
     "the probe flag and the exact signature headers in order, or a skip with outcome, plan, status and error; " +
-    "finish (attempt, outcome, nowMs, rand) expects outcome, plan, status and error; checkAddress expects ok or an " +
+    "finish (attempt, outcome, nowMs, rand) expects outcome, plan, status, error and the operational event when there " +
+    "is one; adopt (health) goes on from a stored health when it is ahead; checkAddress expects ok or an " +
     "error code; refusedAddress expects the blocked result; health expects fields of the health JSON (nested " +
     "objects partially). nextWait: next_wait(atMs, nowMs, maxMs), null when due. Signatures computed with " +
     "node:crypto, decisions written by hand. Generated by tests/vectors/gen/delivery.cjs.",

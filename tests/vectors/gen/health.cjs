@@ -12,7 +12,9 @@
 //                expectError? } ] }
 // A step applies record(state, policy, result, nowMs), or the action, to the running state
 // (starting from initial, else a new endpoint). expect lists only the fields to check, nested
-// objects partially too; "admission" is admission(state, policy, nowMs) after the step.
+// objects partially too; "admission" is admission(state, policy, nowMs) after the step; "event"
+// is the operational event of the step (src/lifecycle.rs `event(before, after, policy, nowMs)`,
+// JS `endpointEvent`), null for none.
 // expectError is the error code of a step that must fail (the state is left as it was).
 //
 // policies: { name, policy, error? }: whether HealthPolicy.validate accepts the policy.
@@ -36,6 +38,13 @@ const allow = { kind: "allow" };
 const probe = { kind: "probe" };
 const deny = (untilMs) => ({ kind: "deny", untilMs });
 const disabled = (reason) => ({ kind: "disabled", reason });
+
+// Operational events (src/lifecycle.rs): the type and facts, and the key naming what it is about.
+const failingEvent = (percent, failingSinceMs, disableAtMs, consecutiveFailures, lastFailureStatus, atMs) =>
+  ({ type: "endpoint.failing", percent, failingSinceMs, disableAtMs, consecutiveFailures, lastFailureStatus, atMs, key: `failing.${percent}.${failingSinceMs}` });
+const disabledEvent = (reason, atMs) => ({ type: "endpoint.disabled", reason, atMs, key: "disabled" });
+const enabledEvent = (atMs) => ({ type: "endpoint.enabled", atMs, key: "enabled" });
+const recoveredEvent = (failingSinceMs, atMs) => ({ type: "endpoint.recovered", failingSinceMs, atMs, key: `recovered.${failingSinceMs}` });
 
 const rec = (nowMs, result, expect) => ({ nowMs, result, ...(expect ? { expect } : {}) });
 const act = (nowMs, action, expect, extra = {}) => ({ nowMs, action, ...extra, ...(expect ? { expect } : {}) });
@@ -143,6 +152,54 @@ seq("disableAfterMs null never disables for failures, 410 still does", { disable
   rec(T, failed(500)),
   rec(T + 365 * DAY, failed(500), { state: "failing", consecutiveFailures: 2, admission: allow }),
   rec(T + 366 * DAY, gone, { state: "disabled", disabledReason: "gone" }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// warnings before disabling (default 50, 70 and 90 % of disableAfterMs) and the events of each change
+
+seq("warnings at 50 and 90 % of a 10-day window, once each; then disabled, then enabled by hand", { disableAfterMs: 10 * DAY }, [
+  rec(T, failed(500), { warnedPercent: 0, event: null }),
+  rec(T + 5 * DAY - 1, failed(500), { warnedPercent: 0, event: null }),
+  rec(T + 5 * DAY, failed(500), { warnedPercent: 50, event: failingEvent(50, T, T + 10 * DAY, 3, 500, T + 5 * DAY) }),
+  rec(T + 6 * DAY, failed(503), { warnedPercent: 50, event: null }),
+  // 70 and 90 % passed at once: the highest is the warning.
+  rec(T + 9 * DAY + HOUR, timeout, { warnedPercent: 90, event: failingEvent(90, T, T + 10 * DAY, 5, null, T + 9 * DAY + HOUR) }),
+  rec(T + 9 * DAY + 2 * HOUR, failed(500), { warnedPercent: 90, event: null }),
+  rec(T + 10 * DAY, failed(500), { state: "disabled", disabledReason: "failing_too_long", warnedPercent: 90, event: disabledEvent("failing_too_long", T + 10 * DAY) }),
+  rec(T + 10 * DAY + 1, failed(500), { state: "disabled", event: null }),
+  act(T + 11 * DAY, "enable", { state: "healthy", warnedPercent: 0, event: enabledEvent(T + 11 * DAY) }),
+]);
+
+seq("a delivery after a warning is a recovery; one without a warning before is not", { disableAfterMs: 100 * SEC, warnAtPercent: [30, 60] }, [
+  rec(T, failed(500), { event: null }),
+  rec(T + 30 * SEC, failed(500), { warnedPercent: 30, event: failingEvent(30, T, T + 100 * SEC, 2, 500, T + 30 * SEC) }),
+  rec(T + 40 * SEC, delivered, { state: "healthy", warnedPercent: 0, event: recoveredEvent(T, T + 40 * SEC) }),
+  rec(T + 41 * SEC, failed(500), { warnedPercent: 0, event: null }),
+  rec(T + 42 * SEC, delivered, { state: "healthy", event: null }),
+]);
+
+seq("410 is disabled at once, with reason gone, whatever was warned", { disableAfterMs: 100 * SEC }, [
+  rec(T, failed(500)),
+  rec(T + 50 * SEC, failed(500), { warnedPercent: 50 }),
+  rec(T + 51 * SEC, gone, { state: "disabled", event: disabledEvent("gone", T + 51 * SEC) }),
+]);
+
+seq("no warnings without a failing window, nor with warnAtPercent []", { disableAfterMs: null }, [
+  rec(T, failed(500)),
+  rec(T + 365 * DAY, failed(500), { warnedPercent: 0, event: null }),
+]);
+
+seq("warnAtPercent [] warns of nothing; the window still disables", { disableAfterMs: HOUR, warnAtPercent: [] }, [
+  rec(T, failed(500)),
+  rec(T + HOUR - 1, failed(500), { warnedPercent: 0, event: null }),
+  rec(T + HOUR, failed(500), { state: "disabled", event: disabledEvent("failing_too_long", T + HOUR) }),
+]);
+
+seq("disabling by hand is an event with reason manual; disabling again is none", {}, [
+  act(T, "disable", { state: "disabled", event: disabledEvent("manual", T) }, { reason: "manual" }),
+  act(T + 1, "disable", { disabledAtMs: T, event: null }, { reason: "manual" }),
+  act(T + 2, "enable", { event: enabledEvent(T + 2) }),
+  act(T + 3, "enable", { event: null }),
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -381,6 +438,14 @@ const policies = [
   { name: "failureThreshold over 1000", policy: breaker(1001, MIN, MIN), error: "invalid_policy" },
   { name: "windowMs 0", policy: breaker(3, 0, MIN), error: "invalid_policy" },
   { name: "negative cooloffMs", policy: breaker(3, MIN, -1), error: "invalid_policy" },
+  { name: "no warnings", policy: { warnAtPercent: [] } },
+  { name: "warnings at 1 and 99 %", policy: { warnAtPercent: [1, 99] } },
+  { name: "ten warnings", policy: { warnAtPercent: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] } },
+  { name: "eleven warnings", policy: { warnAtPercent: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] }, error: "invalid_policy" },
+  { name: "a warning at 0 %", policy: { warnAtPercent: [0, 50] }, error: "invalid_policy" },
+  { name: "a warning at 100 %: that is the disabling", policy: { warnAtPercent: [50, 100] }, error: "invalid_policy" },
+  { name: "warnings not increasing", policy: { warnAtPercent: [70, 50] }, error: "invalid_policy" },
+  { name: "the same warning twice", policy: { warnAtPercent: [50, 50] }, error: "invalid_policy" },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -404,7 +469,8 @@ const file = {
     "admission are the serde forms of HealthPolicy, EndpointHealth, AttemptResult and Admission. Each step " +
     "applies record (result) or an action (check, beginProbe, enable, disable with reason) at nowMs to the " +
     "running state; expect lists the state fields to check (nested objects partially) and admission at nowMs " +
-    "after the step; expectError is the code of a step that must fail. policies: whether validate accepts " +
+    "after the step, and event the operational event of the step (lifecycle::event of the states before and after; null " +
+    "for none); expectError is the code of a step that must fail. policies: whether validate accepts " +
     "a policy. Generated by tests/vectors/gen/health.cjs.",
   sequences,
   policies,
