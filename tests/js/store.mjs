@@ -397,7 +397,9 @@ function contract(name, open) {
         const page = await list(cursor);
         ids.push(...page.ids);
         cursor = page.nextCursor;
-        await new Promise((r) => setTimeout(r, 1));
+        // Rows are written between pages, however fast or busy the machine (bounded wait).
+        const seen = written;
+        for (let t = 0; written === seen && t < 100; t++) await new Promise((r) => setTimeout(r, 2));
       } while (cursor);
       return ids;
     };

@@ -134,8 +134,8 @@ async function register(): Promise<StoredEndpoint> {
   const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
   const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
   const running = store.startWorker(worker, { concurrency: 16, perEndpointConcurrency: 4, onError: (e) => console.error(e), onRecover: () => {} });
-  const ready: WorkerStatus = running.status();
-  console.log(ready.database === "ok", ready.inFlight);
+  const workerState: WorkerStatus = running.status();
+  console.log(workerState.database === "ok", workerState.inFlight);
   await running.stop();
   // Publish in the caller's transaction; keys checked against what is stored.
   const inTx = await store.publish("acme", { type: "a.b", data: {} }, { db: { query: async () => ({ rows: [] }) } });
