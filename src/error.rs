@@ -54,8 +54,8 @@ pub enum Error {
     /// request re-framed so that its signature verifies without its timestamp. Refused unless
     /// the scheme is named.
     SchemeDowngrade { scheme: &'static str },
-    /// More ed25519 checks than a request may cost (its signatures times the receiver's keys).
-    TooManySignatures { checks: usize, limit: usize },
+    /// More ed25519 signatures than a rotation needs: each costs a check per ed25519 key.
+    TooManySignatures { signatures: usize, limit: usize },
     /// A verified delivery whose dedupe key the receiver's store already held: seen before.
     Duplicate { key: String },
     /// The receiver's dedupe store did not answer whether the delivery was seen before.
@@ -225,9 +225,9 @@ impl Error {
                 o,
                 &["scheme downgrade: a ", scheme, " signature over another scheme's signed content (a replay re-framed without its timestamp)"],
             ),
-            Error::TooManySignatures { checks, limit } => push_all(
+            Error::TooManySignatures { signatures, limit } => push_all(
                 o,
-                &["too many signatures: ", n1.format(*checks), " ed25519 checks (signatures x keys), at most ", n2.format(*limit)],
+                &["too many signatures: ", n1.format(*signatures), " ed25519 signatures, at most ", n2.format(*limit)],
             ),
             Error::Duplicate { key } => push_all(o, &["duplicate delivery: ", key, " was already accepted"]),
             Error::DedupeUnavailable { reason } => push_all(o, &["dedupe store unavailable: ", reason]),
@@ -382,8 +382,8 @@ mod tests {
             ),
             (
                 Error::TooManySignatures {
-                    checks: 65,
-                    limit: 64,
+                    signatures: 3,
+                    limit: 2,
                 },
                 ErrorCode::TOO_MANY_SIGNATURES,
             ),

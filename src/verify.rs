@@ -460,7 +460,7 @@ impl Verifier {
         // would verify forever (the sender would have chosen the weaker scheme).
         if self.fixed.is_none()
             && !has_signed_timestamp(scheme, self.custom.as_ref())
-            && looks_timestamp_signed(payload)
+            && (looks_timestamp_signed(payload) || is_linear_content(payload))
         {
             return Err(Error::SchemeDowngrade {
                 scheme: scheme.name(),
@@ -515,6 +515,19 @@ fn looks_timestamp_signed(body: &[u8]) -> bool {
         return n >= 9 && rest.get(n) == Some(&b'.');
     }
     false
+}
+
+/// Whether a body is Linear's signed content: Linear signs the body alone, as GitHub and Shopify
+/// do, and keeps its timestamp inside it (a top-level `webhookTimestamp`), so a Linear request
+/// re-sent under their headers would verify forever. No GitHub or Shopify body has that member;
+/// the body is read as JSON only when it holds the name at all.
+fn is_linear_content(body: &[u8]) -> bool {
+    const NAME: &[u8] = b"webhookTimestamp";
+    body.windows(NAME.len()).any(|w| w == NAME)
+        && matches!(
+            crate::json::top_level_integer(body, "webhookTimestamp"),
+            Ok(crate::json::Member::Integer(_)) | Err(crate::json::JsonError::Repeated)
+        )
 }
 
 /// The sender's side: signs a payload under one scheme and returns the headers to send.
@@ -685,7 +698,8 @@ mod tests {
             .and_then(|c| c.with_event_header("x-ev"))
             .unwrap();
         let keys = [KeyInput::Text("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")];
-        let body = br#"{"webhookTimestamp":1700000000000}"#;
+        // Linear's body carries its timestamp; any other scheme's must not look like Linear's.
+        let linear_body = br#"{"webhookTimestamp":1700000000000}"#;
         let mut asked_in_all = 0;
         for scheme in [
             Scheme::StandardWebhooks,
@@ -701,6 +715,11 @@ mod tests {
                 s => Signer::new(s, &keys),
             }
             .unwrap();
+            let body = if scheme == Scheme::Linear {
+                &linear_body[..]
+            } else {
+                br#"{"n":1}"#
+            };
             let headers = signer.sign("msg_1", 1_700_000_000, body).unwrap();
             for fixed in [None, Some(scheme)] {
                 let v = Verifier::new(fixed, Some(custom.clone()), &keys, VerifyOptions::default())
@@ -825,6 +844,52 @@ mod downgrade {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[test]
+    fn a_linear_request_resent_as_github_or_shopify_fails_detected_and_passes_named() {
+        let secret = "lin_wh_secret_value";
+        let keys = [KeyInput::Text(secret)];
+        let body = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000000}"#;
+        let linear = Signer::new(Scheme::Linear, &keys).unwrap();
+        let sig = linear.sign("", 0, body).unwrap()[0].1.clone();
+        let tag: [u8; 32] = crate::scheme::decode_hex(&sig).unwrap();
+        let as_github = vec![("x-hub-signature-256".to_owned(), format!("sha256={sig}"))];
+        let as_shopify = vec![(
+            "x-shopify-hmac-sha256".to_owned(),
+            crate::scheme::encode_base64(&tag),
+        )];
+        let a_day_later = 1_700_086_400;
+        let detected = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+        for (headers, scheme) in [(&as_github, "github"), (&as_shopify, "shopify")] {
+            assert_eq!(
+                detected.verify(headers, body, a_day_later),
+                Err(Error::SchemeDowngrade { scheme })
+            );
+            let named = Verifier::new(
+                Scheme::from_name(scheme),
+                None,
+                &keys,
+                VerifyOptions::default(),
+            )
+            .unwrap();
+            assert!(named.verify(headers, body, a_day_later).is_ok());
+        }
+        // Only Linear's member, at the top level, counts.
+        for body in [
+            &br#"{"zen":"webhookTimestamp"}"#[..],
+            br#"{"a":{"webhookTimestamp":1}}"#,
+            br#"{"webhookTimestamp":"1"}"#,
+        ] {
+            assert!(
+                !is_linear_content(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(is_linear_content(
+            br#"{"webhookTimestamp":1,"webhookTimestamp":2}"#
+        ));
     }
 
     #[test]
