@@ -19,6 +19,8 @@
 //! - [`lifecycle`]: an endpoint's one state, and what its owner's changes do to it (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
+//! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
+//!   the one converter both bindings (`abi/` and [`wasm`]) use.
 //!
 //! Features: `sender` (default) holds the sender's modules and turns on `ed25519` and `std`;
 //! `bindgen` (default) the wasm-bindgen binding. Without them the crate is the HMAC receiver
@@ -52,6 +54,7 @@ pub mod headers;
 pub mod health;
 #[cfg(feature = "sender")]
 pub mod id;
+pub mod input;
 pub mod json;
 #[cfg(feature = "sender")]
 pub mod lifecycle;

@@ -10,9 +10,9 @@ use hookline::scheme::{standard, MacHost, Scheme, HMAC_SHA256_LEN};
 use hookline::verify::{SchemeVerifier, Signer, Verified, Verifier};
 use hookline::{Error, KeyInput};
 
-use crate::convert::{self, Result};
-use crate::out::{self, JsError, Out};
-use crate::value::{Reader, Value};
+use hookline::input::{self as convert, JsError, Reader, Result, Value};
+
+use crate::out::{self, Out};
 
 /// A receiver the glue holds by handle.
 enum Receiver {

@@ -2,10 +2,9 @@
 //! fields, each a field byte then, for fields below `NUMBERS`, a u32 length and UTF-8, and for
 //! the others an f64. The glue turns an error's fields into a typed JS error.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
-use hookline::Error;
+use hookline::input::JsError;
 
 // Text fields.
 pub const SCHEME: u8 = 1;
@@ -39,11 +38,6 @@ pub const BODY_NONE: f64 = 0.0;
 pub const BODY_JSON: f64 = 1.0;
 /// Parsed JSON when it is JSON, the text when it is other UTF-8, else `undefined`.
 pub const BODY_VALUE: f64 = 2.0;
-
-/// `KIND`: the JS class of an error.
-pub const KIND_VERIFICATION: f64 = 0.0;
-pub const KIND_GENERAL: f64 = 1.0;
-pub const KIND_TYPE: f64 = 2.0;
 
 pub struct Out {
     pub bytes: Vec<u8>,
@@ -81,72 +75,5 @@ impl Out {
         if let Some(slot) = e.rethrow {
             self.number(RETHROW, f64::from(slot));
         }
-    }
-}
-
-/// An error as JS will see it: its class, code, message and hint, and the caller's thrown value
-/// to attach as its `cause`, or to rethrow as it was instead of any error of ours.
-#[derive(Debug)]
-pub struct JsError {
-    pub kind: f64,
-    pub code: &'static str,
-    pub message: String,
-    pub hint: Option<&'static str>,
-    pub cause: Option<u32>,
-    pub rethrow: Option<u32>,
-}
-
-impl JsError {
-    fn new(kind: f64, code: &'static str, message: String) -> Self {
-        JsError {
-            kind,
-            code,
-            message,
-            hint: None,
-            cause: None,
-            rethrow: None,
-        }
-    }
-
-    /// A `TypeError` with a `code`, for a value of the wrong JS type.
-    pub fn type_error(code: &'static str, message: &str) -> Self {
-        Self::new(KIND_TYPE, code, String::from(message))
-    }
-
-    pub fn bad_argument(message: &str) -> Self {
-        Self::type_error("invalid_argument", message)
-    }
-
-    /// The caller's own error, rethrown unchanged once the call has returned.
-    pub fn rethrow(slot: u32) -> Self {
-        let mut e = Self::new(KIND_GENERAL, "internal", String::new());
-        e.rethrow = Some(slot);
-        e
-    }
-
-    /// A TypeError for a value that threw while the glue read it, with what it threw as cause.
-    pub fn unreadable(code: &'static str, message: &str, slot: Option<u32>) -> Self {
-        let mut e = Self::type_error(code, message);
-        e.cause = slot;
-        e
-    }
-
-    pub fn with_cause(mut self, slot: Option<u32>) -> Self {
-        self.cause = slot;
-        self
-    }
-}
-
-/// A core error: `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`
-/// (a bad argument; a dedupe store that failed, which says nothing about the webhook).
-impl From<Error> for JsError {
-    fn from(err: Error) -> Self {
-        let kind = match err {
-            Error::InvalidArgument { .. } | Error::DedupeUnavailable { .. } => KIND_GENERAL,
-            _ => KIND_VERIFICATION,
-        };
-        let mut e = JsError::new(kind, err.code(), err.message());
-        e.hint = err.hint();
-        e
     }
 }

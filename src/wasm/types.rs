@@ -901,12 +901,27 @@ export interface KeyPair {
 }
 "#;
 
-// The receivers that return the payload, declared here rather than by wasm-bindgen (their Rust
-// functions skip it) so they can be generic: the caller names the payload's type.
+// The receiver: every entry's `Webhook`, `Verifier` and `verify*` are the raw-ABI build's
+// (`pkg-template/lib/receiver.js` over `abi/`), not wasm-bindgen's, so they are declared here.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_RECEIVERS: &'static str = r#"
-/** `Webhook.verify`, generic over the payload's type (see the class). */
-export interface Webhook {
+/**
+ * A Standard Webhooks receiver and signer for one key, a drop-in for the `Webhook` class of the
+ * `standardwebhooks` and `svix` packages. The key is prepared once, in the constructor. A `whsk_`
+ * key signs and verifies `v1a` (ed25519); a `whpk_` key only verifies.
+ */
+export class Webhook {
+  /**
+   * `secret` is `whsec_<base64>` (the prefix is optional), a `whsk_`/`whpk_` ed25519 key, or raw
+   * key bytes with `{ format: "raw" }`. `options.tolerance` (seconds, default 300) bounds the
+   * timestamp window.
+   */
+  constructor(secret: SecretLike, options?: WebhookOptions | null);
+  /**
+   * Sign a message: returns the `webhook-signature` value, `v1,<base64>` (or `v1a,` for a
+   * `whsk_` key).
+   */
+  sign(msgId: string, timestamp: Date | number, payload: Payload): string;
   /**
    * Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or always
    * with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it does not
@@ -914,18 +929,37 @@ export interface Webhook {
    * checked at run time.
    */
   verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: WebhookVerifyOptions | null): T;
+  /** `Webhook { scheme: standard-webhooks, secret: <redacted> }`: never the key. */
+  toString(): string;
+  /** `{ scheme, secret: "<redacted>" }`: never the key. */
+  toJSON(): unknown;
+  /** Release the key's wasm memory now rather than when the object is collected. */
+  free(): void;
+  /** The same as `free()`, for `using`. */
+  [Symbol.dispose](): void;
 }
-
-/** `Verifier.verify`, generic over the payload's type (see the class). */
-export interface Verifier {
+/**
+ * A receiver for every scheme: keys are prepared once; `verify` detects the scheme from the
+ * headers unless `scheme` was given. Keep one per endpoint and reuse it.
+ */
+export class Verifier {
+  /** Prepare the keys (and the scheme, when named); a bad key or option throws here. */
+  constructor(options: VerifierOptions);
   /**
    * Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
    * `options.now` (a Date or unix seconds) replaces the clock. `T` names the payload's type; it
    * is not checked at run time.
    */
   verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: NowOptions | null): VerifiedWebhook<T>;
+  /** `Verifier { keys: n <redacted> }`: never a key. */
+  toString(): string;
+  /** `{ scheme, keys }`: the scheme (or `"auto"`) and how many keys, never a key. */
+  toJSON(): unknown;
+  /** Release the keys' wasm memory now rather than when the object is collected. */
+  free(): void;
+  /** The same as `free()`, for `using`. */
+  [Symbol.dispose](): void;
 }
-
 /**
  * Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
  * with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the
@@ -933,14 +967,12 @@ export interface Verifier {
  * run time.
  */
 export function verify<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): T;
-
 /**
  * Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
  * event type and the body (parsed JSON when it is JSON). `T` names the payload's type; it is not
  * checked at run time.
  */
 export function verifyWebhook<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): VerifiedWebhook<T>;
-
 /**
  * Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
  * and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
@@ -948,8 +980,13 @@ export function verifyWebhook<T = unknown>(payload: Payload, headers: HeadersLik
  * type; it is not checked at run time.
  */
 export function verifyRequest<T = unknown>(request: RequestLike, options: VerifyRequestOptions): Promise<VerifiedRequest<T>>;
+/**
+ * The bytes of WebAssembly memory this package holds (the receiver's builds, and the sender's
+ * once a sender API has loaded it): a diagnostic for leak monitoring (it grows when needed and
+ * never shrinks).
+ */
+export function wasmMemoryBytes(): number;
 "#;
-
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(typescript_type = "Payload")]

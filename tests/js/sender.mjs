@@ -33,6 +33,7 @@ export function registerSenderTests(test, hookline, vectors) {
       beginProbe: () => hookline.beginProbe(undefined, { policy: bad }),
       buildEnvelope: () => hookline.buildEnvelope({ type: "bad type!", data: {} }),
       checkAddress: () => hookline.checkAddress("127.0.0.1"),
+      checkLease: () => hookline.checkLease(1000, 1000),
       checkResolved: () => hookline.checkResolved("hooks.example.com", "10.0.0.1"),
       checkTarget: () => hookline.checkTarget("http://127.0.0.1/"),
       classifyOutcome: () => hookline.classifyOutcome({ schedule: [] }, { kind: "timeout" }),
@@ -40,7 +41,9 @@ export function registerSenderTests(test, hookline, vectors) {
       disableEndpoint: () => hookline.disableEndpoint(undefined, "", { policy: bad }),
       enableEndpoint: () => hookline.enableEndpoint({ state: "bogus" }),
       endpointAdmission: () => hookline.endpointAdmission(undefined, { policy: bad }),
+      endpointChange: () => hookline.endpointChange({ state: "bogus" }, {}),
       endpointHealth: () => hookline.endpointHealth({ consecutiveFailures: -1 }),
+      endpointStatus: () => hookline.endpointStatus({ state: "bogus" }),
       eventId: () => hookline.eventId("bad prefix!"),
       matchSubscriptions: () => hookline.matchSubscriptions({ type: "a.b" }, [{ id: "a", eventTypes: ["bad type!"] }]),
       nextAttempt: () => hookline.nextAttempt({ schedule: [] }, 1, { kind: "timeout" }),
@@ -48,7 +51,9 @@ export function registerSenderTests(test, hookline, vectors) {
       parseRetryAfter: () => hookline.parseRetryAfter("1", { now: NaN }),
       recordAttempt: () => hookline.recordAttempt(undefined, { kind: "delivered" }, { policy: bad }),
       retrySchedule: () => hookline.retrySchedule({ schedule: [] }),
+      unstartedAttempt: () => hookline.unstartedAttempt({ schedule: [] }, 1, "worker_lost", 0, 0),
       validateEventType: () => hookline.validateEventType("bad type!"),
+      validateEventTypePattern: () => hookline.validateEventTypePattern("bad type!"),
     };
     // Every other export is the receiver's or the signer's: a new export must be listed in one.
     const receiverOrSigning = ["Signer", "Verifier", "Webhook", "generateKeyPair", "generateSecret", "generateTestHeaderString", "publicKeyFromSecretKey", "signHeaders", "verify", "verifyRequest", "verifyWebhook", "wasmMemoryBytes"];

@@ -1,17 +1,264 @@
-//! The caller's values (as `value.rs` reads them) to core types, and every refusal of a value as
-//! a typed error: the same rules and messages as the full package's binding (`src/wasm/mod.rs`).
+//! The caller's values as the JS glue hands them over, and their conversion into the core's
+//! types: the one converter both bindings use (`abi/`, the receiver's raw wasm ABI, and
+//! `src/wasm/`, the sender's wasm-bindgen binding, which has the glue encode a signer's options
+//! the same way). The glue (`pkg-template/lib/encode.js`) reads the caller's objects, catching
+//! what their getters and Proxy traps throw, and writes what it found in a small tag-length-value
+//! encoding; every judgement of those values is made here or in the core, and every refusal is a
+//! [`JsError`]: the JS class, code, message and hint of the error to throw.
+//!
+//! Encoding, little-endian: one tag byte, then
+//! - `UNDEFINED`, `NULL`, `FALSE`, `TRUE`, `DETACHED`, `NOT_ARRAY`, `OTHER`: nothing;
+//! - `NUMBER`, `DATE`: an f64 (a Date's time in ms, NaN when it is not a Date);
+//! - `STRING`, `BYTES`: a u32 length and the UTF-8 or the bytes;
+//! - `STRING_SIZE`, `BYTES_SIZE`: a u32 length (a payload whose bytes come separately);
+//! - `THREW`, `LIST_THREW`, `FUNCTION`: a u32 slot (the glue keeps the thrown value or the
+//!   function); `LIST_THREW` is a list whose items could not be read, `THREW` any other read;
+//! - `ARRAY`: a u32 count and the items; `OBJECT`: a u32 count and (string key, value) pairs.
 
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-use hookline::scheme::{CustomScheme, Encoding, Format, Scheme};
-use hookline::verify::{MAX_KEYS, MAX_KEY_BYTES};
-use hookline::{Error, KeyInput, VerifyOptions};
-
-use crate::out::JsError;
-use crate::value::Value;
+use crate::error::Error;
+use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
+use crate::verify::{KeyInput, VerifyOptions, MAX_KEYS, MAX_KEY_BYTES};
 
 pub type Result<T> = core::result::Result<T, JsError>;
+
+// ---------------------------------------------------------------- the encoding
+
+pub const UNDEFINED: u8 = 0;
+pub const NULL: u8 = 1;
+pub const FALSE: u8 = 2;
+pub const TRUE: u8 = 3;
+pub const NUMBER: u8 = 4;
+pub const STRING: u8 = 5;
+pub const BYTES: u8 = 6;
+pub const DETACHED: u8 = 7;
+pub const THREW: u8 = 8;
+pub const DATE: u8 = 9;
+pub const ARRAY: u8 = 10;
+pub const OBJECT: u8 = 11;
+pub const FUNCTION: u8 = 12;
+pub const OTHER: u8 = 13;
+pub const NOT_ARRAY: u8 = 14;
+pub const STRING_SIZE: u8 = 15;
+pub const BYTES_SIZE: u8 = 16;
+pub const LIST_THREW: u8 = 17;
+
+/// Nesting the glue never writes deeper than (options > list > key object > key).
+const MAX_DEPTH: usize = 6;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    Undefined,
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(&'a str),
+    Bytes(&'a [u8]),
+    Detached,
+    Threw(u32),
+    ListThrew(u32),
+    Date(f64),
+    Array(Vec<Value<'a>>),
+    NotArray,
+    Object(Vec<(&'a str, Value<'a>)>),
+    Function(u32),
+    /// A symbol, a bigint or anything else the options never take.
+    Other,
+    StrSize(u32),
+    BytesSize(u32),
+}
+
+impl<'a> Value<'a> {
+    /// A member of an object (undefined when absent or when this is not an object).
+    pub fn get(&self, key: &str) -> &Value<'a> {
+        match self {
+            Value::Object(entries) => entries
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(&Value::Undefined, |(_, v)| v),
+            _ => &Value::Undefined,
+        }
+    }
+
+    pub fn is_undefined(&self) -> bool {
+        matches!(self, Value::Undefined)
+    }
+
+    pub fn is_nullish(&self) -> bool {
+        matches!(self, Value::Undefined | Value::Null)
+    }
+
+    /// JS truthiness for what a flag may be.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::Undefined | Value::Null | Value::Bool(false) => false,
+            Value::Number(n) => *n != 0.0 && !n.is_nan(),
+            Value::Str(s) => !s.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+/// Reads values off the input buffer; `None` for a malformed buffer (a glue bug, never input).
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes }
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.bytes.split_at_checked(n)?;
+        self.bytes = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn f64(&mut self) -> Option<f64> {
+        Some(f64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        core::str::from_utf8(self.take(n)?).ok()
+    }
+
+    pub fn value(&mut self) -> Option<Value<'a>> {
+        self.value_at(0)
+    }
+
+    fn value_at(&mut self, depth: usize) -> Option<Value<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        Some(match self.u8()? {
+            UNDEFINED => Value::Undefined,
+            NULL => Value::Null,
+            FALSE => Value::Bool(false),
+            TRUE => Value::Bool(true),
+            NUMBER => Value::Number(self.f64()?),
+            STRING => Value::Str(self.str()?),
+            BYTES => {
+                let n = self.u32()? as usize;
+                Value::Bytes(self.take(n)?)
+            }
+            DETACHED => Value::Detached,
+            THREW => Value::Threw(self.u32()?),
+            LIST_THREW => Value::ListThrew(self.u32()?),
+            DATE => Value::Date(self.f64()?),
+            ARRAY => {
+                let n = self.u32()? as usize;
+                let mut items = Vec::with_capacity(n.min(self.bytes.len()));
+                for _ in 0..n {
+                    items.push(self.value_at(depth.saturating_add(1))?);
+                }
+                Value::Array(items)
+            }
+            OBJECT => {
+                let n = self.u32()? as usize;
+                let mut entries = Vec::with_capacity(n.min(self.bytes.len()));
+                for _ in 0..n {
+                    let key = self.str()?;
+                    entries.push((key, self.value_at(depth.saturating_add(1))?));
+                }
+                Value::Object(entries)
+            }
+            FUNCTION => Value::Function(self.u32()?),
+            OTHER => Value::Other,
+            NOT_ARRAY => Value::NotArray,
+            STRING_SIZE => Value::StrSize(self.u32()?),
+            BYTES_SIZE => Value::BytesSize(self.u32()?),
+            _ => return None,
+        })
+    }
+}
+
+// ---------------------------------------------------------------- errors as JS sees them
+
+/// `KIND`: the JS class of an error.
+pub const KIND_VERIFICATION: f64 = 0.0;
+pub const KIND_GENERAL: f64 = 1.0;
+pub const KIND_TYPE: f64 = 2.0;
+
+/// An error as JS will see it: its class, code, message and hint, and the caller's thrown value
+/// to attach as its `cause`, or to rethrow as it was instead of any error of ours.
+#[derive(Debug)]
+pub struct JsError {
+    pub kind: f64,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<&'static str>,
+    pub cause: Option<u32>,
+    pub rethrow: Option<u32>,
+}
+
+impl JsError {
+    fn new(kind: f64, code: &'static str, message: String) -> Self {
+        JsError {
+            kind,
+            code,
+            message,
+            hint: None,
+            cause: None,
+            rethrow: None,
+        }
+    }
+
+    /// A `TypeError` with a `code`, for a value of the wrong JS type.
+    pub fn type_error(code: &'static str, message: &str) -> Self {
+        Self::new(KIND_TYPE, code, String::from(message))
+    }
+
+    pub fn bad_argument(message: &str) -> Self {
+        Self::type_error("invalid_argument", message)
+    }
+
+    /// The caller's own error, rethrown unchanged once the call has returned.
+    pub fn rethrow(slot: u32) -> Self {
+        let mut e = Self::new(KIND_GENERAL, "internal", String::new());
+        e.rethrow = Some(slot);
+        e
+    }
+
+    /// A TypeError for a value that threw while the glue read it, with what it threw as cause.
+    pub fn unreadable(code: &'static str, message: &str, slot: Option<u32>) -> Self {
+        let mut e = Self::type_error(code, message);
+        e.cause = slot;
+        e
+    }
+
+    pub fn with_cause(mut self, slot: Option<u32>) -> Self {
+        self.cause = slot;
+        self
+    }
+}
+
+/// A core error: `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`
+/// (a bad argument; a dedupe store that failed, which says nothing about the webhook).
+impl From<Error> for JsError {
+    fn from(err: Error) -> Self {
+        let kind = match err {
+            Error::InvalidArgument { .. } | Error::DedupeUnavailable { .. } => KIND_GENERAL,
+            _ => KIND_VERIFICATION,
+        };
+        let mut e = JsError::new(kind, err.code(), err.message());
+        e.hint = err.hint();
+        e
+    }
+}
+
+// ---------------------------------------------------------------- conversions
 
 /// An option of the options bag; the caller's own error back if its getter threw.
 pub fn get<'v, 'a>(options: &'v Value<'a>, key: &str) -> Result<&'v Value<'a>> {
@@ -25,7 +272,7 @@ pub fn get<'v, 'a>(options: &'v Value<'a>, key: &str) -> Result<&'v Value<'a>> {
     }
 }
 
-fn string_option<'a>(options: &Value<'a>, key: &str) -> Result<Option<&'a str>> {
+pub fn string_option<'a>(options: &Value<'a>, key: &str) -> Result<Option<&'a str>> {
     match get(options, key)? {
         Value::Undefined => Ok(None),
         Value::Str(s) => Ok(Some(s)),
@@ -345,9 +592,9 @@ pub fn dedupe_from(options: &Value<'_>) -> Result<Option<(u32, u64)>> {
         ));
     };
     let retention = match get(options, "dedupeRetention")? {
-        Value::Undefined => hookline::dedupe::DEFAULT_RETENTION_SECS,
+        Value::Undefined => crate::dedupe::DEFAULT_RETENTION_SECS,
         Value::Number(n)
-            if is_whole(*n) && *n >= 1.0 && *n <= hookline::dedupe::MAX_RETENTION_SECS as f64 =>
+            if is_whole(*n) && *n >= 1.0 && *n <= crate::dedupe::MAX_RETENTION_SECS as f64 =>
         {
             *n as u64
         }
