@@ -18,7 +18,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::error::Error;
+use crate::error::{Described, Error};
 use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
 use crate::verify::{KeyInput, VerifyOptions, MAX_KEYS, MAX_KEY_BYTES};
 
@@ -191,49 +191,70 @@ pub const KIND_VERIFICATION: f64 = 0.0;
 pub const KIND_GENERAL: f64 = 1.0;
 pub const KIND_TYPE: f64 = 2.0;
 
-/// An error as JS will see it: its class, code, message and hint, and the caller's thrown value
-/// to attach as its `cause`, or to rethrow as it was instead of any error of ours.
+/// An error as JS will see it: its class and what went wrong (the message and hint are written
+/// from its description by `pkg-template/lib/messages.js`), and the caller's thrown value to
+/// attach as its `cause`, or to rethrow as it was instead of any error of ours.
 #[derive(Debug)]
 pub struct JsError {
     pub kind: f64,
-    pub code: &'static str,
-    pub message: String,
-    pub hint: Option<&'static str>,
+    pub detail: Detail,
     pub cause: Option<u32>,
     pub rethrow: Option<u32>,
 }
 
+/// What went wrong: a core error, or a value the converter refused (a code, a reason key of the
+/// message table, and the option or argument it is about).
+#[derive(Debug)]
+pub enum Detail {
+    Core(Error),
+    Refused {
+        code: &'static str,
+        reason: &'static str,
+        name: &'static str,
+    },
+}
+
 impl JsError {
-    fn new(kind: f64, code: &'static str, message: String) -> Self {
+    fn refused(kind: f64, code: &'static str, reason: &'static str) -> Self {
         JsError {
             kind,
-            code,
-            message,
-            hint: None,
+            detail: Detail::Refused {
+                code,
+                reason,
+                name: "",
+            },
             cause: None,
             rethrow: None,
         }
     }
 
     /// A `TypeError` with a `code`, for a value of the wrong JS type.
-    pub fn type_error(code: &'static str, message: &str) -> Self {
-        Self::new(KIND_TYPE, code, String::from(message))
+    pub fn type_error(code: &'static str, reason: &'static str) -> Self {
+        Self::refused(KIND_TYPE, code, reason)
     }
 
-    pub fn bad_argument(message: &str) -> Self {
-        Self::type_error("invalid_argument", message)
+    pub fn bad_argument(reason: &'static str) -> Self {
+        Self::type_error("invalid_argument", reason)
+    }
+
+    /// The same, naming the option or argument it is about (the message's first text).
+    pub fn named(mut self, what: &'static str) -> Self {
+        if let Detail::Refused { name, .. } = &mut self.detail {
+            *name = what;
+        }
+        self
     }
 
     /// The caller's own error, rethrown unchanged once the call has returned.
     pub fn rethrow(slot: u32) -> Self {
-        let mut e = Self::new(KIND_GENERAL, "internal", String::new());
+        let mut e = Self::refused(KIND_GENERAL, "internal", "");
         e.rethrow = Some(slot);
         e
     }
 
     /// A TypeError for a value that threw while the glue read it, with what it threw as cause.
-    pub fn unreadable(code: &'static str, message: &str, slot: Option<u32>) -> Self {
-        let mut e = Self::type_error(code, message);
+    pub fn unreadable(code: &'static str, reason: &'static str, slot: Option<u32>) -> Self {
+        let mut e = Self::type_error(code, reason);
         e.cause = slot;
         e
     }
@@ -242,19 +263,36 @@ impl JsError {
         self.cause = slot;
         self
     }
+
+    /// The code, reason and parameters the message is written from.
+    pub fn described(&self) -> Described<'_> {
+        match &self.detail {
+            Detail::Core(e) => e.describe(),
+            Detail::Refused { code, reason, name } => Described {
+                code,
+                reason,
+                texts: [name, ""],
+                numbers: [None, None],
+            },
+        }
+    }
 }
 
 /// A core error: `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`
-/// (a bad argument; a dedupe store that failed, which says nothing about the webhook).
+/// (a bad argument; a dedupe store that failed, which says nothing about the webhook). The one
+/// mapping of both bindings.
 impl From<Error> for JsError {
     fn from(err: Error) -> Self {
         let kind = match err {
             Error::InvalidArgument { .. } | Error::DedupeUnavailable { .. } => KIND_GENERAL,
             _ => KIND_VERIFICATION,
         };
-        let mut e = JsError::new(kind, err.code(), err.message());
-        e.hint = err.hint();
-        e
+        JsError {
+            kind,
+            detail: Detail::Core(err),
+            cause: None,
+            rethrow: None,
+        }
     }
 }
 
@@ -268,17 +306,15 @@ pub fn get<'v, 'a>(options: &'v Value<'a>, key: &str) -> Result<&'v Value<'a>> {
             v => Ok(v),
         },
         Value::Undefined | Value::Null => Ok(&Value::Undefined),
-        _ => Err(JsError::bad_argument("options must be an object")),
+        _ => Err(JsError::bad_argument("options_not_object")),
     }
 }
 
-pub fn string_option<'a>(options: &Value<'a>, key: &str) -> Result<Option<&'a str>> {
+pub fn string_option<'a>(options: &Value<'a>, key: &'static str) -> Result<Option<&'a str>> {
     match get(options, key)? {
         Value::Undefined => Ok(None),
         Value::Str(s) => Ok(Some(s)),
-        _ => Err(JsError::bad_argument(
-            &["options.", key, " must be a string"].concat(),
-        )),
+        _ => Err(JsError::bad_argument("option_not_string").named(key)),
     }
 }
 
@@ -305,7 +341,7 @@ fn invalid_secret(reason: &'static str) -> JsError {
 fn key_from<'a>(
     value: &Value<'a>,
     raw: bool,
-    what: &str,
+    what: &'static str,
     nested: bool,
 ) -> Result<(OwnedKey<'a>, Option<&'a str>)> {
     match value {
@@ -313,27 +349,26 @@ fn key_from<'a>(
             // As the spec libraries do: a raw string secret is its UTF-16 code units as bytes
             // (the glue wrote UTF-8; a unit above U+00FF, a lone surrogate included, is refused).
             let bytes: Option<Vec<u8>> = text.chars().map(|c| u8::try_from(c).ok()).collect();
-            let bytes = bytes.ok_or_else(|| {
-                invalid_secret("a raw string secret may only hold characters up to U+00FF")
-            })?;
+            let bytes = bytes.ok_or_else(|| invalid_secret("raw_string_range"))?;
             Ok((OwnedKey::Bytes(bytes), None))
         }
         Value::Str(text) => Ok((OwnedKey::Text(text), None)),
         Value::Bytes(bytes) => {
             if bytes.len() > MAX_KEY_BYTES {
-                return Err(invalid_secret("raw secret is longer than 1024 bytes"));
+                return Err(invalid_secret("raw_secret_too_long"));
             }
             Ok((OwnedKey::Bytes(bytes.to_vec()), None))
         }
         Value::Detached | Value::Threw(_) => Err(JsError::unreadable(
             "invalid_secret",
-            &["invalid ", what, ": the key's bytes could not be read"].concat(),
+            "key_unreadable",
             match value {
                 Value::Threw(slot) => Some(*slot),
                 _ => None,
             },
-        )),
-        Value::Undefined | Value::Null => Err(invalid_secret("secret is required")),
+        )
+        .named(what)),
+        Value::Undefined | Value::Null => Err(invalid_secret("secret_required")),
         Value::Object(_) if !nested => {
             let key = match value.get("key") {
                 Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
@@ -360,16 +395,8 @@ fn key_from<'a>(
     }
 }
 
-fn wrong_key(what: &str) -> JsError {
-    JsError::type_error(
-        "invalid_secret",
-        &[
-            "invalid ",
-            what,
-            ": expected a string, a Uint8Array or { id, key }",
-        ]
-        .concat(),
-    )
+fn wrong_key(what: &'static str) -> JsError {
+    JsError::type_error("invalid_secret", "key_type").named(what)
 }
 
 /// The keys of an options bag: `secret`, `secrets`, `publicKey`, `publicKeys` (in that order),
@@ -378,11 +405,7 @@ pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>>
     let raw = match string_option(options, "format")? {
         None | Some("whsec") | Some("base64") => false,
         Some("raw") => true,
-        Some(_) => {
-            return Err(JsError::bad_argument(
-                "options.format must be \"raw\" or omitted",
-            ))
-        }
+        Some(_) => return Err(JsError::bad_argument("format_raw")),
     };
     let mut out = Vec::new();
     for (one, many) in [("secret", "secrets"), ("publicKey", "publicKeys")] {
@@ -395,21 +418,15 @@ pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>>
             Value::Undefined => continue,
             Value::Array(items) => items,
             Value::ListThrew(slot) => {
-                return Err(JsError::unreadable(
-                    "invalid_secret",
-                    &["options.", many, " could not be read: reading it threw"].concat(),
-                    Some(*slot),
-                ))
+                return Err(
+                    JsError::unreadable("invalid_secret", "keys_unreadable", Some(*slot))
+                        .named(many),
+                )
             }
-            _ => {
-                return Err(JsError::type_error(
-                    "invalid_secret",
-                    &["options.", many, " must be an array"].concat(),
-                ))
-            }
+            _ => return Err(JsError::type_error("invalid_secret", "keys_not_array").named(many)),
         };
         if items.len() > MAX_KEYS {
-            return Err(invalid_secret("more than 64 keys"));
+            return Err(invalid_secret("too_many_keys"));
         }
         for (i, item) in items.iter().enumerate() {
             let (key, id) = key_from(item, raw, many, false)?;
@@ -421,9 +438,7 @@ pub fn keys_from<'a>(options: &Value<'a>) -> Result<Vec<(OwnedKey<'a>, String)>>
         }
     }
     if out.is_empty() {
-        return Err(invalid_secret(
-            "options need a secret, secrets, publicKey or publicKeys",
-        ));
+        return Err(invalid_secret("no_keys_given"));
     }
     Ok(out)
 }
@@ -455,16 +470,13 @@ pub fn tolerance_from(options: &Value<'_>) -> Result<VerifyOptions> {
     let mut out = VerifyOptions::default();
     let t = get(options, "tolerance")?;
     if !t.is_undefined() {
-        let secs = whole(t, 1e9).ok_or_else(|| {
-            JsError::bad_argument("tolerance must be a whole number of seconds between 0 and 1e9")
-        })?;
+        let secs = whole(t, 1e9).ok_or_else(|| JsError::bad_argument("tolerance_range"))?;
         out.tolerance_secs = Some(secs as u64);
     }
     let m = get(options, "maxPayloadBytes")?;
     if !m.is_undefined() {
-        let n = whole(m, 4_294_967_295.0).ok_or_else(|| {
-            JsError::bad_argument("maxPayloadBytes must be a whole number of bytes")
-        })?;
+        let n =
+            whole(m, 4_294_967_295.0).ok_or_else(|| JsError::bad_argument("max_payload_range"))?;
         out.max_payload_bytes = Some(n as usize);
     }
     Ok(out)
@@ -474,17 +486,12 @@ pub fn scheme_from(options: &Value<'_>) -> Result<(Option<Scheme>, Option<Custom
     let custom = custom_from(get(options, "custom")?)?;
     let scheme = match string_option(options, "scheme")? {
         None => None,
-        Some(name) => Some(Scheme::from_name(name).ok_or_else(|| {
-            JsError::bad_argument(
-                "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, \
-                 shopify, discord, linear, custom",
-            )
-        })?),
+        Some(name) => {
+            Some(Scheme::from_name(name).ok_or_else(|| JsError::bad_argument("scheme_unknown"))?)
+        }
     };
     if scheme == Some(Scheme::Custom) && custom.is_none() {
-        return Err(JsError::bad_argument(
-            "scheme \"custom\" needs options.custom",
-        ));
+        return Err(JsError::bad_argument("custom_missing"));
     }
     Ok((scheme, custom))
 }
@@ -494,7 +501,7 @@ fn custom_from(config: &Value<'_>) -> Result<Option<CustomScheme>> {
         return Ok(None);
     }
     let Some(header) = string_option(config, "header")? else {
-        return Err(JsError::bad_argument("options.custom.header is required"));
+        return Err(JsError::bad_argument("custom_header_required"));
     };
     let mut c = CustomScheme::new(header)?;
     if let Some(p) = string_option(config, "prefix")? {
@@ -503,11 +510,7 @@ fn custom_from(config: &Value<'_>) -> Result<Option<CustomScheme>> {
     match string_option(config, "encoding")? {
         None | Some("hex") => {}
         Some("base64") => c = c.with_encoding(Encoding::Base64),
-        Some(_) => {
-            return Err(JsError::bad_argument(
-                "options.custom.encoding must be hex or base64",
-            ))
-        }
+        Some(_) => return Err(JsError::bad_argument("custom_encoding")),
     }
     if let Some(h) = string_option(config, "timestampHeader")? {
         c = c.with_timestamp_header(h)?;
@@ -521,30 +524,20 @@ fn custom_from(config: &Value<'_>) -> Result<Option<CustomScheme>> {
     match string_option(config, "format")? {
         None | Some("plain") => {}
         Some("stripe") => c = c.with_format(Format::Stripe),
-        Some(_) => {
-            return Err(JsError::bad_argument(
-                "options.custom.format must be plain or stripe",
-            ))
-        }
+        Some(_) => return Err(JsError::bad_argument("custom_format")),
     }
     Ok(Some(c))
 }
 
 /// Unix seconds from a `Date` or a number of seconds.
-pub fn seconds_from(value: &Value<'_>, what: &str) -> Result<i64> {
+pub fn seconds_from(value: &Value<'_>, what: &'static str) -> Result<i64> {
     let secs = match value {
         Value::Number(n) => *n,
         Value::Date(ms) => ms / 1000.0,
-        _ => {
-            return Err(JsError::bad_argument(
-                &[what, " must be a Date or unix seconds"].concat(),
-            ))
-        }
+        _ => return Err(JsError::bad_argument("time_type").named(what)),
     };
     if !secs.is_finite() || !(0.0..=9.0e15).contains(&secs) {
-        return Err(JsError::bad_argument(
-            &[what, " is not a valid time"].concat(),
-        ));
+        return Err(JsError::bad_argument("time_range").named(what));
     }
     Ok(floor(secs))
 }
@@ -558,10 +551,10 @@ pub fn now_from(options: &Value<'_>, clock: i64) -> Result<i64> {
     seconds_from(now, "now")
 }
 
-pub fn string_arg<'a>(value: &Value<'a>, what: &str) -> Result<&'a str> {
+pub fn string_arg<'a>(value: &Value<'a>, what: &'static str) -> Result<&'a str> {
     match value {
         Value::Str(s) => Ok(s),
-        _ => Err(JsError::bad_argument(&[what, " must be a string"].concat())),
+        _ => Err(JsError::bad_argument("not_string").named(what)),
     }
 }
 
@@ -569,27 +562,26 @@ pub fn string_arg<'a>(value: &Value<'a>, what: &str) -> Result<&'a str> {
 /// its old name in the options, is refused rather than ignored.
 pub fn json_parse_from(options: &Value<'_>) -> Result<bool> {
     if !get(options, "raw")?.is_undefined() {
-        return Err(JsError::bad_argument(
-            "options.raw is not an option: pass jsonParse: false to leave the body unparsed",
-        ));
+        return Err(JsError::bad_argument("raw_option"));
     }
     let flag = get(options, "jsonParse")?;
     Ok(flag.is_nullish() || flag.truthy())
 }
 
-/// `options.dedupe` (a store with `claim(key, expiresAtMs)`) and `options.dedupeRetention`
-/// (seconds): the claim's slot and the retention, when a store is given.
+/// `options.dedupe` (a store with `claim`, `complete` and `release`) and
+/// `options.dedupeRetention` (seconds): the store's slot and the retention, when a store is given.
 pub fn dedupe_from(options: &Value<'_>) -> Result<Option<(u32, u64)>> {
     let store = get(options, "dedupe")?;
     if store.is_undefined() {
         return Ok(None);
     }
-    // A hostile getter is the same mistake as a missing claim: a typed error, not its throw.
-    let Value::Function(claim) = store.get("claim") else {
-        return Err(JsError::bad_argument(
-            "dedupe must be a store with claim(key, expiresAtMs) resolving to true (first time) \
-             or false (seen before)",
-        ));
+    // A hostile getter is the same mistake as a missing function: a typed error, not its throw.
+    let (Value::Function(slot), Value::Function(_), Value::Function(_)) = (
+        store.get("claim"),
+        store.get("complete"),
+        store.get("release"),
+    ) else {
+        return Err(JsError::bad_argument("dedupe_store"));
     };
     let retention = match get(options, "dedupeRetention")? {
         Value::Undefined => crate::dedupe::DEFAULT_RETENTION_SECS,
@@ -598,13 +590,35 @@ pub fn dedupe_from(options: &Value<'_>) -> Result<Option<(u32, u64)>> {
         {
             *n as u64
         }
-        _ => {
-            return Err(JsError::bad_argument(
-                "dedupeRetention must be a whole number of seconds from 1 to 1e9",
-            ))
-        }
+        _ => return Err(JsError::bad_argument("retention_range")),
     };
-    Ok(Some((*claim, retention)))
+    Ok(Some((*slot, retention)))
+}
+
+/// What a dedupe store answered its claim: `how` 0 it resolved with `answer`, 1 it threw, 2 it
+/// rejected (the thrown value in `answer`'s slot). Done when the delivery is now claimed.
+pub fn claim_answer(how: &Value<'_>, answer: &Value<'_>, key: &str) -> Result<()> {
+    let slot = match answer {
+        Value::Threw(slot) => Some(*slot),
+        _ => None,
+    };
+    let unavailable = |reason: &'static str, cause: Option<u32>| {
+        JsError::from(Error::DedupeUnavailable { reason }).with_cause(cause)
+    };
+    match (how, answer) {
+        (Value::Number(n), _) if *n == 1.0 => Err(unavailable("claim_threw", slot)),
+        (Value::Number(n), _) if *n == 2.0 => Err(unavailable("claim_rejected", slot)),
+        (_, Value::Bool(true)) => Ok(()),
+        (_, Value::Bool(false)) => Err(Error::Duplicate {
+            key: key.to_string(),
+        }
+        .into()),
+        (_, Value::Str("pending")) => Err(Error::InProgress {
+            key: key.to_string(),
+        }
+        .into()),
+        _ => Err(unavailable("claim_answer", None)),
+    }
 }
 
 /// Why a payload cannot be verified, or None when it is a string or bytes.
@@ -613,38 +627,32 @@ pub fn payload_refusal(payload: &Value<'_>) -> Option<JsError> {
         Value::StrSize(_) | Value::BytesSize(_) | Value::Str(_) | Value::Bytes(_) => None,
         Value::Detached => Some(
             Error::InvalidPayload {
-                reason: "the payload's ArrayBuffer is detached (it was transferred)",
+                reason: "payload_detached",
             }
             .into(),
         ),
         Value::Threw(slot) => Some(JsError::unreadable(
             "invalid_payload",
-            "the payload could not be read: reading it threw",
+            "payload_unreadable",
             Some(*slot),
         )),
         Value::Undefined | Value::Null => Some(
             Error::InvalidPayload {
-                reason: "payload is required: pass the raw request body",
+                reason: "payload_required",
             }
             .into(),
         ),
         other => {
-            let hint = if matches!(
+            // Parsed JSON (an object) has its own hint: re-serializing changes the bytes.
+            let reason = if matches!(
                 other,
                 Value::Object(_) | Value::Array(_) | Value::NotArray | Value::Date(_)
             ) {
-                "pass the raw request body (a string or bytes) exactly as received; a parsed JSON \
-                 object cannot be verified because re-serializing it changes the bytes (in \
-                 Express use express.raw({ type: 'application/json' }))"
+                "payload_object"
             } else {
-                "pass the raw request body as a string, Uint8Array or ArrayBuffer"
+                "payload_type"
             };
-            let mut e: JsError = Error::InvalidPayload {
-                reason: "expected the raw body as a string, Uint8Array or ArrayBuffer",
-            }
-            .into();
-            e.hint = Some(hint);
-            Some(e)
+            Some(Error::InvalidPayload { reason }.into())
         }
     }
 }

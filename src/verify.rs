@@ -110,14 +110,13 @@ pub(crate) enum SignKey {
 fn text_secret(text: &str) -> Result<HmacKey, Error> {
     if text.is_empty() {
         return Err(Error::InvalidSecret {
-            reason: "secret is empty",
+            reason: "secret_empty",
         });
     }
     if text.starts_with(|c: char| c.is_whitespace()) || text.ends_with(|c: char| c.is_whitespace())
     {
         return Err(Error::InvalidSecret {
-            reason:
-                "secret starts or ends with whitespace; trim the value read from the environment",
+            reason: "secret_edge_whitespace",
         });
     }
     raw_secret(text.as_bytes())
@@ -158,7 +157,7 @@ fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
         }
         (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(PUBLIC_KEY_PREFIX) => {
             return Err(Error::InvalidSecret {
-                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+                reason: "whpk_cannot_sign",
             })
         }
         (Scheme::StandardWebhooks, KeyInput::Text(t)) => {
@@ -173,13 +172,11 @@ fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
 
 fn check_key_count(n: usize) -> Result<(), Error> {
     if n == 0 {
-        return Err(Error::InvalidSecret {
-            reason: "at least one secret or public key is required",
-        });
+        return Err(Error::InvalidSecret { reason: "no_keys" });
     }
     if n > MAX_KEYS {
         return Err(Error::InvalidSecret {
-            reason: "more than 64 keys",
+            reason: "too_many_keys",
         });
     }
     Ok(())
@@ -191,7 +188,7 @@ fn check_options(options: VerifyOptions) -> Result<(), Error> {
         .is_some_and(|t| t > MAX_TOLERANCE_SECS)
     {
         return Err(Error::InvalidArgument {
-            reason: "tolerance is in seconds and must be at most 1e9",
+            reason: "tolerance_too_large",
         });
     }
     Ok(())
@@ -216,7 +213,7 @@ impl SchemeVerifier {
     ) -> Result<Self, Error> {
         if scheme == Scheme::Custom {
             return Err(Error::InvalidArgument {
-                reason: "a custom scheme needs its configuration",
+                reason: "custom_needs_config",
             });
         }
         Self::build(scheme, None, keys, options, false)
@@ -262,7 +259,7 @@ impl SchemeVerifier {
         }
         if keys.hmac.is_empty() && keys.ed25519.is_empty() {
             return Err(first_error.unwrap_or(Error::InvalidSecret {
-                reason: "no usable key",
+                reason: "no_usable_key",
             }));
         }
         Ok(SchemeVerifier {
@@ -289,6 +286,16 @@ impl SchemeVerifier {
 
     pub fn tolerance_secs(&self) -> u64 {
         self.tolerance
+    }
+
+    /// The id of the key at the caller's `index` (see [`HmacKey::key_id`]), as dedupe names it.
+    pub fn key_id(&self, index: usize) -> Option<[u8; 8]> {
+        let hmac = self.keys.hmac.iter().find(|(i, _)| *i == index);
+        if let Some((_, key)) = hmac {
+            return Some(key.key_id());
+        }
+        let ed = self.keys.ed25519.iter().find(|(i, _)| *i == index);
+        ed.map(|(_, key)| key.key_id())
     }
 
     /// The largest body this verifier accepts, if it was given one.
@@ -326,7 +333,7 @@ impl SchemeVerifier {
             Scheme::Custom => match &self.custom {
                 Some(c) => c.verify(keys, headers, payload, now, tol),
                 None => Err(Error::InvalidArgument {
-                    reason: "a custom scheme needs its configuration",
+                    reason: "custom_needs_config",
                 }),
             },
         };
@@ -431,6 +438,23 @@ impl Verifier {
             .map(SchemeVerifier::tolerance_secs)
     }
 
+    /// The largest tolerance this verifier applies to any scheme it can verify.
+    pub fn max_tolerance_secs(&self) -> u64 {
+        self.verifiers
+            .iter()
+            .map(SchemeVerifier::tolerance_secs)
+            .max()
+            .unwrap_or(DEFAULT_TOLERANCE_SECS)
+    }
+
+    /// The id of the key that verified `verified` (see [`SchemeVerifier::key_id`]).
+    pub fn key_id(&self, verified: &Verified) -> Option<[u8; 8]> {
+        self.verifiers
+            .iter()
+            .find(|v| v.scheme == verified.scheme)
+            .and_then(|v| v.key_id(verified.key_index))
+    }
+
     /// Every header name a verification may read (see [`scheme::HEADER_NAMES`]).
     pub fn header_names(&self) -> Vec<&str> {
         scheme::HEADER_NAMES
@@ -475,7 +499,7 @@ impl Verifier {
             .find(|(s, _)| *s == scheme)
             .map(|(_, e)| e.clone())
             .unwrap_or(Error::InvalidSecret {
-                reason: "no key usable for the detected scheme",
+                reason: "no_key_for_scheme",
             }))
     }
 }
@@ -542,7 +566,7 @@ impl Signer {
     pub fn new(scheme: Scheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
         if scheme == Scheme::Custom {
             return Err(Error::InvalidArgument {
-                reason: "a custom scheme needs its configuration",
+                reason: "custom_needs_config",
             });
         }
         Self::build(scheme, None, keys)
@@ -568,7 +592,7 @@ impl Signer {
         );
         if keys.len() > 1 && !multi {
             return Err(Error::InvalidArgument {
-                reason: "this scheme carries one signature: sign with one key",
+                reason: "one_signature",
             });
         }
         Ok(Signer {
@@ -612,18 +636,18 @@ impl Signer {
     ) -> Result<Vec<(String, String)>, Error> {
         if timestamp < 0 {
             return Err(Error::InvalidArgument {
-                reason: "timestamp is before 1970",
+                reason: "timestamp_before_1970",
             });
         }
         let one = |name: &str, value: String| Ok(vec![(name.to_owned(), value)]);
         let first = self.keys.first().ok_or(Error::InvalidSecret {
-            reason: "no signing key",
+            reason: "no_signing_key",
         })?;
         match (self.scheme, first) {
             (Scheme::StandardWebhooks, _) => {
                 if id.is_empty() {
                     return Err(Error::InvalidArgument {
-                        reason: "message id is empty",
+                        reason: "message_id_empty",
                     });
                 }
                 Ok(standard::sign(&self.keys, id, timestamp, payload))
@@ -664,11 +688,11 @@ impl Signer {
             (Scheme::Custom, _) => match &self.custom {
                 Some(c) => c.sign(&self.hmac_keys(), timestamp, payload),
                 None => Err(Error::InvalidArgument {
-                    reason: "a custom scheme needs its configuration",
+                    reason: "custom_needs_config",
                 }),
             },
             _ => Err(Error::InvalidSecret {
-                reason: "this key type cannot sign under this scheme",
+                reason: "key_cannot_sign",
             }),
         }
     }

@@ -52,8 +52,6 @@ struct State {
     out: Out,
     receivers: Vec<Option<Receiver>>,
     pending: Option<Pending>,
-    /// verifyRequest's dedupe key, between the verdict and the store's answer.
-    claim_key: Option<String>,
 }
 
 /// The instance's one state. wasm32 here has one thread and no JS runs during a call (nothing
@@ -70,7 +68,6 @@ static STATE: Global = Global(RefCell::new(State {
     out: Out { bytes: Vec::new() },
     receivers: Vec::new(),
     pending: None,
-    claim_key: None,
 }));
 
 /// Buffers larger than this are given back after the call that needed them.
@@ -215,7 +212,7 @@ fn receiver(receivers: &[Option<Receiver>], handle: u32) -> Result<&Receiver> {
     receivers
         .get((handle as usize).wrapping_sub(1))
         .and_then(Option::as_ref)
-        .ok_or_else(|| JsError::bad_argument("this receiver was freed"))
+        .ok_or_else(|| JsError::bad_argument("freed"))
 }
 
 /// `new Webhook(secret, options)`: input [secret, options]; answers its handle.
@@ -273,7 +270,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
                 Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
                 used if used.truthy() => {
                     return Err(Error::InvalidPayload {
-                        reason: "the request body was already read; verify before parsing it",
+                        reason: "body_used",
                     }
                     .into())
                 }
@@ -282,9 +279,9 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         }
         if !matches!(options, Value::Object(_)) {
             return Err(JsError::bad_argument(if kind == VERIFIER_NEW {
-                "new Verifier(options) needs an options object with keys"
+                "verifier_options"
             } else {
-                "options with a secret or public key are required"
+                "options_required"
             }));
         }
         let keys = convert::keys_from(options)?;
@@ -298,13 +295,18 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
             VERIFIER_ONE_CALL | VERIFIER_REQUEST => {
                 convert::now_from(options, clock(arg(&args, 1)))?
             }
-            _ => return Err(JsError::bad_argument("unknown kind of verifier")),
+            _ => return Err(JsError::bad_argument("internal")),
         };
         let dedupe = if kind == VERIFIER_REQUEST {
             convert::dedupe_from(options)?
         } else {
             None
         };
+        // A retention shorter than the tolerance would forget a delivery while a replay of it
+        // still verifies (the core keeps timestamped entries longer anyway).
+        if dedupe.is_some_and(|(_, retention)| retention < inner.max_tolerance_secs()) {
+            return Err(JsError::bad_argument("retention_below_tolerance"));
+        }
         let limit = inner
             .max_payload_bytes()
             .unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
@@ -334,10 +336,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
 }
 
 fn not_a_request() -> JsError {
-    JsError::bad_argument(
-        "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body and \
-         headers to verifyWebhook",
-    )
+    JsError::bad_argument("not_a_request")
 }
 
 /// Unix seconds from the glue's clock reading (ms).
@@ -385,7 +384,7 @@ pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
                 };
                 (inner.max_payload_bytes(), !raw, now)
             }
-            _ => return Err(JsError::bad_argument("this receiver cannot take this call")),
+            _ => return Err(JsError::bad_argument("internal")),
         };
         if mode == MODE_REQUEST {
             match payload {
@@ -439,12 +438,12 @@ pub extern "C" fn hl_end(len: usize) -> usize {
         let pending = s
             .pending
             .take()
-            .ok_or_else(|| JsError::bad_argument("no verification was begun"))?;
+            .ok_or_else(|| JsError::bad_argument("internal"))?;
         let args = values(input)?;
         let payload = core::mem::take(&mut s.payload);
         let result = match payload.get(..len) {
             Some(body) => end(s, &pending, arg(&args, 1), body),
-            None => Err(JsError::bad_argument("the payload is longer than its room")),
+            None => Err(JsError::bad_argument("internal")),
         };
         if payload.capacity() <= KEEP_BYTES {
             s.payload = payload;
@@ -465,23 +464,17 @@ fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
         }
         Value::Threw(slot) => Err(JsError::unreadable(
             "invalid_header",
-            "the headers could not be read: reading them threw",
+            "headers_unreadable",
             Some(*slot),
         )),
-        _ => Err(JsError::type_error(
-            "invalid_header",
-            "headers must be a Headers, a Map or a plain object of header names to values",
-        )),
+        _ => Err(JsError::type_error("invalid_header", "headers_type")),
     }
 }
 
 fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
     let headers = headers_of(headers)?;
     let State {
-        receivers,
-        out: o,
-        claim_key,
-        ..
+        receivers, out: o, ..
     } = s;
     let r = receiver(receivers, p.handle)?;
     let verified = match r {
@@ -499,9 +492,10 @@ fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<(
     ) = (r, p.mode)
     {
         let tolerance = inner.tolerance_secs(verified.scheme).unwrap_or(0);
+        let key_id = inner.key_id(&verified).unwrap_or_default();
         claim = Some((
             *slot,
-            dedupe_entry(&verified, body, tolerance, *retention, p.now),
+            dedupe_entry(&verified, key_id, body, tolerance, *retention, p.now),
         ));
     }
     let detailed = !matches!(p.mode, MODE_WEBHOOK | MODE_VERIFY);
@@ -521,9 +515,9 @@ fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<(
     }
     if let Some((slot, entry)) = claim {
         o.text(out::DEDUPE_KEY, &entry.key);
-        o.number(out::DEDUPE_EXPIRES, entry.expires_at_ms as f64);
+        o.number(out::DEDUPE_LEASE, entry.lease_until_ms as f64);
+        o.number(out::DEDUPE_EXPIRES, entry.until_ms as f64);
         o.number(out::CAUSE, f64::from(slot));
-        *claim_key = Some(entry.key);
     }
     Ok(())
 }
@@ -547,49 +541,19 @@ fn write_verified(o: &mut Out, v: &Verified, labels: &[String]) {
 }
 
 /// The dedupe store's answer to verifyRequest's claim: input [how (0 resolved, 1 threw,
-/// 2 rejected), the value or the slot of what was thrown]. Done when it is the first time.
+/// 2 rejected), the value or the slot of what was thrown, the key claimed]. Done when the
+/// delivery is now claimed.
 #[no_mangle]
 pub extern "C" fn hl_claimed() -> usize {
     call(|s, input| {
         let args = values(input)?;
-        let key = s.claim_key.take().unwrap_or_default();
-        let unavailable = |reason: &'static str, cause: Option<u32>| {
-            JsError::from(Error::DedupeUnavailable { reason }).with_cause(cause)
+        let key = match arg(&args, 2) {
+            Value::Str(key) => key,
+            _ => "",
         };
-        let slot = match arg(&args, 1) {
-            Value::Threw(slot) => Some(*slot),
-            _ => None,
-        };
-        match (arg(&args, 0), arg(&args, 1)) {
-            (Value::Number(n), _) if *n == 1.0 => Err(unavailable("the store's claim threw", slot)),
-            (Value::Number(n), _) if *n == 2.0 => {
-                Err(unavailable("the store's claim rejected", slot))
-            }
-            (_, Value::Bool(true)) => {
-                s.out.start(true);
-                Ok(())
-            }
-            (_, Value::Bool(false)) => Err(Error::Duplicate { key }.into()),
-            _ => Err(unavailable(
-                "the store's claim answered neither true nor false",
-                None,
-            )),
-        }
-    })
-}
-
-/// The error for a verified body that JSON.parse refused: `what` 0 not UTF-8, 1 not JSON;
-/// `place` 0 `Webhook.verify` (the third argument), 1 the options bag.
-#[no_mangle]
-pub extern "C" fn hl_not_json(what: u32, place: u32) -> usize {
-    call(|_, _| {
-        let reason = match (what, place) {
-            (0, 0) => "verified body is not UTF-8 JSON; for other bodies pass { jsonParse: false } as verify's third argument",
-            (_, 0) => "verified body is not valid JSON; for other bodies pass { jsonParse: false } as verify's third argument",
-            (0, _) => "verified body is not UTF-8 JSON; for other bodies add jsonParse: false to the options",
-            _ => "verified body is not valid JSON; for other bodies add jsonParse: false to the options",
-        };
-        Err(Error::InvalidPayload { reason }.into())
+        convert::claim_answer(arg(&args, 0), arg(&args, 1), key)?;
+        s.out.start(true);
+        Ok(())
     })
 }
 
@@ -600,11 +564,11 @@ pub extern "C" fn hl_sign(handle: u32) -> usize {
     call(|s, input| {
         let args = values(input)?;
         let Receiver::Webhook { signer, .. } = receiver(&s.receivers, handle)? else {
-            return Err(JsError::bad_argument("this receiver cannot sign"));
+            return Err(JsError::bad_argument("internal"));
         };
         let signer = signer.as_ref().ok_or_else(|| {
             JsError::from(Error::InvalidSecret {
-                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+                reason: "whpk_cannot_sign",
             })
         })?;
         let id = convert::string_arg(arg(&args, 0), "msgId")?;

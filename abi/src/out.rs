@@ -1,6 +1,7 @@
 //! What a call answers, written for the glue to read: a status byte (1 done, 0 an error) and
 //! fields, each a field byte then, for fields below `NUMBERS`, a u32 length and UTF-8, and for
-//! the others an f64. The glue turns an error's fields into a typed JS error.
+//! the others an f64. The glue turns an error's fields (code, reason, parameters) into a typed JS
+//! error with its message and hint.
 
 use alloc::vec::Vec;
 
@@ -15,9 +16,10 @@ pub const DEDUPE_KEY: u8 = 5;
 pub const NAMES: u8 = 6;
 pub const SIGNATURE: u8 = 7;
 pub const CODE: u8 = 8;
-pub const MESSAGE: u8 = 9;
-pub const HINT: u8 = 10;
+pub const REASON: u8 = 9;
+pub const TEXT1: u8 = 10;
 pub const DESCRIPTION: u8 = 11;
+pub const TEXT2: u8 = 12;
 // Field bytes from 32 on carry an f64.
 pub const KEY_INDEX: u8 = 32;
 pub const TIMESTAMP: u8 = 33;
@@ -31,6 +33,9 @@ pub const CAUSE: u8 = 40;
 pub const RETHROW: u8 = 41;
 pub const PTR: u8 = 42;
 pub const CAP: u8 = 43;
+pub const DEDUPE_LEASE: u8 = 44;
+pub const NUMBER1: u8 = 45;
+pub const NUMBER2: u8 = 46;
 
 /// `BODY`: what the glue makes of the verified body.
 pub const BODY_NONE: f64 = 0.0;
@@ -61,13 +66,25 @@ impl Out {
         self.bytes.extend_from_slice(&n.to_le_bytes());
     }
 
+    /// An error as its code, reason and parameters: the glue writes its message and hint from
+    /// them (`pkg-template/lib/messages.js`).
     pub fn error(&mut self, e: &JsError) {
         self.start(false);
         self.number(KIND, e.kind);
-        self.text(CODE, e.code);
-        self.text(MESSAGE, &e.message);
-        if let Some(hint) = e.hint {
-            self.text(HINT, hint);
+        let d = e.described();
+        self.text(CODE, d.code);
+        if !d.reason.is_empty() {
+            self.text(REASON, d.reason);
+        }
+        for (field, text) in [(TEXT1, d.texts[0]), (TEXT2, d.texts[1])] {
+            if !text.is_empty() {
+                self.text(field, text);
+            }
+        }
+        for (field, n) in [(NUMBER1, d.numbers[0]), (NUMBER2, d.numbers[1])] {
+            if let Some(n) = n {
+                self.number(field, n as f64);
+            }
         }
         if let Some(slot) = e.cause {
             self.number(CAUSE, f64::from(slot));

@@ -195,20 +195,32 @@ export function TIME(w, v) {
 
 const CUSTOM = { header: plain, prefix: plain, encoding: plain, timestampHeader: plain, idHeader: plain, eventHeader: plain, format: plain };
 
-/** A dedupe store: its functions, kept with the store to call them on (a getter that throws is no function). */
+/**
+ * A dedupe store: its functions, kept with the store to call them on, in one slot (a getter that
+ * throws is no function).
+ */
 function STORE(w, v) {
   if (typeof v !== "object" || v === null) return plain(w, v);
-  let claim;
-  try {
-    claim = Reflect.get(v, "claim");
-  } catch {
-    claim = undefined;
+  const held = { store: v, claim: undefined, complete: undefined, release: undefined };
+  const names = [];
+  for (const name of ["claim", "complete", "release"]) {
+    try {
+      const f = Reflect.get(v, name);
+      if (typeof f === "function") {
+        held[name] = f;
+        names.push(name);
+      }
+    } catch {
+      // Not a function, then.
+    }
   }
-  const isFunction = typeof claim === "function";
-  w.tagU32(T_OBJECT, isFunction ? 1 : 0);
-  if (!isFunction) return;
-  w.name("claim");
-  w.tagU32(T_FUNCTION, w.keep({ claim, store: v }));
+  w.tagU32(T_OBJECT, names.length);
+  if (names.length === 0) return;
+  const slot = w.keep(held);
+  for (const name of names) {
+    w.name(name);
+    w.tagU32(T_FUNCTION, slot);
+  }
 }
 
 /** Every option a receiver or a signer reads, with what is read of each (see index.d.ts). */

@@ -16,7 +16,7 @@ import {
   acquire, KEY, options, OPTIONS, plain, release, TIME,
   T_BYTES_SIZE, T_FALSE, T_NUMBER, T_OTHER, T_STRING_SIZE, T_TRUE, T_UNDEFINED,
 } from "./encode.js";
-import { define, typeError } from "./messages.js";
+import { define, errorFrom } from "./messages.js";
 import { readBody, stringValue } from "./read.js";
 
 export { HooklineError, WebhookVerificationError };
@@ -76,13 +76,17 @@ class Answer {
   names = undefined;
   signature = undefined;
   code = undefined;
-  message = undefined;
-  hint = undefined;
+  reason = undefined;
+  t1 = undefined;
+  t2 = undefined;
+  n1 = undefined;
+  n2 = undefined;
   description = undefined;
   keyIndex = undefined;
   timestamp = undefined;
   body = undefined;
   dedupeExpires = undefined;
+  dedupeLease = undefined;
   handle = undefined;
   keyCount = undefined;
   limit = undefined;
@@ -93,10 +97,12 @@ class Answer {
   cap = undefined;
 }
 const FIELD_NAMES = [
-  undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "message", "hint", "description",
+  undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "reason", "t1", "description", "t2",
 ];
-FIELD_NAMES[32] = "keyIndex";
-Object.assign(FIELD_NAMES, { 33: "timestamp", 34: "body", 35: "dedupeExpires", 36: "handle", 37: "keyCount", 38: "limit", 39: "kind", 40: "cause", 41: "rethrow", 42: "ptr", 43: "cap" });
+Object.assign(FIELD_NAMES, {
+  32: "keyIndex", 33: "timestamp", 34: "body", 35: "dedupeExpires", 36: "handle", 37: "keyCount", 38: "limit", 39: "kind",
+  40: "cause", 41: "rethrow", 42: "ptr", 43: "cap", 44: "dedupeLease", 45: "n1", 46: "n2",
+});
 
 /** One build's instance: its exports and the calls the classes below make on it. */
 class Build {
@@ -199,22 +205,14 @@ class Build {
     } else written = 0;
     return this.answer(w, x.hl_end(written));
   }
-
-  notJson(w, what, place) {
-    return this.answer(w, this.x.hl_not_json(what, place));
-  }
 }
 
 const utf8 = new TextEncoder();
 
+/** The error an answer describes (lib/messages.js writes its message and hint). */
 function toError(r, w) {
   if (r.rethrow !== undefined) return w.slots[r.rethrow];
-  let err;
-  if (r.kind === 2) err = typeError(r.code, r.message, r.hint);
-  else {
-    const Class = r.kind === 0 ? WebhookVerificationError : HooklineError;
-    err = new Class(r.code, r.message, r.hint);
-  }
+  const err = errorFrom(r.kind, r);
   if (r.cause !== undefined) define(err, "cause", w.slots[r.cause]);
   return err;
 }
@@ -222,10 +220,11 @@ function toError(r, w) {
 const MODE_WEBHOOK = 0, MODE_VERIFIER = 1, MODE_VERIFY = 2, MODE_VERIFY_WEBHOOK = 3, MODE_REQUEST = 4;
 const VERIFIER_NEW = 0, VERIFIER_ONE_CALL = 1, VERIFIER_REQUEST = 2;
 // Where a "not JSON" error tells the caller to put jsonParse: false.
-const PLACE_WEBHOOK = 0, PLACE_OPTIONS = 1;
+const PLACE_WEBHOOK = "webhook", PLACE_OPTIONS = "options";
+const notJson = (what, place) => errorFrom(0, { code: "invalid_payload", reason: `not_${what}_${place}` });
 
 /** The body as the wasm said to give it: parsed JSON (an error if it is not), or its value. */
-function bodyOf(build, w, mode, payload, bytesSeen, place) {
+function bodyOf(w, mode, payload, bytesSeen, place) {
   if (mode !== BODY_JSON && mode !== BODY_VALUE) return undefined;
   let text;
   if (typeof payload === "string") text = payload;
@@ -234,7 +233,7 @@ function bodyOf(build, w, mode, payload, bytesSeen, place) {
     try {
       text = strictUtf8.decode(b);
     } catch {
-      if (mode === BODY_JSON) build.notJson(w, 0, place);
+      if (mode === BODY_JSON) throw notJson("utf8", place);
       return undefined;
     }
   }
@@ -242,7 +241,7 @@ function bodyOf(build, w, mode, payload, bytesSeen, place) {
   try {
     return JSON.parse(text);
   } catch {
-    if (mode === BODY_JSON) build.notJson(w, 1, place);
+    if (mode === BODY_JSON) throw notJson("json", place);
     return text;
   }
 }
@@ -295,7 +294,7 @@ function load(which) {
   try {
     return new Build(loaders[which](), loaders.hostHmac);
   } catch (cause) {
-    const err = new HooklineError("module_unavailable", `hookline: the receiver's ${which === "ed" ? "ed25519 " : ""}module could not be loaded`);
+    const err = errorFrom(1, { code: "module_unavailable", reason: which === "ed" ? "module_ed25519" : "module_hmac" });
     define(err, "cause", cause);
     throw err;
   }
@@ -393,7 +392,7 @@ export class Webhook extends Held {
     const b = Held.build(this);
     return withWriter((w) => {
       const r = b.verify(w, Held.handle(this), MODE_WEBHOOK, Held.names(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
-      return bodyOf(b, w, r.body, payload, null, PLACE_WEBHOOK);
+      return bodyOf(w, r.body, payload, null, PLACE_WEBHOOK);
     });
   }
   sign(msgId, timestamp, payload) {
@@ -439,7 +438,7 @@ export class Verifier extends Held {
     const b = Held.build(this);
     return withWriter((w) => {
       const r = b.verify(w, Held.handle(this), MODE_VERIFIER, Held.names(this), payload, headers, opts, VERIFY_OPTIONS);
-      return verifiedObject(r, bodyOf(b, w, r.body, payload, null, PLACE_OPTIONS));
+      return verifiedObject(r, bodyOf(w, r.body, payload, null, PLACE_OPTIONS));
     });
   }
   toString() {
@@ -458,7 +457,7 @@ function once(payload, headers, opts, mode) {
       try {
         w.at = 0;
         const v = b.verify(w, r.handle, mode, r.names.split("\0"), payload, headers, undefined, null);
-        const body = bodyOf(b, w, v.body, payload, null, PLACE_OPTIONS);
+        const body = bodyOf(w, v.body, payload, null, PLACE_OPTIONS);
         return mode === MODE_VERIFY ? body : verifiedObject(v, body);
       } finally {
         b.x.hl_free(r.handle);
@@ -503,13 +502,14 @@ export function verifyRequest(request, opts) {
         w.at = 0;
         const v = b.verify(w, r.handle, MODE_REQUEST, r.names.split("\0"), payload, headers, undefined, null);
         // The result is built before the claim: a body that fails to parse is never remembered.
-        const result = verifiedObject(v, bodyOf(b, w, v.body, read, read, PLACE_OPTIONS));
+        const result = verifiedObject(v, bodyOf(w, v.body, read, read, PLACE_OPTIONS));
         if (v.dedupeKey !== undefined) {
-          const { claim, store } = w.slots[v.cause];
+          const held = w.slots[v.cause];
+          const key = v.dedupeKey;
           let how = 0;
           let answer;
           try {
-            const called = claim.call(store, v.dedupeKey, v.dedupeExpires);
+            const called = held.claim.call(held.store, key, v.dedupeLease);
             try {
               answer = await called;
             } catch (e) {
@@ -524,7 +524,9 @@ export function verifyRequest(request, opts) {
           w.tagF64(T_NUMBER, how);
           if (how === 0) plain(w, answer);
           else w.threw(answer);
+          w.text(key);
           b.call(w, b.x.hl_claimed);
+          define(result, "dedupe", claimed(held, key, v.dedupeExpires));
         }
         define(result, "body", read);
         return result;
@@ -535,6 +537,21 @@ export function verifyRequest(request, opts) {
       release(w);
     }
   });
+}
+
+/**
+ * A claimed delivery's dedupe handle: the claim holds only for its lease until the work is done.
+ * `complete()` once the delivery was handled (it is then held until the core's expiry);
+ * `release()` when handling it failed, so the sender's retry is handled. Each settles once.
+ */
+function claimed(held, key, until) {
+  let settled = null;
+  const once = (f) => () => (settled ??= Promise.resolve().then(f));
+  return {
+    key,
+    complete: once(() => held.complete.call(held.store, key, until)),
+    release: once(() => held.release.call(held.store, key)),
+  };
 }
 
 /** The bytes of WebAssembly memory the package holds: each build once it is loaded. */

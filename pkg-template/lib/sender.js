@@ -4,8 +4,7 @@
 // at import: a receiver importing `hookline` loads only the receiver's build (lib/receiver.js).
 // Each export here stands in for the build's own: a function calls it, a class constructs the
 // build's class (and `instanceof` holds against either).
-import { HooklineError } from "./errors.js";
-import { define } from "./messages.js";
+import { define, errorFrom } from "./messages.js";
 
 let loader = null;
 let api = null;
@@ -26,7 +25,7 @@ export function sender() {
     try {
       api = loader();
     } catch (cause) {
-      const err = new HooklineError("module_unavailable", "hookline: the sender's module could not be loaded");
+      const err = errorFrom(1, { code: "module_unavailable", reason: "module_sender" });
       define(err, "cause", cause);
       throw err;
     }

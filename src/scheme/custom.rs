@@ -58,7 +58,7 @@ fn header_name(name: &str) -> Result<String, Error> {
         Ok(name.to_ascii_lowercase())
     } else {
         Err(Error::InvalidArgument {
-            reason: "custom scheme header names must be HTTP tokens of 1 to 128 characters",
+            reason: "custom_header_name",
         })
     }
 }
@@ -81,7 +81,7 @@ impl CustomScheme {
     pub fn with_prefix(mut self, prefix: &str) -> Result<Self, Error> {
         if prefix.len() > 32 || !prefix.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::InvalidArgument {
-                reason: "custom scheme prefix must be at most 32 visible ASCII characters",
+                reason: "custom_prefix",
             });
         }
         self.prefix = prefix.to_owned();
@@ -222,7 +222,7 @@ impl CustomScheme {
         }
         let [key] = keys else {
             return Err(Error::InvalidArgument {
-                reason: "this header carries one signature: sign with one secret",
+                reason: "one_signature_header",
             });
         };
         let ts = itoa::Buffer::new().format(timestamp).to_owned();

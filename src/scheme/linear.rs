@@ -19,13 +19,13 @@ pub fn body_timestamp_ms(payload: &[u8]) -> Result<i64, Error> {
     match crate::json::top_level_integer(payload, "webhookTimestamp") {
         Ok(Member::Integer(ms)) => Ok(ms),
         Ok(Member::NotInteger) => Err(Error::InvalidPayload {
-            reason: "linear body has no numeric webhookTimestamp",
+            reason: "linear_no_timestamp",
         }),
         Err(JsonError::Repeated) => Err(Error::InvalidPayload {
-            reason: "linear body has more than one webhookTimestamp",
+            reason: "linear_repeated_timestamp",
         }),
         Err(JsonError::Invalid) => Err(Error::InvalidPayload {
-            reason: "linear body is not a JSON object",
+            reason: "linear_not_json",
         }),
     }
 }

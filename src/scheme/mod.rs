@@ -276,7 +276,7 @@ pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
     if value.len() > MAX_SIGNATURE_HEADER_LEN {
         return Err(Error::InvalidHeader {
             header: header.to_owned().into(),
-            reason: "longer than 16 KiB",
+            reason: "header_too_long",
         });
     }
     Ok(())
@@ -286,7 +286,7 @@ pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
 pub fn parse_timestamp(value: &str, header: &str) -> Result<i64, Error> {
     let bad = || Error::InvalidHeader {
         header: header.to_owned().into(),
-        reason: "not a unix timestamp in whole seconds",
+        reason: "not_unix_seconds",
     };
     if value.is_empty() || value.len() > 18 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -341,10 +341,8 @@ pub type Tag = CtOutput<Hmac<Sha256>>;
 
 impl HmacKey {
     pub fn from_bytes(key: &[u8]) -> Result<Self, Error> {
-        let keyed =
-            <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| Error::InvalidSecret {
-                reason: "key cannot be used for HMAC-SHA256",
-            })?;
+        let keyed = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .map_err(|_| Error::InvalidSecret { reason: "hmac_key" })?;
         Ok(HmacKey {
             keyed,
             raw: Arc::new(Zeroizing::new(key.to_vec())),
@@ -367,6 +365,15 @@ impl HmacKey {
             mac.update(part);
         }
         mac.finalize()
+    }
+
+    /// The first 8 bytes of the key's tag over a fixed label: how a receiver's dedupe keys name
+    /// the key that verified a delivery (a check value: it shows nothing usable of the key).
+    pub fn key_id(&self) -> [u8; 8] {
+        let tag = self.tag_bytes(&[b"hookline dedupe key id"]);
+        let mut out = [0u8; 8];
+        out.copy_from_slice(tag.get(..8).unwrap_or(&[0; 8]));
+        out
     }
 
     /// The raw tag bytes, for encoding into a header when signing.

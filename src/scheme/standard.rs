@@ -91,7 +91,7 @@ pub fn signature_entries(header: &str) -> Result<Vec<(&str, &str)>, Error> {
         if out.len() == MAX_SIGNATURES {
             return Err(Error::InvalidHeader {
                 header: HEADER_SIGNATURE.into(),
-                reason: "more than 64 signatures",
+                reason: "too_many_signatures_in_header",
             });
         }
         out.push((version, sig));

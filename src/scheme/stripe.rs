@@ -35,7 +35,7 @@ pub fn parse_header<'a>(value: &'a str, header: &str) -> Result<TimestampedHeade
                 if signatures.len() == MAX_SIGNATURES {
                     return Err(Error::InvalidHeader {
                         header: header.to_owned().into(),
-                        reason: "more than 64 signatures",
+                        reason: "too_many_signatures_in_header",
                     });
                 }
                 signatures.push(v);
@@ -45,7 +45,7 @@ pub fn parse_header<'a>(value: &'a str, header: &str) -> Result<TimestampedHeade
     }
     let t = timestamp.ok_or_else(|| Error::InvalidHeader {
         header: header.to_owned().into(),
-        reason: "no t= timestamp",
+        reason: "stripe_no_t",
     })?;
     Ok(TimestampedHeader {
         timestamp: super::parse_timestamp(t, header)?,

@@ -8,7 +8,7 @@
 
 import { HooklineError, SenderError, WebhookVerificationError } from "../../pkg-template/lib/errors.js";
 import { acquire, options, OPTIONS, PAYLOAD, release, TIME } from "../../pkg-template/lib/encode.js";
-import { typeError } from "../../pkg-template/lib/messages.js";
+import { errorFrom, messageOf, typeError } from "../../pkg-template/lib/messages.js";
 import { bytesView as viewOf } from "../../pkg-template/lib/read.js";
 
 export { HooklineError, SenderError, WebhookVerificationError };
@@ -19,7 +19,19 @@ export function asSenderError(err) {
   return err instanceof WebhookVerificationError ? new SenderError(err.code, err.message, err.hint) : err;
 }
 
-// kind: 0 verification, 1 general, 2 a value of the wrong JS type, 3 sender.
+// An error the core described (code, reason, parameters), its message and hint from the one
+// table (lib/messages.js). kind: 0 verification, 1 general, 2 a value of the wrong JS type,
+// 3 sender.
+export function describedError(kind, code, reason, t1, t2, n1, n2) {
+  return errorFrom(kind, { code, reason, t1, t2, n1, n2 });
+}
+
+/** The message the table writes for a described error (a lenient Matcher's `errors`). */
+export function describedMessage(code, reason, t1, t2, n1, n2) {
+  return messageOf({ kind: 0, code, reason, t1, t2, n1, n2 });
+}
+
+// An error whose message the sender's binding wrote itself (a serde message, a sender's option).
 export function makeError(kind, code, message, hint) {
   if (kind === 2) return typeError(code, message, hint);
   const Class = kind === 0 ? WebhookVerificationError : kind === 3 ? SenderError : HooklineError;

@@ -38,6 +38,26 @@ extern "C" {
     pub(crate) fn as_sender_error(err: JsValue) -> JsValue;
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(kind: u32, code: &str, message: &str, hint: Option<String>) -> JsValue;
+    /// An error the core described: its message and hint come from the one JS table.
+    #[wasm_bindgen(js_name = describedError)]
+    fn described_error(
+        kind: u32,
+        code: &str,
+        reason: &str,
+        t1: &str,
+        t2: &str,
+        n1: Option<f64>,
+        n2: Option<f64>,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = describedMessage)]
+    fn described_message(
+        code: &str,
+        reason: &str,
+        t1: &str,
+        t2: &str,
+        n1: Option<f64>,
+        n2: Option<f64>,
+    ) -> String;
     /// What the glue kept of the last encoding: a value the caller's getter threw, by slot.
     #[wasm_bindgen(js_name = encodedSlot)]
     fn encoded_slot(slot: u32) -> JsValue;
@@ -92,20 +112,33 @@ fn host_signer(mut signer: Signer) -> Signer {
 
 const KIND_SENDER: u32 = 3;
 
+/// A described error as JS: its class (`kind`), code, reason and parameters.
+fn described(kind: u32, e: &JsError) -> JsValue {
+    let d = e.described();
+    let [n1, n2] = d.numbers.map(|n| n.map(|n| n as f64));
+    described_error(kind, d.code, d.reason, d.texts[0], d.texts[1], n1, n2)
+}
+
 /// Core error to `SenderError`: what the sender's exports throw, whatever the error.
 pub(crate) fn sender_error(err: &Error) -> JsValue {
-    let e = JsError::from(err.clone());
-    make_error(KIND_SENDER, e.code, &e.message, e.hint.map(str::to_owned))
+    described(KIND_SENDER, &JsError::from(err.clone()))
+}
+
+/// The message of a core error, as the JS table writes it (for results that list errors).
+pub(crate) fn error_message(err: &Error) -> String {
+    let d = err.describe();
+    let [n1, n2] = d.numbers.map(|n| n.map(|n| n as f64));
+    described_message(d.code, d.reason, d.texts[0], d.texts[1], n1, n2)
 }
 
 /// A refusal of the converter (or a core error) as the JS error the receiver would throw: its
-/// class, code, message and hint, the caller's error as its cause, or the caller's own error
-/// rethrown unchanged.
+/// class, code, message and hint (from the one table), the caller's error as its cause, or the
+/// caller's own error rethrown unchanged.
 fn js_error(e: JsError) -> JsValue {
     if let Some(slot) = e.rethrow {
         return encoded_slot(slot);
     }
-    let err = make_error(e.kind as u32, e.code, &e.message, e.hint.map(str::to_owned));
+    let err = described(e.kind as u32, &e);
     if let Some(slot) = e.cause {
         let _ = Reflect::set(&err, &"cause".into(), &encoded_slot(slot));
     }
@@ -116,9 +149,9 @@ fn js_err(err: Error) -> JsValue {
     js_error(err.into())
 }
 
-/// A `TypeError` with a `code`, for a value of the wrong JS type.
+/// A `TypeError` with a `code`, for a value of the wrong JS type (the message as written).
 pub(crate) fn type_error(code: &'static str, message: &str) -> JsValue {
-    js_error(JsError::type_error(code, message))
+    make_error(2, code, message, None)
 }
 
 pub(crate) fn bad_argument(message: &str) -> JsValue {
@@ -152,14 +185,14 @@ pub(crate) fn payload_bytes(payload: &JsValue) -> Result<Vec<u8>, JsValue> {
     let encoded = encode_value(payload, 1);
     let refusal = crate::input::payload_refusal(&decoded(&encoded)).unwrap_or_else(|| {
         JsError::from(Error::InvalidPayload {
-            reason: "the payload could not be read",
+            reason: "payload_unreadable",
         })
     });
     Err(js_error(refusal))
 }
 
 /// Unix seconds from a `Date` or a number of seconds, judged by the converter.
-pub(crate) fn seconds_of(value: &JsValue, what: &str) -> Result<i64, JsValue> {
+pub(crate) fn seconds_of(value: &JsValue, what: &'static str) -> Result<i64, JsValue> {
     let encoded;
     let v = match value.as_f64() {
         Some(n) => Value::Number(n),
@@ -261,14 +294,8 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], JsValue> {
 }
 
 fn fill_random(buf: &mut [u8]) -> Result<(), JsValue> {
-    getrandom::getrandom(buf).map_err(|_| {
-        make_error(
-            1,
-            "random_unavailable",
-            "no secure random source is available here",
-            Some("Cloudflare Workers allow random values only inside a request handler".to_owned()),
-        )
-    })
+    getrandom::getrandom(buf)
+        .map_err(|_| described_error(1, "random_unavailable", "", "", "", None, None))
 }
 
 /// Random bytes for ids and jitter (never for keys): taken from a pool that one call to the

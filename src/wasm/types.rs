@@ -52,8 +52,10 @@ export type ErrorCode =
   | "too_many_signatures"
   | "scheme_downgrade"
   | "duplicate"
+  | "in_progress"
   | "dedupe_unavailable"
   | "random_unavailable"
+  | "module_unavailable"
   | "keys_unavailable"
   | "endpoint_limit"
   | "not_found";
@@ -192,13 +194,18 @@ export interface VerifiedWebhook<T = unknown> {
 }
 
 /**
- * Where a receiver remembers the deliveries it accepted: `claim` holds `key` until
- * `expiresAtMs` (unix ms) and resolves true the first time, false while it is held. Only
- * verified deliveries are claimed. `hookline/store` has `memoryDedupe`, `kvDedupe` (Workers KV,
- * best effort) and `createDedupe` (PostgreSQL, PGlite, D1: atomic).
+ * Where a receiver remembers the deliveries it accepted, in two steps: `claim` holds `key` until
+ * `leaseUntilMs` (unix ms) while the delivery is handled and resolves true when it is now
+ * claimed, false when it was handled before, `"pending"` while another request handles it;
+ * `complete` holds it until `untilMs` once it was handled; `release` forgets the claim when
+ * handling failed, so the sender's retry is handled. Only verified deliveries are claimed.
+ * `hookline/dedupe` has `memoryDedupe`, `kvDedupe` (Workers KV, best effort) and `createDedupe`
+ * (PostgreSQL, PGlite, D1: atomic).
  */
 export interface DedupeStore {
-  claim(key: string, expiresAtMs: number): boolean | Promise<boolean>;
+  claim(key: string, leaseUntilMs: number): boolean | "pending" | Promise<boolean | "pending">;
+  complete(key: string, untilMs: number): void | Promise<void>;
+  release(key: string): void | Promise<void>;
 }
 
 /** Options of `verifyRequest`: those of `verifyWebhook`, and a dedupe store. */
@@ -207,12 +214,18 @@ export type VerifyRequestOptions = VerifyOptions & DedupeOptions;
 /** A receiver's dedupe store and how long it remembers (see `VerifyRequestOptions`). */
 export interface DedupeOptions {
   /**
-   * Accept each delivery once: a verified delivery the store has already claimed throws
-   * `duplicate` (answer 2xx and skip it); a store that fails throws `dedupe_unavailable`
-   * (answer 5xx). Keyed by scheme and delivery id, else by signed timestamp and body.
+   * Handle each delivery once: a verified delivery the store has already handled throws
+   * `duplicate` (answer 2xx and skip it), one another request is handling throws `in_progress`
+   * (answer 409); a store that fails throws `dedupe_unavailable` (answer 5xx). Otherwise the
+   * result's `dedupe` holds the claim: `complete()` it once the delivery is handled, `release()`
+   * it if handling fails (the middleware does both). Keyed by the verifying key and what the
+   * signature covers: Standard Webhooks' id, else the signed timestamp and body, else the body.
    */
   dedupe?: DedupeStore;
-  /** How long an id is remembered, in seconds (default 604800, 7 days; at most 1e9). */
+  /**
+   * How long a delivery without a signed timestamp is remembered, in seconds (default 604800,
+   * 7 days; at least the tolerance, at most 1e9).
+   */
   dedupeRetention?: number;
 }
 
@@ -223,6 +236,11 @@ export interface DedupeOptions {
 export interface VerifiedRequest<T = unknown> extends VerifiedWebhook<T> {
   /** The raw body bytes that were verified. */
   body: Uint8Array;
+  /**
+   * With a dedupe store: the claim on this delivery, held only for a lease (5 minutes) until
+   * `complete()` (the delivery was handled) or `release()` (handling it failed).
+   */
+  dedupe?: { key: string; complete(): Promise<void>; release(): Promise<void> };
 }
 
 /** Anything with the Fetch API's `Request` shape. */
