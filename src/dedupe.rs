@@ -28,8 +28,8 @@
 use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::scheme::keys::Verified;
 use crate::scheme::Scheme;
-use crate::verify::Verified;
 
 /// The retention of an entry without a signed timestamp when the caller does not choose one: 7 days.
 pub const DEFAULT_RETENTION_SECS: u64 = 7 * 86_400;

@@ -19,8 +19,9 @@
 use crate::prelude::*;
 
 use crate::error::{Described, Error};
+use crate::scheme::keys::{KeyInput, MAX_KEYS, MAX_KEY_BYTES};
 use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
-use crate::verify::{KeyInput, VerifyOptions, MAX_KEYS, MAX_KEY_BYTES};
+use crate::verify::VerifyOptions;
 
 pub type Result<T> = core::result::Result<T, JsError>;
 

@@ -7,8 +7,10 @@
 //! Module map:
 //! - [`secret`]: parse, generate and redact signing secrets.
 //! - [`headers`]: case-insensitive header lookup over whatever the caller holds.
-//! - [`scheme`]: one module per signature scheme.
+//! - [`scheme`]: one module per signature scheme, and what they share ([`scheme::keys`]: keys,
+//!   results, the tolerance check).
 //! - [`verify`]: the receiver: headers and raw body in, verdict or typed error out.
+//! - [`sign`]: the signer: a payload in, the headers to send out.
 //! - [`error`]: the error enum with stable codes.
 //! - [`envelope`]: event ids, types, envelopes and their stable serialization (sender).
 //! - [`matching`]: which subscriptions get an event (sender).
@@ -64,6 +66,7 @@ pub mod matching;
 pub mod retry;
 pub mod scheme;
 pub mod secret;
+pub mod sign;
 #[cfg(feature = "sender")]
 pub mod ssrf;
 pub mod verify;
@@ -84,5 +87,7 @@ pub(crate) mod prelude {
 
 pub use error::{Error, ErrorCode};
 pub use headers::HeaderSource;
+pub use scheme::keys::{KeyInput, Verified};
 pub use secret::Secret;
-pub use verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
+pub use sign::Signer;
+pub use verify::{SchemeVerifier, Verifier, VerifyOptions};

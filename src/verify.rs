@@ -1,5 +1,5 @@
-//! The receiver: headers and the raw body in, a verdict or a typed error out; and its mirror, the
-//! signer.
+//! The receiver: headers and the raw body in, a verdict or a typed error out. (Its mirror, the
+//! signer, is `crate::sign`; what both share is `crate::scheme::keys`.)
 //!
 //! Keys are prepared once when a verifier is built (HMAC pads absorbed, ed25519 points decoded), so
 //! a long-lived verifier pays only for hashing the message on each call. [`Verifier`] detects the
@@ -9,19 +9,18 @@ use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::scheme::keys::{check_key_count, raw_secret, text_secret, Keys};
 use crate::scheme::{
     self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
     MacHost, Scheme,
 };
-use crate::secret::{
-    PublicKey, Secret, SigningKey, MAX_RAW_SECRET_LEN, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX,
-};
+use crate::secret::{PublicKey, Secret, SigningKey, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX};
+
+pub use crate::scheme::keys::{check_tolerance, KeyInput, Verified, MAX_KEYS, MAX_KEY_BYTES};
 
 /// The default tolerance of the schemes that do not set their own (see
 /// [`Scheme::default_tolerance`]).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
-/// Most keys one verifier holds (rotation keeps two or three alive).
-pub const MAX_KEYS: usize = 64;
 /// The largest tolerance accepted: about 30 years; beyond that it is a unit mistake (ms for s).
 pub const MAX_TOLERANCE_SECS: u64 = 1_000_000_000;
 
@@ -42,88 +41,6 @@ impl VerifyOptions {
             max_payload_bytes: None,
         }
     }
-}
-
-/// A key as the caller holds it: text (a `whsec_` secret, a provider's secret string, a `whpk_`
-/// or hex public key) or raw bytes. What it means depends on the scheme.
-#[derive(Clone, Copy)]
-pub enum KeyInput<'a> {
-    Text(&'a str),
-    Bytes(&'a [u8]),
-}
-
-impl core::fmt::Debug for KeyInput<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("KeyInput(<redacted>)")
-    }
-}
-
-/// What a successful verification learned about the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    pub scheme: Scheme,
-    /// Which key matched (0-based, in the order given): rotation telemetry.
-    pub key_index: usize,
-    /// The message or delivery id, where the scheme carries one.
-    pub id: Option<String>,
-    /// The signed timestamp in unix seconds, where the scheme carries one.
-    pub timestamp: Option<i64>,
-    /// The event type, where the scheme puts it in a header.
-    pub event_type: Option<String>,
-}
-
-/// Reject a timestamp outside `now ± tolerance`. Equal to the bound is still accepted.
-pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<(), Error> {
-    // i64 - i64 always fits in i128; saturating only to say so to the lint.
-    let diff = i128::from(now).saturating_sub(i128::from(timestamp));
-    let tolerance = i128::from(tolerance_secs);
-    if diff > tolerance {
-        return Err(Error::TimestampTooOld {
-            age: u64::try_from(diff).unwrap_or(u64::MAX),
-            tolerance: tolerance_secs,
-        });
-    }
-    if diff.saturating_neg() > tolerance {
-        return Err(Error::TimestampTooNew {
-            ahead: u64::try_from(diff.saturating_neg()).unwrap_or(u64::MAX),
-            tolerance: tolerance_secs,
-        });
-    }
-    Ok(())
-}
-
-/// Verification keys by kind, each with its index in the caller's list.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Keys {
-    pub(crate) hmac: Vec<(usize, HmacKey)>,
-    pub(crate) ed25519: Vec<(usize, PublicKey)>,
-}
-
-/// A signing key.
-#[derive(Debug, Clone)]
-pub(crate) enum SignKey {
-    Hmac(HmacKey),
-    Ed25519(SigningKey),
-}
-
-/// A provider's secret string used as HMAC key bytes (every HMAC scheme but Standard Webhooks).
-fn text_secret(text: &str) -> Result<HmacKey, Error> {
-    if text.is_empty() {
-        return Err(Error::InvalidSecret {
-            reason: "secret_empty",
-        });
-    }
-    if text.starts_with(|c: char| c.is_whitespace()) || text.ends_with(|c: char| c.is_whitespace())
-    {
-        return Err(Error::InvalidSecret {
-            reason: "secret_edge_whitespace",
-        });
-    }
-    raw_secret(text.as_bytes())
-}
-
-fn raw_secret(bytes: &[u8]) -> Result<HmacKey, Error> {
-    HmacKey::from_bytes(Secret::from_bytes(bytes)?.expose_bytes())
 }
 
 /// Parse a key for verifying under `scheme`.
@@ -147,39 +64,6 @@ fn verify_key(scheme: Scheme, input: KeyInput<'_>) -> Result<Keys, Error> {
         (_, KeyInput::Bytes(b)) => keys.hmac.push((0, raw_secret(b)?)),
     }
     Ok(keys)
-}
-
-/// Parse a key for signing under `scheme`.
-fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
-    Ok(match (scheme, input) {
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(SIGNING_KEY_PREFIX) => {
-            SignKey::Ed25519(SigningKey::parse_whsk(t)?)
-        }
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(PUBLIC_KEY_PREFIX) => {
-            return Err(Error::InvalidSecret {
-                reason: "whpk_cannot_sign",
-            })
-        }
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) => {
-            SignKey::Hmac(HmacKey::from_bytes(Secret::parse(t)?.expose_bytes())?)
-        }
-        (Scheme::Discord, KeyInput::Text(t)) => SignKey::Ed25519(SigningKey::parse_hex_seed(t)?),
-        (Scheme::Discord, KeyInput::Bytes(b)) => SignKey::Ed25519(SigningKey::from_seed_slice(b)?),
-        (_, KeyInput::Text(t)) => SignKey::Hmac(text_secret(t)?),
-        (_, KeyInput::Bytes(b)) => SignKey::Hmac(raw_secret(b)?),
-    })
-}
-
-fn check_key_count(n: usize) -> Result<(), Error> {
-    if n == 0 {
-        return Err(Error::InvalidSecret { reason: "no_keys" });
-    }
-    if n > MAX_KEYS {
-        return Err(Error::InvalidSecret {
-            reason: "too_many_keys",
-        });
-    }
-    Ok(())
 }
 
 fn check_options(options: VerifyOptions) -> Result<(), Error> {
@@ -554,156 +438,10 @@ fn is_linear_content(body: &[u8]) -> bool {
         )
 }
 
-/// The sender's side: signs a payload under one scheme and returns the headers to send.
-#[derive(Debug, Clone)]
-pub struct Signer {
-    scheme: Scheme,
-    custom: Option<CustomScheme>,
-    keys: Vec<SignKey>,
-}
-
-impl Signer {
-    pub fn new(scheme: Scheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
-        if scheme == Scheme::Custom {
-            return Err(Error::InvalidArgument {
-                reason: "custom_needs_config",
-            });
-        }
-        Self::build(scheme, None, keys)
-    }
-
-    pub fn custom(custom: CustomScheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
-        Self::build(Scheme::Custom, Some(custom), keys)
-    }
-
-    fn build(
-        scheme: Scheme,
-        custom: Option<CustomScheme>,
-        inputs: &[KeyInput<'_>],
-    ) -> Result<Self, Error> {
-        check_key_count(inputs.len())?;
-        let keys = inputs
-            .iter()
-            .map(|k| sign_key(scheme, *k))
-            .collect::<Result<Vec<_>, _>>()?;
-        let multi = matches!(
-            scheme,
-            Scheme::StandardWebhooks | Scheme::Stripe | Scheme::Custom
-        );
-        if keys.len() > 1 && !multi {
-            return Err(Error::InvalidArgument {
-                reason: "one_signature",
-            });
-        }
-        Ok(Signer {
-            scheme,
-            custom,
-            keys,
-        })
-    }
-
-    pub fn scheme(&self) -> Scheme {
-        self.scheme
-    }
-
-    /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the signatures are the
-    /// same.
-    pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
-        for key in &mut self.keys {
-            if let SignKey::Hmac(h) = key {
-                h.set_host(host);
-            }
-        }
-    }
-
-    fn hmac_keys(&self) -> Vec<HmacKey> {
-        self.keys
-            .iter()
-            .filter_map(|k| match k {
-                SignKey::Hmac(h) => Some(h.clone()),
-                SignKey::Ed25519(_) => None,
-            })
-            .collect()
-    }
-
-    /// The headers (lowercase names) carrying the signature of `payload`. `id` is used by the
-    /// schemes that sign one (Standard Webhooks); `timestamp` (unix seconds) by those with one.
-    pub fn sign(
-        &self,
-        id: &str,
-        timestamp: i64,
-        payload: &[u8],
-    ) -> Result<Vec<(String, String)>, Error> {
-        if timestamp < 0 {
-            return Err(Error::InvalidArgument {
-                reason: "timestamp_before_1970",
-            });
-        }
-        let one = |name: &str, value: String| Ok(vec![(name.to_owned(), value)]);
-        let first = self.keys.first().ok_or(Error::InvalidSecret {
-            reason: "no_signing_key",
-        })?;
-        match (self.scheme, first) {
-            (Scheme::StandardWebhooks, _) => {
-                if id.is_empty() {
-                    return Err(Error::InvalidArgument {
-                        reason: "message_id_empty",
-                    });
-                }
-                Ok(standard::sign(&self.keys, id, timestamp, payload))
-            }
-            (Scheme::Stripe, _) => one(
-                stripe::HEADER_SIGNATURE,
-                stripe::header_value(&self.hmac_keys(), timestamp, payload),
-            ),
-            (Scheme::GitHub, SignKey::Hmac(k)) => {
-                one(github::HEADER_SIGNATURE, github::header_value(k, payload))
-            }
-            (Scheme::Slack, SignKey::Hmac(k)) => Ok(vec![
-                (
-                    slack::HEADER_TIMESTAMP.to_owned(),
-                    itoa::Buffer::new().format(timestamp).to_owned(),
-                ),
-                (
-                    slack::HEADER_SIGNATURE.to_owned(),
-                    slack::header_value(k, timestamp, payload),
-                ),
-            ]),
-            (Scheme::Shopify, SignKey::Hmac(k)) => {
-                one(shopify::HEADER_SIGNATURE, shopify::header_value(k, payload))
-            }
-            (Scheme::Discord, SignKey::Ed25519(k)) => Ok(vec![
-                (
-                    discord::HEADER_SIGNATURE.to_owned(),
-                    discord::header_value(k, timestamp, payload),
-                ),
-                (
-                    discord::HEADER_TIMESTAMP.to_owned(),
-                    itoa::Buffer::new().format(timestamp).to_owned(),
-                ),
-            ]),
-            (Scheme::Linear, SignKey::Hmac(k)) => {
-                one(linear::HEADER_SIGNATURE, linear::header_value(k, payload))
-            }
-            (Scheme::Custom, _) => match &self.custom {
-                Some(c) => c.sign(&self.hmac_keys(), timestamp, payload),
-                None => Err(Error::InvalidArgument {
-                    reason: "custom_needs_config",
-                }),
-            },
-            _ => Err(Error::InvalidSecret {
-                reason: "key_cannot_sign",
-            }),
-        }
-    }
-}
-
-/// Check a secret's length bound for raw bytes before any allocation: used by the bindings.
-pub const MAX_KEY_BYTES: usize = MAX_RAW_SECRET_LEN;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::Signer;
 
     /// A caller holding a `Headers` is asked for `header_names()` only: every name any scheme
     /// reads, detection included, must be in it.
@@ -839,6 +577,7 @@ mod tests {
 #[cfg(test)]
 mod downgrade {
     use super::*;
+    use crate::sign::Signer;
 
     #[test]
     fn timestamped_content_is_recognised_and_webhook_bodies_are_not() {

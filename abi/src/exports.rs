@@ -7,7 +7,8 @@ use core::cell::RefCell;
 
 use hookline::dedupe::dedupe_entry;
 use hookline::scheme::{standard, MacHost, Scheme, HMAC_SHA256_LEN};
-use hookline::verify::{SchemeVerifier, Signer, Verified, Verifier};
+use hookline::verify::{SchemeVerifier, Verified, Verifier};
+use hookline::Signer;
 use hookline::{Error, KeyInput};
 
 use hookline::input::{self as convert, JsError, Reader, Result, Value};

@@ -3,12 +3,12 @@
 //! `X-DevCard-Signature: <hex>` over `{ts}.{body}` with a timestamp header, or Stripe's
 //! `t=<unix>,v1=<hex>` layout under any header name. Keys are the UTF-8 of the secret.
 
+use super::keys::{Keys, Verified};
 use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{Keys, Verified};
 
 /// How the signature bytes are written in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,8 +201,10 @@ impl CustomScheme {
             .and_then(|s| self.decode(s))
             .ok_or(Error::NoMatchingSignature)?;
         let index = match &ts_text {
-            Some(ts) => super::matching_key(keys, &[ts.as_bytes(), b".", payload], &[candidate]),
-            None => super::matching_key(keys, &[payload], &[candidate]),
+            Some(ts) => {
+                super::keys::matching_key(keys, &[ts.as_bytes(), b".", payload], &[candidate])
+            }
+            None => super::keys::matching_key(keys, &[payload], &[candidate]),
         }
         .ok_or(Error::NoMatchingSignature)?;
         Ok(verified(index, timestamp))

@@ -1,8 +1,9 @@
 //! Signature schemes, one module each, and what they share: the keyed MAC, tag decoding, timestamp
 //! parsing and detection of the scheme from the headers.
 //!
-//! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. The
-//! receiver in [`crate::verify`] holds the keys and applies the shared rules (tolerance, rotation).
+//! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. What
+//! the schemes share with the receiver ([`crate::verify`]) and the signer ([`crate::sign`]) is the
+//! leaf [`keys`]: keys, results, the tolerance check; the receiver holds the keys and dispatches.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -21,6 +22,7 @@ use crate::secret::BASE64_LENIENT;
 pub mod custom;
 pub mod discord;
 pub mod github;
+pub mod keys;
 pub mod linear;
 pub mod shopify;
 pub mod slack;
@@ -258,7 +260,7 @@ pub(crate) fn timestamp_in_window(
 ) -> Result<(String, i64), Error> {
     let text = required(headers, name)?.trim().to_owned();
     let timestamp = parse_timestamp(&text, name)?;
-    crate::verify::check_tolerance(timestamp, now, tolerance)?;
+    keys::check_tolerance(timestamp, now, tolerance)?;
     Ok((text, timestamp))
 }
 
@@ -387,26 +389,6 @@ pub fn tag_matches(expected: &Tag, candidate: &[u8; HMAC_SHA256_LEN]) -> bool {
     let candidate = Tag::new((*candidate).into());
     // NOTE: `CtOutput`'s `PartialEq` is `subtle::ConstantTimeEq`, not a byte-wise early exit.
     &candidate == expected
-}
-
-/// The caller's index of the first HMAC key whose tag over `parts` equals one of `candidates`
-/// (compared in constant time). Every HMAC scheme ends in this search; only the signed parts and
-/// the decoding of the candidates differ.
-pub(crate) fn matching_key(
-    keys: &crate::verify::Keys,
-    parts: &[&[u8]],
-    candidates: &[[u8; HMAC_SHA256_LEN]],
-) -> Option<usize> {
-    if candidates.is_empty() {
-        return None;
-    }
-    keys.hmac
-        .iter()
-        .find(|(_, key)| {
-            let expected = key.tag(parts);
-            candidates.iter().any(|c| tag_matches(&expected, c))
-        })
-        .map(|(index, _)| *index)
 }
 
 /// Hex (either case) of exactly `N` bytes, or nothing.

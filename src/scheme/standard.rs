@@ -4,12 +4,12 @@
 //! Svix sends the same scheme under `svix-id`, `svix-timestamp` and `svix-signature`; each header is
 //! looked up under its `webhook-` name first and its `svix-` name second.
 
+use super::keys::{check_tolerance, Keys, SignKey, Verified};
 use super::{check_length, decode_base64, encode_base64, MAX_ED25519_SIGNATURES, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{check_tolerance, Keys, SignKey, Verified};
 
 pub const HEADER_ID: &str = "webhook-id";
 pub const HEADER_TIMESTAMP: &str = "webhook-timestamp";
@@ -121,7 +121,7 @@ pub(crate) fn verify(
         .filter(|(v, _)| *v == VERSION_V1)
         .filter_map(|(_, s)| decode_base64::<32>(s))
         .collect();
-    let mut matched = super::matching_key(keys, &[head.as_bytes(), payload], &v1);
+    let mut matched = super::keys::matching_key(keys, &[head.as_bytes(), payload], &v1);
     let v1a: Vec<[u8; 64]> = entries
         .iter()
         .filter(|(v, _)| *v == VERSION_V1A)

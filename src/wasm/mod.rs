@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::input::{JsError, Reader, Value};
 use crate::scheme::{MacHost, HMAC_SHA256_LEN};
 use crate::secret::{Secret, SigningKey, GENERATED_SECRET_LEN};
-use crate::verify::Signer;
+use crate::sign::Signer;
 
 mod delivery;
 mod health;

@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::input::{self, OwnedKey};
+use crate::scheme::keys::KeyInput;
 use crate::scheme::Scheme;
-use crate::verify::KeyInput;
 
 /// Sign a payload and return the headers to send. `scheme` defaults to Standard Webhooks, whose
 /// `id` defaults to a new time-sortable `msg_...` id; `timestamp` (a Date or unix seconds)
