@@ -35,24 +35,14 @@ enum Receiver {
     },
 }
 
-/// What `hl_begin` judged, for `hl_end`.
-struct Pending {
-    handle: u32,
-    mode: u32,
-    now: i64,
-    /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
-    json: bool,
-}
-
 struct State {
-    /// The call's values in the input's first `input_len` bytes. Both buffers only grow (up to
-    /// KEEP_BYTES): bytes past what a call uses are stale, never read, and never zeroed again.
+    /// The call's values in the input's first `input_len` bytes (a verification's body among
+    /// them). It only grows (up to KEEP_BYTES): bytes past what a call uses are stale, never read,
+    /// and never zeroed again.
     input: Vec<u8>,
     input_len: usize,
-    payload: Vec<u8>,
     out: Out,
     receivers: Vec<Option<Receiver>>,
-    pending: Option<Pending>,
 }
 
 /// The instance's one state. wasm32 here has one thread and no JS runs during a call (nothing
@@ -65,10 +55,8 @@ unsafe impl Sync for Global {}
 static STATE: Global = Global(RefCell::new(State {
     input: Vec::new(),
     input_len: 0,
-    payload: Vec::new(),
     out: Out { bytes: Vec::new() },
     receivers: Vec::new(),
-    pending: None,
 }));
 
 /// Buffers larger than this are given back after the call that needed them.
@@ -132,7 +120,8 @@ impl MacHost for HostMac {
 
 static HOST_MAC: HostMac = HostMac;
 
-/// Room for `len` bytes of input; the glue writes a call's values there.
+/// Room for `len` bytes of input; the glue writes a call's values there (what it wrote before
+/// stays when the room grows).
 #[no_mangle]
 pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
     let mut s = STATE.0.borrow_mut();
@@ -145,15 +134,6 @@ pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
 #[no_mangle]
 pub extern "C" fn hl_out() -> *const u8 {
     STATE.0.borrow().out.bytes.as_ptr()
-}
-
-/// Room for the payload's bytes (`hl_begin` made it; the glue asks again for a string whose
-/// UTF-8 turned out longer than its length).
-#[no_mangle]
-pub extern "C" fn hl_payload(cap: usize) -> *mut u8 {
-    let mut s = STATE.0.borrow_mut();
-    grow(&mut s.payload, cap);
-    s.payload.as_mut_ptr()
 }
 
 /// At least `len` bytes of room in `v`, zero-filled only where it grows: zeroing a payload's
@@ -174,8 +154,7 @@ fn call(f: impl FnOnce(&mut State, &[u8]) -> Result<()>) -> usize {
         s.out.error(&e);
     }
     s.input = input;
-    // hl_end reads the input hl_begin was given again.
-    if s.pending.is_none() && s.input.capacity() > KEEP_BYTES {
+    if s.input.capacity() > KEEP_BYTES {
         s.input = Vec::new();
         s.input_len = 0;
     }
@@ -235,6 +214,7 @@ pub extern "C" fn hl_webhook() -> usize {
             convert::tolerance_from(options)?,
         )?;
         verifier.set_mac_host(&HOST_MAC);
+        let limit = verifier.max_payload_bytes();
         let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
             .ok()
             .map(|mut signer| {
@@ -245,6 +225,9 @@ pub extern "C" fn hl_webhook() -> usize {
         s.out.start(true);
         s.out.number(out::HANDLE, f64::from(handle));
         s.out.text(out::NAMES, &standard_names());
+        if let Some(limit) = limit {
+            s.out.number(out::LIMIT, limit as f64);
+        }
         Ok(())
     })
 }
@@ -308,9 +291,12 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         if dedupe.is_some_and(|(_, retention)| retention < inner.max_tolerance_secs()) {
             return Err(JsError::bad_argument("retention_below_tolerance"));
         }
-        let limit = inner
-            .max_payload_bytes()
-            .unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+        // The most a body may be (verifyRequest reads no further); the glue copies no body past it.
+        let limit = match (inner.max_payload_bytes(), kind) {
+            (Some(limit), _) => Some(limit),
+            (None, VERIFIER_REQUEST) => Some(DEFAULT_REQUEST_BODY_BYTES),
+            (None, _) => None,
+        };
         let names = inner.header_names().join("\0");
         let description = inner.fixed_scheme().map_or("auto", Scheme::name);
         let count = keys.len();
@@ -329,7 +315,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         s.out.text(out::NAMES, &names);
         s.out.text(out::DESCRIPTION, description);
         s.out.number(out::KEY_COUNT, count as f64);
-        if kind == VERIFIER_REQUEST {
+        if let Some(limit) = limit {
             s.out.number(out::LIMIT, limit as f64);
         }
         Ok(())
@@ -356,21 +342,26 @@ pub extern "C" fn hl_free(handle: u32) {
     }
 }
 
-/// The first half of a verification: input [payload, headers, call options, clock ms], where the
-/// payload is its size (a string's length or a byte count), a read failure (verifyRequest: 1 too
-/// large, 2 not a request) or a value that is not a body. Judges all but the signature and
-/// answers where the payload's bytes go (`PTR`, `CAP`), before any is copied.
+/// A verification: input [headers, call options, clock ms, payload] in the first `len` bytes,
+/// where the payload is the body inline (a string's UTF-8 or bytes), or only its size when the
+/// glue knew it to be over the limit (never copied), a read failure (verifyRequest: 1 too large,
+/// 2 not a request) or a value that is not a body. Answers the verdict: for the detailed modes
+/// the scheme, key, id, timestamp and event type; what to make of the body; for verifyRequest
+/// with a store, the dedupe entry.
 #[no_mangle]
-pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
+pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
+    if let Ok(mut s) = STATE.0.try_borrow_mut() {
+        s.input_len = len.min(s.input.len());
+    }
     call(|s, input| {
         let args = values(input)?;
-        let (payload, options) = (arg(&args, 0), arg(&args, 2));
+        let (headers, options, payload) = (arg(&args, 0), arg(&args, 1), arg(&args, 3));
         let r = receiver(&s.receivers, handle)?;
         let (limit, json, now) = match (r, mode) {
             (Receiver::Webhook { verifier, .. }, MODE_WEBHOOK) => (
                 verifier.max_payload_bytes(),
                 convert::json_parse_from(options)?,
-                clock(arg(&args, 3)),
+                clock(arg(&args, 2)),
             ),
             (
                 Receiver::Verifier {
@@ -379,7 +370,7 @@ pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
                 m @ (MODE_VERIFIER | MODE_VERIFY | MODE_VERIFY_WEBHOOK | MODE_REQUEST),
             ) => {
                 let now = if m == MODE_VERIFIER {
-                    convert::now_from(options, clock(arg(&args, 3)))?
+                    convert::now_from(options, clock(arg(&args, 2)))?
                 } else {
                     *now
                 };
@@ -397,60 +388,38 @@ pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
                     }
                     .into());
                 }
-                Value::BytesSize(_) => {}
+                Value::Bytes(_) | Value::BytesSize(_) => {}
                 _ => return Err(not_a_request()),
             }
         }
         if let Some(e) = convert::payload_refusal(payload) {
             return Err(e);
         }
-        let size = match payload {
-            Value::StrSize(n) | Value::BytesSize(n) => *n as usize,
-            _ => 0,
+        let body: &[u8] = match payload {
+            Value::Str(text) => text.as_bytes(),
+            Value::Bytes(bytes) => bytes,
+            // Only the size: the glue saw it over the limit (a string's UTF-8 is at least as
+            // long as its UTF-16 units), and this refuses it, before any byte was copied.
+            Value::StrSize(n) | Value::BytesSize(n) => {
+                let size = *n as usize;
+                return Err(match limit.filter(|l| size > *l) {
+                    Some(limit) => Error::PayloadTooLarge { size, limit }.into(),
+                    None => JsError::bad_argument("internal"),
+                });
+            }
+            _ => &[],
         };
-        // A string's UTF-8 is at least as long as its UTF-16 units: certainly over the limit
-        // is refused here; the core checks the exact size after.
-        if let Some(limit) = limit.filter(|l| size > *l) {
-            return Err(Error::PayloadTooLarge { size, limit }.into());
-        }
-        if s.payload.capacity() > KEEP_BYTES.max(size) {
-            s.payload = Vec::new();
-        }
-        grow(&mut s.payload, size);
-        s.pending = Some(Pending {
-            handle,
-            mode,
-            now,
-            json,
-        });
-        s.out.start(true);
-        s.out.number(out::PTR, s.payload.as_ptr() as usize as f64);
-        s.out.number(out::CAP, size as f64);
-        Ok(())
+        let pending = Pending { mode, now, json };
+        end(s, handle, &pending, headers, body)
     })
 }
 
-/// The second half: the payload's `len` bytes are in place (and the input is as `hl_begin` read
-/// it). Verifies and answers the verdict: for the detailed modes the scheme, key, id, timestamp
-/// and event type; what to make of the body; for verifyRequest with a store, the dedupe entry.
-#[no_mangle]
-pub extern "C" fn hl_end(len: usize) -> usize {
-    call(|s, input| {
-        let pending = s
-            .pending
-            .take()
-            .ok_or_else(|| JsError::bad_argument("internal"))?;
-        let args = values(input)?;
-        let payload = core::mem::take(&mut s.payload);
-        let result = match payload.get(..len) {
-            Some(body) => end(s, &pending, arg(&args, 1), body),
-            None => Err(JsError::bad_argument("internal")),
-        };
-        if payload.capacity() <= KEEP_BYTES {
-            s.payload = payload;
-        }
-        result
-    })
+/// What the verification was asked to do.
+struct Pending {
+    mode: u32,
+    now: i64,
+    /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
+    json: bool,
 }
 
 fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
@@ -472,12 +441,12 @@ fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
     }
 }
 
-fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
+fn end(s: &mut State, handle: u32, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
     let headers = headers_of(headers)?;
     let State {
         receivers, out: o, ..
     } = s;
-    let r = receiver(receivers, p.handle)?;
+    let r = receiver(receivers, handle)?;
     let verified = match r {
         Receiver::Webhook { verifier, .. } => verifier.verify(headers.as_slice(), body, p.now)?,
         Receiver::Verifier { inner, .. } => inner.verify(headers.as_slice(), body, p.now)?,

@@ -14,7 +14,7 @@
 import { HooklineError, WebhookVerificationError } from "./errors.js";
 import {
   acquire, KEY, options, OPTIONS, plain, release, TIME,
-  T_BYTES_SIZE, T_FALSE, T_NUMBER, T_OTHER, T_STRING_SIZE, T_TRUE, T_UNDEFINED,
+  T_BYTES, T_BYTES_SIZE, T_FALSE, T_NUMBER, T_OTHER, T_STRING, T_STRING_SIZE, T_TRUE, T_UNDEFINED,
 } from "./encode.js";
 import { define, errorFrom } from "./messages.js";
 import { readBody, stringValue } from "./read.js";
@@ -28,17 +28,20 @@ const WEBHOOK_OPTIONS = { format: plain, tolerance: plain, maxPayloadBytes: plai
 const WEBHOOK_VERIFY_OPTIONS = { jsonParse: plain, raw: plain };
 
 /**
- * The caller's headers as one string, `name\0value\0...`, names lowercase: a plain object's or
- * a Map's entries, or, from a Headers (or look-alike, whose `get` is case-insensitive already),
- * the names the receiver reads. Entries holding a NUL (never in HTTP) are left out.
+ * The caller's headers the receiver reads, as one string, `name\0value\0...`, names lowercase:
+ * from a plain object's or a Map's entries, or asked of a Headers (or look-alike, whose `get` is
+ * case-insensitive already). `names` is the set the core said a verification may read (every
+ * other header is left out, unread). Entries holding a NUL (never in HTTP) are left out.
  */
 function headerBlock(w, headers, names) {
   let out = "";
   const add = (key, raw) => {
     if (typeof key !== "string") return;
+    const lower = key.toLowerCase();
+    if (!names.has(lower)) return;
     const value = stringValue(raw);
-    if (value === undefined || key.includes("\0") || value.includes("\0")) return;
-    out += `${key.toLowerCase()}\0${value}\0`;
+    if (value === undefined || lower.includes("\0") || value.includes("\0")) return;
+    out += `${lower}\0${value}\0`;
   };
   try {
     if (headers === null || typeof headers !== "object" || Array.isArray(headers)) return w.tag(T_OTHER);
@@ -93,15 +96,13 @@ class Answer {
   kind = undefined;
   cause = undefined;
   rethrow = undefined;
-  ptr = undefined;
-  cap = undefined;
 }
 const FIELD_NAMES = [
   undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "reason", "t1", "description", "t2",
 ];
 Object.assign(FIELD_NAMES, {
   32: "keyIndex", 33: "timestamp", 34: "body", 35: "dedupeExpires", 36: "handle", 37: "keyCount", 38: "limit", 39: "kind",
-  40: "cause", 41: "rethrow", 42: "ptr", 43: "cap", 44: "dedupeLease", 45: "n1", 46: "n2",
+  40: "cause", 41: "rethrow", 44: "dedupeLease", 45: "n1", 46: "n2",
 });
 
 /** One build's instance: its exports and the calls the classes below make on it. */
@@ -129,12 +130,12 @@ class Build {
   }
 
   /** Copy what `w` holds into wasm memory, call `fn`, read its answer. */
-  call(w, fn, a, b) {
+  call(w, fn, a, b, c) {
     const x = this.x;
     // The call may grow memory (detaching older views): the view is made after it.
     const ptr = x.hl_buf(w.at);
     if (w.at > 0) new Uint8Array(x.memory.buffer, ptr, w.at).set(w.buf.subarray(0, w.at));
-    return this.answer(w, fn(a, b));
+    return this.answer(w, fn(a, b, c));
   }
 
   answer(w, len) {
@@ -164,46 +165,68 @@ class Build {
   }
 
   /**
-   * One verification: the payload's size and kind, the headers and the call's options go in
-   * first (the wasm refuses what it must before any body byte is copied); then the body.
+   * One verification, one call: the headers, the call's options and the clock, then the payload
+   * last, its bytes written straight into wasm memory; or only its size when it is certainly
+   * over `limit` (the wasm refuses it, and no body byte is copied).
    */
-  verify(w, handle, mode, names, payload, headers, opts, schema) {
-    let body = null;
-    if (typeof payload === "string") w.tagU32(T_STRING_SIZE, payload.length);
-    else if (mode === MODE_REQUEST && payload instanceof Uint8Array) {
-      body = payload;
-      w.tagU32(T_BYTES_SIZE, payload.length);
-    } else if (typeof payload === "number") w.tagF64(T_NUMBER, payload);
-    else if (typeof payload === "object" && payload !== null) {
-      const b = w.view_(payload);
-      if (b === null) plain(w, payload);
-      else if (typeof b === "string") w.bytesOrWhy(b);
-      else {
-        body = b;
-        w.tagU32(T_BYTES_SIZE, b.length);
-      }
-    } else plain(w, payload);
+  verify(w, handle, mode, names, limit, payload, headers, opts, schema) {
     headerBlock(w, headers, names);
     if (schema === null) w.tag(T_UNDEFINED);
     else options(w, opts, schema);
     w.tagF64(T_NUMBER, Date.now());
     const x = this.x;
-    const begun = this.call(w, x.hl_begin, handle, mode);
-    let written;
-    if (body !== null) {
-      new Uint8Array(x.memory.buffer, begun.ptr, body.length).set(body);
-      written = body.length;
-    } else if (typeof payload === "string") {
-      // ASCII fits the room made (one byte per unit); other text gets three per unit.
-      let r = utf8.encodeInto(payload, new Uint8Array(x.memory.buffer, begun.ptr, begun.cap));
+    const head = w.at;
+    if (typeof payload === "string") {
+      // A string's UTF-8 is at least as long as its UTF-16 units.
+      if (payload.length > limit) return this.sized(w, handle, mode, T_STRING_SIZE, payload.length);
+      // ASCII fits one byte per unit; other text gets three per unit, asked for again.
+      let cap = payload.length;
+      let mem = this.room(w, head + 5 + cap);
+      let r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
       if (r.read < payload.length) {
-        const cap = payload.length * 3;
-        const ptr = x.hl_payload(cap);
-        r = utf8.encodeInto(payload, new Uint8Array(x.memory.buffer, ptr, cap));
+        cap = payload.length * 3;
+        mem = this.room(w, head + 5 + cap);
+        r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
       }
-      written = r.written;
-    } else written = 0;
-    return this.answer(w, x.hl_end(written));
+      return this.last(w, mem, handle, mode, T_STRING, r.written);
+    }
+    let b = null;
+    if (mode === MODE_REQUEST && payload instanceof Uint8Array) b = payload;
+    else if (typeof payload === "object" && payload !== null) {
+      b = w.view_(payload);
+      if (typeof b === "string") {
+        w.bytesOrWhy(b);
+        b = null;
+      } else if (b === null) plain(w, payload);
+    } else if (typeof payload === "number") w.tagF64(T_NUMBER, payload);
+    else plain(w, payload);
+    if (b === null) return this.call(w, x.hl_verify, handle, mode, w.at);
+    if (b.length > limit) return this.sized(w, handle, mode, T_BYTES_SIZE, b.length);
+    const mem = this.room(w, head + 5 + b.length);
+    mem.set(b, head + 5);
+    return this.last(w, mem, handle, mode, T_BYTES, b.length);
+  }
+
+  /** Room for `len` bytes of input in wasm memory, what `w` holds copied in: that room. */
+  room(w, len) {
+    const ptr = this.x.hl_buf(len);
+    // The call may grow memory (detaching older views): the view is made after it.
+    const mem = new Uint8Array(this.x.memory.buffer, ptr, len);
+    mem.set(w.buf.subarray(0, w.at));
+    return mem;
+  }
+
+  /** The payload's tag and length in front of its bytes (already in place), then the call. */
+  last(w, mem, handle, mode, tag, n) {
+    const head = w.at;
+    mem[head] = tag;
+    new DataView(mem.buffer, mem.byteOffset + head + 1, 4).setUint32(0, n, true);
+    return this.answer(w, this.x.hl_verify(handle, mode, head + 5 + n));
+  }
+
+  sized(w, handle, mode, tag, n) {
+    w.tagU32(tag, n);
+    return this.call(w, this.x.hl_verify, handle, mode, w.at);
   }
 }
 
@@ -349,11 +372,16 @@ class Held {
   #build;
   #handle;
   #names;
+  #limit;
   constructor(build, r) {
     this.#build = build;
     this.#handle = r.handle;
-    this.#names = r.names.split("\0");
+    this.#names = new Set(r.names.split("\0"));
+    this.#limit = r.limit ?? Infinity;
     build.registry?.register(this, r.handle, this);
+  }
+  static limit(o) {
+    return o.#limit;
   }
   static build(o) {
     return o.#build;
@@ -391,7 +419,7 @@ export class Webhook extends Held {
   verify(payload, headers, opts) {
     const b = Held.build(this);
     return withWriter((w) => {
-      const r = b.verify(w, Held.handle(this), MODE_WEBHOOK, Held.names(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
+      const r = b.verify(w, Held.handle(this), MODE_WEBHOOK, Held.names(this), Held.limit(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
       return bodyOf(w, r.body, payload, null, PLACE_WEBHOOK);
     });
   }
@@ -437,7 +465,7 @@ export class Verifier extends Held {
   verify(payload, headers, opts) {
     const b = Held.build(this);
     return withWriter((w) => {
-      const r = b.verify(w, Held.handle(this), MODE_VERIFIER, Held.names(this), payload, headers, opts, VERIFY_OPTIONS);
+      const r = b.verify(w, Held.handle(this), MODE_VERIFIER, Held.names(this), Held.limit(this), payload, headers, opts, VERIFY_OPTIONS);
       return verifiedObject(r, bodyOf(w, r.body, payload, null, PLACE_OPTIONS));
     });
   }
@@ -456,7 +484,7 @@ function once(payload, headers, opts, mode) {
       const r = newVerifier(b, w, opts, VERIFIER_ONE_CALL);
       try {
         w.at = 0;
-        const v = b.verify(w, r.handle, mode, r.names.split("\0"), payload, headers, undefined, null);
+        const v = b.verify(w, r.handle, mode, new Set(r.names.split("\0")), r.limit ?? Infinity, payload, headers, undefined, null);
         const body = bodyOf(w, v.body, payload, null, PLACE_OPTIONS);
         return mode === MODE_VERIFY ? body : verifiedObject(v, body);
       } finally {
@@ -500,7 +528,7 @@ export function verifyRequest(request, opts) {
         const headers = request.headers;
         const payload = read === "too_large" ? 1 : read instanceof Uint8Array ? read : 2;
         w.at = 0;
-        const v = b.verify(w, r.handle, MODE_REQUEST, r.names.split("\0"), payload, headers, undefined, null);
+        const v = b.verify(w, r.handle, MODE_REQUEST, new Set(r.names.split("\0")), r.limit, payload, headers, undefined, null);
         // The result is built before the claim: a body that fails to parse is never remembered.
         const result = verifiedObject(v, bodyOf(w, v.body, read, read, PLACE_OPTIONS));
         if (v.dedupeKey !== undefined) {
