@@ -211,10 +211,11 @@ export const { ${names.join(", ")} } = m;
 `;
 writeFileSync(join(pkg, "node.mjs"), esmWrapper("hookline", mainNames));
 writeFileSync(join(pkg, "receiver-node.mjs"), esmWrapper("hookline/receiver", receiverNames));
-// Deno compiles the ed25519 and the sender's builds on demand from these (a require needs no
-// read permission; a source-phase import would compile them at import).
-for (const [wasmName, out] of [["receiver_ed_bg.wasm", "receiver_ed_bytes.cjs"], ["hookline_bg.wasm", "hookline_bytes.cjs"]]) {
-  writeFileSync(join(pkg, out), `// ${wasmName}, base64, for Deno's loaders.\nmodule.exports = ${JSON.stringify(readFileSync(join(pkg, wasmName)).toString("base64"))};\n`);
+// Each build's bytes as a module to require: Node and Bun load every build from these (no node:fs,
+// whose first use costs Bun 2 to 3 ms); Deno the ed25519 and the sender's builds, on demand (a
+// require needs no read permission; a source-phase import would compile them at import).
+for (const [wasmName, out] of [["receiver_bg.wasm", "receiver_bytes.cjs"], ["receiver_ed_bg.wasm", "receiver_ed_bytes.cjs"], ["hookline_bg.wasm", "hookline_bytes.cjs"]]) {
+  writeFileSync(join(pkg, out), `// ${wasmName}, base64.\nmodule.exports = ${JSON.stringify(readFileSync(join(pkg, wasmName)).toString("base64"))};\n`);
 }
 const publicNames = mainNames;
 
