@@ -1,10 +1,20 @@
 // Types of `hookline/dedupe`: a receiver's dedupe stores. This entry imports nothing of the sender.
 import type { StoreOptions } from "./store.js";
 
-/** A receiver's dedupe store for `verifyRequest(request, { secret, dedupe })`. */
+/**
+ * A receiver's dedupe store for `verifyRequest(request, { secret, dedupe })`: a key is claimed
+ * while its delivery is handled, then completed (handled) or released (handling failed).
+ */
 export interface Dedupe {
-  /** True the first time `key` is claimed (until `expiresAtMs`), false while it is held. */
-  claim(key: string, expiresAtMs: number): Promise<boolean> | boolean;
+  /**
+   * Hold `key` until `leaseUntilMs` while its delivery is handled: true when it is now claimed,
+   * false when it was handled before, "pending" while another request handles it.
+   */
+  claim(key: string, leaseUntilMs: number): Promise<boolean | "pending"> | boolean | "pending";
+  /** The delivery was handled: hold `key` until `untilMs`. */
+  complete(key: string, untilMs: number): Promise<void> | void;
+  /** Handling the delivery failed: forget the claim, so the sender's retry is handled. */
+  release(key: string): Promise<void> | void;
 }
 
 /**
@@ -23,5 +33,5 @@ export function memoryDedupe(options?: { maxEntries?: number; clock?: () => numb
  * Dedupe on a Workers KV namespace: best effort (KV is eventually consistent and has no
  * insert-if-absent); use `createDedupe` on D1 where a duplicate must never pass.
  */
-export function kvDedupe(namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expiration?: number }): Promise<void> }, options?: { prefix?: string }): Dedupe;
+export function kvDedupe(namespace: { get(key: string): Promise<string | null>; put(key: string, value: string, options?: { expiration?: number }): Promise<void>; delete(key: string): Promise<void> }, options?: { prefix?: string }): Dedupe;
 

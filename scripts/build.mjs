@@ -24,9 +24,9 @@ function run(cmd, args, opts = {}) {
 // 1-2. The wasm32 target, clippy/rustfmt and the wasm-bindgen CLI pinned to Cargo.lock.
 ensureToolchain({ say });
 
-// 3. Release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml), then the receiver's two
-//    builds from abi/ (a raw ABI, no wasm-bindgen, no std): the HMAC schemes, and with ed25519
-//    (loaded on demand).
+// 3. The sender's release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml), then the
+//    receiver's two builds from abi/ (a raw ABI, no wasm-bindgen, no std), which every entry
+//    verifies on: the HMAC schemes, and with ed25519 (loaded on demand).
 // The shadow stack pointer is exported so the glue can put it back if a caller's exception ever
 // unwinds through wasm frames (see `guarded` below).
 const rustEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" };
@@ -49,8 +49,8 @@ for (const [name, profile, features] of [["receiver", "receiver", []], ["receive
 // 4. wasm-bindgen, bundler flavour: its `_bg.js` glue takes the instance from us, so each runtime's
 //    loader decides how the .wasm is fetched and compiled. 5. wasm-opt from the npm binaryen package
 //    (Debian's binaryen 108 corrupts wasm-bindgen output). 6. An `api.js` beside the glue: its
-//    exports, the error classes, createDispatcher (pkg-template/lib/dispatcher.js) and the
-//    default `instantiate`, which the loaders call once.
+//    exports, createDispatcher (pkg-template/lib/dispatcher.js), `memoryBytes` and the default
+//    `instantiate`, which a loader calls once, the first time a sender API is used.
 function bindgen(input, name, level) {
   const dir = join(wbDir, name);
   run("wasm-bindgen", ["--target", "bundler", "--out-dir", dir, "--out-name", name, input]);
@@ -66,7 +66,7 @@ function bindgen(input, name, level) {
     const path = relative(dir, p).split("\\").join("/");
     return path.startsWith("../") ? path : `./${path}`;
   };
-  const paths = { snippet: rel(snippet), errors: rel(lib("errors.js")), wasm: rel(lib("wasm.js")), dispatcher: rel(lib("dispatcher.js")) };
+  const paths = { snippet: rel(snippet), wasm: rel(lib("wasm.js")), dispatcher: rel(lib("dispatcher.js")) };
   writeFileSync(join(dir, "api.js"), apiSource({ name, publicNames, importModules, paths }));
   return { dir, api: join(dir, "api.js"), publicNames, snippet, rel };
 }
@@ -76,19 +76,18 @@ function bindgen(input, name, level) {
 for (const binding of Object.keys(await import(pathToFileURL(lib("wasm.js")).href))) {
   if (binding !== "bind" && !full.publicNames.includes(binding)) throw new Error(`pkg-template/lib/wasm.js binds ${binding}, which the wasm does not export`);
 }
-// The full build's Node entries: the glue and the runtime's loader (pkg-template/loaders/
-// node-entry.js, node-esm.js: how the .wasm is read), which instantiates it at load. Written
-// here, beside the glue they import, which exists only once wasm-bindgen has run.
-function nodeEntry(loaderFile) {
-  const file = join(full.dir, loaderFile);
-  writeFileSync(file, `import instantiate from "./api.js";
-import { load } from "${full.rel(loader(loaderFile))}";
-
-load(instantiate);
-
-export * from "./api.js";
-`);
-  return file;
+// lib/main.js names the sender's exports, which load the sender's build when first used: they
+// must be the build's exports (and createDispatcher), no more and no fewer.
+const receiverNames = Object.keys(await import(pathToFileURL(lib("receiver.js")).href)).filter((n) => n !== "default");
+const mainNames = Object.keys(await import(pathToFileURL(lib("main.js")).href)).filter((n) => n !== "default");
+{
+  const listed = mainNames.filter((n) => !receiverNames.includes(n) && n !== "SenderError");
+  const built = [...full.publicNames, "createDispatcher"];
+  const missing = built.filter((n) => !listed.includes(n));
+  const extra = listed.filter((n) => !built.includes(n) && n !== "wasmMemoryBytes");
+  if (missing.length || extra.length) {
+    throw new Error(`pkg-template/lib/main.js and the sender's build disagree: ${missing.length ? `not listed: ${missing.join(", ")}` : ""}${extra.length ? ` not built: ${extra.join(", ")}` : ""}`);
+  }
 }
 function apiSource({ name, publicNames, importModules, paths }) {
   const importLines = importModules.map((m, i) => `import * as m${i} from ${JSON.stringify(m)};`).join("\n");
@@ -96,30 +95,36 @@ function apiSource({ name, publicNames, importModules, paths }) {
   return `import * as bg from "./${name}_bg.js";
 ${importLines}
 export { ${publicNames.join(", ")} } from "./${name}_bg.js";
-export { HooklineError, SenderError, WebhookVerificationError } from "${paths.errors}";
 export { createDispatcher } from "${paths.dispatcher}";
 import { setHostHmac } from "${paths.snippet}";
 import { bind } from "${paths.wasm}";
 
+let memory = null;
+
+/** The bytes of this build's WebAssembly memory. */
+export function memoryBytes() {
+  return memory === null ? 0 : memory.buffer.byteLength;
+}
+
 // The default export, which the entries' \`export *\` never passes on: the runtime loaders call
-// it once with the compiled module and, where the platform has one, its HMAC-SHA256. Nothing
-// else can install a host HMAC (it would see the keys) or instantiate again.
-let instantiated = false;
+// it once, the first time a sender API is used, with the compiled module and, where the platform
+// has one, its HMAC-SHA256. Nothing else can install a host HMAC (it would see the keys) or
+// instantiate again.
 export default function instantiate(module, hostHmac) {
-  if (instantiated) throw new Error("hookline: the wasm instance is already set up");
-  instantiated = true;
+  if (memory !== null) throw new Error("hookline: the sender's wasm instance is already set up");
   const instance = new WebAssembly.Instance(module, { ${importObject} });
+  memory = instance.exports.memory;
   bg.__wbg_set_wasm(guarded(instance.exports));
   instance.exports.__wbindgen_start();
   setHostHmac(hostHmac);
   bind(bg);
 }
 
-// A safety net under the boundary: the glue reads the caller's values (headers, bodies, options)
-// through functions that catch what they throw, but should a caller's exception still unwind
-// through wasm frames, their epilogues never run and the shadow stack pointer stays where they
-// left it; a few hundred such calls and the instance is corrupt for good. Every export is
-// called with the pointer noted and, on a throw, put back, so the instance stays usable.
+// A safety net under the boundary: the glue reads the caller's values (options, bodies) through
+// functions that catch what they throw, but should a caller's exception still unwind through
+// wasm frames, their epilogues never run and the shadow stack pointer stays where they left it;
+// a few hundred such calls and the instance is corrupt for good. Every export is called with the
+// pointer noted and, on a throw, put back, so the instance stays usable.
 function guarded(exports) {
   const sp = exports.__stack_pointer;
   if (!(sp instanceof WebAssembly.Global)) return exports;
@@ -148,22 +153,19 @@ function guarded(exports) {
 // esbuild: every import in the source tree is a relative path to a file in the repository (npm
 // test checks it: scripts/imports.mjs). What a bundle leaves outside itself is decided here, by
 // the file an import resolves to:
-// - lib/errors.js: the error classes stay one module per runtime (errors.mjs / errors.cjs),
-//   imported by every entry rather than copied into each, so instanceof holds across hookline
-//   and hookline/receiver. In Node the CommonJS errors.cjs is the one module, also for the ESM
-//   entries (node: true). The Node ESM entries (nodeEsm) reach errors.cjs through require
-//   (lib/errors-node-esm.js, bundled in its place): an import of a CommonJS file makes Node 20's
-//   ESM loader start its export lexer, about 4 ms of a receiver's cold start here.
-// - loaders/receiver-ed-node.js: the ed25519 build stays its own file (receiver_ed.cjs), loaded
-//   when first needed.
+// - Node and Bun: node.cjs holds the receiver, the error classes and the sender's stand-ins; the
+//   other Node entries take them from it (receiver.cjs, errors.cjs and the ESM entries
+//   node.mjs and receiver-node.mjs, which require it, so import and require share one instance:
+//   an import of a CommonJS file would start Node's export lexer, about 4 ms of a cold start).
+//   The sender's glue, sender.cjs, is required when a sender API is first used and takes the
+//   error classes from errors.cjs.
+// - Deno, workerd and browsers: ES modules. errors.mjs holds the classes; receiver-glue.mjs the
+//   receiver; main-glue.mjs the main entry's names (the receiver's from receiver-glue.mjs);
+//   glue.mjs the sender's glue.
 // - wasm-bindgen's copy of src/wasm/edge.js (a snippet, which the glue and the wasm name): the
 //   original, whose relative imports resolve from where it lies.
-const external = (ext, nodeEsm = false) => {
-  const rules = new Map([
-    [lib("errors.js"), nodeEsm ? { path: lib("errors-node-esm.js") } : { path: `./errors.${ext}`, external: true }],
-    [loader("receiver-ed-node.js"), { path: "./receiver_ed.cjs", external: true }],
-    [full.snippet, { path: join(root, "src", "wasm", "edge.js") }],
-  ]);
+const external = (rules) => {
+  const byPath = new Map([[full.snippet, { path: join(root, "src", "wasm", "edge.js") }], ...rules.map(([from, path]) => [from, { path, external: true }])]);
   const again = {};
   return {
     name: "hookline-externals",
@@ -171,29 +173,51 @@ const external = (ext, nodeEsm = false) => {
       b.onResolve({ filter: /^\.\.?\// }, async ({ path, kind, importer, resolveDir, pluginData }) => {
         if (pluginData === again) return undefined;
         const resolved = await b.resolve(path, { kind, importer, resolveDir, pluginData: again });
-        return rules.get(resolved.path);
+        return byPath.get(resolved.path);
       });
     },
   };
 };
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
-const bundle = (entry, outfile, format, node = format === "cjs") =>
-  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(node ? "cjs" : "mjs", node && format === "esm")], ...(node ? { platform: "node" } : {}) });
+const bundle = (entry, outfile, format, rules = []) =>
+  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(rules)], ...(format === "cjs" ? { platform: "node" } : {}) });
+const esmErrors = [lib("errors.js"), "./errors.mjs"];
 await Promise.all([
+  bundle(loader("node.js"), "node.cjs", "cjs"),
+  bundle(full.api, "sender.cjs", "cjs", [[lib("errors.js"), "./errors.cjs"]]),
   bundle(lib("errors.js"), "errors.mjs", "esm"),
-  bundle(lib("errors.js"), "errors.cjs", "cjs"),
-  bundle(full.api, "glue.mjs", "esm"),
-  // Node CommonJS: glue and loader in one file, so require() needs no ESM at all.
-  bundle(nodeEntry("node-entry.js"), "node.cjs", "cjs"),
-  bundle(nodeEntry("node-esm.js"), "node.mjs", "esm", true),
-  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm"),
-  // hookline/receiver in Node and Bun: CommonJS and native ESM entries (an ESM import of a
-  // CommonJS file costs a receiver's cold start about 10 ms here), one ed25519 instance for both.
-  bundle(loader("receiver-node-entry.js"), "receiver.cjs", "cjs"),
-  bundle(loader("receiver-node-esm.js"), "receiver-node.mjs", "esm", true),
-  bundle(loader("receiver-ed-node.js"), "receiver_ed.cjs", "cjs"),
+  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", [esmErrors]),
+  bundle(lib("main.js"), "main-glue.mjs", "esm", [esmErrors, [lib("receiver.js"), "./receiver-glue.mjs"]]),
+  bundle(full.api, "glue.mjs", "esm", [esmErrors]),
 ]);
-const publicNames = full.publicNames;
+// The Node entries besides node.cjs: what they take from it, by name (as `exports.x = ...`
+// assignments, which Node's CommonJS lexer finds when an ES module imports the file).
+const pick = (names) => names.map((n) => `exports.${n} = m.${n};`).join("\n");
+const errorNames = ["HooklineError", "SenderError", "WebhookVerificationError"];
+writeFileSync(join(pkg, "receiver.cjs"), `// hookline/receiver by require: the receiver's names of node.cjs (one instance per process).
+const m = require("./node.cjs");
+${pick(receiverNames)}
+`);
+writeFileSync(join(pkg, "errors.cjs"), `// hookline/errors in Node and Bun: node.cjs's error classes, the ones every entry throws.
+const m = require("./node.cjs");
+${pick(errorNames)}
+`);
+const esmWrapper = (what, names) => `// ${what} by import in Node and Bun: node.cjs, required (an import of a CommonJS file would start
+// Node's export lexer), so import and require share one instance.
+import { createRequire } from "node:module";
+
+const m = createRequire(import.meta.url)("./node.cjs");
+export const { ${names.join(", ")} } = m;
+`;
+writeFileSync(join(pkg, "node.mjs"), esmWrapper("hookline", mainNames));
+writeFileSync(join(pkg, "receiver-node.mjs"), esmWrapper("hookline/receiver", receiverNames));
+// Each build's bytes as a module to require: Node and Bun load every build from these (no node:fs,
+// whose first use costs Bun 2 to 3 ms); Deno the ed25519 and the sender's builds, on demand (a
+// require needs no read permission; a source-phase import would compile them at import).
+for (const [wasmName, out] of [["receiver_bg.wasm", "receiver_bytes.cjs"], ["receiver_ed_bg.wasm", "receiver_ed_bytes.cjs"], ["hookline_bg.wasm", "hookline_bytes.cjs"]]) {
+  writeFileSync(join(pkg, out), `// ${wasmName}, base64.\nmodule.exports = ${JSON.stringify(readFileSync(join(pkg, wasmName)).toString("base64"))};\n`);
+}
+const publicNames = mainNames;
 
 // 7. The hand-owned files: package.json, README, loaders, type additions.
 cpSync(join(root, "pkg-template", "package.json"), join(pkg, "package.json"));

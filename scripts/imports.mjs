@@ -9,7 +9,7 @@
 // .mjs loaders are copied into pkg/ as they are and import the files built beside them) and
 // src/wasm/*.js. The imports are what esbuild finds: import and export-from statements, import()
 // and require() of a literal, each resolved as esbuild resolves it. A require made through
-// createRequire (lib/errors-node-esm.js, loaders/receiver-node-esm.js) is a load at run time of
+// createRequire (loaders/node.js, which requires the sender's glue when first used) is a load at run time of
 // a file built into pkg/, like a .wasm read from disk, not an import.
 // Usage: node scripts/imports.mjs [file ...] (default: the source above)
 import { execFileSync } from "node:child_process";

@@ -2,38 +2,54 @@
 //! how long it must remember it. The store itself is the caller's (memory, KV, a database); this
 //! module only decides what to store, so every store agrees.
 //!
-//! - A scheme that sends a delivery id (Standard Webhooks' `webhook-id`, GitHub's
-//!   `X-GitHub-Delivery`, Shopify's and Linear's ids) is keyed by scheme and id, and remembered
-//!   for the retention (default 7 days, longer than the common senders' retry spans), since a
-//!   sender's retry carries the same id under a fresh timestamp.
-//! - A scheme without one (Stripe, Slack, Discord, a custom layout with a timestamp) is keyed by
-//!   scheme, signed timestamp and the body's SHA-256, and remembered until the timestamp has
-//!   passed out of the tolerance twice over (after that the same bytes no longer verify). This
-//!   catches a replay; a sender's retry, signed again at a new time, is a new key.
-//! - Neither id nor timestamp: scheme and the body's SHA-256, for the retention.
+//! A key names only what the signature covers, and the key that verified it:
+//! - Standard Webhooks signs its `webhook-id` (`{id}.{timestamp}.{body}`): keyed by the id, and
+//!   remembered for the retention (default 7 days, longer than the common senders' retry spans),
+//!   since a sender's retry carries the same id under a fresh timestamp.
+//! - A scheme with a signed timestamp and no signed id (Stripe, Slack, Discord, Linear, a custom
+//!   layout with a timestamp) is keyed by the timestamp and the body's SHA-256, and remembered
+//!   until the timestamp has passed out of the tolerance twice over (after that the same bytes no
+//!   longer verify). This catches a replay; a sender's retry, signed again at a new time, is a new
+//!   key. GitHub's, Shopify's and Linear's delivery ids are not signed: a replay under a new id
+//!   is still the same signed body.
+//! - Neither (GitHub, Shopify, a custom layout without a timestamp): the body's SHA-256, for the
+//!   retention.
 //!
-//! Only a verified delivery is ever remembered, so an attacker cannot fill the store with ids
-//! that would make genuine deliveries look like duplicates.
+//! Every key carries the scheme and an 8-byte id of the key that verified the delivery (see
+//! [`crate::Verifier::key_id`]), so receivers of different senders (tenants, secrets) can share
+//! one store. Only a verified delivery is ever remembered, so an attacker cannot fill the store
+//! with keys that would make genuine deliveries look like duplicates.
+//!
+//! A claim is held in two steps: for [`CLAIM_LEASE_SECS`] while the delivery is handled (a
+//! receiver that dies mid-way gives the sender's next retry its chance), then, once the handler
+//! succeeds, until [`DedupeEntry::until_ms`]; a handler that fails releases it.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::verify::Verified;
+use crate::scheme::keys::Verified;
+use crate::scheme::Scheme;
 
-/// The retention of an id-keyed entry when the caller does not choose one: 7 days.
+/// The retention of an entry without a signed timestamp when the caller does not choose one: 7 days.
 pub const DEFAULT_RETENTION_SECS: u64 = 7 * 86_400;
 /// The longest retention accepted: 1e9 seconds, as for the tolerance.
 pub const MAX_RETENTION_SECS: u64 = 1_000_000_000;
+/// How long a claim is held while the delivery is being handled, at most: after it, a receiver
+/// that died mid-way no longer holds the delivery against the sender's retries.
+pub const CLAIM_LEASE_SECS: u64 = 300;
 /// Ids longer than this are hashed into the key, so a key stays short whatever the sender sent.
 const MAX_ID_IN_KEY: usize = 200;
 
-/// What a dedupe store is asked to claim: `key` unless already held, kept until `expires_at_ms`.
+/// What a dedupe store is asked to hold: `key`, first until `lease_until_ms` (while the delivery
+/// is handled), then, once it was handled, until `until_ms`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DedupeEntry {
     pub key: String,
-    /// Unix milliseconds after which the entry may be forgotten.
-    pub expires_at_ms: i64,
+    /// Unix milliseconds until which a claim holds while the delivery is being handled.
+    pub lease_until_ms: i64,
+    /// Unix milliseconds after which a handled delivery's entry may be forgotten.
+    pub until_ms: i64,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -48,56 +64,70 @@ fn ms(seconds: i128) -> i64 {
     })
 }
 
-/// The entry for a delivery `verified` with `body` at `now` (unix seconds), under the
-/// verifier's `tolerance_secs` and the caller's `retention_secs`.
+/// Whether the scheme's signature covers its delivery id.
+fn signs_id(scheme: Scheme) -> bool {
+    matches!(scheme, Scheme::StandardWebhooks)
+}
+
+/// The entry for a delivery `verified` by the key with id `key_id` with `body` at `now` (unix
+/// seconds), under the verifier's `tolerance_secs` and the caller's `retention_secs`.
 pub fn dedupe_entry(
     verified: &Verified,
+    key_id: [u8; 8],
     body: &[u8],
     tolerance_secs: u64,
     retention_secs: u64,
     now: i64,
 ) -> DedupeEntry {
-    let scheme = verified.scheme.name();
-    let retained =
-        ms(i128::from(now).saturating_add(i128::from(retention_secs.min(MAX_RETENTION_SECS))));
-    match (&verified.id, verified.timestamp) {
-        (Some(id), _) if !id.is_empty() => {
+    let now = i128::from(now);
+    let head = [verified.scheme.name(), ":", &hex::encode(key_id)].concat();
+    let retained = now.saturating_add(i128::from(retention_secs.min(MAX_RETENTION_SECS)));
+    // A signed timestamp verifies until it is out of the tolerance: the entry outlives that twice
+    // over, however short the retention.
+    let window = verified
+        .timestamp
+        .map(|ts| i128::from(ts).saturating_add(i128::from(tolerance_secs).saturating_mul(2)));
+    let id = verified
+        .id
+        .as_deref()
+        .filter(|id| !id.is_empty() && signs_id(verified.scheme));
+    let (key, until) = match (id, verified.timestamp) {
+        (Some(id), _) => {
             let key = if id.len() <= MAX_ID_IN_KEY && !id.contains(char::is_control) {
-                [scheme, ":id:", id].concat()
+                [&head, ":id:", id].concat()
             } else {
-                [scheme, ":idh:", &sha256_hex(id.as_bytes())].concat()
+                [&head, ":idh:", &sha256_hex(id.as_bytes())].concat()
             };
-            DedupeEntry {
-                key,
-                expires_at_ms: retained,
-            }
+            (key, window.map_or(retained, |w| w.max(retained)))
         }
-        (_, Some(ts)) => {
-            let until = i128::from(ts).saturating_add(i128::from(tolerance_secs).saturating_mul(2));
-            DedupeEntry {
-                key: [
-                    scheme,
-                    ":ts:",
-                    itoa::Buffer::new().format(ts),
-                    ":",
-                    &sha256_hex(body),
-                ]
-                .concat(),
-                // Never already expired: the store must hold it past this request at least.
-                expires_at_ms: ms(until.max(i128::from(now).saturating_add(1))),
-            }
-        }
-        _ => DedupeEntry {
-            key: [scheme, ":body:", &sha256_hex(body)].concat(),
-            expires_at_ms: retained,
-        },
+        (None, Some(ts)) => (
+            [
+                &head,
+                ":ts:",
+                itoa::Buffer::new().format(ts),
+                ":",
+                &sha256_hex(body),
+            ]
+            .concat(),
+            window.unwrap_or(retained),
+        ),
+        (None, None) => ([&head, ":body:", &sha256_hex(body)].concat(), retained),
+    };
+    // Never already expired: the store must hold it past this request at least.
+    let until = until.max(now.saturating_add(1));
+    let lease = now.saturating_add(i128::from(CLAIM_LEASE_SECS)).min(until);
+    DedupeEntry {
+        key,
+        lease_until_ms: ms(lease),
+        until_ms: ms(until),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scheme::Scheme;
+
+    const KEY: [u8; 8] = [0xab; 8];
 
     fn verified(scheme: Scheme, id: Option<&str>, timestamp: Option<i64>) -> Verified {
         Verified {
@@ -110,98 +140,160 @@ mod tests {
     }
 
     #[test]
-    fn an_id_keys_by_scheme_and_id_for_the_retention() {
+    fn a_signed_id_keys_by_scheme_key_and_id_for_the_retention() {
         let e = dedupe_entry(
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
+            KEY,
             b"{}",
             300,
             DEFAULT_RETENTION_SECS,
             1_000,
         );
-        assert_eq!(e.key, "standard-webhooks:id:msg_1");
-        assert_eq!(e.expires_at_ms, (1_000 + 7 * 86_400) * 1000);
+        assert_eq!(e.key, "standard-webhooks:abababababababab:id:msg_1");
+        assert_eq!(e.until_ms, (1_000 + 7 * 86_400) * 1000);
+        assert_eq!(e.lease_until_ms, (1_000 + 300) * 1000);
         // A retry: same id, new timestamp and time: the same key.
         let retry = dedupe_entry(
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(5_000)),
+            KEY,
             b"{}",
             300,
             DEFAULT_RETENTION_SECS,
             5_000,
         );
         assert_eq!(retry.key, e.key);
-        // Another scheme's delivery with the same id is another key.
-        let gh = dedupe_entry(
-            &verified(Scheme::GitHub, Some("msg_1"), None),
+        // Another key (another tenant's secret): another entry.
+        let other = dedupe_entry(
+            &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
+            [1; 8],
             b"{}",
             300,
             DEFAULT_RETENTION_SECS,
             1_000,
         );
-        assert_ne!(gh.key, e.key);
+        assert_ne!(other.key, e.key);
+    }
+
+    #[test]
+    fn an_unsigned_id_is_not_the_key() {
+        // GitHub's delivery id travels beside the signature: a replay under a new id is the
+        // same signed body, and the same key.
+        let a = dedupe_entry(
+            &verified(Scheme::GitHub, Some("id-1"), None),
+            KEY,
+            b"{}",
+            300,
+            60,
+            1_000,
+        );
+        let b = dedupe_entry(
+            &verified(Scheme::GitHub, Some("id-2"), None),
+            KEY,
+            b"{}",
+            300,
+            60,
+            1_000,
+        );
+        assert_eq!(a.key, b.key);
+        assert!(a.key.starts_with("github:abababababababab:body:"));
+        // Linear's timestamp is signed (in the body): keyed by it and the body.
+        let l = dedupe_entry(
+            &verified(Scheme::Linear, Some("lin-1"), Some(50)),
+            KEY,
+            b"b",
+            60,
+            3600,
+            50,
+        );
+        assert!(l.key.starts_with("linear:abababababababab:ts:50:"));
+        assert_eq!(l.until_ms, 170_000);
+    }
+
+    #[test]
+    fn a_short_retention_never_ends_an_entry_while_its_timestamp_verifies() {
+        let e = dedupe_entry(
+            &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
+            KEY,
+            b"{}",
+            300,
+            1,
+            1_000,
+        );
+        assert_eq!(e.until_ms, 1_600_000);
+        assert_eq!(e.lease_until_ms, 1_300_000);
     }
 
     #[test]
     fn no_id_keys_by_timestamp_and_body_until_the_window_has_passed() {
         let e = dedupe_entry(
             &verified(Scheme::Stripe, None, Some(1_700_000_000)),
+            KEY,
             b"{\"id\":\"evt_1\"}",
             300,
             DEFAULT_RETENTION_SECS,
             1_700_000_010,
         );
-        assert!(e.key.starts_with("stripe:ts:1700000000:"));
-        assert_eq!(e.key.len(), "stripe:ts:1700000000:".len() + 64);
-        assert_eq!(e.expires_at_ms, (1_700_000_000 + 600) * 1000);
+        assert!(e.key.starts_with("stripe:abababababababab:ts:1700000000:"));
+        assert_eq!(
+            e.key.len(),
+            "stripe:abababababababab:ts:1700000000:".len() + 64
+        );
+        assert_eq!(e.until_ms, (1_700_000_000 + 600) * 1000);
         let other_body = dedupe_entry(
             &verified(Scheme::Stripe, None, Some(1_700_000_000)),
+            KEY,
             b"{\"id\":\"evt_2\"}",
             300,
             DEFAULT_RETENTION_SECS,
             1_700_000_010,
         );
         assert_ne!(other_body.key, e.key);
-        // A zero tolerance still keeps the entry past now.
+        // A zero tolerance still keeps the entry past now, and the lease within it.
         let tight = dedupe_entry(
             &verified(Scheme::Slack, None, Some(100)),
+            KEY,
             b"x",
             0,
             DEFAULT_RETENTION_SECS,
             100,
         );
-        assert_eq!(tight.expires_at_ms, 101_000);
+        assert_eq!(tight.until_ms, 101_000);
+        assert_eq!(tight.lease_until_ms, 101_000);
     }
 
     #[test]
     fn long_or_odd_ids_are_hashed_and_nothing_overflows() {
         let long = "x".repeat(5_000);
         let e = dedupe_entry(
-            &verified(Scheme::Custom, Some(&long), None),
+            &verified(Scheme::StandardWebhooks, Some(&long), None),
+            KEY,
             b"",
             300,
             u64::MAX,
             i64::MAX,
         );
-        assert!(e.key.starts_with("custom:idh:") && e.key.len() < 100);
-        assert_eq!(e.expires_at_ms, i64::MAX);
+        assert!(e.key.starts_with("standard-webhooks:abababababababab:idh:") && e.key.len() < 120);
+        assert_eq!(e.until_ms, i64::MAX);
         let ctl = dedupe_entry(
-            &verified(Scheme::Shopify, Some("a\nb"), None),
+            &verified(Scheme::StandardWebhooks, Some("a\nb"), None),
+            KEY,
             b"",
             300,
             10,
             i64::MIN,
         );
-        assert!(ctl.key.starts_with("shopify:idh:"));
-        assert_eq!(ctl.expires_at_ms, i64::MIN);
-        let neither = dedupe_entry(&verified(Scheme::Custom, None, None), b"body", 300, 60, 10);
-        assert!(neither.key.starts_with("custom:body:"));
-        assert_eq!(neither.expires_at_ms, 70_000);
-        let empty_id = dedupe_entry(
-            &verified(Scheme::Linear, Some(""), Some(50)),
-            b"b",
+        assert!(ctl.key.contains(":idh:"));
+        assert_eq!(ctl.until_ms, i64::MIN);
+        let neither = dedupe_entry(
+            &verified(Scheme::Custom, None, None),
+            KEY,
+            b"body",
+            300,
             60,
-            60,
-            50,
+            10,
         );
-        assert!(empty_id.key.starts_with("linear:ts:50:"));
+        assert!(neither.key.starts_with("custom:abababababababab:body:"));
+        assert_eq!(neither.until_ms, 70_000);
+        assert_eq!(neither.lease_until_ms, 70_000);
     }
 }

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::health::{self, Admission, AttemptResult, EndpointHealth, HealthPolicy, HealthState};
 use crate::retry::{self, Decision, Outcome, Reason, RetryPolicy};
+use crate::sign::Signer;
 use crate::ssrf::{self, Target, TargetOptions, UrlParts};
-use crate::verify::Signer;
 
 /// What an attempt's decision means for the endpoint's health: delivered is a success, a
 /// decision to disable the endpoint (410 Gone) is `Gone`, anything else is a failure with the
@@ -538,7 +538,7 @@ mod tests {
     use super::*;
     use crate::health::CircuitBreakerPolicy;
     use crate::scheme::Scheme;
-    use crate::verify::KeyInput;
+    use crate::KeyInput;
 
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 

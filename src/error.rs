@@ -1,7 +1,12 @@
 //! One error type for the whole crate, each variant with a stable code.
 //!
-//! Messages are short, lowercase and never contain key material, signatures or payload bytes: they end
-//! up in logs. The `code` strings are a public contract of the JS package; add new ones, never rename.
+//! The core says what went wrong as a code, a reason and a few parameters ([`Error::describe`]);
+//! the messages and hints people read are written from those in one JS table
+//! (`pkg-template/lib/messages.js`), the same in every runtime, so the receiver's wasm carries no
+//! text. A receiver's reasons are keys of that table (`"secret_empty"`); the sender's are still
+//! short sentences, which the table shows as they are. Nothing here ever holds key material,
+//! signatures or payload bytes. The `code` strings are a public contract of the JS package; add
+//! new ones, never rename.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -54,10 +59,13 @@ pub enum Error {
     /// request re-framed so that its signature verifies without its timestamp. Refused unless
     /// the scheme is named.
     SchemeDowngrade { scheme: &'static str },
-    /// More ed25519 checks than a request may cost (its signatures times the receiver's keys).
-    TooManySignatures { checks: usize, limit: usize },
+    /// More ed25519 signatures than a rotation needs: each costs a check per ed25519 key.
+    TooManySignatures { signatures: usize, limit: usize },
     /// A verified delivery whose dedupe key the receiver's store already held: seen before.
     Duplicate { key: String },
+    /// A verified delivery another request is handling now (the store holds its claim, not yet
+    /// completed or released): the sender should try again later.
+    InProgress { key: String },
     /// The receiver's dedupe store did not answer whether the delivery was seen before.
     DedupeUnavailable { reason: &'static str },
     /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
@@ -87,6 +95,7 @@ impl Error {
             Error::TooManySignatures { .. } => "too_many_signatures",
             Error::SchemeDowngrade { .. } => "scheme_downgrade",
             Error::Duplicate { .. } => "duplicate",
+            Error::InProgress { .. } => "in_progress",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
             Error::Ed25519Unavailable => "ed25519_unavailable",
         }
@@ -109,137 +118,124 @@ impl Error {
                 | Error::SchemeDowngrade { .. }
         )
     }
-
-    /// A sentence for the developer about the usual cause, where there is a usual cause.
-    pub fn hint(&self) -> Option<&'static str> {
-        match self {
-            Error::NoMatchingSignature => Some(
-                "check that the secret belongs to this endpoint and that the payload is the raw \
-                 request body, byte for byte, not re-serialized JSON",
-            ),
-            Error::TimestampTooOld { .. } | Error::TimestampTooNew { .. } => Some(
-                "the sender's clock or a replayed request; check the server clock, or raise the \
-                 tolerance if deliveries are queued",
-            ),
-            Error::UnknownScheme => Some(
-                "pass all request headers, or name the scheme; custom header names need a custom \
-                 scheme configuration",
-            ),
-            Error::MissingHeader { found: Some(_), .. } => Some(
-                "the request was signed under another scheme than the one configured; omit \
-                 scheme to detect it from the headers",
-            ),
-            Error::MissingHeader { .. } => Some(
-                "pass all request headers; frameworks may drop or rename them, and a proxy may \
-                 strip them",
-            ),
-            Error::SchemeDowngrade { .. } => Some(
-                "name the scheme (scheme: \"github\") if this sender really signs bodies that begin \
-                 like v0:<ts>: or <ts>.; otherwise this is a replay of a timestamped request",
-            ),
-            Error::Duplicate { .. } => Some(
-                "the sender sent it again (a retry, or a replay): answer 2xx so it stops, and do \
-                 not process it a second time",
-            ),
-            Error::DedupeUnavailable { .. } => Some(
-                "the dedupe store failed or answered neither true nor false: answer 5xx so the \
-                 sender retries later",
-            ),
-            _ => None,
-        }
-    }
 }
 
-/// A day or more of seconds also in the largest whole unit it holds, " (3 years)": a replayed
-/// request's age reads as years, not as a nine-digit count. Nothing under a day.
-fn push_long(out: &mut String, secs: u64) {
-    const UNITS: [(u64, &str); 2] = [(31_557_600, "year"), (86_400, "day")];
-    let Some((n, unit)) = UNITS
-        .iter()
-        .find_map(|&(size, unit)| Some((secs.checked_div(size)?, unit)).filter(|&(n, _)| n > 0))
-    else {
-        return;
-    };
-    push_all(out, &[" (", itoa::Buffer::new().format(n), " ", unit]);
-    if n != 1 {
-        out.push('s');
-    }
-    out.push(')');
-}
-
-fn push_all(out: &mut String, parts: &[&str]) {
-    for part in parts {
-        out.push_str(part);
-    }
+/// What JS needs to write an error's message and hint: the code, the reason (a key of the
+/// message table, or a sender's sentence; empty for the codes without one), and the texts and
+/// numbers the code's message names (see `pkg-template/lib/messages.js`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Described<'a> {
+    pub code: &'static str,
+    pub reason: &'a str,
+    pub texts: [&'a str; 2],
+    pub numbers: [Option<u64>; 2],
 }
 
 impl Error {
-    /// The message, written without `core::fmt` (the receiver's wasm carries no formatting
-    /// machinery): the text `Display` shows.
-    pub fn message(&self) -> String {
-        let mut out = String::new();
-        let mut n1 = itoa::Buffer::new();
-        let mut n2 = itoa::Buffer::new();
-        let o = &mut out;
+    /// The error as its code, reason and parameters.
+    pub fn describe(&self) -> Described<'_> {
+        let code = self.code();
+        let with = |reason: &'static str| Described {
+            code,
+            reason,
+            texts: ["", ""],
+            numbers: [None, None],
+        };
         match self {
-            Error::MissingHeader { header, found } => {
-                push_all(o, &["missing required header ", header]);
-                if let Some(s) = found {
-                    push_all(
-                        o,
-                        &[" (the request carries ", s, " headers: pass scheme \"", s, "\" or omit scheme)"],
-                    );
-                }
+            Error::MissingHeader { header, found } => Described {
+                code,
+                reason: "",
+                texts: [header, found.unwrap_or("")],
+                numbers: [None, None],
+            },
+            Error::InvalidHeader { header, reason } => Described {
+                code,
+                reason,
+                texts: [header, ""],
+                numbers: [None, None],
+            },
+            Error::AmbiguousScheme { first, second } => Described {
+                code,
+                reason: "",
+                texts: [first, second],
+                numbers: [None, None],
+            },
+            Error::TimestampTooOld {
+                age: n,
+                tolerance: t,
             }
-            Error::InvalidHeader { header, reason } => {
-                push_all(o, &["invalid ", header, " header: ", reason])
+            | Error::TimestampTooNew {
+                ahead: n,
+                tolerance: t,
+            } => Described {
+                code,
+                reason: "",
+                texts: ["", ""],
+                numbers: [Some(*n), Some(*t)],
+            },
+            Error::PayloadTooLarge { size, limit } => Described {
+                code,
+                reason: "",
+                texts: ["", ""],
+                numbers: [Some(*size as u64), Some(*limit as u64)],
+            },
+            Error::TooManySignatures { signatures, limit } => Described {
+                code,
+                reason: "",
+                texts: ["", ""],
+                numbers: [Some(*signatures as u64), Some(*limit as u64)],
+            },
+            Error::SchemeDowngrade { scheme } => Described {
+                code,
+                reason: "",
+                texts: [scheme, ""],
+                numbers: [None, None],
+            },
+            Error::Duplicate { key } | Error::InProgress { key } => Described {
+                code,
+                reason: "",
+                texts: [key, ""],
+                numbers: [None, None],
+            },
+            Error::InvalidSecret { reason }
+            | Error::InvalidPayload { reason }
+            | Error::InvalidArgument { reason }
+            | Error::InvalidEventType { reason }
+            | Error::InvalidPolicy { reason }
+            | Error::InvalidUrl { reason }
+            | Error::TargetNotAllowed { reason }
+            | Error::DedupeUnavailable { reason } => with(reason),
+            Error::UnknownScheme | Error::NoMatchingSignature | Error::Ed25519Unavailable => {
+                with("")
             }
-            Error::UnknownScheme => o.push_str("no webhook signature header of a known scheme found"),
-            Error::AmbiguousScheme { first, second } => push_all(
-                o,
-                &["signature headers of both ", first, " and ", second, " found: pass scheme to choose"],
-            ),
-            Error::TimestampTooOld { age, tolerance } => {
-                push_all(o, &["message timestamp too old: ", n1.format(*age), " s"]);
-                push_long(o, *age);
-                push_all(o, &[" before now, tolerance ", n2.format(*tolerance), " s"]);
-            }
-            Error::TimestampTooNew { ahead, tolerance } => {
-                push_all(o, &["message timestamp too new: ", n1.format(*ahead), " s"]);
-                push_long(o, *ahead);
-                push_all(o, &[" after now, tolerance ", n2.format(*tolerance), " s"]);
-            }
-            Error::NoMatchingSignature => o.push_str("no matching signature"),
-            Error::InvalidSecret { reason } => push_all(o, &["invalid secret: ", reason]),
-            Error::InvalidPayload { reason } => push_all(o, &["invalid payload: ", reason]),
-            Error::InvalidArgument { reason } => push_all(o, &["invalid argument: ", reason]),
-            Error::InvalidEventType { reason } => push_all(o, &["invalid event type: ", reason]),
-            Error::PayloadTooLarge { size, limit } => push_all(
-                o,
-                &["payload too large: ", n1.format(*size), " bytes, limit ", n2.format(*limit)],
-            ),
-            Error::InvalidPolicy { reason } => push_all(o, &["invalid policy: ", reason]),
-            Error::InvalidUrl { reason } => push_all(o, &["invalid url: ", reason]),
-            Error::TargetNotAllowed { reason } => push_all(o, &["target not allowed: ", reason]),
-            Error::SchemeDowngrade { scheme } => push_all(
-                o,
-                &["scheme downgrade: a ", scheme, " signature over another scheme's signed content (a replay re-framed without its timestamp)"],
-            ),
-            Error::TooManySignatures { checks, limit } => push_all(
-                o,
-                &["too many signatures: ", n1.format(*checks), " ed25519 checks (signatures x keys), at most ", n2.format(*limit)],
-            ),
-            Error::Duplicate { key } => push_all(o, &["duplicate delivery: ", key, " was already accepted"]),
-            Error::DedupeUnavailable { reason } => push_all(o, &["dedupe store unavailable: ", reason]),
-            Error::Ed25519Unavailable => o.push_str("ed25519 is not in this build"),
         }
-        out
     }
 }
 
+/// The code in words, then the reason and the parameters (`invalid policy: schedule is empty`):
+/// for Rust callers, logs and the sender's records, which quote an error this way. People read
+/// the JS table's messages (the same shape where a code has no message of its own).
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.message())
+        let d = self.describe();
+        for (i, word) in d.code.split('_').enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            f.write_str(word)?;
+        }
+        let mut sep = ": ";
+        for part in [d.reason, d.texts[0], d.texts[1]] {
+            if !part.is_empty() {
+                write!(f, "{sep}{part}")?;
+                sep = ", ";
+            }
+        }
+        for n in d.numbers.iter().flatten() {
+            write!(f, "{sep}{n}")?;
+            sep = ", ";
+        }
+        Ok(())
     }
 }
 
@@ -267,6 +263,7 @@ impl ErrorCode {
     pub const TOO_MANY_SIGNATURES: &'static str = "too_many_signatures";
     pub const SCHEME_DOWNGRADE: &'static str = "scheme_downgrade";
     pub const DUPLICATE: &'static str = "duplicate";
+    pub const IN_PROGRESS: &'static str = "in_progress";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
     pub const ED25519_UNAVAILABLE: &'static str = "ed25519_unavailable";
 }
@@ -276,38 +273,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_ages_read_in_years_or_days() {
-        let old = |age| {
-            Error::TimestampTooOld {
-                age,
-                tolerance: 300,
-            }
-            .to_string()
-        };
-        assert_eq!(
-            old(301),
-            "message timestamp too old: 301 s before now, tolerance 300 s"
-        );
-        assert_eq!(
-            old(86_399),
-            "message timestamp too old: 86399 s before now, tolerance 300 s"
-        );
-        assert_eq!(
-            old(86_400),
-            "message timestamp too old: 86400 s (1 day) before now, tolerance 300 s"
-        );
-        assert_eq!(
-            old(94_672_800),
-            "message timestamp too old: 94672800 s (3 years) before now, tolerance 300 s"
-        );
-        let new = Error::TimestampTooNew {
-            ahead: 2 * 31_557_600,
+    fn described_with_its_parameters() {
+        let e = Error::TimestampTooOld {
+            age: 94_672_800,
             tolerance: 300,
-        }
-        .to_string();
+        };
+        assert_eq!(e.describe().numbers, [Some(94_672_800), Some(300)]);
+        assert_eq!(e.to_string(), "timestamp too old: 94672800, 300");
+        let m = Error::MissingHeader {
+            header: "x-hub-signature-256".into(),
+            found: Some("stripe"),
+        };
+        assert_eq!(m.describe().texts, ["x-hub-signature-256", "stripe"]);
         assert_eq!(
-            new,
-            "message timestamp too new: 63115200 s (2 years) after now, tolerance 300 s"
+            Error::InvalidSecret {
+                reason: "secret_empty"
+            }
+            .to_string(),
+            "invalid secret: secret_empty"
+        );
+        assert_eq!(
+            Error::TargetNotAllowed {
+                reason: "loopback address"
+            }
+            .to_string(),
+            "target not allowed: loopback address"
         );
     }
 
@@ -382,8 +372,8 @@ mod tests {
             ),
             (
                 Error::TooManySignatures {
-                    checks: 65,
-                    limit: 64,
+                    signatures: 3,
+                    limit: 2,
                 },
                 ErrorCode::TOO_MANY_SIGNATURES,
             ),
@@ -392,6 +382,10 @@ mod tests {
                 ErrorCode::SCHEME_DOWNGRADE,
             ),
             (Error::Duplicate { key: "k".into() }, ErrorCode::DUPLICATE),
+            (
+                Error::InProgress { key: "k".into() },
+                ErrorCode::IN_PROGRESS,
+            ),
             (
                 Error::DedupeUnavailable { reason: "r" },
                 ErrorCode::DEDUPE_UNAVAILABLE,

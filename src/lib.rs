@@ -7,8 +7,10 @@
 //! Module map:
 //! - [`secret`]: parse, generate and redact signing secrets.
 //! - [`headers`]: case-insensitive header lookup over whatever the caller holds.
-//! - [`scheme`]: one module per signature scheme.
+//! - [`scheme`]: one module per signature scheme, and what they share ([`scheme::keys`]: keys,
+//!   results, the tolerance check).
 //! - [`verify`]: the receiver: headers and raw body in, verdict or typed error out.
+//! - [`sign`]: the signer: a payload in, the headers to send out.
 //! - [`error`]: the error enum with stable codes.
 //! - [`envelope`]: event ids, types, envelopes and their stable serialization (sender).
 //! - [`matching`]: which subscriptions get an event (sender).
@@ -22,6 +24,8 @@
 //! - [`readiness`]: whether a sender is ready, from the facts a health check gathers (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
+//! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
+//!   the one converter both bindings (`abi/` and [`wasm`]) use.
 //!
 //! Features: `sender` (default) holds the sender's modules and turns on `ed25519` and `std`;
 //! `bindgen` (default) the wasm-bindgen binding. Without them the crate is the HMAC receiver
@@ -55,6 +59,7 @@ pub mod headers;
 pub mod health;
 #[cfg(feature = "sender")]
 pub mod id;
+pub mod input;
 pub mod json;
 #[cfg(feature = "sender")]
 pub mod lifecycle;
@@ -66,6 +71,7 @@ pub mod readiness;
 pub mod retry;
 pub mod scheme;
 pub mod secret;
+pub mod sign;
 #[cfg(feature = "sender")]
 pub mod ssrf;
 #[cfg(feature = "sender")]
@@ -88,5 +94,7 @@ pub(crate) mod prelude {
 
 pub use error::{Error, ErrorCode};
 pub use headers::HeaderSource;
+pub use scheme::keys::{KeyInput, Verified};
 pub use secret::Secret;
-pub use verify::{KeyInput, SchemeVerifier, Signer, Verified, Verifier, VerifyOptions};
+pub use sign::Signer;
+pub use verify::{SchemeVerifier, Verifier, VerifyOptions};

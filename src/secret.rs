@@ -54,33 +54,33 @@ impl Secret {
     pub fn parse(text: &str) -> Result<Self, Error> {
         if text.is_empty() {
             return Err(Error::InvalidSecret {
-                reason: "secret is empty",
+                reason: "secret_empty",
             });
         }
         if text.bytes().any(|b| b.is_ascii_whitespace()) {
             return Err(Error::InvalidSecret {
-                reason: "secret contains whitespace; trim the value read from the environment",
+                reason: "secret_whitespace",
             });
         }
         let body = text.strip_prefix(SECRET_PREFIX).unwrap_or(text);
         if body.len() > MAX_SECRET_BASE64_LEN {
             return Err(Error::InvalidSecret {
-                reason: "secret decodes to more than 1024 bytes",
+                reason: "secret_too_long",
             });
         }
         let key = BASE64_LENIENT
             .decode(body)
             .map_err(|_| Error::InvalidSecret {
-                reason: "secret is not valid base64 after the whsec_ prefix",
+                reason: "whsec_not_base64",
             })?;
         if key.len() < MIN_SECRET_LEN {
             return Err(Error::InvalidSecret {
-                reason: "secret is empty after the whsec_ prefix",
+                reason: "whsec_empty",
             });
         }
         if key.len() > MAX_SECRET_LEN {
             return Err(Error::InvalidSecret {
-                reason: "secret decodes to more than 1024 bytes",
+                reason: "secret_too_long",
             });
         }
         Ok(Secret { key })
@@ -90,12 +90,12 @@ impl Secret {
     pub fn from_bytes(key: &[u8]) -> Result<Self, Error> {
         if key.is_empty() {
             return Err(Error::InvalidSecret {
-                reason: "secret is empty",
+                reason: "secret_empty",
             });
         }
         if key.len() > MAX_RAW_SECRET_LEN {
             return Err(Error::InvalidSecret {
-                reason: "raw secret is longer than 1024 bytes",
+                reason: "raw_secret_too_long",
             });
         }
         Ok(Secret { key: key.to_vec() })
@@ -233,13 +233,13 @@ impl core::fmt::Debug for SigningKey {
 
 fn public_from_bytes(bytes: &[u8]) -> Result<PublicKey, Error> {
     let arr: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret {
-        reason: "an ed25519 public key is 32 bytes",
+        reason: "public_key_length",
     })?;
     #[cfg(feature = "ed25519")]
     {
         let key =
             ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(|_| Error::InvalidSecret {
-                reason: "not a valid ed25519 public key",
+                reason: "public_key_invalid",
             })?;
         Ok(PublicKey { key })
     }
@@ -256,12 +256,12 @@ impl PublicKey {
         let body = text
             .strip_prefix(PUBLIC_KEY_PREFIX)
             .ok_or(Error::InvalidSecret {
-                reason: "a Standard Webhooks public key starts with whpk_",
+                reason: "whpk_prefix",
             })?;
         let bytes = BASE64_LENIENT
             .decode(body)
             .map_err(|_| Error::InvalidSecret {
-                reason: "public key is not valid base64 after the whpk_ prefix",
+                reason: "whpk_not_base64",
             })?;
         public_from_bytes(&bytes)
     }
@@ -270,13 +270,23 @@ impl PublicKey {
     pub fn parse_hex(text: &str) -> Result<Self, Error> {
         let mut arr = [0u8; 32];
         hex::decode_to_slice(text, &mut arr).map_err(|_| Error::InvalidSecret {
-            reason: "an ed25519 public key in hex is 64 hex characters",
+            reason: "public_key_hex",
         })?;
         public_from_bytes(&arr)
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         public_from_bytes(bytes)
+    }
+
+    /// The first 8 bytes of the key's SHA-256: how a receiver's dedupe keys name the key that
+    /// verified a delivery.
+    pub(crate) fn key_id(&self) -> [u8; 8] {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(self.bytes());
+        let mut out = [0u8; 8];
+        out.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
+        out
     }
 
     /// Whether `signature` is this key's over `message`, strictly: malleable signatures and
@@ -325,12 +335,12 @@ impl SigningKey {
         let body = text
             .strip_prefix(SIGNING_KEY_PREFIX)
             .ok_or(Error::InvalidSecret {
-                reason: "a Standard Webhooks secret key starts with whsk_",
+                reason: "whsk_prefix",
             })?;
         let bytes = BASE64_LENIENT
             .decode(body)
             .map_err(|_| Error::InvalidSecret {
-                reason: "secret key is not valid base64 after the whsk_ prefix",
+                reason: "whsk_not_base64",
             })?;
         // The reference Go library writes the 32-byte seed; libsodium-style keys are the seed
         // followed by the public key. Both are accepted; the public half must match the seed.
@@ -338,7 +348,7 @@ impl SigningKey {
             32 => Self::from_seed_slice(&bytes),
             64 => Self::from_pair(&bytes),
             _ => Err(Error::InvalidSecret {
-                reason: "a whsk_ secret key is a 32-byte seed, or the seed then the public key",
+                reason: "whsk_length",
             }),
         }
     }
@@ -349,7 +359,7 @@ impl SigningKey {
         pair.copy_from_slice(bytes.get(..64).unwrap_or_default());
         let key = ed25519_dalek::SigningKey::from_keypair_bytes(&pair).map_err(|_| {
             Error::InvalidSecret {
-                reason: "the public half of the whsk_ key does not match its seed",
+                reason: "whsk_mismatch",
             }
         })?;
         Ok(SigningKey { key })
@@ -363,16 +373,15 @@ impl SigningKey {
     /// A 32-byte seed as 64 hex characters.
     pub fn parse_hex_seed(text: &str) -> Result<Self, Error> {
         let mut seed = [0u8; 32];
-        hex::decode_to_slice(text, &mut seed).map_err(|_| Error::InvalidSecret {
-            reason: "an ed25519 seed in hex is 64 hex characters",
-        })?;
+        hex::decode_to_slice(text, &mut seed)
+            .map_err(|_| Error::InvalidSecret { reason: "seed_hex" })?;
         Self::from_seed_slice(&seed)
     }
 
     /// A key from a 32-byte seed given as bytes.
     pub fn from_seed_slice(bytes: &[u8]) -> Result<Self, Error> {
         let seed: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidSecret {
-            reason: "an ed25519 seed is 32 bytes",
+            reason: "seed_length",
         })?;
         #[cfg(feature = "ed25519")]
         {

@@ -1,5 +1,5 @@
-//! The receiver: headers and the raw body in, a verdict or a typed error out; and its mirror, the
-//! signer.
+//! The receiver: headers and the raw body in, a verdict or a typed error out. (Its mirror, the
+//! signer, is `crate::sign`; what both share is `crate::scheme::keys`.)
 //!
 //! Keys are prepared once when a verifier is built (HMAC pads absorbed, ed25519 points decoded), so
 //! a long-lived verifier pays only for hashing the message on each call. [`Verifier`] detects the
@@ -9,19 +9,18 @@ use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::scheme::keys::{check_key_count, raw_secret, text_secret, Keys};
 use crate::scheme::{
     self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
     MacHost, Scheme,
 };
-use crate::secret::{
-    PublicKey, Secret, SigningKey, MAX_RAW_SECRET_LEN, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX,
-};
+use crate::secret::{PublicKey, Secret, SigningKey, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX};
+
+pub use crate::scheme::keys::{check_tolerance, KeyInput, Verified, MAX_KEYS, MAX_KEY_BYTES};
 
 /// The default tolerance of the schemes that do not set their own (see
 /// [`Scheme::default_tolerance`]).
 pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
-/// Most keys one verifier holds (rotation keeps two or three alive).
-pub const MAX_KEYS: usize = 64;
 /// The largest tolerance accepted: about 30 years; beyond that it is a unit mistake (ms for s).
 pub const MAX_TOLERANCE_SECS: u64 = 1_000_000_000;
 
@@ -42,89 +41,6 @@ impl VerifyOptions {
             max_payload_bytes: None,
         }
     }
-}
-
-/// A key as the caller holds it: text (a `whsec_` secret, a provider's secret string, a `whpk_`
-/// or hex public key) or raw bytes. What it means depends on the scheme.
-#[derive(Clone, Copy)]
-pub enum KeyInput<'a> {
-    Text(&'a str),
-    Bytes(&'a [u8]),
-}
-
-impl core::fmt::Debug for KeyInput<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("KeyInput(<redacted>)")
-    }
-}
-
-/// What a successful verification learned about the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
-    pub scheme: Scheme,
-    /// Which key matched (0-based, in the order given): rotation telemetry.
-    pub key_index: usize,
-    /// The message or delivery id, where the scheme carries one.
-    pub id: Option<String>,
-    /// The signed timestamp in unix seconds, where the scheme carries one.
-    pub timestamp: Option<i64>,
-    /// The event type, where the scheme puts it in a header.
-    pub event_type: Option<String>,
-}
-
-/// Reject a timestamp outside `now ± tolerance`. Equal to the bound is still accepted.
-pub fn check_tolerance(timestamp: i64, now: i64, tolerance_secs: u64) -> Result<(), Error> {
-    // i64 - i64 always fits in i128; saturating only to say so to the lint.
-    let diff = i128::from(now).saturating_sub(i128::from(timestamp));
-    let tolerance = i128::from(tolerance_secs);
-    if diff > tolerance {
-        return Err(Error::TimestampTooOld {
-            age: u64::try_from(diff).unwrap_or(u64::MAX),
-            tolerance: tolerance_secs,
-        });
-    }
-    if diff.saturating_neg() > tolerance {
-        return Err(Error::TimestampTooNew {
-            ahead: u64::try_from(diff.saturating_neg()).unwrap_or(u64::MAX),
-            tolerance: tolerance_secs,
-        });
-    }
-    Ok(())
-}
-
-/// Verification keys by kind, each with its index in the caller's list.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Keys {
-    pub(crate) hmac: Vec<(usize, HmacKey)>,
-    pub(crate) ed25519: Vec<(usize, PublicKey)>,
-}
-
-/// A signing key.
-#[derive(Debug, Clone)]
-pub(crate) enum SignKey {
-    Hmac(HmacKey),
-    Ed25519(SigningKey),
-}
-
-/// A provider's secret string used as HMAC key bytes (every HMAC scheme but Standard Webhooks).
-fn text_secret(text: &str) -> Result<HmacKey, Error> {
-    if text.is_empty() {
-        return Err(Error::InvalidSecret {
-            reason: "secret is empty",
-        });
-    }
-    if text.starts_with(|c: char| c.is_whitespace()) || text.ends_with(|c: char| c.is_whitespace())
-    {
-        return Err(Error::InvalidSecret {
-            reason:
-                "secret starts or ends with whitespace; trim the value read from the environment",
-        });
-    }
-    raw_secret(text.as_bytes())
-}
-
-fn raw_secret(bytes: &[u8]) -> Result<HmacKey, Error> {
-    HmacKey::from_bytes(Secret::from_bytes(bytes)?.expose_bytes())
 }
 
 /// Parse a key for verifying under `scheme`.
@@ -150,48 +66,13 @@ fn verify_key(scheme: Scheme, input: KeyInput<'_>) -> Result<Keys, Error> {
     Ok(keys)
 }
 
-/// Parse a key for signing under `scheme`.
-fn sign_key(scheme: Scheme, input: KeyInput<'_>) -> Result<SignKey, Error> {
-    Ok(match (scheme, input) {
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(SIGNING_KEY_PREFIX) => {
-            SignKey::Ed25519(SigningKey::parse_whsk(t)?)
-        }
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) if t.starts_with(PUBLIC_KEY_PREFIX) => {
-            return Err(Error::InvalidSecret {
-                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
-            })
-        }
-        (Scheme::StandardWebhooks, KeyInput::Text(t)) => {
-            SignKey::Hmac(HmacKey::from_bytes(Secret::parse(t)?.expose_bytes())?)
-        }
-        (Scheme::Discord, KeyInput::Text(t)) => SignKey::Ed25519(SigningKey::parse_hex_seed(t)?),
-        (Scheme::Discord, KeyInput::Bytes(b)) => SignKey::Ed25519(SigningKey::from_seed_slice(b)?),
-        (_, KeyInput::Text(t)) => SignKey::Hmac(text_secret(t)?),
-        (_, KeyInput::Bytes(b)) => SignKey::Hmac(raw_secret(b)?),
-    })
-}
-
-fn check_key_count(n: usize) -> Result<(), Error> {
-    if n == 0 {
-        return Err(Error::InvalidSecret {
-            reason: "at least one secret or public key is required",
-        });
-    }
-    if n > MAX_KEYS {
-        return Err(Error::InvalidSecret {
-            reason: "more than 64 keys",
-        });
-    }
-    Ok(())
-}
-
 fn check_options(options: VerifyOptions) -> Result<(), Error> {
     if options
         .tolerance_secs
         .is_some_and(|t| t > MAX_TOLERANCE_SECS)
     {
         return Err(Error::InvalidArgument {
-            reason: "tolerance is in seconds and must be at most 1e9",
+            reason: "tolerance_too_large",
         });
     }
     Ok(())
@@ -216,7 +97,7 @@ impl SchemeVerifier {
     ) -> Result<Self, Error> {
         if scheme == Scheme::Custom {
             return Err(Error::InvalidArgument {
-                reason: "a custom scheme needs its configuration",
+                reason: "custom_needs_config",
             });
         }
         Self::build(scheme, None, keys, options, false)
@@ -262,7 +143,7 @@ impl SchemeVerifier {
         }
         if keys.hmac.is_empty() && keys.ed25519.is_empty() {
             return Err(first_error.unwrap_or(Error::InvalidSecret {
-                reason: "no usable key",
+                reason: "no_usable_key",
             }));
         }
         Ok(SchemeVerifier {
@@ -289,6 +170,16 @@ impl SchemeVerifier {
 
     pub fn tolerance_secs(&self) -> u64 {
         self.tolerance
+    }
+
+    /// The id of the key at the caller's `index` (see [`HmacKey::key_id`]), as dedupe names it.
+    pub fn key_id(&self, index: usize) -> Option<[u8; 8]> {
+        let hmac = self.keys.hmac.iter().find(|(i, _)| *i == index);
+        if let Some((_, key)) = hmac {
+            return Some(key.key_id());
+        }
+        let ed = self.keys.ed25519.iter().find(|(i, _)| *i == index);
+        ed.map(|(_, key)| key.key_id())
     }
 
     /// The largest body this verifier accepts, if it was given one.
@@ -326,7 +217,7 @@ impl SchemeVerifier {
             Scheme::Custom => match &self.custom {
                 Some(c) => c.verify(keys, headers, payload, now, tol),
                 None => Err(Error::InvalidArgument {
-                    reason: "a custom scheme needs its configuration",
+                    reason: "custom_needs_config",
                 }),
             },
         };
@@ -431,6 +322,23 @@ impl Verifier {
             .map(SchemeVerifier::tolerance_secs)
     }
 
+    /// The largest tolerance this verifier applies to any scheme it can verify.
+    pub fn max_tolerance_secs(&self) -> u64 {
+        self.verifiers
+            .iter()
+            .map(SchemeVerifier::tolerance_secs)
+            .max()
+            .unwrap_or(DEFAULT_TOLERANCE_SECS)
+    }
+
+    /// The id of the key that verified `verified` (see [`SchemeVerifier::key_id`]).
+    pub fn key_id(&self, verified: &Verified) -> Option<[u8; 8]> {
+        self.verifiers
+            .iter()
+            .find(|v| v.scheme == verified.scheme)
+            .and_then(|v| v.key_id(verified.key_index))
+    }
+
     /// Every header name a verification may read (see [`scheme::HEADER_NAMES`]).
     pub fn header_names(&self) -> Vec<&str> {
         scheme::HEADER_NAMES
@@ -460,7 +368,7 @@ impl Verifier {
         // would verify forever (the sender would have chosen the weaker scheme).
         if self.fixed.is_none()
             && !has_signed_timestamp(scheme, self.custom.as_ref())
-            && looks_timestamp_signed(payload)
+            && (looks_timestamp_signed(payload) || is_linear_content(payload))
         {
             return Err(Error::SchemeDowngrade {
                 scheme: scheme.name(),
@@ -475,7 +383,7 @@ impl Verifier {
             .find(|(s, _)| *s == scheme)
             .map(|(_, e)| e.clone())
             .unwrap_or(Error::InvalidSecret {
-                reason: "no key usable for the detected scheme",
+                reason: "no_key_for_scheme",
             }))
     }
 }
@@ -517,156 +425,23 @@ fn looks_timestamp_signed(body: &[u8]) -> bool {
     false
 }
 
-/// The sender's side: signs a payload under one scheme and returns the headers to send.
-#[derive(Debug, Clone)]
-pub struct Signer {
-    scheme: Scheme,
-    custom: Option<CustomScheme>,
-    keys: Vec<SignKey>,
+/// Whether a body is Linear's signed content: Linear signs the body alone, as GitHub and Shopify
+/// do, and keeps its timestamp inside it (a top-level `webhookTimestamp`), so a Linear request
+/// re-sent under their headers would verify forever. No GitHub or Shopify body has that member;
+/// the body is read as JSON only when it holds the name at all.
+fn is_linear_content(body: &[u8]) -> bool {
+    const NAME: &[u8] = b"webhookTimestamp";
+    body.windows(NAME.len()).any(|w| w == NAME)
+        && matches!(
+            crate::json::top_level_integer(body, "webhookTimestamp"),
+            Ok(crate::json::Member::Integer(_)) | Err(crate::json::JsonError::Repeated)
+        )
 }
-
-impl Signer {
-    pub fn new(scheme: Scheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
-        if scheme == Scheme::Custom {
-            return Err(Error::InvalidArgument {
-                reason: "a custom scheme needs its configuration",
-            });
-        }
-        Self::build(scheme, None, keys)
-    }
-
-    pub fn custom(custom: CustomScheme, keys: &[KeyInput<'_>]) -> Result<Self, Error> {
-        Self::build(Scheme::Custom, Some(custom), keys)
-    }
-
-    fn build(
-        scheme: Scheme,
-        custom: Option<CustomScheme>,
-        inputs: &[KeyInput<'_>],
-    ) -> Result<Self, Error> {
-        check_key_count(inputs.len())?;
-        let keys = inputs
-            .iter()
-            .map(|k| sign_key(scheme, *k))
-            .collect::<Result<Vec<_>, _>>()?;
-        let multi = matches!(
-            scheme,
-            Scheme::StandardWebhooks | Scheme::Stripe | Scheme::Custom
-        );
-        if keys.len() > 1 && !multi {
-            return Err(Error::InvalidArgument {
-                reason: "this scheme carries one signature: sign with one key",
-            });
-        }
-        Ok(Signer {
-            scheme,
-            custom,
-            keys,
-        })
-    }
-
-    pub fn scheme(&self) -> Scheme {
-        self.scheme
-    }
-
-    /// Take HMAC tags from `host` where it gives them (see [`MacHost`]); the signatures are the
-    /// same.
-    pub fn set_mac_host(&mut self, host: &'static dyn MacHost) {
-        for key in &mut self.keys {
-            if let SignKey::Hmac(h) = key {
-                h.set_host(host);
-            }
-        }
-    }
-
-    fn hmac_keys(&self) -> Vec<HmacKey> {
-        self.keys
-            .iter()
-            .filter_map(|k| match k {
-                SignKey::Hmac(h) => Some(h.clone()),
-                SignKey::Ed25519(_) => None,
-            })
-            .collect()
-    }
-
-    /// The headers (lowercase names) carrying the signature of `payload`. `id` is used by the
-    /// schemes that sign one (Standard Webhooks); `timestamp` (unix seconds) by those with one.
-    pub fn sign(
-        &self,
-        id: &str,
-        timestamp: i64,
-        payload: &[u8],
-    ) -> Result<Vec<(String, String)>, Error> {
-        if timestamp < 0 {
-            return Err(Error::InvalidArgument {
-                reason: "timestamp is before 1970",
-            });
-        }
-        let one = |name: &str, value: String| Ok(vec![(name.to_owned(), value)]);
-        let first = self.keys.first().ok_or(Error::InvalidSecret {
-            reason: "no signing key",
-        })?;
-        match (self.scheme, first) {
-            (Scheme::StandardWebhooks, _) => {
-                if id.is_empty() {
-                    return Err(Error::InvalidArgument {
-                        reason: "message id is empty",
-                    });
-                }
-                Ok(standard::sign(&self.keys, id, timestamp, payload))
-            }
-            (Scheme::Stripe, _) => one(
-                stripe::HEADER_SIGNATURE,
-                stripe::header_value(&self.hmac_keys(), timestamp, payload),
-            ),
-            (Scheme::GitHub, SignKey::Hmac(k)) => {
-                one(github::HEADER_SIGNATURE, github::header_value(k, payload))
-            }
-            (Scheme::Slack, SignKey::Hmac(k)) => Ok(vec![
-                (
-                    slack::HEADER_TIMESTAMP.to_owned(),
-                    itoa::Buffer::new().format(timestamp).to_owned(),
-                ),
-                (
-                    slack::HEADER_SIGNATURE.to_owned(),
-                    slack::header_value(k, timestamp, payload),
-                ),
-            ]),
-            (Scheme::Shopify, SignKey::Hmac(k)) => {
-                one(shopify::HEADER_SIGNATURE, shopify::header_value(k, payload))
-            }
-            (Scheme::Discord, SignKey::Ed25519(k)) => Ok(vec![
-                (
-                    discord::HEADER_SIGNATURE.to_owned(),
-                    discord::header_value(k, timestamp, payload),
-                ),
-                (
-                    discord::HEADER_TIMESTAMP.to_owned(),
-                    itoa::Buffer::new().format(timestamp).to_owned(),
-                ),
-            ]),
-            (Scheme::Linear, SignKey::Hmac(k)) => {
-                one(linear::HEADER_SIGNATURE, linear::header_value(k, payload))
-            }
-            (Scheme::Custom, _) => match &self.custom {
-                Some(c) => c.sign(&self.hmac_keys(), timestamp, payload),
-                None => Err(Error::InvalidArgument {
-                    reason: "a custom scheme needs its configuration",
-                }),
-            },
-            _ => Err(Error::InvalidSecret {
-                reason: "this key type cannot sign under this scheme",
-            }),
-        }
-    }
-}
-
-/// Check a secret's length bound for raw bytes before any allocation: used by the bindings.
-pub const MAX_KEY_BYTES: usize = MAX_RAW_SECRET_LEN;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::Signer;
 
     /// A caller holding a `Headers` is asked for `header_names()` only: every name any scheme
     /// reads, detection included, must be in it.
@@ -685,7 +460,8 @@ mod tests {
             .and_then(|c| c.with_event_header("x-ev"))
             .unwrap();
         let keys = [KeyInput::Text("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")];
-        let body = br#"{"webhookTimestamp":1700000000000}"#;
+        // Linear's body carries its timestamp; any other scheme's must not look like Linear's.
+        let linear_body = br#"{"webhookTimestamp":1700000000000}"#;
         let mut asked_in_all = 0;
         for scheme in [
             Scheme::StandardWebhooks,
@@ -701,6 +477,11 @@ mod tests {
                 s => Signer::new(s, &keys),
             }
             .unwrap();
+            let body = if scheme == Scheme::Linear {
+                &linear_body[..]
+            } else {
+                br#"{"n":1}"#
+            };
             let headers = signer.sign("msg_1", 1_700_000_000, body).unwrap();
             for fixed in [None, Some(scheme)] {
                 let v = Verifier::new(fixed, Some(custom.clone()), &keys, VerifyOptions::default())
@@ -796,6 +577,7 @@ mod tests {
 #[cfg(test)]
 mod downgrade {
     use super::*;
+    use crate::sign::Signer;
 
     #[test]
     fn timestamped_content_is_recognised_and_webhook_bodies_are_not() {
@@ -825,6 +607,52 @@ mod downgrade {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[test]
+    fn a_linear_request_resent_as_github_or_shopify_fails_detected_and_passes_named() {
+        let secret = "lin_wh_secret_value";
+        let keys = [KeyInput::Text(secret)];
+        let body = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000000}"#;
+        let linear = Signer::new(Scheme::Linear, &keys).unwrap();
+        let sig = linear.sign("", 0, body).unwrap()[0].1.clone();
+        let tag: [u8; 32] = crate::scheme::decode_hex(&sig).unwrap();
+        let as_github = vec![("x-hub-signature-256".to_owned(), format!("sha256={sig}"))];
+        let as_shopify = vec![(
+            "x-shopify-hmac-sha256".to_owned(),
+            crate::scheme::encode_base64(&tag),
+        )];
+        let a_day_later = 1_700_086_400;
+        let detected = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+        for (headers, scheme) in [(&as_github, "github"), (&as_shopify, "shopify")] {
+            assert_eq!(
+                detected.verify(headers, body, a_day_later),
+                Err(Error::SchemeDowngrade { scheme })
+            );
+            let named = Verifier::new(
+                Scheme::from_name(scheme),
+                None,
+                &keys,
+                VerifyOptions::default(),
+            )
+            .unwrap();
+            assert!(named.verify(headers, body, a_day_later).is_ok());
+        }
+        // Only Linear's member, at the top level, counts.
+        for body in [
+            &br#"{"zen":"webhookTimestamp"}"#[..],
+            br#"{"a":{"webhookTimestamp":1}}"#,
+            br#"{"webhookTimestamp":"1"}"#,
+        ] {
+            assert!(
+                !is_linear_content(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(is_linear_content(
+            br#"{"webhookTimestamp":1,"webhookTimestamp":2}"#
+        ));
     }
 
     #[test]

@@ -17,7 +17,8 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 fn dedupe_vectors() {
     let doc = read_vectors("dedupe");
     let cases = doc["cases"].as_array().unwrap();
-    assert!(cases.len() >= 5);
+    assert!(cases.len() >= 8);
+    assert_eq!(doc["secret"].as_str().unwrap(), SECRET);
     for c in cases {
         let name = c["name"].as_str().unwrap();
         let scheme = Scheme::from_name(c["scheme"].as_str().unwrap()).unwrap();
@@ -44,9 +45,11 @@ fn dedupe_vectors() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let tolerance = verifier.tolerance_secs(scheme).unwrap();
         let retention = c["retention"].as_u64().unwrap_or(DEFAULT_RETENTION_SECS);
-        let entry = dedupe_entry(&verified, body, tolerance, retention, now);
-        let got = json!({ "key": entry.key, "expiresAtMs": entry.expires_at_ms });
-        let want = json!({ "key": c["key"], "expiresAtMs": c["expiresAtMs"] });
+        let key_id = verifier.key_id(&verified).unwrap();
+        let entry = dedupe_entry(&verified, key_id, body, tolerance, retention, now);
+        let got = json!({ "key": entry.key, "leaseUntilMs": entry.lease_until_ms, "untilMs": entry.until_ms });
+        let want =
+            json!({ "key": c["key"], "leaseUntilMs": c["leaseUntilMs"], "untilMs": c["untilMs"] });
         assert_partial(&got, &want, name);
     }
 }

@@ -5,7 +5,8 @@
 
 use hookline::scheme::{CustomScheme, Scheme};
 use hookline::secret::SigningKey;
-use hookline::verify::{KeyInput, SchemeVerifier, Signer};
+use hookline::verify::{KeyInput, SchemeVerifier};
+use hookline::Signer;
 use hookline::VerifyOptions;
 use proptest::prelude::*;
 

@@ -4,7 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
 use hookline::scheme::{Content, CustomScheme, Encoding, Format, Scheme};
-use hookline::verify::{KeyInput, SchemeVerifier, Signer, Verifier};
+use hookline::verify::{KeyInput, SchemeVerifier, Verifier};
+use hookline::Signer;
 use hookline::VerifyOptions;
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};

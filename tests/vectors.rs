@@ -6,7 +6,8 @@
 mod common;
 
 use hookline::scheme::Scheme;
-use hookline::verify::{KeyInput, SchemeVerifier, Signer};
+use hookline::verify::{KeyInput, SchemeVerifier};
+use hookline::Signer;
 use hookline::VerifyOptions;
 use serde_json::Value;
 

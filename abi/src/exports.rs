@@ -7,12 +7,13 @@ use core::cell::RefCell;
 
 use hookline::dedupe::dedupe_entry;
 use hookline::scheme::{standard, MacHost, Scheme, HMAC_SHA256_LEN};
-use hookline::verify::{SchemeVerifier, Signer, Verified, Verifier};
+use hookline::verify::{SchemeVerifier, Verified, Verifier};
+use hookline::Signer;
 use hookline::{Error, KeyInput};
 
-use crate::convert::{self, Result};
-use crate::out::{self, JsError, Out};
-use crate::value::{Reader, Value};
+use hookline::input::{self as convert, JsError, Reader, Result, Value};
+
+use crate::out::{self, Out};
 
 /// A receiver the glue holds by handle.
 enum Receiver {
@@ -34,26 +35,14 @@ enum Receiver {
     },
 }
 
-/// What `hl_begin` judged, for `hl_end`.
-struct Pending {
-    handle: u32,
-    mode: u32,
-    now: i64,
-    /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
-    json: bool,
-}
-
 struct State {
-    /// The call's values in the input's first `input_len` bytes. Both buffers only grow (up to
-    /// KEEP_BYTES): bytes past what a call uses are stale, never read, and never zeroed again.
+    /// The call's values in the input's first `input_len` bytes (a verification's body among
+    /// them). It only grows (up to KEEP_BYTES): bytes past what a call uses are stale, never read,
+    /// and never zeroed again.
     input: Vec<u8>,
     input_len: usize,
-    payload: Vec<u8>,
     out: Out,
     receivers: Vec<Option<Receiver>>,
-    pending: Option<Pending>,
-    /// verifyRequest's dedupe key, between the verdict and the store's answer.
-    claim_key: Option<String>,
 }
 
 /// The instance's one state. wasm32 here has one thread and no JS runs during a call (nothing
@@ -66,11 +55,8 @@ unsafe impl Sync for Global {}
 static STATE: Global = Global(RefCell::new(State {
     input: Vec::new(),
     input_len: 0,
-    payload: Vec::new(),
     out: Out { bytes: Vec::new() },
     receivers: Vec::new(),
-    pending: None,
-    claim_key: None,
 }));
 
 /// Buffers larger than this are given back after the call that needed them.
@@ -134,7 +120,8 @@ impl MacHost for HostMac {
 
 static HOST_MAC: HostMac = HostMac;
 
-/// Room for `len` bytes of input; the glue writes a call's values there.
+/// Room for `len` bytes of input; the glue writes a call's values there (what it wrote before
+/// stays when the room grows).
 #[no_mangle]
 pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
     let mut s = STATE.0.borrow_mut();
@@ -147,15 +134,6 @@ pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
 #[no_mangle]
 pub extern "C" fn hl_out() -> *const u8 {
     STATE.0.borrow().out.bytes.as_ptr()
-}
-
-/// Room for the payload's bytes (`hl_begin` made it; the glue asks again for a string whose
-/// UTF-8 turned out longer than its length).
-#[no_mangle]
-pub extern "C" fn hl_payload(cap: usize) -> *mut u8 {
-    let mut s = STATE.0.borrow_mut();
-    grow(&mut s.payload, cap);
-    s.payload.as_mut_ptr()
 }
 
 /// At least `len` bytes of room in `v`, zero-filled only where it grows: zeroing a payload's
@@ -176,8 +154,7 @@ fn call(f: impl FnOnce(&mut State, &[u8]) -> Result<()>) -> usize {
         s.out.error(&e);
     }
     s.input = input;
-    // hl_end reads the input hl_begin was given again.
-    if s.pending.is_none() && s.input.capacity() > KEEP_BYTES {
+    if s.input.capacity() > KEEP_BYTES {
         s.input = Vec::new();
         s.input_len = 0;
     }
@@ -215,7 +192,7 @@ fn receiver(receivers: &[Option<Receiver>], handle: u32) -> Result<&Receiver> {
     receivers
         .get((handle as usize).wrapping_sub(1))
         .and_then(Option::as_ref)
-        .ok_or_else(|| JsError::bad_argument("this receiver was freed"))
+        .ok_or_else(|| JsError::bad_argument("freed"))
 }
 
 /// `new Webhook(secret, options)`: input [secret, options]; answers its handle.
@@ -237,6 +214,7 @@ pub extern "C" fn hl_webhook() -> usize {
             convert::tolerance_from(options)?,
         )?;
         verifier.set_mac_host(&HOST_MAC);
+        let limit = verifier.max_payload_bytes();
         let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
             .ok()
             .map(|mut signer| {
@@ -247,6 +225,9 @@ pub extern "C" fn hl_webhook() -> usize {
         s.out.start(true);
         s.out.number(out::HANDLE, f64::from(handle));
         s.out.text(out::NAMES, &standard_names());
+        if let Some(limit) = limit {
+            s.out.number(out::LIMIT, limit as f64);
+        }
         Ok(())
     })
 }
@@ -273,7 +254,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
                 Value::Threw(slot) => return Err(JsError::rethrow(*slot)),
                 used if used.truthy() => {
                     return Err(Error::InvalidPayload {
-                        reason: "the request body was already read; verify before parsing it",
+                        reason: "body_used",
                     }
                     .into())
                 }
@@ -282,9 +263,9 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         }
         if !matches!(options, Value::Object(_)) {
             return Err(JsError::bad_argument(if kind == VERIFIER_NEW {
-                "new Verifier(options) needs an options object with keys"
+                "verifier_options"
             } else {
-                "options with a secret or public key are required"
+                "options_required"
             }));
         }
         let keys = convert::keys_from(options)?;
@@ -298,16 +279,24 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
             VERIFIER_ONE_CALL | VERIFIER_REQUEST => {
                 convert::now_from(options, clock(arg(&args, 1)))?
             }
-            _ => return Err(JsError::bad_argument("unknown kind of verifier")),
+            _ => return Err(JsError::bad_argument("internal")),
         };
         let dedupe = if kind == VERIFIER_REQUEST {
             convert::dedupe_from(options)?
         } else {
             None
         };
-        let limit = inner
-            .max_payload_bytes()
-            .unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+        // A retention shorter than the tolerance would forget a delivery while a replay of it
+        // still verifies (the core keeps timestamped entries longer anyway).
+        if dedupe.is_some_and(|(_, retention)| retention < inner.max_tolerance_secs()) {
+            return Err(JsError::bad_argument("retention_below_tolerance"));
+        }
+        // The most a body may be (verifyRequest reads no further); the glue copies no body past it.
+        let limit = match (inner.max_payload_bytes(), kind) {
+            (Some(limit), _) => Some(limit),
+            (None, VERIFIER_REQUEST) => Some(DEFAULT_REQUEST_BODY_BYTES),
+            (None, _) => None,
+        };
         let names = inner.header_names().join("\0");
         let description = inner.fixed_scheme().map_or("auto", Scheme::name);
         let count = keys.len();
@@ -326,7 +315,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         s.out.text(out::NAMES, &names);
         s.out.text(out::DESCRIPTION, description);
         s.out.number(out::KEY_COUNT, count as f64);
-        if kind == VERIFIER_REQUEST {
+        if let Some(limit) = limit {
             s.out.number(out::LIMIT, limit as f64);
         }
         Ok(())
@@ -334,10 +323,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
 }
 
 fn not_a_request() -> JsError {
-    JsError::bad_argument(
-        "verifyRequest needs a Fetch API Request; for node:http or Express pass the raw body and \
-         headers to verifyWebhook",
-    )
+    JsError::bad_argument("not_a_request")
 }
 
 /// Unix seconds from the glue's clock reading (ms).
@@ -356,21 +342,26 @@ pub extern "C" fn hl_free(handle: u32) {
     }
 }
 
-/// The first half of a verification: input [payload, headers, call options, clock ms], where the
-/// payload is its size (a string's length or a byte count), a read failure (verifyRequest: 1 too
-/// large, 2 not a request) or a value that is not a body. Judges all but the signature and
-/// answers where the payload's bytes go (`PTR`, `CAP`), before any is copied.
+/// A verification: input [headers, call options, clock ms, payload] in the first `len` bytes,
+/// where the payload is the body inline (a string's UTF-8 or bytes), or only its size when the
+/// glue knew it to be over the limit (never copied), a read failure (verifyRequest: 1 too large,
+/// 2 not a request) or a value that is not a body. Answers the verdict: for the detailed modes
+/// the scheme, key, id, timestamp and event type; what to make of the body; for verifyRequest
+/// with a store, the dedupe entry.
 #[no_mangle]
-pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
+pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
+    if let Ok(mut s) = STATE.0.try_borrow_mut() {
+        s.input_len = len.min(s.input.len());
+    }
     call(|s, input| {
         let args = values(input)?;
-        let (payload, options) = (arg(&args, 0), arg(&args, 2));
+        let (headers, options, payload) = (arg(&args, 0), arg(&args, 1), arg(&args, 3));
         let r = receiver(&s.receivers, handle)?;
         let (limit, json, now) = match (r, mode) {
             (Receiver::Webhook { verifier, .. }, MODE_WEBHOOK) => (
                 verifier.max_payload_bytes(),
                 convert::json_parse_from(options)?,
-                clock(arg(&args, 3)),
+                clock(arg(&args, 2)),
             ),
             (
                 Receiver::Verifier {
@@ -379,13 +370,13 @@ pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
                 m @ (MODE_VERIFIER | MODE_VERIFY | MODE_VERIFY_WEBHOOK | MODE_REQUEST),
             ) => {
                 let now = if m == MODE_VERIFIER {
-                    convert::now_from(options, clock(arg(&args, 3)))?
+                    convert::now_from(options, clock(arg(&args, 2)))?
                 } else {
                     *now
                 };
                 (inner.max_payload_bytes(), !raw, now)
             }
-            _ => return Err(JsError::bad_argument("this receiver cannot take this call")),
+            _ => return Err(JsError::bad_argument("internal")),
         };
         if mode == MODE_REQUEST {
             match payload {
@@ -397,60 +388,38 @@ pub extern "C" fn hl_begin(handle: u32, mode: u32) -> usize {
                     }
                     .into());
                 }
-                Value::BytesSize(_) => {}
+                Value::Bytes(_) | Value::BytesSize(_) => {}
                 _ => return Err(not_a_request()),
             }
         }
         if let Some(e) = convert::payload_refusal(payload) {
             return Err(e);
         }
-        let size = match payload {
-            Value::StrSize(n) | Value::BytesSize(n) => *n as usize,
-            _ => 0,
+        let body: &[u8] = match payload {
+            Value::Str(text) => text.as_bytes(),
+            Value::Bytes(bytes) => bytes,
+            // Only the size: the glue saw it over the limit (a string's UTF-8 is at least as
+            // long as its UTF-16 units), and this refuses it, before any byte was copied.
+            Value::StrSize(n) | Value::BytesSize(n) => {
+                let size = *n as usize;
+                return Err(match limit.filter(|l| size > *l) {
+                    Some(limit) => Error::PayloadTooLarge { size, limit }.into(),
+                    None => JsError::bad_argument("internal"),
+                });
+            }
+            _ => &[],
         };
-        // A string's UTF-8 is at least as long as its UTF-16 units: certainly over the limit
-        // is refused here; the core checks the exact size after.
-        if let Some(limit) = limit.filter(|l| size > *l) {
-            return Err(Error::PayloadTooLarge { size, limit }.into());
-        }
-        if s.payload.capacity() > KEEP_BYTES.max(size) {
-            s.payload = Vec::new();
-        }
-        grow(&mut s.payload, size);
-        s.pending = Some(Pending {
-            handle,
-            mode,
-            now,
-            json,
-        });
-        s.out.start(true);
-        s.out.number(out::PTR, s.payload.as_ptr() as usize as f64);
-        s.out.number(out::CAP, size as f64);
-        Ok(())
+        let pending = Pending { mode, now, json };
+        end(s, handle, &pending, headers, body)
     })
 }
 
-/// The second half: the payload's `len` bytes are in place (and the input is as `hl_begin` read
-/// it). Verifies and answers the verdict: for the detailed modes the scheme, key, id, timestamp
-/// and event type; what to make of the body; for verifyRequest with a store, the dedupe entry.
-#[no_mangle]
-pub extern "C" fn hl_end(len: usize) -> usize {
-    call(|s, input| {
-        let pending = s
-            .pending
-            .take()
-            .ok_or_else(|| JsError::bad_argument("no verification was begun"))?;
-        let args = values(input)?;
-        let payload = core::mem::take(&mut s.payload);
-        let result = match payload.get(..len) {
-            Some(body) => end(s, &pending, arg(&args, 1), body),
-            None => Err(JsError::bad_argument("the payload is longer than its room")),
-        };
-        if payload.capacity() <= KEEP_BYTES {
-            s.payload = payload;
-        }
-        result
-    })
+/// What the verification was asked to do.
+struct Pending {
+    mode: u32,
+    now: i64,
+    /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
+    json: bool,
 }
 
 fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
@@ -465,25 +434,19 @@ fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
         }
         Value::Threw(slot) => Err(JsError::unreadable(
             "invalid_header",
-            "the headers could not be read: reading them threw",
+            "headers_unreadable",
             Some(*slot),
         )),
-        _ => Err(JsError::type_error(
-            "invalid_header",
-            "headers must be a Headers, a Map or a plain object of header names to values",
-        )),
+        _ => Err(JsError::type_error("invalid_header", "headers_type")),
     }
 }
 
-fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
+fn end(s: &mut State, handle: u32, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
     let headers = headers_of(headers)?;
     let State {
-        receivers,
-        out: o,
-        claim_key,
-        ..
+        receivers, out: o, ..
     } = s;
-    let r = receiver(receivers, p.handle)?;
+    let r = receiver(receivers, handle)?;
     let verified = match r {
         Receiver::Webhook { verifier, .. } => verifier.verify(headers.as_slice(), body, p.now)?,
         Receiver::Verifier { inner, .. } => inner.verify(headers.as_slice(), body, p.now)?,
@@ -499,9 +462,10 @@ fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<(
     ) = (r, p.mode)
     {
         let tolerance = inner.tolerance_secs(verified.scheme).unwrap_or(0);
+        let key_id = inner.key_id(&verified).unwrap_or_default();
         claim = Some((
             *slot,
-            dedupe_entry(&verified, body, tolerance, *retention, p.now),
+            dedupe_entry(&verified, key_id, body, tolerance, *retention, p.now),
         ));
     }
     let detailed = !matches!(p.mode, MODE_WEBHOOK | MODE_VERIFY);
@@ -521,9 +485,9 @@ fn end(s: &mut State, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<(
     }
     if let Some((slot, entry)) = claim {
         o.text(out::DEDUPE_KEY, &entry.key);
-        o.number(out::DEDUPE_EXPIRES, entry.expires_at_ms as f64);
+        o.number(out::DEDUPE_LEASE, entry.lease_until_ms as f64);
+        o.number(out::DEDUPE_EXPIRES, entry.until_ms as f64);
         o.number(out::CAUSE, f64::from(slot));
-        *claim_key = Some(entry.key);
     }
     Ok(())
 }
@@ -547,49 +511,19 @@ fn write_verified(o: &mut Out, v: &Verified, labels: &[String]) {
 }
 
 /// The dedupe store's answer to verifyRequest's claim: input [how (0 resolved, 1 threw,
-/// 2 rejected), the value or the slot of what was thrown]. Done when it is the first time.
+/// 2 rejected), the value or the slot of what was thrown, the key claimed]. Done when the
+/// delivery is now claimed.
 #[no_mangle]
 pub extern "C" fn hl_claimed() -> usize {
     call(|s, input| {
         let args = values(input)?;
-        let key = s.claim_key.take().unwrap_or_default();
-        let unavailable = |reason: &'static str, cause: Option<u32>| {
-            JsError::from(Error::DedupeUnavailable { reason }).with_cause(cause)
+        let key = match arg(&args, 2) {
+            Value::Str(key) => key,
+            _ => "",
         };
-        let slot = match arg(&args, 1) {
-            Value::Threw(slot) => Some(*slot),
-            _ => None,
-        };
-        match (arg(&args, 0), arg(&args, 1)) {
-            (Value::Number(n), _) if *n == 1.0 => Err(unavailable("the store's claim threw", slot)),
-            (Value::Number(n), _) if *n == 2.0 => {
-                Err(unavailable("the store's claim rejected", slot))
-            }
-            (_, Value::Bool(true)) => {
-                s.out.start(true);
-                Ok(())
-            }
-            (_, Value::Bool(false)) => Err(Error::Duplicate { key }.into()),
-            _ => Err(unavailable(
-                "the store's claim answered neither true nor false",
-                None,
-            )),
-        }
-    })
-}
-
-/// The error for a verified body that JSON.parse refused: `what` 0 not UTF-8, 1 not JSON;
-/// `place` 0 `Webhook.verify` (the third argument), 1 the options bag.
-#[no_mangle]
-pub extern "C" fn hl_not_json(what: u32, place: u32) -> usize {
-    call(|_, _| {
-        let reason = match (what, place) {
-            (0, 0) => "verified body is not UTF-8 JSON; for other bodies pass { jsonParse: false } as verify's third argument",
-            (_, 0) => "verified body is not valid JSON; for other bodies pass { jsonParse: false } as verify's third argument",
-            (0, _) => "verified body is not UTF-8 JSON; for other bodies add jsonParse: false to the options",
-            _ => "verified body is not valid JSON; for other bodies add jsonParse: false to the options",
-        };
-        Err(Error::InvalidPayload { reason }.into())
+        convert::claim_answer(arg(&args, 0), arg(&args, 1), key)?;
+        s.out.start(true);
+        Ok(())
     })
 }
 
@@ -600,11 +534,11 @@ pub extern "C" fn hl_sign(handle: u32) -> usize {
     call(|s, input| {
         let args = values(input)?;
         let Receiver::Webhook { signer, .. } = receiver(&s.receivers, handle)? else {
-            return Err(JsError::bad_argument("this receiver cannot sign"));
+            return Err(JsError::bad_argument("internal"));
         };
         let signer = signer.as_ref().ok_or_else(|| {
             JsError::from(Error::InvalidSecret {
-                reason: "a whpk_ public key can verify but not sign; sign with the whsk_ key",
+                reason: "whpk_cannot_sign",
             })
         })?;
         let id = convert::string_arg(arg(&args, 0), "msgId")?;

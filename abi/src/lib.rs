@@ -5,7 +5,8 @@
 //! The wasm imports nothing from JS but the platform HMAC for large bodies, so no JS code runs
 //! inside a call and no caller's exception can unwind through wasm frames: the glue
 //! (`pkg-template/lib/receiver.js`) reads the caller's values first, catching what they throw,
-//! writes them into memory (`value.rs`), calls one export, and reads the answer (`out.rs`).
+//! writes them into memory (the encoding `hookline::input` reads and converts), calls one export,
+//! and reads the answer (`out.rs`).
 //! A verification is two calls: `hl_begin` judges the options, the payload's size and kind
 //! before any payload byte is copied, and hands out room for the bytes; `hl_end` verifies.
 //!
@@ -18,13 +19,9 @@
 extern crate alloc;
 
 #[cfg(target_arch = "wasm32")]
-mod convert;
-#[cfg(target_arch = "wasm32")]
 mod exports;
 #[cfg(target_arch = "wasm32")]
 mod out;
-#[cfg(target_arch = "wasm32")]
-mod value;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]

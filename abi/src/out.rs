@@ -1,11 +1,11 @@
 //! What a call answers, written for the glue to read: a status byte (1 done, 0 an error) and
 //! fields, each a field byte then, for fields below `NUMBERS`, a u32 length and UTF-8, and for
-//! the others an f64. The glue turns an error's fields into a typed JS error.
+//! the others an f64. The glue turns an error's fields (code, reason, parameters) into a typed JS
+//! error with its message and hint.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
-use hookline::Error;
+use hookline::input::JsError;
 
 // Text fields.
 pub const SCHEME: u8 = 1;
@@ -16,9 +16,10 @@ pub const DEDUPE_KEY: u8 = 5;
 pub const NAMES: u8 = 6;
 pub const SIGNATURE: u8 = 7;
 pub const CODE: u8 = 8;
-pub const MESSAGE: u8 = 9;
-pub const HINT: u8 = 10;
+pub const REASON: u8 = 9;
+pub const TEXT1: u8 = 10;
 pub const DESCRIPTION: u8 = 11;
+pub const TEXT2: u8 = 12;
 // Field bytes from 32 on carry an f64.
 pub const KEY_INDEX: u8 = 32;
 pub const TIMESTAMP: u8 = 33;
@@ -30,8 +31,9 @@ pub const LIMIT: u8 = 38;
 pub const KIND: u8 = 39;
 pub const CAUSE: u8 = 40;
 pub const RETHROW: u8 = 41;
-pub const PTR: u8 = 42;
-pub const CAP: u8 = 43;
+pub const DEDUPE_LEASE: u8 = 44;
+pub const NUMBER1: u8 = 45;
+pub const NUMBER2: u8 = 46;
 
 /// `BODY`: what the glue makes of the verified body.
 pub const BODY_NONE: f64 = 0.0;
@@ -39,11 +41,6 @@ pub const BODY_NONE: f64 = 0.0;
 pub const BODY_JSON: f64 = 1.0;
 /// Parsed JSON when it is JSON, the text when it is other UTF-8, else `undefined`.
 pub const BODY_VALUE: f64 = 2.0;
-
-/// `KIND`: the JS class of an error.
-pub const KIND_VERIFICATION: f64 = 0.0;
-pub const KIND_GENERAL: f64 = 1.0;
-pub const KIND_TYPE: f64 = 2.0;
 
 pub struct Out {
     pub bytes: Vec<u8>,
@@ -67,13 +64,25 @@ impl Out {
         self.bytes.extend_from_slice(&n.to_le_bytes());
     }
 
+    /// An error as its code, reason and parameters: the glue writes its message and hint from
+    /// them (`pkg-template/lib/messages.js`).
     pub fn error(&mut self, e: &JsError) {
         self.start(false);
         self.number(KIND, e.kind);
-        self.text(CODE, e.code);
-        self.text(MESSAGE, &e.message);
-        if let Some(hint) = e.hint {
-            self.text(HINT, hint);
+        let d = e.described();
+        self.text(CODE, d.code);
+        if !d.reason.is_empty() {
+            self.text(REASON, d.reason);
+        }
+        for (field, text) in [(TEXT1, d.texts[0]), (TEXT2, d.texts[1])] {
+            if !text.is_empty() {
+                self.text(field, text);
+            }
+        }
+        for (field, n) in [(NUMBER1, d.numbers[0]), (NUMBER2, d.numbers[1])] {
+            if let Some(n) = n {
+                self.number(field, n as f64);
+            }
         }
         if let Some(slot) = e.cause {
             self.number(CAUSE, f64::from(slot));
@@ -81,72 +90,5 @@ impl Out {
         if let Some(slot) = e.rethrow {
             self.number(RETHROW, f64::from(slot));
         }
-    }
-}
-
-/// An error as JS will see it: its class, code, message and hint, and the caller's thrown value
-/// to attach as its `cause`, or to rethrow as it was instead of any error of ours.
-#[derive(Debug)]
-pub struct JsError {
-    pub kind: f64,
-    pub code: &'static str,
-    pub message: String,
-    pub hint: Option<&'static str>,
-    pub cause: Option<u32>,
-    pub rethrow: Option<u32>,
-}
-
-impl JsError {
-    fn new(kind: f64, code: &'static str, message: String) -> Self {
-        JsError {
-            kind,
-            code,
-            message,
-            hint: None,
-            cause: None,
-            rethrow: None,
-        }
-    }
-
-    /// A `TypeError` with a `code`, for a value of the wrong JS type.
-    pub fn type_error(code: &'static str, message: &str) -> Self {
-        Self::new(KIND_TYPE, code, String::from(message))
-    }
-
-    pub fn bad_argument(message: &str) -> Self {
-        Self::type_error("invalid_argument", message)
-    }
-
-    /// The caller's own error, rethrown unchanged once the call has returned.
-    pub fn rethrow(slot: u32) -> Self {
-        let mut e = Self::new(KIND_GENERAL, "internal", String::new());
-        e.rethrow = Some(slot);
-        e
-    }
-
-    /// A TypeError for a value that threw while the glue read it, with what it threw as cause.
-    pub fn unreadable(code: &'static str, message: &str, slot: Option<u32>) -> Self {
-        let mut e = Self::type_error(code, message);
-        e.cause = slot;
-        e
-    }
-
-    pub fn with_cause(mut self, slot: Option<u32>) -> Self {
-        self.cause = slot;
-        self
-    }
-}
-
-/// A core error: `WebhookVerificationError` (verdicts and receiver set-up) or `HooklineError`
-/// (a bad argument; a dedupe store that failed, which says nothing about the webhook).
-impl From<Error> for JsError {
-    fn from(err: Error) -> Self {
-        let kind = match err {
-            Error::InvalidArgument { .. } | Error::DedupeUnavailable { .. } => KIND_GENERAL,
-            _ => KIND_VERIFICATION,
-        };
-        let mut e = JsError::new(kind, err.code(), err.message());
-        e.hint = err.hint();
-        e
     }
 }

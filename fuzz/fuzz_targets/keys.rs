@@ -4,7 +4,8 @@
 
 use hookline::scheme::Scheme;
 use hookline::secret::{PublicKey, Secret, SigningKey};
-use hookline::verify::{KeyInput, Signer};
+use hookline::verify::{KeyInput};
+use hookline::Signer;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (String, Vec<u8>, Vec<u8>, i64)| {

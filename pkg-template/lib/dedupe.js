@@ -1,6 +1,9 @@
 // `hookline/dedupe`: a receiver's dedupe stores, for `verifyRequest(request, { secret, dedupe })`
-// and the middleware. The core chose each key and how long it is held; a store only answers
-// whether it already held the key. This entry imports nothing of the sender: a receiver that
+// and the middleware. The core chose each key and how long it is held; a store holds a key in
+// two steps: `claim(key, leaseUntilMs)` while the delivery is being handled (true when it is
+// now claimed, false when it was handled before, "pending" while another request handles it),
+// then `complete(key, untilMs)` once it was handled, or `release(key)` when handling it failed,
+// so the sender's retry is handled. This entry imports nothing of the sender: a receiver that
 // adds dedupe loads the error classes and, for the database store, the store's driver and
 // migrations (SQL text), nothing more.
 import { HooklineError } from "hookline/errors";
@@ -10,34 +13,51 @@ import { migrate } from "./store/migrations/index.js";
 const MAX_DEDUPE_KEY = 512;
 const invalid = (message) => new HooklineError("invalid_argument", message);
 
-function checkClaim(key, expiresAtMs) {
+function checkKey(key) {
   if (typeof key !== "string" || key.length === 0 || key.length > MAX_DEDUPE_KEY || key.includes("\u0000")) {
     throw invalid(`dedupe: key must be a string of 1 to ${MAX_DEDUPE_KEY} characters, without NUL`);
   }
-  if (!Number.isFinite(expiresAtMs)) throw invalid("dedupe: expiresAtMs must be unix milliseconds");
+}
+
+function checkClaim(key, untilMs) {
+  checkKey(key);
+  if (!Number.isFinite(untilMs) || untilMs <= 0) throw invalid("dedupe: the time must be unix milliseconds");
 }
 
 /**
  * Dedupe on PostgreSQL, PGlite or D1 (the store's database and migrations): a claim is one
- * INSERT ... ON CONFLICT, atomic whatever the concurrency; an expired key is claimed again.
+ * INSERT ... ON CONFLICT, atomic whatever the concurrency; an expired key is claimed again. A
+ * claim being handled keeps its lease negated in `expires_at_ms` (pending), a handled delivery
+ * its expiry (done): the table needs no other column.
  */
 export function createDedupe({ db, clock = () => Date.now() } = {}) {
   const sql = driverFor(db);
   return {
     migrate: () => migrate(sql, clock),
-    async claim(key, expiresAtMs) {
-      checkClaim(key, expiresAtMs);
+    async claim(key, leaseUntilMs) {
+      checkClaim(key, leaseUntilMs);
       const rows = await sql.rows(
         `INSERT INTO hookline_dedupe (key, expires_at_ms) VALUES ($1, $2)
-         ON CONFLICT (key) DO UPDATE SET expires_at_ms = excluded.expires_at_ms WHERE hookline_dedupe.expires_at_ms <= $3
+         ON CONFLICT (key) DO UPDATE SET expires_at_ms = excluded.expires_at_ms WHERE abs(hookline_dedupe.expires_at_ms) <= $3
          RETURNING key`,
-        [key, Math.trunc(expiresAtMs), clock()],
+        [key, -Math.trunc(leaseUntilMs), clock()],
       );
-      return rows.length === 1;
+      if (rows.length === 1) return true;
+      const held = await sql.rows("SELECT expires_at_ms FROM hookline_dedupe WHERE key = $1", [key]);
+      // Released or expired between the two statements: another request has it, or will.
+      return held.length === 1 && Number(held[0].expires_at_ms) > 0 ? false : "pending";
+    },
+    async complete(key, untilMs) {
+      checkClaim(key, untilMs);
+      await sql.rows("UPDATE hookline_dedupe SET expires_at_ms = $2 WHERE key = $1 RETURNING key", [key, Math.trunc(untilMs)]);
+    },
+    async release(key) {
+      checkKey(key);
+      await sql.rows("DELETE FROM hookline_dedupe WHERE key = $1 AND expires_at_ms < 0 RETURNING key", [key]);
     },
     /** Forget expired keys; how many. */
     async prune() {
-      return (await sql.rows("DELETE FROM hookline_dedupe WHERE expires_at_ms <= $1 RETURNING key", [clock()])).length;
+      return (await sql.rows("DELETE FROM hookline_dedupe WHERE abs(expires_at_ms) <= $1 RETURNING key", [clock()])).length;
     },
   };
 }
@@ -49,22 +69,31 @@ export function createDedupe({ db, clock = () => Date.now() } = {}) {
  */
 export function memoryDedupe({ maxEntries = 100_000, clock = () => Date.now() } = {}) {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw invalid("memoryDedupe: maxEntries must be a whole number of 1 or more");
-  const held = new Map(); // key -> expiresAtMs, in claim order
+  const held = new Map(); // key -> { until, done }, in claim order
   return {
-    claim(key, expiresAtMs) {
-      checkClaim(key, expiresAtMs);
+    claim(key, leaseUntilMs) {
+      checkClaim(key, leaseUntilMs);
       const now = clock();
-      const until = held.get(key);
-      if (until !== undefined && until > now) return false;
+      const entry = held.get(key);
+      if (entry !== undefined && entry.until > now) return entry.done ? false : "pending";
       held.delete(key);
-      held.set(key, expiresAtMs);
+      held.set(key, { until: leaseUntilMs, done: false });
       // A few of the oldest claims per call: expired ones go, and the bound holds.
       for (let i = 0; i < 4 || held.size > maxEntries; i++) {
         const first = held.entries().next();
-        if (first.done || (held.size <= maxEntries && first.value[1] > now)) break;
+        if (first.done || (held.size <= maxEntries && first.value[1].until > now)) break;
         held.delete(first.value[0]);
       }
       return true;
+    },
+    complete(key, untilMs) {
+      checkClaim(key, untilMs);
+      const entry = held.get(key);
+      if (entry !== undefined) held.set(key, { until: untilMs, done: true });
+    },
+    release(key) {
+      checkKey(key);
+      if (held.get(key)?.done === false) held.delete(key);
     },
     get size() {
       return held.size;
@@ -78,15 +107,26 @@ export function memoryDedupe({ maxEntries = 100_000, clock = () => Date.now() } 
  * Use `createDedupe` on D1 where a duplicate must never pass.
  */
 export function kvDedupe(namespace, { prefix = "hookline-dedupe:" } = {}) {
-  if (!namespace || typeof namespace.get !== "function" || typeof namespace.put !== "function") throw invalid("kvDedupe: pass a Workers KV namespace binding");
+  if (!namespace || typeof namespace.get !== "function" || typeof namespace.put !== "function" || typeof namespace.delete !== "function") {
+    throw invalid("kvDedupe: pass a Workers KV namespace binding");
+  }
+  // KV keeps a key at least 60 s.
+  const expiration = (untilMs) => Math.max(Math.ceil(untilMs / 1000), Math.ceil(Date.now() / 1000) + 60);
   return {
-    async claim(key, expiresAtMs) {
-      checkClaim(key, expiresAtMs);
-      if ((await namespace.get(prefix + key)) !== null) return false;
-      // KV keeps a key at least 60 s.
-      const expiration = Math.max(Math.ceil(expiresAtMs / 1000), Math.ceil(Date.now() / 1000) + 60);
-      await namespace.put(prefix + key, "1", { expiration });
+    async claim(key, leaseUntilMs) {
+      checkClaim(key, leaseUntilMs);
+      const state = await namespace.get(prefix + key);
+      if (state !== null) return state === "pending" ? "pending" : false;
+      await namespace.put(prefix + key, "pending", { expiration: expiration(leaseUntilMs) });
       return true;
+    },
+    async complete(key, untilMs) {
+      checkClaim(key, untilMs);
+      await namespace.put(prefix + key, "done", { expiration: expiration(untilMs) });
+    },
+    async release(key) {
+      checkKey(key);
+      if ((await namespace.get(prefix + key)) === "pending") await namespace.delete(prefix + key);
     },
   };
 }

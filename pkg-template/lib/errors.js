@@ -1,14 +1,23 @@
-// The error classes every entry of the package throws. One file, loaded once per runtime (the
-// entries import it rather than each carrying a copy), so `instanceof WebhookVerificationError`
-// holds whichever entry, `hookline` or `hookline/receiver`, made the error.
+// The error classes every entry of the package throws. One module per runtime (the entries take
+// it from the receiver's module rather than each carrying a copy), so `instanceof
+// WebhookVerificationError` holds whichever entry, `hookline` or `hookline/receiver`, made the
+// error.
+//
+// Fields are defined, not assigned: a setter someone put on Object.prototype (`code`, `hint`,
+// `cause`) never runs while an error is made.
+
+/** An own, enumerable data property, as an assignment to a fresh object would make it. */
+function define(target, key, value) {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
 
 /** Base class of every error hookline throws on purpose. `code` is stable; `message` may change. */
 export class HooklineError extends Error {
   constructor(code, message, hint) {
     super(message);
-    this.name = "HooklineError";
-    this.code = code;
-    if (hint) this.hint = hint;
+    define(this, "name", "HooklineError");
+    define(this, "code", code);
+    if (hint) define(this, "hint", hint);
   }
 }
 
@@ -16,7 +25,7 @@ export class HooklineError extends Error {
 export class WebhookVerificationError extends HooklineError {
   constructor(code, message, hint) {
     super(code, message, hint);
-    this.name = "WebhookVerificationError";
+    define(this, "name", "WebhookVerificationError");
   }
 }
 
@@ -27,6 +36,6 @@ export class WebhookVerificationError extends HooklineError {
 export class SenderError extends HooklineError {
   constructor(code, message, hint) {
     super(code, message, hint);
-    this.name = "SenderError";
+    define(this, "name", "SenderError");
   }
 }

@@ -37,6 +37,10 @@ function answerFor(error) {
     case "duplicate":
       // Seen before: a 2xx stops the sender's retries, and the route does not run again.
       return { status: 200, code: error.code };
+    case "in_progress":
+      // Another request is handling it: the sender should try again later, when that one has
+      // completed (a duplicate then) or released it (handled then).
+      return { status: 409, code: error.code };
     case "dedupe_unavailable":
       // Unknown whether it was seen: the sender should try again later.
       return { status: 503, code: error.code };
@@ -48,6 +52,19 @@ function answerFor(error) {
 }
 
 const answerBody = (code) => JSON.stringify({ code });
+
+/**
+ * Settle a dedupe claim once the route has answered: a 2xx completes it (the delivery was
+ * handled), anything else releases it so the sender's retry is handled. A store that fails
+ * here only leaves the claim to its lease (a completed delivery the sender was told about, or a
+ * released one the next retry finds pending until the lease ends), so its error is not the
+ * request's.
+ */
+function settle(webhook, ok) {
+  const d = webhook?.dedupe;
+  if (!d) return undefined;
+  return (ok ? d.complete() : d.release()).catch(() => {});
+}
 
 function answerResponse({ status, code }) {
   return new Response(answerBody(code), { status, headers: { "content-type": "application/json" } });
@@ -82,7 +99,15 @@ export function withWebhook(options, handler) {
       if (!answer) throw error;
       return answerResponse(answer);
     }
-    return handler(request, webhook, ...rest);
+    let response;
+    try {
+      response = await handler(request, webhook, ...rest);
+    } catch (error) {
+      await settle(webhook, false);
+      throw error;
+    }
+    await settle(webhook, response instanceof Response && response.ok);
+    return response;
   };
 }
 
@@ -112,7 +137,14 @@ export function hooklineHono(options) {
       return answerResponse(answer);
     }
     c.set("webhook", webhook);
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      await settle(webhook, false);
+      throw error;
+    }
+    // Hono answers a handler's throw with onError's response (c.error set), not by rethrowing.
+    await settle(webhook, c.error === undefined && c.res?.ok === true);
   };
 }
 
@@ -138,6 +170,18 @@ export function hooklineExpress(options) {
     verifyRequest({ headers: nodeHeaders(req.headers), body: source.stream, bodyUsed: false }, options).then(
       (webhook) => {
         req.webhook = webhook;
+        if (webhook.dedupe) {
+          // The route answers later: a 2xx completes the claim; anything else (an error page,
+          // a connection closed before the answer) releases it.
+          let done = false;
+          const end = (ok) => {
+            if (done) return;
+            done = true;
+            settle(webhook, ok);
+          };
+          res.on("finish", () => end(res.statusCode >= 200 && res.statusCode < 300));
+          res.on("close", () => end(false));
+        }
         next();
       },
       (error) => {

@@ -1,245 +1,50 @@
-// hookline/receiver: the receiver alone, on the raw wasm ABI of abi/ (no wasm-bindgen). Its
-// wasm is the core without std, the sender or ed25519 (the HMAC schemes); a second build with
-// ed25519 is loaded the first time a key needs it (a whpk_/whsk_ key, a Discord public key):
-// the small build refuses such a key with code `ed25519_unavailable` and the call is made again,
-// unchanged, on the other.
+// The receiver: `Webhook`, `Verifier`, `verify`, `verifyWebhook`, `verifyRequest` of every entry
+// (`hookline` and `hookline/receiver` alike), on the raw wasm ABI of abi/ (no wasm-bindgen).
+// Its wasm is the core without std, the sender or ed25519 (the HMAC schemes); a second build with
+// ed25519 is loaded the first time a key needs it (a whpk_/whsk_ key, a Discord public key): the
+// small build refuses such a key with code `ed25519_unavailable` and the call is made again,
+// unchanged, on the other. Each runtime's entry says how a build is had (`setup`); a build is
+// compiled and instantiated when first used, not at import.
 //
-// This file converts and does I/O; the wasm decides. It reads the caller's values (catching what
-// getters, Proxy traps and iterators throw, so nothing ever unwinds through wasm), writes them
-// into wasm memory in the encoding abi/src/value.rs reads, calls one export, and turns the
-// answer (abi/src/out.rs) into a result or a typed error. No JS runs inside a wasm call.
+// This file converts and does I/O; the wasm decides. It reads the caller's values (lib/encode.js,
+// catching what getters, Proxy traps and iterators throw, so nothing ever unwinds through wasm),
+// writes them into wasm memory, calls one export, and turns the answer (abi/src/out.rs) into a
+// result or a typed error. No JS runs inside a wasm call. Results and errors are built with own
+// data properties: a setter on Object.prototype never runs (and never poisons an instance).
 import { HooklineError, WebhookVerificationError } from "./errors.js";
-import { bytesView as viewOf, readBody, stringValue, timeOf } from "./read.js";
+import {
+  acquire, KEY, options, OPTIONS, plain, release, TIME,
+  T_BYTES, T_BYTES_SIZE, T_FALSE, T_NUMBER, T_OTHER, T_STRING, T_STRING_SIZE, T_TRUE, T_UNDEFINED,
+} from "./encode.js";
+import { define, errorFrom } from "./messages.js";
+import { readBody, stringValue } from "./read.js";
 
-export { HooklineError, WebhookVerificationError } from "./errors.js";
+export { HooklineError, WebhookVerificationError };
 
 const UNAVAILABLE = "ed25519_unavailable";
 
-// ---------------------------------------------------------------- values in (abi/src/value.rs)
-const T_UNDEFINED = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_NUMBER = 4, T_STRING = 5, T_BYTES = 6, T_DETACHED = 7;
-const T_THREW = 8, T_DATE = 9, T_ARRAY = 10, T_OBJECT = 11, T_FUNCTION = 12, T_OTHER = 13, T_NOT_ARRAY = 14;
-const T_STRING_SIZE = 15, T_BYTES_SIZE = 16, T_LIST_THREW = 17;
-
-const utf8 = new TextEncoder();
-let buf = new Uint8Array(1024);
-let view = new DataView(buf.buffer);
-let at = 0;
-// What a call's values threw, and the functions they hold, by slot: the wasm names a slot when
-// an error should carry one as its cause (or be rethrown as the caller's own).
-let slots = [];
-
-function start() {
-  at = 0;
-  slots = [];
-  // A call with huge values (a 10 MiB header) does not keep its room.
-  if (buf.length > 1 << 20) {
-    buf = new Uint8Array(1024);
-    view = new DataView(buf.buffer);
-  }
-}
-
-function room(n) {
-  if (at + n <= buf.length) return;
-  const bigger = new Uint8Array(Math.max(buf.length * 2, at + n));
-  bigger.set(buf.subarray(0, at));
-  buf = bigger;
-  view = new DataView(buf.buffer);
-}
-
-function tag(t) {
-  room(1);
-  buf[at++] = t;
-}
-
-function tagU32(t, n) {
-  room(5);
-  buf[at] = t;
-  view.setUint32(at + 1, n, true);
-  at += 5;
-}
-
-function tagF64(t, n) {
-  room(9);
-  buf[at] = t;
-  view.setFloat64(at + 1, n, true);
-  at += 9;
-}
-
-function text(s) {
-  room(5 + s.length * 3);
-  const { written } = utf8.encodeInto(s, buf.subarray(at + 5));
-  buf[at] = T_STRING;
-  view.setUint32(at + 1, written, true);
-  at += 5 + written;
-}
-
-/** An object member's name: its UTF-8 after a u32 length, no tag. */
-function name(s) {
-  room(4 + s.length * 3);
-  const { written } = utf8.encodeInto(s, buf.subarray(at + 4));
-  view.setUint32(at, written, true);
-  at += 4 + written;
-}
-
-function bytes(b) {
-  room(5 + b.length);
-  buf[at] = T_BYTES;
-  view.setUint32(at + 1, b.length, true);
-  buf.set(b, at + 5);
-  at += 5 + b.length;
-}
-
-function threw(e) {
-  tagU32(T_THREW, slots.push(e === undefined ? new Error("undefined was thrown") : e) - 1);
-}
-
-/** A value as it is: what a string, number or flag option can be. */
-function plain(v) {
-  switch (typeof v) {
-    case "string":
-      return text(v);
-    case "number":
-      return tagF64(T_NUMBER, v);
-    case "boolean":
-      return tag(v ? T_TRUE : T_FALSE);
-    case "undefined":
-      return tag(T_UNDEFINED);
-    case "object":
-      if (v === null) return tag(T_NULL);
-      tagU32(T_OBJECT, 0);
-      return;
-    default:
-      return tag(T_OTHER);
-  }
-}
-
-// What bytesView's last unreadable value threw (bytesOrWhy keeps it for the call).
-let lastThrown;
-const keep = (e) => {
-  lastThrown = e;
-};
-const bytesView = (v) => viewOf(v, keep);
-
-function bytesOrWhy(b) {
-  if (b === "detached") tag(T_DETACHED);
-  else if (b === "unreadable") threw(lastThrown);
-  else bytes(b);
-}
-
-// What the wasm reads of each option (abi/src/convert.rs): an object's named members, each
-// with what is read of it in turn. The names are the options' own (see index.d.ts).
-const KEY_INNER = (v) => {
-  if (typeof v === "object" && v !== null) {
-    const b = bytesView(v);
-    if (b === null) return tag(T_OTHER);
-    return bytesOrWhy(b);
-  }
-  return plain(v);
-};
-const KEY_PAIR = { key: KEY_INNER, id: plain };
-function KEY(v) {
-  if (typeof v === "object" && v !== null) {
-    const b = bytesView(v);
-    if (b !== null) return bytesOrWhy(b);
-    if (Array.isArray(v)) return tag(T_NOT_ARRAY);
-    return members(v, KEY_PAIR);
-  }
-  if (typeof v === "function") return tag(T_OTHER);
-  return plain(v);
-}
-const MAX_KEYS = 64;
-function KEYS(v) {
-  let items;
-  try {
-    if (v === undefined) return tag(T_UNDEFINED);
-    if (!Array.isArray(v)) return tag(T_NOT_ARRAY);
-    // Copied into a genuine array first: a Proxy's traps run here, once.
-    items = Array.prototype.slice.call(v, 0, MAX_KEYS + 1);
-  } catch (e) {
-    return tagU32(T_LIST_THREW, slots.push(e === undefined ? new Error("undefined was thrown") : e) - 1);
-  }
-  tagU32(T_ARRAY, items.length);
-  for (const item of items) KEY(item);
-}
-function TIME(v) {
-  if (typeof v === "object" && v !== null) return tagF64(T_DATE, timeOf(v));
-  if (typeof v === "function") return tag(T_OTHER);
-  return plain(v);
-}
-const CUSTOM = { header: plain, prefix: plain, encoding: plain, timestampHeader: plain, idHeader: plain, eventHeader: plain, format: plain };
-/** A dedupe store: its claim function, kept with the store to call it on (a getter that throws is no claim). */
-function STORE(v) {
-  if (typeof v !== "object" || v === null) return plain(v);
-  let claim;
-  try {
-    claim = Reflect.get(v, "claim");
-  } catch {
-    claim = undefined;
-  }
-  const isFunction = typeof claim === "function";
-  tagU32(T_OBJECT, isFunction ? 1 : 0);
-  if (!isFunction) return;
-  name("claim");
-  tagU32(T_FUNCTION, slots.push({ claim, store: v }) - 1);
-}
-const OPTIONS = {
-  secret: KEY, secrets: KEYS, publicKey: KEY, publicKeys: KEYS, format: plain, scheme: plain, custom: CUSTOM,
-  tolerance: plain, maxPayloadBytes: plain, now: TIME, jsonParse: plain, raw: plain, dedupe: STORE, dedupeRetention: plain,
-};
 const VERIFY_OPTIONS = { now: TIME };
 const WEBHOOK_OPTIONS = { format: plain, tolerance: plain, maxPayloadBytes: plain };
 const WEBHOOK_VERIFY_OPTIONS = { jsonParse: plain, raw: plain };
 
-function member(v, schema) {
-  if (typeof schema === "function") return schema(v);
-  if (typeof v === "object" && v !== null) return members(v, schema);
-  return plain(v);
-}
-
-/** An object's members by name (Reflect.get: a getter or trap that throws is kept, per name). */
-function members(obj, schema) {
-  const countAt = at;
-  tagU32(T_OBJECT, 0);
-  let count = 0;
-  for (const key in schema) {
-    let v;
-    try {
-      v = Reflect.get(obj, key);
-    } catch (e) {
-      name(key);
-      threw(e);
-      count++;
-      continue;
-    }
-    if (v === undefined) continue;
-    name(key);
-    member(v, schema[key]);
-    count++;
-  }
-  view.setUint32(countAt + 1, count, true);
-}
-
-/** The options bag: an object's members, or the value itself (the wasm refuses a non-object). */
-function options(v, schema) {
-  if (typeof v === "object" && v !== null) members(v, schema);
-  else plain(v);
-}
-
 /**
- * The caller's headers as one string, `name\0value\0...`, names lowercase: a plain object's or
- * a Map's entries, or, from a Headers (or look-alike, whose `get` is case-insensitive already),
- * the names the receiver reads. Entries holding a NUL (never in HTTP) are left out.
+ * The caller's headers the receiver reads, as one string, `name\0value\0...`, names lowercase:
+ * from a plain object's or a Map's entries, or asked of a Headers (or look-alike, whose `get` is
+ * case-insensitive already). `names` is the set the core said a verification may read (every
+ * other header is left out, unread). Entries holding a NUL (never in HTTP) are left out.
  */
-function headerBlock(headers, names) {
+function headerBlock(w, headers, names) {
   let out = "";
   const add = (key, raw) => {
     if (typeof key !== "string") return;
+    const lower = key.toLowerCase();
+    if (!names.has(lower)) return;
     const value = stringValue(raw);
-    if (value === undefined || key.includes("\0") || value.includes("\0")) return;
-    out += `${key.toLowerCase()}\0${value}\0`;
+    if (value === undefined || lower.includes("\0") || value.includes("\0")) return;
+    out += `${lower}\0${value}\0`;
   };
   try {
-    if (headers === null || typeof headers !== "object" || Array.isArray(headers)) return tag(T_OTHER);
+    if (headers === null || typeof headers !== "object" || Array.isArray(headers)) return w.tag(T_OTHER);
     if (headers instanceof Map) for (const [key, value] of headers) add(key, value);
     else if (typeof headers.get === "function") {
       for (const name of names) {
@@ -250,29 +55,60 @@ function headerBlock(headers, names) {
     // Object.keys sees own properties only, so a polluted Object.prototype adds nothing here.
     else for (const key of Object.keys(headers)) add(key, headers[key]);
   } catch (e) {
-    return threw(e);
+    return w.threw(e);
   }
-  text(out);
+  w.text(out);
 }
 
 // ---------------------------------------------------------------- answers (abi/src/out.rs)
-const F_SCHEME = 1, F_KEY_ID = 2, F_ID = 3, F_EVENT_TYPE = 4, F_DEDUPE_KEY = 5, F_NAMES = 6, F_SIGNATURE = 7;
-const F_CODE = 8, F_MESSAGE = 9, F_HINT = 10, F_DESCRIPTION = 11, F_NUMBERS = 32;
-const F_KEY_INDEX = 32, F_TIMESTAMP = 33, F_BODY = 34, F_DEDUPE_EXPIRES = 35, F_HANDLE = 36, F_KEY_COUNT = 37;
-const F_LIMIT = 38, F_KIND = 39, F_CAUSE = 40, F_RETHROW = 41, F_PTR = 42, F_CAP = 43;
+const F_NUMBERS = 32;
 const BODY_JSON = 1, BODY_VALUE = 2;
-const FIELD_NAMES = {
-  [F_SCHEME]: "scheme", [F_KEY_ID]: "keyId", [F_ID]: "id", [F_EVENT_TYPE]: "eventType", [F_DEDUPE_KEY]: "dedupeKey",
-  [F_NAMES]: "names", [F_SIGNATURE]: "signature", [F_CODE]: "code", [F_MESSAGE]: "message", [F_HINT]: "hint",
-  [F_DESCRIPTION]: "description", [F_KEY_INDEX]: "keyIndex", [F_TIMESTAMP]: "timestamp", [F_BODY]: "body",
-  [F_DEDUPE_EXPIRES]: "dedupeExpires", [F_HANDLE]: "handle", [F_KEY_COUNT]: "keyCount", [F_LIMIT]: "limit",
-  [F_KIND]: "kind", [F_CAUSE]: "cause", [F_RETHROW]: "rethrow", [F_PTR]: "ptr", [F_CAP]: "cap",
-};
-const decoder = new TextDecoder();
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+// A body's bytes are decoded as they are: a byte order mark stays, so bytes and the same text as
+// a string verify to the same result.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** What a call answered, every field an own property from the start (class fields define them). */
+class Answer {
+  ok = false;
+  scheme = undefined;
+  keyId = undefined;
+  id = undefined;
+  eventType = undefined;
+  dedupeKey = undefined;
+  names = undefined;
+  signature = undefined;
+  code = undefined;
+  reason = undefined;
+  t1 = undefined;
+  t2 = undefined;
+  n1 = undefined;
+  n2 = undefined;
+  description = undefined;
+  keyIndex = undefined;
+  timestamp = undefined;
+  body = undefined;
+  dedupeExpires = undefined;
+  dedupeLease = undefined;
+  handle = undefined;
+  keyCount = undefined;
+  limit = undefined;
+  kind = undefined;
+  cause = undefined;
+  rethrow = undefined;
+}
+const FIELD_NAMES = [
+  undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "reason", "t1", "description", "t2",
+];
+Object.assign(FIELD_NAMES, {
+  32: "keyIndex", 33: "timestamp", 34: "body", 35: "dedupeExpires", 36: "handle", 37: "keyCount", 38: "limit", 39: "kind",
+  40: "cause", 41: "rethrow", 44: "dedupeLease", 45: "n1", 46: "n2",
+});
 
 /** One build's instance: its exports and the calls the classes below make on it. */
 class Build {
+  x;
+  registry;
   constructor(module, hostHmac) {
     let memory;
     const host_hmac = (k, kl, p, pl, b, bl, o) => {
@@ -293,20 +129,21 @@ class Build {
     this.registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => this.x.hl_free(h)) : null;
   }
 
-  /** Copy the values written since start() into wasm memory, call `fn`, read its answer. */
-  call(fn, a, b) {
+  /** Copy what `w` holds into wasm memory, call `fn`, read its answer. */
+  call(w, fn, a, b, c) {
     const x = this.x;
     // The call may grow memory (detaching older views): the view is made after it.
-    const ptr = x.hl_buf(at);
-    if (at > 0) new Uint8Array(x.memory.buffer, ptr, at).set(buf.subarray(0, at));
-    return this.answer(fn(a, b));
+    const ptr = x.hl_buf(w.at);
+    if (w.at > 0) new Uint8Array(x.memory.buffer, ptr, w.at).set(w.buf.subarray(0, w.at));
+    return this.answer(w, fn(a, b, c));
   }
 
-  answer(len) {
+  answer(w, len) {
     const x = this.x;
     const m = new Uint8Array(x.memory.buffer, x.hl_out(), len);
     const dv = new DataView(m.buffer, m.byteOffset, len);
-    const r = { ok: m[0] === 1 };
+    const r = new Answer();
+    r.ok = m[0] === 1;
     let i = 1;
     while (i < len) {
       const f = m[i];
@@ -319,7 +156,7 @@ class Build {
         i += 5 + n;
       }
     }
-    if (!r.ok) throw toError(r);
+    if (!r.ok) throw toError(r, w);
     return r;
   }
 
@@ -328,85 +165,98 @@ class Build {
   }
 
   /**
-   * One verification: the payload's size and kind, the headers and the call's options go in
-   * first (the wasm refuses what it must before any body byte is copied); then the body.
+   * One verification, one call: the headers, the call's options and the clock, then the payload
+   * last, its bytes written straight into wasm memory; or only its size when it is certainly
+   * over `limit` (the wasm refuses it, and no body byte is copied).
    */
-  verify(handle, mode, names, payload, headers, opts, schema) {
-    start();
-    let body = null;
-    if (typeof payload === "string") tagU32(T_STRING_SIZE, payload.length);
-    else if (mode === MODE_REQUEST && payload instanceof Uint8Array) {
-      body = payload;
-      tagU32(T_BYTES_SIZE, payload.length);
-    } else if (typeof payload === "number") tagF64(T_NUMBER, payload);
-    else if (typeof payload === "object" && payload !== null) {
-      const b = bytesView(payload);
-      if (b === null) plain(payload);
-      else if (typeof b === "string") bytesOrWhy(b);
-      else {
-        body = b;
-        tagU32(T_BYTES_SIZE, b.length);
-      }
-    } else plain(payload);
-    headerBlock(headers, names);
-    if (schema === null) tag(T_UNDEFINED);
-    else options(opts, schema);
-    tagF64(T_NUMBER, Date.now());
+  verify(w, handle, mode, names, limit, payload, headers, opts, schema) {
+    headerBlock(w, headers, names);
+    if (schema === null) w.tag(T_UNDEFINED);
+    else options(w, opts, schema);
+    w.tagF64(T_NUMBER, Date.now());
     const x = this.x;
-    const begun = this.call(x.hl_begin, handle, mode);
-    let written;
-    if (body !== null) {
-      new Uint8Array(x.memory.buffer, begun.ptr, body.length).set(body);
-      written = body.length;
-    } else if (typeof payload === "string") {
-      // ASCII fits the room made (one byte per unit); other text gets three per unit.
-      let r = utf8.encodeInto(payload, new Uint8Array(x.memory.buffer, begun.ptr, begun.cap));
+    const head = w.at;
+    if (typeof payload === "string") {
+      // A string's UTF-8 is at least as long as its UTF-16 units.
+      if (payload.length > limit) return this.sized(w, handle, mode, T_STRING_SIZE, payload.length);
+      // ASCII fits one byte per unit; other text gets three per unit, asked for again.
+      let cap = payload.length;
+      let mem = this.room(w, head + 5 + cap);
+      let r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
       if (r.read < payload.length) {
-        const cap = payload.length * 3;
-        const ptr = x.hl_payload(cap);
-        r = utf8.encodeInto(payload, new Uint8Array(x.memory.buffer, ptr, cap));
+        cap = payload.length * 3;
+        mem = this.room(w, head + 5 + cap);
+        r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
       }
-      written = r.written;
-    } else written = 0;
-    return this.answer(x.hl_end(written));
+      return this.last(w, mem, handle, mode, T_STRING, r.written);
+    }
+    let b = null;
+    if (mode === MODE_REQUEST && payload instanceof Uint8Array) b = payload;
+    else if (typeof payload === "object" && payload !== null) {
+      b = w.view_(payload);
+      if (typeof b === "string") {
+        w.bytesOrWhy(b);
+        b = null;
+      } else if (b === null) plain(w, payload);
+    } else if (typeof payload === "number") w.tagF64(T_NUMBER, payload);
+    else plain(w, payload);
+    if (b === null) return this.call(w, x.hl_verify, handle, mode, w.at);
+    if (b.length > limit) return this.sized(w, handle, mode, T_BYTES_SIZE, b.length);
+    const mem = this.room(w, head + 5 + b.length);
+    mem.set(b, head + 5);
+    return this.last(w, mem, handle, mode, T_BYTES, b.length);
   }
 
-  notJson(what, place) {
-    return this.answer(this.x.hl_not_json(what, place));
+  /** Room for `len` bytes of input in wasm memory, what `w` holds copied in: that room. */
+  room(w, len) {
+    const ptr = this.x.hl_buf(len);
+    // The call may grow memory (detaching older views): the view is made after it.
+    const mem = new Uint8Array(this.x.memory.buffer, ptr, len);
+    mem.set(w.buf.subarray(0, w.at));
+    return mem;
+  }
+
+  /** The payload's tag and length in front of its bytes (already in place), then the call. */
+  last(w, mem, handle, mode, tag, n) {
+    const head = w.at;
+    mem[head] = tag;
+    new DataView(mem.buffer, mem.byteOffset + head + 1, 4).setUint32(0, n, true);
+    return this.answer(w, this.x.hl_verify(handle, mode, head + 5 + n));
+  }
+
+  sized(w, handle, mode, tag, n) {
+    w.tagU32(tag, n);
+    return this.call(w, this.x.hl_verify, handle, mode, w.at);
   }
 }
 
-function toError(r) {
-  if (r.rethrow !== undefined) return slots[r.rethrow];
-  let err;
-  if (r.kind === 2) {
-    err = new TypeError(r.message);
-    err.code = r.code;
-    if (r.hint) err.hint = r.hint;
-  } else {
-    const Class = r.kind === 0 ? WebhookVerificationError : HooklineError;
-    err = new Class(r.code, r.message, r.hint);
-  }
-  if (r.cause !== undefined) err.cause = slots[r.cause];
+const utf8 = new TextEncoder();
+
+/** The error an answer describes (lib/messages.js writes its message and hint). */
+function toError(r, w) {
+  if (r.rethrow !== undefined) return w.slots[r.rethrow];
+  const err = errorFrom(r.kind, r);
+  if (r.cause !== undefined) define(err, "cause", w.slots[r.cause]);
   return err;
 }
 
 const MODE_WEBHOOK = 0, MODE_VERIFIER = 1, MODE_VERIFY = 2, MODE_VERIFY_WEBHOOK = 3, MODE_REQUEST = 4;
 const VERIFIER_NEW = 0, VERIFIER_ONE_CALL = 1, VERIFIER_REQUEST = 2;
 // Where a "not JSON" error tells the caller to put jsonParse: false.
-const PLACE_WEBHOOK = 0, PLACE_OPTIONS = 1;
+const PLACE_WEBHOOK = "webhook", PLACE_OPTIONS = "options";
+const notJson = (what, place) => errorFrom(0, { code: "invalid_payload", reason: `not_${what}_${place}` });
 
 /** The body as the wasm said to give it: parsed JSON (an error if it is not), or its value. */
-function bodyOf(build, mode, payload, bytesSeen, place) {
+function bodyOf(w, mode, payload, bytesSeen, place) {
   if (mode !== BODY_JSON && mode !== BODY_VALUE) return undefined;
   let text;
   if (typeof payload === "string") text = payload;
   else {
-    const b = bytesSeen ?? bytesView(payload);
+    const b = bytesSeen ?? w.view_(payload);
     try {
       text = strictUtf8.decode(b);
     } catch {
-      if (mode === BODY_JSON) build.notJson(0, place);
+      if (mode === BODY_JSON) throw notJson("utf8", place);
       return undefined;
     }
   }
@@ -414,49 +264,72 @@ function bodyOf(build, mode, payload, bytesSeen, place) {
   try {
     return JSON.parse(text);
   } catch {
-    if (mode === BODY_JSON) build.notJson(1, place);
+    if (mode === BODY_JSON) throw notJson("json", place);
     return text;
   }
 }
 
+/**
+ * A verification's result: object literals define own properties (a setter on Object.prototype
+ * never runs), one shape per set of fields a scheme reports.
+ */
 function verifiedObject(r, payload) {
-  const out = { scheme: r.scheme, keyIndex: r.keyIndex, keyId: r.keyId };
-  if (r.id !== undefined) out.id = r.id;
-  if (r.timestamp !== undefined) out.timestamp = r.timestamp;
-  if (r.eventType !== undefined) out.eventType = r.eventType;
-  out.payload = payload;
-  return out;
+  const { scheme, keyIndex, keyId, id, timestamp, eventType } = r;
+  if (id !== undefined) {
+    if (timestamp !== undefined) {
+      return eventType === undefined
+        ? { scheme, keyIndex, keyId, id, timestamp, payload }
+        : { scheme, keyIndex, keyId, id, timestamp, eventType, payload };
+    }
+    return eventType === undefined ? { scheme, keyIndex, keyId, id, payload } : { scheme, keyIndex, keyId, id, eventType, payload };
+  }
+  if (timestamp !== undefined) {
+    return eventType === undefined ? { scheme, keyIndex, keyId, timestamp, payload } : { scheme, keyIndex, keyId, timestamp, eventType, payload };
+  }
+  return eventType === undefined ? { scheme, keyIndex, keyId, payload } : { scheme, keyIndex, keyId, eventType, payload };
 }
 
 // ---------------------------------------------------------------- the two builds
+let loaders = null;
 let hmac = null;
 let ed = null;
-let loadEd = null;
-let hostHmacFn = null;
+
+let others = [];
 
 /**
- * The default export, which the entries' `export *` never passes on: each runtime's loader calls
- * it once with the HMAC build's compiled module, the platform's HMAC-SHA256 where it has one
- * (never reachable from outside the package: it would see the keys), and a function that
- * returns the ed25519 build's compiled module.
+ * The default export, which no entry's `export *` passes on. `setup(how)` is called once, by
+ * each runtime's entry: `how.hmac()` and `how.ed()` return the HMAC and the ed25519 builds'
+ * compiled modules (synchronously; each is asked once, when first needed), `how.hostHmac` is the
+ * platform's HMAC-SHA256 where it has one (never reachable from outside the package: it would see
+ * the keys). `countMemory(f)` adds another build's memory (the sender's) to `wasmMemoryBytes`.
  */
-export default function instantiate(module, hostHmac, loadEd25519) {
-  if (hmac !== null) throw new Error("hookline: the receiver is already set up");
-  hmac = new Build(module, hostHmac);
-  hostHmacFn = hostHmac;
-  loadEd = loadEd25519;
+export default {
+  setup(how) {
+    if (loaders !== null) throw new Error("hookline: the receiver is already set up");
+    loaders = how;
+  },
+  countMemory(f) {
+    others.push(f);
+  },
+};
+
+function load(which) {
+  try {
+    return new Build(loaders[which](), loaders.hostHmac);
+  } catch (cause) {
+    const err = errorFrom(1, { code: "module_unavailable", reason: which === "ed" ? "module_ed25519" : "module_hmac" });
+    define(err, "cause", cause);
+    throw err;
+  }
+}
+
+function hmacBuild() {
+  if (hmac === null) hmac = load("hmac");
+  return hmac;
 }
 
 function edBuild() {
-  if (ed === null) {
-    try {
-      ed = new Build(loadEd(), hostHmacFn);
-    } catch (cause) {
-      const err = new HooklineError(UNAVAILABLE, "hookline: the ed25519 module could not be loaded");
-      err.cause = cause;
-      throw err;
-    }
-  }
+  if (ed === null) ed = load("ed");
   return ed;
 }
 
@@ -468,7 +341,7 @@ const needsEd = (e) => e instanceof HooklineError && e.code === UNAVAILABLE;
  */
 function either(call) {
   try {
-    return call(hmac);
+    return call(hmacBuild());
   } catch (e) {
     if (!needsEd(e)) throw e;
   }
@@ -477,11 +350,21 @@ function either(call) {
 
 async function eitherAsync(call) {
   try {
-    return await call(hmac);
+    return await call(hmacBuild());
   } catch (e) {
     if (!needsEd(e)) throw e;
   }
   return call(edBuild());
+}
+
+/** Run `f` with a writer of its own, given back afterwards (a re-entrant call takes another). */
+function withWriter(f) {
+  const w = acquire();
+  try {
+    return f(w);
+  } finally {
+    release(w);
+  }
 }
 
 /** A receiver on one build, by handle. */
@@ -489,11 +372,16 @@ class Held {
   #build;
   #handle;
   #names;
+  #limit;
   constructor(build, r) {
     this.#build = build;
     this.#handle = r.handle;
-    this.#names = r.names.split("\0");
+    this.#names = new Set(r.names.split("\0"));
+    this.#limit = r.limit ?? Infinity;
     build.registry?.register(this, r.handle, this);
+  }
+  static limit(o) {
+    return o.#limit;
   }
   static build(o) {
     return o.#build;
@@ -515,35 +403,39 @@ class Held {
   }
 }
 
-/** A Standard Webhooks receiver and signer for one key: see the `hookline` entry's `Webhook`. */
+/** A Standard Webhooks receiver and signer for one key (see index.d.ts). */
 export class Webhook extends Held {
   constructor(secret, opts) {
     super(
-      ...either((b) => {
-        start();
-        KEY(secret);
-        options(opts, WEBHOOK_OPTIONS);
-        return [b, b.call(b.x.hl_webhook)];
-      }),
+      ...either((b) =>
+        withWriter((w) => {
+          KEY(w, secret);
+          options(w, opts, WEBHOOK_OPTIONS);
+          return [b, b.call(w, b.x.hl_webhook)];
+        }),
+      ),
     );
   }
   verify(payload, headers, opts) {
     const b = Held.build(this);
-    const r = b.verify(Held.handle(this), MODE_WEBHOOK, Held.names(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
-    return bodyOf(b, r.body, payload, null, PLACE_WEBHOOK);
+    return withWriter((w) => {
+      const r = b.verify(w, Held.handle(this), MODE_WEBHOOK, Held.names(this), Held.limit(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
+      return bodyOf(w, r.body, payload, null, PLACE_WEBHOOK);
+    });
   }
   sign(msgId, timestamp, payload) {
     const b = Held.build(this);
-    start();
-    plain(msgId);
-    TIME(timestamp);
-    if (typeof payload === "string") text(payload);
-    else if (typeof payload === "object" && payload !== null) {
-      const v = bytesView(payload);
-      if (v === null) plain(payload);
-      else bytesOrWhy(v);
-    } else plain(payload);
-    return b.call(b.x.hl_sign, Held.handle(this)).signature;
+    return withWriter((w) => {
+      plain(w, msgId);
+      TIME(w, timestamp);
+      if (typeof payload === "string") w.text(payload);
+      else if (typeof payload === "object" && payload !== null) {
+        const v = w.view_(payload);
+        if (v === null) plain(w, payload);
+        else w.bytesOrWhy(v);
+      } else plain(w, payload);
+      return b.call(w, b.x.hl_sign, Held.handle(this)).signature;
+    });
   }
   toString() {
     return "Webhook { scheme: standard-webhooks, secret: <redacted> }";
@@ -553,28 +445,29 @@ export class Webhook extends Held {
   }
 }
 
-function newVerifier(b, opts, kind, extra) {
-  start();
-  options(opts, OPTIONS);
-  tagF64(T_NUMBER, Date.now());
-  extra?.();
-  return b.call(b.x.hl_verifier, kind);
+function newVerifier(b, w, opts, kind, extra) {
+  options(w, opts, OPTIONS);
+  w.tagF64(T_NUMBER, Date.now());
+  extra?.(w);
+  return b.call(w, b.x.hl_verifier, kind);
 }
 
-/** A receiver for every scheme: see the `hookline` entry's `Verifier`. */
+/** A receiver for every scheme (see index.d.ts). */
 export class Verifier extends Held {
   #keys;
   #scheme;
   constructor(opts) {
-    const [b, r] = either((b) => [b, newVerifier(b, opts, VERIFIER_NEW)]);
+    const [b, r] = either((b) => withWriter((w) => [b, newVerifier(b, w, opts, VERIFIER_NEW)]));
     super(b, r);
     this.#keys = r.keyCount;
     this.#scheme = r.description;
   }
   verify(payload, headers, opts) {
     const b = Held.build(this);
-    const r = b.verify(Held.handle(this), MODE_VERIFIER, Held.names(this), payload, headers, opts, VERIFY_OPTIONS);
-    return verifiedObject(r, bodyOf(b, r.body, payload, null, PLACE_OPTIONS));
+    return withWriter((w) => {
+      const r = b.verify(w, Held.handle(this), MODE_VERIFIER, Held.names(this), Held.limit(this), payload, headers, opts, VERIFY_OPTIONS);
+      return verifiedObject(r, bodyOf(w, r.body, payload, null, PLACE_OPTIONS));
+    });
   }
   toString() {
     return `Verifier { keys: ${this.#keys} <redacted> }`;
@@ -586,16 +479,19 @@ export class Verifier extends Held {
 
 /** A one-call receiver: a verifier for this call alone, freed afterwards. */
 function once(payload, headers, opts, mode) {
-  return either((b) => {
-    const r = newVerifier(b, opts, VERIFIER_ONE_CALL);
-    try {
-      const v = b.verify(r.handle, mode, r.names.split("\0"), payload, headers, undefined, null);
-      const body = bodyOf(b, v.body, payload, null, PLACE_OPTIONS);
-      return mode === MODE_VERIFY ? body : verifiedObject(v, body);
-    } finally {
-      b.x.hl_free(r.handle);
-    }
-  });
+  return either((b) =>
+    withWriter((w) => {
+      const r = newVerifier(b, w, opts, VERIFIER_ONE_CALL);
+      try {
+        w.at = 0;
+        const v = b.verify(w, r.handle, mode, new Set(r.names.split("\0")), r.limit ?? Infinity, payload, headers, undefined, null);
+        const body = bodyOf(w, v.body, payload, null, PLACE_OPTIONS);
+        return mode === MODE_VERIFY ? body : verifiedObject(v, body);
+      } finally {
+        b.x.hl_free(r.handle);
+      }
+    }),
+  );
 }
 
 export function verify(payload, headers, opts) {
@@ -614,55 +510,81 @@ export function verifyWebhook(payload, headers, opts) {
 export function verifyRequest(request, opts) {
   return eitherAsync(async (b) => {
     const isObject = request !== null && typeof request === "object";
-    const r = newVerifier(b, opts, VERIFIER_REQUEST, () => {
-      tag(isObject ? T_TRUE : T_FALSE);
-      if (!isObject) return tag(T_UNDEFINED);
-      try {
-        plain(Boolean(request.bodyUsed));
-      } catch (e) {
-        threw(e);
-      }
-    });
-    const optionSlots = slots;
+    // One writer for the whole request: the slots of its options (the dedupe store) stay named
+    // by the wasm's answers until the claim is settled. Other calls take writers of their own.
+    const w = acquire();
     try {
-      const read = await readBody(request, r.limit);
-      const headers = request.headers;
-      const payload = read === "too_large" ? 1 : read instanceof Uint8Array ? read : 2;
-      const v = b.verify(r.handle, MODE_REQUEST, r.names.split("\0"), payload, headers, undefined, null);
-      // The result is built before the claim: a body that fails to parse is never remembered.
-      const result = verifiedObject(v, bodyOf(b, v.body, read, read, PLACE_OPTIONS));
-      if (v.dedupeKey !== undefined) {
-        const { claim, store } = optionSlots[v.cause];
-        let how = 0;
-        let answer;
+      const r = newVerifier(b, w, opts, VERIFIER_REQUEST, (w) => {
+        w.tag(isObject ? T_TRUE : T_FALSE);
+        if (!isObject) return w.tag(T_UNDEFINED);
         try {
-          const called = claim.call(store, v.dedupeKey, v.dedupeExpires);
+          plain(w, Boolean(request.bodyUsed));
+        } catch (e) {
+          w.threw(e);
+        }
+      });
+      try {
+        const read = await readBody(request, r.limit);
+        const headers = request.headers;
+        const payload = read === "too_large" ? 1 : read instanceof Uint8Array ? read : 2;
+        w.at = 0;
+        const v = b.verify(w, r.handle, MODE_REQUEST, new Set(r.names.split("\0")), r.limit, payload, headers, undefined, null);
+        // The result is built before the claim: a body that fails to parse is never remembered.
+        const result = verifiedObject(v, bodyOf(w, v.body, read, read, PLACE_OPTIONS));
+        if (v.dedupeKey !== undefined) {
+          const held = w.slots[v.cause];
+          const key = v.dedupeKey;
+          let how = 0;
+          let answer;
           try {
-            answer = await called;
+            const called = held.claim.call(held.store, key, v.dedupeLease);
+            try {
+              answer = await called;
+            } catch (e) {
+              how = 2;
+              answer = e;
+            }
           } catch (e) {
-            how = 2;
+            how = 1;
             answer = e;
           }
-        } catch (e) {
-          how = 1;
-          answer = e;
+          w.at = 0;
+          w.tagF64(T_NUMBER, how);
+          if (how === 0) plain(w, answer);
+          else w.threw(answer);
+          w.text(key);
+          b.call(w, b.x.hl_claimed);
+          define(result, "dedupe", claimed(held, key, v.dedupeExpires));
         }
-        start();
-        tagF64(T_NUMBER, how);
-        if (how === 0) plain(answer);
-        else threw(answer);
-        b.call(b.x.hl_claimed);
+        define(result, "body", read);
+        return result;
+      } finally {
+        b.x.hl_free(r.handle);
       }
-      result.body = read;
-      return result;
     } finally {
-      b.x.hl_free(r.handle);
+      release(w);
     }
   });
 }
 
+/**
+ * A claimed delivery's dedupe handle: the claim holds only for its lease until the work is done.
+ * `complete()` once the delivery was handled (it is then held until the core's expiry);
+ * `release()` when handling it failed, so the sender's retry is handled. Each settles once.
+ */
+function claimed(held, key, until) {
+  let settled = null;
+  const once = (f) => () => (settled ??= Promise.resolve().then(f));
+  return {
+    key,
+    complete: once(() => held.complete.call(held.store, key, until)),
+    release: once(() => held.release.call(held.store, key)),
+  };
+}
 
-/** The bytes of WebAssembly memory the receiver holds (both builds, once the second is loaded). */
+/** The bytes of WebAssembly memory the package holds: each build once it is loaded. */
 export function wasmMemoryBytes() {
-  return hmac.bytes() + (ed === null ? 0 : ed.bytes());
+  let n = (hmac === null ? 0 : hmac.bytes()) + (ed === null ? 0 : ed.bytes());
+  for (const f of others) n += f();
+  return n;
 }

@@ -1,17 +1,16 @@
-// Browsers and bundlers: fetch the .wasm beside this file (bundlers rewrite the URL) and wait for it
-// with top-level await, so importers get a ready module with no init() call.
-import instantiate from "./glue.mjs";
+// hookline in browsers and bundlers: the receiver of receiver-browser.mjs, and the sender's
+// build, whose bytes are fetched at import and compiled the first time a sender API is used.
+import "./receiver-browser.mjs";
+import instantiate, * as glue from "./glue.mjs";
+import setSender from "./main-glue.mjs";
 
 const url = new URL("./hookline_bg.wasm", import.meta.url);
 const response = await fetch(url);
 if (!response.ok) throw new Error(`hookline: could not load ${url} (HTTP ${response.status})`);
-let module;
-try {
-  module = await WebAssembly.compileStreaming(response.clone());
-} catch {
-  // Served without Content-Type: application/wasm; compile from the bytes instead.
-  module = await WebAssembly.compile(await response.arrayBuffer());
-}
-instantiate(module);
+const senderBytes = await response.arrayBuffer();
+setSender(() => {
+  instantiate(new WebAssembly.Module(senderBytes));
+  return glue;
+});
 
-export * from "./glue.mjs";
+export * from "./main-glue.mjs";

@@ -1,11 +1,19 @@
-// hookline/receiver in browsers and bundlers: both builds are fetched and compiled in parallel
-// (top-level await: the API is synchronous); the ed25519 one is instantiated only when a key
-// needs it.
-import instantiate from "./receiver-glue.mjs";
+// hookline/receiver in browsers and bundlers, and the receiver of `hookline` there (browser.mjs
+// imports this file). At import (top-level await: the API is synchronous) the HMAC build is
+// fetched and compiled, and the ed25519 build's bytes are fetched beside it; those are compiled
+// the first time a key needs them (a small module compiles synchronously). Each build is
+// instantiated when first used.
+import receiver from "./receiver-glue.mjs";
 
-async function compile(url) {
+async function fetched(file) {
+  const url = new URL(file, import.meta.url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`hookline: could not load ${url} (HTTP ${response.status})`);
+  return response;
+}
+
+async function compile(file) {
+  const response = await fetched(file);
   try {
     return await WebAssembly.compileStreaming(response.clone());
   } catch {
@@ -14,10 +22,7 @@ async function compile(url) {
   }
 }
 
-const [hmacWasm, edWasm] = await Promise.all([
-  compile(new URL("./receiver_bg.wasm", import.meta.url)),
-  compile(new URL("./receiver_ed_bg.wasm", import.meta.url)),
-]);
-instantiate(hmacWasm, null, () => edWasm);
+const [hmacWasm, edBytes] = await Promise.all([compile("./receiver_bg.wasm"), fetched("./receiver_ed_bg.wasm").then((r) => r.arrayBuffer())]);
+receiver.setup({ hmac: () => hmacWasm, ed: () => new WebAssembly.Module(edBytes), hostHmac: null });
 
 export * from "./receiver-glue.mjs";

@@ -1,11 +1,20 @@
-// hookline/receiver in Deno: both builds come compiled from source-phase imports (no file
-// permission); the ed25519 one is instantiated only when a key first needs it.
-import { createHmac } from "node:crypto";
+// hookline/receiver in Deno, and the receiver of `hookline` there (deno.mjs imports this file):
+// the HMAC build comes compiled from a source-phase import (no file permission). The ed25519
+// build is compiled the first time a key needs it, from its bytes in receiver_ed_bytes.cjs: a
+// `require` needs no read permission, where reading the .wasm would. Bodies of 2 KiB and more
+// get their HMAC from node:crypto (several times faster than wasm), loaded at the first such body.
+import { createRequire } from "node:module";
 import source hmacWasm from "./receiver_bg.wasm";
-import source edWasm from "./receiver_ed_bg.wasm";
-import instantiate from "./receiver-glue.mjs";
+import receiver from "./receiver-glue.mjs";
 
-const hostHmac = (key, prefix, body) => createHmac("sha256", key).update(prefix).update(body).digest();
-instantiate(hmacWasm, hostHmac, () => edWasm);
+const require = createRequire(import.meta.url);
+let createHmac;
+const hostHmac = (key, prefix, body) => {
+  createHmac ??= require("node:crypto").createHmac;
+  return createHmac("sha256", key).update(prefix).update(body).digest();
+};
+const fromBase64 = (text) => (typeof Uint8Array.fromBase64 === "function" ? Uint8Array.fromBase64(text) : Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
+
+receiver.setup({ hmac: () => hmacWasm, ed: () => new WebAssembly.Module(fromBase64(require("./receiver_ed_bytes.cjs"))), hostHmac });
 
 export * from "./receiver-glue.mjs";

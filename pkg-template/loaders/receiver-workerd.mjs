@@ -1,9 +1,11 @@
-// hookline/receiver in Cloudflare workerd: both builds are imported as compiled modules (Workers
-// forbid compiling wasm at run time); the ed25519 one is instantiated only when a key needs it.
+// hookline/receiver in Cloudflare workerd, and the receiver of `hookline` there (workerd.mjs
+// imports this file): both builds are imported as compiled modules (Workers forbid compiling
+// wasm at run time); each is instantiated when first used, the ed25519 one only for a key that
+// needs it.
 import hmacWasm from "./receiver_bg.wasm";
 import edWasm from "./receiver_ed_bg.wasm";
-import instantiate from "./receiver-glue.mjs";
+import receiver from "./receiver-glue.mjs";
 
-instantiate(hmacWasm, null, () => edWasm);
+receiver.setup({ hmac: () => hmacWasm, ed: () => edWasm, hostHmac: null });
 
 export * from "./receiver-glue.mjs";

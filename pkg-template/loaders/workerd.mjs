@@ -1,8 +1,14 @@
-// Cloudflare workerd: the .wasm is imported as a compiled module (wrangler does this by default;
-// Miniflare needs a CompiledWasm module rule). Workers forbid compiling wasm from bytes at run time.
-import wasm from "./hookline_bg.wasm";
-import instantiate from "./glue.mjs";
+// hookline in Cloudflare workerd: the receiver of receiver-workerd.mjs, and the sender's build,
+// imported as a compiled module (wrangler does this by default; Miniflare needs a CompiledWasm
+// module rule) and instantiated the first time a sender API is used.
+import "./receiver-workerd.mjs";
+import senderWasm from "./hookline_bg.wasm";
+import instantiate, * as glue from "./glue.mjs";
+import setSender from "./main-glue.mjs";
 
-instantiate(wasm);
+setSender(() => {
+  instantiate(senderWasm);
+  return glue;
+});
 
-export * from "./glue.mjs";
+export * from "./main-glue.mjs";

@@ -3,12 +3,12 @@
 //! `X-DevCard-Signature: <hex>` over `{ts}.{body}` with a timestamp header, or Stripe's
 //! `t=<unix>,v1=<hex>` layout under any header name. Keys are the UTF-8 of the secret.
 
+use super::keys::{Keys, Verified};
 use super::{check_length, decode_base64, decode_hex, encode_base64, stripe, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{Keys, Verified};
 
 /// How the signature bytes are written in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,7 @@ fn header_name(name: &str) -> Result<String, Error> {
         Ok(name.to_ascii_lowercase())
     } else {
         Err(Error::InvalidArgument {
-            reason: "custom scheme header names must be HTTP tokens of 1 to 128 characters",
+            reason: "custom_header_name",
         })
     }
 }
@@ -81,7 +81,7 @@ impl CustomScheme {
     pub fn with_prefix(mut self, prefix: &str) -> Result<Self, Error> {
         if prefix.len() > 32 || !prefix.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(Error::InvalidArgument {
-                reason: "custom scheme prefix must be at most 32 visible ASCII characters",
+                reason: "custom_prefix",
             });
         }
         self.prefix = prefix.to_owned();
@@ -201,8 +201,10 @@ impl CustomScheme {
             .and_then(|s| self.decode(s))
             .ok_or(Error::NoMatchingSignature)?;
         let index = match &ts_text {
-            Some(ts) => super::matching_key(keys, &[ts.as_bytes(), b".", payload], &[candidate]),
-            None => super::matching_key(keys, &[payload], &[candidate]),
+            Some(ts) => {
+                super::keys::matching_key(keys, &[ts.as_bytes(), b".", payload], &[candidate])
+            }
+            None => super::keys::matching_key(keys, &[payload], &[candidate]),
         }
         .ok_or(Error::NoMatchingSignature)?;
         Ok(verified(index, timestamp))
@@ -222,7 +224,7 @@ impl CustomScheme {
         }
         let [key] = keys else {
             return Err(Error::InvalidArgument {
-                reason: "this header carries one signature: sign with one secret",
+                reason: "one_signature_header",
             });
         };
         let ts = itoa::Buffer::new().format(timestamp).to_owned();

@@ -1,13 +1,13 @@
 //! Discord interactions: `X-Signature-Ed25519: <hex>`, ed25519 over the `X-Signature-Timestamp`
 //! header followed directly by the body, checked with the application's hex public key.
 
+use super::keys::{Keys, Verified};
 use super::{check_length, decode_hex};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::secret::SigningKey;
-use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-signature-ed25519";
 pub const HEADER_TIMESTAMP: &str = "x-signature-timestamp";

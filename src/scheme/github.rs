@@ -1,12 +1,12 @@
 //! GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body keyed with the UTF-8
 //! of the secret. `X-GitHub-Event` and `X-GitHub-Delivery` are carried into the result.
 
+use super::keys::{Keys, Verified};
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-hub-signature-256";
 /// The legacy SHA-1 header: recognised for detection and hints, never trusted.
@@ -30,8 +30,8 @@ pub(crate) fn verify(
         .strip_prefix(PREFIX)
         .and_then(decode_hex::<32>)
         .ok_or(Error::NoMatchingSignature)?;
-    let key_index =
-        super::matching_key(keys, &[payload], &[candidate]).ok_or(Error::NoMatchingSignature)?;
+    let key_index = super::keys::matching_key(keys, &[payload], &[candidate])
+        .ok_or(Error::NoMatchingSignature)?;
     Ok(Verified {
         scheme: super::Scheme::GitHub,
         key_index,

@@ -2,13 +2,13 @@
 //! secret. The timestamp is `webhookTimestamp` (unix milliseconds) inside the JSON body, so the
 //! signature is checked first and the body parsed only once it is known to be Linear's.
 
+use super::keys::{check_tolerance_ms, Keys, Verified};
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 use crate::json::{JsonError, Member};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "linear-signature";
 pub const HEADER_DELIVERY: &str = "linear-delivery";
@@ -19,13 +19,13 @@ pub fn body_timestamp_ms(payload: &[u8]) -> Result<i64, Error> {
     match crate::json::top_level_integer(payload, "webhookTimestamp") {
         Ok(Member::Integer(ms)) => Ok(ms),
         Ok(Member::NotInteger) => Err(Error::InvalidPayload {
-            reason: "linear body has no numeric webhookTimestamp",
+            reason: "linear_no_timestamp",
         }),
         Err(JsonError::Repeated) => Err(Error::InvalidPayload {
-            reason: "linear body has more than one webhookTimestamp",
+            reason: "linear_repeated_timestamp",
         }),
         Err(JsonError::Invalid) => Err(Error::InvalidPayload {
-            reason: "linear body is not a JSON object",
+            reason: "linear_not_json",
         }),
     }
 }
@@ -41,8 +41,8 @@ pub(crate) fn verify(
     let value = super::required(headers, HEADER_SIGNATURE)?;
     check_length(&value, HEADER_SIGNATURE)?;
     let candidate = decode_hex::<32>(value.trim()).ok_or(Error::NoMatchingSignature)?;
-    let key_index =
-        super::matching_key(keys, &[payload], &[candidate]).ok_or(Error::NoMatchingSignature)?;
+    let key_index = super::keys::matching_key(keys, &[payload], &[candidate])
+        .ok_or(Error::NoMatchingSignature)?;
     let ts_ms = body_timestamp_ms(payload)?;
     check_tolerance_ms(ts_ms, now, tolerance)?;
     Ok(Verified {
@@ -52,29 +52,6 @@ pub(crate) fn verify(
         timestamp: Some(ts_ms.div_euclid(1000)),
         event_type: super::optional(headers, HEADER_EVENT),
     })
-}
-
-/// The tolerance check in milliseconds, so a timestamp 60.5 s old fails a 60 s tolerance.
-fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result<(), Error> {
-    // NOTE: i64 * 1000 and u64 * 1000 fit in i128 with room to spare; saturating keeps the lint.
-    let diff = i128::from(now)
-        .saturating_mul(1000)
-        .saturating_sub(i128::from(ts_ms));
-    let tol = i128::from(tolerance).saturating_mul(1000);
-    let secs = |d: i128| u64::try_from(d.unsigned_abs().div_ceil(1000)).unwrap_or(u64::MAX);
-    if diff > tol {
-        return Err(Error::TimestampTooOld {
-            age: secs(diff),
-            tolerance,
-        });
-    }
-    if diff.saturating_neg() > tol {
-        return Err(Error::TimestampTooNew {
-            ahead: secs(diff),
-            tolerance,
-        });
-    }
-    Ok(())
 }
 
 pub(crate) fn header_value(key: &HmacKey, payload: &[u8]) -> String {

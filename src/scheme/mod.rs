@@ -1,8 +1,9 @@
 //! Signature schemes, one module each, and what they share: the keyed MAC, tag decoding, timestamp
 //! parsing and detection of the scheme from the headers.
 //!
-//! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. The
-//! receiver in [`crate::verify`] holds the keys and applies the shared rules (tolerance, rotation).
+//! A scheme knows which headers it reads, what bytes are signed and how signatures are encoded. What
+//! the schemes share with the receiver ([`crate::verify`]) and the signer ([`crate::sign`]) is the
+//! leaf [`keys`]: keys, results, the tolerance check; the receiver holds the keys and dispatches.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -21,6 +22,7 @@ use crate::secret::BASE64_LENIENT;
 pub mod custom;
 pub mod discord;
 pub mod github;
+pub mod keys;
 pub mod linear;
 pub mod shopify;
 pub mod slack;
@@ -258,7 +260,7 @@ pub(crate) fn timestamp_in_window(
 ) -> Result<(String, i64), Error> {
     let text = required(headers, name)?.trim().to_owned();
     let timestamp = parse_timestamp(&text, name)?;
-    crate::verify::check_tolerance(timestamp, now, tolerance)?;
+    keys::check_tolerance(timestamp, now, tolerance)?;
     Ok((text, timestamp))
 }
 
@@ -266,16 +268,17 @@ pub(crate) fn timestamp_in_window(
 pub const MAX_SIGNATURE_HEADER_LEN: usize = 16 * 1024;
 /// Most signatures read from one header (rotation needs two or three).
 pub const MAX_SIGNATURES: usize = 64;
-/// The most ed25519 verifications one request may cost: its `v1a` signatures times the
-/// receiver's ed25519 keys. Each costs tens of microseconds; 64 x 64 of them cost a third of a
-/// second, which a hostile sender could ask for on every request.
-pub const MAX_ED25519_CHECKS: usize = 64;
+/// The most `v1a` (ed25519) signatures one request may carry: what a rotation needs (the old
+/// key's and the new one's). Each signature costs one check per ed25519 key of the receiver, tens
+/// of microseconds each: 64 signatures against one key cost about 29 times a valid request, which
+/// a hostile sender could ask for on every request; two cost what a rotating sender's do.
+pub const MAX_ED25519_SIGNATURES: usize = 2;
 
 pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
     if value.len() > MAX_SIGNATURE_HEADER_LEN {
         return Err(Error::InvalidHeader {
             header: header.to_owned().into(),
-            reason: "longer than 16 KiB",
+            reason: "header_too_long",
         });
     }
     Ok(())
@@ -285,7 +288,7 @@ pub(crate) fn check_length(value: &str, header: &str) -> Result<(), Error> {
 pub fn parse_timestamp(value: &str, header: &str) -> Result<i64, Error> {
     let bad = || Error::InvalidHeader {
         header: header.to_owned().into(),
-        reason: "not a unix timestamp in whole seconds",
+        reason: "not_unix_seconds",
     };
     if value.is_empty() || value.len() > 18 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -340,10 +343,8 @@ pub type Tag = CtOutput<Hmac<Sha256>>;
 
 impl HmacKey {
     pub fn from_bytes(key: &[u8]) -> Result<Self, Error> {
-        let keyed =
-            <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| Error::InvalidSecret {
-                reason: "key cannot be used for HMAC-SHA256",
-            })?;
+        let keyed = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .map_err(|_| Error::InvalidSecret { reason: "hmac_key" })?;
         Ok(HmacKey {
             keyed,
             raw: Arc::new(Zeroizing::new(key.to_vec())),
@@ -368,6 +369,15 @@ impl HmacKey {
         mac.finalize()
     }
 
+    /// The first 8 bytes of the key's tag over a fixed label: how a receiver's dedupe keys name
+    /// the key that verified a delivery (a check value: it shows nothing usable of the key).
+    pub fn key_id(&self) -> [u8; 8] {
+        let tag = self.tag_bytes(&[b"hookline dedupe key id"]);
+        let mut out = [0u8; 8];
+        out.copy_from_slice(tag.get(..8).unwrap_or(&[0; 8]));
+        out
+    }
+
     /// The raw tag bytes, for encoding into a header when signing.
     pub fn tag_bytes(&self, parts: &[&[u8]]) -> [u8; HMAC_SHA256_LEN] {
         self.tag(parts).into_bytes().into()
@@ -379,26 +389,6 @@ pub fn tag_matches(expected: &Tag, candidate: &[u8; HMAC_SHA256_LEN]) -> bool {
     let candidate = Tag::new((*candidate).into());
     // NOTE: `CtOutput`'s `PartialEq` is `subtle::ConstantTimeEq`, not a byte-wise early exit.
     &candidate == expected
-}
-
-/// The caller's index of the first HMAC key whose tag over `parts` equals one of `candidates`
-/// (compared in constant time). Every HMAC scheme ends in this search; only the signed parts and
-/// the decoding of the candidates differ.
-pub(crate) fn matching_key(
-    keys: &crate::verify::Keys,
-    parts: &[&[u8]],
-    candidates: &[[u8; HMAC_SHA256_LEN]],
-) -> Option<usize> {
-    if candidates.is_empty() {
-        return None;
-    }
-    keys.hmac
-        .iter()
-        .find(|(_, key)| {
-            let expected = key.tag(parts);
-            candidates.iter().any(|c| tag_matches(&expected, c))
-        })
-        .map(|(index, _)| *index)
 }
 
 /// Hex (either case) of exactly `N` bytes, or nothing.

@@ -1,12 +1,12 @@
 //! Slack: `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 over `v0:{timestamp}:{body}` where the
 //! timestamp is the `X-Slack-Request-Timestamp` header exactly as sent.
 
+use super::keys::{Keys, Verified};
 use super::{check_length, decode_hex, HmacKey};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "x-slack-signature";
 pub const HEADER_TIMESTAMP: &str = "x-slack-request-timestamp";
@@ -31,7 +31,7 @@ pub(crate) fn verify(
         .ok_or(Error::NoMatchingSignature)?;
     let parts: [&[u8]; 4] = [b"v0:", ts_text.as_bytes(), b":", payload];
     let key_index =
-        super::matching_key(keys, &parts, &[candidate]).ok_or(Error::NoMatchingSignature)?;
+        super::keys::matching_key(keys, &parts, &[candidate]).ok_or(Error::NoMatchingSignature)?;
     Ok(Verified {
         scheme: super::Scheme::Slack,
         key_index,

@@ -3,12 +3,12 @@
 //! NOTE: the HMAC key is the UTF-8 of the whole signing secret, `whsec_` prefix included. It is not
 //! base64-decoded as a Standard Webhooks secret with the same prefix would be.
 
+use super::keys::{check_tolerance, Keys, Verified};
 use super::{check_length, decode_hex, HmacKey, MAX_SIGNATURES};
 use crate::error::Error;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::verify::{check_tolerance, Keys, Verified};
 
 pub const HEADER_SIGNATURE: &str = "stripe-signature";
 
@@ -35,7 +35,7 @@ pub fn parse_header<'a>(value: &'a str, header: &str) -> Result<TimestampedHeade
                 if signatures.len() == MAX_SIGNATURES {
                     return Err(Error::InvalidHeader {
                         header: header.to_owned().into(),
-                        reason: "more than 64 signatures",
+                        reason: "too_many_signatures_in_header",
                     });
                 }
                 signatures.push(v);
@@ -45,7 +45,7 @@ pub fn parse_header<'a>(value: &'a str, header: &str) -> Result<TimestampedHeade
     }
     let t = timestamp.ok_or_else(|| Error::InvalidHeader {
         header: header.to_owned().into(),
-        reason: "no t= timestamp",
+        reason: "stripe_no_t",
     })?;
     Ok(TimestampedHeader {
         timestamp: super::parse_timestamp(t, header)?,
@@ -70,7 +70,7 @@ pub(crate) fn verify_timestamped(
         .filter_map(|s| decode_hex::<32>(s))
         .collect();
     let head = [itoa::Buffer::new().format(parsed.timestamp), "."].concat();
-    let index = super::matching_key(keys, &[head.as_bytes(), payload], &candidates)
+    let index = super::keys::matching_key(keys, &[head.as_bytes(), payload], &candidates)
         .ok_or(Error::NoMatchingSignature)?;
     Ok((index, parsed.timestamp))
 }

@@ -1,14 +1,17 @@
-// The JS half of the binding layer: header lookup, result objects and reads of the caller's values
-// that are simpler (and safer) in JS. wasm-bindgen copies this file into its output as a snippet;
+// The JS half of the sender's binding: result objects and reads of the caller's values that are
+// simpler (and safer) in JS. wasm-bindgen copies this file into its output as a snippet;
 // scripts/build.mjs bundles this original in its place, so the relative imports below resolve.
 // The error classes are the package's one errors module (the build keeps lib/errors.js out of
-// the bundle as errors.mjs / errors.cjs), so `instanceof` works against what users import from
-// any entry.
+// the bundle), so `instanceof` works against what users import from any entry. A signer's keys,
+// scheme and payload are encoded here the receiver's way (lib/encode.js) for the one converter
+// (src/input.rs).
 
 import { HooklineError, SenderError, WebhookVerificationError } from "../../pkg-template/lib/errors.js";
-import { bytesView as viewOf, readBody, stringValue, timeOf } from "../../pkg-template/lib/read.js";
+import { acquire, options, OPTIONS, PAYLOAD, release, TIME } from "../../pkg-template/lib/encode.js";
+import { errorFrom, messageOf, typeError } from "../../pkg-template/lib/messages.js";
+import { bytesView as viewOf } from "../../pkg-template/lib/read.js";
 
-export { HooklineError, SenderError, WebhookVerificationError, readBody, timeOf };
+export { HooklineError, SenderError, WebhookVerificationError };
 
 // A receiver-side error met on the sender's path (a subscription's malformed secret) as a
 // SenderError; anything else unchanged.
@@ -16,48 +19,25 @@ export function asSenderError(err) {
   return err instanceof WebhookVerificationError ? new SenderError(err.code, err.message, err.hint) : err;
 }
 
-// kind: 0 verification, 1 general, 2 a value of the wrong JS type, 3 sender.
+// An error the core described (code, reason, parameters), its message and hint from the one
+// table (lib/messages.js). kind: 0 verification, 1 general, 2 a value of the wrong JS type,
+// 3 sender.
+export function describedError(kind, code, reason, t1, t2, n1, n2) {
+  return errorFrom(kind, { code, reason, t1, t2, n1, n2 });
+}
+
+/** The message the table writes for a described error (a lenient Matcher's `errors`). */
+export function describedMessage(code, reason, t1, t2, n1, n2) {
+  return messageOf({ kind: 0, code, reason, t1, t2, n1, n2 });
+}
+
+// An error whose message the sender's binding wrote itself (a serde message, a sender's option).
 export function makeError(kind, code, message, hint) {
-  if (kind === 2) {
-    const err = new TypeError(message);
-    err.code = code;
-    if (hint) err.hint = hint;
-    return err;
-  }
+  if (kind === 2) return typeError(code, message, hint);
   const Class = kind === 0 ? WebhookVerificationError : kind === 3 ? SenderError : HooklineError;
   return new Class(code, message, hint);
 }
 
-
-/** Read header `name` (lowercase) from a Headers, a Map or a plain object, ignoring case. */
-function readHeaderValue(headers, name) {
-  if (headers instanceof Map) {
-    let found;
-    for (const [key, value] of headers) {
-      if (typeof key === "string" && key.toLowerCase() === name) {
-        const v = stringValue(value);
-        if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
-      }
-    }
-    return found;
-  }
-  if (typeof headers.get === "function") {
-    // Headers (and look-alikes from undici or node-fetch) are already case-insensitive.
-    const v = headers.get(name);
-    return v === null ? undefined : stringValue(v);
-  }
-  let found;
-  // Object.keys sees own properties only, so a polluted Object.prototype adds nothing here.
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === name) {
-      const v = stringValue(headers[key]);
-      if (v !== undefined) found = found === undefined ? v : `${found}, ${v}`;
-    }
-  }
-  return found;
-}
-
-/** The platform's WHATWG URL parser, as the parts the SSRF guard reads; null if it throws. */
 /** A URL's text without its username and password, for records and logs. */
 export function redactedHref(u) {
   if (u.username === "" && u.password === "") return u.href;
@@ -67,6 +47,7 @@ export function redactedHref(u) {
   return copy.href;
 }
 
+/** The platform's WHATWG URL parser, as the parts the SSRF guard reads; null if it throws. */
 export function urlParts(url) {
   let u;
   try {
@@ -102,14 +83,13 @@ export function jobEnvelopeObject(id, type, tenant, channels, body) {
   return out;
 }
 
-// `count` pairs of header name and value (at most four); names are lowercase already.
+// `count` pairs of header name and value (at most four); names are lowercase already. Own data
+// properties (fromEntries defines them): a setter on Object.prototype is never run from inside a
+// wasm call.
 export function headersObject(count, n0, v0, n1, v1, n2, v2, n3, v3) {
-  const out = {};
-  if (count > 0) out[n0] = v0;
-  if (count > 1) out[n1] = v1;
-  if (count > 2) out[n2] = v2;
-  if (count > 3) out[n3] = v3;
-  return out;
+  const pairs = [[n0, v0], [n1, v1], [n2, v2], [n3, v3]];
+  pairs.length = count;
+  return Object.fromEntries(pairs);
 }
 
 // Empty strings and undefined numbers are the fields a decision does not carry.
@@ -172,95 +152,41 @@ export function encodeInto(text, out) {
   return read === text.length ? written : -1;
 }
 
-/**
- * A plain object's or a Map's headers in one string, `name\0value\0...` with names lowercase, so
- * wasm reads them in one call however many it needs; null for a Headers (or look-alike), which
- * `headerValue` asks by name. Entries holding a NUL (never in HTTP) are left out.
- */
-function readHeaderBlock(headers) {
-  if (!(headers instanceof Map) && typeof headers.get === "function") return null;
-  let out = "";
-  const add = (key, raw) => {
-    if (typeof key !== "string") return;
-    const value = stringValue(raw);
-    if (value === undefined || key.includes("\0") || value.includes("\0")) return;
-    out += `${key.toLowerCase()}\0${value}\0`;
-  };
-  if (headers instanceof Map) for (const [key, value] of headers) add(key, value);
-  // Object.keys sees own properties only, so a polluted Object.prototype adds nothing here.
-  else for (const key of Object.keys(headers)) add(key, headers[key]);
-  return out;
-}
+// A signer's options and values, encoded for the one converter (src/input.rs). What the caller's
+// getters threw stays here, by slot, for the error the binding makes right after (nothing runs
+// in between: a re-entrant getter finishes its own call before this one reads them).
+let lastSlots = [];
 
-// A verification's result in one call; absent fields are left off, as the types say.
-export function verifiedObject(scheme, keyIndex, keyId, id, timestamp, eventType, payload) {
-  const out = { scheme, keyIndex, keyId };
-  if (id !== undefined) out.id = id;
-  if (timestamp !== undefined) out.timestamp = timestamp;
-  if (eventType !== undefined) out.eventType = eventType;
-  out.payload = payload;
-  return out;
-}
-
-// The caller's containers are read here, never inside wasm: whatever a getter, a Proxy trap or an
-// iterator throws is kept for the binding to report as a typed error with it as the cause, and
-// the read answers "nothing", so no exception ever unwinds through wasm frames.
-let readFailure;
-function failed(e) {
-  readFailure ??= e === undefined ? new Error("undefined was thrown") : e;
-}
-
-/** The error a read below caught since the last call (undefined if none), cleared. */
-export function takeReadFailure() {
-  const e = readFailure;
-  readFailure = undefined;
-  return e;
-}
-
-export function headerValue(headers, name) {
+/** A signer's options (keys, scheme, custom layout, Stripe's test fields), encoded. */
+export function encodeOptions(value) {
+  const w = acquire();
   try {
-    return readHeaderValue(headers, name);
-  } catch (e) {
-    failed(e);
-    return undefined;
+    options(w, value, OPTIONS);
+    lastSlots = w.slots;
+    return w.buf.slice(0, w.at);
+  } finally {
+    release(w);
   }
 }
 
-export function headerBlock(headers) {
+/** One value encoded: `kind` 1 a payload, 0 a time. */
+export function encodeValue(value, kind) {
+  const w = acquire();
   try {
-    return readHeaderBlock(headers);
-  } catch (e) {
-    failed(e);
-    return "";
+    (kind === 1 ? PAYLOAD : TIME)(w, value);
+    lastSlots = w.slots;
+    return w.buf.slice(0, w.at);
+  } finally {
+    release(w);
   }
 }
 
-/** 0: an object to read headers from; 1: an array or not an object; 2: unreadable (kept). */
-export function headersKind(headers) {
-  try {
-    return headers !== null && typeof headers === "object" && !Array.isArray(headers) ? 0 : 1;
-  } catch (e) {
-    failed(e);
-    return 2;
-  }
+/** What the caller's getter threw, by the slot the converter named. */
+export function encodedSlot(slot) {
+  return lastSlots[slot];
 }
 
-/** The bytes a payload holds (see read.js), or why not; what a trap threw is kept. */
+/** The bytes a payload holds (see read.js), or why not. */
 export function bytesView(value) {
-  return viewOf(value, failed);
+  return viewOf(value, () => {});
 }
-
-/**
- * The items of a list the caller gave (keys, say) as a genuine array of at most `max + 1` items,
- * "not_array" for anything else, or "unreadable" when a Proxy trap or getter threw (kept).
- */
-export function listItems(value, max) {
-  try {
-    if (!Array.isArray(value)) return "not_array";
-    return Array.prototype.slice.call(value, 0, max + 1);
-  } catch (e) {
-    failed(e);
-    return "unreadable";
-  }
-}
-

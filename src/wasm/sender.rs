@@ -651,7 +651,7 @@ impl JsMatcher {
                 let o = Object::new();
                 set(&o, "index", &(e.index as u32).into())?;
                 set(&o, "code", &e.code().into())?;
-                set(&o, "message", &e.error.to_string().into())?;
+                set(&o, "message", &super::error_message(&e.error).into())?;
                 errors.push(&o);
             }
             m

@@ -1,7 +1,11 @@
 //! Bindings for signing: `signHeaders`, `Signer`, Stripe's test header, and the key reading the
-//! sender's endpoints share. It converts; the core signs.
+//! sender's endpoints share. It converts (keys and schemes the receiver's way, through
+//! `crate::input`); the core signs.
 
 use super::*;
+use crate::input::{self, OwnedKey};
+use crate::scheme::keys::KeyInput;
+use crate::scheme::Scheme;
 
 /// Sign a payload and return the headers to send. `scheme` defaults to Standard Webhooks, whose
 /// `id` defaults to a new time-sortable `msg_...` id; `timestamp` (a Date or unix seconds)
@@ -24,10 +28,14 @@ pub fn sign_headers(options: &types::SignHeadersInput) -> Result<types::SignedHe
 }
 
 /// The signer an options bag describes: `scheme` (default Standard Webhooks), `custom`, keys.
+/// The glue encodes the options (running their getters in JS, catching what they throw) and the
+/// receiver's converter reads them: one set of rules for a key, a scheme and a custom layout.
 pub(crate) fn signer_from(options: &JsValue) -> Result<Signer, JsValue> {
-    let keys = keys_from(options)?;
+    let encoded = encode_options(options);
+    let options = decoded(&encoded);
+    let keys: Vec<(OwnedKey, String)> = input::keys_from(&options).map_err(js_error)?;
     let inputs: Vec<KeyInput> = keys.iter().map(|(k, _)| k.input()).collect();
-    let (scheme, custom) = scheme_from(options)?;
+    let (scheme, custom) = input::scheme_from(&options).map_err(js_error)?;
     match (scheme, custom) {
         (None | Some(Scheme::Custom), Some(c)) => Signer::custom(c, &inputs),
         (scheme, _) => Signer::new(scheme.unwrap_or(Scheme::StandardWebhooks), &inputs),
@@ -45,9 +53,9 @@ fn sign_with(
     let body = payload_bytes(payload)?;
     // The clock is read only for what the caller left out.
     let ts = if timestamp.is_undefined() {
-        (js_sys::Date::now() / 1000.0).floor() as i64
+        clock_seconds()
     } else {
-        seconds_from(timestamp, "timestamp")?
+        seconds_of(timestamp, "timestamp")?
     };
     // A given id is a string (checked below); its header value is handed back as that string.
     let given_id = (!id.is_undefined()).then_some(id);
@@ -138,23 +146,25 @@ pub fn generate_test_header_string(
     options: &types::StripeTestHeaderInput,
 ) -> Result<String, JsValue> {
     let options: &JsValue = options;
-    let ts = match get(options, "timestamp")? {
-        t if t.is_undefined() => clock_seconds(),
-        t => seconds_from(&t, "timestamp")?,
+    let encoded = encode_options(options);
+    let read = decoded(&encoded);
+    let ts = match input::get(&read, "timestamp").map_err(js_error)? {
+        Value::Undefined => clock_seconds(),
+        t => input::seconds_from(t, "timestamp").map_err(js_error)?,
     };
-    let scheme = string_option(options, "scheme")?.unwrap_or_else(|| "v1".to_owned());
-    if scheme != "v1" {
+    let scheme = input::string_option(&read, "scheme").map_err(js_error)?;
+    if scheme.is_some_and(|s| s != "v1") {
         return Err(bad_argument("only the v1 scheme is supported"));
     }
-    if let Some(signature) = string_option(options, "signature")? {
+    if let Some(signature) = input::string_option(&read, "signature").map_err(js_error)? {
         return Ok(format!("t={ts},v1={signature}"));
     }
-    let secret = string_option(options, "secret")?.ok_or_else(|| {
-        js_err(Error::InvalidSecret {
+    let Some(secret) = input::string_option(&read, "secret").map_err(js_error)? else {
+        return Err(js_err(Error::InvalidSecret {
             reason: "options.secret is required",
-        })
-    })?;
-    let signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(&secret)])
+        }));
+    };
+    let signer = Signer::new(Scheme::Stripe, &[KeyInput::Text(secret)])
         .map(host_signer)
         .map_err(js_err)?;
     let body = payload_bytes(&get(options, "payload")?)?;

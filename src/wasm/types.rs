@@ -52,8 +52,10 @@ export type ErrorCode =
   | "too_many_signatures"
   | "scheme_downgrade"
   | "duplicate"
+  | "in_progress"
   | "dedupe_unavailable"
   | "random_unavailable"
+  | "module_unavailable"
   | "keys_unavailable"
   | "endpoint_limit"
   | "endpoint_disabled"
@@ -194,13 +196,18 @@ export interface VerifiedWebhook<T = unknown> {
 }
 
 /**
- * Where a receiver remembers the deliveries it accepted: `claim` holds `key` until
- * `expiresAtMs` (unix ms) and resolves true the first time, false while it is held. Only
- * verified deliveries are claimed. `hookline/store` has `memoryDedupe`, `kvDedupe` (Workers KV,
- * best effort) and `createDedupe` (PostgreSQL, PGlite, D1: atomic).
+ * Where a receiver remembers the deliveries it accepted, in two steps: `claim` holds `key` until
+ * `leaseUntilMs` (unix ms) while the delivery is handled and resolves true when it is now
+ * claimed, false when it was handled before, `"pending"` while another request handles it;
+ * `complete` holds it until `untilMs` once it was handled; `release` forgets the claim when
+ * handling failed, so the sender's retry is handled. Only verified deliveries are claimed.
+ * `hookline/dedupe` has `memoryDedupe`, `kvDedupe` (Workers KV, best effort) and `createDedupe`
+ * (PostgreSQL, PGlite, D1: atomic).
  */
 export interface DedupeStore {
-  claim(key: string, expiresAtMs: number): boolean | Promise<boolean>;
+  claim(key: string, leaseUntilMs: number): boolean | "pending" | Promise<boolean | "pending">;
+  complete(key: string, untilMs: number): void | Promise<void>;
+  release(key: string): void | Promise<void>;
 }
 
 /** Options of `verifyRequest`: those of `verifyWebhook`, and a dedupe store. */
@@ -209,12 +216,18 @@ export type VerifyRequestOptions = VerifyOptions & DedupeOptions;
 /** A receiver's dedupe store and how long it remembers (see `VerifyRequestOptions`). */
 export interface DedupeOptions {
   /**
-   * Accept each delivery once: a verified delivery the store has already claimed throws
-   * `duplicate` (answer 2xx and skip it); a store that fails throws `dedupe_unavailable`
-   * (answer 5xx). Keyed by scheme and delivery id, else by signed timestamp and body.
+   * Handle each delivery once: a verified delivery the store has already handled throws
+   * `duplicate` (answer 2xx and skip it), one another request is handling throws `in_progress`
+   * (answer 409); a store that fails throws `dedupe_unavailable` (answer 5xx). Otherwise the
+   * result's `dedupe` holds the claim: `complete()` it once the delivery is handled, `release()`
+   * it if handling fails (the middleware does both). Keyed by the verifying key and what the
+   * signature covers: Standard Webhooks' id, else the signed timestamp and body, else the body.
    */
   dedupe?: DedupeStore;
-  /** How long an id is remembered, in seconds (default 604800, 7 days; at most 1e9). */
+  /**
+   * How long a delivery without a signed timestamp is remembered, in seconds (default 604800,
+   * 7 days; at least the tolerance, at most 1e9).
+   */
   dedupeRetention?: number;
 }
 
@@ -225,6 +238,11 @@ export interface DedupeOptions {
 export interface VerifiedRequest<T = unknown> extends VerifiedWebhook<T> {
   /** The raw body bytes that were verified. */
   body: Uint8Array;
+  /**
+   * With a dedupe store: the claim on this delivery, held only for a lease (5 minutes) until
+   * `complete()` (the delivery was handled) or `release()` (handling it failed).
+   */
+  dedupe?: { key: string; complete(): Promise<void>; release(): Promise<void> };
 }
 
 /** Anything with the Fetch API's `Request` shape. */
@@ -985,12 +1003,27 @@ export interface KeyPair {
 }
 "#;
 
-// The receivers that return the payload, declared here rather than by wasm-bindgen (their Rust
-// functions skip it) so they can be generic: the caller names the payload's type.
+// The receiver: every entry's `Webhook`, `Verifier` and `verify*` are the raw-ABI build's
+// (`pkg-template/lib/receiver.js` over `abi/`), not wasm-bindgen's, so they are declared here.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_RECEIVERS: &'static str = r#"
-/** `Webhook.verify`, generic over the payload's type (see the class). */
-export interface Webhook {
+/**
+ * A Standard Webhooks receiver and signer for one key, a drop-in for the `Webhook` class of the
+ * `standardwebhooks` and `svix` packages. The key is prepared once, in the constructor. A `whsk_`
+ * key signs and verifies `v1a` (ed25519); a `whpk_` key only verifies.
+ */
+export class Webhook {
+  /**
+   * `secret` is `whsec_<base64>` (the prefix is optional), a `whsk_`/`whpk_` ed25519 key, or raw
+   * key bytes with `{ format: "raw" }`. `options.tolerance` (seconds, default 300) bounds the
+   * timestamp window.
+   */
+  constructor(secret: SecretLike, options?: WebhookOptions | null);
+  /**
+   * Sign a message: returns the `webhook-signature` value, `v1,<base64>` (or `v1a,` for a
+   * `whsk_` key).
+   */
+  sign(msgId: string, timestamp: Date | number, payload: Payload): string;
   /**
    * Verify a delivery and return its parsed JSON body (`undefined` for an empty body, or always
    * with `{ jsonParse: false }`). Throws `WebhookVerificationError` with a `code` when it does not
@@ -998,18 +1031,37 @@ export interface Webhook {
    * checked at run time.
    */
   verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: WebhookVerifyOptions | null): T;
+  /** `Webhook { scheme: standard-webhooks, secret: <redacted> }`: never the key. */
+  toString(): string;
+  /** `{ scheme, secret: "<redacted>" }`: never the key. */
+  toJSON(): unknown;
+  /** Release the key's wasm memory now rather than when the object is collected. */
+  free(): void;
+  /** The same as `free()`, for `using`. */
+  [Symbol.dispose](): void;
 }
-
-/** `Verifier.verify`, generic over the payload's type (see the class). */
-export interface Verifier {
+/**
+ * A receiver for every scheme: keys are prepared once; `verify` detects the scheme from the
+ * headers unless `scheme` was given. Keep one per endpoint and reuse it.
+ */
+export class Verifier {
+  /** Prepare the keys (and the scheme, when named); a bad key or option throws here. */
+  constructor(options: VerifierOptions);
   /**
    * Verify and describe a delivery; throws `WebhookVerificationError` when it does not verify.
    * `options.now` (a Date or unix seconds) replaces the clock. `T` names the payload's type; it
    * is not checked at run time.
    */
   verify<T = unknown>(payload: Payload, headers: HeadersLike, options?: NowOptions | null): VerifiedWebhook<T>;
+  /** `Verifier { keys: n <redacted> }`: never a key. */
+  toString(): string;
+  /** `{ scheme, keys }`: the scheme (or `"auto"`) and how many keys, never a key. */
+  toJSON(): unknown;
+  /** Release the keys' wasm memory now rather than when the object is collected. */
+  free(): void;
+  /** The same as `free()`, for `using`. */
+  [Symbol.dispose](): void;
 }
-
 /**
  * Verify a delivery of any scheme in one call and return its parsed JSON body, or `undefined`
  * with `{ jsonParse: false }` (which accepts any body bytes). The scheme is detected from the
@@ -1017,14 +1069,12 @@ export interface Verifier {
  * run time.
  */
 export function verify<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): T;
-
 /**
  * Verify a delivery of any scheme and describe it: scheme, which key matched, id, timestamp,
  * event type and the body (parsed JSON when it is JSON). `T` names the payload's type; it is not
  * checked at run time.
  */
 export function verifyWebhook<T = unknown>(payload: Payload, headers: HeadersLike, options: VerifyOptions): VerifiedWebhook<T>;
-
 /**
  * Verify a Fetch API `Request` (Node 20+, Deno, Bun, workerd, browsers): reads the raw body once
  * and returns what `verifyWebhook` returns plus `body`, the raw bytes. With `options.dedupe`, a
@@ -1032,8 +1082,13 @@ export function verifyWebhook<T = unknown>(payload: Payload, headers: HeadersLik
  * type; it is not checked at run time.
  */
 export function verifyRequest<T = unknown>(request: RequestLike, options: VerifyRequestOptions): Promise<VerifiedRequest<T>>;
+/**
+ * The bytes of WebAssembly memory this package holds (the receiver's builds, and the sender's
+ * once a sender API has loaded it): a diagnostic for leak monitoring (it grows when needed and
+ * never shrinks).
+ */
+export function wasmMemoryBytes(): number;
 "#;
-
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(typescript_type = "Payload")]

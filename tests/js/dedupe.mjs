@@ -1,55 +1,151 @@
 // The receiver's dedupe through verifyRequest(..., { dedupe }), in every runtime: the keys and
-// expiries of tests/vectors/dedupe.json (the Rust tests read the same file), a delivery accepted
-// once and refused as `duplicate` after, and hostile or failing stores met with typed errors.
+// times of tests/vectors/dedupe.json (the Rust tests read the same file), a delivery handled
+// once and refused as `duplicate` after, a claim settled only by the work (complete, release),
+// keys that name only what the signature covers and the key that verified it, and hostile or
+// failing stores met with typed errors.
 import { assert } from "./harness.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/** A store that remembers in a Map and records every claim; `answer` can replace its verdict. */
-function recordingStore(answer) {
+/**
+ * A store that remembers in a Map (honouring the times it is given against `clock`, unix ms) and
+ * records every call; `answer` can replace its verdict.
+ */
+function recordingStore({ answer, clock = () => 0 } = {}) {
   const held = new Map();
   const claims = [];
+  const completes = [];
+  const releases = [];
   return {
     claims,
-    async claim(key, expiresAtMs) {
-      claims.push([key, expiresAtMs]);
-      if (answer) return answer(key, expiresAtMs);
+    completes,
+    releases,
+    async claim(key, leaseUntilMs) {
+      claims.push([key, leaseUntilMs]);
+      if (answer) return answer(key, leaseUntilMs);
       await null; // a real store answers later
-      if (held.has(key)) return false;
-      held.set(key, expiresAtMs);
+      const entry = held.get(key);
+      if (entry && entry.until > clock()) return entry.done ? false : "pending";
+      held.set(key, { until: leaseUntilMs, done: false });
       return true;
+    },
+    async complete(key, untilMs) {
+      completes.push([key, untilMs]);
+      held.set(key, { until: untilMs, done: true });
+    },
+    async release(key) {
+      releases.push(key);
+      if (held.get(key)?.done === false) held.delete(key);
     },
   };
 }
 
 export function registerDedupeTests(test, hookline, { vectors }) {
   const { verifyRequest, signHeaders, WebhookVerificationError, HooklineError } = hookline;
-  const signed = (body, { scheme = "standard-webhooks", id = "msg_dedupe_1", timestamp = 1_700_000_000, extra = {} } = {}) =>
-    new Request("https://receiver.example/hook", { method: "POST", headers: { ...signHeaders({ scheme, secret: SECRET, payload: body, id, timestamp }), ...extra }, body });
+  const headersFor = (body, { scheme = "standard-webhooks", secret = SECRET, id = "msg_dedupe_1", timestamp = 1_700_000_000, extra = {} } = {}) => ({
+    ...signHeaders({ scheme, secret, payload: body, id, timestamp }),
+    ...extra,
+  });
+  const post = (body, headers) => new Request("https://receiver.example/hook", { method: "POST", headers, body });
+  const signed = (body, options) => post(body, headersFor(body, options));
   const rejection = async (promise) => promise.then(() => null, (e) => e);
 
   for (const c of vectors.dedupe.cases) {
     test(`dedupe vector: ${c.name}`, async () => {
       const store = recordingStore();
-      const options = { secret: SECRET, scheme: c.scheme, now: c.now, dedupe: store };
+      const options = { secret: vectors.dedupe.secret, scheme: c.scheme, now: c.now, dedupe: store };
       if (c.tolerance !== undefined) options.tolerance = c.tolerance;
       if (c.retention !== undefined) options.dedupeRetention = c.retention;
-      const out = await verifyRequest(signed(c.body, { scheme: c.scheme, id: c.id, timestamp: c.timestamp ?? c.now, extra: c.headers }), options);
+      const out = await verifyRequest(signed(c.body, { scheme: c.scheme, secret: vectors.dedupe.secret, id: c.id, timestamp: c.timestamp ?? c.now, extra: c.headers }), options);
       assert.equal(out.scheme, c.scheme);
-      assert.deepEqual(store.claims, [[c.key, c.expiresAtMs]]);
+      assert.deepEqual(store.claims, [[c.key, c.leaseUntilMs]]);
+      assert.equal(out.dedupe.key, c.key);
+      await out.dedupe.complete();
+      assert.deepEqual(store.completes, [[c.key, c.untilMs]]);
     });
   }
 
-  test("dedupe: a delivery is accepted once; its retry (same id, new timestamp) is `duplicate`", async () => {
+  test("dedupe: a delivery is handled once; its retry (same id, new timestamp) is `duplicate`", async () => {
     const store = recordingStore();
     const first = await verifyRequest(signed('{"n":1}', { timestamp: 1_700_000_000 }), { secret: SECRET, now: 1_700_000_000, dedupe: store });
     assert.deepEqual(first.payload, { n: 1 });
+    await first.dedupe.complete();
     const e = await rejection(verifyRequest(signed('{"n":1}', { timestamp: 1_700_000_060 }), { secret: SECRET, now: 1_700_000_060, dedupe: store }));
     assert.ok(e instanceof WebhookVerificationError, `${e?.name}: ${e?.message}`);
     assert.equal(e.code, "duplicate");
     assert.ok(/2xx/.test(e.hint ?? ""), `hint: ${e.hint}`);
     const other = await verifyRequest(signed('{"n":2}', { id: "msg_dedupe_2" }), { secret: SECRET, now: 1_700_000_000, dedupe: store });
     assert.deepEqual(other.payload, { n: 2 });
+  });
+
+  test("dedupe: a claim is final only once the work is done: released after a failure, the retry is handled", async () => {
+    // Before, the claim was final at once: a handler that failed after it lost the event (the
+    // sender's retry was answered `duplicate`, and nothing handled it).
+    const store = recordingStore();
+    const options = { secret: SECRET, now: 1_700_000_000, dedupe: store };
+    const first = await verifyRequest(signed('{"n":1}'), options);
+    assert.equal(typeof first.dedupe?.release, "function", "the result holds the claim");
+    // While the first is being handled, the same delivery is in progress: the sender tries later.
+    const meanwhile = await rejection(verifyRequest(signed('{"n":1}'), options));
+    assert.ok(meanwhile instanceof WebhookVerificationError && meanwhile.code === "in_progress", `${meanwhile?.code}`);
+    await first.dedupe.release(); // the handler failed
+    const retry = await verifyRequest(signed('{"n":1}'), options);
+    assert.deepEqual(retry.payload, { n: 1 }, "the retry is handled");
+    await retry.dedupe.complete();
+    await retry.dedupe.complete(); // settles once
+    const after = await rejection(verifyRequest(signed('{"n":1}'), options));
+    assert.equal(after?.code, "duplicate");
+    assert.equal(store.completes.length, 1);
+    assert.deepEqual(store.releases, [first.dedupe.key]);
+  });
+
+  test("dedupe: ids the signature does not cover are not the key (GitHub, Shopify, Linear)", async () => {
+    // Before, the delivery-id header was the key: one captured request re-sent with a new id
+    // each time was accepted every time.
+    const linearBody = `{"action":"create","webhookTimestamp":${1_700_000_000 * 1000}}`;
+    for (const [scheme, idHeader, body] of [
+      ["github", "x-github-delivery", '{"zen":"Design for failure."}'],
+      ["shopify", "x-shopify-webhook-id", '{"id":1}'],
+      ["linear", "linear-delivery", linearBody],
+    ]) {
+      const store = recordingStore();
+      const headers = headersFor(body, { scheme });
+      const answers = [];
+      for (let i = 0; i < 5; i++) {
+        const r = await verifyRequest(post(body, { ...headers, [idHeader]: `replay-${i}` }), { secret: SECRET, now: 1_700_000_000, dedupe: store }).then(
+          (ok) => ok.dedupe.complete().then(() => "handled"),
+          (e) => e.code,
+        );
+        answers.push(r);
+      }
+      assert.deepEqual(answers, ["handled", "duplicate", "duplicate", "duplicate", "duplicate"], scheme);
+    }
+  });
+
+  test("dedupe: keys name the verifying key, so tenants can share a store; a retention shorter than the tolerance is refused", async () => {
+    // Before, tenant Y's genuine msg_shared (another secret, another body) was dropped as a
+    // duplicate of tenant X's.
+    const store = recordingStore();
+    const other = "whsec_" + btoa("another tenant's 24 bytes");
+    const x = await verifyRequest(signed('{"tenant":"x"}', { id: "msg_shared" }), { secret: SECRET, now: 1_700_000_000, dedupe: store });
+    await x.dedupe.complete();
+    const y = await verifyRequest(signed('{"tenant":"y"}', { id: "msg_shared", secret: other }), { secret: other, now: 1_700_000_000, dedupe: store });
+    await y.dedupe.complete();
+    assert.deepEqual([x.payload, y.payload], [{ tenant: "x" }, { tenant: "y" }]);
+    assert.ok(x.dedupe.key !== y.dedupe.key);
+    // Before, dedupeRetention: 1 was taken, and a replay 1.2 s later got through.
+    const short = await rejection(verifyRequest(signed("{}", { id: "msg_short" }), { secret: SECRET, now: 1_700_000_000, dedupe: recordingStore(), dedupeRetention: 1 }));
+    assert.equal(short?.code, "invalid_argument");
+    assert.ok(/tolerance/.test(short?.message ?? ""), short?.message);
+    let clock = 1_700_000_000_000;
+    const timed = recordingStore({ clock: () => clock });
+    const options = { secret: SECRET, now: 1_700_000_000, dedupe: timed, dedupeRetention: 300 };
+    await (await verifyRequest(signed("{}", { id: "msg_replayed" }), options)).dedupe.complete();
+    clock += 1_200;
+    const replay = await rejection(verifyRequest(signed("{}", { id: "msg_replayed" }), { ...options, now: 1_700_000_001 }));
+    assert.equal(replay?.code, "duplicate");
+    // Held until the timestamp is twice the tolerance old, past the retention.
+    assert.deepEqual(timed.completes[0][1], (1_700_000_000 + 600) * 1000);
   });
 
   test("dedupe: only verified deliveries are claimed (a forged id cannot poison the store)", async () => {
@@ -64,21 +160,22 @@ export function registerDedupeTests(test, hookline, { vectors }) {
     assert.ok(await verifyRequest(signed("{}", { id: "msg_victim" }), { secret: SECRET, now: 1_700_000_000, dedupe: store }));
   });
 
-  test("dedupe: 20 concurrent deliveries of one id, one accepted", async () => {
+  test("dedupe: 20 concurrent deliveries of one id, one handled, the others in progress", async () => {
     const store = recordingStore();
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => verifyRequest(signed('{"same":true}', { id: "msg_burst" }), { secret: SECRET, now: 1_700_000_000, dedupe: store })));
     assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
-    assert.ok(results.filter((r) => r.status === "rejected").every((r) => r.reason.code === "duplicate"));
+    assert.ok(results.filter((r) => r.status === "rejected").every((r) => r.reason.code === "in_progress"));
   });
 
-  test("dedupe: a store that throws, rejects or answers neither true nor false is `dedupe_unavailable` with its cause", async () => {
+  test("dedupe: a store that throws, rejects or answers neither true, false nor \"pending\" is `dedupe_unavailable` with its cause", async () => {
     const boom = new Error("db down");
+    const settle = { complete() {}, release() {} };
     const stores = [
-      { claim: () => { throw boom; } },
-      { claim: () => Promise.reject(boom) },
-      { claim: async () => "yes" },
-      { claim: () => undefined },
-      { claim: () => ({ then: () => { throw boom; } }) },
+      { claim: () => { throw boom; }, ...settle },
+      { claim: () => Promise.reject(boom), ...settle },
+      { claim: async () => "yes", ...settle },
+      { claim: () => undefined, ...settle },
+      { claim: () => ({ then: () => { throw boom; } }), ...settle },
     ];
     for (const [i, store] of stores.entries()) {
       const e = await rejection(verifyRequest(signed("{}"), { secret: SECRET, now: 1_700_000_000, dedupe: store }));
@@ -91,13 +188,14 @@ export function registerDedupeTests(test, hookline, { vectors }) {
 
   test("dedupe: a bad store or retention is a TypeError before the body is read", async () => {
     const hostile = new Proxy({}, { get() { throw new Error("trap"); } });
-    for (const [i, dedupe] of [{}, 42, "store", null, { claim: "no" }, hostile].entries()) {
+    const claimOnly = { claim: () => true };
+    for (const [i, dedupe] of [{}, 42, "store", null, { claim: "no" }, hostile, claimOnly].entries()) {
       const req = signed("{}");
       const e = await rejection(verifyRequest(req, { secret: SECRET, now: 1_700_000_000, dedupe }));
       assert.ok(e instanceof TypeError && e.code === "invalid_argument", `store ${i}: ${e?.name} ${e?.message}`);
       assert.equal(req.bodyUsed, false);
     }
-    for (const dedupeRetention of [0, 1.5, -1, "7d", 2e9, Number.NaN]) {
+    for (const dedupeRetention of [0, 1.5, -1, "7d", 2e9, Number.NaN, 1]) {
       const e = await rejection(verifyRequest(signed("{}"), { secret: SECRET, now: 1_700_000_000, dedupe: recordingStore(), dedupeRetention }));
       assert.equal(e?.code, "invalid_argument", String(dedupeRetention));
     }

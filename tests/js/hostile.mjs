@@ -137,25 +137,34 @@ export function registerHostileTests(test, hookline) {
     assert.ok(Date.now() - t < 5000, "bounded work");
   });
 
-  test("ed25519 work is bounded: signatures x keys past 64 is too_many_signatures, at once", () => {
+  test("ed25519 work is bounded to what rotation needs: a third v1a signature is too_many_signatures, at once", () => {
     const pairs = Array.from({ length: 8 }, () => hookline.generateKeyPair());
     const publicKeys = pairs.map((p) => p.publicKey);
     const signer = hookline.generateKeyPair();
     const h = hookline.signHeaders({ secret: signer.secretKey, payload: "{}", id: "msg_ed", timestamp: 1_700_000_000 });
     const sig = h["webhook-signature"];
     assert.ok(sig.startsWith("v1a,"), sig);
-    const wrong = (n) => ({ ...h, "webhook-signature": Array.from({ length: n }, () => sig).join(" ") });
-    // 8 signatures x 8 keys = 64 checks: allowed (none matches: no_matching_signature).
-    assert.throws(() => hookline.verify("{}", wrong(8), { publicKeys, now: 1_700_000_000 }), "no_matching_signature");
-    // 9 x 8 = 72: refused before any check, whatever the signatures are.
+    const repeated = (n) => ({ ...h, "webhook-signature": Array.from({ length: n }, () => sig).join(" ") });
+    // Two signatures (a rotating sender's old and new key) against eight keys: checked, none matches.
+    assert.throws(() => hookline.verify("{}", repeated(2), { publicKeys, now: 1_700_000_000 }), "no_matching_signature");
+    // A third is refused before any check, even against one key: before, one key and 64 signatures
+    // were allowed and cost about 29 times a valid request.
     const t = Date.now();
-    for (let i = 0; i < 50; i++) assert.throws(() => hookline.verify("{}", wrong(9), { publicKeys, now: 1_700_000_000 }), "too_many_signatures", hookline.WebhookVerificationError);
+    for (const n of [3, 64]) {
+      for (let i = 0; i < 25; i++) {
+        assert.throws(() => hookline.verify("{}", repeated(n), { publicKey: pairs[0].publicKey, now: 1_700_000_000 }), "too_many_signatures", hookline.WebhookVerificationError, `${n} signatures`);
+      }
+    }
     assert.ok(Date.now() - t < 2000, `50 refusals took ${Date.now() - t} ms`);
-    // The right key among them still verifies when the work is within the bound.
+    // A rotation verifies: the old key's signature first, the new key's second.
+    const rotated = hookline.signHeaders({ secrets: [pairs[0].secretKey, signer.secretKey], payload: "{}", id: "msg_ed", timestamp: 1_700_000_000 });
+    assert.equal(rotated["webhook-signature"].split(" ").length, 2);
+    assert.equal(hookline.verifyWebhook("{}", rotated, { publicKey: signer.publicKey, now: 1_700_000_000 }).keyId, "publicKey");
+    // The right key among eight still verifies.
     assert.equal(hookline.verifyWebhook("{}", h, { publicKeys: [...publicKeys.slice(0, 7), signer.publicKey], now: 1_700_000_000 }).keyIndex, 7);
   });
 
-  test("no scheme downgrade: a timestamped request re-framed as GitHub or Shopify fails with the defaults", () => {
+  test("no scheme downgrade: a timestamped request re-framed as GitHub or Shopify fails with the defaults", async () => {
     const secret = "8f742231b10e8888abcd99yyyzzz85a5";
     const old = 1_700_000_000;
     const later = old + 86_400; // a day later: far past any tolerance
@@ -183,6 +192,26 @@ export function registerHostileTests(test, hookline) {
       // Named, the scheme is the operator's choice (and the signature itself is sound).
       const scheme = "x-shopify-hmac-sha256" in headers ? "shopify" : "github";
       assert.equal(hookline.verifyWebhook(body, headers, { secret, scheme, now: later, jsonParse: false }).scheme, scheme, name);
+    }
+    // Linear signs the body alone, as GitHub and Shopify do, with its timestamp inside the body:
+    // a day-old Linear request re-sent under their headers.
+    const linearBody = `{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":${old * 1000}}`;
+    const linearHex = hookline.signHeaders({ scheme: "linear", secret, payload: linearBody })["linear-signature"];
+    assert.throws(() => hookline.verifyWebhook(linearBody, { "linear-signature": linearHex }, { secret, now: later }), "timestamp_too_old");
+    const linearReplays = [
+      ["Linear as GitHub", { "x-hub-signature-256": `sha256=${linearHex}` }, "github"],
+      ["Linear as Shopify", { "x-shopify-hmac-sha256": b64OfHex(linearHex) }, "shopify"],
+    ];
+    for (const [name, headers, scheme] of linearReplays) {
+      assert.throws(() => hookline.verifyWebhook(linearBody, headers, { secret, now: later }), "scheme_downgrade", hookline.WebhookVerificationError, name);
+      assert.throws(() => new hookline.Verifier({ secret }).verify(linearBody, headers, { now: later }), "scheme_downgrade", hookline.WebhookVerificationError, name);
+      assert.equal(hookline.verifyWebhook(linearBody, headers, { secret, scheme, now: later }).scheme, scheme, name);
+    }
+    // And through verifyRequest, with the clock of today.
+    for (const [name, headers] of linearReplays) {
+      const request = new Request("https://receiver.example/hook", { method: "POST", headers, body: linearBody });
+      const e = await hookline.verifyRequest(request, { secret }).then(() => null, (err) => err);
+      assert.equal(e?.code, "scheme_downgrade", `${name} through verifyRequest: ${e?.message ?? "accepted"}`);
     }
     // A real GitHub delivery (JSON) is still detected.
     const gh = hookline.signHeaders({ scheme: "github", secret, payload: stripeBody });

@@ -345,6 +345,29 @@ if (!workerd) {
     assert.throws(() => withWebhook({ secret: SECRET }), undefined, TypeError);
   });
 
+  test("withWebhook: a handler that fails releases its claim: the sender's retry is handled, once (500, 204, 200 duplicate)", async () => {
+    // Before, the claim was final before the handler ran: 500, then 200 duplicate, and the
+    // event was handled zero times.
+    let calls = 0;
+    let handled = 0;
+    const handler = withWebhook({ secret: SECRET, dedupe: memoryDedupe() }, async () => {
+      calls++;
+      if (calls === 1) throw new Error("the database was down");
+      handled++;
+      return new Response(null, { status: 204 });
+    });
+    const body = event();
+    const headers = signed(body);
+    const send = () => handler(new Request("http://127.0.0.1/", { method: "POST", body, headers })).then((r) => r.status, () => 500);
+    const answers = [await send(), await send(), await send()];
+    assert.deepEqual([answers, handled], [[500, 204, 200], 1]);
+    // A handler's own non-2xx answer releases the claim too.
+    let statuses = [503, 204];
+    const flaky = withWebhook({ secret: SECRET, dedupe: memoryDedupe() }, () => new Response(null, { status: statuses.shift() ?? 204 }));
+    const again = () => flaky(new Request("http://127.0.0.1/", { method: "POST", body, headers })).then((r) => r.status);
+    assert.deepEqual([await again(), await again(), await again()], [503, 204, 200]);
+  });
+
   test("withWebhook: with a dedupe store, the same delivery twice answers 200 duplicate and the handler runs once", async () => {
     let calls = 0;
     const handler = withWebhook({ secret: SECRET, dedupe: memoryDedupe() }, () => {
@@ -356,7 +379,7 @@ if (!workerd) {
     const first = await handler(new Request("http://127.0.0.1/", { method: "POST", body, headers }));
     const again = await handler(new Request("http://127.0.0.1/", { method: "POST", body, headers }));
     assert.deepEqual([first.status, again.status, await again.json(), calls], [204, 200, { code: "duplicate" }, 1]);
-    const down = withWebhook({ secret: SECRET, dedupe: { claim: () => Promise.reject(new Error("store down")) } }, () => new Response(null));
+    const down = withWebhook({ secret: SECRET, dedupe: { claim: () => Promise.reject(new Error("store down")), complete() {}, release() {} } }, () => new Response(null));
     const res = await down(new Request("http://127.0.0.1/", { method: "POST", body, headers }));
     assert.deepEqual([res.status, await res.json()], [503, { code: "dedupe_unavailable" }]);
   });
@@ -505,6 +528,26 @@ if (workerd) {
     const first = await rawPost(base, "/webhooks", headers, body);
     const again = await rawPost(base, "/webhooks", headers, body);
     assert.deepEqual([first.status, again.status, codeOf(again), seen.routes.length], [204, 200, "duplicate", 1]);
+  });
+  test("express: a route that fails releases its claim: the sender's retry is handled, once (500, 204, 200 duplicate)", async () => {
+    // Before, hooklineExpress claimed before the route ran: 500, then 200 duplicate, and the
+    // event was handled zero times.
+    const app = express();
+    let calls = 0;
+    let handled = 0;
+    app.post("/webhooks", hooklineExpress({ secret: SECRET, dedupe: memoryDedupe() }), (req, res, next) => {
+      calls++;
+      if (calls === 1) return next(new Error("the database was down"));
+      handled++;
+      res.sendStatus(204);
+    });
+    app.use((err, req, res, next) => res.status(500).json({ code: "internal" }));
+    const { base } = await listen(app);
+    const body = event();
+    const headers = signed(body);
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await rawPost(base, "/webhooks", headers, body)).status);
+    assert.deepEqual([answers, handled], [[500, 204, 200], 1]);
   });
   test("express: a client that goes away mid-body reaches neither the route nor the error handler", async () => {
     const { base, seen } = await appWith(null);

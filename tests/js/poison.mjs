@@ -10,6 +10,7 @@ const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 export function registerPoisonTests(test, hookline) {
   const { verify, verifyWebhook, verifyRequest, signHeaders, Webhook, WebhookVerificationError, HooklineError } = hookline;
   const headers = signHeaders({ secret: SECRET, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 });
+  const headersFor = (payload) => signHeaders({ secret: SECRET, payload, id: "msg_poison", timestamp: 1_700_000_000 });
   const ok = () => verifyWebhook("{}", headers, { secret: SECRET, now: 1_700_000_000 }).id === "msg_poison";
   const mine = new Error("the caller's own");
   const boom = () => {
@@ -80,6 +81,103 @@ export function registerPoisonTests(test, hookline) {
       assert.ok(ok(), "the same instance verifies afterwards");
     });
   }
+
+  test("unpoisonable: setters on Object.prototype never run inside a call, and never poison the instance", () => {
+    const { Verifier } = hookline;
+    const signedN = headersFor('{"n":1}');
+    const setter = new Error("a setter on Object.prototype ran");
+    /** Calls `calls` with throwing setters for `names` on Object.prototype: what each did. */
+    const withSetters = (names, calls) => {
+      const saved = names.map((n) => [n, Object.getOwnPropertyDescriptor(Object.prototype, n)]);
+      for (const n of names) Object.defineProperty(Object.prototype, n, { set() { throw setter; }, get() { return undefined; }, configurable: true });
+      try {
+        return calls.map((call) => {
+          try {
+            return call();
+          } catch (e) {
+            return e;
+          }
+        });
+      } finally {
+        for (const [n, d] of saved) {
+          if (d) Object.defineProperty(Object.prototype, n, d);
+          else delete Object.prototype[n];
+        }
+      }
+    };
+    // One setter, once (the hostile case of the issue).
+    const once = withSetters(["payload"], [() => verifyWebhook('{"n":1}', signedN, { secret: SECRET, now: 1_700_000_000 })]);
+    // Afterwards, the same instance: before, that one setter left verifyWebhook, new Verifier
+    // and signHeaders of `hookline` throwing "RuntimeError: unreachable" for good.
+    assert.ok(ok(), "verifyWebhook after");
+    assert.equal(new Verifier({ secret: SECRET }).verify("{}", headers, { now: 1_700_000_000 }).id, "msg_poison");
+    assert.deepEqual(signHeaders({ secret: SECRET, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 }), headers);
+    // While setters were there, every call answered as usual: results and errors have own properties.
+    const names = ["payload", "scheme", "keyIndex", "keyId", "id", "timestamp", "eventType", "body", "code", "hint", "cause",
+      "webhook-id", "webhook-timestamp", "webhook-signature", "secretKey", "publicKey"];
+    const [detailed, viaVerifier, signed, refused] = [
+      ...once,
+      ...withSetters(names, [
+        () => new Verifier({ secret: SECRET }).verify('{"n":1}', signedN, { now: 1_700_000_000 }),
+        () => signHeaders({ secret: SECRET, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 }),
+        () => verify("{}", {}, { secret: SECRET }),
+      ]),
+    ];
+    for (const r of [detailed, viaVerifier]) {
+      assert.ok(!(r instanceof Error), `${r?.name}: ${r?.message}`);
+      assert.deepEqual([r.scheme, r.keyId, r.id, r.timestamp, r.payload], ["standard-webhooks", "secret", "msg_poison", 1_700_000_000, { n: 1 }]);
+      assert.ok(Object.hasOwn(r, "payload") && Object.hasOwn(r, "id"), "own properties");
+    }
+    assert.deepEqual(signed, headers);
+    assert.ok(refused instanceof WebhookVerificationError && Object.hasOwn(refused, "code") && refused.code === "unknown_scheme", `${refused?.code}`);
+    assert.ok(ok());
+  });
+
+  test("re-entrant getters: a getter that calls back into the package gets its answer, and so does the call it is in", async () => {
+    const { Verifier } = hookline;
+    const inner = [];
+    const reenter = () => {
+      inner.push(verifyWebhook("{}", headers, { secret: SECRET, now: 1_700_000_000 }).id);
+      inner.push(new Verifier({ secrets: [SECRET, SECRET] }).verify("{}", headers, { now: 1_700_000_000 }).keyIndex);
+      inner.push(signHeaders({ secret: SECRET, payload: "{}", id: "msg_inner", timestamp: 1_700_000_000 })["webhook-id"]);
+    };
+    const options = () => ({
+      get secret() {
+        reenter();
+        return SECRET;
+      },
+      now: 1_700_000_000,
+    });
+    const reentrantHeaders = {
+      ...headers,
+      get "webhook-signature"() {
+        reenter();
+        return headers["webhook-signature"];
+      },
+    };
+    const outcomes = [];
+    for (const call of [
+      () => verifyWebhook("{}", headers, options()).id,
+      () => verify("{}", reentrantHeaders, { secret: SECRET, now: 1_700_000_000, jsonParse: false }),
+      () => new Verifier(options()).verify("{}", reentrantHeaders, { now: 1_700_000_000 }).id,
+      () => new Webhook(SECRET).verify("{}", reentrantHeaders),
+      () => signHeaders({ ...options(), payload: "{}", id: "msg_outer", timestamp: 1_700_000_000 })["webhook-id"],
+      () => verifyRequest(new Request("https://r.example/", { method: "POST", headers, body: "{}" }), options()).then((r) => r.id),
+    ]) {
+      try {
+        outcomes.push(await call());
+      } catch (e) {
+        outcomes.push(e.code ?? `${e.name}: ${e.message}`);
+      }
+    }
+    assert.deepEqual(outcomes.slice(0, 3), ["msg_poison", undefined, "msg_poison"]);
+    // (Signed at 1_700_000_000: the Webhook's own clock says it is too old; it must say so, not trap.)
+    assert.equal(outcomes[3], "timestamp_too_old");
+    assert.deepEqual(outcomes.slice(4), ["msg_outer", "msg_poison"]);
+    assert.ok(inner.length >= 15, `${inner.length} inner calls`);
+    for (let i = 0; i < inner.length; i += 3) assert.deepEqual(inner.slice(i, i + 3), ["msg_poison", 0, "msg_inner"]);
+    assert.ok(ok());
+  });
 
   test("unpoisonable: verifyRequest settles whatever the request's body or getters do", async () => {
     const requests = [

@@ -463,11 +463,19 @@ function contract(name, open) {
     const dedupe = createDedupe({ db: await open(), clock });
     assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4, 7]);
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
-    assert.equal(wins.filter(Boolean).length, 1);
+    assert.equal(wins.filter((w) => w === true).length, 1);
+    assert.ok(wins.filter((w) => w !== true).every((w) => w === "pending"), "the others see it being handled");
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_2", now + 1000), true);
     now += 1000;
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), true, "expired: claimed again");
-    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), false);
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), "pending");
+    await dedupe.complete("standard-webhooks:id:msg_1", now + 5000);
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), false, "completed: a duplicate");
+    await dedupe.release("standard-webhooks:id:msg_1");
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_1", now + 1000), false, "release forgets only a claim being handled");
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", now + 1000), true);
+    await dedupe.release("standard-webhooks:id:msg_3");
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", now + 1000), true, "released: claimed again");
     assert.equal(await dedupe.prune(), 1, "msg_2 expired");
     for (const [key, until] of [["", now], ["x".repeat(513), now], ["k", Number.NaN]]) {
       const e = await dedupe.claim(key, until).catch((err) => err);
@@ -477,7 +485,7 @@ function contract(name, open) {
     const secret = hookline.generateSecret();
     const ts = Math.floor(now / 1000); // the store's clock and the verifier's agree
     const request = () => new Request("https://r.example/", { method: "POST", headers: hookline.signHeaders({ secret, payload: "{}", id: "msg_e2e", timestamp: ts }), body: "{}" });
-    assert.ok(await hookline.verifyRequest(request(), { secret, now: ts, dedupe }));
+    await (await hookline.verifyRequest(request(), { secret, now: ts, dedupe })).dedupe.complete();
     const again = await hookline.verifyRequest(request(), { secret, now: ts, dedupe }).catch((e) => e);
     assert.equal(again.code, "duplicate");
   });
@@ -601,11 +609,13 @@ async function memoryDedupeTest() {
   let now = 1_000;
   const dedupe = memoryDedupe({ maxEntries: 3, clock: () => now });
   assert.equal(dedupe.claim("a", 2_000), true);
+  assert.equal(dedupe.claim("a", 2_000), "pending");
+  dedupe.complete("a", 2_000);
   assert.equal(dedupe.claim("a", 2_000), false);
   for (const key of ["b", "c", "d", "e"]) assert.equal(dedupe.claim(key, 5_000), true);
   assert.ok(dedupe.size <= 3, `size ${dedupe.size}`);
   now = 2_000;
-  assert.equal(dedupe.claim("e", 9_000), false, "still held");
+  assert.equal(dedupe.claim("e", 9_000), "pending", "still held");
   now = 6_000;
   assert.equal(dedupe.claim("e", 9_000), true, "expired: claimed again");
   assert.throws(() => memoryDedupe({ maxEntries: 0 }), "invalid_argument", HooklineError);
@@ -616,6 +626,8 @@ async function kvDedupeTest(mf) {
   const dedupe = kvDedupe(await mf.getKVNamespace("KV"));
   const until = Date.now() + 120_000;
   assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), true);
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), "pending");
+  await dedupe.complete("standard-webhooks:id:msg_kv", until);
   assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), false);
   assert.equal(await dedupe.claim("standard-webhooks:id:msg_other", until), true);
   assert.throws(() => kvDedupe({}), "invalid_argument", HooklineError);

@@ -11,7 +11,7 @@ import { registerLifecycleVectorTests } from "./lifecycle-vectors.mjs";
 import { registerOperationsVectorTests } from "./operations-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
-import { registerReceiverTests } from "./receiver.mjs";
+import { registerFreshTests, registerReceiverTests } from "./receiver.mjs";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -20,6 +20,8 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   const { test, run } = createHarness();
   const sw = vectors["standard-webhooks"];
   const payloadOf = (c) => (c.payload_hex !== undefined ? hexToBytes(c.payload_hex) : c.payload);
+  if (!receiver) throw new Error(`${runtime}: the runner passed no hookline/receiver module`);
+  registerFreshTests(test, hookline, receiver, { vectors });
 
   test("exports the documented API", () => {
     const names = ["Webhook", "Verifier", "verify", "verifyWebhook", "verifyRequest", "signHeaders", "generateSecret",
@@ -221,6 +223,26 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
     assert.throws(() => wh.verify('{"a":1}', { ...h, "webhook-timestamp": "soon" }), "invalid_header");
   });
 
+  test("messages are written from the core's codes and parameters: ages in years or days, the scheme a request carries", () => {
+    const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: 1_700_000_000 });
+    const at = (now) => assert.throws(() => verify("{}", h, { secret: SECRET, now, jsonParse: false }), undefined, WebhookVerificationError).message;
+    assert.equal(at(1_700_000_301), "message timestamp too old: 301 s before now, tolerance 300 s");
+    assert.equal(at(1_700_086_400), "message timestamp too old: 86400 s (1 day) before now, tolerance 300 s");
+    assert.equal(at(1_700_000_000 + 94_672_800), "message timestamp too old: 94672800 s (3 years) before now, tolerance 300 s");
+    assert.equal(at(1_700_000_000 - 2 * 31_557_600), "message timestamp too new: 63115200 s (2 years) after now, tolerance 300 s");
+    const stripe = signHeaders({ scheme: "stripe", secret: SECRET, payload: "{}" });
+    const e = assert.throws(() => verify("{}", stripe, { secret: SECRET, scheme: "github" }), "missing_header", WebhookVerificationError);
+    assert.equal(e.message, 'missing required header x-hub-signature-256 (the request carries stripe headers: pass scheme "stripe" or omit scheme)');
+    assert.ok(e.hint.includes("omit scheme"), e.hint);
+    const bad = assert.throws(() => new Webhook("whsec_!!"), "invalid_secret", WebhookVerificationError);
+    assert.equal(bad.message, "invalid secret: secret is not valid base64 after the whsec_ prefix");
+    const type = assert.throws(() => verify("{}", h, { secret: SECRET, scheme: 7 }), "invalid_argument", TypeError);
+    assert.equal(type.message, "options.scheme must be a string");
+    // The sender's build writes from the same table.
+    const sender = assert.throws(() => signHeaders({ secret: "whsec_!!", payload: "{}" }), "invalid_secret");
+    assert.equal(sender.message, bad.message);
+  });
+
   test("tolerance option: default 300 s, configurable, both directions", () => {
     const now = 1700000000;
     const h = signHeaders({ secret: SECRET, payload: "{}", timestamp: now });
@@ -295,7 +317,6 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);
   registerLargeBodyTests(test, hookline, runtime, createHmac);
-  if (!receiver) throw new Error(`${runtime}: the runner passed no hookline/receiver module`);
   registerReceiverTests(test, hookline, receiver, { vectors, runtime, createHmac, required });
 
   return run(runtime);

@@ -186,10 +186,13 @@ async function register(): Promise<StoredEndpoint> {
   console.log(later.map((l) => l.atMs), swept.retries.length, typeof queuedApi);
   // The receiver's dedupe, on the same database, in memory or on KV.
   const dedupe = createDedupe({ db: d1 });
-  const fresh: boolean = await dedupe.claim("k", Date.now() + 1000);
+  const fresh: boolean | "pending" = await dedupe.claim("k", Date.now() + 1000);
+  await dedupe.complete("k", Date.now() + 60_000);
   const memory = memoryDedupe({ maxEntries: 10 });
-  const kv = kvDedupe({ get: async () => null, put: async () => {} });
+  const kv = kvDedupe({ get: async () => null, put: async () => {}, delete: async () => {} });
   const verifiedOnce = await verifyRequest(new Request("http://x/"), { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", dedupe: memory, dedupeRetention: 86_400 });
+  // The claim holds until the work is done: complete it (or release it when the work fails).
+  await verifiedOnce.dedupe?.complete();
   console.log(fresh, memory.size, typeof kv.claim, verifiedOnce.id, await dedupe.prune());
   // hookline/dedupe: the same stores, for a receiver that loads nothing of the sender.
   const receiverDedupe: Dedupe = memoryOnly({ maxEntries: 10 });
