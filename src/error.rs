@@ -63,6 +63,22 @@ pub enum Error {
     /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
     /// its loader answers by handing the call to the module that has it.
     Ed25519Unavailable,
+    /// A value of a named parameter (a query parameter, a request field) that is not one the
+    /// call takes; `name` is the caller's own text, shortened and made printable.
+    #[cfg(feature = "sender")]
+    InvalidParameter { name: String, reason: &'static str },
+    /// A bearer token that is not a tenant token of this operator's.
+    #[cfg(feature = "sender")]
+    InvalidToken { reason: &'static str },
+    /// A tenant token past its expiry.
+    #[cfg(feature = "sender")]
+    TokenExpired,
+    /// A valid token that does not allow this request (another tenant's, read-only, ...).
+    #[cfg(feature = "sender")]
+    Forbidden { reason: &'static str },
+    /// A delivery that already ended (delivered or failed) cannot be cancelled.
+    #[cfg(feature = "sender")]
+    DeliveryEnded { state: &'static str },
 }
 
 impl Error {
@@ -89,6 +105,16 @@ impl Error {
             Error::Duplicate { .. } => "duplicate",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
             Error::Ed25519Unavailable => "ed25519_unavailable",
+            #[cfg(feature = "sender")]
+            Error::InvalidParameter { .. } => "invalid_argument",
+            #[cfg(feature = "sender")]
+            Error::InvalidToken { .. } => "invalid_token",
+            #[cfg(feature = "sender")]
+            Error::TokenExpired => "token_expired",
+            #[cfg(feature = "sender")]
+            Error::Forbidden { .. } => "forbidden",
+            #[cfg(feature = "sender")]
+            Error::DeliveryEnded { .. } => "delivery_ended",
         }
     }
 
@@ -232,6 +258,21 @@ impl Error {
             Error::Duplicate { key } => push_all(o, &["duplicate delivery: ", key, " was already accepted"]),
             Error::DedupeUnavailable { reason } => push_all(o, &["dedupe store unavailable: ", reason]),
             Error::Ed25519Unavailable => o.push_str("ed25519 is not in this build"),
+            #[cfg(feature = "sender")]
+            Error::InvalidParameter { name, reason } => {
+                push_all(o, &["invalid argument: ", name, " ", reason])
+            }
+            #[cfg(feature = "sender")]
+            Error::InvalidToken { reason } => push_all(o, &["invalid token: ", reason]),
+            #[cfg(feature = "sender")]
+            Error::TokenExpired => o.push_str("the token has expired"),
+            #[cfg(feature = "sender")]
+            Error::Forbidden { reason } => push_all(o, &["forbidden: ", reason]),
+            #[cfg(feature = "sender")]
+            Error::DeliveryEnded { state } => push_all(
+                o,
+                &["the delivery has ended (", state, "): only a pending delivery can be cancelled"],
+            ),
         }
         out
     }
@@ -269,6 +310,10 @@ impl ErrorCode {
     pub const DUPLICATE: &'static str = "duplicate";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
     pub const ED25519_UNAVAILABLE: &'static str = "ed25519_unavailable";
+    pub const INVALID_TOKEN: &'static str = "invalid_token";
+    pub const TOKEN_EXPIRED: &'static str = "token_expired";
+    pub const FORBIDDEN: &'static str = "forbidden";
+    pub const DELIVERY_ENDED: &'static str = "delivery_ended";
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
 //! - [`lifecycle`]: an endpoint's one state, and what its owner's changes do to it (sender).
+//! - [`support`]: the delivery log's filters, cancelling a delivery, recovering an endpoint (sender).
+//! - [`token`]: tenant-scoped, expiring tokens for the management API (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //!
@@ -63,6 +65,10 @@ pub mod scheme;
 pub mod secret;
 #[cfg(feature = "sender")]
 pub mod ssrf;
+#[cfg(feature = "sender")]
+pub mod support;
+#[cfg(feature = "sender")]
+pub mod token;
 pub mod verify;
 
 #[cfg(all(target_arch = "wasm32", feature = "bindgen"))]

@@ -2,7 +2,8 @@
 //!
 //! Files by concept: this one the receiver (`Webhook`, `Verifier`, `verify*`) and the shared
 //! conversions; `sign.rs` signing; `sender.rs` envelopes, matching, retry and the SSRF guard;
-//! `health.rs` endpoint health; `delivery.rs` the delivery state machine; `edge.js` the JS half.
+//! `health.rs` endpoint health; `delivery.rs` the delivery state machine; `support.rs` the
+//! delivery log's filters, cancel, recover and tenant tokens; `edge.js` the JS half.
 //!
 //! Nothing here decides anything about webhooks; it converts, reads the clock and the random source
 //! that the core may not touch, and throws typed errors.
@@ -30,6 +31,8 @@ mod health;
 mod sender;
 #[cfg(feature = "sender")]
 mod sign;
+#[cfg(feature = "sender")]
+mod support;
 mod types;
 
 #[wasm_bindgen(module = "/src/wasm/edge.js")]
