@@ -75,6 +75,28 @@ async function openDatabase(target, fail, say) {
 }
 
 /**
+ * The customers' portal (the package's portal/ folder) at /portal/: two static files, read once.
+ * Embeddable in a tenant's own pages (no frame restriction); it may talk to this origin only.
+ */
+function portalFiles() {
+  const read = (name) => readFileSync(new URL(`../portal/${name}`, import.meta.url));
+  const files = { "/portal/": [read("index.html"), "text/html; charset=utf-8"], "/portal/portal.mjs": [read("portal.mjs"), "text/javascript; charset=utf-8"] };
+  const headers = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-cache",
+  };
+  return (pathname, method) => {
+    if (pathname === "/portal") return new Response(null, { status: 308, headers: { location: "/portal/" } });
+    const file = files[pathname];
+    if (!file) return new Response("not found", { status: 404, headers: { "content-type": "text/plain" } });
+    if (method !== "GET" && method !== "HEAD") return new Response("use GET", { status: 405, headers: { "content-type": "text/plain", allow: "GET, HEAD" } });
+    return new Response(file[0], { headers: { ...headers, "content-type": file[1] } });
+  };
+}
+
+/**
  * Run serve with the parsed settings: `db`, `port`, `host`, `retry`, `leaseMs`, `graceMs`,
  * `allow`, `maxEndpoints`, `token`, `encryptionKey`. `fail(message)` makes the one-line error
  * the CLI prints.
@@ -114,8 +136,10 @@ export async function serve(hookline, settings, fail) {
     onRecover: () => say("hookline serve: database reachable again; the worker goes on"),
   });
   const api = createManagementApi({ store, token: settings.token, onError: (message) => say(message) });
+  const portal = portalFiles();
   const handler = async (request) => {
     const { pathname } = new URL(request.url);
+    if (pathname === "/portal" || pathname.startsWith("/portal/")) return portal(pathname, request.method);
     if (pathname === "/health" && request.method === "GET") {
       // Readiness: 200 while the worker reaches the database, 503 while it cannot.
       const status = worker.status();
@@ -137,7 +161,7 @@ export async function serve(hookline, settings, fail) {
     throw fail(`cannot listen on ${settings.host}:${settings.port}: ${e?.code ?? e?.message}`);
   }
   const shown = settings.host.includes(":") ? `[${settings.host}]` : settings.host;
-  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
+  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running, portal at /portal/${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
   await new Promise((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
   });

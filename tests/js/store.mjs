@@ -15,6 +15,8 @@ import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
+import { checkDocument, checkedFetch, checkedHandler, unexercised } from "./openapi-check.mjs";
+import { serveSupportTest, supportTests } from "./store-support.mjs";
 import { transactionalExample } from "./store-example.mjs";
 import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
 import { assert, createHarness } from "./harness.mjs";
@@ -25,6 +27,8 @@ const KEY = Buffer.alloc(32, 7).toString("base64");
 const KEY2 = Buffer.alloc(32, 9).toString("base64");
 
 // ---- the contract --------------------------------------------------------------------------------
+/** The management API with every answer checked against openapi.json (openapi-check.mjs). */
+const checked = (options) => checkedHandler(createManagementApi(options));
 /** Rows straight from the database, past the store (D1's binding or PostgreSQL's query). */
 const rawRows = async (db, text) => (typeof db.query !== "function" ? (await db.prepare(text).all()).results : (await db.query(text)).rows);
 
@@ -61,12 +65,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4, 6]);
   });
 
   test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await fresh.store.migrate(), storeMigrations.map((m) => m.version));
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -456,7 +460,7 @@ function contract(name, open) {
 
   test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
     const dedupe = createDedupe({ db: await open(), clock });
-    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await dedupe.migrate(), storeMigrations.map((m) => m.version));
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
     assert.equal(wins.filter(Boolean).length, 1);
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_2", now + 1000), true);
@@ -483,7 +487,7 @@ function contract(name, open) {
     const TOKEN = "t0ken-for-the-tests-only";
     const enqueued = [];
     let refuse = false;
-    const api = createManagementApi({
+    const api = checked({
       store,
       token: TOKEN,
       enqueue: async (messages) => {
@@ -552,14 +556,16 @@ function contract(name, open) {
     await expectProblem(await call("POST", "events", { type: "bad type!", data: {} }), 400, "invalid_event_type");
     assert.equal((await call("DELETE", `endpoints/${endpoint.id}`)).status, 204);
     assert.throws(() => createManagementApi({ store, token: "short" }), "invalid_argument", SenderError);
-    const hooked = createManagementApi({ store, authorize: (req, tenant) => tenant === "acme" && req.headers.get("x-user") === "ok" });
+    const hooked = checked({ store, authorize: (req, tenant) => tenant === "acme" && req.headers.get("x-user") === "ok" });
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/acme/endpoints", { headers: { "x-user": "ok" } }))).status, 200);
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/other/endpoints", { headers: { "x-user": "ok" } }))).status, 401);
   });
 
   // The issue's numbered defects, each a test of its own (store-defects.mjs).
   const advance = (ms) => (now += ms);
-  defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi, storeMigrations, KEY, KEY2 });
+  defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi: checked, storeMigrations, KEY, KEY2 });
+  // Issue 27's support API, tenant tokens and the OpenAPI document (store-support.mjs).
+  supportTests({ test, name, made, clock, advance, createManagementApi: checked });
 
   return run;
 }
@@ -661,7 +667,7 @@ async function crashTest(cluster) {
   try {
     const first = await start();
     const call = async (method, path, body) => {
-      const r = await fetch(`${first.base}/v1/tenants/crash/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const r = await checkedFetch(`${first.base}/v1/tenants/crash/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
       return r.json();
     };
@@ -763,7 +769,7 @@ async function serveTest(cluster) {
   const { child, exited, base } = serve;
   try {
     const call = async (method, path, body) => {
-      const r = await fetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+      const r = await checkedFetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
       return { status: r.status, body: await r.json() };
     };
     const created = await call("POST", "endpoints", { url: `http://127.0.0.1:${receiver.address().port}/in` });
@@ -869,6 +875,11 @@ try {
     ["postgresql: one tenant's hanging endpoint does not hold another tenant's deliveries", hangingEndpointTest],
     ["postgresql: event ids are per tenant through the API", tenantEventIdsTest],
     ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
+    ["openapi.json is an OpenAPI 3.1 document, and every schema of it compiles in strict mode", () => checkDocument()],
+    ["pglite: hookline serve: the README's support task finds the failed deliveries, their payloads, and recovers since T once; tenant tokens", () => serveSupportTest({ kind: "pglite", examples, startServe, KEY })],
+    ["postgresql: hookline serve: the README's support task finds the failed deliveries, their payloads, and recovers since T once; tenant tokens", (c) => serveSupportTest({ kind: "postgresql", cluster: c, examples, startServe, KEY })],
+    // Last: with every test run (no STORE_TESTS filter), each operation of openapi.json was reached.
+    ...(only.length ? [] : [["openapi.json: every operation it documents answered a test above, its answers checked", async () => assert.deepEqual(unexercised(), [], "operations no test reached")]]),
   ]) {
     if (!chosen(title)) continue;
     const t = Date.now();

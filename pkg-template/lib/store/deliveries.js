@@ -13,7 +13,8 @@
 import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
-import { checkOwner, invalid, notFound, pageLimit, plausibleId } from "./endpoints.js";
+import { checkOwner, invalid, notFound, plausibleId } from "./endpoints.js";
+import { DELIVERY_COLUMNS, deliveryView } from "./support.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 /** Why the sender's disabling of an endpoint ends its pending deliveries: the core's word. */
@@ -254,51 +255,14 @@ export function deliveryLog({ sql, clock, registry }) {
       return rows.map((r) => done.has(r.deliveryId));
     },
 
-    /** A delivery of `owner`'s and its attempt records, oldest first. */
+    /** A delivery of `owner`'s (as support lists show it) and its attempt records, oldest first. */
     async getDelivery(owner, id) {
       checkOwner(owner);
       if (!plausibleId(id)) throw notFound("delivery");
-      const rows = await sql.rows("SELECT * FROM hookline_deliveries WHERE owner = $1 AND id = $2", [owner, id]);
+      const rows = await sql.rows(`SELECT ${DELIVERY_COLUMNS} FROM hookline_deliveries d JOIN hookline_events e ON e.owner = d.owner AND e.id = d.event_id WHERE d.owner = $1 AND d.id = $2`, [owner, id]);
       if (rows.length === 0) throw notFound(`delivery ${id}`);
       const attempts = await sql.rows("SELECT record FROM hookline_attempts WHERE delivery_id = $1 ORDER BY seq", [id]);
-      const d = rows[0];
-      return {
-        id: d.id,
-        eventId: d.event_id,
-        endpointId: d.endpoint_id,
-        state: d.state,
-        endedReason: d.ended_reason ?? null,
-        attempt: Number(d.attempt),
-        nextAttemptAtMs: Number(d.next_attempt_at_ms),
-        attempts: attempts.map((r) => fromJson(r.record)),
-      };
-    },
-
-    /**
-     * An endpoint's attempt records, newest first, `limit` (1 to 100, default 20) at a time:
-     * `{ data, nextCursor }`. The cursor is the last record's place, so attempts appended
-     * meanwhile (they are newer) never shift a page.
-     */
-    async listAttempts(owner, endpointId, { limit, cursor } = {}) {
-      const size = pageLimit(limit);
-      await registry.getEndpoint(owner, endpointId);
-      let before = null;
-      if (cursor !== undefined && cursor !== null) {
-        const m = /^a(\d{1,15})\.(\d{1,15})$/.exec(String(cursor));
-        if (!m) throw invalid("cursor is not one this store gave");
-        before = [Number(m[1]), Number(m[2])];
-      }
-      const rows = await sql.rows(
-        before
-          ? `SELECT seq, attempted_at_ms, record FROM hookline_attempts
-             WHERE endpoint_id = $1 AND (attempted_at_ms < $3 OR (attempted_at_ms = $3 AND seq < $4))
-             ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2`
-          : "SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2",
-        before ? [endpointId, size + 1, ...before] : [endpointId, size + 1],
-      );
-      const page = rows.slice(0, size);
-      const last = page.at(-1);
-      return { data: page.map((r) => fromJson(r.record)), nextCursor: rows.length > size ? `a${last.attempted_at_ms}.${last.seq}` : null };
+      return { ...deliveryView(rows[0]), attempts: attempts.map((r) => fromJson(r.record)) };
     },
 
     /**

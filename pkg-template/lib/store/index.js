@@ -7,9 +7,11 @@
 //   sealing.js     secrets at rest (AES-GCM through WebCrypto) and the start-up key check
 //   endpoints.js   the registry: endpoints, their one state, rotation, resolveKeys
 //   outbox.js      publish: an event and its deliveries, in the store's or the caller's transaction
-//   deliveries.js  claim, record, the delivery log, redelivery, retention
+//   deliveries.js  claim, record, redelivery, retention
+//   support.js     the delivery log as support reads it (attempts, deliveries, events), cancel, recover
 //   worker.js      the worker, a sweep's round, a queue consumer's round
 //   api.js         the management API (a fetch handler) and a Node http bridge
+//   tokens.js      tenant-scoped tokens for the management API (the core signs and checks them)
 import { SenderError } from "hookline/errors";
 import { deliveryLog } from "./deliveries.js";
 import { driverFor } from "./driver.js";
@@ -17,6 +19,7 @@ import { endpointRegistry } from "./endpoints.js";
 import { migrate, schemaVersion } from "./migrations/index.js";
 import { outbox } from "./outbox.js";
 import { checkKeys, sealer, sealingKeys } from "./sealing.js";
+import { supportLog } from "./support.js";
 import { runners } from "./worker.js";
 
 export { createManagementApi, nodeListener } from "./api.js";
@@ -48,6 +51,7 @@ export async function createStore(options) {
   const registry = endpointRegistry({ sql, seal, clock, settings: { maxEndpoints, graceMs, ssrf: options.ssrf } });
   const { publish } = outbox({ sql, clock });
   const log = deliveryLog({ sql, clock, registry });
+  const support = supportLog({ sql, clock, registry });
   const run = runners({ log, sql, clock });
 
   let keyReport = null;
@@ -89,7 +93,12 @@ export async function createStore(options) {
       return (await log.completeAll([{ job, ...result }]))[0];
     },
     getDelivery: log.getDelivery,
-    listAttempts: log.listAttempts,
+    listAttempts: support.listAttempts,
+    listDeliveries: support.listDeliveries,
+    listEvents: support.listEvents,
+    getEvent: support.getEvent,
+    cancelDelivery: support.cancelDelivery,
+    recoverEndpoint: support.recoverEndpoint,
     redeliver: log.redeliver,
     prune: log.prune,
     deliverDue: run.deliverDue,
