@@ -43,6 +43,9 @@ start when it does not open the secrets already stored. Migrations are applied a
 three attempts, the second 1 s after the first failed); every wait but 0 needs its unit (ms,
 s, m, h, d). --grace is how long a rotated-out secret keeps signing beside the new one
 (default 24h; rotate-secret with {"graceMs": 0} ends it at once).
+GET /v1/openapi.json is the API's OpenAPI document; POST /v1/tenants/{tenant}/tokens (with
+HOOKLINE_API_TOKEN) makes a tenant token, and /portal/#tenant=<tenant>&token=<token> is the
+page for that tenant's customers.
 GET /health answers 200 while the worker reaches the database and 503 while it cannot; a lost
 database connection is logged and retried, never fatal. SIGTERM or Ctrl-C stops claiming, lets
 attempts in flight finish and exits; a process killed outright loses nothing (its attempts
