@@ -1,7 +1,8 @@
 //! What support staff ask of a sender's delivery log, and what they may do to it (sender side).
 //!
 //! - [`read_query`]: the filters of a list (`GET endpoints/{id}/attempts`, `GET deliveries`,
-//!   `GET events`, `GET endpoints`) from its query parameters: each parameter known to that list,
+//!   `GET events`, `GET endpoints`; any other route takes none) from its query parameters: each
+//!   parameter known to that list,
 //!   given once, with a value of its form; anything else is refused naming the parameter. A
 //!   store reads the same filters from its callers' option objects, so the API and the library
 //!   accept exactly the same things.
@@ -59,6 +60,8 @@ pub enum Listing {
     Events,
     /// A tenant's endpoints, in creation order.
     Endpoints,
+    /// Any other route (one row, or a change): it takes no query parameter.
+    Item,
 }
 
 impl Listing {
@@ -71,6 +74,7 @@ impl Listing {
             ],
             Listing::Events => &["limit", "cursor", "type", "since", "until"],
             Listing::Endpoints => &["limit", "cursor"],
+            Listing::Item => &[],
         }
     }
 }

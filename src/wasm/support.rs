@@ -13,8 +13,8 @@ use crate::token::{Access, IssueOptions, TokenKey};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_SUPPORT_TYPES: &'static str = r#"
-/** The lists support staff read, each with its own query parameters (see `supportQuery`). */
-export type SupportListing = "attempts" | "deliveries" | "events" | "endpoints";
+/** The lists support staff read, each with its own query parameters (see `supportQuery`); `item`: a route that takes none. */
+export type SupportListing = "attempts" | "deliveries" | "events" | "endpoints" | "item";
 
 /**
  * A list's filters as the core read them from its query parameters. `outcomes`: the attempt
@@ -120,7 +120,8 @@ fn ms(value: f64, what: &str) -> Result<i64, JsValue> {
     super::sender::ms_from(value, what)
 }
 
-/// The filters of a list (`"attempts"`, `"deliveries"`, `"events"`, `"endpoints"`) from its query
+/// The filters of a list (`"attempts"`, `"deliveries"`, `"events"`, `"endpoints"`; `"item"` for
+/// any other route, which takes none) from its query
 /// parameters (`[...url.searchParams]`, or `[name, value]` pairs): each must be one the list
 /// takes, given once, with a value of its form. Throws a `SenderError` `invalid_argument` naming
 /// the parameter.
@@ -131,7 +132,24 @@ pub fn support_query(listing: &ListingInput, params: &ParamsInput) -> Result<Que
     let pairs = array_from(params).map_err(|_| {
         bad_argument("params must be an iterable of [name, value] pairs, such as URLSearchParams")
     })?;
-    let params: Vec<(String, String)> = from_js(&pairs, "query parameters")?;
+    // Each pair read as two strings (no JSON round trip: a query is a list of texts).
+    let mut params = Vec::with_capacity(pairs.length() as usize);
+    for pair in pairs.iter() {
+        let pair = pair
+            .dyn_into::<js_sys::Array>()
+            .ok()
+            .filter(|p| p.length() == 2)
+            .ok_or_else(|| bad_argument("each query parameter must be a [name, value] pair"))?;
+        let (name, value) = (pair.get(0).as_string(), pair.get(1).as_string());
+        match (name, value) {
+            (Some(n), Some(v)) => params.push((n, v)),
+            _ => {
+                return Err(bad_argument(
+                    "query parameter names and values must be strings",
+                ))
+            }
+        }
+    }
     let query = support::read_query(listing, &params).map_err(sender_err)?;
     Ok(to_js(&query)?.into())
 }

@@ -250,11 +250,15 @@ export function supportTests({ test, name, made, clock, advance, createManagemen
       ["acme/events?status=failed", "status"],
       ["acme/events?until=2026-12-07", "until"],
       ["acme/endpoints?since=0", "since"],
+      [`acme/endpoints/${ep}?verbose=1`, "verbose"],
+      ["acme/events/msg_support?full=1", "full"],
     ]) {
       const r = await call("GET", path);
       assert.ok(r.status === 400 && r.body.code === "invalid_argument" && r.body.detail.includes(named), `${path}: ${r.status} ${JSON.stringify(r.body)}`);
     }
     assert.equal((await call("POST", `acme/endpoints/${ep}/recover`, { since: "whenever" })).status, 400);
+    const withQuery = await call("POST", `acme/endpoints/${ep}/recover?force=1`, { since });
+    assert.deepEqual([withQuery.status, withQuery.body.code], [400, "invalid_argument"], "a route that takes no parameter refuses one");
     assert.equal((await call("GET", "acme/events/msg_none")).status, 404);
     assert.equal((await call("POST", "acme/deliveries/dlv_none/cancel")).status, 404);
   });

@@ -168,7 +168,7 @@ export function createManagementApi({ store, token, authorize, enqueue, onError,
   };
   // Tenant tokens: the core decides (signature, expiry, tenant, read-only); with `authorize`
   // and no tokenKey there are none.
-  const tokens = tokenKey ?? token ? tenantTokens(tokenKey ?? token) : null;
+  const tokens = (tokenKey ?? token) ? tenantTokens(tokenKey ?? token) : null;
   /** A tenant token's verdict for `access`, as a problem, or null when it lets the request through. */
   const tokenRefusal = (bearer, tenant, access) => {
     try {
@@ -181,9 +181,11 @@ export function createManagementApi({ store, token, authorize, enqueue, onError,
       return problem(STATUS_OF[e.code] ?? 403, e.code, e.message);
     }
   };
+  // [method, path, handler, a tenant token's access (default: read for GET, else write), a list
+  // (it reads its own query parameters)]
   const routes = [
     ["POST", /^endpoints$/, async (t, _m, req) => json(201, await store.createEndpoint(t, await readJson(req)))],
-    ["GET", /^endpoints$/, async (t, _m, _r, url) => json(200, await store.listEndpoints(t, pageOf(url)))],
+    ["GET", /^endpoints$/, async (t, _m, _r, url) => json(200, await store.listEndpoints(t, pageOf(url))), "read", true],
     ["GET", /^endpoints\/([^/]+)$/, async (t, m) => json(200, await store.getEndpoint(t, m[1]))],
     ["PATCH", /^endpoints\/([^/]+)$/, async (t, m, req) => json(200, await store.updateEndpoint(t, m[1], await readJson(req)))],
     ["DELETE", /^endpoints\/([^/]+)$/, async (t, m) => (await store.deleteEndpoint(t, m[1]), json(204))],
@@ -191,15 +193,15 @@ export function createManagementApi({ store, token, authorize, enqueue, onError,
       const { graceMs } = only(await readJson(req, true), ["graceMs"], "rotate-secret");
       return json(200, await store.rotateSecret(t, m[1], graceMs === undefined ? {} : { graceMs }));
     }],
-    ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], url.searchParams))],
+    ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], url.searchParams)), "read", true],
     ["POST", /^endpoints\/([^/]+)\/recover$/, async (t, m, req) => {
       const recovered = await store.recoverEndpoint(t, m[1], await readJson(req));
       await queued(recovered.deliveryIds);
       return json(202, recovered);
     }],
-    ["GET", /^events$/, async (t, _m, _r, url) => json(200, await store.listEvents(t, url.searchParams))],
+    ["GET", /^events$/, async (t, _m, _r, url) => json(200, await store.listEvents(t, url.searchParams)), "read", true],
     ["GET", /^events\/([^/]+)$/, async (t, m) => json(200, await store.getEvent(t, m[1]))],
-    ["GET", /^deliveries$/, async (t, _m, _r, url) => json(200, await store.listDeliveries(t, url.searchParams))],
+    ["GET", /^deliveries$/, async (t, _m, _r, url) => json(200, await store.listDeliveries(t, url.searchParams)), "read", true],
     ["POST", /^deliveries\/([^/]+)\/cancel$/, async (t, m) => json(200, await store.cancelDelivery(t, m[1]))],
     ["POST", /^tokens$/, async (t, _m, req) => {
       if (!tokens) throw new SenderError("not_found", "tenant tokens are not set up: pass tokenKey to createManagementApi");
@@ -239,6 +241,8 @@ export function createManagementApi({ store, token, authorize, enqueue, onError,
       if (matches.length === 0) return problem(404, "not_found", "no such route");
       const route = matches.find(([method]) => method === request.method);
       if (!route) return problem(405, "method_not_allowed", `use ${matches.map(([method]) => method).join(", ")}`);
+      // The lists read their own parameters; every other route takes none (the core's reading).
+      if (!route[4]) supportQuery("item", [...url.searchParams]);
       // A tenant token's access for this route: to read, to change, or to issue tokens.
       const access = route[3] ?? (request.method === "GET" ? "read" : "write");
       if (!operator && access !== "read") {

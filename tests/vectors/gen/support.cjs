@@ -69,6 +69,8 @@ const queries = [
   { name: "events: no status filter", listing: "events", params: [["status", "failed"]], error: refused("status") },
   { name: "endpoints: limit and cursor only", listing: "endpoints", params: [["limit", "5"]], expect: page({ limit: 5 }) },
   { name: "endpoints: anything else is refused", listing: "endpoints", params: [["since", "0"]], error: refused("since") },
+  { name: "item: a route of one row or a change takes no parameter", listing: "item", params: [], expect: page() },
+  { name: "item: any parameter is refused by name", listing: "item", params: [["limit", "5"]], error: refused("limit") },
 ];
 
 const statuses = {
