@@ -308,7 +308,8 @@ export function supportTests({ test, name, made, clock, advance, createManagemen
  * an endpoint fails during an outage, support staff find its failed deliveries and attempts,
  * read the payloads, and the README's support task (examples/support-task/support.mjs) sends
  * every failed delivery since T again, once; a tenant token does the same, read-only tokens and
- * other tenants get 403; every answer is checked against openapi.json.
+ * other tenants get 403; a delivery cancelled with its attempt in flight stays cancelled and
+ * keeps the attempt's record; every answer is checked against openapi.json.
  */
 export async function serveSupportTest({ kind, cluster, examples, startServe, KEY }) {
   const { execFile } = await import("node:child_process");
@@ -329,7 +330,14 @@ export async function serveSupportTest({ kind, cluster, examples, startServe, KE
   }
   let down = true;
   const got = [];
+  // /slow holds its answer until released: an attempt in flight to cancel.
+  const held = [];
   const receiver = createServer((req, res) => {
+    if (req.url === "/slow") {
+      req.resume();
+      held.push(() => res.headersSent || res.writeHead(204).end());
+      return;
+    }
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
@@ -351,7 +359,7 @@ export async function serveSupportTest({ kind, cluster, examples, startServe, KE
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const { body: created } = await call("POST", "shop/endpoints", { url: `http://127.0.0.1:${receiver.address().port}/hooks` });
+    const { body: created } = await call("POST", "shop/endpoints", { url: `http://127.0.0.1:${receiver.address().port}/hooks`, eventTypes: ["order.*"] });
     const ep = created.endpoint.id;
     const since = new Date(Date.now() - 1000).toISOString();
     for (let n = 0; n < 3; n++) assert.equal((await call("POST", "shop/events", { id: `order_${n}`, type: "order.paid", data: { order: n } })).status, 202);
@@ -377,6 +385,17 @@ export async function serveSupportTest({ kind, cluster, examples, startServe, KE
     const ro = (await call("POST", "shop/tokens", { readOnly: true })).body.token;
     assert.equal((await call("GET", `shop/deliveries?endpoint=${ep}&status=delivered`, undefined, ro)).body.data.length, 3);
     assert.deepEqual([(await call("POST", `shop/endpoints/${ep}/recover`, { since }, ro)).status, (await call("GET", "other/endpoints", undefined, rw)).status], [403, 403]);
+    // Cancel with its attempt in flight: the delivery ends cancelled, the attempt keeps its record.
+    const slow = (await call("POST", "shop/endpoints", { url: `http://127.0.0.1:${receiver.address().port}/slow`, eventTypes: ["slow.*"] })).body.endpoint.id;
+    await call("POST", "shop/events", { id: "slow_1", type: "slow.one", data: {} });
+    await waitFor("the slow request in flight", async () => held.length === 1);
+    const [inFlight] = (await call("GET", `shop/deliveries?endpoint=${slow}`)).body.data;
+    const cancelled = await call("POST", `shop/deliveries/${inFlight.id}/cancel`, undefined, rw);
+    assert.deepEqual([cancelled.status, cancelled.body.changed, cancelled.body.inFlight, cancelled.body.delivery.state], [200, true, true, "cancelled"]);
+    held[0]();
+    await waitFor("the attempt in flight recorded", async () => (await call("GET", `shop/endpoints/${slow}/attempts?status=delivered`)).body.data.length === 1);
+    const after = (await call("GET", `shop/deliveries/${inFlight.id}`)).body;
+    assert.deepEqual([after.state, after.endedReason, after.attempts.map((a) => a.outcome)], ["cancelled", "cancelled_by_owner", ["delivered"]]);
     const doc = await checkedFetch(`${serve.base}/v1/openapi.json`);
     assert.equal((await doc.json()).openapi, "3.1.0");
     await new Promise((r) => setTimeout(r, 300)); // room for a wrong second delivery to show
@@ -385,6 +404,7 @@ export async function serveSupportTest({ kind, cluster, examples, startServe, KE
     serve.child.kill("SIGTERM");
     assert.equal((await serve.exited).code, 0, serve.out);
   } finally {
+    for (const release of held) release();
     if (serve?.running()) serve.child.kill("SIGKILL");
     if (serve) await serve.exited;
     receiver.close();
