@@ -103,19 +103,100 @@ export interface EndpointFields {
   enabled?: boolean;
 }
 
-/** A delivery as `getDelivery` shows it, with its attempt records oldest first. */
-export interface StoredDelivery {
+/** A delivery as the support lists show it (never a secret). */
+export interface DeliveryView {
   id: string;
   eventId: string;
+  eventType: string;
   endpointId: string;
   state: DeliveryState;
-  /** Why it ended (the plan's reason, or `endpoint_gone` / `endpoint_disabled` when cancelled); null while pending or delivered. */
+  /** Why it ended (the plan's reason; `endpoint_gone` / `endpoint_disabled` / `cancelled_by_owner` when cancelled); null while pending or delivered. */
   endedReason: string | null;
   attempt: number;
   nextAttemptAtMs: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** The delivery a recovery sent it again as, if one did. */
+  recoveredBy: string | null;
+}
+
+/** A delivery as `getDelivery` shows it, with its attempt records oldest first. */
+export interface StoredDelivery extends DeliveryView {
   attempts: AttemptRecord[];
   /** The attempt going out now, if one is: its record is written when it ends. */
   inFlight: InFlightAttempt | null;
+}
+
+/** A time filter: unix ms, a Date, or an RFC 3339 time with its offset (`2026-12-07T10:00:00Z`). */
+export type TimeFilter = number | Date | string;
+
+/** A page of a support list: `limit` 1 to 100 (default 20), `cursor` the `nextCursor` of the page before. */
+export interface PageOptions {
+  limit?: number;
+  cursor?: string | null;
+}
+
+/**
+ * Filters of `listAttempts` (the core reads them; any other is refused by name): `status`
+ * (`failed`: the attempt did not deliver; `skipped`: the circuit was open; `pending`: in
+ * flight), `statusClass` (the receiver's answer, or `none` for no response), `since` (inclusive)
+ * and `until` (exclusive) on the attempt's time.
+ */
+export interface AttemptFilters extends PageOptions {
+  status?: "delivered" | "failed" | "skipped" | "pending" | "unknown" | "cancelled";
+  statusClass?: "1xx" | "2xx" | "3xx" | "4xx" | "5xx" | "none";
+  since?: TimeFilter;
+  until?: TimeFilter;
+}
+
+/** Filters of `listDeliveries`: of an endpoint, of an event, in a state, created since / until. */
+export interface DeliveryFilters extends PageOptions {
+  endpoint?: string;
+  event?: string;
+  status?: DeliveryState;
+  since?: TimeFilter;
+  until?: TimeFilter;
+}
+
+/** Filters of `listEvents`: of a type, created since / until. */
+export interface EventFilters extends PageOptions {
+  type?: string;
+  since?: TimeFilter;
+  until?: TimeFilter;
+}
+
+/** An event as `listEvents` shows it (without its payload). */
+export interface EventSummary {
+  id: string;
+  type: string;
+  createdAtMs: number;
+}
+
+/** An event with the payload that was signed and sent, and its first 100 deliveries. */
+export interface StoredEvent extends EventSummary {
+  payload: { type: string; timestamp: string; data?: unknown; [field: string]: unknown };
+  deliveries: DeliveryView[];
+  /** It has more deliveries: `listDeliveries(owner, { event })`. */
+  moreDeliveries: boolean;
+}
+
+/** What `cancelDelivery` did. */
+export interface CancelResult {
+  delivery: DeliveryView;
+  /** false: it was cancelled already. */
+  changed: boolean;
+  /** An attempt was in flight: its record is kept, completed by its worker. */
+  inFlight: boolean;
+}
+
+/** What `recoverEndpoint` did. */
+export interface RecoverResult {
+  /** Deliveries sent again by this call. */
+  recovered: number;
+  /** More are left: call again. */
+  more: boolean;
+  /** The new deliveries (for a queue). */
+  deliveryIds: string[];
 }
 
 /** What the encryption keys open of the stored secrets. */
@@ -288,8 +369,32 @@ export interface Store {
   deliverQueued(dispatcher: Dispatcher, messages: DeliveryMessage[], options?: { leaseMs?: number }): Promise<{ completed: number; later: LaterDelivery[] }>;
   /** A delivery of `owner`'s and its attempt records, oldest first. */
   getDelivery(owner: string, id: string): Promise<StoredDelivery>;
-  /** An endpoint's attempt records, newest first, a page at a time (`limit` 1 to 100, default 20). */
-  listAttempts(owner: string, endpointId: string, page?: { limit?: number; cursor?: string | null }): Promise<{ data: AttemptRecord[]; inFlight: InFlightAttempt[]; nextCursor: string | null }>;
+  /**
+   * An endpoint's attempt records, newest first, a page at a time, filtered by status, status
+   * class and time; a filter the core does not take is refused (`invalid_argument`, naming it).
+   * `inFlight` (the first page, unfiltered) lists the attempts going out now; `status: "pending"`
+   * lists them as the data.
+   */
+  listAttempts(owner: string, endpointId: string, filters?: AttemptFilters | URLSearchParams): Promise<{ data: AttemptRecord[]; inFlight: InFlightAttempt[]; nextCursor: string | null }>;
+  /** An owner's deliveries, newest first, a page at a time, by endpoint, event, state and time. */
+  listDeliveries(owner: string, filters?: DeliveryFilters | URLSearchParams): Promise<{ data: DeliveryView[]; nextCursor: string | null }>;
+  /** An owner's events, newest first, a page at a time, by type and time. */
+  listEvents(owner: string, filters?: EventFilters | URLSearchParams): Promise<{ data: EventSummary[]; nextCursor: string | null }>;
+  /** One event of the owner's with its payload and deliveries; `not_found` otherwise. */
+  getEvent(owner: string, id: string): Promise<StoredEvent>;
+  /**
+   * Cancel a delivery: a pending one ends `cancelled` (`cancelled_by_owner`) and is never
+   * attempted again (an attempt in flight keeps its record); a cancelled one is left as it is;
+   * a delivered or failed one is refused (`delivery_ended`).
+   */
+  cancelDelivery(owner: string, id: string): Promise<CancelResult>;
+  /**
+   * Send again, once, every failed delivery of the endpoint created since `since` (and those its
+   * disabling cancelled), as new deliveries due now: at most `limit` (default 100, at most 500)
+   * per call, `more` when some are left. A second call never sends one twice.
+   * `endpoint_disabled` while the endpoint is disabled.
+   */
+  recoverEndpoint(owner: string, endpointId: string, options: { since: number | string; limit?: number }): Promise<RecoverResult>;
   /** A past delivery's event again, to the same endpoint, as a new delivery due now. */
   redeliver(owner: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string }>;
   /** Remove events older than `olderThanMs` whose deliveries have all ended, with their records; how many. */
@@ -348,13 +453,21 @@ export interface ManagementApiOptions {
   enqueue?: (messages: DeliveryMessage[]) => unknown;
   /** Told of the server's faults (a 5xx: the database unreachable, a bug), with the error; default console.error. */
   onError?: (message: string, error: unknown) => void;
+  /**
+   * The secret tenant tokens (`POST tokens`) are signed with, through a key derived from it
+   * (16+ characters); default `token`. Changing it revokes every tenant token.
+   */
+  tokenKey?: string;
 }
 
 /**
  * The management API under `/v1/tenants/{tenant}/` as one fetch handler (Workers, Deno.serve,
  * Bun.serve, Hono, Node): endpoints (create shows the secret once, list with cursors, get, patch,
- * delete, rotate-secret, attempts), events (202), deliveries (get, redeliver). Errors are RFC 9457
- * problems (`application/problem+json`) with a stable `code`.
+ * delete, rotate-secret, attempts with filters, recover), events (publish 202, list, get with the
+ * payload), deliveries (list, get, redeliver, cancel), tenant tokens (`POST tokens`, the
+ * operator's alone: a token for one tenant, expiring, optionally read-only, accepted beside the
+ * operator's). `GET /v1/openapi.json` is its OpenAPI 3.1 document (also `hookline/openapi.json`).
+ * Errors are RFC 9457 problems (`application/problem+json`) with a stable `code`.
  */
 export function createManagementApi(options: ManagementApiOptions): (request: Request) => Promise<Response>;
 

@@ -234,6 +234,10 @@ await Promise.all(
 // optional peer dependency that only this entry imports.
 await esbuild.build({ ...common, entryPoints: [lib("prometheus.js")], outfile: join(pkg, "metrics.mjs"), format: "esm", external: ["hookline", "hookline/errors", "prom-client"] });
 for (const f of ["store.d.ts", "dedupe.d.ts", "errors.d.ts", "metrics.d.ts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
+// The management API's OpenAPI document (also inlined into store.mjs, which serves it) and the
+// customers' portal that `hookline serve` hosts at /portal/.
+cpSync(join(root, "pkg-template", "openapi.json"), join(pkg, "openapi.json"));
+cpSync(join(root, "pkg-template", "portal"), join(pkg, "portal"), { recursive: true });
 // hookline/middleware: its own entry too (Express, Hono and Fetch-handler receivers).
 cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware.mjs"));
 cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));

@@ -45,7 +45,7 @@ function step(title, cmd, args, opts = {}, needed = false) {
 console.log("\n== Debian packages and toolchain (installs what is missing)");
 try {
   const packages = [];
-  if (["Chromium", "Workbench", "Examples"].some((t) => wanted(t))) packages.push("chromium");
+  if (["Chromium", "Workbench", "Examples", "Portal"].some((t) => wanted(t))) packages.push("chromium");
   if (["Store", "PostgreSQL", "serve"].some((t) => wanted(t))) packages.push("postgresql");
   ensureSystemPackages(packages);
   ensureToolchain();
@@ -115,6 +115,7 @@ step("Bun", bin("bun"), ["run-node.mjs"], { cwd: consumer });
 step("workerd (Miniflare: wrangler and esbuild bundles)", "node", [join(root, "scripts", "run-workerd.mjs"), consumer]);
 step("Chromium (Playwright)", "node", [join(root, "scripts", "run-chromium.mjs"), consumer, join(root, "test-artifacts")]);
 step("Workbench (www/) in Chromium: every panel, live delivery to hookline listen", "node", ["workbench.mjs", root, join(root, "test-artifacts")], { cwd: consumer });
+step("Portal (hookline serve /portal/) in Chromium: a tenant token's endpoints, log, payloads, redeliver, recover, phone widths", "node", ["portal.mjs", join(root, "test-artifacts")], { cwd: consumer });
 step("Delivery over real sockets (Node)", "node", ["delivery.mjs"], { cwd: consumer });
 step("Delivery over real sockets (Deno)", bin("deno"), ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env", "delivery.mjs"], { cwd: consumer, env });
 step("Delivery over real sockets (Bun)", bin("bun"), ["delivery.mjs"], { cwd: consumer });
@@ -145,7 +146,7 @@ step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "imports", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "chromium-portal", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "imports", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);

@@ -71,6 +71,22 @@ pub enum Error {
     /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
     /// its loader answers by handing the call to the module that has it.
     Ed25519Unavailable,
+    /// A value of a named parameter (a query parameter, a request field) that is not one the
+    /// call takes; `name` is the caller's own text, shortened and made printable.
+    #[cfg(feature = "sender")]
+    InvalidParameter { name: String, reason: &'static str },
+    /// A bearer token that is not a tenant token of this operator's.
+    #[cfg(feature = "sender")]
+    InvalidToken { reason: &'static str },
+    /// A tenant token past its expiry.
+    #[cfg(feature = "sender")]
+    TokenExpired,
+    /// A valid token that does not allow this request (another tenant's, read-only, ...).
+    #[cfg(feature = "sender")]
+    Forbidden { reason: &'static str },
+    /// A delivery that already ended (delivered or failed) cannot be cancelled.
+    #[cfg(feature = "sender")]
+    DeliveryEnded { state: &'static str },
 }
 
 impl Error {
@@ -98,6 +114,16 @@ impl Error {
             Error::InProgress { .. } => "in_progress",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
             Error::Ed25519Unavailable => "ed25519_unavailable",
+            #[cfg(feature = "sender")]
+            Error::InvalidParameter { .. } => "invalid_argument",
+            #[cfg(feature = "sender")]
+            Error::InvalidToken { .. } => "invalid_token",
+            #[cfg(feature = "sender")]
+            Error::TokenExpired => "token_expired",
+            #[cfg(feature = "sender")]
+            Error::Forbidden { .. } => "forbidden",
+            #[cfg(feature = "sender")]
+            Error::DeliveryEnded { .. } => "delivery_ended",
         }
     }
 
@@ -208,6 +234,24 @@ impl Error {
             Error::UnknownScheme | Error::NoMatchingSignature | Error::Ed25519Unavailable => {
                 with("")
             }
+            #[cfg(feature = "sender")]
+            Error::InvalidParameter { name, reason } => Described {
+                code,
+                reason,
+                texts: [name.as_str(), ""],
+                numbers: [None, None],
+            },
+            #[cfg(feature = "sender")]
+            Error::InvalidToken { reason } | Error::Forbidden { reason } => with(reason),
+            #[cfg(feature = "sender")]
+            Error::TokenExpired => with(""),
+            #[cfg(feature = "sender")]
+            Error::DeliveryEnded { state } => Described {
+                code,
+                reason: "",
+                texts: [state, ""],
+                numbers: [None, None],
+            },
         }
     }
 }
@@ -266,6 +310,10 @@ impl ErrorCode {
     pub const IN_PROGRESS: &'static str = "in_progress";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
     pub const ED25519_UNAVAILABLE: &'static str = "ed25519_unavailable";
+    pub const INVALID_TOKEN: &'static str = "invalid_token";
+    pub const TOKEN_EXPIRED: &'static str = "token_expired";
+    pub const FORBIDDEN: &'static str = "forbidden";
+    pub const DELIVERY_ENDED: &'static str = "delivery_ended";
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@
 //!   operational events of its changes (sender).
 //! - [`trace`]: W3C `traceparent`: the publisher's, and a new span per attempt (sender).
 //! - [`readiness`]: whether a sender is ready, from the facts a health check gathers (sender).
+//! - [`support`]: the delivery log's filters, cancelling a delivery, recovering an endpoint (sender).
+//! - [`token`]: tenant-scoped, expiring tokens for the management API (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
@@ -74,6 +76,10 @@ pub mod secret;
 pub mod sign;
 #[cfg(feature = "sender")]
 pub mod ssrf;
+#[cfg(feature = "sender")]
+pub mod support;
+#[cfg(feature = "sender")]
+pub mod token;
 #[cfg(feature = "sender")]
 pub mod trace;
 pub mod verify;

@@ -56,6 +56,9 @@ reached 50, 70 or 90 % of the 5 days after which it is disabled; endpoint.disabl
 endpoint.enabled; endpoint.recovered) is delivered there as a webhook signed with
 HOOKLINE_OPERATOR_SECRET (a whsec_ secret), through the same outbox, retries and log as any
 delivery; the URL is yours, so loopback and private addresses are allowed for it alone.
+GET /v1/openapi.json is the API's OpenAPI document; POST /v1/tenants/{tenant}/tokens (with
+HOOKLINE_API_TOKEN) makes a tenant token, and /portal/#tenant=<tenant>&token=<token> is the
+page for that tenant's customers.
 GET /health answers the readiness verdict as JSON (database reachable, keys open, worker
 alive, age of the oldest due delivery): 200 when ready (status ok or degraded), 503 when not.
 GET /metrics answers the Prometheus text format (install "prom-client" beside hookline).

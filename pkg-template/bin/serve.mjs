@@ -77,6 +77,27 @@ async function openDatabase(target, fail, say) {
 }
 
 /**
+ * The customers' portal (the package's portal/ folder) at /portal/: two static files, read once.
+ * Embeddable in a tenant's own pages (no frame restriction); it may talk to this origin only.
+ */
+function portalFiles() {
+  const read = (name) => readFileSync(new URL(`../portal/${name}`, import.meta.url));
+  const files = { "/portal/": [read("index.html"), "text/html; charset=utf-8"], "/portal/portal.mjs": [read("portal.mjs"), "text/javascript; charset=utf-8"] };
+  const headers = {
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'",
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+    "cache-control": "no-cache",
+  };
+  return (pathname, method) => {
+    if (pathname === "/portal") return new Response(null, { status: 308, headers: { location: "/portal/" } });
+    const file = files[pathname];
+    if (!file) return new Response("not found", { status: 404, headers: { "content-type": "text/plain" } });
+    if (method !== "GET" && method !== "HEAD") return new Response("use GET", { status: 405, headers: { "content-type": "text/plain", allow: "GET, HEAD" } });
+    return new Response(file[0], { headers: { ...headers, "content-type": file[1] } });
+  };
+}
+
  * Run serve with the parsed settings: `db`, `port`, `host`, `concurrency`, `retry`, `leaseMs`,
  * `graceMs`, `allow`, `caps` (`{ default, tenants: Map }`), `operator` (`{ url, secret }` or
  * null), `token`, `encryptionKey`. `fail(message)` makes the one-line error the CLI prints.
@@ -129,8 +150,10 @@ export async function serve(hookline, settings, fail) {
     onRecover: () => say("hookline serve: database reachable again; the worker goes on"),
   });
   const api = createManagementApi({ store, token: settings.token, onError: (message) => say(message) });
+  const portal = portalFiles();
   const handler = async (request) => {
     const { pathname } = new URL(request.url);
+    if (pathname === "/portal" || pathname.startsWith("/portal/")) return portal(pathname, request.method);
     if (pathname === "/health" && request.method === "GET") {
       // Readiness, the core's verdict on what this process sees: 503 unless ready.
       const verdict = await store.health({ worker });
@@ -162,7 +185,7 @@ export async function serve(hookline, settings, fail) {
     for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, resolve);
   });
   const to = settings.operator ? `; operational events to ${new URL(settings.operator.url).origin}` : "";
-  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running (concurrency ${settings.concurrency})${to}${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
+  console.log(`hookline serve: API on http://${shown}:${server.address().port}/v1/tenants/{tenant}/, worker running (concurrency ${settings.concurrency})${to}, portal at /portal/${applied.length ? ` (migrations applied: ${applied.join(", ")})` : ""}`);
   await stopping;
   // Drain: no new claims or requests; the attempts in flight finish and are recorded.
   server.close();

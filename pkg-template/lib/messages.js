@@ -155,6 +155,10 @@ const MESSAGES = {
   ed25519_unavailable: () => "ed25519 is not in this build",
   module_unavailable: (d) => `hookline: ${reasonText(d)}`,
   random_unavailable: () => "no secure random source is available here",
+  // The sender's: a parameter the core refused is named before why (a reason key says it itself).
+  invalid_argument: (d) => `invalid argument: ${d.t1 && REASONS[d.reason] === undefined ? `${d.t1} ` : ""}${reasonText(d)}`,
+  token_expired: () => "the token has expired",
+  delivery_ended: (d) => `the delivery has ended (${d.t1}): only a pending delivery can be cancelled`,
 };
 
 // A TypeError's message is its reason alone (it says which value was wrong).

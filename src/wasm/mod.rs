@@ -6,7 +6,9 @@
 //!
 //! Files by concept: this one the shared conversions and errors, key pairs and secrets;
 //! `sign.rs` signing; `sender.rs` envelopes, matching, retry and the SSRF guard; `health.rs`
-//! endpoint health; `delivery.rs` the delivery state machine; `edge.js` the JS half.
+//! endpoint health; `delivery.rs` the delivery state machine; `operations.rs` readiness and trace
+//! context; `support.rs` the delivery log's filters, cancel, recover and tenant tokens; `edge.js`
+//! the JS half.
 //!
 //! Nothing here decides anything about webhooks; it converts, reads the clock and the random source
 //! that the core may not touch, and throws typed errors. Keys, schemes and payloads are read the
@@ -28,6 +30,8 @@ mod health;
 mod operations;
 mod sender;
 mod sign;
+#[cfg(feature = "sender")]
+mod support;
 mod types;
 
 pub(crate) use sign::signer_from;

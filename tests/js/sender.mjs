@@ -55,6 +55,10 @@ export function registerSenderTests(test, hookline, vectors) {
       recordAttempt: () => hookline.recordAttempt(undefined, { kind: "delivered" }, { policy: bad }),
       retrySchedule: () => hookline.retrySchedule({ schedule: [] }),
       unstartedAttempt: () => hookline.unstartedAttempt({ schedule: [] }, 1, "worker_lost", 0, 0),
+      supportQuery: () => hookline.supportQuery("attempts", [["status", "bogus"]]),
+      cancelDelivery: () => hookline.cancelDelivery({ state: "delivered" }, 0),
+      recoveryPlan: () => hookline.recoveryPlan({ since: "last tuesday" }),
+      TenantTokens: () => new hookline.TenantTokens("short"),
       validateEventType: () => hookline.validateEventType("bad type!"),
       validateEventTypePattern: () => hookline.validateEventTypePattern("a..b"),
     };

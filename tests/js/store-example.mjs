@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { assert } from "./harness.mjs";
+import { checkedFetch } from "./openapi-check.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -56,7 +57,7 @@ export async function transactionalExample(cluster, examples, key) {
     }
     const base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)[1];
     const call = async (path, body, token) => {
-      const r = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const r = await checkedFetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
       return { status: r.status, body: await r.json() };
     };
     const created = await call("/v1/tenants/acme/endpoints", { url: `http://127.0.0.1:${receiver.address().port}/orders`, eventTypes: ["order.*"] }, TOKEN);

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { assert } from "./harness.mjs";
+import { checkedFetch } from "./openapi-check.mjs";
 
 const TOKEN = "serve-fault-token-0123456789";
 const KEY = Buffer.alloc(32, 11).toString("base64");
@@ -93,7 +94,7 @@ async function database(cluster, name) {
 /** A request to a started serve; when it cannot be made, the error says whether serve exited. */
 async function request(serve, path, init) {
   try {
-    return await fetch(`${serve.base}${path}`, init);
+    return await checkedFetch(`${serve.base}${path}`, init);
   } catch (e) {
     throw new Error(`${init?.method ?? "GET"} ${path}: ${e.message}${serve.running() ? "" : `; serve exited: ${printed(serve)}`}`);
   }

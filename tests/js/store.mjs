@@ -17,6 +17,8 @@ import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
 import { operationsTests } from "./store-operations.mjs";
 import { serveFlagsTest, serveOperationsTest } from "./store-serve-operations.mjs";
+import { checkDocument, checkedFetch, checkedHandler, unexercised } from "./openapi-check.mjs";
+import { serveSupportTest, supportTests } from "./store-support.mjs";
 import { transactionalExample } from "./store-example.mjs";
 import { operatorExample } from "./store-operator-example.mjs";
 import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
@@ -28,6 +30,8 @@ const KEY = Buffer.alloc(32, 7).toString("base64");
 const KEY2 = Buffer.alloc(32, 9).toString("base64");
 
 // ---- the contract --------------------------------------------------------------------------------
+/** The management API with every answer checked against openapi.json (openapi-check.mjs). */
+const checked = (options) => checkedHandler(createManagementApi(options));
 /** Rows straight from the database, past the store (D1's binding or PostgreSQL's query). */
 const rawRows = async (db, text) => (typeof db.query !== "function" ? (await db.prepare(text).all()).results : (await db.query(text)).rows);
 
@@ -64,12 +68,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4, 7]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4, 6, 7]);
   });
 
   test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4, 7]);
+    assert.deepEqual(await fresh.store.migrate(), storeMigrations.map((m) => m.version));
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -461,7 +465,7 @@ function contract(name, open) {
 
   test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
     const dedupe = createDedupe({ db: await open(), clock });
-    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4, 7]);
+    assert.deepEqual(await dedupe.migrate(), storeMigrations.map((m) => m.version));
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
     assert.equal(wins.filter((w) => w === true).length, 1);
     assert.ok(wins.filter((w) => w !== true).every((w) => w === "pending"), "the others see it being handled");
@@ -496,7 +500,7 @@ function contract(name, open) {
     const TOKEN = "t0ken-for-the-tests-only";
     const enqueued = [];
     let refuse = false;
-    const api = createManagementApi({
+    const api = checked({
       store,
       token: TOKEN,
       enqueue: async (messages) => {
@@ -565,16 +569,18 @@ function contract(name, open) {
     await expectProblem(await call("POST", "events", { type: "bad type!", data: {} }), 400, "invalid_event_type");
     assert.equal((await call("DELETE", `endpoints/${endpoint.id}`)).status, 204);
     assert.throws(() => createManagementApi({ store, token: "short" }), "invalid_argument", SenderError);
-    const hooked = createManagementApi({ store, authorize: (req, tenant) => tenant === "acme" && req.headers.get("x-user") === "ok" });
+    const hooked = checked({ store, authorize: (req, tenant) => tenant === "acme" && req.headers.get("x-user") === "ok" });
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/acme/endpoints", { headers: { "x-user": "ok" } }))).status, 200);
     assert.equal((await hooked(new Request("http://api.test/v1/tenants/other/endpoints", { headers: { "x-user": "ok" } }))).status, 401);
   });
 
   // The issue's numbered defects, each a test of its own (store-defects.mjs).
   const advance = (ms) => (now += ms);
-  defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi, storeMigrations, KEY, KEY2 });
+  defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi: checked, storeMigrations, KEY, KEY2 });
   // What operators get: operational events, caps per tenant, trace context, health, metrics.
-  operationsTests({ test, name, made, storeOn, clock, advance, createManagementApi, KEY2 });
+  operationsTests({ test, name, made, storeOn, clock, advance, createManagementApi: checked, KEY2 });
+  // Issue 27's support API, tenant tokens and the OpenAPI document (store-support.mjs).
+  supportTests({ test, name, made, clock, advance, createManagementApi: checked });
 
   return run;
 }
@@ -680,7 +686,7 @@ async function crashTest(cluster) {
   try {
     const first = await start();
     const call = async (method, path, body) => {
-      const r = await fetch(`${first.base}/v1/tenants/crash/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const r = await checkedFetch(`${first.base}/v1/tenants/crash/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) });
       assert.ok(r.status < 300, `${method} ${path}: ${r.status}`);
       return r.json();
     };
@@ -782,7 +788,7 @@ async function serveTest(cluster) {
   const { child, exited, base } = serve;
   try {
     const call = async (method, path, body) => {
-      const r = await fetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
+      const r = await checkedFetch(`${base}/v1/tenants/acme/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) });
       return { status: r.status, body: await r.json() };
     };
     const created = await call("POST", "endpoints", { url: `http://127.0.0.1:${receiver.address().port}/in` });
@@ -892,6 +898,11 @@ try {
     ["pglite: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", () => serveOperationsTest(null)],
     ["postgresql: hookline serve for operators: --concurrency, --retry policy file, caps per tenant, signed operational webhooks to --operator-url, /health, /metrics, traceparent", serveOperationsTest],
     ["pglite: hookline serve refuses bad operator flags in one line (--retry file, preset, --concurrency, --max-endpoints, --operator-url without its secret, --host)", serveFlagsTest],
+    ["openapi.json is an OpenAPI 3.1 document, and every schema of it compiles in strict mode", () => checkDocument()],
+    ["pglite: hookline serve: the README's support task finds the failed deliveries, their payloads, and recovers since T once; tenant tokens", () => serveSupportTest({ kind: "pglite", examples, startServe, KEY })],
+    ["postgresql: hookline serve: the README's support task finds the failed deliveries, their payloads, and recovers since T once; tenant tokens", (c) => serveSupportTest({ kind: "postgresql", cluster: c, examples, startServe, KEY })],
+    // Last: with every test run (no STORE_TESTS filter), each operation of openapi.json was reached.
+    ...(only.length ? [] : [["openapi.json: every operation it documents answered a test above, its answers checked", async () => assert.deepEqual(unexercised(), [], "operations no test reached")]]),
   ]) {
     if (!chosen(title)) continue;
     const t = Date.now();

@@ -9,6 +9,7 @@ import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 import { registerLifecycleVectorTests } from "./lifecycle-vectors.mjs";
 import { registerOperationsVectorTests } from "./operations-vectors.mjs";
+import { registerSupportVectorTests } from "./support-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
 import { registerFreshTests, registerReceiverTests } from "./receiver.mjs";
@@ -313,6 +314,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerDeliveryVectorTests(test, hookline, vectors);
   registerLifecycleVectorTests(test, hookline, vectors);
   registerOperationsVectorTests(test, hookline, vectors);
+  registerSupportVectorTests(test, hookline, vectors);
   registerDedupeTests(test, hookline, { vectors });
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);

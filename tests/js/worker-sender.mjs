@@ -13,6 +13,7 @@ import * as esbuild from "esbuild";
 import { Miniflare } from "miniflare";
 import { Webhook } from "standardwebhooks";
 import { assert, createHarness } from "./harness.mjs";
+import { checkResponse } from "./openapi-check.mjs";
 import { report } from "./report.mjs";
 
 const examples = resolve(process.argv[2]);
@@ -154,11 +155,13 @@ async function waitFor(predicate, ms) {
 
 try {
   const call = async (tenant, method, path, body) => {
-    const r = await mf.dispatchFetch(`http://127.0.0.1/v1/tenants/${tenant}/${path}`, {
+    // Every answer of the Worker's API is checked against openapi.json.
+    const url = `http://127.0.0.1/v1/tenants/${tenant}/${path}`;
+    const r = await checkResponse(method, url, await mf.dispatchFetch(url, {
       method,
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null, text };
   };

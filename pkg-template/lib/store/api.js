@@ -2,16 +2,23 @@
 // only: the store and the core decide; this file reads requests and writes RFC 9457 problems.
 // A caller's mistake is a 4xx with a stable code; a database failure is a 503, logged with its
 // cause; anything else is a 500, logged. A driver's text never reaches a client.
+import { supportQuery } from "hookline";
 import { HooklineError, SenderError } from "hookline/errors";
+import openapi from "../../openapi.json" with { type: "json" };
+import { checkOwner } from "./endpoints.js";
+import { tenantTokens } from "./tokens.js";
 
 const MAX_API_BODY = 1024 * 1024;
 /** The status of each code a caller can cause; any other code of ours is a 400. */
 const STATUS_OF = {
   unauthorized: 401,
+  token_expired: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   endpoint_limit: 409,
   endpoint_disabled: 409,
+  delivery_ended: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   database_unavailable: 503,
@@ -101,15 +108,17 @@ function segment(text) {
   }
 }
 
+/** `limit` and `cursor` of a list of endpoints; any other parameter is refused (the core's reading). */
 function pageOf(url) {
-  const limit = url.searchParams.get("limit");
-  if (limit !== null && !/^\d{1,4}$/.test(limit)) throw new SenderError("invalid_argument", "limit must be a whole number from 1 to 100");
-  return { limit: limit === null ? undefined : Number(limit), cursor: url.searchParams.get("cursor") };
+  const { limit, cursor } = supportQuery("endpoints", [...url.searchParams]);
+  return { limit, cursor };
 }
 
 /** `sinceMs`, `untilMs` and `bucketMs` of an endpoint's stats, as whole numbers when given. */
 function statsOf(url) {
   const out = {};
+  const unknown = [...url.searchParams.keys()].filter((k) => !["sinceMs", "untilMs", "bucketMs"].includes(k));
+  if (unknown.length) throw new SenderError("invalid_argument", `unknown query parameter ${JSON.stringify(unknown[0].slice(0, 64))} (known: sinceMs, untilMs, bucketMs)`);
   for (const name of ["sinceMs", "untilMs", "bucketMs"]) {
     const v = url.searchParams.get(name);
     if (v === null) continue;
@@ -130,9 +139,11 @@ export function describe(e) {
  * The management API under `/v1/tenants/{tenant}/` as one fetch handler, `(request) =>
  * Promise<Response>`, for Workers, Deno.serve, Bun.serve, Hono or Node. A tenant is a store
  * owner. Auth: `authorize(request, tenant)` (true to let it through) or, by default, a bearer
- * `token`. `onError(message, error)` hears the server's faults (default: console.error).
+ * `token`; beside it, tenant tokens (`POST tokens`, the operator's alone) signed with a key
+ * derived from `tokenKey` (default: `token`). `onError(message, error)` hears the server's
+ * faults (default: console.error). `GET /v1/openapi.json` is the API's OpenAPI document.
  */
-export function createManagementApi({ store, token, authorize, enqueue, onError } = {}) {
+export function createManagementApi({ store, token, authorize, enqueue, onError, tokenKey } = {}) {
   if (!store || typeof store.createEndpoint !== "function") throw new SenderError("invalid_argument", "createManagementApi: store must come from createStore");
   if (enqueue !== undefined && typeof enqueue !== "function") throw new SenderError("invalid_argument", "createManagementApi: enqueue must be a function of [{ deliveryId, attempt }]");
   if (onError !== undefined && typeof onError !== "function") throw new SenderError("invalid_argument", "createManagementApi: onError must be a function");
@@ -156,15 +167,39 @@ export function createManagementApi({ store, token, authorize, enqueue, onError 
   if (authorize === undefined && (typeof token !== "string" || token.length < 16)) {
     throw new SenderError("invalid_argument", "createManagementApi: pass a bearer token of 16 or more characters, or authorize(request, tenant)");
   }
+  if (tokenKey !== undefined && (typeof tokenKey !== "string" || tokenKey.length < 16)) {
+    throw new SenderError("invalid_argument", "createManagementApi: tokenKey must be a secret of 16 or more characters");
+  }
   const tokenMatches = authorize ? null : tokenChecker(token);
+  const bearerOf = (request) => {
+    const header = request.headers.get("authorization") ?? "";
+    return header.startsWith("Bearer ") ? header.slice(7) : null;
+  };
   const allowed = async (request, tenant) => {
     if (authorize) return (await authorize(request, tenant)) === true;
-    const header = request.headers.get("authorization") ?? "";
-    return header.startsWith("Bearer ") && tokenMatches(header.slice(7));
+    const bearer = bearerOf(request);
+    return bearer !== null && tokenMatches(bearer);
   };
+  // Tenant tokens: the core decides (signature, expiry, tenant, read-only); with `authorize`
+  // and no tokenKey there are none.
+  const tokens = (tokenKey ?? token) ? tenantTokens(tokenKey ?? token) : null;
+  /** A tenant token's verdict for `access`, as a problem, or null when it lets the request through. */
+  const tokenRefusal = (bearer, tenant, access) => {
+    try {
+      tokens.check(bearer, tenant, access);
+      return null;
+    } catch (e) {
+      if (!(e instanceof HooklineError)) throw e;
+      // Not a token of ours (or a forged one): the same answer as any wrong token.
+      if (e.code === "invalid_token") return problem(401, "unauthorized", "a valid bearer token is required");
+      return problem(STATUS_OF[e.code] ?? 403, e.code, e.message);
+    }
+  };
+  // [method, path, handler, a tenant token's access (default: read for GET, else write), a list
+  // (it reads its own query parameters)]
   const routes = [
     ["POST", /^endpoints$/, async (t, _m, req) => json(201, await store.createEndpoint(t, await readJson(req)))],
-    ["GET", /^endpoints$/, async (t, _m, _r, url) => json(200, await store.listEndpoints(t, pageOf(url)))],
+    ["GET", /^endpoints$/, async (t, _m, _r, url) => json(200, await store.listEndpoints(t, pageOf(url))), "read", true],
     ["GET", /^endpoints\/([^/]+)$/, async (t, m) => json(200, await store.getEndpoint(t, m[1]))],
     ["PATCH", /^endpoints\/([^/]+)$/, async (t, m, req) => json(200, await store.updateEndpoint(t, m[1], await readJson(req)))],
     ["DELETE", /^endpoints\/([^/]+)$/, async (t, m) => (await store.deleteEndpoint(t, m[1]), json(204))],
@@ -172,8 +207,22 @@ export function createManagementApi({ store, token, authorize, enqueue, onError 
       const { graceMs } = only(await readJson(req, true), ["graceMs"], "rotate-secret");
       return json(200, await store.rotateSecret(t, m[1], graceMs === undefined ? {} : { graceMs }));
     }],
-    ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], pageOf(url)))],
-    ["GET", /^endpoints\/([^/]+)\/stats$/, async (t, m, _r, url) => json(200, await store.endpointStats(t, m[1], statsOf(url)))],
+    ["GET", /^endpoints\/([^/]+)\/attempts$/, async (t, m, _r, url) => json(200, await store.listAttempts(t, m[1], url.searchParams)), "read", true],
+    ["GET", /^endpoints\/([^/]+)\/stats$/, async (t, m, _r, url) => json(200, await store.endpointStats(t, m[1], statsOf(url))), "read", true],
+    ["POST", /^endpoints\/([^/]+)\/recover$/, async (t, m, req) => {
+      const recovered = await store.recoverEndpoint(t, m[1], await readJson(req));
+      await queued(recovered.deliveryIds);
+      return json(202, recovered);
+    }],
+    ["GET", /^events$/, async (t, _m, _r, url) => json(200, await store.listEvents(t, url.searchParams)), "read", true],
+    ["GET", /^events\/([^/]+)$/, async (t, m) => json(200, await store.getEvent(t, m[1]))],
+    ["GET", /^deliveries$/, async (t, _m, _r, url) => json(200, await store.listDeliveries(t, url.searchParams)), "read", true],
+    ["POST", /^deliveries\/([^/]+)\/cancel$/, async (t, m) => json(200, await store.cancelDelivery(t, m[1]))],
+    ["POST", /^tokens$/, async (t, _m, req) => {
+      if (!tokens) throw new SenderError("not_found", "tenant tokens are not set up: pass tokenKey to createManagementApi");
+      checkOwner(t);
+      return json(201, tokens.issue(t, await readJson(req, true)));
+    }, "issue"],
     ["POST", /^events$/, async (t, _m, req) => {
       // A W3C traceparent is stored with the event (an invalid one is ignored: the core's reading).
       const { eventId, matched, duplicate, deliveryIds } = await store.publish(t, await readJson(req), { traceparent: req.headers.get("traceparent") });
@@ -190,14 +239,32 @@ export function createManagementApi({ store, token, authorize, enqueue, onError 
   return async function handle(request) {
     try {
       const url = new URL(request.url);
+      if (url.pathname === "/v1/openapi.json") {
+        if (request.method !== "GET") return problem(405, "method_not_allowed", "use GET");
+        return json(200, openapi);
+      }
       const m = /^\/v1\/tenants\/([^/]+)\/(.+?)\/?$/.exec(url.pathname);
       if (!m) return problem(404, "not_found", "no such route");
       const tenant = segment(m[1]);
-      if (!(await allowed(request, tenant))) return problem(401, "unauthorized", "a valid bearer token is required");
+      const operator = await allowed(request, tenant);
+      const bearer = bearerOf(request);
+      if (!operator) {
+        if (!tokens || bearer === null) return problem(401, "unauthorized", "a valid bearer token is required");
+        const refused = tokenRefusal(bearer, tenant, "read");
+        if (refused) return refused;
+      }
       const matches = routes.filter(([, re]) => re.test(m[2]));
       if (matches.length === 0) return problem(404, "not_found", "no such route");
       const route = matches.find(([method]) => method === request.method);
       if (!route) return problem(405, "method_not_allowed", `use ${matches.map(([method]) => method).join(", ")}`);
+      // The lists read their own parameters; every other route takes none (the core's reading).
+      if (!route[4]) supportQuery("item", [...url.searchParams]);
+      // A tenant token's access for this route: to read, to change, or to issue tokens.
+      const access = route[3] ?? (request.method === "GET" ? "read" : "write");
+      if (!operator && access !== "read") {
+        const refused = tokenRefusal(bearer, tenant, access);
+        if (refused) return refused;
+      }
       return await route[2](tenant, route[1].exec(m[2]).map((s) => (s === undefined ? s : segment(s))), request, url);
     } catch (e) {
       if (e instanceof HooklineError) {

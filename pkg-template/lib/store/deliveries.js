@@ -14,7 +14,8 @@
 import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
-import { checkOwner, invalid, notFound, pageLimit, plausibleId } from "./endpoints.js";
+import { checkOwner, invalid, notFound, plausibleId } from "./endpoints.js";
+import { DELIVERY_COLUMNS, deliveryView, inFlightOf } from "./support.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 /** Why the sender's disabling of an endpoint ends its pending deliveries: the core's word. */
@@ -155,10 +156,7 @@ export function deliveryLog({ sql, clock, registry }) {
   const REPLACE_UNKNOWN = `ON CONFLICT (delivery_id, claim_token) DO UPDATE SET attempted_at_ms = excluded.attempted_at_ms, outcome = excluded.outcome,
     status = excluded.status, record = excluded.record WHERE hookline_attempts.outcome = 'unknown'`;
 
-  /** The attempt a delivery row says is going out now (claimed, its lease running), or null. */
-  function inFlightOf(d) {
-    if (d.state !== "pending" || d.lease_until_ms === null || d.lease_until_ms === undefined || Number(d.lease_until_ms) <= clock()) return null;
-    return {
+  return {
       deliveryId: d.id,
       eventId: d.event_id,
       endpointId: d.endpoint_id,
@@ -276,65 +274,14 @@ export function deliveryLog({ sql, clock, registry }) {
       return rows.map((r) => done.has(r.deliveryId));
     },
 
-    /** A delivery of `owner`'s and its attempt records, oldest first. */
+    /** A delivery of `owner`'s (as support lists show it) and its attempt records, oldest first. */
     async getDelivery(owner, id) {
       checkOwner(owner);
       if (!plausibleId(id)) throw notFound("delivery");
-      const rows = await sql.rows("SELECT * FROM hookline_deliveries WHERE owner = $1 AND id = $2", [owner, id]);
+      const rows = await sql.rows(`SELECT ${DELIVERY_COLUMNS}, d.claimed_at_ms FROM hookline_deliveries d JOIN hookline_events e ON e.owner = d.owner AND e.id = d.event_id WHERE d.owner = $1 AND d.id = $2`, [owner, id]);
       if (rows.length === 0) throw notFound(`delivery ${id}`);
       const attempts = await sql.rows("SELECT record FROM hookline_attempts WHERE delivery_id = $1 ORDER BY seq", [id]);
-      const d = rows[0];
-      return {
-        id: d.id,
-        eventId: d.event_id,
-        endpointId: d.endpoint_id,
-        state: d.state,
-        endedReason: d.ended_reason ?? null,
-        attempt: Number(d.attempt),
-        nextAttemptAtMs: Number(d.next_attempt_at_ms),
-        attempts: attempts.map((r) => fromJson(r.record)),
-        inFlight: inFlightOf(d),
-      };
-    },
-
-    /**
-     * An endpoint's attempt records, newest first, `limit` (1 to 100, default 20) at a time:
-     * `{ data, inFlight, nextCursor }`. The cursor is the last record's place, so attempts
-     * appended meanwhile (they are newer) never shift a page. `inFlight` (the first page only)
-     * lists the attempts going out now, newest first, at most `limit`: their records come when
-     * they end.
-     */
-    async listAttempts(owner, endpointId, { limit, cursor } = {}) {
-      const size = pageLimit(limit);
-      await registry.getEndpoint(owner, endpointId);
-      let before = null;
-      if (cursor !== undefined && cursor !== null) {
-        const m = /^a(\d{1,15})\.(\d{1,15})$/.exec(String(cursor));
-        if (!m) throw invalid("cursor is not one this store gave");
-        before = [Number(m[1]), Number(m[2])];
-      }
-      const rows = await sql.rows(
-        before
-          ? `SELECT seq, attempted_at_ms, record FROM hookline_attempts
-             WHERE endpoint_id = $1 AND (attempted_at_ms < $3 OR (attempted_at_ms = $3 AND seq < $4))
-             ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2`
-          : "SELECT seq, attempted_at_ms, record FROM hookline_attempts WHERE endpoint_id = $1 ORDER BY attempted_at_ms DESC, seq DESC LIMIT $2",
-        before ? [endpointId, size + 1, ...before] : [endpointId, size + 1],
-      );
-      const page = rows.slice(0, size);
-      const last = page.at(-1);
-      const flying = before
-        ? []
-        : await sql.rows(
-            `SELECT * FROM hookline_deliveries WHERE endpoint_id = $1 AND state = 'pending' AND lease_until_ms > $2
-             ORDER BY claimed_at_ms DESC LIMIT $3`,
-            [endpointId, clock(), size],
-          );
-      return {
-        data: page.map((r) => fromJson(r.record)),
-        inFlight: flying.map(inFlightOf),
-        nextCursor: rows.length > size ? `a${last.attempted_at_ms}.${last.seq}` : null,
-      };
+      return { ...deliveryView(rows[0]), attempts: attempts.map((r) => fromJson(r.record)), inFlight: inFlightOf(rows[0], clock()) };
     },
 
     /**

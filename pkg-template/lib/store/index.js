@@ -7,11 +7,13 @@
 //   sealing.js     secrets at rest (AES-GCM through WebCrypto) and the start-up key check
 //   endpoints.js   the registry: endpoints, their one state, rotation, resolveKeys
 //   outbox.js      publish: an event and its deliveries, in the store's or the caller's transaction
-//   deliveries.js  claim, record, the delivery log, redelivery, retention
+//   deliveries.js  claim, record, redelivery, retention
+//   support.js     the delivery log as support reads it (attempts, deliveries, events), cancel, recover
 //   worker.js      the worker, a sweep's round, a queue consumer's round
 //   operator.js    operational events (an endpoint's changes of state), once, to the operator
 //   metrics.js     readiness, the figures a scrape reads, an endpoint's stats over time
 //   api.js         the management API (a fetch handler) and a Node http bridge
+//   tokens.js      tenant-scoped tokens for the management API (the core signs and checks them)
 import { SenderError } from "hookline/errors";
 import { deliveryLog } from "./deliveries.js";
 import { driverFor } from "./driver.js";
@@ -21,6 +23,7 @@ import { migrate, schemaVersion } from "./migrations/index.js";
 import { operatorEvents } from "./operator.js";
 import { outbox } from "./outbox.js";
 import { checkKeys, sealer, sealingKeys } from "./sealing.js";
+import { supportLog } from "./support.js";
 import { runners } from "./worker.js";
 
 export { createManagementApi, nodeListener } from "./api.js";
@@ -61,6 +64,8 @@ export async function createStore(options) {
   const operator = operatorEvents({ sql, clock, seal, onEndpointEvent, observe: monitor.event });
   const { publish } = outbox({ sql, clock });
   const log = deliveryLog({ sql, clock, registry });
+  const support = supportLog({ sql, clock, registry });
+
   /**
    * Record attempts: their operational events first (the core's, each recorded once: a crash
    * after this loses none, and a retry of the batch records none twice), then the attempts.
@@ -111,7 +116,12 @@ export async function createStore(options) {
       return (await completeAll([{ job, ...result }]))[0];
     },
     getDelivery: log.getDelivery,
-    listAttempts: log.listAttempts,
+    listAttempts: support.listAttempts,
+    listDeliveries: support.listDeliveries,
+    listEvents: support.listEvents,
+    getEvent: support.getEvent,
+    cancelDelivery: support.cancelDelivery,
+    recoverEndpoint: support.recoverEndpoint,
     redeliver: log.redeliver,
     prune: log.prune,
     deliverDue: run.deliverDue,

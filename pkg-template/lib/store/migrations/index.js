@@ -4,11 +4,13 @@ import pg001 from "./postgres/001_endpoint_registry.sql";
 import pg002 from "./postgres/002_outbox_and_delivery_log.sql";
 import pg003 from "./postgres/003_receiver_dedupe.sql";
 import pg004 from "./postgres/004_tenant_events_endpoint_lifecycle_honest_log.sql";
+import pg006 from "./postgres/006_support.sql";
 import pg007 from "./postgres/007_operations.sql";
 import lite001 from "./sqlite/001_endpoint_registry.sql";
 import lite002 from "./sqlite/002_outbox_and_delivery_log.sql";
 import lite003 from "./sqlite/003_receiver_dedupe.sql";
 import lite004 from "./sqlite/004_tenant_events_endpoint_lifecycle_honest_log.sql";
+import lite006 from "./sqlite/006_support.sql";
 import lite007 from "./sqlite/007_operations.sql";
 
 /** `{ version, name, sql, sqlite }` per version: PostgreSQL's (and PGlite's) text, and D1's. */
@@ -17,7 +19,7 @@ export const storeMigrations = [
   { version: 2, name: "outbox and delivery log", sql: pg002, sqlite: lite002 },
   { version: 3, name: "receiver dedupe", sql: pg003, sqlite: lite003 },
   { version: 4, name: "tenant events, endpoint lifecycle, honest log", sql: pg004, sqlite: lite004 },
-  // 5 and 6 are other branches' (rate limits and FIFO endpoints; the support API).
+  { version: 6, name: "support: log indexes, recoveries", sql: pg006, sqlite: lite006 },
   { version: 7, name: "operations: trace context on events", sql: pg007, sqlite: lite007 },
 ];
 
