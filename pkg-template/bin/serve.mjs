@@ -98,6 +98,7 @@ function portalFiles() {
   };
 }
 
+/**
  * Run serve with the parsed settings: `db`, `port`, `host`, `concurrency`, `retry`, `leaseMs`,
  * `graceMs`, `allow`, `caps` (`{ default, tenants: Map }`), `operator` (`{ url, secret }` or
  * null), `token`, `encryptionKey`. `fail(message)` makes the one-line error the CLI prints.

@@ -157,17 +157,6 @@ export function deliveryLog({ sql, clock, registry }) {
     status = excluded.status, record = excluded.record WHERE hookline_attempts.outcome = 'unknown'`;
 
   return {
-      deliveryId: d.id,
-      eventId: d.event_id,
-      endpointId: d.endpoint_id,
-      attempt: Number(d.attempt),
-      attemptedAtMs: Number(d.claimed_at_ms ?? d.updated_at_ms),
-      leaseUntilMs: Number(d.lease_until_ms),
-      outcome: "started",
-    };
-  }
-
-  return {
     /**
      * Take up to `limit` due deliveries for `leaseMs` (default 60 s) as dispatcher jobs. Two
      * workers never take the same delivery; a lease that runs out (its worker died) makes it
