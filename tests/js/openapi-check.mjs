@@ -97,6 +97,8 @@ export async function checkResponse(method, url, response) {
     return response;
   }
   assert.ok(documented.content[type], `${what}: content type "${type}" is not documented (${Object.keys(documented.content).join(", ")})`);
+  // Text (the Prometheus exposition): the document says a string; what it holds is the test's.
+  if (type === "text/plain") return response;
   let body;
   try {
     body = JSON.parse(text);
@@ -117,12 +119,12 @@ export const checkedHandler = (handler) => async (request) => {
   return checkResponse(method, url, await handler(request));
 };
 
-/** `fetch`, with the API's responses (paths under /v1/ and /health) checked against the document. */
+/** `fetch`, with the API's responses (paths under /v1/, /health and /metrics) checked against the document. */
 export async function checkedFetch(input, init) {
   const response = await fetch(input, init);
   const url = String(input instanceof Request ? input.url : input);
   const { pathname } = new URL(url);
-  if (!pathname.startsWith("/v1/") && pathname !== "/health") return response;
+  if (!pathname.startsWith("/v1/") && pathname !== "/health" && pathname !== "/metrics") return response;
   return checkResponse(init?.method ?? (input instanceof Request ? input.method : "GET"), url, response);
 }
 

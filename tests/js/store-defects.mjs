@@ -450,7 +450,11 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
     const specifiers = [...file.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']/g)].map((m) => m[1]);
     assert.deepEqual([...new Set(specifiers)], ["hookline/errors"], "dedupe.mjs imports");
     const dedupe = dedupeEntry.createDedupe({ db, clock });
-    assert.deepEqual([await dedupe.claim("defects:msg_1", clock() + 1000), await dedupe.claim("defects:msg_1", clock() + 1000)], [true, false]);
+    // Claimed, then held while its work goes on ("pending"), then done: a later claim is refused.
+    const first = await dedupe.claim("defects:msg_1", clock() + 1000);
+    const during = await dedupe.claim("defects:msg_1", clock() + 1000);
+    await dedupe.complete("defects:msg_1", clock() + 10_000);
+    assert.deepEqual([first, during, await dedupe.claim("defects:msg_1", clock() + 1000)], [true, "pending", false]);
   });
 
   // Defect 6 (and acceptance item 2): publish inside the caller's transaction. Rolled back:

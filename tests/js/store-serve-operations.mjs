@@ -11,6 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { assert } from "./harness.mjs";
+import { checkedFetch } from "./openapi-check.mjs";
 import { spawnServe, startServe, waitFor } from "./store-serve.mjs";
 
 const TOKEN = "serve-ops-token-0123456789";
@@ -118,7 +119,7 @@ export async function serveOperationsTest(cluster) {
     const enabled = wh.verify(operator.got[1].body, operator.got[1].headers);
     assert.deepEqual([enabled.type, enabled.data.endpointId, enabled.data.revision], ["endpoint.enabled", gone.id, 2]);
     // Readiness and metrics.
-    const health = await fetch(`${serve.base}/health`);
+    const health = await checkedFetch(`${serve.base}/health`);
     const verdict = await health.json();
     assert.deepEqual([health.status, verdict.status, verdict.ready, verdict.checks], [200, "ok", true, { database: "ok", keys: "ok", worker: "ok", backlog: "ok" }], JSON.stringify(verdict));
     assert.equal(verdict.worker.concurrency, 4);
@@ -127,7 +128,7 @@ export async function serveOperationsTest(cluster) {
       'hookline_endpoint_events_total{type="endpoint.disabled"} 1', 'hookline_endpoint_events_total{type="endpoint.enabled"} 1', "hookline_deliveries_pending 0", 'hookline_endpoints{state="healthy",reason=""} 5'];
     let text = "";
     await waitFor("the metrics of every attempt", async () => {
-      const metrics = await fetch(`${serve.base}/metrics`);
+      const metrics = await checkedFetch(`${serve.base}/metrics`);
       text = await metrics.text();
       assert.ok(metrics.status === 200 && metrics.headers.get("content-type").startsWith("text/plain"), text);
       return want.every((line) => text.split("\n").includes(line));

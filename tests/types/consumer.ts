@@ -156,10 +156,10 @@ async function register(): Promise<StoredEndpoint> {
   const failed = await store.listAttempts("acme", endpoint.id, { status: "failed", statusClass: "5xx", since: new Date(0), until: "2026-12-07T10:00:00Z" });
   const deliveries = await store.listDeliveries("acme", { endpoint: endpoint.id, status: "failed", limit: 50 });
   const events = await store.listEvents("acme", { type: "a.b", since: 0 });
-  const event = await store.getEvent("acme", published.eventId);
+  const storedEvent = await store.getEvent("acme", published.eventId);
   const cancelled = await store.cancelDelivery("acme", delivery.id);
   const recovered = await store.recoverEndpoint("acme", endpoint.id, { since: "2026-12-07T10:00:00Z", limit: 100 });
-  console.log(failed.data.length, deliveries.data[0]?.recoveredBy, events.data[0]?.createdAtMs, event.payload.type, event.moreDeliveries, cancelled.inFlight, recovered.more);
+  console.log(failed.data.length, deliveries.data[0]?.recoveredBy, events.data[0]?.createdAtMs, storedEvent.payload.type, storedEvent.moreDeliveries, cancelled.inFlight, recovered.more);
   const api: (request: Request) => Promise<Response> = createManagementApi({ store, token: "a-token-of-16-chars-or-more", tokenKey: "another-secret-of-16-chars" });
   const res: Response = await api(new Request("http://x/v1/tenants/acme/endpoints"));
   console.log(res.status, typeof nodeListener(api));
