@@ -225,7 +225,11 @@ export function deliveryLog({ sql, clock, registry }) {
       }
       const col = (k) => rows.map((r) => r[k]);
       // The `= ANY` beside each join reaches the rows by their primary key even before the
-      // planner has statistics (a new database would otherwise scan the tables).
+      // planner has statistics (a new database would otherwise scan the tables). Two workers
+      // completing at once must not wait on each other in a circle: the endpoints are locked in
+      // id order (`held`), and an endpoint's other pending deliveries that another worker holds
+      // are skipped when it is disabled (that worker's completion or the next claim ends them).
+      // A deadlock the database still reports is retried by the driver.
       const moved = await sql.rows(
         `WITH input AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::text[], $11::int[], $12::jsonb[], $13::text[], $14::jsonb[], $15::boolean[], $16::int[])
@@ -241,15 +245,21 @@ export function deliveryLog({ sql, clock, registry }) {
            WHERE EXISTS (SELECT 1 FROM hookline_deliveries d WHERE d.id = i.delivery_id) ORDER BY i.attempted_at
            ${REPLACE_UNKNOWN}
            RETURNING 1
+         ), held AS MATERIALIZED (
+           SELECT e.id FROM hookline_endpoints e WHERE e.id = ANY ($13::text[]) AND e.id IN (SELECT endpoint_id FROM input WHERE health IS NOT NULL)
+           ORDER BY e.id FOR UPDATE
          ), healed AS (
            UPDATE hookline_endpoints e SET health = h.health, enabled = h.enabled FROM (
              SELECT DISTINCT ON (i.endpoint_id) i.endpoint_id, i.health, i.enabled, i.revision FROM input i JOIN moved m ON m.id = i.delivery_id
              WHERE i.health IS NOT NULL ORDER BY i.endpoint_id, i.attempted_at DESC
-           ) h WHERE e.id = h.endpoint_id AND e.revision = h.revision
+           ) h WHERE e.id = h.endpoint_id AND e.revision = h.revision AND e.id IN (SELECT id FROM held)
            RETURNING e.id, e.enabled
          ), ended AS (
            UPDATE hookline_deliveries d SET state = 'cancelled', ended_reason = $18, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $17
-           FROM healed h WHERE d.endpoint_id = h.id AND NOT h.enabled AND d.state = 'pending' AND d.id NOT IN (SELECT id FROM moved)
+           WHERE d.id IN (
+             SELECT p.id FROM hookline_deliveries p JOIN healed h ON p.endpoint_id = h.id AND NOT h.enabled
+             WHERE p.state = 'pending' AND p.id NOT IN (SELECT id FROM moved) FOR UPDATE OF p SKIP LOCKED
+           )
            RETURNING 1
          )
          SELECT id FROM moved`,
