@@ -123,15 +123,18 @@ export function runners({ log, sql, clock }) {
       }
     };
 
-    // Finished attempts wait here up to 5 ms (or until 64 are waiting) and are recorded
-    // together; each attempt's promise settles once its own batch is written. A batch the
-    // database refuses is tried again, with backoff, while its leases last.
+    // Finished attempts are recorded together (group commit): a batch is written at once when
+    // fewer than two writes are under way, else it gathers until one ends (or 64 wait); each
+    // attempt's promise settles once its own batch is written. A batch the database refuses is
+    // tried again, with backoff, while its leases last.
+    const WRITERS = 2;
+    let writing = 0;
     let current = null;
     const flushBatch = async (c) => {
       if (c.flushed) return;
       c.flushed = true;
-      clearTimeout(c.timer);
       if (current === c) current = null;
+      writing++;
       const until = Math.min(...c.items.map((i) => i.job.leaseUntilMs));
       for (let wait = BACKOFF_MIN_MS; ; wait = Math.min(BACKOFF_MAX_MS, wait * 2)) {
         try {
@@ -145,23 +148,40 @@ export function runners({ log, sql, clock }) {
           await new Promise((r) => setTimeout(r, wait));
         }
       }
+      writing--;
       c.resolve();
+      // What gathered meanwhile goes now.
+      if (current && !current.queued) queueFlush(current);
+    };
+    // A batch goes after the current turn of the event loop, so that the attempts finishing
+    // together are written together.
+    const queueFlush = (c) => {
+      c.queued = true;
+      setImmediate(() => {
+        c.queued = false;
+        if (!c.flushed && (writing < WRITERS || c.items.length >= 64)) flushBatch(c);
+      });
     };
     const record = (item) => {
       if (!current) {
-        const c = { items: [], flushed: false };
+        const c = { items: [], flushed: false, queued: false };
         c.done = new Promise((r) => (c.resolve = r));
-        c.timer = setTimeout(() => flushBatch(c), 5);
         current = c;
       }
       const c = current;
       c.items.push(item);
       if (c.items.length >= 64) flushBatch(c);
+      else if (!c.queued && writing < WRITERS) queueFlush(c);
       return c.done;
     };
+    // A slot is an attempt in flight: it frees when the attempt's answer is in, while its record
+    // waits for its batch. The records waiting are bounded too: no claim while as many wait as
+    // there are slots (a slow database slows the claims, never grows memory).
+    let unrecorded = 0;
     const attemptOne = async (job) => {
+      let item = null;
       try {
-        await record({ job, ...(await dispatcher.attempt(job)) });
+        item = { job, ...(await dispatcher.attempt(job)) };
       } catch (e) {
         // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
         safely(onError, e);
@@ -170,6 +190,14 @@ export function runners({ log, sql, clock }) {
         const left = (perEndpointInFlight.get(job.endpointId) ?? 1) - 1;
         if (left > 0) perEndpointInFlight.set(job.endpointId, left);
         else perEndpointInFlight.delete(job.endpointId);
+        if (item) unrecorded++;
+        signal();
+      }
+      if (!item) return;
+      try {
+        await record(item);
+      } finally {
+        unrecorded--;
         signal();
       }
     };
@@ -178,7 +206,7 @@ export function runners({ log, sql, clock }) {
         // A readiness check asks when the loop last turned (it turns at least every idleMs,
         // or every backoff while the database is away).
         health.lastLoopAtMs = clock();
-        const room = concurrency - inFlight;
+        const room = Math.min(concurrency - inFlight, 2 * concurrency - inFlight - unrecorded);
         // Claim when a quarter of the slots are free, not one slot at a time.
         if (room < Math.max(1, Math.floor(concurrency / 4))) {
           await nap(idleMs);
@@ -205,7 +233,7 @@ export function runners({ log, sql, clock }) {
         if (jobs.length < room) await nap(idleMs);
       }
       // Every attempt in flight finishes and its record is written before stop() resolves.
-      while (inFlight > 0) await nap(50);
+      while (inFlight > 0 || unrecorded > 0) await nap(50);
     })();
     return {
       stop() {

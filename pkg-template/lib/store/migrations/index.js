@@ -6,12 +6,14 @@ import pg003 from "./postgres/003_receiver_dedupe.sql";
 import pg004 from "./postgres/004_tenant_events_endpoint_lifecycle_honest_log.sql";
 import pg006 from "./postgres/006_support.sql";
 import pg007 from "./postgres/007_operations.sql";
+import pg009 from "./postgres/009_cheaper_claims.sql";
 import lite001 from "./sqlite/001_endpoint_registry.sql";
 import lite002 from "./sqlite/002_outbox_and_delivery_log.sql";
 import lite003 from "./sqlite/003_receiver_dedupe.sql";
 import lite004 from "./sqlite/004_tenant_events_endpoint_lifecycle_honest_log.sql";
 import lite006 from "./sqlite/006_support.sql";
 import lite007 from "./sqlite/007_operations.sql";
+import lite009 from "./sqlite/009_cheaper_claims.sql";
 
 /** `{ version, name, sql, sqlite }` per version: PostgreSQL's (and PGlite's) text, and D1's. */
 export const storeMigrations = [
@@ -21,6 +23,7 @@ export const storeMigrations = [
   { version: 4, name: "tenant events, endpoint lifecycle, honest log", sql: pg004, sqlite: lite004 },
   { version: 6, name: "support: log indexes, recoveries", sql: pg006, sqlite: lite006 },
   { version: 7, name: "operations: trace context on events", sql: pg007, sqlite: lite007 },
+  { version: 9, name: "cheaper claims", sql: pg009, sqlite: lite009 },
 ];
 
 /** A migration's statements: `--` comment lines dropped, split at the `;` that ends a line. */
