@@ -17,6 +17,9 @@
 //! - [`health`]: endpoint health and circuit breaker as serializable state (sender).
 //! - [`delivery`]: one attempt's decision and its effect on the endpoint's health (sender).
 //! - [`lifecycle`]: an endpoint's one state, and what its owner's changes do to it (sender).
+//! - [`throttle`]: per-endpoint rate limits as a token bucket in serializable state (sender).
+//! - [`ordering`]: FIFO delivery per endpoint or ordering key; when a failing head is given up
+//!   (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //!
@@ -58,11 +61,15 @@ pub mod lifecycle;
 #[cfg(feature = "sender")]
 pub mod matching;
 #[cfg(feature = "sender")]
+pub mod ordering;
+#[cfg(feature = "sender")]
 pub mod retry;
 pub mod scheme;
 pub mod secret;
 #[cfg(feature = "sender")]
 pub mod ssrf;
+#[cfg(feature = "sender")]
+pub mod throttle;
 pub mod verify;
 
 #[cfg(all(target_arch = "wasm32", feature = "bindgen"))]

@@ -30,6 +30,8 @@ mod health;
 mod sender;
 #[cfg(feature = "sender")]
 mod sign;
+#[cfg(feature = "sender")]
+mod throttle;
 mod types;
 
 #[wasm_bindgen(module = "/src/wasm/edge.js")]

@@ -8,6 +8,8 @@ import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
 import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 import { registerLifecycleVectorTests } from "./lifecycle-vectors.mjs";
+import { registerThrottleVectorTests } from "./throttle-vectors.mjs";
+import { registerOrderingVectorTests } from "./ordering-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
 import { registerReceiverTests } from "./receiver.mjs";
@@ -289,6 +291,8 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
   registerLifecycleVectorTests(test, hookline, vectors);
+  registerThrottleVectorTests(test, hookline, vectors);
+  registerOrderingVectorTests(test, hookline, vectors);
   registerDedupeTests(test, hookline, { vectors });
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);

@@ -1,0 +1,177 @@
+//! Bindings for throttled and ordered delivery ([`crate::throttle`], [`crate::ordering`]): plain
+//! JSON in and out. They convert; the core decides.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::sender::{from_js, ms_from, sender_err, to_js};
+use super::{bad_argument, get, types};
+use crate::delivery::Finished;
+use crate::ordering::{self, OrderingPolicy};
+use crate::throttle::{self, RateLimit, Throttle};
+
+fn ms(value: &JsValue, what: &str) -> Result<i64, JsValue> {
+    let n = value
+        .as_f64()
+        .ok_or_else(|| bad_argument(&format!("{what} must be a number")))?;
+    ms_from(n, what)
+}
+
+fn rate_limit(value: &JsValue) -> Result<RateLimit, JsValue> {
+    let limit: RateLimit = from_js(value, "rate limit")?;
+    limit.validate().map_err(sender_err)?;
+    Ok(limit)
+}
+
+fn throttle_state(value: &JsValue) -> Result<Throttle, JsValue> {
+    if value.is_null_or_undefined() {
+        return Ok(Throttle::default());
+    }
+    from_js(value, "throttle")
+}
+
+fn ordering_policy(value: &JsValue) -> Result<OrderingPolicy, JsValue> {
+    let policy: OrderingPolicy = if value.is_null_or_undefined() {
+        OrderingPolicy::default()
+    } else {
+        from_js(value, "ordering policy")?
+    };
+    policy.validate().map_err(sender_err)?;
+    Ok(policy)
+}
+
+/// An endpoint's rate limit checked and with its defaults: `{ rateLimit, rateLimitBurst }`.
+/// Throws `invalid_argument` for a rate outside 0.001 to 10,000 per second or a burst outside 1
+/// to 1000.
+#[wasm_bindgen(js_name = checkRateLimit)]
+pub fn check_rate_limit(limit: &types::RateLimitInput) -> Result<types::RateLimitJs, JsValue> {
+    Ok(to_js(&rate_limit(limit)?)?.unchecked_into())
+}
+
+/// When may the due deliveries of an endpoint with rate limit `limit` and bucket `throttle` start,
+/// decided at `nowMs` by a claim that holds them for `leaseMs`? `reservedAtMs` holds, per delivery
+/// in the order they should go, when an earlier `throttleAdmit` gave it its place in line (its
+/// wait has ended), or null. Returns `{ throttle, starts }`: the bucket to store and, per
+/// delivery, `{ kind: "start", atMs }` (send it then: now, or up to min(1 s, leaseMs / 4) ahead)
+/// or `{ kind: "wait", untilMs }` (put it back until then).
+#[wasm_bindgen(js_name = throttleAdmit)]
+pub fn throttle_admit(
+    limit: &types::RateLimitInput,
+    throttle: Option<types::ThrottleJs>,
+    now_ms: &types::NumberInput,
+    lease_ms: &types::NumberInput,
+    reserved_at_ms: &types::ReservedInput,
+) -> Result<types::AdmittedJs, JsValue> {
+    let lease_ms = lease_ms
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(n))
+        .ok_or_else(|| super::bad_value("leaseMs must be a whole number of milliseconds"))?;
+    let limit = rate_limit(limit)?;
+    let state = throttle_state(&throttle.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let reserved: Vec<Option<f64>> = from_js(reserved_at_ms, "reservedAtMs")?;
+    if reserved.len() > 1000 {
+        return Err(bad_argument(
+            "reservedAtMs: at most 1000 deliveries at once",
+        ));
+    }
+    let reserved = reserved
+        .into_iter()
+        .map(|r| r.map(|t| ms_from(t, "reservedAtMs")).transpose())
+        .collect::<Result<Vec<_>, _>>()?;
+    let admitted = throttle::admit(
+        &limit,
+        &state,
+        ms(now_ms, "nowMs")?,
+        lease_ms as u64,
+        &reserved,
+    );
+    Ok(to_js(&admitted)?.unchecked_into())
+}
+
+/// The bucket after a response (`{ status, retryAfter? }`, the `Retry-After` header as sent) to
+/// a request that started at `startedAtMs`, seen at `nowMs`: a 429 or a 503 slows the endpoint
+/// down; any other status leaves it as it is.
+#[wasm_bindgen(js_name = throttleObserve)]
+pub fn throttle_observe(
+    throttle: Option<types::ThrottleJs>,
+    response: &types::ThrottleResponseInput,
+    started_at_ms: &types::NumberInput,
+    now_ms: &types::NumberInput,
+) -> Result<types::ThrottleJs, JsValue> {
+    let state = throttle_state(&throttle.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let status = get(response, "status")?
+        .as_f64()
+        .filter(|s| s.fract() == 0.0 && (100.0..=599.0).contains(s))
+        .ok_or_else(|| super::bad_value("status must be an HTTP status from 100 to 599"))?;
+    let retry_after = get(response, "retryAfter")?.as_string();
+    let next = throttle::observe(
+        &state,
+        status as u16,
+        retry_after.as_deref(),
+        ms(started_at_ms, "startedAtMs")?,
+        ms(now_ms, "nowMs")?,
+    );
+    Ok(to_js(&next)?.unchecked_into())
+}
+
+/// A bucket at rest for a rate limit set at `nowMs`: waits given under an earlier limit no
+/// longer hold.
+#[wasm_bindgen(js_name = throttleReset)]
+pub fn throttle_reset(now_ms: &types::NumberInput) -> Result<types::ThrottleJs, JsValue> {
+    Ok(to_js(&throttle::reset(ms(now_ms, "nowMs")?))?.unchecked_into())
+}
+
+/// The key a delivery to an endpoint is ordered by: null when the endpoint is not `ordered`,
+/// else the event's `orderingKey`, or `""` (the endpoint's own key) without one. Throws
+/// `invalid_argument` for a key that is not 1 to 256 bytes of text without control characters,
+/// whether or not the endpoint is ordered.
+#[wasm_bindgen(js_name = orderingKeyFor)]
+pub fn ordering_key_for(
+    ordered: &types::BooleanInput,
+    ordering_key: Option<types::StringInput>,
+) -> Result<Option<String>, JsValue> {
+    let ordered = ordered
+        .as_bool()
+        .ok_or_else(|| bad_argument("ordered must be true or false"))?;
+    let key = match ordering_key.map(JsValue::from) {
+        None => None,
+        Some(k) if k.is_undefined() || k.is_null() => None,
+        Some(k) => Some(
+            k.as_string()
+                .ok_or_else(|| bad_argument("orderingKey must be a string"))?,
+        ),
+    };
+    ordering::key_for(ordered, key.as_deref()).map_err(sender_err)
+}
+
+/// An ordering policy checked and with its defaults: `{ maxBlockMs }` (default one hour).
+/// Throws `invalid_policy` for a `maxBlockMs` that is not positive.
+#[wasm_bindgen(js_name = checkOrderingPolicy)]
+pub fn check_ordering_policy(
+    policy: Option<types::OrderingPolicyJs>,
+) -> Result<types::OrderingPolicyJs, JsValue> {
+    let policy = ordering_policy(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    Ok(to_js(&policy)?.unchecked_into())
+}
+
+/// An attempt's result (`finished`, as `DeliveryEndpoint.finish` or `unstartedAttempt` gave it)
+/// for the head of an ordering key since `headSinceMs`, at `nowMs`, under `policy`: the same
+/// result, unless it plans a retry past `maxBlockMs` from `headSinceMs`, which gives the delivery
+/// up (`giveUp`, reason `ordering_blocked`) so the rest of its key can go.
+#[wasm_bindgen(js_name = orderedAttempt)]
+pub fn ordered_attempt(
+    finished: &types::FinishedJs,
+    head_since_ms: &types::NumberInput,
+    now_ms: &types::NumberInput,
+    policy: Option<types::OrderingPolicyJs>,
+) -> Result<types::FinishedJs, JsValue> {
+    let finished: Finished = from_js(finished, "attempt result")?;
+    let policy = ordering_policy(&policy.map(Into::into).unwrap_or(JsValue::UNDEFINED))?;
+    let bounded = ordering::bound(
+        finished,
+        ms(head_since_ms, "headSinceMs")?,
+        &policy,
+        ms(now_ms, "nowMs")?,
+    );
+    Ok(to_js(&bounded)?.unchecked_into())
+}
