@@ -76,7 +76,7 @@ async function openDatabase(target, fail, say) {
 
 /**
  * Run serve with the parsed settings: `db`, `port`, `host`, `retry`, `leaseMs`, `graceMs`,
- * `allow`, `maxEndpoints`, `token`, `encryptionKey`. `fail(message)` makes the one-line error
+ * `maxBlockMs` (an ordered key's failing head), `allow`, `maxEndpoints`, `token`, `encryptionKey`. `fail(message)` makes the one-line error
  * the CLI prints.
  */
 export async function serve(hookline, settings, fail) {
@@ -106,7 +106,8 @@ export async function serve(hookline, settings, fail) {
   const { createManagementApi, nodeListener } = await import("hookline/store");
   // An attempt must end well inside its lease, or a second worker could take the delivery.
   const timeoutMs = Math.min(15_000, Math.floor(settings.leaseMs / 2));
-  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve" });
+  const ordering = settings.maxBlockMs === undefined ? undefined : { maxBlockMs: settings.maxBlockMs };
+  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: 32, timeoutMs, userAgent: "hookline-serve", ordering });
   const worker = store.startWorker(dispatcher, {
     concurrency: 32,
     leaseMs: settings.leaseMs,

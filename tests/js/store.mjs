@@ -15,6 +15,7 @@ import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { startCluster } from "./pg-cluster.mjs";
 import { defectTests } from "./store-defects.mjs";
+import { orderTests, serveOrderTest } from "./store-order.mjs";
 import { transactionalExample } from "./store-example.mjs";
 import { cliInputTest, databaseErrorsTest, databaseOutageTest, hangingEndpointTest, honestLogTest, pgliteDirectoryTest, rotationTest, startServe, tenantEventIdsTest, terminatedConnectionsTest, waitFor, wrongKeyTest } from "./store-serve.mjs";
 import { assert, createHarness } from "./harness.mjs";
@@ -61,12 +62,12 @@ function contract(name, open) {
       const e = await createStore(options).catch((err) => err);
       assert.ok(e instanceof SenderError && e.code === "invalid_argument" && !(e instanceof hookline.WebhookVerificationError), `${e?.name}: ${e?.message}`);
     }
-    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4]);
+    assert.deepEqual(storeMigrations.map((m) => m.version), [1, 2, 3, 4, 5]);
   });
 
   test(`${name}: migrate applies every version once`, async () => {
     fresh = await made();
-    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await fresh.store.migrate(), [1, 2, 3, 4, 5]);
     assert.deepEqual(await fresh.store.migrate(), []);
   });
 
@@ -456,7 +457,7 @@ function contract(name, open) {
 
   test(`${name}: the receiver's dedupe: one claim wins under 20 concurrent ones; expired keys are claimed again`, async () => {
     const dedupe = createDedupe({ db: await open(), clock });
-    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4]);
+    assert.deepEqual(await dedupe.migrate(), [1, 2, 3, 4, 5]);
     const wins = await Promise.all(Array.from({ length: 20 }, () => dedupe.claim("standard-webhooks:id:msg_1", now + 1000)));
     assert.equal(wins.filter(Boolean).length, 1);
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_2", now + 1000), true);
@@ -560,6 +561,8 @@ function contract(name, open) {
   // The issue's numbered defects, each a test of its own (store-defects.mjs).
   const advance = (ms) => (now += ms);
   defectTests({ test, name, made, open, storeOn, clock, advance, rawRows, createStore, createManagementApi, storeMigrations, KEY, KEY2 });
+  // Throttled and ordered delivery (issue 28, store-order.mjs).
+  orderTests({ test, name, made, open, clock, advance, rawRows, createStore, KEY });
 
   return run;
 }
@@ -813,7 +816,7 @@ try {
   failed += r1.failed + (r1.passed === 0 ? 1 : 0);
 
   // D1: one fresh database per store, as bindings of one Miniflare instance.
-  const names = Array.from({ length: 24 }, (_, i) => `DB${i}`);
+  const names = Array.from({ length: 40 }, (_, i) => `DB${i}`);
   const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names, kvNamespaces: ["KV"] });
   try {
     let next = 0;
@@ -869,6 +872,7 @@ try {
     ["postgresql: one tenant's hanging endpoint does not hold another tenant's deliveries", hangingEndpointTest],
     ["postgresql: event ids are per tenant through the API", tenantEventIdsTest],
     ["pglite: a second hookline serve on a directory in use refuses to start; a SIGKILLed one's directory is taken over", pgliteDirectoryTest],
+    ["postgresql: two hookline serve on one database, one killed with SIGKILL, keep a throttled endpoint's rate and an ordered endpoint's order per key", (c) => serveOrderTest(c, { startServe, KEY })],
   ]) {
     if (!chosen(title)) continue;
     const t = Date.now();

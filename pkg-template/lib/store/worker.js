@@ -8,6 +8,30 @@ import { listSql } from "./driver.js";
 import { invalid, plausibleId } from "./endpoints.js";
 
 const BACKOFF_MIN_MS = 100;
+
+/**
+ * Throttled deliveries' starts (`notBeforeMs`, given by their endpoint's bucket, within their
+ * lease): `pace(job)` resolves at the job's start. One endpoint's jobs go in the order of their
+ * starts and keep the spacing the bucket gave them, so a timer that fires late (a busy process)
+ * makes the next ones late too, never a burst.
+ */
+function pacer(clock) {
+  const endpoints = new Map();
+  return (job) => {
+    if (job.notBeforeMs === undefined) return null;
+    if (endpoints.size > 10_000) endpoints.clear();
+    const last = endpoints.get(job.endpointId);
+    const next = { at: job.notBeforeMs, firedAt: job.notBeforeMs, done: null };
+    next.done = (last?.done ?? Promise.resolve()).then(async () => {
+      const target = last ? Math.max(job.notBeforeMs, last.firedAt + (job.notBeforeMs - last.at)) : job.notBeforeMs;
+      const wait = target - clock();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      next.firedAt = clock();
+    });
+    endpoints.set(job.endpointId, next);
+    return next.done;
+  };
+}
 const BACKOFF_MAX_MS = 5_000;
 
 /** The rounds over `log` (claim and record), `sql` and `clock`. */
@@ -17,14 +41,18 @@ export function runners({ log, sql, clock }) {
   /**
    * One claim-attempt-record round through `dispatcher` (made with `resolveKeys:
    * store.keysFor`): `{ claimed, completed, retries }`, where `retries` lists the deliveries due
-   * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids.
+   * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids: the
+   * attempts' retries, the deliveries a throttled endpoint's bucket put back, and the ordered
+   * deliveries that became their key's head.
    */
   async function deliverDue(dispatcher, options = {}) {
-    const jobs = await log.claimDue(options);
+    const { jobs, waiting } = await log.claimJobs(options);
+    const pace = pacer(clock);
     const attempted = [];
     await Promise.all(
       jobs.map(async (job) => {
         try {
+          await pace(job);
           attempted.push({ job, ...(await dispatcher.attempt(job)) });
         } catch {
           // Not the endpoint's doing (the dispatcher itself failed): the lease runs out and
@@ -32,8 +60,8 @@ export function runners({ log, sql, clock }) {
         }
       }),
     );
-    const completed = await log.completeAll(attempted);
-    const retries = [];
+    const { moved: completed, promoted } = await log.record(attempted);
+    const retries = [...waiting, ...promoted];
     attempted.forEach(({ job, plan }, i) => {
       if (completed[i] && plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: plan.attempt, atMs: plan.atMs });
     });
@@ -56,12 +84,13 @@ export function runners({ log, sql, clock }) {
     }
     if (wanted.size === 0) return { completed: 0, later: [] };
     const now = clock();
-    const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam([...wanted.keys()])]);
+    const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms, held FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam([...wanted.keys()])]);
     const later = [];
     const due = [];
     for (const r of pending) {
       if (Number(r.attempt) !== wanted.get(r.id)) continue; // stale: another message carries this delivery now
       if (r.lease_until_ms !== null && Number(r.lease_until_ms) > now) continue; // a worker holds it
+      if (r.held === true || r.held === 1) continue; // behind its key's head: sent again when promoted
       if (Number(r.next_attempt_at_ms) > now) later.push({ deliveryId: r.id, attempt: Number(r.attempt), atMs: Number(r.next_attempt_at_ms) });
       else due.push(r.id);
     }
@@ -95,7 +124,10 @@ export function runners({ log, sql, clock }) {
     let stopping = false;
     let inFlight = 0;
     const perEndpointInFlight = new Map();
+    const pace = pacer(clock);
     let wake = null;
+    // When throttled endpoints' buckets put deliveries back to (the earliest 256): claim again then.
+    let waits = [];
     const nap = (ms) =>
       new Promise((r) => {
         const timer = setTimeout(r, ms);
@@ -161,6 +193,7 @@ export function runners({ log, sql, clock }) {
     };
     const attemptOne = async (job) => {
       try {
+        await pace(job);
         await record({ job, ...(await dispatcher.attempt(job)) });
       } catch (e) {
         // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
@@ -183,7 +216,9 @@ export function runners({ log, sql, clock }) {
         }
         let jobs = [];
         try {
-          jobs = await log.claimDue({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          const claimed = await log.claimJobs({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          jobs = claimed.jobs;
+          if (claimed.waiting.length) waits = [...waits, ...claimed.waiting.map((w) => w.atMs)].sort((a, b) => a - b).slice(0, 256);
           health.lastClaimAtMs = clock();
           succeeded();
         } catch (e) {
@@ -197,7 +232,12 @@ export function runners({ log, sql, clock }) {
           perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
           attemptOne(job);
         }
-        if (jobs.length === 0) await nap(idleMs);
+        if (jobs.length === 0) {
+          // A wait the bucket gave ends before the next poll: claim at its time, not up to idleMs late.
+          const now = clock();
+          waits = waits.filter((t) => t > now);
+          await nap(Math.max(1, Math.min(idleMs, (waits[0] ?? Infinity) - now)));
+        }
       }
       // Every attempt in flight finishes and its record is written before stop() resolves.
       while (inFlight > 0) await nap(50);

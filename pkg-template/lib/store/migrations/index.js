@@ -4,10 +4,12 @@ import pg001 from "./postgres/001_endpoint_registry.sql";
 import pg002 from "./postgres/002_outbox_and_delivery_log.sql";
 import pg003 from "./postgres/003_receiver_dedupe.sql";
 import pg004 from "./postgres/004_tenant_events_endpoint_lifecycle_honest_log.sql";
+import pg005 from "./postgres/005_throttle_and_order.sql";
 import lite001 from "./sqlite/001_endpoint_registry.sql";
 import lite002 from "./sqlite/002_outbox_and_delivery_log.sql";
 import lite003 from "./sqlite/003_receiver_dedupe.sql";
 import lite004 from "./sqlite/004_tenant_events_endpoint_lifecycle_honest_log.sql";
+import lite005 from "./sqlite/005_throttle_and_order.sql";
 
 /** `{ version, name, sql, sqlite }` per version: PostgreSQL's (and PGlite's) text, and D1's. */
 export const storeMigrations = [
@@ -15,6 +17,7 @@ export const storeMigrations = [
   { version: 2, name: "outbox and delivery log", sql: pg002, sqlite: lite002 },
   { version: 3, name: "receiver dedupe", sql: pg003, sqlite: lite003 },
   { version: 4, name: "tenant events, endpoint lifecycle, honest log", sql: pg004, sqlite: lite004 },
+  { version: 5, name: "throttle and order", sql: pg005, sqlite: lite005 },
 ];
 
 /** A migration's statements: `--` comment lines dropped, split at the `;` that ends a line. */
@@ -52,6 +55,9 @@ export async function migrate(sql, clock) {
     return applied;
   }
   return sql.transaction(async (q) => {
+    // Before the table exists there is nothing to lock: two migrators starting at once on a new
+    // database (two `hookline serve`) would both create it, and one fail. A lock of our own first.
+    await q.query("SELECT pg_advisory_xact_lock(7242381604219862528)");
     await q.query(TABLE);
     await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
     const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
