@@ -133,12 +133,58 @@ pub fn horizon(lease_ms: u64) -> u64 {
     MAX_HORIZON_MS.min(lease_ms / 4)
 }
 
-/// [`admit`]'s answer: a decision per delivery, in the order given, and the bucket to store.
+/// [`admit`]'s answer: a decision per delivery, in the order given, the bucket to store, and
+/// the pace the starts were given at.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Admitted {
     pub throttle: Throttle,
     pub starts: Vec<Start>,
+    pub pace: Pace,
+}
+
+/// The pace of an endpoint's starts: one every `intervalMs`, `toleranceMs` of them allowed early
+/// (the burst). A worker that sends at given starts keeps its own sends to it ([`pace`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Pace {
+    pub interval_ms: f64,
+    pub tolerance_ms: f64,
+}
+
+/// Where a worker's sends to one endpoint stand: the theoretical time of its next send (GCRA, on
+/// the times it really sent). `{}` before the first.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Sent {
+    pub tat_ms: f64,
+}
+
+/// [`pace`]'s answer: send at `atMs`; keep `sent` for the endpoint's next send.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paced {
+    pub at_ms: i64,
+    pub sent: Sent,
+}
+
+/// When a worker sends a delivery [`admit`] gave the start `start_ms` at `pace`: its sends to the
+/// endpoint so far are `sent`, the one before this went out at `previous_ms` (`None` for the
+/// first), and this one goes at its start, or later if a timer that fired late made an earlier
+/// send late: the worker's sends keep GCRA's spacing on the times they really go out (a late one
+/// catches up by the burst's tolerance at most), so a busy process sends no burst.
+pub fn pace(pace: &Pace, sent: &Sent, start_ms: i64, previous_ms: Option<i64>) -> Paced {
+    let sent = match previous_ms {
+        Some(went) => Sent {
+            tat_ms: sent.tat_ms.max(i64_ms(went)) + pace.interval_ms,
+        },
+        None => *sent,
+    };
+    let at = i64_ms(start_ms).max(sent.tat_ms - pace.tolerance_ms);
+    Paced {
+        at_ms: ceil_ms(at).max(start_ms),
+        sent,
+    }
 }
 
 /// The halvings in effect at `now_ms`: the last slow-down's level while it holds, then one fewer
@@ -218,6 +264,10 @@ pub fn admit(
     Admitted {
         throttle: next,
         starts,
+        pace: Pace {
+            interval_ms: interval,
+            tolerance_ms: tolerance,
+        },
     }
 }
 
@@ -329,6 +379,30 @@ mod tests {
             ]
         );
         assert_eq!(horizon(60_000), 1_000);
+    }
+
+    #[test]
+    fn late_sends_keep_their_spacing_and_catch_up_by_the_tolerance() {
+        let strict = Pace {
+            interval_ms: 100.0,
+            tolerance_ms: 0.0,
+        };
+        let first = pace(&strict, &Sent::default(), 1_000, None);
+        assert_eq!(first.at_ms, 1_000);
+        // It went out 150 ms late: the next, due at 1_100, goes 100 ms after it.
+        let second = pace(&strict, &first.sent, 1_100, Some(1_150));
+        assert_eq!(second.at_ms, 1_250);
+        let loose = Pace {
+            interval_ms: 100.0,
+            tolerance_ms: 100.0,
+        };
+        let caught_up = pace(&loose, &first.sent, 1_100, Some(1_150));
+        assert_eq!(caught_up.at_ms, 1_150);
+        // Never before its start.
+        assert_eq!(
+            pace(&loose, &caught_up.sent, 2_000, Some(1_150)).at_ms,
+            2_000
+        );
     }
 
     #[test]

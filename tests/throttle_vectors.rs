@@ -7,7 +7,7 @@
 #[allow(dead_code)] // assert_partial is for the other vector files
 mod common;
 use common::read_vectors;
-use hookline::throttle::{admit, observe, reset, RateLimit, Throttle};
+use hookline::throttle::{admit, observe, pace, reset, Pace, RateLimit, Sent, Throttle};
 use serde_json::Value;
 
 fn parse<T: serde::de::DeserializeOwned>(v: &Value, what: &str) -> T {
@@ -116,5 +116,24 @@ fn responses_slow_the_bucket() {
             &case["expect"],
             "reset",
         );
+    }
+}
+
+#[test]
+fn a_workers_sends_keep_their_pace() {
+    let file = read_vectors("throttle");
+    let cases = file["pace"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let p: Pace = parse(&case["pace"], name);
+        let sent: Sent = parse(&case["sent"], name);
+        let got = pace(
+            &p,
+            &sent,
+            case["startMs"].as_i64().unwrap(),
+            case["previousMs"].as_i64(),
+        );
+        assert_fields(&serde_json::to_value(got).unwrap(), &case["expect"], name);
     }
 }

@@ -8,7 +8,7 @@ use super::sender::{from_js, ms_from, sender_err, to_js};
 use super::{bad_argument, get, types};
 use crate::delivery::Finished;
 use crate::ordering::{self, OrderingPolicy};
-use crate::throttle::{self, RateLimit, Throttle};
+use crate::throttle::{self, Pace, RateLimit, Sent, Throttle};
 
 fn ms(value: &JsValue, what: &str) -> Result<i64, JsValue> {
     let n = value
@@ -112,6 +112,31 @@ pub fn throttle_observe(
         ms(now_ms, "nowMs")?,
     );
     Ok(to_js(&next)?.unchecked_into())
+}
+
+/// When a worker sends a delivery `throttleAdmit` gave the start `startMs` at `pace` (its answer's
+/// `pace`): `sent` is where the worker's sends to that endpoint stand (`{}` before the first) and
+/// `previousMs` when the one before this really went out (omit it for the first). Returns `{ atMs,
+/// sent }`: send at `atMs` (its start, or later if an earlier send went out late, by the burst's
+/// tolerance at most), and keep `sent` for the next.
+#[wasm_bindgen(js_name = throttlePace)]
+pub fn throttle_pace(
+    pace: &types::PaceJs,
+    sent: Option<types::SentJs>,
+    start_ms: &types::NumberInput,
+    previous_ms: Option<types::NumberInput>,
+) -> Result<types::PacedJs, JsValue> {
+    let pace: Pace = from_js(pace, "pace")?;
+    let sent: Sent = match sent.map(JsValue::from) {
+        Some(v) if !v.is_null_or_undefined() => from_js(&v, "sent")?,
+        _ => Sent::default(),
+    };
+    let previous = match previous_ms.map(JsValue::from) {
+        Some(v) if !v.is_null_or_undefined() => Some(ms(&v, "previousMs")?),
+        _ => None,
+    };
+    let paced = throttle::pace(&pace, &sent, ms(start_ms, "startMs")?, previous);
+    Ok(to_js(&paced)?.unchecked_into())
 }
 
 /// A bucket at rest for a rate limit set at `nowMs`: waits given under an earlier limit no

@@ -682,6 +682,14 @@ export interface Throttle {
 export interface ThrottleAdmitted {
   throttle: Required<Throttle>;
   starts: ({ kind: "start"; atMs: number } | { kind: "wait"; untilMs: number })[];
+  /** The pace the starts were given at, for `throttlePace`. */
+  pace: ThrottlePace;
+}
+
+/** An endpoint's pace: one start every `intervalMs`, up to `toleranceMs` early (the burst). */
+export interface ThrottlePace {
+  intervalMs: number;
+  toleranceMs: number;
 }
 
 /**
@@ -1128,4 +1136,10 @@ extern "C" {
     pub type OrderingPolicyJs;
     #[wasm_bindgen(typescript_type = "boolean")]
     pub type BooleanInput;
+    #[wasm_bindgen(typescript_type = "ThrottlePace")]
+    pub type PaceJs;
+    #[wasm_bindgen(typescript_type = "{ tatMs?: number }")]
+    pub type SentJs;
+    #[wasm_bindgen(typescript_type = "{ atMs: number; sent: { tatMs: number } }")]
+    pub type PacedJs;
 }

@@ -57,6 +57,7 @@ export function registerSenderTests(test, hookline, vectors) {
       retrySchedule: () => hookline.retrySchedule({ schedule: [] }),
       throttleAdmit: () => hookline.throttleAdmit({ rateLimit: 10, rateLimitBurst: 0 }, {}, 0, 60_000, []),
       throttleObserve: () => hookline.throttleObserve({}, { status: 1000 }, 0, 0),
+      throttlePace: () => hookline.throttlePace({ intervalMs: 100, toleranceMs: 0 }, {}, Number.NaN),
       throttleReset: () => hookline.throttleReset(Number.POSITIVE_INFINITY),
       unstartedAttempt: () => hookline.unstartedAttempt({ schedule: [] }, 1, "worker_lost", 0, 0),
       validateEventType: () => hookline.validateEventType("bad type!"),

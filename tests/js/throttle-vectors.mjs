@@ -20,7 +20,7 @@ function assertFields(got, want, at) {
 }
 
 export function registerThrottleVectorTests(test, hookline, vectors) {
-  const { checkRateLimit, throttleAdmit, throttleObserve, throttleReset, SenderError } = hookline;
+  const { checkRateLimit, throttleAdmit, throttleObserve, throttlePace, throttleReset, SenderError } = hookline;
   const file = vectors.throttle;
 
   test("throttle vectors: the file has its cases", () => {
@@ -46,6 +46,12 @@ export function registerThrottleVectorTests(test, hookline, vectors) {
     });
   }
 
+  for (const c of file.pace) {
+    test(`throttle pace vector: ${c.name}`, () => {
+      assertFields(throttlePace(c.pace, c.sent, c.startMs, c.previousMs ?? undefined), c.expect, c.name);
+    });
+  }
+
   test("throttle reset vector: a bucket at rest whose earlier waits no longer hold", () => {
     for (const c of file.reset) assert.deepEqual(throttleReset(c.nowMs), c.expect);
   });
@@ -56,5 +62,6 @@ export function registerThrottleVectorTests(test, hookline, vectors) {
     assert.throws(() => throttleAdmit({ rateLimit: 10 }, {}, 0, -1, []), "invalid_argument", SenderError);
     assert.throws(() => throttleObserve({}, { status: 99 }, 0, 0), "invalid_argument", SenderError);
     assert.throws(() => throttleReset(Number.NaN), "invalid_argument", SenderError);
+    assert.throws(() => throttlePace({ intervalMs: 100 }, {}, 0), "invalid_argument", SenderError);
   });
 }

@@ -150,7 +150,7 @@ export function deliveryLog({ sql, clock, registry }) {
     return { rows, token, now };
   }
 
-  /** Claim, then let each throttled endpoint's bucket say which of its deliveries start: `{ jobs, waiting }`. */
+  /** Claim, then let each throttled endpoint's bucket say which of its deliveries start: `{ jobs, waiting, paces }`. */
   async function claimJobs({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0, perEndpoint, inFlight = new Map() } = {}) {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid("claimDue: limit must be a whole number from 1 to 1000");
     if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("claimDue: leaseMs must be a whole number of milliseconds");
@@ -158,11 +158,13 @@ export function deliveryLog({ sql, clock, registry }) {
     if (perEndpoint !== undefined && (!Number.isInteger(perEndpoint) || perEndpoint < 1)) throw invalid("claimDue: perEndpoint must be a whole number of 1 or more");
     if (!(inFlight instanceof Map)) throw invalid("claimDue: inFlight must be a Map of endpoint id to a count");
     if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
-    if (ids?.length === 0) return { jobs: [], waiting: [] };
+    if (ids?.length === 0) return { jobs: [], waiting: [], paces: new Map() };
     const claimed = await claim({ limit, leaseMs, ids: ids?.filter(plausibleId), overdueMs, perEndpoint: perEndpoint ?? limit, inFlight });
-    const { rows, waiting } = await gate.admit(claimed.rows, claimed.token, claimed.now, leaseMs);
+    const { rows, waiting, paces } = await gate.admit(claimed.rows, claimed.token, claimed.now, leaseMs);
     registry.remember(rows.filter((r) => r.ep_id !== null && r.ep_id !== undefined).map((r) => ({ ...r, id: r.ep_id })));
-    return { jobs: rows.map(toJob), waiting };
+    // Throttled ones in the order of their starts, for the worker's pacing.
+    const jobs = rows.map(toJob).sort((a, b) => (a.notBeforeMs ?? 0) - (b.notBeforeMs ?? 0));
+    return { jobs, waiting, paces };
   }
 
   /** The row of each completed item, as the statements below take them. */
@@ -302,8 +304,9 @@ export function deliveryLog({ sql, clock, registry }) {
     },
 
     /**
-     * `claimDue` for the store's own rounds: `{ jobs, waiting }`, `waiting` being the throttled
-     * deliveries their bucket put back, `[{ deliveryId, attempt, atMs }]` (for a queue).
+     * `claimDue` for the store's own rounds: `{ jobs, waiting, paces }`, `waiting` being the
+     * throttled deliveries their bucket put back, `[{ deliveryId, attempt, atMs }]` (for a
+     * queue), `paces` each throttled endpoint's pace (for `throttlePace`).
      */
     claimJobs,
 

@@ -73,7 +73,7 @@ export function throttleGate({ sql, clock, startedRecord }) {
       const stored = first.throttle === null || first.throttle === undefined ? "{}" : typeof first.throttle === "string" ? first.throttle : JSON.stringify(first.throttle);
       const reserved = list.map((r) => (r.reserved_at_ms === null || r.reserved_at_ms === undefined ? null : Number(r.reserved_at_ms)));
       const admitted = throttleAdmit(limit, fromJson(stored), now, leaseMs, reserved);
-      return { endpointId, old: stored, next: admitted.throttle, starts: list.map((r, i) => [r, admitted.starts[i]]) };
+      return { endpointId, old: stored, next: admitted.throttle, pace: admitted.pace, starts: list.map((r, i) => [r, admitted.starts[i]]) };
     });
   }
 
@@ -154,20 +154,25 @@ export function throttleGate({ sql, clock, startedRecord }) {
      * Of the rows claim `token` took at `now` for `leaseMs`, the throttled ones (see `gated`) ask
      * their endpoint's bucket: those that start get their started record (`started_seq`) and the
      * time to send them (`not_before_ms`: now, or a little ahead, within the lease); the others
-     * are put back, due when the core says (`waiting`: `[{ deliveryId, attempt, atMs }]`).
+     * are put back, due when the core says (`waiting`: `[{ deliveryId, attempt, atMs }]`);
+     * `paces` holds each endpoint's pace, for the worker that sends them (`throttlePace`).
      * Where another claim took from a bucket meanwhile, it is read again and asked again (a few
      * times; then its deliveries are put back as they were, for the next claim). Returns
      * `{ rows, waiting }`: the rows to hand out and the waits.
      */
     async admit(rows, token, now, leaseMs) {
       let asking = rows.filter(gated);
-      if (asking.length === 0) return { rows, waiting: [] };
+      if (asking.length === 0) return { rows, waiting: [], paces: new Map() };
       const seqOf = new Map();
       const startAt = new Map();
+      const paces = new Map();
       const waited = [];
       for (let round = 0, at = now; asking.length > 0 && round < 3; round++, at = clock()) {
         const decided = decide(asking, at, leaseMs - (at - now));
-        for (const d of decided) for (const [r, s] of d.starts) if (s.kind === "start") startAt.set(r.id, s.atMs);
+        for (const d of decided) {
+          paces.set(d.endpointId, d.pace);
+          for (const [r, s] of d.starts) if (s.kind === "start") startAt.set(r.id, s.atMs);
+        }
         const done = await apply(decided, token, at);
         for (const s of done.started) seqOf.set(s.delivery_id, s.seq);
         waited.push(...done.waited);
@@ -188,6 +193,7 @@ export function throttleGate({ sql, clock, startedRecord }) {
       return {
         rows: rows.filter((r) => !asked.has(r.id) || seqOf.has(r.id)).map((r) => (seqOf.has(r.id) ? { ...r, started_seq: seqOf.get(r.id), not_before_ms: startAt.get(r.id) } : r)),
         waiting: waited.map((w) => ({ deliveryId: w.id, attempt: Number(w.attempt), atMs: Number(w.next_attempt_at_ms) })),
+        paces,
       };
     },
 

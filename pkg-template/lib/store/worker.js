@@ -3,7 +3,7 @@
 // the dispatcher and the core decide each attempt; the store's claim keeps one holder per
 // delivery. Faults are part of the contract: a lost database connection is reported and
 // retried with backoff, never a crash, and one endpoint cannot hold every slot.
-import { checkLease } from "hookline";
+import { checkLease, throttlePace } from "hookline";
 import { listSql } from "./driver.js";
 import { invalid, plausibleId } from "./endpoints.js";
 
@@ -11,28 +11,30 @@ const BACKOFF_MIN_MS = 100;
 
 /**
  * Throttled deliveries' starts (`notBeforeMs`, given by their endpoint's bucket, within their
- * lease): `pace(job)` resolves at the job's start. One endpoint's jobs go in the order of their
- * starts and keep the spacing the bucket gave them, so a timer that fires late (a busy process)
- * makes the next ones late too, never a burst.
+ * lease): `pace(job, paces)` resolves when the job may go. One endpoint's jobs go in the order of
+ * their starts, and the core (`throttlePace`) says when, from the times the ones before really
+ * went out: a timer that fired late (a busy process) makes the next ones late too, caught up by
+ * the burst's tolerance at most, never a burst of its own.
  */
 function pacer(clock) {
   const endpoints = new Map();
-  return (job) => {
-    if (job.notBeforeMs === undefined) return null;
+  return (job, paces) => {
+    const pace = paces?.get(job.endpointId);
+    if (job.notBeforeMs === undefined || !pace) return null;
     if (endpoints.size > 10_000) endpoints.clear();
     const last = endpoints.get(job.endpointId);
-    const next = { at: job.notBeforeMs, firedAt: job.notBeforeMs, done: null };
+    const next = { sent: undefined, wentAt: undefined, done: null };
     next.done = (last?.done ?? Promise.resolve()).then(async () => {
-      const target = last ? Math.max(job.notBeforeMs, last.firedAt + (job.notBeforeMs - last.at)) : job.notBeforeMs;
-      const wait = target - clock();
+      const paced = throttlePace(pace, last?.sent, job.notBeforeMs, last?.wentAt);
+      const wait = paced.atMs - clock();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      next.firedAt = clock();
+      next.sent = paced.sent;
+      next.wentAt = clock();
     });
     endpoints.set(job.endpointId, next);
     return next.done;
   };
 }
-const BACKOFF_MAX_MS = 5_000;
 
 /** The rounds over `log` (claim and record), `sql` and `clock`. */
 export function runners({ log, sql, clock }) {
@@ -46,13 +48,13 @@ export function runners({ log, sql, clock }) {
    * deliveries that became their key's head.
    */
   async function deliverDue(dispatcher, options = {}) {
-    const { jobs, waiting } = await log.claimJobs(options);
+    const { jobs, waiting, paces } = await log.claimJobs(options);
     const pace = pacer(clock);
     const attempted = [];
     await Promise.all(
       jobs.map(async (job) => {
         try {
-          await pace(job);
+          await pace(job, paces);
           attempted.push({ job, ...(await dispatcher.attempt(job)) });
         } catch {
           // Not the endpoint's doing (the dispatcher itself failed): the lease runs out and
@@ -191,9 +193,9 @@ export function runners({ log, sql, clock }) {
       if (c.items.length >= 64) flushBatch(c);
       return c.done;
     };
-    const attemptOne = async (job) => {
+    const attemptOne = async (job, paces) => {
       try {
-        await pace(job);
+        await pace(job, paces);
         await record({ job, ...(await dispatcher.attempt(job)) });
       } catch (e) {
         // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
@@ -215,9 +217,11 @@ export function runners({ log, sql, clock }) {
           continue;
         }
         let jobs = [];
+        let paces = null;
         try {
           const claimed = await log.claimJobs({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
           jobs = claimed.jobs;
+          paces = claimed.paces;
           if (claimed.waiting.length) waits = [...waits, ...claimed.waiting.map((w) => w.atMs)].sort((a, b) => a - b).slice(0, 256);
           health.lastClaimAtMs = clock();
           succeeded();
@@ -230,7 +234,7 @@ export function runners({ log, sql, clock }) {
         for (const job of jobs) {
           inFlight++;
           perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
-          attemptOne(job);
+          attemptOne(job, paces);
         }
         if (jobs.length === 0) {
           // A wait the bucket gave ends before the next poll: claim at its time, not up to idleMs late.

@@ -28,6 +28,7 @@
 // admit:   { name, limit, throttle, nowMs, leaseMs, reservedAtMs, expect: { starts, throttle: <fields> } }
 // observe: { name, throttle, response: { status, retryAfter? }, startedAtMs, nowMs, expect: <Throttle fields> }
 // reset:   { nowMs, expect: <Throttle> }
+// pace:    { name, pace, sent, startMs, previousMs, expect: { atMs, sent } }
 "use strict";
 
 const fs = require("node:fs");
@@ -58,7 +59,7 @@ const admit = [
   { name: "from rest at 10/s, burst 1: one starts, the next two join the line 100 ms apart", limit: { rateLimit: 10, rateLimitBurst: 1 }, throttle: {}, nowMs: T, leaseMs: 0, reservedAtMs: [null, null, null],
     expect: { starts: [startAt(T), wait(T + 100), wait(T + 200)], throttle: { ...rest, tatMs: T + 100, lineEndMs: T + 300 } } },
   { name: "burst 3 at 10/s: three start at once, then the line", limit: { rateLimit: 10, rateLimitBurst: 3 }, throttle: {}, nowMs: T, leaseMs: 0, reservedAtMs: [null, null, null, null, null],
-    expect: { starts: [startAt(T), startAt(T), startAt(T), wait(T + 100), wait(T + 200)], throttle: { tatMs: T + 300, lineEndMs: T + 300 } } },
+    expect: { starts: [startAt(T), startAt(T), startAt(T), wait(T + 100), wait(T + 200)], throttle: { tatMs: T + 300, lineEndMs: T + 300 }, pace: { intervalMs: 100, toleranceMs: 200 } } },
   { name: "a place in line that has come starts; one without a place waits behind the line", limit: { rateLimit: 10 }, throttle: { tatMs: T + 100, lineEndMs: T + 300 }, nowMs: T + 100, leaseMs: 0, reservedAtMs: [T, null],
     expect: { starts: [startAt(T + 100), wait(T + 300)], throttle: { tatMs: T + 200, lineEndMs: T + 400 } } },
   { name: "without a place a delivery joins the line, even when the bucket would let it start", limit: { rateLimit: 10 }, throttle: { tatMs: T - 1000, lineEndMs: T + 500 }, nowMs: T, leaseMs: 0, reservedAtMs: [null],
@@ -78,7 +79,7 @@ const admit = [
   { name: "recovering: level 3, 30 s after its hold ended, is level 1", limit: { rateLimit: 10 }, throttle: { slowLevel: 3, slowUntilMs: T - 30000 }, nowMs: T, leaseMs: 0, reservedAtMs: [null, null],
     expect: { starts: [startAt(T), wait(T + 200)], throttle: { tatMs: T + 200, lineEndMs: T + 400 } } },
   { name: "level 3 at the end of its hold is level 2: a quarter of the rate", limit: { rateLimit: 10 }, throttle: { slowLevel: 3, slowUntilMs: T }, nowMs: T, leaseMs: 0, reservedAtMs: [null, null],
-    expect: { starts: [startAt(T), wait(T + 400)], throttle: { tatMs: T + 400, lineEndMs: T + 800 } } },
+    expect: { starts: [startAt(T), wait(T + 400)], throttle: { tatMs: T + 400, lineEndMs: T + 800 }, pace: { intervalMs: 400, toleranceMs: 0 } } },
   { name: "fully recovered long after a slow-down: the limit's own pace", limit: { rateLimit: 10 }, throttle: { slowLevel: 4, slowUntilMs: T - 600000 }, nowMs: T, leaseMs: 0, reservedAtMs: [null, null],
     expect: { starts: [startAt(T), wait(T + 100)] } },
   { name: "no deliveries: the bucket as it was", limit: { rateLimit: 10 }, throttle: { tatMs: T + 50, lineEndMs: T + 70, resetAtMs: 7 }, nowMs: T, leaseMs: 0, reservedAtMs: [],
@@ -112,13 +113,26 @@ const observe = [
 
 const reset = [{ nowMs: T, expect: { ...rest, resetAtMs: T } }];
 
+// pace: a worker's sends to one endpoint: sent.tatMs folds the previous send (when it went:
+// tatMs = max(tatMs, previousMs) + intervalMs), and this one goes at max(startMs,
+// ceil(tatMs - toleranceMs)).
+const strict = { intervalMs: 100, toleranceMs: 0 };
+const pace = [
+  { name: "the first send goes at its start", pace: strict, sent: {}, startMs: T, previousMs: null, expect: { atMs: T, sent: { tatMs: 0 } } },
+  { name: "on time: each at its start", pace: strict, sent: { tatMs: 0 }, startMs: T + 100, previousMs: T, expect: { atMs: T + 100, sent: { tatMs: T + 100 } } },
+  { name: "the one before went 150 ms late: this one goes an interval after it", pace: strict, sent: { tatMs: 0 }, startMs: T + 100, previousMs: T + 150, expect: { atMs: T + 250, sent: { tatMs: T + 250 } } },
+  { name: "with a burst's tolerance of 100 ms a late send is caught up", pace: { intervalMs: 100, toleranceMs: 100 }, sent: { tatMs: 0 }, startMs: T + 100, previousMs: T + 150, expect: { atMs: T + 150, sent: { tatMs: T + 250 } } },
+  { name: "never before its start", pace: { intervalMs: 100, toleranceMs: 100 }, sent: { tatMs: T + 250 }, startMs: T + 1000, previousMs: T + 150, expect: { atMs: T + 1000, sent: { tatMs: T + 350 } } },
+];
+
 const out = {
   description:
-    "Per-endpoint rate limits as a GCRA token bucket (src/throttle.rs RateLimit::validate, admit, observe, reset; JS checkRateLimit, throttleAdmit, throttleObserve, throttleReset). limits: an endpoint's { rateLimit, rateLimitBurst } and its checked form or error code. admit: the limit, the stored bucket ({} at rest), nowMs, per due delivery the time it was given its place or null; expect: the decision per delivery and fields of the bucket to store. observe: the bucket, a response's status and Retry-After, when its request started, nowMs; expect: fields of the new bucket. reset: the bucket for a new limit. Written by hand from the documented rules; generated by tests/vectors/gen/throttle.cjs.",
+    "Per-endpoint rate limits as a GCRA token bucket (src/throttle.rs RateLimit::validate, admit, observe, reset; JS checkRateLimit, throttleAdmit, throttleObserve, throttleReset). limits: an endpoint's { rateLimit, rateLimitBurst } and its checked form or error code. admit: the limit, the stored bucket ({} at rest), nowMs, per due delivery the time it was given its place or null; expect: the decision per delivery and fields of the bucket to store. observe: the bucket, a response's status and Retry-After, when its request started, nowMs; expect: fields of the new bucket. reset: the bucket for a new limit. pace (src/throttle.rs pace; JS throttlePace): a worker's sends to one endpoint, the pace admit gave, where they stand, a start and when the one before went out; expect: when to send and where they stand. Written by hand from the documented rules; generated by tests/vectors/gen/throttle.cjs.",
   limits,
   admit,
   observe,
   reset,
+  pace,
 };
 fs.writeFileSync(OUT, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`tests/vectors/throttle.json: ${limits.length} limits, ${admit.length} admit, ${observe.length} observe, ${reset.length} reset`);
+console.log(`tests/vectors/throttle.json: ${limits.length} limits, ${admit.length} admit, ${observe.length} observe, ${reset.length} reset, ${pace.length} pace`);
