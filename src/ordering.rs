@@ -81,24 +81,25 @@ pub fn key_for(ordered: bool, key: Option<&str>) -> Result<Option<String>, Error
     Ok(ordered.then(|| key.unwrap_or(ENDPOINT_KEY).to_owned()))
 }
 
-/// An attempt's result for the head of an ordering key that became the head at
-/// `head_since_ms`, at `now_ms`: unchanged unless it plans a retry later than `max_block_ms`
-/// after that, which gives the delivery up instead (`giveUp`, reason `ordering_blocked`; a
-/// `retry` or `circuitOpen` record becomes `failed`, an `unknown` one stays unknown).
-pub fn bound(
-    finished: Finished,
+/// Whether a retry at `retry_at_ms` of the head of a key since `head_since_ms` falls past
+/// `maxBlockMs`: then the head is given up instead ([`give_up`]).
+pub fn past_block(head_since_ms: i64, policy: &OrderingPolicy, retry_at_ms: i64) -> bool {
+    retry_at_ms > head_since_ms.saturating_add(policy.max_block_ms.max(1))
+}
+
+/// The result of the head of a key since `head_since_ms` given up at `now_ms` past `maxBlockMs`,
+/// from the attempt's own `outcome`, `status` and `error`: plan `giveUp` (reason
+/// `ordering_blocked`), state failed; a `retry` or `circuitOpen` record becomes `failed`, an
+/// `unknown` one stays unknown; the error says why (after the attempt's own, if any).
+pub fn give_up(
+    outcome: AttemptOutcome,
+    status: Option<u16>,
+    error: Option<String>,
     head_since_ms: i64,
     policy: &OrderingPolicy,
     now_ms: i64,
 ) -> Finished {
-    let deadline = head_since_ms.saturating_add(policy.max_block_ms.max(1));
-    let Plan::Retry { at_ms, .. } = finished.plan else {
-        return finished;
-    };
-    if at_ms <= deadline {
-        return finished;
-    }
-    let outcome = match finished.outcome {
+    let outcome = match outcome {
         AttemptOutcome::Unknown => AttemptOutcome::Unknown,
         _ => AttemptOutcome::Failed,
     };
@@ -108,7 +109,7 @@ pub fn bound(
          pass maxBlockMs ({} ms): given up so the rest of its key can go",
         policy.max_block_ms
     );
-    let error = match finished.error {
+    let error = match error {
         Some(e) => format!("{e}; {note}"),
         None => note,
     };
@@ -117,9 +118,31 @@ pub fn bound(
         Plan::GiveUp {
             reason: PlanReason::Endpoint(EndpointReason::OrderingBlocked),
         },
-        finished.status,
+        status,
         Some(error),
     )
+}
+
+/// An attempt's result for the head of an ordering key that became the head at
+/// `head_since_ms`, at `now_ms`: unchanged unless it plans a retry past `max_block_ms` after
+/// that ([`past_block`]), which gives the delivery up instead ([`give_up`]).
+pub fn bound(
+    finished: Finished,
+    head_since_ms: i64,
+    policy: &OrderingPolicy,
+    now_ms: i64,
+) -> Finished {
+    match finished.plan {
+        Plan::Retry { at_ms, .. } if past_block(head_since_ms, policy, at_ms) => give_up(
+            finished.outcome,
+            finished.status,
+            finished.error,
+            head_since_ms,
+            policy,
+            now_ms,
+        ),
+        _ => finished,
+    }
 }
 
 #[cfg(test)]
