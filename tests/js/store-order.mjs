@@ -222,6 +222,16 @@ export function orderTests({ test, name, made, open, clock, advance, rawRows, cr
     for (const p of published.slice(1)) assert.equal((await store.getDelivery("block", p.deliveryIds[0])).state, "delivered");
     assert.equal((await store.listAttempts("block", endpoint.id)).data.length, 5);
     assert.throws(() => createDispatcher({ ordering: { maxBlockMs: 0 } }), "invalid_policy", SenderError);
+    // Redelivered, the given-up event goes to the back of its key: behind one published now.
+    await store.publish("block", { type: "a.b", data: { n: 3 } });
+    const again = await store.redeliver("block", published[0].deliveryIds[0]);
+    sent.length = 0;
+    for (let i = 0; i < 4; i++) {
+      advance(200);
+      await store.deliverDue(d);
+    }
+    assert.deepEqual(sent.slice(0, 2).map(([n]) => n), [3, 0], "the new event, then the redelivery (answered 500 again)");
+    assert.equal((await store.getDelivery("block", again.deliveryId)).attempts[0].attempt, 1);
   });
 
   test(`${name}: claims never visit what may not start: throttled deliveries wait in the due index's future, held ones outside it`, async () => {

@@ -18,7 +18,7 @@ import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
 import { checkOwner, invalid, notFound, pageLimit, plausibleId } from "./endpoints.js";
-import { COMPLETED_ROWS, d1EndedHead, endedHeadsSql, promoteStranded, PRUNE_KEYS } from "./ordering.js";
+import { COMPLETED_ROWS, d1EndedHead, endedHeadsSql, keyForOrdered, promoteStranded, PRUNE_KEYS, redeliverStatements } from "./ordering.js";
 import { throttleGate } from "./throttle.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
@@ -297,7 +297,10 @@ export function deliveryLog({ sql, clock, registry }) {
      * due again, as a `lost` job for the attempt that worker had begun. `ids` limits the claim
      * to those deliveries (a queue message's); `overdueMs` takes only deliveries due at least
      * that long ago (a sweep). `perEndpoint` caps the deliveries of one endpoint a claim takes,
-     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there).
+     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there). A
+     * throttled endpoint's jobs carry their start (`notBeforeMs`: now, or a little ahead within
+     * the lease); the deliveries its bucket does not let start are put back until their wait
+     * ends. An ordered endpoint's deliveries come one per key: only the head is ever due.
      */
     async claimDue(options) {
       return (await claimJobs(options)).jobs;
@@ -378,21 +381,19 @@ export function deliveryLog({ sql, clock, registry }) {
 
     /**
      * Send a past delivery's event again to the same endpoint as a new delivery (attempt 1, due
-     * now, a new delivery id); the old delivery and its records are left as they are. Refused
-     * (`endpoint_disabled`) while the endpoint is disabled.
+     * now, a new delivery id); the old delivery and its records are left as they are. To an
+     * ordered endpoint it goes to the back of its key. Refused (`endpoint_disabled`) while the
+     * endpoint is disabled.
      */
     async redeliver(owner, deliveryId) {
       checkOwner(owner);
       if (!plausibleId(deliveryId)) throw notFound("delivery");
       const now = clock();
       const id = eventId("dlv_", { now });
-      const rows = await sql.rows(
-        `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
-         SELECT CAST($3 AS TEXT), d.event_id, d.endpoint_id, d.owner, e.url, e.secret_version, CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT)
-         FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2 AND e.enabled
-         RETURNING id, event_id`,
-        [owner, deliveryId, id, now],
-      );
+      // To an ordered endpoint it goes to the back of the key its delivery had (the core's key).
+      const [was] = await sql.rows("SELECT d.ordering_key, e.ordered FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2", [owner, deliveryId]);
+      const key = was && (was.ordered === true || was.ordered === 1) ? keyForOrdered(was.ordering_key || undefined) : null;
+      const rows = (await sql.batch(redeliverStatements(sql.dialect, [owner, deliveryId, id, now, key]))).at(-1);
       if (rows.length === 1) return { deliveryId: id, eventId: rows[0].event_id };
       const why = await sql.rows(
         "SELECT e.id FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2",

@@ -151,6 +151,28 @@ export function repairKeys(endpointId, now) {
   ];
 }
 
+/**
+ * The statements that store a redelivery `$3` of delivery `$2` of owner `$1` at `$4`, to an
+ * enabled endpoint only, ordered by key `$5` (null: unordered): at the back of its key, the
+ * head when nothing of the key is pending. The last statement returns the new delivery.
+ */
+export function redeliverStatements(dialect, params) {
+  const src = `SELECT d.event_id, d.endpoint_id, d.owner, e.url, e.secret_version FROM hookline_deliveries d
+    JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2 AND e.enabled`;
+  const insert = (keyed) => `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms, ordering_key, order_seq, held, head_since_ms)
+    SELECT CAST($3 AS TEXT), s.event_id, s.endpoint_id, s.owner, s.url, s.secret_version, CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($5 AS TEXT),
+      k.last_seq, COALESCE(k.pending > 1, FALSE), CASE WHEN $5 IS NULL OR k.pending > 1 THEN NULL ELSE CAST($4 AS BIGINT) END
+    FROM (${src}) s ${keyed}
+    RETURNING id, event_id`;
+  const upsert = `INSERT INTO hookline_ordering_keys AS k (endpoint_id, ordering_key, last_seq, pending)
+    SELECT s.endpoint_id, CAST($5 AS TEXT), 1, 1 FROM (${src}) s WHERE $5 IS NOT NULL
+    ON CONFLICT (endpoint_id, ordering_key) DO UPDATE SET last_seq = k.last_seq + 1, pending = k.pending + 1`;
+  if (dialect === "sqlite") {
+    return [[upsert, params], [insert("LEFT JOIN hookline_ordering_keys k ON k.endpoint_id = s.endpoint_id AND k.ordering_key = $5"), params]];
+  }
+  return [[`WITH keyed AS (${upsert} RETURNING k.last_seq, k.pending) ${insert("LEFT JOIN keyed k ON TRUE")}`, params]];
+}
+
 /** The statement that drops a deleted endpoint's keys. */
 export const dropKeys = (endpointId) => ["DELETE FROM hookline_ordering_keys WHERE endpoint_id = $1", [endpointId]];
 

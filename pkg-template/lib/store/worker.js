@@ -8,6 +8,7 @@ import { listSql } from "./driver.js";
 import { invalid, plausibleId } from "./endpoints.js";
 
 const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
 
 /**
  * Throttled deliveries' starts (`notBeforeMs`, given by their endpoint's bucket, within their
