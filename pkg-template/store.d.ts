@@ -44,6 +44,8 @@ export interface ClaimedJob extends DeliveryJob {
   /** The attempt's record in the log, written as `started` by the claim. */
   attemptSeq: number;
   revision: number;
+  /** The ordering key of an ordered endpoint's delivery (with `headSinceMs`). */
+  orderingKey?: string;
 }
 
 /** What `dispatcher.attempt(job)` returned for a claimed job, to record. */

@@ -18,7 +18,7 @@ import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
 import { checkOwner, invalid, notFound, pageLimit, plausibleId } from "./endpoints.js";
-import { COMPLETED_ROWS, d1EndedHead, endedHeadsSql, keyForOrdered, promoteStranded, PRUNE_KEYS, redeliverStatements } from "./ordering.js";
+import { COMPLETED_ROWS, d1EndedHead, endedHeadsSql, keyForOrdered, LOCK_KEYS, promoteStranded, pruneKeys, redeliverStatements } from "./ordering.js";
 import { throttleGate } from "./throttle.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
@@ -45,13 +45,14 @@ function toJob(r) {
   }
   if (r.ep_id === null || r.ep_id === undefined) job.endpointGone = true;
   if (r.head_since_ms !== null && r.head_since_ms !== undefined) job.headSinceMs = Number(r.head_since_ms);
+  if (r.ordering_key !== null && r.ordering_key !== undefined) job.orderingKey = r.ordering_key;
   // A throttled delivery's start, given by its bucket: now, or a little ahead (within the lease).
   if (r.not_before_ms !== undefined) job.notBeforeMs = Number(r.not_before_ms);
   return job;
 }
 
 /** The columns a claim returns per delivery, its endpoint's signing row beside it. */
-const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.next_attempt_at_ms, c.reserved_at_ms, c.head_since_ms, e.type, e.body,
+const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.next_attempt_at_ms, c.reserved_at_ms, c.head_since_ms, c.ordering_key, e.type, e.body,
   ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision, ep.rate_limit, ep.rate_limit_burst, ep.throttle`;
 
 /** A throttled endpoint's claimed deliveries get their started record once their bucket lets them start (throttle.js). */
@@ -132,7 +133,7 @@ export function deliveryLog({ sql, clock, registry }) {
          ${chosen("candidates")}
        ), c AS (
          UPDATE hookline_deliveries d SET lease_until_ms = $2, claim_token = $10, updated_at_ms = $1 FROM picked WHERE d.id = picked.id
-         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token, d.next_attempt_at_ms, d.reserved_at_ms, d.head_since_ms
+         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token, d.next_attempt_at_ms, d.reserved_at_ms, d.head_since_ms, d.ordering_key
        ), lost AS (
          SELECT a.seq, a.delivery_id, a.attempted_at_ms FROM hookline_attempts a JOIN c ON a.delivery_id = c.id WHERE a.outcome = 'started'
        ), started AS (
@@ -184,6 +185,7 @@ export function deliveryLog({ sql, clock, registry }) {
       enabled: enabled !== false,
       // An ordered delivery's jobs say since when it heads its key.
       endsHead: typeof job.headSinceMs === "number" && state !== "pending",
+      orderingKey: job.orderingKey ?? null,
     }));
   }
 
@@ -248,6 +250,8 @@ export function deliveryLog({ sql, clock, registry }) {
    */
   async function recordPostgres(rows, now) {
     const col = (k) => rows.map((r) => r[k]);
+    // Only a batch that ends an ordered head touches keys: the others keep the plain statement.
+    const ordered = rows.some((r) => r.endsHead);
     const run = async (query) => {
       const { rows: out } = await query(
         `WITH input AS (
@@ -272,8 +276,7 @@ export function deliveryLog({ sql, clock, registry }) {
            UPDATE hookline_deliveries d SET state = 'cancelled', ended_reason = $17, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $16
            FROM healed h WHERE d.endpoint_id = h.id AND NOT h.enabled AND d.state = 'pending' AND d.id NOT IN (SELECT id FROM moved)
            RETURNING 1
-         )${endedHeadsSql("$16::bigint")}
-         ${COMPLETED_ROWS}`,
+         )${ordered ? `${endedHeadsSql("$16::bigint")} ${COMPLETED_ROWS}` : " SELECT 'moved' AS kind, id FROM moved"}`,
         [
           col("deliveryId"), col("token"), col("state"), col("attempt"), col("nextAt"), col("reason"), col("seq"),
           rows.map((r) => r.record.attemptedAtMs), rows.map((r) => r.record.outcome), rows.map((r) => r.record.status ?? null),
@@ -284,8 +287,13 @@ export function deliveryLog({ sql, clock, registry }) {
       const promoted = [...out.filter((r) => r.kind === "promoted"), ...(await promoteStranded(query, stranded, now))];
       return { moved: new Set(out.filter((r) => r.kind === "moved").map((r) => r.id)), promoted };
     };
-    const { moved, promoted } = rows.some((r) => r.endsHead)
-      ? await sql.transaction((q) => run((text, params) => q.query(text, params)))
+    const ended = rows.filter((r) => r.endsHead && r.orderingKey !== null);
+    const { moved, promoted } = ordered
+      ? await sql.transaction(async (q) => {
+          // The keys of the heads it ends, taken in the one order first (see ordering.js).
+          await q.query(LOCK_KEYS, [ended.map((r) => r.endpointId), ended.map((r) => r.orderingKey)]);
+          return run((text, params) => q.query(text, params));
+        })
       : await run(async (text, params) => ({ rows: await sql.rows(text, params) }));
     return { moved: rows.map((r) => moved.has(r.deliveryId)), promoted: promoted.map((p) => ({ deliveryId: p.id, attempt: Number(p.attempt), atMs: now })) };
   }
@@ -415,7 +423,7 @@ export function deliveryLog({ sql, clock, registry }) {
         [`DELETE FROM hookline_attempts WHERE delivery_id IN (SELECT id FROM hookline_deliveries WHERE (owner, event_id) IN (${old}))`, [olderThanMs]],
         [`DELETE FROM hookline_deliveries WHERE (owner, event_id) IN (${old})`, [olderThanMs]],
         [`DELETE FROM hookline_events WHERE (owner, id) IN (${old}) RETURNING id`, [olderThanMs]],
-        PRUNE_KEYS,
+        pruneKeys(sql.dialect),
       ]);
       return results[2].length;
     },

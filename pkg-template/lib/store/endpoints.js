@@ -244,7 +244,7 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
       ];
       const list = changed.cancelPending ? [update, cancelPending(row.id, changed.cancelPending, now)] : [update];
       // Enabled again: its ordering keys are counted again (disabling ended their deliveries).
-      if (changed.enabled && !(row.enabled === true || row.enabled === 1)) list.push(...repairKeys(row.id, now));
+      if (changed.enabled && !(row.enabled === true || row.enabled === 1)) list.push(...repairKeys(sql.dialect, row.id, now));
       const [rows] = await sql.batch(list);
       if (rows.length === 0) throw notFound(`endpoint ${id}`);
       return view(rows[0]);
@@ -258,14 +258,14 @@ export function endpointRegistry({ sql, seal, clock, settings }) {
       const { cancelPending: reason } = endpointChange(fromJson(row.health), { deleted: true }, { now });
       const del = ["DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, row.id]];
       if (sqlite) {
-        const [deleted] = await sql.batch([del, cancelPending(row.id, reason, now), dropKeys(row.id)]);
+        const [deleted] = await sql.batch([del, cancelPending(row.id, reason, now), ...dropKeys(sql.dialect, row.id)]);
         if (deleted.length === 0) throw notFound(`endpoint ${id}`);
         return;
       }
       await sql.transaction(async (q) => {
         if ((await q.query(...del)).rows.length === 0) throw notFound(`endpoint ${id}`);
         await q.query(...cancelPending(row.id, reason, now));
-        await q.query(...dropKeys(row.id));
+        for (const statement of dropKeys(sql.dialect, row.id)) await q.query(...statement);
         await q.query("UPDATE hookline_owners SET endpoint_count = endpoint_count - 1 WHERE owner = $1", [owner]);
       });
     },

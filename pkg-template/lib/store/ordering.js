@@ -12,6 +12,9 @@
 // snapshot: the key's row says a delivery is still pending though none was promoted, and the
 // promotion is made again in the same transaction, where it is seen. On D1 every batch is one
 // transaction, so a publish and the end of a head never interleave.
+//
+// On PostgreSQL every writer of several key rows takes them in one order (endpoint id, then key),
+// so two writers never wait on each other in a circle (a deadlock fails one of them).
 import { orderingKeyFor } from "hookline";
 
 /** The key an event's deliveries to ordered endpoints get: the core checks `orderingKey` too. */
@@ -135,12 +138,24 @@ export function d1EndedHead(deliveryId, token, now) {
 }
 
 /**
+ * PostgreSQL: the statement that takes the rows of keys `$1` (endpoint ids) and `$2` (keys), in
+ * the one order, for the rest of the transaction.
+ */
+export const LOCK_KEYS = `SELECT 1 FROM hookline_ordering_keys WHERE (endpoint_id, ordering_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+  ORDER BY endpoint_id, ordering_key FOR UPDATE`;
+
+/** PostgreSQL: an endpoint's key rows taken in the one order, before a statement that writes them all. */
+const lockEndpointKeys = (dialect, endpointId) =>
+  dialect === "sqlite" ? [] : [["SELECT 1 FROM hookline_ordering_keys WHERE endpoint_id = $1 ORDER BY ordering_key FOR UPDATE", [endpointId]]];
+
+/**
  * The statements that make an endpoint's keys whole again when it is enabled: disabling ended its
  * pending deliveries (held ones too) without its keys' counts, so each key's count is taken again
  * and a key with held deliveries and no head gets its next one promoted.
  */
-export function repairKeys(endpointId, now) {
+export function repairKeys(dialect, endpointId, now) {
   return [
+    ...lockEndpointKeys(dialect, endpointId),
     [`UPDATE hookline_ordering_keys SET pending = (SELECT count(*) FROM hookline_deliveries d
         WHERE d.endpoint_id = hookline_ordering_keys.endpoint_id AND d.ordering_key = hookline_ordering_keys.ordering_key AND d.state = 'pending')
       WHERE endpoint_id = $1`, [endpointId]],
@@ -173,8 +188,15 @@ export function redeliverStatements(dialect, params) {
   return [[`WITH keyed AS (${upsert} RETURNING k.last_seq, k.pending) ${insert("LEFT JOIN keyed k ON TRUE")}`, params]];
 }
 
-/** The statement that drops a deleted endpoint's keys. */
-export const dropKeys = (endpointId) => ["DELETE FROM hookline_ordering_keys WHERE endpoint_id = $1", [endpointId]];
+/** The statements that drop a deleted endpoint's keys. */
+export const dropKeys = (dialect, endpointId) => [...lockEndpointKeys(dialect, endpointId), ["DELETE FROM hookline_ordering_keys WHERE endpoint_id = $1", [endpointId]]];
 
-/** Retention: keys with nothing pending hold no order; a later publish starts them again. */
-export const PRUNE_KEYS = ["DELETE FROM hookline_ordering_keys WHERE pending = 0", []];
+/**
+ * Retention: keys with nothing pending hold no order; a later publish starts them again. On
+ * PostgreSQL a key another writer holds is left for the next time.
+ */
+export const pruneKeys = (dialect) =>
+  dialect === "sqlite"
+    ? ["DELETE FROM hookline_ordering_keys WHERE pending = 0", []]
+    : [`DELETE FROM hookline_ordering_keys WHERE (endpoint_id, ordering_key) IN (
+         SELECT endpoint_id, ordering_key FROM hookline_ordering_keys WHERE pending = 0 ORDER BY endpoint_id, ordering_key FOR UPDATE SKIP LOCKED)`, []];

@@ -194,9 +194,25 @@ export function runners({ log, sql, clock }) {
       if (c.items.length >= 64) flushBatch(c);
       return c.done;
     };
-    const attemptOne = async (job, paces) => {
+    // A throttled job waiting for its start holds no slot (as a retry waiting for its time): it
+    // takes one when it starts. Such waits last a second at most (the core's horizon).
+    let scheduled = 0;
+    const takeSlot = (job) => {
+      inFlight++;
+      perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
+    };
+    const attemptOne = async (job, paces, later) => {
+      if (later) {
+        scheduled++;
+        try {
+          await pace(job, paces);
+        } finally {
+          scheduled--;
+          takeSlot(job);
+        }
+      }
       try {
-        await pace(job, paces);
+        if (!later) await pace(job, paces);
         await record({ job, ...(await dispatcher.attempt(job)) });
       } catch (e) {
         // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
@@ -232,10 +248,11 @@ export function runners({ log, sql, clock }) {
           continue;
         }
         if (stopping && jobs.length === 0) break;
+        const now = clock();
         for (const job of jobs) {
-          inFlight++;
-          perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
-          attemptOne(job, paces);
+          const later = job.notBeforeMs !== undefined && job.notBeforeMs > now;
+          if (!later) takeSlot(job);
+          attemptOne(job, paces, later);
         }
         if (jobs.length === 0) {
           // A wait the bucket gave ends before the next poll: claim at its time, not up to idleMs late.
@@ -244,8 +261,9 @@ export function runners({ log, sql, clock }) {
           await nap(Math.max(1, Math.min(idleMs, (waits[0] ?? Infinity) - now)));
         }
       }
-      // Every attempt in flight finishes and its record is written before stop() resolves.
-      while (inFlight > 0) await nap(50);
+      // Every attempt in flight (or waiting for its start) finishes and its record is written
+      // before stop() resolves.
+      while (inFlight > 0 || scheduled > 0) await nap(50);
     })();
     return {
       stop() {
