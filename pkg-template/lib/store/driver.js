@@ -23,6 +23,27 @@ const guarded = (fn) => async (...args) => {
   }
 };
 
+/**
+ * PostgreSQL's verdicts that ask for the same work again: a deadlock it broke (40P01) and a
+ * serialization failure (40001). The statement (or batch) was rolled back whole, so running it
+ * again is safe; it is tried at most `RETRIES` more times, after a short random pause so that
+ * the two sides of a deadlock do not meet again. Only the store's own statements, batches and
+ * transactions (whose functions only run statements) are retried, never a caller's transaction
+ * (which the database has aborted).
+ */
+const RETRIES = 3;
+const conflict = (e) => ["40P01", "40001"].includes(e?.code === "database_unavailable" ? e.cause?.code : e?.code);
+const retried = (fn) => async (...args) => {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await fn(...args);
+    } catch (e) {
+      if (!conflict(e) || tries >= RETRIES) throw e;
+      await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 20 * (tries + 1))));
+    }
+  }
+};
+
 /** SQLite's numbered parameters are ?N; the statements here are written with PostgreSQL's $N. */
 const sqliteText = (text) => text.replace(/\$(\d+)/g, "?$1");
 const sqliteValue = (v) => (v === undefined ? null : typeof v === "boolean" ? (v ? 1 : 0) : v);
@@ -91,7 +112,7 @@ export function driverFor(db) {
       return run;
     };
   }
-  return postgres((text, params) => db.query(text, params), guarded(transaction));
+  return postgres((text, params) => db.query(text, params), guarded(transaction), retried);
 }
 
 /**
@@ -106,17 +127,17 @@ export function callerDriver(client) {
   return postgres((text, params) => client.query(text, params), guarded((fn) => fn(client)));
 }
 
-function postgres(query, transaction) {
+function postgres(query, transaction, again = (fn) => fn) {
   return {
     dialect: "postgres",
-    rows: guarded(async (text, params) => (await query(text, params)).rows),
-    batch: (list) =>
+    rows: guarded(again(async (text, params) => (await query(text, params)).rows)),
+    batch: again((list) =>
       transaction(async (q) => {
         const out = [];
         for (const [text, params] of list) out.push((await q.query(text, params)).rows);
         return out;
-      }),
-    transaction,
+      })),
+    transaction: again(transaction),
   };
 }
 
