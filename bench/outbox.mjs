@@ -13,6 +13,12 @@
 // max). Prints events/s, p50/p99 from publish to delivered (the attempt's end), and the targets:
 // durable on PostgreSQL >= 0.5x the in-memory dispatcher and >= 3x pg-boss. SOAK (default 0; the
 // issue's figure is 100,000) adds RSS before and after that many events through PostgreSQL.
+// Then throttled and ordered delivery (issue 28), in interleaved rounds of their own on the same
+// cluster (MIX_EVENTS, default 1,000 per endpoint; ORDERED_EVENTS, default 500): two free
+// endpoints beside a third, free too, then the same with the third throttled (rateLimit 100/s,
+// burst 10), its events published among theirs (the free ones' rate must not drop: the ratio is
+// each round's); one endpoint unordered, ordered (one key) and ordered by 50 keys. ONLY=28 runs
+// this part alone.
 // NOTE: pg-boss 12 declares Node >= 22.12; it runs here on Node 20 (npm warns EBADENGINE).
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -30,6 +36,9 @@ const { createStore } = await import(join(here, "..", "pkg", "store.mjs"));
 const EVENTS = Number(process.env.EVENTS ?? 3_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SOAK = Number(process.env.SOAK ?? 0);
+const MIX_EVENTS = Number(process.env.MIX_EVENTS ?? 1_000);
+const ORDERED_EVENTS = Number(process.env.ORDERED_EVENTS ?? 500);
+const ONLY_28 = process.env.ONLY === "28";
 const CONCURRENCY = 64;
 const KEY = Buffer.alloc(32, 3).toString("base64");
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -183,11 +192,107 @@ async function pgBoss(appPool, port, n, round) {
   return { rate, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), delivered };
 }
 
+/**
+ * Publish `events` through a durable store on `db` whose endpoints are `endpoints` (`{ path:
+ * fields }`, each taking the events whose type starts with its path), while a worker delivers
+ * them; per path the start times of the delivered attempts (ms since the first publish).
+ */
+async function durableMix(db, owner, endpoints, events) {
+  const store = await createStore({ db, encryptionKey: KEY, ssrf: { allow: ["127.0.0.1"] }, maxEndpointsPerOwner: 10 });
+  await store.migrate();
+  for (const [path, fields] of Object.entries(endpoints)) await store.createEndpoint(owner, { url: `${url}/${path}`, eventTypes: [`${path}.*`], ...fields });
+  const times = Object.fromEntries(Object.keys(endpoints).map((p) => [p, []]));
+  let delivered = 0;
+  let allDelivered;
+  const finished = new Promise((r) => (allDelivered = r));
+  let t0 = 0;
+  const d = createDispatcher({
+    retries: "none",
+    resolveKeys: store.keysFor,
+    ssrf: { allow: ["127.0.0.1"] },
+    concurrency: CONCURRENCY,
+    perEndpointConcurrency: CONCURRENCY,
+    onAttempt: (record) => {
+      if (record.outcome !== "delivered") return;
+      // When it started (the rate limit bounds starts), from the first publish.
+      times[record.eventType.split(".")[0]].push(record.attemptedAtMs - t0);
+      if (++delivered === events.length) allDelivered();
+    },
+  });
+  const worker = store.startWorker(d, { concurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
+  t0 = Date.now();
+  await pool(events.length, (i) => store.publish(owner, events[i]));
+  await finished;
+  await worker.stop();
+  return times;
+}
+
+/** Events/s of a path's deliveries: how many, over the time to the last. */
+const rateOf = (times) => times.length / (Math.max(...times) / 1000);
+/** The most deliveries in any one second. */
+function busiest(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j < sorted.length && sorted[j] < sorted[i] + 1000) j++;
+    most = Math.max(most, j - i);
+  }
+  return most;
+}
+
+/** Issue 28's rows: throttled beside free, ordered against unordered, interleaved rounds. */
+async function throttleAndOrder(pgPool) {
+  const free = (n) => Array.from({ length: n }, (_, i) => ({ type: i % 2 ? "a.x" : "b.x", data: { i } }));
+  // The same events both times: the third endpoint's among the free ones', unthrottled or not.
+  const mixed = () => {
+    const events = free(2 * MIX_EVENTS);
+    return Array.from({ length: MIX_EVENTS }, (_, i) => [{ type: "slow.x", data: { i } }, events[2 * i], events[2 * i + 1]]).flat();
+  };
+  const cases = [
+    ["alone", (r) => durableMix(pgPool, `mix_alone${r}`, { a: {}, b: {}, slow: {} }, mixed())],
+    ["beside", (r) => durableMix(pgPool, `mix_beside${r}`, { a: {}, b: {}, slow: { rateLimit: 100, rateLimitBurst: 10 } }, mixed())],
+    ["unordered", (r) => durableMix(pgPool, `ord_none${r}`, { o: {} }, Array.from({ length: ORDERED_EVENTS }, (_, i) => ({ type: "o.x", data: { i } })))],
+    ["ordered", (r) => durableMix(pgPool, `ord_one${r}`, { o: { ordered: true } }, Array.from({ length: ORDERED_EVENTS }, (_, i) => ({ type: "o.x", data: { i } })))],
+    ["keyed", (r) => durableMix(pgPool, `ord_keys${r}`, { o: { ordered: true } }, Array.from({ length: ORDERED_EVENTS }, (_, i) => ({ type: "o.x", data: { i }, orderingKey: `k${i % 50}` })))],
+  ];
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round = {};
+    for (let k = 0; k < cases.length; k++) {
+      const [name, run] = cases[(r + k) % cases.length];
+      round[name] = await run(r);
+    }
+    const freeRate = (x) => (x.a.length + x.b.length) / (Math.max(...x.a, ...x.b) / 1000);
+    round.freeAlone = freeRate(round.alone);
+    round.freeBeside = freeRate(round.beside);
+    round.slowRate = (round.beside.slow.length - 10) / ((Math.max(...round.beside.slow) - Math.min(...round.beside.slow)) / 1000);
+    round.slowBusiest = busiest(round.beside.slow);
+    round.unorderedRate = rateOf(round.unordered.o);
+    round.orderedRate = rateOf(round.ordered.o);
+    round.keyedRate = rateOf(round.keyed.o);
+    rounds.push(round);
+    console.log(`round ${r + 1}: free alone ${round.freeAlone.toFixed(0)}/s, beside the throttled one ${round.freeBeside.toFixed(0)}/s (throttled ${round.slowRate.toFixed(1)}/s, busiest second ${round.slowBusiest}); unordered ${round.unorderedRate.toFixed(0)}/s, ordered ${round.orderedRate.toFixed(0)}/s, 50 keys ${round.keyedRate.toFixed(0)}/s`);
+  }
+  const of = (key) => rounds.map((x) => x[key]);
+  const ratios = (a, b) => rounds.map((x) => x[a] / x[b]);
+  const spread = (xs) => `${median(xs).toFixed(2)} (rounds ${Math.min(...xs).toFixed(2)} to ${Math.max(...xs).toFixed(2)})`;
+  console.log(`\nThrottled and ordered (issue 28): durable sender on PostgreSQL, concurrency ${CONCURRENCY}, ${ROUNDS} interleaved rounds, Node ${process.version}`);
+  console.log("| run | events/s (median) | ratio (median of rounds) |");
+  console.log("|---|---|---|");
+  console.log(`| 2 free endpoints, ${2 * MIX_EVENTS} events, beside a third free one (${MIX_EVENTS} events among theirs) | ${median(of("freeAlone")).toFixed(0)} | 1.00 |`);
+  console.log(`| the same 2 free endpoints, the third throttled (100/s, burst 10) | ${median(of("freeBeside")).toFixed(0)} | ${spread(ratios("freeBeside", "freeAlone"))} to the run without the throttle |`);
+  console.log(`| the throttled endpoint meanwhile | ${median(of("slowRate")).toFixed(1)} (busiest second: ${Math.max(...of("slowBusiest"))}, limit 100 + burst 10) | - |`);
+  console.log(`| one endpoint, ${ORDERED_EVENTS} events, unordered | ${median(of("unorderedRate")).toFixed(0)} | 1.00 |`);
+  console.log(`| the same, ordered (one key: one delivery at a time) | ${median(of("orderedRate")).toFixed(0)} | ${spread(ratios("orderedRate", "unorderedRate"))} to unordered |`);
+  console.log(`| the same, ordered by 50 keys | ${median(of("keyedRate")).toFixed(0)} | ${spread(ratios("keyedRate", "unorderedRate"))} to unordered |`);
+}
+
 const cluster = await startCluster();
 const pgPool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "postgres", max: 20 });
 await pgPool.query("CREATE DATABASE pgboss");
 const bossPool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: "pgboss", max: 20 });
-try {
+/** The rows above: in-memory, durable on PostgreSQL, pg-boss, PGlite (and the soak). */
+async function outboxRows() {
   await inMemory(500); // warm-up: connections, JIT
   {
     // pg-boss's schema and the queue, once, as a deployment would have them before the app runs.
@@ -249,6 +354,11 @@ try {
     const after = process.memoryUsage().rss;
     console.log(`RSS over ${SOAK} events on PostgreSQL: before ${(before / 1048576).toFixed(1)} MiB, after ${(after / 1048576).toFixed(1)} MiB (${soak.rate.toFixed(0)} events/s)`);
   }
+}
+
+try {
+  if (!ONLY_28) await outboxRows();
+  await throttleAndOrder(pgPool);
 } finally {
   await bossPool.end();
   await pgPool.end();

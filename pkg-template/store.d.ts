@@ -45,6 +45,8 @@ export interface ClaimedJob extends DeliveryJob {
   /** With `lost`: the claim before, whose attempt this job records (as `unknown`). */
   lostToken?: string | null;
   revision: number;
+  /** The ordering key of an ordered endpoint's delivery (with `headSinceMs`). */
+  orderingKey?: string;
 }
 
 /** An attempt going out now: claimed (its number, when it started, its lease), not yet recorded. */
@@ -84,6 +86,12 @@ export interface StoredEndpoint {
   status: EndpointStatus;
   /** Goes up by one at each rotation; jobs carry it so `keysFor` signs with the right secrets. */
   secretVersion: number;
+  /** Deliveries per second at most (the core's token bucket), or null for no limit. */
+  rateLimit: number | null;
+  /** How many may start at once from rest; null without a rate limit. */
+  rateLimitBurst: number | null;
+  /** Deliveries go one at a time per ordering key, in publish order. */
+  ordered: boolean;
   health: EndpointHealth;
   createdAtMs: number;
   updatedAtMs: number;
@@ -101,6 +109,28 @@ export interface EndpointFields {
   eventTypes?: string[];
   channels?: string[];
   enabled?: boolean;
+  /**
+   * At most this many deliveries per second (0.001 to 10,000), checked by the core; `null`
+   * removes the limit. A 429 or a 503 from the endpoint slows it down for a while.
+   */
+  rateLimit?: number | null;
+  /** How many may start at once from rest (1 to 1000; default 1, an even pace). Needs `rateLimit`. */
+  rateLimitBurst?: number | null;
+  /**
+   * One delivery at a time per ordering key (the event's `orderingKey`, or the endpoint's own),
+   * in publish order; for events published after the change.
+   */
+  ordered?: boolean;
+}
+
+/** An event to publish: the envelope's fields, and the key its deliveries to ordered endpoints go in order by. */
+export interface PublishedEvent {
+  type: string;
+  data?: unknown;
+  id?: string;
+  channels?: string[];
+  /** 1 to 256 bytes of text: FIFO per key instead of per endpoint, on ordered endpoints (not sent). */
+  orderingKey?: string;
 }
 
 /** A delivery as the support lists show it (never a secret). */
@@ -337,10 +367,12 @@ export interface Store {
    * BEGIN, a PGlite transaction), so the event is stored, and sent, only if it commits; on D1,
    * your D1 database: the statements come back in `statements` for your own `batch`.
    */
-  publish(owner: string, event: { type: string; data?: unknown; id?: string; channels?: string[] }, options?: { db?: unknown; traceparent?: string | null }): Promise<Published>;
+  publish(owner: string, event: PublishedEvent, options?: { db?: unknown; traceparent?: string | null }): Promise<Published>;
   /**
    * Take up to `limit` due deliveries for `leaseMs` as dispatcher jobs (no secrets). Two workers
-   * never take the same one; a lease that runs out makes it due again.
+   * never take the same one; a lease that runs out makes it due again. A throttled endpoint's
+   * deliveries its bucket does not let start now are put back, due when it says; an ordered
+   * endpoint's are handed out one at a time per key (the head), in publish order.
    */
   claimDue(options?: ClaimOptions): Promise<ClaimedJob[]>;
   /** Record an attempt's result for a claimed job; false when its claim was lost meanwhile. */
@@ -358,7 +390,9 @@ export interface Store {
   ): { stop(): Promise<void>; status(): WorkerStatus };
   /**
    * One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`.
-   * `retries`: the deliveries due again and when (for a queue that carries delivery ids).
+   * `retries`: the deliveries due again and when (for a queue that carries delivery ids): the
+   * attempts' retries, the throttled deliveries put back, and the ordered ones that became
+   * their key's head.
    */
   deliverDue(dispatcher: Dispatcher, options?: ClaimOptions): Promise<{ claimed: number; completed: number; retries: LaterDelivery[] }>;
   /**

@@ -92,6 +92,9 @@ pub enum EndpointReason {
     KeysUnavailable,
     /// `"worker_lost"`: the worker making the attempt stopped before recording it.
     WorkerLost,
+    /// `"ordering_blocked"`: the head of an ordering key failed for longer than the ordering
+    /// policy's `maxBlockMs`, and is given up so the rest of its key can go.
+    OrderingBlocked,
 }
 
 /// What to do after an attempt.
@@ -203,7 +206,7 @@ pub struct Finished {
 }
 
 impl Finished {
-    fn new(
+    pub(crate) fn new(
         outcome: AttemptOutcome,
         plan: Plan,
         status: Option<u16>,

@@ -24,6 +24,9 @@
 //! - [`readiness`]: whether a sender is ready, from the facts a health check gathers (sender).
 //! - [`support`]: the delivery log's filters, cancelling a delivery, recovering an endpoint (sender).
 //! - [`token`]: tenant-scoped, expiring tokens for the management API (sender).
+//! - [`throttle`]: per-endpoint rate limits as a token bucket in serializable state (sender).
+//! - [`ordering`]: FIFO delivery per endpoint or ordering key; when a failing head is given up
+//!   (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
 //! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
 //! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
@@ -68,6 +71,8 @@ pub mod lifecycle;
 #[cfg(feature = "sender")]
 pub mod matching;
 #[cfg(feature = "sender")]
+pub mod ordering;
+#[cfg(feature = "sender")]
 pub mod readiness;
 #[cfg(feature = "sender")]
 pub mod retry;
@@ -78,6 +83,8 @@ pub mod sign;
 pub mod ssrf;
 #[cfg(feature = "sender")]
 pub mod support;
+#[cfg(feature = "sender")]
+pub mod throttle;
 #[cfg(feature = "sender")]
 pub mod token;
 #[cfg(feature = "sender")]

@@ -31,7 +31,7 @@ Secrets: --secret S, --secret-file F (one secret per line; # starts a comment) o
 variable HOOKLINE_SECRET (read when neither option is given). A secret is never printed back.
 
 run "hookline <command> --help" for a command's options`,
-  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--host 127.0.0.1] [--concurrency 32] [--schedule 0,1s,5s | --retry <preset | policy.json>] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50,acme=500,trial=5] [--operator-url URL] [--lease 60s] [--grace 24h]
+  serve: `usage: hookline serve --db <postgres URL | directory for PGlite> [--port 8788] [--host 127.0.0.1] [--concurrency 32] [--schedule 0,1s,5s | --retry <preset | policy.json>] [--allow-targets 127.0.0.1,10.0.0.0/8] [--max-endpoints 50,acme=500,trial=5] [--operator-url URL] [--lease 60s] [--grace 24h] [--max-block 1h]
 
 Runs the management API (/v1/tenants/{tenant}/...) and the delivery worker in one process, on
 PostgreSQL (the "pg" package) or PGlite in a directory (the "@electric-sql/pglite" package;
@@ -51,6 +51,8 @@ svix) or a JSON file holding a retry policy ({"schedule": [0, 5000, 60000]}, {"e
 tenant=n for chosen ones (--max-endpoints 50,acme=500,trial=5).
 --grace is how long a rotated-out secret keeps signing beside the new one (default 24h;
 rotate-secret with {"graceMs": 0} ends it at once).
+--max-block is how long the head of an ordered endpoint's key may keep failing before it is
+given up so the rest of the key can go (default 1h).
 --operator-url URL: every change of an endpoint's state (endpoint.failing: its failures
 reached 50, 70 or 90 % of the 5 days after which it is disabled; endpoint.disabled;
 endpoint.enabled; endpoint.recovered) is delivered there as a webhook signed with
@@ -780,6 +782,8 @@ async function cmdServe(v) {
   }
   const leaseMs = v.lease ? durationFrom(v.lease, "--lease") : 60_000;
   if (leaseMs < 2000) throw new CliError("--lease: at least 2s, such as 30s or 2m");
+  const maxBlockMs = v["max-block"] === undefined ? undefined : durationFrom(v["max-block"], "--max-block");
+  if (maxBlockMs === 0) throw new CliError("--max-block: more than 0, such as 10m or 1h");
   const { serve } = await import("./serve.mjs");
   await serve(
     hookline,
@@ -791,6 +795,7 @@ async function cmdServe(v) {
       retry: v.schedule ? { schedule: durationsFrom(v.schedule, "--schedule") } : serveRetry(v.retry ?? "standard-webhooks"),
       leaseMs,
       graceMs: v.grace === undefined ? undefined : durationFrom(v.grace, "--grace"),
+      maxBlockMs,
       allow: v["allow-targets"] ? v["allow-targets"].split(",").map((t) => t.trim()).filter(Boolean) : [],
       caps: endpointCaps(v["max-endpoints"] ?? "50"),
       operator,
@@ -803,7 +808,7 @@ async function cmdServe(v) {
 
 const keyOptions = { secret: { type: "string", multiple: true }, "secret-file": { type: "string", multiple: true } };
 const commands = {
-  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, concurrency: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, "operator-url": { type: "string" }, lease: { type: "string" }, grace: { type: "string" } }],
+  serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, concurrency: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, "operator-url": { type: "string" }, lease: { type: "string" }, grace: { type: "string" }, "max-block": { type: "string" } }],
   listen: [cmdListen, { port: { type: "string", short: "p" }, ...keyOptions, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, forward: { type: "string" }, timeout: { type: "string" }, tolerance: { type: "string" }, "max-body": { type: "string" }, save: { type: "string" } }],
   send: [cmdSend, { url: { type: "string" }, ...keyOptions, type: { type: "string" }, data: { type: "string" }, "data-file": { type: "string" }, raw: { type: "boolean" }, scheme: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "max-attempts": { type: "string" }, timeout: { type: "string" }, guard: { type: "boolean" }, "allow-private": { type: "boolean" } }],
   replay: [cmdReplay, { to: { type: "string" }, timeout: { type: "string" } }, true],

@@ -100,7 +100,7 @@ function portalFiles() {
 
 /**
  * Run serve with the parsed settings: `db`, `port`, `host`, `concurrency`, `retry`, `leaseMs`,
- * `graceMs`, `allow`, `caps` (`{ default, tenants: Map }`), `operator` (`{ url, secret }` or
+ * `graceMs`, `maxBlockMs` (how long an ordered key's head may keep failing), `allow`, `caps` (`{ default, tenants: Map }`), `operator` (`{ url, secret }` or
  * null), `token`, `encryptionKey`. `fail(message)` makes the one-line error the CLI prints.
  */
 export async function serve(hookline, settings, fail) {
@@ -143,7 +143,8 @@ export async function serve(hookline, settings, fail) {
   if (!metrics) say('hookline serve: GET /metrics needs the "prom-client" package beside hookline; it answers 501 until then');
   // An attempt must end well inside its lease, or a second worker could take the delivery.
   const timeoutMs = Math.min(15_000, Math.floor(settings.leaseMs / 2));
-  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: settings.concurrency, timeoutMs, userAgent: "hookline-serve" });
+  const ordering = settings.maxBlockMs === undefined ? undefined : { maxBlockMs: settings.maxBlockMs };
+  const dispatcher = hookline.createDispatcher({ retries: "none", retry: settings.retry, resolveKeys: store.keysFor, ssrf: { allow: settings.allow }, concurrency: settings.concurrency, timeoutMs, userAgent: "hookline-serve", ordering });
   const worker = store.startWorker(dispatcher, {
     concurrency: settings.concurrency,
     leaseMs: settings.leaseMs,

@@ -2,7 +2,7 @@
 // admission, signing, what an outcome means, the plan, the health); this file fetches, reads at
 // most a snippet of each response, keeps time, bounds concurrency and hands results back.
 // It is bundled into every entry point next to the wasm-bindgen glue.
-import { checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, traceChild, unstartedAttempt } from "./wasm.js";
+import { checkOrderingPolicy, checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, orderedAttempt, traceChild, unstartedAttempt } from "./wasm.js";
 import { redactedHref, SenderError } from "../../src/wasm/edge.js";
 
 const SNIPPET_BYTES = 512;
@@ -430,6 +430,8 @@ export function createDispatcher(options = {}) {
   // Every policy and the guard options are checked here, once, by the core: a bad one throws
   // (SenderError, invalid_policy / invalid_argument) from createDispatcher, not per attempt.
   new DeliveryEndpoint({ url: "https://example.com/", secret: PROBE_SECRET, retry, healthPolicy, ssrf }).free();
+  // How long the head of an ordering key may keep failing (jobs with headSinceMs): the core's.
+  const ordering = checkOrderingPolicy(options.ordering);
 
   // In Node the platform fetch connects through an agent whose lookup judges every address the
   // name resolves to, so the address connected is the address checked (no second resolution).
@@ -553,7 +555,7 @@ export function createDispatcher(options = {}) {
    */
   async function unstarted(job, why, error, cause) {
     const now = clock();
-    const finished = unstartedAttempt(retry, job.attempt, why, now, random() >>> 0);
+    const finished = inOrder(job, unstartedAttempt(retry, job.attempt, why, now, random() >>> 0), now);
     const startedAt = why === "worker_lost" && Number.isFinite(job.startedAtMs) ? job.startedAtMs : now;
     const record = recordOf({
       deliveryId: job.deliveryId,
@@ -745,11 +747,20 @@ export function createDispatcher(options = {}) {
   }
 
   /**
+   * The result for a job that heads an ordering key (`headSinceMs`): the core gives it up once
+   * its next attempt would pass the ordering policy's maxBlockMs, so the rest of its key can go.
+   */
+  function inOrder(job, finished, now) {
+    return typeof job.headSinceMs === "number" ? orderedAttempt(finished, job.headSinceMs, now, ordering) : finished;
+  }
+
+  /**
    * One attempt of a job, in its slots, logged: the record, the plan, the next job if any, and
    * the operational event the core made of the result (a warning, a disabling, a recovery).
    */
   async function step(job, entry) {
-    const { record, finished } = await limited(job.endpointId, () => tryOnce(job, entry));
+    const { record, finished: attempted } = await limited(job.endpointId, () => tryOnce(job, entry));
+    const finished = inOrder(job, attempted, record.attemptedAtMs + record.durationMs);
     record.outcome = finished.outcome;
     if (finished.error) record.error = finished.error;
     const plan = finished.plan;

@@ -4,9 +4,9 @@
 // before any entry hands out the API. A module of its own so that dispatcher.js imports a file
 // in the repository, which an editor and tsc can follow; the glue exists only after a build.
 // Types and docs: index.d.ts (wasm-bindgen's declarations).
-export let checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, traceChild, unstartedAttempt;
+export let checkOrderingPolicy, checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, orderedAttempt, traceChild, unstartedAttempt;
 
 /** Called once, by the glue's instantiate, with wasm-bindgen's JS module (`hookline_bg.js`). */
 export function bind(glue) {
-  ({ checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, traceChild, unstartedAttempt } = glue);
+  ({ checkOrderingPolicy, checkResolved, DeliveryEndpoint, EnvelopeBuilder, eventId, Matcher, matchSubscriptions, nextWait, orderedAttempt, traceChild, unstartedAttempt } = glue);
 }

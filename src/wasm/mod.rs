@@ -32,6 +32,7 @@ mod sender;
 mod sign;
 #[cfg(feature = "sender")]
 mod support;
+mod throttle;
 mod types;
 
 pub(crate) use sign::signer_from;

@@ -674,8 +674,9 @@ export type AttemptOutcome = "delivered" | "retry" | "failed" | "endpointDisable
  * What to do after an attempt: `disable` when the endpoint answered 410; `cancel` when there is
  * no endpoint to send to. `reason` is a `RetryReason` or the endpoint's own (`circuit_open`,
  * `endpoint_disabled`, `target_not_allowed`, `failing_too_long`: this failure disabled the
- * endpoint under the health policy; `endpoint_gone`, `keys_unavailable`, `worker_lost`).
- * A `retry` after an open circuit keeps the attempt number: nothing was sent.
+ * endpoint under the health policy; `endpoint_gone`, `keys_unavailable`, `worker_lost`;
+ * `ordering_blocked`: the head of an ordering key failed past the ordering policy's
+ * `maxBlockMs`). A `retry` after an open circuit keeps the attempt number: nothing was sent.
  */
 export type DeliveryPlan =
   | { kind: "done" }
@@ -733,6 +734,57 @@ export interface EndpointChanged {
   cancelPending: "endpoint_disabled" | "endpoint_gone" | null;
   /** The change's operational event (`endpoint.disabled` manual, `endpoint.enabled`), or null. */
   event: EndpointEvent | null;
+}
+
+/**
+ * An endpoint's rate limit: `rateLimit` deliveries per second (0.001 to 10,000), `rateLimitBurst`
+ * of them at once from rest (1 to 1000; default 1, an even pace).
+ */
+export interface RateLimit {
+  rateLimit: number;
+  rateLimitBurst?: number;
+}
+
+/**
+ * An endpoint's token bucket (GCRA), plain JSON to store beside its rate limit; `{}` is a bucket
+ * at rest. `tatMs`: when the next start would be due at exactly the rate; `lineEndMs`: the end of
+ * the line of deliveries told to wait; `slowLevel` and `slowUntilMs`: the halvings of the rate a
+ * 429 or a 503 put in effect and until when they hold (then the rate doubles back every 30 s);
+ * `pausedUntilMs`: nothing starts before (a `Retry-After`); `resetAtMs`: places in line given
+ * before this no longer hold.
+ */
+export interface Throttle {
+  tatMs?: number;
+  lineEndMs?: number;
+  slowLevel?: number;
+  slowUntilMs?: number;
+  pausedUntilMs?: number;
+  resetAtMs?: number;
+}
+
+/**
+ * What `throttleAdmit` decided: the bucket to store, and per delivery a start (send it at `atMs`:
+ * now, or within the horizon) or a wait (put it back until `untilMs`).
+ */
+export interface ThrottleAdmitted {
+  throttle: Required<Throttle>;
+  starts: ({ kind: "start"; atMs: number } | { kind: "wait"; untilMs: number })[];
+  /** The pace the starts were given at, for `throttlePace`. */
+  pace: ThrottlePace;
+}
+
+/** An endpoint's pace: one start every `intervalMs`, up to `toleranceMs` early (the burst). */
+export interface ThrottlePace {
+  intervalMs: number;
+  toleranceMs: number;
+}
+
+/**
+ * How long the head of an ordering key may block it (`maxBlockMs`, from the time it became the
+ * head; default 3,600,000, one hour) before it is given up (reason `ordering_blocked`).
+ */
+export interface OrderingPolicy {
+  maxBlockMs?: number;
 }
 
 /** What `DeliveryEndpoint.begin` decided: send these headers (`probe`: the half-open trial), or skip. */
@@ -820,6 +872,11 @@ export interface DeliveryJob {
   health?: EndpointHealth;
   /** The publisher's W3C traceparent: each attempt sends a child of it (a new span id). */
   traceparent?: string;
+  /**
+   * The delivery is the head of an ordering key since this time (unix ms): a retry past the
+   * dispatcher's `ordering.maxBlockMs` from then gives it up (`ordering_blocked`).
+   */
+  headSinceMs?: number;
   envelope: JobEnvelope;
 }
 
@@ -940,6 +997,11 @@ export interface DispatcherOptions {
    * content-type, user-agent and webhook-delivery-id (else `invalid_argument`).
    */
   eventTypeHeader?: string;
+  /**
+   * For jobs that are the head of an ordering key (`headSinceMs`): how long such a head may keep
+   * failing before it is given up (checked by `createDispatcher`; `invalid_policy`).
+   */
+  ordering?: OrderingPolicy;
 }
 
 /**
@@ -1205,4 +1267,26 @@ extern "C" {
     pub type ReadinessJs;
     #[wasm_bindgen(typescript_type = "string | null")]
     pub type StringOrNull;
+    #[wasm_bindgen(typescript_type = "RateLimit")]
+    pub type RateLimitInput;
+    #[wasm_bindgen(typescript_type = "Required<RateLimit>")]
+    pub type RateLimitJs;
+    #[wasm_bindgen(typescript_type = "Throttle")]
+    pub type ThrottleJs;
+    #[wasm_bindgen(typescript_type = "(number | null)[]")]
+    pub type ReservedInput;
+    #[wasm_bindgen(typescript_type = "ThrottleAdmitted")]
+    pub type AdmittedJs;
+    #[wasm_bindgen(typescript_type = "{ status: number; retryAfter?: string }")]
+    pub type ThrottleResponseInput;
+    #[wasm_bindgen(typescript_type = "OrderingPolicy")]
+    pub type OrderingPolicyJs;
+    #[wasm_bindgen(typescript_type = "boolean")]
+    pub type BooleanInput;
+    #[wasm_bindgen(typescript_type = "ThrottlePace")]
+    pub type PaceJs;
+    #[wasm_bindgen(typescript_type = "{ tatMs?: number }")]
+    pub type SentJs;
+    #[wasm_bindgen(typescript_type = "{ atMs: number; sent: { tatMs: number } }")]
+    pub type PacedJs;
 }

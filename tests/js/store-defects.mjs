@@ -424,8 +424,8 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
     const typo = await caught(store.createEndpoint("small", { url: `${URL_BASE}/s`, eventTypess: ["a.*"] }));
     assert.ok(typo instanceof SenderError && typo.code === "invalid_argument" && typo.message.includes('"eventTypess"'), `create: ${typo?.code ?? "accepted"}`);
     const { endpoint } = await store.createEndpoint("small", { url: `${URL_BASE}/s` });
-    const limit = await caught(store.updateEndpoint("small", endpoint.id, { rateLimit: 5 }));
-    assert.ok(limit.code === "invalid_argument" && limit.message.includes('"rateLimit"'), `update: ${limit?.code ?? "accepted"}`);
+    const limit = await caught(store.updateEndpoint("small", endpoint.id, { rateLimits: 5 }));
+    assert.ok(limit.code === "invalid_argument" && limit.message.includes('"rateLimits"'), `update: ${limit?.code ?? "accepted"}`);
     const TOKEN = "t0ken-for-the-defect-tests";
     const api = createManagementApi({ store, token: TOKEN });
     const r = await api(new Request("http://api.test/v1/tenants/small/endpoints", { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify({ url: `${URL_BASE}/s2`, eventTypess: ["a.*"] }) }));
@@ -581,7 +581,7 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
   // to 4 keeping every row; the endpoint its owner disabled reads as disabled (manual); old
   // events keep their ids, now their owner's. Old: there was no version 4 (no states, no
   // tenant-scoped ids), so this database stayed as it was.
-  test(`${name}: migration: a schema-3 database with the old store's rows migrates to 4 keeping every row`, async () => {
+  test(`${name}: migration: a schema-3 database with the old store's rows migrates to the newest version keeping every row`, async () => {
     const db = await open();
     const sqlite = isD1(db);
     const run = async (list) => {

@@ -10,6 +10,8 @@ import { registerDeliveryVectorTests } from "./delivery-vectors.mjs";
 import { registerLifecycleVectorTests } from "./lifecycle-vectors.mjs";
 import { registerOperationsVectorTests } from "./operations-vectors.mjs";
 import { registerSupportVectorTests } from "./support-vectors.mjs";
+import { registerThrottleVectorTests } from "./throttle-vectors.mjs";
+import { registerOrderingVectorTests } from "./ordering-vectors.mjs";
 import { registerDedupeTests } from "./dedupe.mjs";
 import { registerPoisonTests } from "./poison.mjs";
 import { registerFreshTests, registerReceiverTests } from "./receiver.mjs";
@@ -315,6 +317,8 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   registerLifecycleVectorTests(test, hookline, vectors);
   registerOperationsVectorTests(test, hookline, vectors);
   registerSupportVectorTests(test, hookline, vectors);
+  registerThrottleVectorTests(test, hookline, vectors);
+  registerOrderingVectorTests(test, hookline, vectors);
   registerDedupeTests(test, hookline, { vectors });
   registerPoisonTests(test, hookline);
   registerHostileTests(test, hookline);

@@ -41,7 +41,7 @@ const server = createServer((req, res) => {
       }
     });
     const list = hits.get(path) ?? [];
-    list.push({ id: req.headers["webhook-id"], verified });
+    list.push({ id: req.headers["webhook-id"], verified, at: Date.now() });
     hits.set(path, list);
     if (path === "slow" && list.length === 1) return res.writeHead(503, { "retry-after": "72000" }).end("back in 20 h");
     const fail = path === "down" || (path === "flaky" && list.length < 3);
@@ -254,6 +254,29 @@ try {
     assert.ok(chain[1].attemptedAtMs - chain[0].attemptedAtMs >= 72_000_000, "attempt 2 waited 20 h");
     // The second request is signed 20 h ahead of the real clock, past any verifier's tolerance.
     assert.deepEqual([hits.get("slow").length, hits.get("slow")[0].verified[0], hits.get("slow")[1].id], [2, true, hits.get("slow")[0].id]);
+  });
+
+  test("an ordered endpoint gets its events one after the other in publish order through the queue; a throttled one's wait rides on the queue's delay", async () => {
+    await knobs({ warp: false });
+    const fifo = await register("order", "fifo", { eventTypes: ["fifo.*"], ordered: true });
+    for (let n = 0; n < 8; n++) assert.equal((await call("order", "POST", "events", { id: `msg_fifo_${n}`, type: "fifo.x", data: { n } })).status, 202);
+    assert.ok(await waitFor(() => (hits.get("fifo") ?? []).length >= 8, 30_000), `fifo hits: ${hits.get("fifo")?.length}`);
+    assert.deepEqual(hits.get("fifo").map((h) => h.id), Array.from({ length: 8 }, (_, n) => `msg_fifo_${n}`), "publish order");
+    const promoted = (await sent()).filter((m) => m.body.attempt === 1 && m.delaySeconds === 0).length;
+    assert.ok(promoted >= 8 + 7, `each delivery behind the head was queued again when it became the head (${promoted} messages)`);
+    assert.equal((await call("order", "GET", `endpoints/${fifo.id}`)).body.ordered, true);
+    // One a second: an invocation sends what its horizon (1 s) reaches, paced; the rest waits on
+    // the queue (only attempt 1's messages with a delay are such waits here).
+    const before = (await sent()).filter((m) => m.body.attempt === 1 && m.delaySeconds >= 1).length;
+    const paced = await register("order", "paced", { eventTypes: ["paced.*"], rateLimit: 1 });
+    for (let n = 0; n < 4; n++) await call("order", "POST", "events", { id: `msg_paced_${n}`, type: "paced.x", data: { n } });
+    assert.ok(await waitFor(() => (hits.get("paced") ?? []).length >= 4, 30_000), `paced hits: ${hits.get("paced")?.length}`);
+    const at = hits.get("paced").map((h) => h.at);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    assert.ok(gaps.every((g) => g >= 950), `one a second at most: gaps ${gaps} ms`);
+    const waited = (await sent()).filter((m) => m.body.attempt === 1 && m.delaySeconds >= 1).length - before;
+    assert.ok(waited >= 1, "a wait went back on the queue with its delay");
+    assert.equal((await call("order", "GET", `endpoints/${paced.id}`)).body.rateLimit, 1);
   });
 
   test("the trial example (under 30 lines) runs against the Worker over HTTP", async () => {

@@ -10,7 +10,15 @@ import {
   type EndpointEvent,
   type Readiness,
   checkResolved,
+  checkOrderingPolicy,
+  checkRateLimit,
   nextWait,
+  orderedAttempt,
+  orderingKeyFor,
+  throttleAdmit,
+  throttlePace,
+  throttleReset,
+  type ThrottleAdmitted,
   type AttemptBegin,
   type AttemptFinished,
   type DeliveryJob,
@@ -121,6 +129,16 @@ if (begun.kind === "send") {
   console.log(begun.probe, begun.headers["webhook-signature"], plan.kind, finished.outcome, hold);
 } else console.log(begun.outcome, begun.plan.kind);
 const waitMs: number | undefined = nextWait(10, 0, 5);
+// Throttled and ordered delivery, decided by the core.
+const admitted: ThrottleAdmitted = throttleAdmit(checkRateLimit({ rateLimit: 10 }), throttleReset(0), 0, 60_000, [null, 5]);
+const firstStart = admitted.starts[0];
+const paced: { atMs: number; sent: { tatMs: number } } = throttlePace(admitted.pace, {}, firstStart.kind === "start" ? firstStart.atMs : firstStart.untilMs);
+const key: string | undefined = orderingKeyFor(true, "cus_1");
+const bounded: AttemptFinished = orderedAttempt(finished0(), 0, 10, checkOrderingPolicy({ maxBlockMs: 600_000 }));
+function finished0(): AttemptFinished {
+  return { outcome: "retry", plan: { kind: "retry", atMs: 5, delayMs: 5, attempt: 2, reason: "server_error" }, state: "pending", status: 500, error: null };
+}
+console.log(paced.atMs, key, bounded.plan.kind);
 checkResolved("hooks.example.com", "93.184.216.34", { allow: [] });
 const senderError: typeof HooklineError = SenderError;
 // The registry: a typed store over any PostgreSQL-like client.
@@ -130,7 +148,10 @@ async function register(): Promise<StoredEndpoint> {
   const { endpoint, secret } = await store.createEndpoint("acme", { url: "https://x.example.com", eventTypes: ["a.*"] });
   const page = await store.listEndpoints("acme", { limit: 10, cursor: null });
   console.log(versions, secret.length, page.nextCursor, storeMigrations.length, (await store.keysFor(endpoint.id, 1)).secrets);
-  const published = await store.publish("acme", { type: "a.b", data: {} });
+  const published = await store.publish("acme", { type: "a.b", data: {}, orderingKey: "cus_1" });
+  const limited: StoredEndpoint = await store.updateEndpoint("acme", endpoint.id, { rateLimit: 10, rateLimitBurst: 2, ordered: true });
+  const rate: number | null = limited.rateLimit;
+  console.log(rate, limited.ordered, limited.rateLimitBurst);
   const worker = createDispatcher({ retries: "none", resolveKeys: store.keysFor });
   const round: { claimed: number; completed: number } = await store.deliverDue(worker, { limit: 8, leaseMs: 30_000 });
   const running = store.startWorker(worker, { concurrency: 16, perEndpointConcurrency: 4, onError: (e) => console.error(e), onRecover: () => {} });

@@ -11,11 +11,17 @@
 // of the delivery (its lease ran out) hands the attempt back as a `lost` job, which the core
 // records as `unknown` (the receiver may have got it) and plans like any other attempt. Should
 // the lost worker's own record come after all, it replaces that `unknown` (one row per token).
+//
+// Throttled endpoints' deliveries ask their bucket once claimed (throttle.js): the ones it does
+// not let start are put back unclaimed; an ordered delivery held behind its key's head is no
+// claim's candidate, and the statement that ends a head promotes the next (ordering.js).
 import { endpointChange, eventId } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
 import { checkOwner, invalid, notFound, plausibleId } from "./endpoints.js";
+import { COMPLETED_ROWS, d1EndedHead, endedHeadsSql, keyForOrdered, LOCK_KEYS, promoteStranded, pruneKeys, redeliverStatements } from "./ordering.js";
 import { DELIVERY_COLUMNS, deliveryView, inFlightOf } from "./support.js";
+import { throttleGate } from "./throttle.js";
 
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 /** Why the sender's disabling of an endpoint ends its pending deliveries: the core's word. */
@@ -46,12 +52,18 @@ function toJob(r) {
     job.lostToken = r.lost_token ?? null;
   }
   if (r.ep_id === null || r.ep_id === undefined) job.endpointGone = true;
+  if (r.head_since_ms !== null && r.head_since_ms !== undefined) job.headSinceMs = Number(r.head_since_ms);
+  if (r.ordering_key !== null && r.ordering_key !== undefined) job.orderingKey = r.ordering_key;
+  // A throttled delivery's start, given by its bucket: now, or a little ahead (within the lease).
+  if (r.not_before_ms !== undefined) job.notBeforeMs = Number(r.not_before_ms);
   return job;
 }
 
 /** The columns a claim returns per delivery, its endpoint's signing row beside it. */
-const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.lost_token, c.lost_at_ms, e.type, e.body, e.traceparent,
-  ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision`;
+const CLAIMED = `c.id, c.owner, c.event_id, c.endpoint_id, c.url, c.attempt, c.lease_until_ms, c.claim_token, c.lost_token, c.lost_at_ms,
+  c.next_attempt_at_ms, c.reserved_at_ms, c.head_since_ms, c.ordering_key, e.type, e.body, e.traceparent,
+  ep.id AS ep_id, ep.url AS ep_url, ep.secret_version, ep.secret_sealed, ep.previous_sealed, ep.previous_until_ms, ep.health, ep.revision,
+  ep.rate_limit, ep.rate_limit_burst, ep.throttle`;
 
 /**
  * What a claim writes on each delivery it takes (`$1` now, `$2` the lease's end, `token` its
@@ -69,6 +81,7 @@ const takeClaim = (token) => `lost_token = CASE WHEN lease_until_ms IS NOT NULL 
 export function deliveryLog({ sql, clock, registry }) {
   const sqlite = sql.dialect === "sqlite";
   const { inList, listParam } = registry;
+  const gate = throttleGate({ sql, clock });
 
   /** Each endpoint this worker has attempts in flight to, and its room: `$7` (and `$9`). */
   const rooms = sqlite
@@ -78,10 +91,11 @@ export function deliveryLog({ sql, clock, registry }) {
   /**
    * The due deliveries a claim may take, by due time: `$1` now, `$4` due time, `$8` how many.
    * Endpoints with no room are left out here: a full endpoint's backlog, due first and longer
-   * than the window, would otherwise fill it and starve every other endpoint.
+   * than the window, would otherwise fill it and starve every other endpoint. Deliveries held
+   * behind their key's head are not in the due index at all.
    */
   const candidates = (only) => `SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
-        WHERE state = 'pending' AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
+        WHERE state = 'pending' AND NOT held AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
           AND endpoint_id NOT IN (SELECT endpoint_id FROM ${rooms} full_up WHERE full_up.room = 0)
         ORDER BY next_attempt_at_ms LIMIT $8`;
 
@@ -111,25 +125,44 @@ export function deliveryLog({ sql, clock, registry }) {
         [`SELECT ${CLAIMED} FROM hookline_deliveries c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
           LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id WHERE c.claim_token = $1`, [token]],
       ]);
-      return rows;
+      return { rows, token, now };
     }
     // PostgreSQL: one statement. The candidates are locked as they are read, at the level that
     // re-checks they are still due and unheld: a concurrent claim skips them and reads the next
     // ones, so claims at once neither take one delivery twice nor wait on each other.
-    return sql.rows(
+    const rows = await sql.rows(
       `WITH candidates AS (
          ${candidates(only)} FOR UPDATE SKIP LOCKED
        ), picked AS (
          ${chosen("candidates")}
        ), c AS (
          UPDATE hookline_deliveries d SET ${takeClaim("$10")} FROM picked WHERE d.id = picked.id
-         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token, d.lost_token, d.lost_at_ms
+         RETURNING d.id, d.owner, d.event_id, d.endpoint_id, d.url, d.attempt, d.lease_until_ms, d.claim_token, d.lost_token, d.lost_at_ms,
+           d.next_attempt_at_ms, d.reserved_at_ms, d.head_since_ms, d.ordering_key
        )
        SELECT ${CLAIMED}
        FROM c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
        LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id`,
       [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, rooms.map((r) => r[0]), window, rooms.map((r) => r[1]), token],
     );
+    return { rows, token, now };
+  }
+
+  /** Claim, then let each throttled endpoint's bucket say which of its deliveries start: `{ jobs, waiting, paces }`. */
+  async function claimJobs({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0, perEndpoint, inFlight = new Map() } = {}) {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid("claimDue: limit must be a whole number from 1 to 1000");
+    if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("claimDue: leaseMs must be a whole number of milliseconds");
+    if (!Number.isInteger(overdueMs) || overdueMs < 0) throw invalid("claimDue: overdueMs must be a whole number of milliseconds");
+    if (perEndpoint !== undefined && (!Number.isInteger(perEndpoint) || perEndpoint < 1)) throw invalid("claimDue: perEndpoint must be a whole number of 1 or more");
+    if (!(inFlight instanceof Map)) throw invalid("claimDue: inFlight must be a Map of endpoint id to a count");
+    if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
+    if (ids?.length === 0) return { jobs: [], waiting: [], paces: new Map() };
+    const claimed = await claim({ limit, leaseMs, ids: ids?.filter(plausibleId), overdueMs, perEndpoint: perEndpoint ?? limit, inFlight });
+    const { rows, waiting, paces } = await gate.admit(claimed.rows, claimed.token, claimed.now, leaseMs);
+    registry.remember(rows.filter((r) => r.ep_id !== null && r.ep_id !== undefined).map((r) => ({ ...r, id: r.ep_id })));
+    // Throttled ones in the order of their starts, for the worker's pacing.
+    const jobs = rows.map(toJob).sort((a, b) => (a.notBeforeMs ?? 0) - (b.notBeforeMs ?? 0));
+    return { jobs, waiting, paces };
   }
 
   /** The row of each completed item, as the statements below take them. */
@@ -148,6 +181,9 @@ export function deliveryLog({ sql, clock, registry }) {
       record,
       health: health ? JSON.stringify(health) : null,
       enabled: enabled !== false,
+      // An ordered delivery's jobs say since when it heads its key.
+      endsHead: typeof job.headSinceMs === "number" && state !== "pending",
+      orderingKey: job.orderingKey ?? null,
     }));
   }
 
@@ -156,81 +192,77 @@ export function deliveryLog({ sql, clock, registry }) {
   const REPLACE_UNKNOWN = `ON CONFLICT (delivery_id, claim_token) DO UPDATE SET attempted_at_ms = excluded.attempted_at_ms, outcome = excluded.outcome,
     status = excluded.status, record = excluded.record WHERE hookline_attempts.outcome = 'unknown'`;
 
-  return {
-    /**
-     * Take up to `limit` due deliveries for `leaseMs` (default 60 s) as dispatcher jobs. Two
-     * workers never take the same delivery; a lease that runs out (its worker died) makes it
-     * due again, as a `lost` job for the attempt that worker had begun. `ids` limits the claim
-     * to those deliveries (a queue message's); `overdueMs` takes only deliveries due at least
-     * that long ago (a sweep). `perEndpoint` caps the deliveries of one endpoint a claim takes,
-     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there).
-     */
-    async claimDue({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0, perEndpoint, inFlight = new Map() } = {}) {
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid("claimDue: limit must be a whole number from 1 to 1000");
-      if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("claimDue: leaseMs must be a whole number of milliseconds");
-      if (!Number.isInteger(overdueMs) || overdueMs < 0) throw invalid("claimDue: overdueMs must be a whole number of milliseconds");
-      if (perEndpoint !== undefined && (!Number.isInteger(perEndpoint) || perEndpoint < 1)) throw invalid("claimDue: perEndpoint must be a whole number of 1 or more");
-      if (!(inFlight instanceof Map)) throw invalid("claimDue: inFlight must be a Map of endpoint id to a count");
-      if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
-      if (ids?.length === 0) return [];
-      const rows = await claim({ limit, leaseMs, ids: ids?.filter(plausibleId), overdueMs, perEndpoint: perEndpoint ?? limit, inFlight });
-      registry.remember(rows.filter((r) => r.ep_id !== null && r.ep_id !== undefined).map((r) => ({ ...r, id: r.ep_id })));
-      return rows.map(toJob);
-    },
+  /** See completeAll: `{ moved, promoted }`. */
+  async function record(items) {
+    if (!Array.isArray(items) || items.length > 1000) throw invalid("completeAll: items must be an array of at most 1000 { job, record, plan, state, health }");
+    if (items.length === 0) return { moved: [], promoted: [] };
+    const now = clock();
+    const rows = rowsOf(items, now);
+    const done = await (sqlite ? recordD1(rows, now) : recordPostgres(rows, now));
+    try {
+      await gate.observe(items);
+    } catch {
+      // The attempts are recorded; a slow-down the database did not take comes again with the
+      // endpoint's next 429 or 503.
+    }
+    return done;
+  }
 
-    /**
-     * Record what `dispatcher.attempt(job)` returned for claimed jobs (`[{ job, record, plan,
-     * state, health, enabled }]`), in one statement on PostgreSQL and one batch on D1: each
-     * attempt's record is written (a lost one's under the claim before, replacing the `unknown`
-     * a later claim may have written for it); a delivery moves on (pending again at the
-     * plan's time, delivered, failed or cancelled) only while its claim still holds it; the
-     * endpoint's health follows, unless an owner's change renewed the endpoint meanwhile; and
-     * an endpoint the attempt disabled has its other pending deliveries ended. A boolean per
-     * job, in order: whether it moved the delivery on.
-     */
-    async completeAll(items) {
-      if (!Array.isArray(items) || items.length > 1000) throw invalid("completeAll: items must be an array of at most 1000 { job, record, plan, state, health }");
-      if (items.length === 0) return [];
-      const now = clock();
-      const rows = rowsOf(items, now);
-      if (sqlite) {
-        const held = "SELECT endpoint_id FROM hookline_deliveries WHERE id = $1 AND state = 'pending' AND claim_token = $2";
-        const list = [];
-        const moves = [];
-        for (const r of rows) {
+  /** D1: one batch. */
+  async function recordD1(rows, now) {
+    const held = "SELECT endpoint_id FROM hookline_deliveries WHERE id = $1 AND state = 'pending' AND claim_token = $2";
+    const list = [];
+    const moves = [];
+    const promotions = [];
+    for (const r of rows) {
+      list.push([
+        `${LOG} SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM hookline_deliveries WHERE id = $1) ${REPLACE_UNKNOWN}`,
+        [r.deliveryId, r.endpointId, r.record.attempt, r.record.attemptedAtMs, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record), r.attemptToken],
+      ]);
+      if (r.health !== null) {
+        list.push([`UPDATE hookline_endpoints SET health = $3, enabled = $4 WHERE id = (${held}) AND revision = $5`, [r.deliveryId, r.token, r.health, r.enabled, r.revision]]);
+        if (!r.enabled) {
           list.push([
-            `${LOG} SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM hookline_deliveries WHERE id = $1) ${REPLACE_UNKNOWN}`,
-            [r.deliveryId, r.endpointId, r.record.attempt, r.record.attemptedAtMs, r.record.outcome, r.record.status ?? null, JSON.stringify(r.record), r.attemptToken],
-          ]);
-          if (r.health !== null) {
-            list.push([`UPDATE hookline_endpoints SET health = $3, enabled = $4 WHERE id = (${held}) AND revision = $5`, [r.deliveryId, r.token, r.health, r.enabled, r.revision]]);
-            if (!r.enabled) {
-              list.push([
-                `UPDATE hookline_deliveries SET state = 'cancelled', ended_reason = $4, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $5
-                 WHERE endpoint_id = (${held}) AND id <> $1 AND state = 'pending'
-                   AND EXISTS (SELECT 1 FROM hookline_endpoints WHERE id = $3 AND enabled = 0 AND revision = $6)`,
-                [r.deliveryId, r.token, r.endpointId, DISABLED, now, r.revision],
-              ]);
-            }
-          }
-          moves.push(list.length);
-          list.push([
-            `UPDATE hookline_deliveries SET state = $3, attempt = $4, next_attempt_at_ms = $5, ended_reason = $6, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $7
-             WHERE id = $1 AND state = 'pending' AND claim_token = $2 RETURNING id`,
-            [r.deliveryId, r.token, r.state, r.attempt, r.nextAt, r.reason, now],
+            `UPDATE hookline_deliveries SET state = 'cancelled', ended_reason = $4, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $5
+             WHERE endpoint_id = (${held}) AND id <> $1 AND state = 'pending'
+               AND EXISTS (SELECT 1 FROM hookline_endpoints WHERE id = $3 AND enabled = 0 AND revision = $6)`,
+            [r.deliveryId, r.token, r.endpointId, DISABLED, now, r.revision],
           ]);
         }
-        const results = await sql.batch(list);
-        return moves.map((i) => results[i].length === 1);
       }
-      const col = (k) => rows.map((r) => r[k]);
-      // The `= ANY` beside each join reaches the rows by their primary key even before the
-      // planner has statistics (a new database would otherwise scan the tables). Two workers
-      // completing at once must not wait on each other in a circle: the endpoints are locked in
-      // id order (`held`), and an endpoint's other pending deliveries that another worker holds
-      // are skipped when it is disabled (that worker's completion or the next claim ends them).
-      // A deadlock the database still reports is retried by the driver.
-      const moved = await sql.rows(
+      if (r.endsHead) {
+        const [key, next] = d1EndedHead(r.deliveryId, r.token, now);
+        promotions.push(list.length + 1);
+        list.push(key, next);
+      }
+      moves.push(list.length);
+      list.push([
+        `UPDATE hookline_deliveries SET state = $3, attempt = $4, next_attempt_at_ms = $5, ended_reason = $6, lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $7
+         WHERE id = $1 AND state = 'pending' AND claim_token = $2 RETURNING id`,
+        [r.deliveryId, r.token, r.state, r.attempt, r.nextAt, r.reason, now],
+      ]);
+    }
+    const results = await sql.batch(list);
+    const promoted = promotions.flatMap((i) => results[i]).map((p) => ({ deliveryId: p.id, attempt: Number(p.attempt), atMs: now }));
+    return { moved: moves.map((i) => results[i].length === 1), promoted };
+  }
+
+  /**
+   * PostgreSQL: one statement; with ordered heads among the items, in a transaction that also
+   * promotes what the statement could not see (ordering.js). The `= ANY` beside each join
+   * reaches the rows by their primary key even before the planner has statistics (a new
+   * database would otherwise scan the tables). Two workers completing at once must not wait on
+   * each other in a circle: the endpoints are locked in id order (`held`), and an endpoint's
+   * other pending deliveries that another worker holds are skipped when it is disabled (that
+   * worker's completion or the next claim ends them). A deadlock the database still reports is
+   * retried by the driver.
+   */
+  async function recordPostgres(rows, now) {
+    const col = (k) => rows.map((r) => r[k]);
+    // Only a batch that ends an ordered head touches keys: the others keep the plain statement.
+    const ordered = rows.some((r) => r.endsHead);
+    const run = async (query) => {
+      const { rows: out } = await query(
         `WITH input AS (
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::text[], $11::int[], $12::jsonb[], $13::text[], $14::jsonb[], $15::boolean[], $16::int[])
              AS t (delivery_id, token, state, attempt, next_at, reason, attempt_token, rec_attempt, attempted_at, outcome, status, record, endpoint_id, health, enabled, revision)
@@ -238,7 +270,7 @@ export function deliveryLog({ sql, clock, registry }) {
            UPDATE hookline_deliveries d SET state = i.state, attempt = i.attempt, next_attempt_at_ms = i.next_at, ended_reason = i.reason,
              lease_until_ms = NULL, claim_token = NULL, updated_at_ms = $17
            FROM input i WHERE d.id = ANY ($1::text[]) AND d.id = i.delivery_id AND d.state = 'pending' AND d.claim_token = i.token
-           RETURNING d.id
+           RETURNING d.id, d.endpoint_id, d.ordering_key, d.state
          ), logged AS (
            ${LOG}
            SELECT i.delivery_id, i.endpoint_id, i.rec_attempt, i.attempted_at, i.outcome, i.status, i.record, i.attempt_token FROM input i
@@ -261,17 +293,71 @@ export function deliveryLog({ sql, clock, registry }) {
              WHERE p.state = 'pending' AND p.id NOT IN (SELECT id FROM moved) FOR UPDATE OF p SKIP LOCKED
            )
            RETURNING 1
-         )
-         SELECT id FROM moved`,
+         )${ordered ? `${endedHeadsSql("$17::bigint")} ${COMPLETED_ROWS}` : " SELECT 'moved' AS kind, id FROM moved"}`,
         [
           col("deliveryId"), col("token"), col("state"), col("attempt"), col("nextAt"), col("reason"), col("attemptToken"),
           rows.map((r) => r.record.attempt), rows.map((r) => r.record.attemptedAtMs), rows.map((r) => r.record.outcome), rows.map((r) => r.record.status ?? null),
           rows.map((r) => JSON.stringify(r.record)), col("endpointId"), col("health"), col("enabled"), col("revision"), now, DISABLED,
         ],
       );
-      const done = new Set(moved.map((m) => m.id));
-      return rows.map((r) => done.has(r.deliveryId));
+      const stranded = out.filter((r) => r.kind === "stranded").map((r) => [r.endpoint_id, r.ordering_key]);
+      const promoted = [...out.filter((r) => r.kind === "promoted"), ...(await promoteStranded(query, stranded, now))];
+      return { moved: new Set(out.filter((r) => r.kind === "moved").map((r) => r.id)), promoted };
+    };
+    const ended = rows.filter((r) => r.endsHead && r.orderingKey !== null);
+    const { moved, promoted } = ordered
+      ? await sql.transaction(async (q) => {
+          // The keys of the heads it ends, taken in the one order first (see ordering.js).
+          await q.query(LOCK_KEYS, [ended.map((r) => r.endpointId), ended.map((r) => r.orderingKey)]);
+          return run((text, params) => q.query(text, params));
+        })
+      : await run(async (text, params) => ({ rows: await sql.rows(text, params) }));
+    return { moved: rows.map((r) => moved.has(r.deliveryId)), promoted: promoted.map((p) => ({ deliveryId: p.id, attempt: Number(p.attempt), atMs: now })) };
+  }
+
+  return {
+    /**
+     * Take up to `limit` due deliveries for `leaseMs` (default 60 s) as dispatcher jobs. Two
+     * workers never take the same delivery; a lease that runs out (its worker died) makes it
+     * due again, as a `lost` job for the attempt that worker had begun. `ids` limits the claim
+     * to those deliveries (a queue message's); `overdueMs` takes only deliveries due at least
+     * that long ago (a sweep). `perEndpoint` caps the deliveries of one endpoint a claim takes,
+     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there). A
+     * throttled endpoint's jobs carry their start (`notBeforeMs`: now, or a little ahead within
+     * the lease); the deliveries its bucket does not let start are put back until their wait
+     * ends. An ordered endpoint's deliveries come one per key: only the head is ever due.
+     */
+    async claimDue(options) {
+      return (await claimJobs(options)).jobs;
     },
+
+    /**
+     * `claimDue` for the store's own rounds: `{ jobs, waiting, paces }`, `waiting` being the
+     * throttled deliveries their bucket put back, `[{ deliveryId, attempt, atMs }]` (for a
+     * queue), `paces` each throttled endpoint's pace (for `throttlePace`).
+     */
+    claimJobs,
+
+    /**
+     * Record what `dispatcher.attempt(job)` returned for claimed jobs (`[{ job, record, plan,
+     * state, health, enabled }]`), in one statement on PostgreSQL and one batch on D1: each
+     * attempt's record is written (a lost one's under the claim before, replacing the `unknown`
+     * a later claim may have written for it); a delivery moves on (pending again at the
+     * plan's time, delivered, failed or cancelled) only while its claim still holds it; the
+     * endpoint's health follows, unless an owner's change renewed the endpoint meanwhile; and
+     * an endpoint the attempt disabled has its other pending deliveries ended. An ordered head
+     * that ended has the next delivery of its key promoted; a throttled endpoint that answered
+     * 429 or 503 is slowed down. A boolean per job, in order: whether it moved the delivery on.
+     */
+    async completeAll(items) {
+      return (await record(items)).moved;
+    },
+
+    /**
+     * `completeAll` for the store's own rounds: `{ moved, promoted }`, `promoted` being the
+     * deliveries that became their key's head, `[{ deliveryId, attempt, atMs }]` (for a queue).
+     */
+    record,
 
     /** A delivery of `owner`'s (as support lists show it) and its attempt records, oldest first. */
     async getDelivery(owner, id) {
@@ -285,21 +371,19 @@ export function deliveryLog({ sql, clock, registry }) {
 
     /**
      * Send a past delivery's event again to the same endpoint as a new delivery (attempt 1, due
-     * now, a new delivery id); the old delivery and its records are left as they are. Refused
-     * (`endpoint_disabled`) while the endpoint is disabled.
+     * now, a new delivery id); the old delivery and its records are left as they are. To an
+     * ordered endpoint it goes to the back of its key. Refused (`endpoint_disabled`) while the
+     * endpoint is disabled.
      */
     async redeliver(owner, deliveryId) {
       checkOwner(owner);
       if (!plausibleId(deliveryId)) throw notFound("delivery");
       const now = clock();
       const id = eventId("dlv_", { now });
-      const rows = await sql.rows(
-        `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
-         SELECT CAST($3 AS TEXT), d.event_id, d.endpoint_id, d.owner, e.url, e.secret_version, CAST($4 AS BIGINT), CAST($4 AS BIGINT), CAST($4 AS BIGINT)
-         FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2 AND e.enabled
-         RETURNING id, event_id`,
-        [owner, deliveryId, id, now],
-      );
+      // To an ordered endpoint it goes to the back of the key its delivery had (the core's key).
+      const [was] = await sql.rows("SELECT d.ordering_key, e.ordered FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2", [owner, deliveryId]);
+      const key = was && (was.ordered === true || was.ordered === 1) ? keyForOrdered(was.ordering_key || undefined) : null;
+      const rows = (await sql.batch(redeliverStatements(sql.dialect, [owner, deliveryId, id, now, key]))).at(-1);
       if (rows.length === 1) return { deliveryId: id, eventId: rows[0].event_id };
       const why = await sql.rows(
         "SELECT e.id FROM hookline_deliveries d JOIN hookline_endpoints e ON e.id = d.endpoint_id WHERE d.owner = $1 AND d.id = $2",
@@ -321,6 +405,7 @@ export function deliveryLog({ sql, clock, registry }) {
         [`DELETE FROM hookline_attempts WHERE delivery_id IN (SELECT id FROM hookline_deliveries WHERE (owner, event_id) IN (${old}))`, [olderThanMs]],
         [`DELETE FROM hookline_deliveries WHERE (owner, event_id) IN (${old})`, [olderThanMs]],
         [`DELETE FROM hookline_events WHERE (owner, id) IN (${old}) RETURNING id`, [olderThanMs]],
+        pruneKeys(sql.dialect),
       ]);
       return results[2].length;
     },

@@ -6,11 +6,13 @@
 import { checkTarget, endpointChange, endpointStatus, eventId, generateSecret, validateEventTypePattern } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson, listSql } from "./driver.js";
+import { dropKeys, repairKeys } from "./ordering.js";
+import { rateLimitColumns, rateLimitView } from "./throttle.js";
 
 const MAX_PAGE = 100;
 const FIELD_LIMITS = { url: 2048, description: 1024 };
 /** The fields an endpoint has; anything else in a create or an update is refused by name. */
-const FIELDS = ["url", "description", "eventTypes", "channels", "enabled"];
+const FIELDS = ["url", "description", "eventTypes", "channels", "enabled", "rateLimit", "rateLimitBurst", "ordered"];
 
 export const invalid = (message) => new SenderError("invalid_argument", message);
 export const notFound = (what) => new SenderError("not_found", `${what} not found`);
@@ -69,14 +71,19 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
       enabled: status.state === "enabled",
       status,
       secretVersion: Number(row.secret_version),
+      ...rateLimitView(row),
+      ordered: row.ordered === true || row.ordered === 1,
       health,
       createdAtMs: Number(row.created_at_ms),
       updatedAtMs: Number(row.updated_at_ms),
     };
   }
 
-  /** Checked fields of a create or an update: the URL and the patterns by the core. */
-  function fields(input, partial) {
+  /**
+   * Checked fields of a create or an update (of the stored `row`): the URL, the patterns and the
+   * rate limit by the core.
+   */
+  function fields(input, partial, row) {
     if (input === null || typeof input !== "object" || Array.isArray(input)) throw invalid("endpoint fields must be an object");
     const unknown = Object.keys(input).filter((k) => !FIELDS.includes(k));
     if (unknown.length) {
@@ -114,6 +121,11 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
       out[column] = JSON.stringify(input[key]);
     }
     if (input.enabled !== undefined && typeof input.enabled !== "boolean") throw invalid("enabled must be true or false");
+    if (input.ordered !== undefined) {
+      if (typeof input.ordered !== "boolean") throw invalid("ordered must be true or false");
+      out.ordered = input.ordered;
+    }
+    Object.assign(out, rateLimitColumns(input, row, clock()).columns);
     return { columns: out, enabled: input.enabled };
   }
 
@@ -161,12 +173,12 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
       const sealed = await seal.seal(id, secret);
       // Created disabled is the owner's choice: the core says what state that is.
       const health = enabled === false ? endpointChange(undefined, { enabled: false }, { now }).health : {};
-      const values = [id, owner, f.url, f.description ?? "", f.event_types ?? "[]", f.channels ?? "[]", enabled !== false, sealed, now, JSON.stringify(health)];
+      const values = [id, owner, f.url, f.description ?? "", f.event_types ?? "[]", f.channels ?? "[]", enabled !== false, sealed, now, JSON.stringify(health), f.rate_limit ?? null, f.rate_limit_burst ?? null, f.ordered === true];
       if (sqlite) {
         // D1 runs statements one at a time: the count and the insert are one statement.
         const rows = await sql.rows(
-          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health)
-           SELECT $1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10 WHERE (SELECT count(*) FROM hookline_endpoints WHERE owner = $2) < $11 RETURNING *`,
+          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health, rate_limit, rate_limit_burst, ordered)
+           SELECT $1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10, $11, $12, $13 WHERE (SELECT count(*) FROM hookline_endpoints WHERE owner = $2) < $14 RETURNING *`,
           [...values, cap],
         );
         if (rows.length === 0) throw limited(owner, cap);
@@ -183,8 +195,8 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
         );
         if (counted.rows.length === 0) throw limited(owner, cap);
         const inserted = await q.query(
-          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10) RETURNING *`,
+          `INSERT INTO hookline_endpoints (id, owner, url, description, event_types, channels, enabled, secret_version, secret_sealed, created_at_ms, updated_at_ms, health, rate_limit, rate_limit_burst, ordered)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $9, $10, $11, $12, $13) RETURNING *`,
           values,
         );
         return inserted.rows[0];
@@ -219,13 +231,15 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
     },
 
     /**
-     * Change `url`, `description`, `eventTypes`, `channels` or `enabled`. What a change of
-     * `enabled` or `url` does to the endpoint's state is the core's (`endpointChange`):
-     * enabling resets its health; disabling ends its pending deliveries.
+     * Change `url`, `description`, `eventTypes`, `channels`, `enabled`, `rateLimit` (null: none),
+     * `rateLimitBurst` or `ordered`. What a change of `enabled` or `url` does to the endpoint's
+     * state is the core's (`endpointChange`): enabling resets its health; disabling ends its
+     * pending deliveries. A new rate limit starts a new bucket; `ordered` applies to deliveries
+     * published after the change (those already held still wait for their key's head).
      */
     async updateEndpoint(owner, id, input) {
-      const { columns, enabled } = fields(input, true);
       const row = await getRow(owner, id);
+      const { columns, enabled } = fields(input, true, row);
       if (Object.keys(columns).length === 0 && enabled === undefined) return view(row);
       forget(row.id);
       const now = clock();
@@ -239,6 +253,8 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
         [owner, row.id, ...names.map((c) => set[c]), now],
       ];
       const list = changed.cancelPending ? [update, cancelPending(row.id, changed.cancelPending, now)] : [update];
+      // Enabled again: its ordering keys are counted again (disabling ended their deliveries).
+      if (changed.enabled && !(row.enabled === true || row.enabled === 1)) list.push(...repairKeys(sql.dialect, row.id, now));
       const [rows] = await sql.batch(list);
       if (rows.length === 0) throw notFound(`endpoint ${id}`);
       // The change's operational event (the core's), recorded at the revision it made.
@@ -254,13 +270,14 @@ export function endpointRegistry({ sql, seal, clock, settings, onChange }) {
       const { cancelPending: reason } = endpointChange(fromJson(row.health), { deleted: true }, { now });
       const del = ["DELETE FROM hookline_endpoints WHERE owner = $1 AND id = $2 RETURNING id", [owner, row.id]];
       if (sqlite) {
-        const [deleted] = await sql.batch([del, cancelPending(row.id, reason, now)]);
+        const [deleted] = await sql.batch([del, cancelPending(row.id, reason, now), ...dropKeys(sql.dialect, row.id)]);
         if (deleted.length === 0) throw notFound(`endpoint ${id}`);
         return;
       }
       await sql.transaction(async (q) => {
         if ((await q.query(...del)).rows.length === 0) throw notFound(`endpoint ${id}`);
         await q.query(...cancelPending(row.id, reason, now));
+        for (const statement of dropKeys(sql.dialect, row.id)) await q.query(...statement);
         await q.query("UPDATE hookline_owners SET endpoint_count = endpoint_count - 1 WHERE owner = $1", [owner]);
       });
     },

@@ -70,13 +70,14 @@ export async function createStore(options) {
    * Record attempts: their operational events first (the core's, each recorded once: a crash
    * after this loses none, and a retry of the batch records none twice), then the attempts.
    */
-  const completeAll = async (items) => {
+  const record = async (items) => {
     if (Array.isArray(items)) await operator.fromAttempts(items);
-    const moved = await log.completeAll(items);
-    monitor.recorded(items, moved);
-    return moved;
+    const done = await log.record(items);
+    monitor.recorded(items, done.moved);
+    return done;
   };
-  const run = runners({ log: { ...log, completeAll }, sql, clock });
+  const completeAll = async (items) => (await record(items)).moved;
+  const run = runners({ log: { ...log, completeAll, record }, sql, clock });
 
   const keysChecked = async () => (keyReport = await checkKeys(sql, seal));
   if ((await schemaVersion(sql)) >= 1) await keysChecked();

@@ -1,24 +1,28 @@
 // The outbox: an event and one pending delivery per matching endpoint, stored together before
 // any network I/O, in the store's own transaction or in the caller's. I/O only: the core builds
 // the envelope (`buildEnvelope`), matches subscriptions (`Matcher`) and makes the ids. Event
-// ids are the tenant's own: the same id from two tenants is two events.
+// ids are the tenant's own: the same id from two tenants is two events. A delivery to an ordered
+// endpoint takes its place in its key (ordering.js).
 import { buildEnvelope, eventId, Matcher, traceparent } from "hookline";
 import { callerDriver, d1Statement, fromJson, isD1 } from "./driver.js";
 import { checkOwner, invalid } from "./endpoints.js";
+import { d1OrderedDelivery, INSERT_ORDERED_EVENTS, keyForOrdered } from "./ordering.js";
 
-const ENDPOINTS = "SELECT id, owner, url, event_types, channels, secret_version FROM hookline_endpoints";
+const ENDPOINTS = "SELECT id, owner, url, event_types, channels, secret_version, ordered FROM hookline_endpoints";
 const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
 
 /**
  * The deliveries each item gets from its owner's endpoints `rows`: the core matches (leniently:
- * an endpoint whose stored pattern the core refuses matches nothing, and fails no publish).
+ * an endpoint whose stored pattern the core refuses matches nothing, and fails no publish). Each
+ * row is `[deliveryId, endpointId, url, secretVersion, key]`, `key` the ordering key of an
+ * ordered endpoint's delivery (`item.key`, from the core) or null.
  */
 function plan(items, rows) {
   const byOwner = new Map();
   for (const r of rows) {
     const types = fromJson(r.event_types);
     const channels = fromJson(r.channels);
-    const sub = { id: r.id, url: r.url, eventTypes: types.length ? types : undefined, channels: channels.length ? channels : undefined, secretVersion: Number(r.secret_version) };
+    const sub = { id: r.id, url: r.url, eventTypes: types.length ? types : undefined, channels: channels.length ? channels : undefined, secretVersion: Number(r.secret_version), ordered: Boolean(r.ordered) };
     if (!byOwner.has(r.owner)) byOwner.set(r.owner, []);
     byOwner.get(r.owner).push(sub);
   }
@@ -32,7 +36,7 @@ function plan(items, rows) {
       }
       const matched = m.match({ type: item.type, channels: item.channels });
       const deliveryIds = matched.map(() => eventId("dlv_", { now: item.now }));
-      return { deliveryIds, rows: matched.map((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion]) };
+      return { deliveryIds, rows: matched.map((sub, i) => [deliveryIds[i], sub.id, sub.url, sub.secretVersion, sub.ordered ? item.key : null]) };
     });
   } finally {
     for (const m of matchers.values()) m.free();
@@ -52,11 +56,12 @@ const INSERT_EVENTS = `WITH ev AS (
  )
  SELECT owner, id FROM ev`;
 
-function insertParams(items, plans) {
-  const deliveries = items.flatMap((g, i) => plans[i].rows.map(([id, endpointId, url, version]) => [id, g.id, endpointId, g.owner, url, version, g.now]));
+function insertParams(items, plans, ordered) {
+  const deliveries = items.flatMap((g, i) => plans[i].rows.map(([id, endpointId, url, version, key]) => [id, g.id, endpointId, g.owner, url, version, g.now, key]));
   return [
     ...["id", "owner", "type", "body", "now"].map((k) => items.map((g) => g[k])),
-    ...[0, 1, 2, 3, 4, 5, 6].map((k) => deliveries.map((d) => d[k])),
+    ...(ordered ? [0, 1, 2, 3, 4, 5, 6, 7] : [0, 1, 2, 3, 4, 5, 6]).map((k) => deliveries.map((d) => d[k])),
+    // The publishers' traceparents: $13 in the plain statement, $14 in the ordered one.
     items.map((g) => g.traceparent),
   ];
 }
@@ -67,7 +72,10 @@ const keyOf = (owner, id) => `${owner}\n${id}`;
 async function writeEvents(sql, items) {
   const owners = [...new Set(items.map((g) => g.owner))];
   const plans = plan(items, await sql.rows(`${ENDPOINTS} WHERE owner = ANY($1::text[]) AND enabled ORDER BY id`, [owners]));
-  const fresh = new Set((await sql.rows(INSERT_EVENTS, insertParams(items, plans))).map((r) => keyOf(r.owner, r.id)));
+  // Ordered deliveries take places in their keys; without any, the plain statement.
+  const ordered = plans.some((p) => p.rows.some((r) => r[4] !== null));
+  const inserted = await sql.rows(ordered ? INSERT_ORDERED_EVENTS : INSERT_EVENTS, insertParams(items, plans, ordered));
+  const fresh = new Set(inserted.map((r) => keyOf(r.owner, r.id)));
   const repeated = items.filter((g) => !fresh.has(keyOf(g.owner, g.id)));
   const earlier = new Map(repeated.map((g) => [keyOf(g.owner, g.id), []]));
   if (repeated.length) {
@@ -87,9 +95,11 @@ async function writeEvents(sql, items) {
 /** D1 statements for an event and its deliveries, guarded by `nonce` (see publishD1). */
 function d1Statements(item, planned, nonce) {
   const out = [["INSERT INTO hookline_events (id, owner, type, body, created_at_ms, publish_nonce, traceparent) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner, id) DO NOTHING RETURNING id", [item.id, item.owner, item.type, item.body, item.now, nonce, item.traceparent]]];
+  for (const row of planned.rows.filter((r) => r[4] !== null)) out.push(...d1OrderedDelivery(item, row, nonce));
+  const unordered = planned.rows.filter((r) => r[4] === null).map((r) => r.slice(0, 4));
   // As few statements as D1's limit of 100 parameters allows.
-  for (let at = 0; at < planned.rows.length; at += 24) {
-    const chunk = planned.rows.slice(at, at + 24);
+  for (let at = 0; at < unordered.length; at += 24) {
+    const chunk = unordered.slice(at, at + 24);
     const values = chunk.map((_, i) => `($${i * 4 + 5}, $${i * 4 + 6}, $${i * 4 + 7}, $${i * 4 + 8})`).join(", ");
     out.push([
       `INSERT INTO hookline_deliveries (id, event_id, endpoint_id, owner, url, secret_version, next_attempt_at_ms, created_at_ms, updated_at_ms)
@@ -168,14 +178,20 @@ export function outbox({ sql, clock }) {
      * inside BEGIN or a PGlite transaction) runs the statements, so the event is stored (and
      * sent) only if that transaction commits; on D1, the caller's D1 database: the statements
      * are returned (`statements`) for the caller's own `batch`, and nothing is written here.
+     * `event.orderingKey` (optional): its deliveries to ordered endpoints go in order per key
+     * instead of per endpoint; it is not part of the envelope.
      */
     async publish(owner, event, options = {}) {
       checkOwner(owner);
       if (options === null || typeof options !== "object") throw invalid("publish: options must be an object, such as { db }");
       const now = clock();
+      // `orderingKey` is the sender's, not the envelope's: the core checks it and says the key.
+      const plain = event !== null && typeof event === "object" && !Array.isArray(event);
+      const { orderingKey, ...fields } = plain ? event : {};
+      const key = keyForOrdered(orderingKey);
       // The core builds the envelope (a given `id` kept, else a new one) and checks the event.
-      const envelope = buildEnvelope(event, { now });
-      const item = { owner, now, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body), traceparent: traceparent(options.traceparent) };
+      const envelope = buildEnvelope(plain ? fields : event, { now });
+      const item = { owner, now, key, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body), traceparent: traceparent(options.traceparent) };
       const { db } = options;
       if (db !== undefined && db !== null) {
         if (isD1(db)) {

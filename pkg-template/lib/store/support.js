@@ -10,6 +10,7 @@ import { cancelDelivery, eventId, recoveryPlan, supportQuery } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson, listSql } from "./driver.js";
 import { checkOwner, invalid, notFound, plausibleId } from "./endpoints.js";
+import { repairKey } from "./ordering.js";
 
 /** The deliveries of one event an event's view shows; more are read with `listDeliveries`. */
 const EVENT_DELIVERIES = 100;
@@ -85,7 +86,7 @@ export function inFlightOf(d, now) {
 
 /** The columns `deliveryView` reads (and the lease a cancel looks at), from deliveries `d` joined to their events `e`. */
 export const DELIVERY_COLUMNS =
-  "d.id, d.event_id, e.type, d.endpoint_id, d.state, d.ended_reason, d.attempt, d.next_attempt_at_ms, d.created_at_ms, d.updated_at_ms, d.recovered_by, d.lease_until_ms";
+  "d.id, d.event_id, e.type, d.endpoint_id, d.state, d.ended_reason, d.attempt, d.next_attempt_at_ms, d.created_at_ms, d.updated_at_ms, d.recovered_by, d.lease_until_ms, d.ordering_key";
 const DELIVERIES = `SELECT ${DELIVERY_COLUMNS} FROM hookline_deliveries d JOIN hookline_events e ON e.owner = d.owner AND e.id = d.event_id`;
 
 /** Support over driver `sql`, with `clock` (unix ms) and the endpoint `registry`. */
@@ -254,7 +255,11 @@ export function supportLog({ sql, clock, registry }) {
            WHERE owner = $1 AND id = $2 AND state = 'pending' RETURNING id`,
           [owner, id, decided.endedReason, now],
         );
-        if (moved.length === 1) return { delivery: deliveryView(await deliveryOf(owner, id)), changed: true, inFlight: decided.inFlight };
+        if (moved.length === 1) {
+          // An ordered delivery's key is counted again, and its next one promoted if this was its head.
+          if (d.ordering_key !== null && d.ordering_key !== undefined) await sql.batch(repairKey(sql.dialect, d.endpoint_id, d.ordering_key, now));
+          return { delivery: deliveryView(await deliveryOf(owner, id)), changed: true, inFlight: decided.inFlight };
+        }
       }
       throw new SenderError("database_unavailable", "the delivery kept changing while it was being cancelled; try again");
     },

@@ -3,12 +3,39 @@
 // the dispatcher and the core decide each attempt; the store's claim keeps one holder per
 // delivery. Faults are part of the contract: a lost database connection is reported and
 // retried with backoff, never a crash, and one endpoint cannot hold every slot.
-import { checkLease } from "hookline";
+import { checkLease, throttlePace } from "hookline";
 import { listSql } from "./driver.js";
 import { invalid, plausibleId } from "./endpoints.js";
 
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
+
+/**
+ * Throttled deliveries' starts (`notBeforeMs`, given by their endpoint's bucket, within their
+ * lease): `pace(job, paces)` resolves when the job may go. One endpoint's jobs go in the order of
+ * their starts, and the core (`throttlePace`) says when, from the times the ones before really
+ * went out: a timer that fired late (a busy process) makes the next ones late too, caught up by
+ * the burst's tolerance at most, never a burst of its own.
+ */
+function pacer(clock) {
+  const endpoints = new Map();
+  return (job, paces) => {
+    const pace = paces?.get(job.endpointId);
+    if (job.notBeforeMs === undefined || !pace) return null;
+    if (endpoints.size > 10_000) endpoints.clear();
+    const last = endpoints.get(job.endpointId);
+    const next = { sent: undefined, wentAt: undefined, done: null };
+    next.done = (last?.done ?? Promise.resolve()).then(async () => {
+      const paced = throttlePace(pace, last?.sent, job.notBeforeMs, last?.wentAt);
+      const wait = paced.atMs - clock();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      next.sent = paced.sent;
+      next.wentAt = clock();
+    });
+    endpoints.set(job.endpointId, next);
+    return next.done;
+  };
+}
 
 /** The rounds over `log` (claim and record), `sql` and `clock`. */
 export function runners({ log, sql, clock }) {
@@ -17,14 +44,18 @@ export function runners({ log, sql, clock }) {
   /**
    * One claim-attempt-record round through `dispatcher` (made with `resolveKeys:
    * store.keysFor`): `{ claimed, completed, retries }`, where `retries` lists the deliveries due
-   * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids.
+   * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids: the
+   * attempts' retries, the deliveries a throttled endpoint's bucket put back, and the ordered
+   * deliveries that became their key's head.
    */
   async function deliverDue(dispatcher, options = {}) {
-    const jobs = await log.claimDue(options);
+    const { jobs, waiting, paces } = await log.claimJobs(options);
+    const pace = pacer(clock);
     const attempted = [];
     await Promise.all(
       jobs.map(async (job) => {
         try {
+          await pace(job, paces);
           attempted.push({ job, ...(await dispatcher.attempt(job)) });
         } catch {
           // Not the endpoint's doing (the dispatcher itself failed): the lease runs out and
@@ -32,8 +63,8 @@ export function runners({ log, sql, clock }) {
         }
       }),
     );
-    const completed = await log.completeAll(attempted);
-    const retries = [];
+    const { moved: completed, promoted } = await log.record(attempted);
+    const retries = [...waiting, ...promoted];
     attempted.forEach(({ job, plan }, i) => {
       if (completed[i] && plan.kind === "retry") retries.push({ deliveryId: job.deliveryId, attempt: plan.attempt, atMs: plan.atMs });
     });
@@ -56,12 +87,13 @@ export function runners({ log, sql, clock }) {
     }
     if (wanted.size === 0) return { completed: 0, later: [] };
     const now = clock();
-    const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam([...wanted.keys()])]);
+    const pending = await sql.rows(`SELECT id, attempt, next_attempt_at_ms, lease_until_ms, held FROM hookline_deliveries WHERE state = 'pending' AND ${inList("id", 1)}`, [listParam([...wanted.keys()])]);
     const later = [];
     const due = [];
     for (const r of pending) {
       if (Number(r.attempt) !== wanted.get(r.id)) continue; // stale: another message carries this delivery now
       if (r.lease_until_ms !== null && Number(r.lease_until_ms) > now) continue; // a worker holds it
+      if (r.held === true || r.held === 1) continue; // behind its key's head: sent again when promoted
       if (Number(r.next_attempt_at_ms) > now) later.push({ deliveryId: r.id, attempt: Number(r.attempt), atMs: Number(r.next_attempt_at_ms) });
       else due.push(r.id);
     }
@@ -95,7 +127,10 @@ export function runners({ log, sql, clock }) {
     let stopping = false;
     let inFlight = 0;
     const perEndpointInFlight = new Map();
+    const pace = pacer(clock);
     let wake = null;
+    // When throttled endpoints' buckets put deliveries back to (the earliest 256): claim again then.
+    let waits = [];
     const nap = (ms) =>
       new Promise((r) => {
         const timer = setTimeout(r, ms);
@@ -175,12 +210,30 @@ export function runners({ log, sql, clock }) {
       return c.done;
     };
     // A slot is an attempt in flight: it frees when the attempt's answer is in, while its record
-    // waits for its batch. The records waiting are bounded too: no claim while as many wait as
-    // there are slots (a slow database slows the claims, never grows memory).
+    // waits for its batch. The records waiting are bounded too: nothing more is claimed while the
+    // attempts in flight and the records waiting reach twice the slots (a slow database slows
+    // the claims, never grows memory).
     let unrecorded = 0;
-    const attemptOne = async (job) => {
+    // A throttled job waiting for its start holds no slot (as a retry waiting for its time): it
+    // takes one when it starts. Such waits last a second at most (the core's horizon).
+    let scheduled = 0;
+    const takeSlot = (job) => {
+      inFlight++;
+      perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
+    };
+    const attemptOne = async (job, paces, later) => {
+      if (later) {
+        scheduled++;
+        try {
+          await pace(job, paces);
+        } finally {
+          scheduled--;
+          takeSlot(job);
+        }
+      }
       let item = null;
       try {
+        if (!later) await pace(job, paces);
         item = { job, ...(await dispatcher.attempt(job)) };
       } catch (e) {
         // The dispatcher itself failed: the lease runs out and the attempt is recorded as lost.
@@ -213,8 +266,12 @@ export function runners({ log, sql, clock }) {
           continue;
         }
         let jobs = [];
+        let paces = null;
         try {
-          jobs = await log.claimDue({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          const claimed = await log.claimJobs({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          jobs = claimed.jobs;
+          paces = claimed.paces;
+          if (claimed.waiting.length) waits = [...waits, ...claimed.waiting.map((w) => w.atMs)].sort((a, b) => a - b).slice(0, 256);
           health.lastClaimAtMs = clock();
           succeeded();
         } catch (e) {
@@ -223,17 +280,24 @@ export function runners({ log, sql, clock }) {
           continue;
         }
         if (stopping && jobs.length === 0) break;
+        const now = clock();
         for (const job of jobs) {
-          inFlight++;
-          perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
-          attemptOne(job);
+          const later = job.notBeforeMs !== undefined && job.notBeforeMs > now;
+          if (!later) takeSlot(job);
+          attemptOne(job, paces, later);
         }
         // A claim that came back short took all that may go now (what is due, within each
-        // endpoint's room): the next waits for a slot to free or for idleMs, never spins.
-        if (jobs.length < room) await nap(idleMs);
+        // endpoint's room): the next waits for a slot to free or for idleMs, never spins; or,
+        // when a throttled endpoint's bucket gave a wait that ends sooner, until then.
+        if (jobs.length < room) {
+          const at = clock();
+          waits = waits.filter((t) => t > at);
+          await nap(Math.max(1, Math.min(idleMs, (waits[0] ?? Infinity) - at)));
+        }
       }
-      // Every attempt in flight finishes and its record is written before stop() resolves.
-      while (inFlight > 0 || unrecorded > 0) await nap(50);
+      // Every attempt in flight (or waiting for its start) finishes and its record is written
+      // before stop() resolves.
+      while (inFlight > 0 || scheduled > 0 || unrecorded > 0) await nap(50);
     })();
     return {
       stop() {

@@ -6,6 +6,7 @@ import pg003 from "./postgres/003_receiver_dedupe.sql";
 import pg004 from "./postgres/004_tenant_events_endpoint_lifecycle_honest_log.sql";
 import pg006 from "./postgres/006_support.sql";
 import pg007 from "./postgres/007_operations.sql";
+import pg008 from "./postgres/008_throttle_and_order.sql";
 import pg009 from "./postgres/009_cheaper_claims.sql";
 import lite001 from "./sqlite/001_endpoint_registry.sql";
 import lite002 from "./sqlite/002_outbox_and_delivery_log.sql";
@@ -13,6 +14,7 @@ import lite003 from "./sqlite/003_receiver_dedupe.sql";
 import lite004 from "./sqlite/004_tenant_events_endpoint_lifecycle_honest_log.sql";
 import lite006 from "./sqlite/006_support.sql";
 import lite007 from "./sqlite/007_operations.sql";
+import lite008 from "./sqlite/008_throttle_and_order.sql";
 import lite009 from "./sqlite/009_cheaper_claims.sql";
 
 /** `{ version, name, sql, sqlite }` per version: PostgreSQL's (and PGlite's) text, and D1's. */
@@ -23,6 +25,7 @@ export const storeMigrations = [
   { version: 4, name: "tenant events, endpoint lifecycle, honest log", sql: pg004, sqlite: lite004 },
   { version: 6, name: "support: log indexes, recoveries", sql: pg006, sqlite: lite006 },
   { version: 7, name: "operations: trace context on events", sql: pg007, sqlite: lite007 },
+  { version: 8, name: "throttle and order", sql: pg008, sqlite: lite008 },
   { version: 9, name: "cheaper claims", sql: pg009, sqlite: lite009 },
 ];
 
@@ -61,6 +64,9 @@ export async function migrate(sql, clock) {
     return applied;
   }
   return sql.transaction(async (q) => {
+    // Before the table exists there is nothing to lock: two migrators starting at once on a new
+    // database (two `hookline serve`) would both create it, and one fail. A lock of our own first.
+    await q.query("SELECT pg_advisory_xact_lock(7242381604219862528)");
     await q.query(TABLE);
     await q.query("LOCK TABLE hookline_migrations IN EXCLUSIVE MODE");
     const done = new Set((await q.query("SELECT version FROM hookline_migrations")).rows.map((r) => r.version));
