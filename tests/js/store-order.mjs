@@ -190,6 +190,26 @@ export function orderTests({ test, name, made, open, clock, advance, rawRows, cr
     assert.ok(stuck.every((s) => s.n === 0), `only the stuck key's head was sent: ${stuck.map((s) => s.n)}`);
   });
 
+  test(`${name}: ordering: cancelling a key's head lets its next go; cancelling one held behind it takes it out of the line`, async () => {
+    const store = await realStore();
+    const { endpoint } = await store.createEndpoint("cancel", { url: `${URL_BASE}/c`, ordered: true });
+    const published = [];
+    for (let n = 0; n < 4; n++) published.push(await store.publish("cancel", { type: "a.b", data: { n }, orderingKey: "k" }));
+    // The head (n = 0) and one held behind it (n = 2) are cancelled before any worker runs.
+    for (const i of [0, 2]) assert.equal((await store.cancelDelivery("cancel", published[i].deliveryIds[0])).changed, true);
+    const r = recorder();
+    const w = worker(store, r.fetch);
+    try {
+      await until("the rest delivered", () => r.seen.filter((s) => s.ok).length >= 2, 10_000);
+      await sleep(200);
+    } finally {
+      await w.stop();
+    }
+    assert.deepEqual(acceptedOrder(r.seen), [1, 3], "the key went on past the cancelled head, without the cancelled one behind it");
+    const states = await Promise.all(published.map((p) => store.getDelivery("cancel", p.deliveryIds[0])));
+    assert.deepEqual(states.map((d) => d.state), ["cancelled", "delivered", "cancelled", "delivered"], endpoint.id);
+  });
+
   test(`${name}: ordering: a head that keeps failing is given up after maxBlockMs and recorded; the rest of its key flows`, async () => {
     const { store } = await made({ maxEndpointsPerOwner: 10 });
     await store.migrate();
