@@ -201,6 +201,24 @@ export function operationsTests({ test, name, made, storeOn, clock, advance, cre
     assert.equal((await caught(store.publish("tr", { type: "t.r", data: {} }, { traceparent: 7 }))).code, "invalid_argument");
   });
 
+  if (name !== "d1") test(`${name}: the worker refreshes the deliveries table's statistics once it has claimed 500 (a new table's plan would read every due delivery at each claim)`, async () => {
+    const { store, db } = await ready();
+    const tuples = async () => Number((await db.query("SELECT reltuples FROM pg_class WHERE relname = 'hookline_deliveries'")).rows[0].reltuples);
+    assert.equal(await tuples(), -1, "a new table has no statistics");
+    await store.createEndpoint("stats", { url: `${URL_BASE}/s` });
+    for (let i = 0; i < 6; i++) await Promise.all(Array.from({ length: 100 }, (_, j) => store.publish("stats", { type: "s.t", data: { i, j } })));
+    const rx = receiver();
+    const worker = store.startWorker(dispatcher(store, rx.fetch), { idleMs: 20, concurrency: 64, perEndpointConcurrency: 64 });
+    try {
+      const until = Date.now() + 20_000;
+      while (rx.sent.length < 600 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await worker.stop();
+    }
+    assert.equal(rx.sent.length, 600);
+    assert.ok((await tuples()) > 0, "ANALYZE ran: the planner knows the table's size");
+  });
+
   test(`${name}: health(): the core's verdict on the database, the keys, the worker and the oldest due delivery`, async () => {
     const { store, db } = await ready();
     const verdict = await store.health();

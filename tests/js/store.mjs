@@ -848,7 +848,7 @@ try {
   failed += r1.failed + (r1.passed === 0 ? 1 : 0);
 
   // D1: one fresh database per store, as bindings of one Miniflare instance.
-  const names = Array.from({ length: 40 }, (_, i) => `DB${i}`);
+  const names = Array.from({ length: 64 }, (_, i) => `DB${i}`);
   const mf = new Miniflare({ modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };", compatibilityDate: "2025-01-01", d1Databases: names, kvNamespaces: ["KV"] });
   try {
     let next = 0;

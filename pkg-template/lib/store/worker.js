@@ -42,6 +42,38 @@ export function runners({ log, sql, clock }) {
   const { inList, listParam } = listSql(sql.dialect);
 
   /**
+   * PostgreSQL plans a claim from the statistics of the deliveries table: taken when the table
+   * was small (a new database, a burst after a quiet spell), they make it read and sort every due
+   * delivery at each claim instead of walking the due index to the few it takes (measured: 9 ms a
+   * claim over a backlog of 20,000, 0.5 ms after ANALYZE). Autovacuum refreshes them within a
+   * minute or so; the worker does not wait: it asks for ANALYZE after its first 500 claimed
+   * deliveries and again each time the count doubles, at most once every 10 s. A role that may
+   * not analyze the table is left to autovacuum. `{ claimed(n), busy() }`: `stop()` waits for
+   * one under way.
+   */
+  const statistics = () => {
+    let next = 500;
+    let claimed = 0;
+    let lastAtMs = -Infinity;
+    let allowed = sql.dialect === "postgres";
+    let running = false;
+    return {
+      claimed(n) {
+        claimed += n;
+        if (!allowed || running || claimed < next || clock() - lastAtMs < 10_000) return;
+        next = claimed * 2;
+        lastAtMs = clock();
+        running = true;
+        sql.rows("ANALYZE hookline_deliveries").then(
+          () => (running = false),
+          () => ((running = false), (allowed = false)),
+        );
+      },
+      busy: () => running,
+    };
+  };
+
+  /**
    * One claim-attempt-record round through `dispatcher` (made with `resolveKeys:
    * store.keysFor`): `{ claimed, completed, retries }`, where `retries` lists the deliveries due
    * again, `[{ deliveryId, attempt, atMs }]`, for a queue that carries delivery ids: the
@@ -125,6 +157,7 @@ export function runners({ log, sql, clock }) {
     // An attempt must end well inside its lease, or a second worker could take the delivery.
     if (typeof dispatcher.timeoutMs === "number") checkLease(leaseMs, dispatcher.timeoutMs);
     let stopping = false;
+    const stats = statistics();
     let inFlight = 0;
     const perEndpointInFlight = new Map();
     const pace = pacer(clock);
@@ -273,6 +306,7 @@ export function runners({ log, sql, clock }) {
           paces = claimed.paces;
           if (claimed.waiting.length) waits = [...waits, ...claimed.waiting.map((w) => w.atMs)].sort((a, b) => a - b).slice(0, 256);
           health.lastClaimAtMs = clock();
+          stats.claimed(jobs.length);
           succeeded();
         } catch (e) {
           failed(e);
@@ -297,7 +331,7 @@ export function runners({ log, sql, clock }) {
       }
       // Every attempt in flight (or waiting for its start) finishes and its record is written
       // before stop() resolves.
-      while (inFlight > 0 || scheduled > 0 || unrecorded > 0) await nap(50);
+      while (inFlight > 0 || scheduled > 0 || unrecorded > 0 || stats.busy()) await nap(50);
     })();
     return {
       stop() {
