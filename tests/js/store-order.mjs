@@ -190,6 +190,28 @@ export function orderTests({ test, name, made, open, clock, advance, rawRows, cr
     assert.ok(stuck.every((s) => s.n === 0), `only the stuck key's head was sent: ${stuck.map((s) => s.n)}`);
   });
 
+  test(`${name}: publish: a hostile event or options (throwing getters, a Proxy trap, a toJSON) is a typed invalid_argument, nothing stored`, async () => {
+    const store = await realStore();
+    await store.createEndpoint("hostile", { url: `${URL_BASE}/h`, ordered: true });
+    const boom = () => {
+      throw new Error("boom");
+    };
+    const cases = [
+      [{ type: "a.b", get orderingKey() { return boom(); } }],
+      [new Proxy({ type: "a.b" }, { ownKeys: boom })],
+      [{ type: "a.b", get data() { return boom(); } }],
+      [{ type: "a.b", data: { toJSON: boom } }],
+      [{ type: "a.b" }, { get traceparent() { return boom(); } }],
+      [{ type: "a.b", orderingKey: 42 }],
+      [{ type: "a.b", orderingKey: "x".repeat(300) }],
+    ];
+    for (const [i, [event, options]] of cases.entries()) {
+      const e = await store.publish("hostile", event, options).then(() => null, (err) => err);
+      assert.ok(e && e.code === "invalid_argument" && !String(e.message).includes("boom"), `case ${i}: ${e?.constructor?.name} ${e?.code} ${e?.message}`);
+    }
+    assert.equal((await store.listEvents("hostile")).data.length, 0, "nothing stored");
+  });
+
   test(`${name}: ordering: cancelling a key's head lets its next go; cancelling one held behind it takes it out of the line`, async () => {
     const store = await realStore();
     const { endpoint } = await store.createEndpoint("cancel", { url: `${URL_BASE}/c`, ordered: true });

@@ -4,6 +4,7 @@
 // ids are the tenant's own: the same id from two tenants is two events. A delivery to an ordered
 // endpoint takes its place in its key (ordering.js).
 import { buildEnvelope, eventId, Matcher, traceparent } from "hookline";
+import { HooklineError } from "hookline/errors";
 import { callerDriver, d1Statement, fromJson, isD1 } from "./driver.js";
 import { checkOwner, invalid } from "./endpoints.js";
 import { d1OrderedDelivery, INSERT_ORDERED_EVENTS, keyForOrdered } from "./ordering.js";
@@ -65,6 +66,9 @@ function insertParams(items, plans, ordered) {
     items.map((g) => g.traceparent),
   ];
 }
+
+/** A caller's event or options that threw while read (a getter, a Proxy trap, a toJSON): a typed error, the throw as its cause. */
+const unreadable = (what, cause) => Object.assign(invalid(`publish: the ${what} could not be read (a getter, a Proxy or a toJSON in it threw)`), { cause });
 
 const keyOf = (owner, id) => `${owner}\n${id}`;
 
@@ -187,12 +191,28 @@ export function outbox({ sql, clock }) {
       const now = clock();
       // `orderingKey` is the sender's, not the envelope's: the core checks it and says the key.
       const plain = event !== null && typeof event === "object" && !Array.isArray(event);
-      const { orderingKey, ...fields } = plain ? event : {};
+      let orderingKey, fields, db, given;
+      try {
+        ({ orderingKey, ...fields } = plain ? event : {});
+      } catch (e) {
+        throw unreadable("event", e);
+      }
+      try {
+        ({ db, traceparent: given } = options);
+      } catch (e) {
+        throw unreadable("options", e);
+      }
       const key = keyForOrdered(orderingKey);
       // The core builds the envelope (a given `id` kept, else a new one) and checks the event.
-      const envelope = buildEnvelope(plain ? fields : event, { now });
-      const item = { owner, now, key, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body), traceparent: traceparent(options.traceparent) };
-      const { db } = options;
+      let envelope;
+      try {
+        envelope = buildEnvelope(plain ? fields : event, { now });
+      } catch (e) {
+        // The core's own refusals pass (a SenderError, or a TypeError with a code for a value of
+        // the wrong type); anything else was thrown by the caller's object while it was read.
+        throw e instanceof HooklineError || (e instanceof TypeError && typeof e?.code === "string") ? e : unreadable("event", e);
+      }
+      const item = { owner, now, key, id: envelope.id, type: envelope.type, channels: envelope.channels ?? [], body: new TextDecoder().decode(envelope.body), traceparent: traceparent(given) };
       if (db !== undefined && db !== null) {
         if (isD1(db)) {
           const { planned, list } = await d1Publish(sql.rows, item);
