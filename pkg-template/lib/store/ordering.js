@@ -144,44 +144,34 @@ export function d1EndedHead(deliveryId, token, now) {
 export const LOCK_KEYS = `SELECT 1 FROM hookline_ordering_keys WHERE (endpoint_id, ordering_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))
   ORDER BY endpoint_id, ordering_key FOR UPDATE`;
 
-/** PostgreSQL: an endpoint's key rows taken in the one order, before a statement that writes them all. */
-const lockEndpointKeys = (dialect, endpointId) =>
-  dialect === "sqlite" ? [] : [["SELECT 1 FROM hookline_ordering_keys WHERE endpoint_id = $1 ORDER BY ordering_key FOR UPDATE", [endpointId]]];
+/**
+ * PostgreSQL: an endpoint's key rows (or its one key `key`) taken in the one order, before
+ * statements that write them.
+ */
+const lockKeys = (dialect, endpointId, key = null) =>
+  dialect === "sqlite"
+    ? []
+    : [[`SELECT 1 FROM hookline_ordering_keys WHERE endpoint_id = $1 ${key === null ? "" : "AND ordering_key = $2"} ORDER BY ordering_key FOR UPDATE`, key === null ? [endpointId] : [endpointId, key]]];
 
 /**
- * The statements that make an endpoint's keys whole again when it is enabled: disabling ended its
- * pending deliveries (held ones too) without its keys' counts, so each key's count is taken again
- * and a key with held deliveries and no head gets its next one promoted.
+ * The statements that make an endpoint's keys (or its one key `key`) whole again after
+ * deliveries of theirs ended outside a completion: disabling ended every pending one (held ones
+ * too), an owner's cancel one. Each key's count is taken again, and a key with held deliveries
+ * and no head gets its next one promoted (returned).
  */
-export function repairKeys(dialect, endpointId, now) {
+export function repairKeys(dialect, endpointId, now, key = null) {
+  const params = key === null ? [endpointId] : [endpointId, key];
+  const one = (column) => (key === null ? "" : `AND ${column} = $2`);
   return [
-    ...lockEndpointKeys(dialect, endpointId),
+    ...lockKeys(dialect, endpointId, key),
     [`UPDATE hookline_ordering_keys SET pending = (SELECT count(*) FROM hookline_deliveries d
         WHERE d.endpoint_id = hookline_ordering_keys.endpoint_id AND d.ordering_key = hookline_ordering_keys.ordering_key AND d.state = 'pending')
-      WHERE endpoint_id = $1`, [endpointId]],
-    [`UPDATE hookline_deliveries SET ${PROMOTE("$2")} WHERE id IN (
+      WHERE endpoint_id = $1 ${one("ordering_key")}`, params],
+    [`UPDATE hookline_deliveries SET ${PROMOTE(`$${params.length + 1}`)} WHERE id IN (
         SELECT (SELECT h.id FROM hookline_deliveries h WHERE h.endpoint_id = k.endpoint_id AND h.ordering_key = k.ordering_key AND h.state = 'pending' AND h.held ORDER BY h.order_seq LIMIT 1)
-        FROM hookline_ordering_keys k WHERE k.endpoint_id = $1 AND NOT EXISTS (SELECT 1 FROM hookline_deliveries o
-          WHERE o.endpoint_id = k.endpoint_id AND o.ordering_key = k.ordering_key AND o.state = 'pending' AND NOT o.held))`, [endpointId, now]],
-  ];
-}
-
-/**
- * The statements that make one key whole again after one of its deliveries was ended outside a
- * completion (an owner's cancel): its count taken again, and its next held delivery promoted when
- * the head was the one ended.
- */
-export function repairKey(dialect, endpointId, key, now) {
-  const lock = dialect === "sqlite" ? [] : [["SELECT 1 FROM hookline_ordering_keys WHERE endpoint_id = $1 AND ordering_key = $2 FOR UPDATE", [endpointId, key]]];
-  return [
-    ...lock,
-    [`UPDATE hookline_ordering_keys SET pending = (SELECT count(*) FROM hookline_deliveries d
-        WHERE d.endpoint_id = $1 AND d.ordering_key = $2 AND d.state = 'pending')
-      WHERE endpoint_id = $1 AND ordering_key = $2`, [endpointId, key]],
-    [`UPDATE hookline_deliveries SET ${PROMOTE("$3")} WHERE id = (
-        SELECT h.id FROM hookline_deliveries h WHERE h.endpoint_id = $1 AND h.ordering_key = $2 AND h.state = 'pending' AND h.held ORDER BY h.order_seq LIMIT 1)
-      AND NOT EXISTS (SELECT 1 FROM hookline_deliveries o WHERE o.endpoint_id = $1 AND o.ordering_key = $2 AND o.state = 'pending' AND NOT o.held)
-      RETURNING id, attempt`, [endpointId, key, now]],
+        FROM hookline_ordering_keys k WHERE k.endpoint_id = $1 ${one("k.ordering_key")} AND NOT EXISTS (SELECT 1 FROM hookline_deliveries o
+          WHERE o.endpoint_id = k.endpoint_id AND o.ordering_key = k.ordering_key AND o.state = 'pending' AND NOT o.held))
+      RETURNING id, attempt`, [...params, now]],
   ];
 }
 
@@ -208,7 +198,7 @@ export function redeliverStatements(dialect, params) {
 }
 
 /** The statements that drop a deleted endpoint's keys. */
-export const dropKeys = (dialect, endpointId) => [...lockEndpointKeys(dialect, endpointId), ["DELETE FROM hookline_ordering_keys WHERE endpoint_id = $1", [endpointId]]];
+export const dropKeys = (dialect, endpointId) => [...lockKeys(dialect, endpointId), ["DELETE FROM hookline_ordering_keys WHERE endpoint_id = $1", [endpointId]]];
 
 /**
  * Retention: keys with nothing pending hold no order; a later publish starts them again. On

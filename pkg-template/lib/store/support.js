@@ -10,7 +10,7 @@ import { cancelDelivery, eventId, recoveryPlan, supportQuery } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson, listSql } from "./driver.js";
 import { checkOwner, invalid, notFound, plausibleId } from "./endpoints.js";
-import { repairKey } from "./ordering.js";
+import { repairKeys } from "./ordering.js";
 
 /** The deliveries of one event an event's view shows; more are read with `listDeliveries`. */
 const EVENT_DELIVERIES = 100;
@@ -257,7 +257,7 @@ export function supportLog({ sql, clock, registry }) {
         );
         if (moved.length === 1) {
           // An ordered delivery's key is counted again, and its next one promoted if this was its head.
-          if (d.ordering_key !== null && d.ordering_key !== undefined) await sql.batch(repairKey(sql.dialect, d.endpoint_id, d.ordering_key, now));
+          if (d.ordering_key !== null && d.ordering_key !== undefined) await sql.batch(repairKeys(sql.dialect, d.endpoint_id, now, d.ordering_key));
           return { delivery: deliveryView(await deliveryOf(owner, id)), changed: true, inFlight: decided.inFlight };
         }
       }
