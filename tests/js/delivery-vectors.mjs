@@ -1,7 +1,7 @@
 // The delivery state machine through DeliveryEndpoint, from tests/vectors/delivery.json (the same
 // steps tests/delivery_vectors.rs runs through the Rust core). Registered by suite.mjs, so it runs
 // in every runtime: ECMAScript only.
-import { assert } from "./harness.mjs";
+import { assert, assertPartial } from "./harness.mjs";
 
 /** `value` with every object's keys sorted, so that deepEqual ignores key order. */
 const canonical = (value) => {
@@ -11,18 +11,6 @@ const canonical = (value) => {
   }
   return value;
 };
-
-/** Every key of `want` in `got` with the same value; nested objects compared the same way. */
-function assertPartial(got, want, at) {
-  if (want !== null && typeof want === "object" && !Array.isArray(want)) {
-    for (const [key, w] of Object.entries(want)) {
-      assert.ok(got !== null && typeof got === "object" && key in got, `${at}.${key}: no such field`);
-      assertPartial(got[key], w, `${at}.${key}`);
-    }
-  } else {
-    assert.deepEqual(got, want, at);
-  }
-}
 
 const result = ({ outcome, plan, state, status, error, event }) => ({ outcome, plan, state, status, error, ...(event === undefined ? {} : { event }) });
 

@@ -70,3 +70,22 @@ export const hexToBytes = (hex) => {
 };
 
 export const utf8 = (s) => new TextEncoder().encode(s);
+
+/**
+ * Every key of `want` in `got` with the same value; nested objects compared the same way, so a
+ * vector names only the fields it cares about (and a misspelled one fails). Arrays are compared
+ * whole, or, with `{ arrays: true }`, item by item the same way (at the same length).
+ */
+export function assertPartial(got, want, at, options = {}) {
+  if (options.arrays && Array.isArray(want)) {
+    assert.ok(Array.isArray(got) && got.length === want.length, `${at}: ${JSON.stringify(got)} is not ${want.length} long`);
+    want.forEach((w, i) => assertPartial(got[i], w, `${at}[${i}]`, options));
+  } else if (want !== null && typeof want === "object" && !Array.isArray(want)) {
+    for (const [key, w] of Object.entries(want)) {
+      assert.ok(got !== null && typeof got === "object" && key in got, `${at}.${key}: no such field`);
+      assertPartial(got[key], w, `${at}.${key}`, options);
+    }
+  } else {
+    assert.deepEqual(got, want, at);
+  }
+}

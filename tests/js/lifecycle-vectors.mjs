@@ -2,19 +2,7 @@
 // (the same answers tests/lifecycle_vectors.rs checks in the Rust core), through the main
 // entry's endpointChange, endpointStatus and unstartedAttempt. Registered by suite.mjs, so it
 // runs in every runtime: ECMAScript only.
-import { assert } from "./harness.mjs";
-
-/** Every key of `want` in `got` with the same value; nested objects compared the same way. */
-function assertPartial(got, want, at) {
-  if (want !== null && typeof want === "object" && !Array.isArray(want)) {
-    for (const [key, w] of Object.entries(want)) {
-      assert.ok(got !== null && typeof got === "object" && key in got, `${at}.${key}: no such field`);
-      assertPartial(got[key], w, `${at}.${key}`);
-    }
-  } else {
-    assert.deepEqual(got, want, at);
-  }
-}
+import { assert, assertPartial } from "./harness.mjs";
 
 export function registerLifecycleVectorTests(test, hookline, vectors) {
   const { endpointChange, endpointStatus, unstartedAttempt, SenderError } = hookline;

@@ -2,19 +2,7 @@
 // tests/vectors/support.json (the same answers tests/support_vectors.rs checks in the Rust core),
 // through the main entry's supportQuery, cancelDelivery, recoveryPlan and TenantTokens.
 // Registered by suite.mjs, so it runs in every runtime: ECMAScript only.
-import { assert, hexToBytes } from "./harness.mjs";
-
-/** Every key of `want` in `got` with the same value; nested objects compared the same way. */
-function assertPartial(got, want, at) {
-  if (want !== null && typeof want === "object" && !Array.isArray(want)) {
-    for (const [key, w] of Object.entries(want)) {
-      assert.ok(got !== null && typeof got === "object" && key in got, `${at}.${key}: no such field`);
-      assertPartial(got[key], w, `${at}.${key}`);
-    }
-  } else {
-    assert.deepEqual(got, want, at);
-  }
-}
+import { assert, assertPartial, hexToBytes } from "./harness.mjs";
 
 /** The case's answer (`expect`, partially) or its error (`error: { code, mentions? }`), a SenderError. */
 function expectCase(c, call, SenderError) {

@@ -2,22 +2,10 @@
 // tests/throttle_vectors.rs checks in the Rust core), through the main entry's checkRateLimit,
 // throttleAdmit, throttleObserve and throttleReset. Registered by suite.mjs, so it runs in every
 // runtime: ECMAScript only.
-import { assert } from "./harness.mjs";
+import { assert, assertPartial } from "./harness.mjs";
 
-/** Every key of `want` in `got` with the same value; objects and arrays compared the same way. */
-function assertFields(got, want, at) {
-  if (Array.isArray(want)) {
-    assert.ok(Array.isArray(got) && got.length === want.length, `${at}: ${JSON.stringify(got)} is not ${want.length} long`);
-    want.forEach((w, i) => assertFields(got[i], w, `${at}[${i}]`));
-  } else if (want !== null && typeof want === "object") {
-    for (const [key, w] of Object.entries(want)) {
-      assert.ok(got !== null && typeof got === "object" && key in got, `${at}.${key}: no such field`);
-      assertFields(got[key], w, `${at}.${key}`);
-    }
-  } else {
-    assert.deepEqual(got, want, at);
-  }
-}
+/** `assertPartial` with arrays compared item by item: an admission's `starts`. */
+const assertFields = (got, want, at) => assertPartial(got, want, at, { arrays: true });
 
 export function registerThrottleVectorTests(test, hookline, vectors) {
   const { checkRateLimit, throttleAdmit, throttleObserve, throttlePace, throttleReset, SenderError } = hookline;
