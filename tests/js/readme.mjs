@@ -95,6 +95,11 @@ test("README opens with the two commands: npm start, npm test", () => {
   assert.ok(first[1].startsWith("npm start ") && first[2].startsWith("npm test "), `got ${first[1]} / ${first[2]}`);
 });
 
+test("README stays a first read: at most 300 lines (the rest belongs in docs/)", () => {
+  const lines = readme.replace(/\n$/, "").split("\n").length;
+  assert.ok(lines <= 300, `README.md has ${lines} lines`);
+});
+
 test("every example folder has a block in the README or docs/", () => {
   const dirs = readdirSync(join(root, "examples"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
   assert.ok(dirs.length >= 6, `examples: ${dirs}`);
