@@ -242,6 +242,9 @@ cpSync(join(root, "pkg-template", "portal"), join(pkg, "portal"), { recursive: t
 cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware.mjs"));
 cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
+// docs/ beside it, so the README's links into docs/ work in node_modules/hookline too (the docs'
+// links into examples/, src/ or tests/ lead to the repository, as the README's always have).
+cpSync(join(root, "docs"), join(pkg, "docs"), { recursive: true });
 mkdirSync(join(pkg, "bin"), { recursive: true });
 for (const f of ["hookline.mjs", "serve.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {

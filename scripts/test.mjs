@@ -129,7 +129,7 @@ step("hookline/middleware (workerd, Miniflare): Hono and withWebhook", "node", [
 step("Store contract on PGlite, D1 (Miniflare) and PostgreSQL (a throwaway cluster)", "node", ["store.mjs", join(root, "examples")], { cwd: consumer });
 step("Worker sender template on D1, Queues and Cron (Miniflare)", "node", ["worker-sender.mjs", join(root, "examples")], { cwd: consumer });
 step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page, Node sender", "node", ["examples.mjs", root], { cwd: consumer, env });
-step("README quick starts = the example files", "node", ["readme.mjs", root], { cwd: consumer });
+step("README and docs/ examples = the example files; their links; the package ships them", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
   join(consumer, "tsconfig.json"),
   JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts", "types/express.ts"] }),

@@ -189,6 +189,16 @@ for (const { path, text } of pages) {
   });
 }
 
+// Run from npm test's consumer folder, the installed package is there: it must carry the README and
+// docs/ as they are here, so that the README's links into docs/ work in node_modules/hookline.
+const installed = join(process.cwd(), "node_modules", "hookline");
+if (existsSync(installed)) {
+  test("the package ships README.md and docs/ as the repository has them", () => {
+    const differ = pages.filter(({ path, text }) => !existsSync(join(installed, path)) || readFileSync(join(installed, path), "utf8").replace(/\r\n/g, "\n") !== text);
+    assert.deepEqual(differ.map((p) => p.path), [], "pages missing from the package or different there");
+  });
+}
+
 const result = await run("readme");
 report(result);
 if (result.failed || result.passed === 0) process.exitCode = 1;
