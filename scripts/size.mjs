@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = process.argv[2] ?? join(root, "pkg");
 const budget = JSON.parse(readFileSync(join(root, "bench", "size-budget.json"), "utf8"));
-// KB = 1000 bytes, as in bench/results.md and the README.
+// KB = 1000 bytes, as in bench/results.md and docs/performance.md.
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 
 let passed = 0;

@@ -9,7 +9,7 @@ const dispatcher = createDispatcher({
   retry: { schedule: [0, 1_000, 10_000, 60_000] }, // the wait before each try, after the one before; or "svix", "standard-webhooks"
   timeoutMs: 10_000,
   ssrf: { allow: (process.env.ALLOW_TARGETS ?? "").split(",").filter(Boolean) },
-  // One record per try: append it to your delivery log (see the README's schema).
+  // One record per try: append it to your delivery log (a schema: docs/sending.md).
   onAttempt: (r) => {
     const next = r.nextRetryAt ? `, next try at ${r.nextRetryAt}` : "";
     console.log(`attempt ${r.attempt} of ${r.deliveryId}: ${r.status ?? "-"} ${r.outcome} in ${r.durationMs} ms${next}${r.error ? ` (${r.error})` : ""}`);

@@ -381,7 +381,7 @@ function guardedLookup(lookup, ssrf) {
 }
 
 /**
- * Create a dispatcher. See the README's "Deliver" section for every option.
+ * Create a dispatcher. See docs/sending.md ("The dispatcher") for every option.
  * @param {import("./index.d.ts").DispatcherOptions} options
  */
 export function createDispatcher(options = {}) {

@@ -266,7 +266,7 @@ try {
   Object.assign(process.env, { STRIPE_WEBHOOK_SECRET: STRIPE_SECRET, GITHUB_SECRET_OLD: GH_OLD, GITHUB_SECRET_NEW: GH_NEW });
   const fetchReceiver = await import(pathToFileURL(join(examples, "fetch-receiver", "handler.mjs")).href);
   const post = (body, headers) => new Request("http://127.0.0.1/webhooks", { method: "POST", body, headers });
-  test("fetch-receiver: receiveStripe returns what the README comment shows", async () => {
+  test("fetch-receiver: receiveStripe returns what its comment in docs/receiving.md shows", async () => {
     const body = event();
     const r = await fetchReceiver.receiveStripe(post(body, signHeaders({ scheme: "stripe", secret: STRIPE_SECRET, payload: body })));
     assert.deepEqual([r.scheme, r.keyIndex, r.keyId], ["stripe", 0, "secret"]);
@@ -350,7 +350,7 @@ try {
     assert.deepEqual(m.match({ type: "invoice.paid", tenant: "acme" }).map((s) => s.id), ["ep_1"]);
     for (const s of subs) new Verifier({ secret: s.secret });
   });
-  test("sender-decisions: one attempt per matching subscription, and the decision the README describes", async () => {
+  test("sender-decisions: one attempt per matching subscription, and the decision docs/sending.md describes", async () => {
     const subs = [
       { id: "ep_ok", url: `${senderBase}/ok`, secret: decisionSecrets.ok, eventTypes: ["invoice.*"], tenant: "acme" },
       { id: "ep_flaky", url: `${senderBase}/flaky`, secret: decisionSecrets.flaky, eventTypes: ["invoice.paid"] },
@@ -373,7 +373,7 @@ try {
     assert.deepEqual(hits.map((h) => [h.path, h.keyId]), [["ok", "ok"], ["flaky", "flaky"], ["gone", "gone"]], "each signed with its own secret");
     assert.equal(new Set(hits.map((h) => h.headers["webhook-id"])).size, 1, "one envelope, one webhook-id");
     const envelope = JSON.parse(hits[0].raw);
-    assert.deepEqual(Object.keys(envelope), ["id", "type", "timestamp", "tenant_id", "data"], "the key order the README comment shows");
+    assert.deepEqual(Object.keys(envelope), ["id", "type", "timestamp", "tenant_id", "data"], "the key order the comment in docs/sending.md shows");
     assert.deepEqual([envelope.id, envelope.type, envelope.tenant_id, envelope.data], [hits[0].headers["webhook-id"], "invoice.paid", "acme", { invoice: "in_1" }]);
     assert.ok(/^msg_01[0-9A-Z]{24}$/.test(envelope.id), envelope.id);
     assert.ok(hits.every((h) => h.headers["content-type"] === "application/json" && h.raw === hits[0].raw), "the same bytes, as JSON");

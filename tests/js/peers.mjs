@@ -121,7 +121,7 @@ test("whsec_ secrets of any non-empty length work as in the peers; an empty one 
   // The prefix alone is an empty key: standardwebhooks refuses it, and so does hookline. svix 1.x
   // (over an older standardwebhooks) takes it and signs with an empty HMAC key: not followed.
   assert.ok(peerThrows(() => new standardwebhooks.Webhook("whsec_")), "standardwebhooks took an empty secret");
-  assert.ok(!peerThrows(() => new svix.Webhook("whsec_")), "svix now refuses an empty secret: update the README");
+  assert.ok(!peerThrows(() => new svix.Webhook("whsec_")), "svix now refuses an empty secret: update docs/api.md and docs/migration.md");
   assert.throws(() => new hookline.Webhook("whsec_"), "invalid_secret", hookline.WebhookVerificationError);
 });
 

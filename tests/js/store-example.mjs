@@ -1,4 +1,4 @@
-// The README's transactional publish (examples/transactional-publish/app.mjs, Express and pg) on
+// The transactional publish of docs/durable-sender.md (examples/transactional-publish/app.mjs, Express and pg) on
 // the throwaway PostgreSQL cluster: an order that commits is delivered once, signed; an order the
 // database refuses (a CHECK) rolls its event back with it, and nothing is sent.
 import { spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-// The README's operator setup (examples/operator/operator.mjs) on the throwaway PostgreSQL
+// The operator setup of docs/durable-sender.md (examples/operator/operator.mjs) on the throwaway PostgreSQL
 // cluster: a tenant's endpoint answers 410, so it is disabled; the log says so once and the
 // operator's receiver gets endpoint.disabled signed with the operator's secret (checked with
 // standardwebhooks); GET /health answers the readiness verdict, GET /metrics the attempts; the

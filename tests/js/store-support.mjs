@@ -306,7 +306,7 @@ export function supportTests({ test, name, made, clock, advance, createManagemen
 /**
  * `hookline serve` on `kind` ("pglite": a temp directory; "postgresql": a database on `cluster`):
  * an endpoint fails during an outage, support staff find its failed deliveries and attempts,
- * read the payloads, and the README's support task (examples/support-task/support.mjs) sends
+ * read the payloads, and the support task of docs/durable-sender.md (examples/support-task/support.mjs) sends
  * every failed delivery since T again, once; a tenant token does the same, read-only tokens and
  * other tenants get 403; a delivery cancelled with its attempt in flight stays cancelled and
  * keeps the attempt's record; every answer is checked against openapi.json.
@@ -368,7 +368,7 @@ export async function serveSupportTest({ kind, cluster, examples, startServe, KE
     assert.deepEqual(attempts.body.data.map((a) => a.status), [503, 503, 503]);
     const event = await call("GET", "shop/events/order_1");
     assert.deepEqual([event.body.payload.data, event.body.deliveries[0].state], [{ order: 1 }, "failed"]);
-    // The receiver is back; the README's support task sends the failures again.
+    // The receiver is back; the support task of docs/durable-sender.md sends the failures again.
     down = false;
     const stdout = await new Promise((ok, fail) =>
       execFile(process.execPath, [join(examples, "support-task", "support.mjs"), serve.base, "shop", ep, since], { env: { ...process.env, HOOKLINE_API_TOKEN: TOKEN }, timeout: 30_000 }, (e, so, se) => (e ? fail(new Error(`${e.message}\n${se}`)) : ok(so))),
