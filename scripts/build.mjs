@@ -243,7 +243,7 @@ cpSync(join(root, "pkg-template", "lib", "middleware.js"), join(pkg, "middleware
 cpSync(join(root, "pkg-template", "middleware.d.ts"), join(pkg, "middleware.d.ts"));
 cpSync(join(root, "README.md"), join(pkg, "README.md"));
 mkdirSync(join(pkg, "bin"), { recursive: true });
-for (const f of ["hookline.mjs", "serve.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
+for (const f of ["hookline.mjs", "serve.mjs", "conformance.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
 // hookline/vectors: the conformance vectors, the same file the JS suite runs hookline against.
 cpSync(join(root, "tests", "vectors", "conformance.json"), join(pkg, "vectors.json"));
 for (const f of ["vectors.d.ts", "vectors.d.cts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));

@@ -141,7 +141,7 @@ step("JSDoc on every exported declaration of receiver.d.ts (hookline/receiver)",
 step("JSDoc on every exported declaration of middleware.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "middleware.d.ts")]);
 step("JSDoc on every exported declaration of vectors.d.ts (hookline/vectors)", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "vectors.d.ts")]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
-step("CLI from the tarball on 127.0.0.1 (hookline listen/send/replay/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
+step("CLI from the tarball on 127.0.0.1 (hookline listen/send/replay/sign/verify/secret/conformance)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();
