@@ -46,6 +46,10 @@ export interface ConformanceInput {
   tolerance?: number;
   /** The custom scheme's configuration (hookline's `custom` option). */
   config?: { header: string; prefix: string; encoding: "hex" | "base64"; content: "body" | "timestamp.body"; timestampHeader?: string; format: "plain" | "stripe" };
+  /** The URL the provider called, for schemes that sign it. */
+  url?: string;
+  /** The request's method, for schemes that sign it. */
+  method?: string;
 }
 
 /** What a verifier must answer: accept, or refuse (with hookline's code and the neutral category). */

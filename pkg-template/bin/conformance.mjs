@@ -113,6 +113,8 @@ function runHookline(hookline, c) {
   else opts.secrets = c.input.secrets;
   if (c.input.tolerance !== undefined) opts.tolerance = c.input.tolerance;
   if (c.input.config !== undefined) opts.custom = c.input.config;
+  if (c.input.url !== undefined) opts.url = c.input.url;
+  if (c.input.method !== undefined) opts.method = c.input.method;
   try {
     hookline.verifyWebhook(new Uint8Array(payloadOf(c)), c.input.headers, opts);
     return { verdict: "valid" };

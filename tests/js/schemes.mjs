@@ -69,6 +69,8 @@ export function registerSchemeTests(test, hookline, vectors) {
       const opts = { scheme: c.scheme.replace(/-v1a$/, ""), now: input.now, jsonParse: false, [input.public_keys ? "publicKeys" : "secrets"]: input.public_keys ?? input.secrets };
       if (input.tolerance !== undefined) opts.tolerance = input.tolerance;
       if (input.config !== undefined) opts.custom = input.config;
+      if (input.url !== undefined) opts.url = input.url;
+      if (input.method !== undefined) opts.method = input.method;
       const run = () => verifyWebhook(payload, input.headers, opts);
       if (c.expect.valid) {
         assert.equal(run().scheme, opts.scheme);

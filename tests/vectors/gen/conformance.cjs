@@ -9,9 +9,11 @@
 // writing, every case is run through independent reference verifiers (the ones in schemes.cjs,
 // plus a Standard Webhooks v1 one below) and the script stops if a case's expectation disagrees.
 //
-// Adding a scheme: one block function below (`function twilio(b) { ... }`) that calls b.valid /
-// b.refused for each case, listed in BLOCKS at the end, and its reference verifier in schemes.cjs
-// (REF); nothing else. Deterministic: fixed secrets, keys and clocks; no randomness, no clock.
+// Adding a scheme: one block below (`const twilio = { scheme, keys, description, sources,
+// build(b) { ... } }`) whose build calls b.valid / b.refused for each case (inputs: keys, payload,
+// headers, now, and tolerance, config, url, method where the scheme takes them), listed in BLOCKS
+// at the end, and its reference verifier in schemes.cjs (REF); nothing else. Deterministic: fixed
+// secrets, keys and clocks; no randomness, no clock.
 "use strict";
 
 const crypto = require("node:crypto");
@@ -95,6 +97,9 @@ function builder(scheme, keysField) {
         now: i.now,
         ...(i.tolerance === undefined ? {} : { tolerance: i.tolerance }),
         ...(i.config === undefined ? {} : { config: i.config }),
+        // For schemes that sign the URL or the method (hookline's `url` / `method` options).
+        ...(i.url === undefined ? {} : { url: i.url }),
+        ...(i.method === undefined ? {} : { method: i.method }),
       },
       expect,
     });
