@@ -246,7 +246,11 @@ cpSync(join(root, "README.md"), join(pkg, "README.md"));
 // links into examples/, src/ or tests/ lead to the repository, as the README's always have).
 cpSync(join(root, "docs"), join(pkg, "docs"), { recursive: true });
 mkdirSync(join(pkg, "bin"), { recursive: true });
-for (const f of ["hookline.mjs", "serve.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
+for (const f of ["hookline.mjs", "serve.mjs", "conformance.mjs"]) cpSync(join(root, "pkg-template", "bin", f), join(pkg, "bin", f));
+// hookline/vectors: the conformance vectors, the same file the JS suite runs hookline against
+// (without its indentation: 111 KB -> 84 KB).
+writeFileSync(join(pkg, "vectors.json"), JSON.stringify(JSON.parse(readFileSync(join(root, "tests", "vectors", "conformance.json"), "utf8"))));
+for (const f of ["vectors.d.ts", "vectors.d.cts"]) cpSync(join(root, "pkg-template", f), join(pkg, f));
 for (const f of readdirSync(join(root, "pkg-template", "loaders"))) {
   if (f.endsWith(".mjs")) cpSync(join(root, "pkg-template", "loaders", f), join(pkg, f));
 }

@@ -132,15 +132,16 @@ step("Examples: Express, Deno.serve, Worker (wrangler + Miniflare), browser page
 step("README and docs/ examples = the example files; their links; the package ships them", "node", ["readme.mjs", root], { cwd: consumer });
 writeFileSync(
   join(consumer, "tsconfig.json"),
-  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts", "types/express.ts"] }),
+  JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"] }, files: ["types/consumer.ts", "types/middleware.ts", "types/express.ts", "types/vectors.mts", "types/vectors-require.cts"] }),
 );
 cpSync(join(root, "tests", "types"), join(consumer, "types"), { recursive: true });
 const tsc = step("tsc --strict on a consumer of every export", bin("tsc"), ["-p", consumer]);
 step("JSDoc on every exported declaration of index.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "index.d.ts")]);
 step("JSDoc on every exported declaration of receiver.d.ts (hookline/receiver)", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "receiver.d.ts")]);
 step("JSDoc on every exported declaration of middleware.d.ts", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "middleware.d.ts")]);
+step("JSDoc on every exported declaration of vectors.d.ts (hookline/vectors)", "node", [join(root, "tests", "types", "jsdoc.mjs"), join(consumer, "node_modules", "hookline", "vectors.d.ts")]);
 if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
-step("CLI from the tarball on 127.0.0.1 (hookline listen/send/replay/sign/verify/secret)", "node", ["cli.mjs"], { cwd: consumer });
+step("CLI from the tarball on 127.0.0.1 (hookline listen/send/replay/sign/verify/secret/conformance)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
 finish();

@@ -26,6 +26,7 @@ commands:
   verify   check a saved request (headers file + body file, or a saved .http file) and say why it fails
   secret   generate a whsec_ secret or a whsk_/whpk_ key pair
   serve    the management API and the delivery worker on PostgreSQL or PGlite
+  conformance  run the published vectors (hookline/vectors) against hookline and the peer SDKs installed here
 
 Secrets: --secret S, --secret-file F (one secret per line; # starts a comment) or the environment
 variable HOOKLINE_SECRET (read when neither option is given). A secret is never printed back.
@@ -120,6 +121,17 @@ JSON with --json). Several secrets give one signature each (key rotation).`,
 FILE for --headers holds "Name: value" lines (as curl -D writes them) or a JSON object; --request
 is a request saved by "hookline listen --save". Exits 0 when the request verifies, 1 with the
 error code and a hint when it does not.`,
+  conformance: `usage: hookline conformance [--peer NAME ...] [--vectors FILE] [--json]
+
+Runs the conformance vectors published as hookline/vectors (positive and negative cases for every
+scheme, each tagged with the bug class it targets: tolerance checked one way only, seconds vs
+milliseconds, whsec_ prefix, rotation, legacy SHA-1 ...) through hookline and through each peer
+SDK installed in the current project's node_modules: standardwebhooks, svix, stripe and
+@octokit/webhooks-methods (--peer chooses among them; default all four). Prints a row per
+verifier (cases run, passed, failed, not applicable), passed/run per scheme, and the failed cases
+by bug class. A peer that is not installed, a scheme it does not implement or an option it lacks
+is shown as not applicable, never as passed. --vectors runs another file of the same format.
+Exits 1 when hookline itself fails a case; a peer's failures are reported, not fatal.`,
   secret: `usage: hookline secret [--type whsec|whsk] [--json]
 
 whsec (default): a Standard Webhooks secret of 32 random bytes. whsk: an ed25519 key pair for
@@ -806,6 +818,25 @@ async function cmdServe(v) {
   );
 }
 
+async function cmdConformance(v) {
+  const file = v.vectors ?? new URL("../vectors.json", import.meta.url);
+  let vectors;
+  try {
+    vectors = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new CliError(`the vectors${v.vectors ? " (--vectors)" : ""}: ${e instanceof SyntaxError ? "not JSON" : fileProblem(e)}`);
+  }
+  if (vectors?.format !== "hookline-conformance-vectors" || vectors.version !== 1 || !Array.isArray(vectors.cases)) throw new CliError("the vectors: not hookline-conformance-vectors version 1");
+  const { PEERS, conformance, formatReports } = await import("./conformance.mjs");
+  const peers = [...new Set(v.peer ?? Object.keys(PEERS))];
+  for (const p of peers) if (!Object.hasOwn(PEERS, p)) throw new CliError(`--peer is one of ${Object.keys(PEERS).join(", ")}`);
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const reports = await conformance(hookline, { version, vectors, peers, cwd: process.cwd() });
+  if (v.json) console.log(JSON.stringify({ ok: reports[0].failed === 0, vectors: { format: vectors.format, version: vectors.version, cases: vectors.cases.length }, verifiers: reports }));
+  else console.log(formatReports(reports, vectors));
+  if (reports[0].failed > 0) process.exitCode = 1;
+}
+
 const keyOptions = { secret: { type: "string", multiple: true }, "secret-file": { type: "string", multiple: true } };
 const commands = {
   serve: [cmdServe, { db: { type: "string" }, port: { type: "string", short: "p" }, host: { type: "string" }, concurrency: { type: "string" }, schedule: { type: "string" }, retry: { type: "string" }, "allow-targets": { type: "string" }, "max-endpoints": { type: "string" }, "operator-url": { type: "string" }, lease: { type: "string" }, grace: { type: "string" }, "max-block": { type: "string" } }],
@@ -815,6 +846,7 @@ const commands = {
   sign: [cmdSign, { ...keyOptions, scheme: { type: "string" }, id: { type: "string" }, timestamp: { type: "string" }, file: { type: "string" } }],
   verify: [cmdVerify, { headers: { type: "string" }, body: { type: "string" }, request: { type: "string" }, ...keyOptions, "public-key": { type: "string", multiple: true }, scheme: { type: "string" }, tolerance: { type: "string" }, now: { type: "string" } }],
   secret: [cmdSecret, { type: { type: "string" } }],
+  conformance: [cmdConformance, { peer: { type: "string", multiple: true }, vectors: { type: "string" } }],
 };
 
 const name = process.argv[2];

@@ -11,12 +11,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { createServer, request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import * as octokit from "@octokit/webhooks-methods";
 import * as hookline from "hookline";
+import published from "hookline/vectors" with { type: "json" };
 import Stripe from "stripe";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
+import tested from "./vectors.mjs";
 
 const bin = join(process.cwd(), "node_modules", ".bin", "hookline");
 const { test, run } = createHarness();
@@ -504,6 +507,78 @@ test("send --raw: a Stripe fixture verified by stripe-node, a GitHub one by @oct
   } finally {
     await backend.close();
   }
+});
+
+const PEERS = ["standardwebhooks", "svix", "stripe", "@octokit/webhooks-methods"];
+
+test("hookline/vectors: the same file the suite runs hookline against, by import with { type: 'json' } and by require", () => {
+  assert.deepEqual(published, tested.conformance);
+  assert.deepEqual(createRequire(import.meta.url)("hookline/vectors"), published);
+  assert.equal(published.format, "hookline-conformance-vectors");
+  for (const s of Object.keys(published.schemes)) assert.ok(published.cases.filter((c) => c.scheme === s).length >= 8, s);
+});
+
+test("conformance: a row per peer installed beside the consumer, hookline passes every case, the peers' failures by bug class", () => {
+  const r = cli(["conformance"]);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const rows = r.stdout.split("\n");
+  const row = (name) => rows.find((l) => l.startsWith(`${name} `) && /\d+\s+\d+\s+\d+\s+\d+$/.test(l));
+  const n = published.cases.length;
+  assert.ok(new RegExp(`^hookline \\S+\\s+${n}\\s+${n}\\s+0\\s+0$`).test(row("hookline")), r.stdout);
+  for (const p of PEERS) assert.ok(row(p), `no row for ${p}:\n${r.stdout}`);
+  assert.ok(r.stdout.includes("passed/run by scheme"), r.stdout);
+  const json = cli(["conformance", "--json"]);
+  assert.equal(json.status, 0, json.stderr);
+  const { ok, verifiers } = JSON.parse(json.stdout);
+  assert.equal(ok, true);
+  assert.deepEqual(verifiers.map((v) => v.name), ["hookline", ...PEERS]);
+  for (const v of verifiers) {
+    assert.ok(v.installed && v.version, `${v.name} installed`);
+    assert.ok(v.run > 0, `${v.name} ran no case`);
+    assert.equal(v.run + v.not_applicable, n, v.name);
+    // Not applicable is said with its reason; nothing else is skipped.
+    assert.ok(v.results.every((x) => (x.status === "n/a") === (typeof x.reason === "string")), v.name);
+  }
+  assert.equal(verifiers[0].passed, n);
+  // Every peer is asked only about its own schemes.
+  const own = { standardwebhooks: ["standard-webhooks"], svix: ["standard-webhooks"], stripe: ["stripe"], "@octokit/webhooks-methods": ["github"] };
+  for (const v of verifiers.slice(1)) assert.deepEqual([...new Set(v.results.filter((x) => x.status !== "n/a").map((x) => x.scheme))], own[v.name]);
+  // A known finding, so the adapters are seen to report a peer's refusal and acceptance as they are:
+  // stripe-node checks the tolerance in one direction only.
+  const stripe = verifiers.find((v) => v.name === "stripe");
+  assert.equal(stripe.results.find((x) => x.id === "stripe/301-s-ahead").status, "fail");
+  assert.equal(stripe.results.find((x) => x.id === "stripe/301-s-old").status, "pass");
+  const only = JSON.parse(cli(["conformance", "--peer", "stripe", "--json"]).stdout);
+  assert.deepEqual(only.verifiers.map((v) => v.name), ["hookline", "stripe"]);
+});
+
+test("conformance: a vector hookline gets wrong is reported (exit 1, the case by bug class); peers not installed are said so", () => {
+  const copy = structuredClone(published);
+  const valid = copy.cases.find((c) => c.id === "github/push-event");
+  valid.input.payload = valid.input.payload.replace("Fix typo", "Fix typos"); // still expects valid
+  const code = copy.cases.find((c) => c.id === "stripe/301-s-ahead");
+  code.expect = { valid: false, code: "timestamp_too_old", category: "timestamp_too_old" }; // hookline says too new
+  writeFileSync(join(dir, "tampered-vectors.json"), JSON.stringify(copy));
+  const r = cli(["conformance", "--vectors", join(dir, "tampered-vectors.json"), "--peer", "stripe"]);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const n = copy.cases.length;
+  assert.ok(new RegExp(`^hookline \\S+\\s+${n}\\s+${n - 2}\\s+2\\s+0$`, "m").test(r.stdout), r.stdout);
+  assert.ok(r.stdout.includes("hookline: 2 failed"), r.stdout);
+  assert.ok(r.stdout.includes("github/push-event: expected valid, got refused (no_matching_signature)"), r.stdout);
+  assert.ok(r.stdout.includes("stripe/301-s-ahead: expected refused (timestamp_too_old), got refused (timestamp_too_new)"), r.stdout);
+  // From a directory with no peer installed above it.
+  const away = spawnSync(bin, ["conformance", "--json"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  assert.equal(away.status, 0, away.stdout + away.stderr);
+  const peers = JSON.parse(away.stdout).verifiers.slice(1);
+  assert.deepEqual(peers.map((v) => [v.name, v.installed, v.run, v.not_applicable]), PEERS.map((p) => [p, false, 0, n]));
+  const text = spawnSync(bin, ["conformance"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  for (const p of PEERS) assert.ok(text.stdout.includes(`not installed in this project (npm install ${p} to compare)`), text.stdout);
+  // Usage errors: an unknown peer, a file that is not the format.
+  assert.equal(cli(["conformance", "--peer", "nosuch"]).status, 2);
+  writeFileSync(join(dir, "other.json"), "{}");
+  const other = cli(["conformance", "--vectors", join(dir, "other.json")]);
+  assert.equal(other.status, 2);
+  assert.ok(other.stderr.includes("not hookline-conformance-vectors version 1"), other.stderr);
 });
 
 const result = await run("node-cli");

@@ -58,6 +58,29 @@ export function registerSchemeTests(test, hookline, vectors) {
     }
   }
 
+  // The conformance vectors published as hookline/vectors (tests/vectors/conformance.json): the
+  // verdict and the error code of each case, with the scheme named.
+  const conformance = vectors.conformance;
+  if (!conformance || conformance.cases.length < 100) throw new Error("expected the conformance vectors (tests/vectors/conformance.json)");
+  for (const c of conformance.cases) {
+    test(`conformance vector ${c.id} (${c.bug_class})`, () => {
+      const input = c.input;
+      const payload = input.payload_base64 !== undefined ? Uint8Array.from(atob(input.payload_base64), (ch) => ch.charCodeAt(0)) : input.payload;
+      const opts = { scheme: c.scheme.replace(/-v1a$/, ""), now: input.now, jsonParse: false, [input.public_keys ? "publicKeys" : "secrets"]: input.public_keys ?? input.secrets };
+      if (input.tolerance !== undefined) opts.tolerance = input.tolerance;
+      if (input.config !== undefined) opts.custom = input.config;
+      if (input.url !== undefined) opts.url = input.url;
+      if (input.method !== undefined) opts.method = input.method;
+      const run = () => verifyWebhook(payload, input.headers, opts);
+      if (c.expect.valid) {
+        assert.equal(run().scheme, opts.scheme);
+      } else {
+        assert.equal(conformance.codes[c.expect.code], c.expect.category);
+        assert.throws(run, c.expect.code, WebhookVerificationError);
+      }
+    });
+  }
+
   const now = 1_718_000_000;
   const body = '{"type":"invoice.paid","id":"evt_1"}';
   const cases = [

@@ -817,6 +817,11 @@ function sameResult(a, b) {
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 }
 
+// The reference verifiers are also what tests/vectors/gen/conformance.cjs checks its cases
+// against; required from there, this file writes nothing.
+module.exports = { REF };
+if (require.main !== module) return;
+
 // ---------------------------------------------------------------------------------------
 // main
 
