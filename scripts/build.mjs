@@ -179,15 +179,19 @@ const external = (rules) => {
   };
 };
 const common = { bundle: true, logLevel: "warning", legalComments: "none", target: "es2022" };
-const bundle = (entry, outfile, format, rules = []) =>
-  esbuild.build({ ...common, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(rules)], ...(format === "cjs" ? { platform: "node" } : {}) });
+// What a receiver loads is minified (names kept, so classes and stack frames read as in the
+// source; a linked source map beside each file gives the source's lines back): a receiver pays for
+// every byte it loads (issue 30's budget), a sender's and the store's files stay as written.
+const lean = { minify: true, keepNames: true, sourcemap: "linked", sourcesContent: false };
+const bundle = (entry, outfile, format, rules = [], extra = {}) =>
+  esbuild.build({ ...common, ...extra, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(rules)], ...(format === "cjs" ? { platform: "node" } : {}) });
 const esmErrors = [lib("errors.js"), "./errors.mjs"];
 await Promise.all([
-  bundle(loader("node.js"), "node.cjs", "cjs"),
+  bundle(loader("node.js"), "node.cjs", "cjs", [], lean),
   bundle(full.api, "sender.cjs", "cjs", [[lib("errors.js"), "./errors.cjs"]]),
-  bundle(lib("errors.js"), "errors.mjs", "esm"),
-  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", [esmErrors]),
-  bundle(lib("main.js"), "main-glue.mjs", "esm", [esmErrors, [lib("receiver.js"), "./receiver-glue.mjs"]]),
+  bundle(lib("errors.js"), "errors.mjs", "esm", [], lean),
+  bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", [esmErrors], lean),
+  bundle(lib("main.js"), "main-glue.mjs", "esm", [esmErrors, [lib("receiver.js"), "./receiver-glue.mjs"]], lean),
   bundle(full.api, "glue.mjs", "esm", [esmErrors]),
 ]);
 // The Node entries besides node.cjs: what they take from it, by name (as `exports.x = ...`
