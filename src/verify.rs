@@ -11,12 +11,14 @@ use crate::headers::HeaderSource;
 use crate::prelude::*;
 use crate::scheme::keys::{check_key_count, raw_secret, text_secret, Keys};
 use crate::scheme::{
-    self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
-    MacHost, Scheme,
+    self, custom::CustomScheme, discord, github, gitlab, hubspot, intercom, linear, paddle,
+    shopify, slack, square, standard, stripe, twilio, vercel, zoom, HmacKey, MacHost, Scheme,
 };
 use crate::secret::{PublicKey, Secret, SigningKey, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX};
 
-pub use crate::scheme::keys::{check_tolerance, KeyInput, Verified, MAX_KEYS, MAX_KEY_BYTES};
+pub use crate::scheme::keys::{
+    check_tolerance, KeyInput, Target, Verified, MAX_KEYS, MAX_KEY_BYTES,
+};
 
 /// The default tolerance of the schemes that do not set their own (see
 /// [`Scheme::default_tolerance`]).
@@ -194,6 +196,18 @@ impl SchemeVerifier {
         payload: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
+        self.verify_at(headers, payload, now, Target::default())
+    }
+
+    /// [`Self::verify`] for the schemes that sign the request's URL or method: `target` says
+    /// what they were.
+    pub fn verify_at(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        payload: &[u8],
+        now: i64,
+        target: Target<'_>,
+    ) -> Result<Verified, Error> {
         if let Some(limit) = self.max_payload_bytes {
             if payload.len() > limit {
                 return Err(Error::PayloadTooLarge {
@@ -214,6 +228,14 @@ impl SchemeVerifier {
             Scheme::Shopify => shopify::verify(keys, headers, payload),
             Scheme::Discord => discord::verify(keys, headers, payload, now, tol),
             Scheme::Linear => linear::verify(keys, headers, payload, now, tol),
+            Scheme::Twilio => twilio::verify(keys, headers, payload, target),
+            Scheme::Paddle => paddle::verify(keys, headers, payload, now, tol),
+            Scheme::Square => square::verify(keys, headers, payload, target),
+            Scheme::Zoom => zoom::verify(keys, headers, payload, now, tol),
+            Scheme::HubSpot => hubspot::verify(keys, headers, payload, target, now, tol),
+            Scheme::Vercel => vercel::verify(keys, headers, payload),
+            Scheme::Intercom => intercom::verify(keys, headers, payload),
+            Scheme::GitLab => gitlab::verify(keys, headers),
             Scheme::Custom => match &self.custom {
                 Some(c) => c.verify(keys, headers, payload, now, tol),
                 None => Err(Error::InvalidArgument {
@@ -348,6 +370,18 @@ impl Verifier {
             .collect()
     }
 
+    /// Zoom's answer to its `endpoint.url_validation` handshake (a request this verifier has
+    /// verified as `verified`): the hex HMAC-SHA256 of `plain_token` under the key that verified
+    /// it. `None` for any other scheme.
+    pub fn zoom_token(&self, verified: &Verified, plain_token: &[u8]) -> Option<String> {
+        if verified.scheme != Scheme::Zoom {
+            return None;
+        }
+        let v = self.verifiers.iter().find(|v| v.scheme == Scheme::Zoom)?;
+        let (_, key) = v.keys.hmac.iter().find(|(i, _)| *i == verified.key_index)?;
+        Some(zoom::handshake_token(key, plain_token))
+    }
+
     /// The scheme this verifier is fixed to, if it does not detect.
     pub fn fixed_scheme(&self) -> Option<Scheme> {
         self.fixed
@@ -358,6 +392,17 @@ impl Verifier {
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
         now: i64,
+    ) -> Result<Verified, Error> {
+        self.verify_at(headers, payload, now, Target::default())
+    }
+
+    /// [`Self::verify`] with the request's URL and method, for the schemes that sign them.
+    pub fn verify_at(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        payload: &[u8],
+        now: i64,
+        target: Target<'_>,
     ) -> Result<Verified, Error> {
         let scheme = match self.fixed {
             Some(s) => s,
@@ -375,7 +420,7 @@ impl Verifier {
             });
         }
         if let Some(v) = self.verifiers.iter().find(|v| v.scheme == scheme) {
-            return v.verify(headers, payload, now);
+            return v.verify_at(headers, payload, now, target);
         }
         Err(self
             .unusable
@@ -391,7 +436,13 @@ impl Verifier {
 /// Whether `scheme` signs a timestamp that the receiver checks (Linear's is in its body).
 fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
     match scheme {
-        Scheme::GitHub | Scheme::Shopify => false,
+        Scheme::GitHub
+        | Scheme::Shopify
+        | Scheme::Twilio
+        | Scheme::Square
+        | Scheme::Vercel
+        | Scheme::Intercom
+        | Scheme::GitLab => false,
         Scheme::Custom => custom.is_some_and(|c| {
             c.timestamp_header().is_some() || c.format() == crate::scheme::Format::Stripe
         }),
@@ -400,8 +451,9 @@ fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
 }
 
 /// Whether a body begins as a timestamped scheme's signed content does: Slack's `v0:{ts}:`,
-/// Stripe's (and timestamped custom layouts') `{ts}.`, Standard Webhooks' `{id}.{ts}.`, with a
-/// timestamp of 9 or more digits. A webhook body proper (JSON, a form) never does.
+/// Stripe's (and timestamped custom layouts') `{ts}.`, Paddle's `{ts}:`, Standard Webhooks'
+/// `{id}.{ts}.`, with a timestamp of 9 or more digits (Zoom's `v0:{ts}:` is Slack's), and
+/// HubSpot's `{METHOD}https://...`. A webhook body proper (JSON, a form) never does.
 fn looks_timestamp_signed(body: &[u8]) -> bool {
     let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
     if let Some(rest) = body.strip_prefix(b"v0:") {
@@ -409,7 +461,18 @@ fn looks_timestamp_signed(body: &[u8]) -> bool {
         return n >= 9 && rest.get(n) == Some(&b':');
     }
     let n = digits(body);
-    if n >= 9 && body.get(n) == Some(&b'.') {
+    // Stripe's `{ts}.` and Paddle's `{ts}:`.
+    if n >= 9 && matches!(body.get(n), Some(b'.' | b':')) {
+        return true;
+    }
+    // HubSpot's `{METHOD}{url}...`: an upper-case method directly followed by `http(s)://`.
+    let method = body
+        .iter()
+        .take(16)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    let rest = body.get(method..).unwrap_or_default();
+    if method >= 3 && (rest.starts_with(b"https://") || rest.starts_with(b"http://")) {
         return true;
     }
     let id = body
@@ -585,6 +648,8 @@ mod downgrade {
             &b"v0:1700000000:token=x&command=/deploy"[..],
             b"1700000000.{\"id\":\"evt_1\"}",
             b"msg_2KWPBg.1700000000.{}",
+            b"1700000000:{\"event_type\":\"x\"}",
+            b"POSThttps://example.com/hook[]1700000000000",
         ] {
             assert!(
                 looks_timestamp_signed(body),
@@ -600,6 +665,8 @@ mod downgrade {
             b"",
             b"msg.123.x",
             b"[1,2]",
+            b"POST /hook",
+            b"Xhttps://a",
         ] {
             assert!(
                 !looks_timestamp_signed(body),

@@ -70,7 +70,12 @@ const REASONS = {
   tolerance_range: "tolerance must be a whole number of seconds between 0 and 1e9",
   tolerance_too_large: "tolerance is in seconds and must be at most 1e9",
   max_payload_range: "maxPayloadBytes must be a whole number of bytes",
-  scheme_unknown: "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, custom",
+  scheme_unknown:
+    "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, twilio, paddle, square, zoom, hubspot, vercel, intercom, gitlab, custom",
+  scheme_verify_only: "this provider's scheme is verified, not signed: sign with standard-webhooks (or stripe, github, slack, shopify, discord, linear)",
+  url_required: "this scheme signs the URL the provider called: pass options.url (the URL exactly as configured at the provider)",
+  url_invalid: "options.url must be a URL of 1 to 8192 bytes",
+  method_invalid: "options.method must be an HTTP method (letters only, at most 16)",
   custom_missing: 'scheme "custom" needs options.custom',
   custom_needs_config: "a custom scheme needs its configuration",
   custom_header_required: "options.custom.header is required",
@@ -95,6 +100,8 @@ const REASONS = {
   headers_unreadable: "the headers could not be read: reading them threw",
   header_too_long: "longer than 16 KiB",
   not_unix_seconds: "not a unix timestamp in whole seconds",
+  not_unix_ms: "not a unix timestamp in whole milliseconds",
+  paddle_no_ts: "no ts= timestamp",
   too_many_signatures_in_header: "more than 64 signatures",
   stripe_no_t: "no t= timestamp",
   // Payloads.
@@ -181,6 +188,8 @@ const HINTS = {
   payload_object: `${RAW_BODY} (a string or bytes) exactly as received; a parsed JSON object cannot be verified because re-serializing it changes the bytes (in Express use express.raw({ type: 'application/json' }))`,
   payload_type: `${RAW_BODY} as a string, Uint8Array or ArrayBuffer`,
   random_unavailable: "Cloudflare Workers allow random values only inside a request handler",
+  url_required:
+    "behind a proxy the server's own view of the URL is not the provider's: pass the public URL, or in the middleware set publicUrl, or trustProxy: true to rebuild it from X-Forwarded-Proto/-Host",
 };
 HINTS.timestamp_too_new = HINTS.timestamp_too_old;
 

@@ -23,7 +23,7 @@ export { HooklineError, WebhookVerificationError };
 
 const UNAVAILABLE = "ed25519_unavailable";
 
-const VERIFY_OPTIONS = { now: TIME };
+const VERIFY_OPTIONS = { now: TIME, url: plain, method: plain };
 const WEBHOOK_OPTIONS = { format: plain, tolerance: plain, maxPayloadBytes: plain };
 const WEBHOOK_VERIFY_OPTIONS = { jsonParse: plain, raw: plain };
 
@@ -522,6 +522,16 @@ export function verifyRequest(request, opts) {
         } catch (e) {
           w.threw(e);
         }
+        // Its URL and method, for the schemes that sign them (options.url and .method come first).
+        for (const name of ["url", "method"]) {
+          let v;
+          try {
+            v = request[name];
+          } catch {
+            // Unreadable: as if absent.
+          }
+          plain(w, typeof v === "string" ? v : undefined);
+        }
       });
       try {
         const read = await readBody(request, r.limit);
@@ -557,6 +567,8 @@ export function verifyRequest(request, opts) {
           define(result, "dedupe", claimed(held, key, v.dedupeExpires));
         }
         define(result, "body", read);
+        const handshake = handshakeOf(b, r.handle, v, result.payload, read);
+        if (handshake !== undefined) define(result, "handshake", handshake);
         return result;
       } finally {
         b.x.hl_free(r.handle);
@@ -565,6 +577,39 @@ export function verifyRequest(request, opts) {
       release(w);
     }
   });
+}
+
+/**
+ * What to answer a provider's endpoint verification, for a request already verified under its
+ * scheme: Slack's `url_verification` (the challenge back), Zoom's `endpoint.url_validation` (the
+ * plainToken and its HMAC under the key that verified the request, from the wasm) and Discord's
+ * PING (type 1 back). Undefined for every other request. The body is read as JSON here even with
+ * `jsonParse: false` (a handshake's body is small and the provider's own).
+ */
+function handshakeOf(b, handle, v, payload, bytes) {
+  if (v.scheme !== "slack" && v.scheme !== "zoom" && v.scheme !== "discord") return undefined;
+  let body = payload;
+  if (body === undefined && bytes instanceof Uint8Array && bytes.length <= 4096) {
+    try {
+      body = JSON.parse(strictUtf8.decode(bytes));
+    } catch {
+      return undefined;
+    }
+  }
+  if (body === null || typeof body !== "object") return undefined;
+  if (v.scheme === "slack" && body.type === "url_verification" && typeof body.challenge === "string") {
+    return { body: JSON.stringify({ challenge: body.challenge }) };
+  }
+  if (v.scheme === "discord" && body.type === 1) return { body: '{"type":1}' };
+  const plainToken = body.payload?.plainToken;
+  if (v.scheme === "zoom" && body.event === "endpoint.url_validation" && typeof plainToken === "string" && plainToken.length <= 1024) {
+    return withWriter((w) => {
+      w.text(plainToken);
+      const encryptedToken = b.call(w, b.x.hl_zoom_token, handle, v.keyIndex).signature;
+      return { body: JSON.stringify({ plainToken, encryptedToken }) };
+    });
+  }
+  return undefined;
 }
 
 /**

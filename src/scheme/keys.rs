@@ -151,3 +151,34 @@ pub(crate) fn matching_key(
         })
         .map(|(index, _)| *index)
 }
+
+/// The caller's index of the first key whose HMAC-SHA1 over `parts` is `candidate` (compared in
+/// constant time): the SHA-1 schemes' search.
+pub(crate) fn matching_key_sha1(
+    keys: &Keys,
+    parts: &[&[u8]],
+    candidate: &[u8; super::HMAC_SHA1_LEN],
+) -> Option<usize> {
+    keys.hmac
+        .iter()
+        .find(|(_, key)| key.sha1_matches(parts, candidate))
+        .map(|(index, _)| *index)
+}
+
+/// The request itself, for the schemes that sign more than its headers and body: the URL the
+/// provider called (Twilio, Square, HubSpot) and its method (HubSpot). The caller says what they
+/// were: behind a proxy the receiver's own view of the URL is not the provider's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub url: Option<&'a str>,
+    pub method: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    /// The URL, which the scheme cannot do without.
+    pub(crate) fn url(&self) -> Result<&'a str, Error> {
+        self.url.ok_or(Error::InvalidArgument {
+            reason: "url_required",
+        })
+    }
+}
