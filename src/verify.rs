@@ -11,9 +11,11 @@ use crate::headers::HeaderSource;
 use crate::prelude::*;
 use crate::scheme::keys::{check_key_count, raw_secret, text_secret, Keys};
 use crate::scheme::{
-    self, custom::CustomScheme, discord, github, gitlab, hubspot, intercom, linear, paddle,
-    shopify, slack, square, standard, stripe, twilio, vercel, zoom, HmacKey, MacHost, Scheme,
+    self, custom::CustomScheme, discord, github, gitlab, hubspot, linear, paddle, shopify, slack,
+    square, standard, stripe, zoom, HmacKey, MacHost, Scheme,
 };
+#[cfg(feature = "providers")]
+use crate::scheme::{intercom, sendgrid, twilio, vercel};
 use crate::secret::{PublicKey, Secret, SigningKey, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX};
 
 pub use crate::scheme::keys::{
@@ -62,6 +64,8 @@ fn verify_key(scheme: Scheme, input: KeyInput<'_>) -> Result<Keys, Error> {
         }
         (Scheme::Discord, KeyInput::Text(t)) => keys.ed25519.push((0, PublicKey::parse_hex(t)?)),
         (Scheme::Discord, KeyInput::Bytes(b)) => keys.ed25519.push((0, PublicKey::from_bytes(b)?)),
+        #[cfg(feature = "providers")]
+        (Scheme::SendGrid, input) => keys.p256.push((0, sendgrid::public_key(input)?)),
         (_, KeyInput::Text(t)) => keys.hmac.push((0, text_secret(t)?)),
         (_, KeyInput::Bytes(b)) => keys.hmac.push((0, raw_secret(b)?)),
     }
@@ -125,6 +129,10 @@ impl SchemeVerifier {
     ) -> Result<Self, Error> {
         check_key_count(inputs.len())?;
         check_options(options)?;
+        // Named to a build without it: the loader hands the call to the providers build.
+        if cfg!(not(feature = "providers")) && scheme.in_providers_build() {
+            return Err(Error::SchemeUnavailable);
+        }
         let mut keys = Keys::default();
         let mut first_error = None;
         for (index, input) in inputs.iter().enumerate() {
@@ -134,6 +142,9 @@ impl SchemeVerifier {
                         .extend(k.hmac.into_iter().map(|(_, key)| (index, key)));
                     keys.ed25519
                         .extend(k.ed25519.into_iter().map(|(_, key)| (index, key)));
+                    #[cfg(feature = "providers")]
+                    keys.p256
+                        .extend(k.p256.into_iter().map(|(_, key)| (index, key)));
                 }
                 // A build without ed25519 cannot tell whether the key would have been one: it
                 // says so, whatever the other keys are, so the loader hands the call over.
@@ -143,7 +154,7 @@ impl SchemeVerifier {
                 Err(e) => return Err(e),
             }
         }
-        if keys.hmac.is_empty() && keys.ed25519.is_empty() {
+        if keys.is_empty() {
             return Err(first_error.unwrap_or(Error::InvalidSecret {
                 reason: "no_usable_key",
             }));
@@ -228,14 +239,24 @@ impl SchemeVerifier {
             Scheme::Shopify => shopify::verify(keys, headers, payload),
             Scheme::Discord => discord::verify(keys, headers, payload, now, tol),
             Scheme::Linear => linear::verify(keys, headers, payload, now, tol),
-            Scheme::Twilio => twilio::verify(keys, headers, payload, target),
             Scheme::Paddle => paddle::verify(keys, headers, payload, now, tol),
             Scheme::Square => square::verify(keys, headers, payload, target),
             Scheme::Zoom => zoom::verify(keys, headers, payload, now, tol),
             Scheme::HubSpot => hubspot::verify(keys, headers, payload, target, now, tol),
-            Scheme::Vercel => vercel::verify(keys, headers, payload),
-            Scheme::Intercom => intercom::verify(keys, headers, payload),
             Scheme::GitLab => gitlab::verify(keys, headers),
+            #[cfg(feature = "providers")]
+            Scheme::Twilio => twilio::verify(keys, headers, payload, target),
+            #[cfg(feature = "providers")]
+            Scheme::Vercel => vercel::verify(keys, headers, payload),
+            #[cfg(feature = "providers")]
+            Scheme::Intercom => intercom::verify(keys, headers, payload),
+            #[cfg(feature = "providers")]
+            Scheme::SendGrid => sendgrid::verify(keys, headers, payload, now, tol),
+            // Never built without the feature (see `build`).
+            #[cfg(not(feature = "providers"))]
+            Scheme::Twilio | Scheme::Vercel | Scheme::Intercom | Scheme::SendGrid => {
+                Err(Error::SchemeUnavailable)
+            }
             Scheme::Custom => match &self.custom {
                 Some(c) => c.verify(keys, headers, payload, now, tol),
                 None => Err(Error::InvalidArgument {
@@ -802,5 +823,31 @@ mod without_ed25519 {
             VerifyOptions::default()
         )
         .is_ok());
+    }
+}
+
+/// A build without the providers' schemes (the HMAC and ed25519 receiver modules) refuses one
+/// named with `SchemeUnavailable`, so its loader can hand the call to the providers build.
+#[cfg(all(test, not(feature = "providers")))]
+mod without_providers {
+    use super::*;
+
+    #[test]
+    fn providers_build_schemes_are_handed_over() {
+        for scheme in [
+            Scheme::Twilio,
+            Scheme::Vercel,
+            Scheme::Intercom,
+            Scheme::SendGrid,
+        ] {
+            let keys = [KeyInput::Text("a-secret")];
+            let err = Verifier::new(Some(scheme), None, &keys, VerifyOptions::default());
+            assert_eq!(err.unwrap_err(), Error::SchemeUnavailable, "{scheme:?}");
+        }
+        // The others are here.
+        for scheme in [Scheme::Paddle, Scheme::Zoom, Scheme::GitLab] {
+            let keys = [KeyInput::Text("a-secret")];
+            assert!(Verifier::new(Some(scheme), None, &keys, VerifyOptions::default()).is_ok());
+        }
     }
 }

@@ -71,7 +71,7 @@ const REASONS = {
   tolerance_too_large: "tolerance is in seconds and must be at most 1e9",
   max_payload_range: "maxPayloadBytes must be a whole number of bytes",
   scheme_unknown:
-    "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, twilio, paddle, square, zoom, hubspot, vercel, intercom, gitlab, custom",
+    "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, twilio, paddle, square, zoom, hubspot, vercel, intercom, gitlab, sendgrid, custom",
   scheme_verify_only: "this provider's scheme is verified, not signed: sign with standard-webhooks (or stripe, github, slack, shopify, discord, linear)",
   url_required: "this scheme signs the URL the provider called: pass options.url (the URL exactly as configured at the provider)",
   url_invalid: "options.url must be a URL of 1 to 8192 bytes",
@@ -102,6 +102,7 @@ const REASONS = {
   not_unix_seconds: "not a unix timestamp in whole seconds",
   not_unix_ms: "not a unix timestamp in whole milliseconds",
   paddle_no_ts: "no ts= timestamp",
+  sendgrid_public_key: "a SendGrid verification key is the base64 of a P-256 public key (SubjectPublicKeyInfo DER), as the Event Webhook settings show it",
   too_many_signatures_in_header: "more than 64 signatures",
   stripe_no_t: "no t= timestamp",
   // Payloads.
@@ -125,6 +126,7 @@ const REASONS = {
   // Loading.
   module_hmac: "the receiver's module could not be loaded",
   module_ed25519: "the receiver's ed25519 module could not be loaded",
+  module_providers: "the receiver's providers module (Twilio, Vercel, Intercom, SendGrid) could not be loaded",
   module_sender: "the sender's module could not be loaded",
 };
 
@@ -160,6 +162,7 @@ const MESSAGES = {
   in_progress: (d) => `delivery in progress: ${d.t1} is being handled by another request`,
   dedupe_unavailable: (d) => `dedupe store unavailable: ${reasonText(d)}`,
   ed25519_unavailable: () => "ed25519 is not in this build",
+  scheme_unavailable: () => "this scheme is not in this build",
   module_unavailable: (d) => `hookline: ${reasonText(d)}`,
   random_unavailable: () => "no secure random source is available here",
   // The sender's: a parameter the core refused is named before why (a reason key says it itself).

@@ -91,9 +91,27 @@ pub(crate) fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result
 pub(crate) struct Keys {
     pub(crate) hmac: Vec<(usize, HmacKey)>,
     pub(crate) ed25519: Vec<(usize, PublicKey)>,
+    /// SendGrid's ECDSA P-256 public keys (the providers build).
+    #[cfg(feature = "providers")]
+    pub(crate) p256: Vec<(usize, p256::ecdsa::VerifyingKey)>,
+}
+
+impl Keys {
+    /// Whether no key of any kind is held.
+    pub(crate) fn is_empty(&self) -> bool {
+        #[cfg(feature = "providers")]
+        if !self.p256.is_empty() {
+            return false;
+        }
+        self.hmac.is_empty() && self.ed25519.is_empty()
+    }
 }
 
 /// A signing key.
+// NOTE: in a build without ed25519 whose `hmac` has its `reset` feature (p256's ECDSA turns it
+// on in the providers build) the HMAC key is over 200 bytes and the other variant empty; a
+// signer holds one or a few keys, not worth a box each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub(crate) enum SignKey {
     Hmac(HmacKey),
@@ -152,6 +170,7 @@ pub(crate) fn matching_key(
         .map(|(index, _)| *index)
 }
 
+#[cfg(feature = "providers")]
 /// The caller's index of the first key whose HMAC-SHA1 over `parts` is `candidate` (compared in
 /// constant time): the SHA-1 schemes' search.
 pub(crate) fn matching_key_sha1(

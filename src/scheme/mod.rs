@@ -12,6 +12,7 @@ use alloc::sync::Arc;
 use base64::Engine as _;
 use hmac::digest::CtOutput;
 use hmac::{Hmac, Mac};
+#[cfg(feature = "providers")]
 use sha1::Sha1;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -29,6 +30,7 @@ pub mod intercom;
 pub mod keys;
 pub mod linear;
 pub mod paddle;
+pub mod sendgrid;
 pub mod shopify;
 pub mod slack;
 pub mod square;
@@ -76,12 +78,14 @@ pub enum Scheme {
     Intercom,
     /// `X-Gitlab-Token: <secret>`, the secret itself (compared in constant time).
     GitLab,
+    /// `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, ECDSA P-256 over timestamp + body.
+    SendGrid,
 }
 
 /// Every header a built-in scheme reads, detection included: what a caller holding a `Headers`
 /// (which cannot be listed cheaply) is asked for. A custom layout adds its own
 /// ([`CustomScheme::header_names`]).
-pub const HEADER_NAMES: [&str; 33] = [
+pub const HEADER_NAMES: [&str; 35] = [
     standard::HEADER_ID,
     standard::HEADER_TIMESTAMP,
     standard::HEADER_SIGNATURE,
@@ -115,12 +119,18 @@ pub const HEADER_NAMES: [&str; 33] = [
     gitlab::HEADER_EVENT,
     gitlab::HEADER_EVENT_UUID,
     gitlab::HEADER_WEBHOOK_UUID,
+    sendgrid::HEADER_SIGNATURE,
+    sendgrid::HEADER_TIMESTAMP,
 ];
 
-/// Every built-in scheme with the header that identifies it, in detection order. Not here:
-/// Intercom (its `X-Hub-Signature` is also GitHub's legacy header) and GitLab (a token, not a
-/// signature of the body: naming it is the operator's choice), which are verified only when named.
-pub const DETECTABLE: [(Scheme, &[&str]); 13] = [
+/// Every built-in scheme with the header that identifies it, in detection order. Not here, so
+/// verified only when named: Intercom (its `X-Hub-Signature` is also GitHub's legacy header);
+/// GitLab (a token, not a signature: naming it is the operator's choice); Twilio and Vercel,
+/// whose HMAC-SHA1 tags another SHA-1 scheme's request could carry over its own signed content
+/// (Twilio's URL and parameters re-sent as a Vercel or Intercom body, neither timestamped), and
+/// which like SendGrid live in the receiver's providers build, which a detecting receiver does
+/// not load.
+pub const DETECTABLE: [(Scheme, &[&str]); 11] = [
     (
         Scheme::StandardWebhooks,
         &[standard::HEADER_SIGNATURE, standard::SVIX_HEADER_SIGNATURE],
@@ -134,12 +144,10 @@ pub const DETECTABLE: [(Scheme, &[&str]); 13] = [
     (Scheme::Shopify, &[shopify::HEADER_SIGNATURE]),
     (Scheme::Discord, &[discord::HEADER_SIGNATURE]),
     (Scheme::Linear, &[linear::HEADER_SIGNATURE]),
-    (Scheme::Twilio, &[twilio::HEADER_SIGNATURE]),
     (Scheme::Paddle, &[paddle::HEADER_SIGNATURE]),
     (Scheme::Square, &[square::HEADER_SIGNATURE]),
     (Scheme::Zoom, &[zoom::HEADER_SIGNATURE]),
     (Scheme::HubSpot, &[hubspot::HEADER_SIGNATURE]),
-    (Scheme::Vercel, &[vercel::HEADER_SIGNATURE]),
 ];
 
 /// Headers that travel beside each scheme's signature. When no signature header is present, these
@@ -193,6 +201,7 @@ impl Scheme {
             Scheme::Vercel => "vercel",
             Scheme::Intercom => "intercom",
             Scheme::GitLab => "gitlab",
+            Scheme::SendGrid => "sendgrid",
         }
     }
 
@@ -215,6 +224,7 @@ impl Scheme {
             "vercel" => Scheme::Vercel,
             "intercom" => Scheme::Intercom,
             "gitlab" => Scheme::GitLab,
+            "sendgrid" => Scheme::SendGrid,
             _ => return None,
         })
     }
@@ -232,6 +242,17 @@ impl Scheme {
                 | Scheme::Vercel
                 | Scheme::Intercom
                 | Scheme::GitLab
+                | Scheme::SendGrid
+        )
+    }
+
+    /// Whether this scheme is verified by the receiver's providers build only (SHA-1, form
+    /// parsing, ECDSA P-256: feature `providers`); other builds answer
+    /// [`Error::SchemeUnavailable`] when it is named, and never detect it.
+    pub fn in_providers_build(self) -> bool {
+        matches!(
+            self,
+            Scheme::Twilio | Scheme::Vercel | Scheme::Intercom | Scheme::SendGrid
         )
     }
 
@@ -242,7 +263,7 @@ impl Scheme {
 
     /// Whether this scheme verifies with ed25519 public keys rather than shared secrets.
     pub fn uses_public_keys(self) -> bool {
-        matches!(self, Scheme::Discord)
+        matches!(self, Scheme::Discord | Scheme::SendGrid)
     }
 
     /// The default tolerance, in seconds, of the providers' own libraries.
@@ -466,6 +487,7 @@ impl HmacKey {
         out
     }
 
+    #[cfg(feature = "providers")]
     /// Whether the HMAC-SHA1 of the concatenation of `parts` under this key is `candidate`: the
     /// MAC crate's `verify_slice`, which compares in constant time. SHA-1 is only received (the
     /// providers that still sign with it), never signed, so no keyed state is kept for it.

@@ -36,6 +36,7 @@ export type SchemeName =
 /**
  * Providers' schemes hookline verifies but does not sign (see docs/providers.md). Twilio, Square
  * and HubSpot sign the URL they called: give the receiver `url` (and HubSpot's `method`).
+ * SendGrid's key is its verification key (base64 SPKI) as `publicKey`.
  */
 export type VerifyOnlySchemeName =
   | "twilio"
@@ -45,7 +46,8 @@ export type VerifyOnlySchemeName =
   | "hubspot"
   | "vercel"
   | "intercom"
-  | "gitlab";
+  | "gitlab"
+  | "sendgrid";
 
 /** The schemes a `Signer`, `signHeaders` or a delivery endpoint signs with. */
 export type SignSchemeName = Exclude<SchemeName, VerifyOnlySchemeName>;
