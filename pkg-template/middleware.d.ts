@@ -35,7 +35,8 @@ export interface NodeRequestLike {
   method?: string;
   url?: string;
   originalUrl?: string;
-  socket?: { encrypted?: boolean };
+  /** The connection: a TLS socket (`encrypted`) makes the rebuilt URL `https`. */
+  socket?: object;
   /** What a body parser left: a `Buffer` from `express.raw()` is verified; anything else is refused. */
   body?: unknown;
   /** The verified delivery, once `hooklineExpress()` has run. */
