@@ -548,6 +548,27 @@ pub fn target_from<'a>(options: &Value<'a>) -> Result<Target<'a>> {
     Ok(Target { url, method })
 }
 
+/// A Request's own URL and method (verifyRequest, when the options give none). Not refused as
+/// the options' are: the URL is whatever the server accepted (its length is the server's limit),
+/// and a request's values are the sender's, to be judged by the signature, not an error of the
+/// caller's; a method that is not letters is left out (HubSpot's default then applies).
+pub fn request_target<'a>(url: &Value<'a>, method: &Value<'a>) -> Target<'a> {
+    Target {
+        url: match url {
+            Value::Str(u) if !u.is_empty() => Some(u),
+            _ => None,
+        },
+        method: match method {
+            Value::Str(m) if is_method(m) => Some(m),
+            _ => None,
+        },
+    }
+}
+
+fn is_method(m: &str) -> bool {
+    !m.is_empty() && m.len() <= 16 && m.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
 /// Unix seconds from a `Date` or a number of seconds.
 pub fn seconds_from(value: &Value<'_>, what: &'static str) -> Result<i64> {
     let secs = match value {

@@ -293,11 +293,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         let mut target = convert::target_from(options)?;
         if kind == VERIFIER_REQUEST {
             // The Request's own URL and method unless the options say otherwise (a proxy).
-            let own = Value::Object(alloc::vec![
-                ("url", arg(&args, 4).clone()),
-                ("method", arg(&args, 5).clone())
-            ]);
-            let own = convert::target_from(&own).unwrap_or_default();
+            let own = convert::request_target(arg(&args, 4), arg(&args, 5));
             target.url = target.url.or(own.url);
             target.method = target.method.or(own.method);
         }

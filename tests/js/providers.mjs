@@ -100,6 +100,20 @@ export function registerProviderTests(test, hookline, vectors) {
     assert.equal((await verifyRequest(again, { secrets: c.keys, scheme: "square", url: c.url })).scheme, "square");
   });
 
+  test("provider schemes: a Request's own URL, however long, is judged by the signature, never a caller's error", async () => {
+    if (typeof Request !== "function") return;
+    const c = vectors.providers.square.verify.find((c) => c.name === "valid");
+    const long = new Request(`${c.url}?${"q".repeat(9000)}`, { method: "POST", headers: c.headers, body: c.payload });
+    let caught;
+    try {
+      await verifyRequest(long, { secrets: c.keys, scheme: "square" });
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof WebhookVerificationError, caught?.message);
+    assert.equal(caught.code, "no_matching_signature");
+  });
+
   test("provider schemes are verified, never signed; url and method are checked", () => {
     for (const scheme of ["twilio", "paddle", "square", "zoom", "hubspot", "vercel", "intercom", "gitlab", "sendgrid"]) {
       assert.throws(() => signHeaders({ scheme, secret: "s", payload: "{}" }), "invalid_argument", HooklineError, scheme);
