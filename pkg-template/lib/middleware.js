@@ -232,7 +232,10 @@ export function hooklineExpress(options) {
       host: headers.get("host") ?? undefined,
       path: typeof req.originalUrl === "string" ? req.originalUrl : String(req.url ?? ""),
     };
-    const url = options?.url === undefined ? publicUrl(options, (n) => headers.get(n), own) : undefined;
+    // Parts that make no URL (no Host, a malformed forwarded host): the path alone, which no
+    // provider signed, so the request fails verification (401), as the client's doing, instead of
+    // reaching the app's error handling as url_required.
+    const url = options?.url === undefined ? (publicUrl(options, (n) => headers.get(n), own) ?? (own.path || "/")) : undefined;
     const method = typeof req.method === "string" ? req.method : undefined;
     verifyRequest({ headers, body: source.stream, bodyUsed: false, url, method }, options).then(
       (webhook) => {
