@@ -192,7 +192,7 @@ const HINTS = {
   payload_type: `${RAW_BODY} as a string, Uint8Array or ArrayBuffer`,
   random_unavailable: "Cloudflare Workers allow random values only inside a request handler",
   url_required:
-    "behind a proxy the server's own view of the URL is not the provider's: pass the public URL, or in the middleware set publicUrl, or trustProxy: true to rebuild it from X-Forwarded-Proto/-Host",
+    "give the URL exactly as configured at the provider (options.url); behind a proxy the server's own view of it is not the provider's: in hookline/middleware set trustProxy: true to rebuild it from X-Forwarded-Proto and X-Forwarded-Host",
 };
 HINTS.timestamp_too_new = HINTS.timestamp_too_old;
 

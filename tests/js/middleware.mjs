@@ -491,6 +491,20 @@ if (workerd) {
     const { base } = await listen(app);
     const send = (path, body, headers) => rawPost(base, path, headers, body);
     registerProviderMiddlewareTests(test, "express", { send, seen, ownUrl: (path) => `${base}${path}` });
+    test("express: a Twilio request without Host (HTTP/1.0) is refused 401, never url_required in the app's error handler", async () => {
+      const { port } = new URL(base);
+      const answer = await new Promise((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.end("POST /twilio-untrusted HTTP/1.0\r\nx-twilio-signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\ncontent-length: 3\r\n\r\na=1");
+        });
+        let data = "";
+        socket.on("data", (d) => (data += d));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(data));
+      });
+      assert.ok(answer.startsWith("HTTP/1.1 401"), answer.split("\r\n")[0]);
+      assert.ok(answer.endsWith('{"code":"no_matching_signature"}'), answer);
+    });
   }
 
   const example = await listen(expressExample);
