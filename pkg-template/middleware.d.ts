@@ -2,12 +2,26 @@
 import type { VerifiedRequest, VerifyRequestOptions } from "./index.js";
 
 /**
+ * `verifyRequest`'s options plus how the middleware learns the URL the provider called (Twilio,
+ * Square and HubSpot sign it): `url` fixes it; otherwise it is the request's own (Express: the
+ * connection's protocol, `Host` and `originalUrl`), or with `trustProxy: true` the one
+ * `X-Forwarded-Proto` and `X-Forwarded-Host` name. Trust them only behind a proxy that
+ * overwrites them: a client can send them.
+ */
+export type MiddlewareOptions = VerifyRequestOptions & {
+  /** Rebuild the URL from `X-Forwarded-Proto` and `X-Forwarded-Host` (their first values). Default false. */
+  trustProxy?: boolean;
+};
+
+/**
  * How every middleware here answers a delivery it refuses, with a JSON body `{ "code": ... }`:
  * 401 for a failed verification (`no_matching_signature`, `timestamp_too_old`, ...), 413 for
  * `payload_too_large` (the body is read no further than `maxPayloadBytes`, 25 MiB when unset),
  * 200 for `duplicate` (with a `dedupe` store: seen before, the route does not run), 503 for
  * `dedupe_unavailable`. Anything else (a bad secret, a body another middleware already read) is
- * thrown to the framework's error handling.
+ * thrown to the framework's error handling. A provider's endpoint verification (Slack's
+ * `url_verification`, Zoom's `endpoint.url_validation`, Discord's PING), once verified, is
+ * answered 200 with its JSON answer, and the route is not called.
  */
 export interface MiddlewareRefusal {
   /** The error's stable code, e.g. `"no_matching_signature"`. */
@@ -17,6 +31,12 @@ export interface MiddlewareRefusal {
 /** What the Express middleware reads of a request: node:http's `IncomingMessage`, Express's `req`. */
 export interface NodeRequestLike {
   headers: Record<string, string | string[] | undefined>;
+  /** The method and path (Express: `originalUrl`), for the schemes that sign the URL. */
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  /** The connection: a TLS socket (`encrypted`) makes the rebuilt URL `https`. */
+  socket?: object;
   /** What a body parser left: a `Buffer` from `express.raw()` is verified; anything else is refused. */
   body?: unknown;
   /** The verified delivery, once `hooklineExpress()` has run. */
@@ -62,7 +82,7 @@ export type NodeMiddleware<Req extends NodeRequestLike = NodeRequestLike> = (req
  * Express's fields: `hooklineExpress((req: Request<{ tenant: string }>) => ({ secret: secrets[req.params.tenant] }))`.
  */
 export function hooklineExpress<Req extends NodeRequestLike = NodeRequestLike>(
-  options: VerifyRequestOptions | ((req: Req) => VerifyRequestOptions),
+  options: MiddlewareOptions | ((req: Req) => MiddlewareOptions),
 ): NodeMiddleware<Req>;
 
 /** What the Hono middleware uses of Hono's context `c`. */
@@ -86,7 +106,7 @@ export type HonoMiddleware<C extends HonoContextLike = HonoContextLike> = (c: C,
  *
  * @param options `verifyRequest`'s options, checked at once (a bad secret throws here).
  */
-export function hooklineHono(options: VerifyRequestOptions): HonoMiddleware;
+export function hooklineHono(options: MiddlewareOptions): HonoMiddleware;
 /**
  * Hono middleware whose options come from the context per request, e.g. a Worker's secret:
  * `hooklineHono((c) => ({ secret: c.env.WEBHOOK_SECRET }))`. `Bindings` is the type of `c.env`
@@ -95,7 +115,7 @@ export function hooklineHono(options: VerifyRequestOptions): HonoMiddleware;
  * @param options A function of the context that returns `verifyRequest`'s options.
  */
 export function hooklineHono<Bindings = Record<string, string | undefined>>(
-  options: (c: HonoContextLike & { env: Bindings }) => VerifyRequestOptions,
+  options: (c: HonoContextLike & { env: Bindings }) => MiddlewareOptions,
 ): HonoMiddleware<HonoContextLike & { env: Bindings }>;
 
 /**
@@ -112,7 +132,7 @@ export function hooklineHono<Bindings = Record<string, string | undefined>>(
  * @param handler Called with the request (its body consumed), the verified delivery and `rest`.
  */
 export function withWebhook<Rest extends unknown[] = []>(
-  options: VerifyRequestOptions | ((request: Request, ...rest: Rest) => VerifyRequestOptions),
+  options: MiddlewareOptions | ((request: Request, ...rest: Rest) => MiddlewareOptions),
   handler: (request: Request, webhook: VerifiedRequest, ...rest: Rest) => Response | Promise<Response>,
 ): (request: Request, ...rest: Rest) => Promise<Response>;
 

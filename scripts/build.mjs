@@ -25,8 +25,9 @@ function run(cmd, args, opts = {}) {
 ensureToolchain({ say });
 
 // 3. The sender's release wasm (lto, codegen-units = 1, opt-level 3: see Cargo.toml), then the
-//    receiver's two builds from abi/ (a raw ABI, no wasm-bindgen, no std), which every entry
-//    verifies on: the HMAC schemes, and with ed25519 (loaded on demand).
+//    receiver's three builds from abi/ (a raw ABI, no wasm-bindgen, no std), which every entry
+//    verifies on: the HMAC schemes, with ed25519, and with the providers' SHA-1 and ECDSA P-256
+//    schemes (the last two loaded on demand).
 // The shadow stack pointer is exported so the glue can put it back if a caller's exception ever
 // unwinds through wasm frames (see `guarded` below).
 const rustEnv = { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS: "-C link-arg=--export=__stack_pointer" };
@@ -37,7 +38,12 @@ rmSync(wbDir, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg, { recursive: true });
 const full = bindgen(wasmOut("release"), "hookline", "-O3");
-for (const [name, profile, features] of [["receiver", "receiver", []], ["receiver_ed", "receiver-ed", ["--features", "ed25519"]]]) {
+const receiverBuilds = [
+  ["receiver", "receiver", []],
+  ["receiver_ed", "receiver-ed", ["--features", "ed25519"]],
+  ["receiver_providers", "receiver-providers", ["--features", "providers"]],
+];
+for (const [name, profile, features] of receiverBuilds) {
   say(`cargo build -p hookline-abi --profile ${profile} ${features.join(" ")}`.trim());
   run("cargo", ["build", "-p", "hookline-abi", "--profile", profile, "--target", "wasm32-unknown-unknown", ...features, ...(quiet ? ["--quiet"] : [])]);
   const built = join(root, "target", "wasm32-unknown-unknown", profile, "hookline_abi.wasm");
@@ -218,7 +224,7 @@ writeFileSync(join(pkg, "receiver-node.mjs"), esmWrapper("hookline/receiver", re
 // Each build's bytes as a module to require: Node and Bun load every build from these (no node:fs,
 // whose first use costs Bun 2 to 3 ms); Deno the ed25519 and the sender's builds, on demand (a
 // require needs no read permission; a source-phase import would compile them at import).
-for (const [wasmName, out] of [["receiver_bg.wasm", "receiver_bytes.cjs"], ["receiver_ed_bg.wasm", "receiver_ed_bytes.cjs"], ["hookline_bg.wasm", "hookline_bytes.cjs"]]) {
+for (const [wasmName, out] of [...receiverBuilds.map(([name]) => [`${name}_bg.wasm`, `${name}_bytes.cjs`]), ["hookline_bg.wasm", "hookline_bytes.cjs"]]) {
   writeFileSync(join(pkg, out), `// ${wasmName}, base64.\nmodule.exports = ${JSON.stringify(readFileSync(join(pkg, wasmName)).toString("base64"))};\n`);
 }
 const publicNames = mainNames;

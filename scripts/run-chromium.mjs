@@ -24,7 +24,7 @@ await esbuild.build({
   outfile: join(dist, "bundle.js"),
   logLevel: "warning",
 });
-for (const f of ["hookline_bg.wasm", "receiver_bg.wasm", "receiver_ed_bg.wasm"]) copyFileSync(join(consumer, "node_modules", "hookline", f), join(dist, f));
+for (const f of ["hookline_bg.wasm", "receiver_bg.wasm", "receiver_ed_bg.wasm", "receiver_providers_bg.wasm"]) copyFileSync(join(consumer, "node_modules", "hookline", f), join(dist, f));
 writeFileSync(join(dist, "index.html"), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><pre id="out">running</pre><script type="module" src="./bundle.js"></script>\n');
 
 const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm" };

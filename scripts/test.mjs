@@ -97,12 +97,14 @@ cpSync(join(root, "tests", "js"), consumer, { recursive: true });
 cpSync(join(root, "examples", "framework-receivers"), join(consumer, "examples", "framework-receivers"), { recursive: true });
 // Every vector file as one ES module, so each runtime loads them the same way (no fs, no fetch).
 const vectorDir = join(root, "tests", "vectors");
-const vectors = { schemes: {} };
+const vectors = { schemes: {}, providers: {} };
 for (const f of readdirSync(vectorDir).filter((f) => f.endsWith(".json")).sort()) {
   vectors[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, f), "utf8"));
 }
-for (const f of readdirSync(join(vectorDir, "schemes")).filter((f) => f.endsWith(".json")).sort()) {
-  vectors.schemes[f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, "schemes", f), "utf8"));
+for (const dir of ["schemes", "providers"]) {
+  for (const f of readdirSync(join(vectorDir, dir)).filter((f) => f.endsWith(".json")).sort()) {
+    vectors[dir][f.replace(/\.json$/, "")] = JSON.parse(readFileSync(join(vectorDir, dir, f), "utf8"));
+  }
 }
 writeFileSync(join(consumer, "vectors.mjs"), `export default ${JSON.stringify(vectors)};\n`);
 

@@ -71,6 +71,9 @@ pub enum Error {
     /// An ed25519 key was given to a build without ed25519 (the package's HMAC receiver module):
     /// its loader answers by handing the call to the module that has it.
     Ed25519Unavailable,
+    /// A scheme of the receiver's providers build (SHA-1, ECDSA P-256) was named to a build
+    /// without it: its loader answers by handing the call to the module that has it.
+    SchemeUnavailable,
     /// A value of a named parameter (a query parameter, a request field) that is not one the
     /// call takes; `name` is the caller's own text, shortened and made printable.
     #[cfg(feature = "sender")]
@@ -114,6 +117,7 @@ impl Error {
             Error::InProgress { .. } => "in_progress",
             Error::DedupeUnavailable { .. } => "dedupe_unavailable",
             Error::Ed25519Unavailable => "ed25519_unavailable",
+            Error::SchemeUnavailable => "scheme_unavailable",
             #[cfg(feature = "sender")]
             Error::InvalidParameter { .. } => "invalid_argument",
             #[cfg(feature = "sender")]
@@ -231,9 +235,10 @@ impl Error {
             | Error::InvalidUrl { reason }
             | Error::TargetNotAllowed { reason }
             | Error::DedupeUnavailable { reason } => with(reason),
-            Error::UnknownScheme | Error::NoMatchingSignature | Error::Ed25519Unavailable => {
-                with("")
-            }
+            Error::UnknownScheme
+            | Error::NoMatchingSignature
+            | Error::Ed25519Unavailable
+            | Error::SchemeUnavailable => with(""),
             #[cfg(feature = "sender")]
             Error::InvalidParameter { name, reason } => Described {
                 code,
@@ -310,6 +315,7 @@ impl ErrorCode {
     pub const IN_PROGRESS: &'static str = "in_progress";
     pub const DEDUPE_UNAVAILABLE: &'static str = "dedupe_unavailable";
     pub const ED25519_UNAVAILABLE: &'static str = "ed25519_unavailable";
+    pub const SCHEME_UNAVAILABLE: &'static str = "scheme_unavailable";
     pub const INVALID_TOKEN: &'static str = "invalid_token";
     pub const TOKEN_EXPIRED: &'static str = "token_expired";
     pub const FORBIDDEN: &'static str = "forbidden";
@@ -439,6 +445,7 @@ mod tests {
                 ErrorCode::DEDUPE_UNAVAILABLE,
             ),
             (Error::Ed25519Unavailable, ErrorCode::ED25519_UNAVAILABLE),
+            (Error::SchemeUnavailable, ErrorCode::SCHEME_UNAVAILABLE),
         ];
         for (err, code) in all {
             assert_eq!(err.code(), code);

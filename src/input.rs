@@ -21,7 +21,7 @@ use crate::prelude::*;
 use crate::error::{Described, Error};
 use crate::scheme::keys::{KeyInput, MAX_KEYS, MAX_KEY_BYTES};
 use crate::scheme::{CustomScheme, Encoding, Format, Scheme};
-use crate::verify::VerifyOptions;
+use crate::verify::{Target, VerifyOptions};
 
 pub type Result<T> = core::result::Result<T, JsError>;
 
@@ -528,6 +528,45 @@ fn custom_from(config: &Value<'_>) -> Result<Option<CustomScheme>> {
         Some(_) => return Err(JsError::bad_argument("custom_format")),
     }
     Ok(Some(c))
+}
+
+/// The longest `url` accepted (longer is no URL a provider calls).
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// `url` and `method`: what the request was, for the schemes that sign them ([`Target`]).
+pub fn target_from<'a>(options: &Value<'a>) -> Result<Target<'a>> {
+    let url = string_option(options, "url")?;
+    if url.is_some_and(|u| u.is_empty() || u.len() > MAX_URL_BYTES) {
+        return Err(JsError::bad_argument("url_invalid").named("url"));
+    }
+    let method = string_option(options, "method")?;
+    if method.is_some_and(|m| {
+        m.is_empty() || m.len() > 16 || !m.bytes().all(|b| b.is_ascii_alphabetic())
+    }) {
+        return Err(JsError::bad_argument("method_invalid").named("method"));
+    }
+    Ok(Target { url, method })
+}
+
+/// A Request's own URL and method (verifyRequest, when the options give none). Not refused as
+/// the options' are: the URL is whatever the server accepted (its length is the server's limit),
+/// and a request's values are the sender's, to be judged by the signature, not an error of the
+/// caller's; a method that is not letters is left out (HubSpot's default then applies).
+pub fn request_target<'a>(url: &Value<'a>, method: &Value<'a>) -> Target<'a> {
+    Target {
+        url: match url {
+            Value::Str(u) if !u.is_empty() => Some(u),
+            _ => None,
+        },
+        method: match method {
+            Value::Str(m) if is_method(m) => Some(m),
+            _ => None,
+        },
+    }
+}
+
+fn is_method(m: &str) -> bool {
+    !m.is_empty() && m.len() <= 16 && m.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Unix seconds from a `Date` or a number of seconds.

@@ -32,9 +32,11 @@
 //! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
 //!   the one converter both bindings (`abi/` and [`wasm`]) use.
 //!
-//! Features: `sender` (default) holds the sender's modules and turns on `ed25519` and `std`;
-//! `bindgen` (default) the wasm-bindgen binding. Without them the crate is the HMAC receiver
-//! alone, `no_std` + alloc: the package's small receiver wasm is built from it by `abi/`.
+//! Features: `sender` (default) holds the sender's modules and turns on `ed25519`, `providers`
+//! and `std`; `bindgen` (default) the wasm-bindgen binding; `providers` the schemes that need more
+//! than HMAC-SHA256 (Twilio, Vercel and Intercom's SHA-1, SendGrid's ECDSA P-256: the receiver's
+//! third build). Without them the crate is the HMAC receiver alone, `no_std` + alloc: the
+//! package's small receiver wasm is built from it by `abi/`.
 
 // Without std (the receiver's wasm) the core needs only alloc.
 #![cfg_attr(not(any(feature = "std", test)), no_std)]

@@ -46,6 +46,11 @@ impl Signer {
                 reason: "custom_needs_config",
             });
         }
+        if scheme.verify_only() {
+            return Err(Error::InvalidArgument {
+                reason: "scheme_verify_only",
+            });
+        }
         Self::build(scheme, None, keys)
     }
 

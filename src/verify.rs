@@ -11,12 +11,16 @@ use crate::headers::HeaderSource;
 use crate::prelude::*;
 use crate::scheme::keys::{check_key_count, raw_secret, text_secret, Keys};
 use crate::scheme::{
-    self, custom::CustomScheme, discord, github, linear, shopify, slack, standard, stripe, HmacKey,
-    MacHost, Scheme,
+    self, custom::CustomScheme, discord, github, gitlab, hubspot, linear, paddle, shopify, slack,
+    square, standard, stripe, zoom, HmacKey, MacHost, Scheme,
 };
+#[cfg(feature = "providers")]
+use crate::scheme::{intercom, sendgrid, twilio, vercel};
 use crate::secret::{PublicKey, Secret, SigningKey, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX};
 
-pub use crate::scheme::keys::{check_tolerance, KeyInput, Verified, MAX_KEYS, MAX_KEY_BYTES};
+pub use crate::scheme::keys::{
+    check_tolerance, KeyInput, Target, Verified, MAX_KEYS, MAX_KEY_BYTES,
+};
 
 /// The default tolerance of the schemes that do not set their own (see
 /// [`Scheme::default_tolerance`]).
@@ -60,6 +64,8 @@ fn verify_key(scheme: Scheme, input: KeyInput<'_>) -> Result<Keys, Error> {
         }
         (Scheme::Discord, KeyInput::Text(t)) => keys.ed25519.push((0, PublicKey::parse_hex(t)?)),
         (Scheme::Discord, KeyInput::Bytes(b)) => keys.ed25519.push((0, PublicKey::from_bytes(b)?)),
+        #[cfg(feature = "providers")]
+        (Scheme::SendGrid, input) => keys.p256.push((0, sendgrid::public_key(input)?)),
         (_, KeyInput::Text(t)) => keys.hmac.push((0, text_secret(t)?)),
         (_, KeyInput::Bytes(b)) => keys.hmac.push((0, raw_secret(b)?)),
     }
@@ -123,6 +129,10 @@ impl SchemeVerifier {
     ) -> Result<Self, Error> {
         check_key_count(inputs.len())?;
         check_options(options)?;
+        // Named to a build without it: the loader hands the call to the providers build.
+        if cfg!(not(feature = "providers")) && scheme.in_providers_build() {
+            return Err(Error::SchemeUnavailable);
+        }
         let mut keys = Keys::default();
         let mut first_error = None;
         for (index, input) in inputs.iter().enumerate() {
@@ -132,6 +142,9 @@ impl SchemeVerifier {
                         .extend(k.hmac.into_iter().map(|(_, key)| (index, key)));
                     keys.ed25519
                         .extend(k.ed25519.into_iter().map(|(_, key)| (index, key)));
+                    #[cfg(feature = "providers")]
+                    keys.p256
+                        .extend(k.p256.into_iter().map(|(_, key)| (index, key)));
                 }
                 // A build without ed25519 cannot tell whether the key would have been one: it
                 // says so, whatever the other keys are, so the loader hands the call over.
@@ -141,7 +154,7 @@ impl SchemeVerifier {
                 Err(e) => return Err(e),
             }
         }
-        if keys.hmac.is_empty() && keys.ed25519.is_empty() {
+        if keys.is_empty() {
             return Err(first_error.unwrap_or(Error::InvalidSecret {
                 reason: "no_usable_key",
             }));
@@ -194,6 +207,18 @@ impl SchemeVerifier {
         payload: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
+        self.verify_at(headers, payload, now, Target::default())
+    }
+
+    /// [`Self::verify`] for the schemes that sign the request's URL or method: `target` says
+    /// what they were.
+    pub fn verify_at(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        payload: &[u8],
+        now: i64,
+        target: Target<'_>,
+    ) -> Result<Verified, Error> {
         if let Some(limit) = self.max_payload_bytes {
             if payload.len() > limit {
                 return Err(Error::PayloadTooLarge {
@@ -214,6 +239,24 @@ impl SchemeVerifier {
             Scheme::Shopify => shopify::verify(keys, headers, payload),
             Scheme::Discord => discord::verify(keys, headers, payload, now, tol),
             Scheme::Linear => linear::verify(keys, headers, payload, now, tol),
+            Scheme::Paddle => paddle::verify(keys, headers, payload, now, tol),
+            Scheme::Square => square::verify(keys, headers, payload, target),
+            Scheme::Zoom => zoom::verify(keys, headers, payload, now, tol),
+            Scheme::HubSpot => hubspot::verify(keys, headers, payload, target, now, tol),
+            Scheme::GitLab => gitlab::verify(keys, headers),
+            #[cfg(feature = "providers")]
+            Scheme::Twilio => twilio::verify(keys, headers, payload, target),
+            #[cfg(feature = "providers")]
+            Scheme::Vercel => vercel::verify(keys, headers, payload),
+            #[cfg(feature = "providers")]
+            Scheme::Intercom => intercom::verify(keys, headers, payload),
+            #[cfg(feature = "providers")]
+            Scheme::SendGrid => sendgrid::verify(keys, headers, payload, now, tol),
+            // Never built without the feature (see `build`).
+            #[cfg(not(feature = "providers"))]
+            Scheme::Twilio | Scheme::Vercel | Scheme::Intercom | Scheme::SendGrid => {
+                Err(Error::SchemeUnavailable)
+            }
             Scheme::Custom => match &self.custom {
                 Some(c) => c.verify(keys, headers, payload, now, tol),
                 None => Err(Error::InvalidArgument {
@@ -348,6 +391,18 @@ impl Verifier {
             .collect()
     }
 
+    /// Zoom's answer to its `endpoint.url_validation` handshake (a request this verifier has
+    /// verified as `verified`): the hex HMAC-SHA256 of `plain_token` under the key that verified
+    /// it. `None` for any other scheme.
+    pub fn zoom_token(&self, verified: &Verified, plain_token: &[u8]) -> Option<String> {
+        if verified.scheme != Scheme::Zoom {
+            return None;
+        }
+        let v = self.verifiers.iter().find(|v| v.scheme == Scheme::Zoom)?;
+        let (_, key) = v.keys.hmac.iter().find(|(i, _)| *i == verified.key_index)?;
+        Some(zoom::handshake_token(key, plain_token))
+    }
+
     /// The scheme this verifier is fixed to, if it does not detect.
     pub fn fixed_scheme(&self) -> Option<Scheme> {
         self.fixed
@@ -358,6 +413,17 @@ impl Verifier {
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
         now: i64,
+    ) -> Result<Verified, Error> {
+        self.verify_at(headers, payload, now, Target::default())
+    }
+
+    /// [`Self::verify`] with the request's URL and method, for the schemes that sign them.
+    pub fn verify_at(
+        &self,
+        headers: &(impl HeaderSource + ?Sized),
+        payload: &[u8],
+        now: i64,
+        target: Target<'_>,
     ) -> Result<Verified, Error> {
         let scheme = match self.fixed {
             Some(s) => s,
@@ -375,7 +441,7 @@ impl Verifier {
             });
         }
         if let Some(v) = self.verifiers.iter().find(|v| v.scheme == scheme) {
-            return v.verify(headers, payload, now);
+            return v.verify_at(headers, payload, now, target);
         }
         Err(self
             .unusable
@@ -391,7 +457,13 @@ impl Verifier {
 /// Whether `scheme` signs a timestamp that the receiver checks (Linear's is in its body).
 fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
     match scheme {
-        Scheme::GitHub | Scheme::Shopify => false,
+        Scheme::GitHub
+        | Scheme::Shopify
+        | Scheme::Twilio
+        | Scheme::Square
+        | Scheme::Vercel
+        | Scheme::Intercom
+        | Scheme::GitLab => false,
         Scheme::Custom => custom.is_some_and(|c| {
             c.timestamp_header().is_some() || c.format() == crate::scheme::Format::Stripe
         }),
@@ -400,8 +472,9 @@ fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
 }
 
 /// Whether a body begins as a timestamped scheme's signed content does: Slack's `v0:{ts}:`,
-/// Stripe's (and timestamped custom layouts') `{ts}.`, Standard Webhooks' `{id}.{ts}.`, with a
-/// timestamp of 9 or more digits. A webhook body proper (JSON, a form) never does.
+/// Stripe's (and timestamped custom layouts') `{ts}.`, Paddle's `{ts}:`, Standard Webhooks'
+/// `{id}.{ts}.`, with a timestamp of 9 or more digits (Zoom's `v0:{ts}:` is Slack's), and
+/// HubSpot's `{METHOD}https://...`. A webhook body proper (JSON, a form) never does.
 fn looks_timestamp_signed(body: &[u8]) -> bool {
     let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
     if let Some(rest) = body.strip_prefix(b"v0:") {
@@ -409,7 +482,18 @@ fn looks_timestamp_signed(body: &[u8]) -> bool {
         return n >= 9 && rest.get(n) == Some(&b':');
     }
     let n = digits(body);
-    if n >= 9 && body.get(n) == Some(&b'.') {
+    // Stripe's `{ts}.` and Paddle's `{ts}:`.
+    if n >= 9 && matches!(body.get(n), Some(b'.' | b':')) {
+        return true;
+    }
+    // HubSpot's `{METHOD}{url}...`: an upper-case method directly followed by `http(s)://`.
+    let method = body
+        .iter()
+        .take(16)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    let rest = body.get(method..).unwrap_or_default();
+    if method >= 3 && (rest.starts_with(b"https://") || rest.starts_with(b"http://")) {
         return true;
     }
     let id = body
@@ -585,6 +669,8 @@ mod downgrade {
             &b"v0:1700000000:token=x&command=/deploy"[..],
             b"1700000000.{\"id\":\"evt_1\"}",
             b"msg_2KWPBg.1700000000.{}",
+            b"1700000000:{\"event_type\":\"x\"}",
+            b"POSThttps://example.com/hook[]1700000000000",
         ] {
             assert!(
                 looks_timestamp_signed(body),
@@ -600,6 +686,8 @@ mod downgrade {
             b"",
             b"msg.123.x",
             b"[1,2]",
+            b"POST /hook",
+            b"Xhttps://a",
         ] {
             assert!(
                 !looks_timestamp_signed(body),
@@ -735,5 +823,31 @@ mod without_ed25519 {
             VerifyOptions::default()
         )
         .is_ok());
+    }
+}
+
+/// A build without the providers' schemes (the HMAC and ed25519 receiver modules) refuses one
+/// named with `SchemeUnavailable`, so its loader can hand the call to the providers build.
+#[cfg(all(test, not(feature = "providers")))]
+mod without_providers {
+    use super::*;
+
+    #[test]
+    fn providers_build_schemes_are_handed_over() {
+        for scheme in [
+            Scheme::Twilio,
+            Scheme::Vercel,
+            Scheme::Intercom,
+            Scheme::SendGrid,
+        ] {
+            let keys = [KeyInput::Text("a-secret")];
+            let err = Verifier::new(Some(scheme), None, &keys, VerifyOptions::default());
+            assert_eq!(err.unwrap_err(), Error::SchemeUnavailable, "{scheme:?}");
+        }
+        // The others are here.
+        for scheme in [Scheme::Paddle, Scheme::Zoom, Scheme::GitLab] {
+            let keys = [KeyInput::Text("a-secret")];
+            assert!(Verifier::new(Some(scheme), None, &keys, VerifyOptions::default()).is_ok());
+        }
     }
 }

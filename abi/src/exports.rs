@@ -7,7 +7,7 @@ use core::cell::RefCell;
 
 use hookline::dedupe::dedupe_entry;
 use hookline::scheme::{standard, MacHost, Scheme, HMAC_SHA256_LEN};
-use hookline::verify::{SchemeVerifier, Verified, Verifier};
+use hookline::verify::{SchemeVerifier, Target, Verified, Verifier};
 use hookline::Signer;
 use hookline::{Error, KeyInput};
 
@@ -32,6 +32,10 @@ enum Receiver {
         now: i64,
         /// verifyRequest's store: the claim function's slot and the retention in seconds.
         dedupe: Option<(u32, u64)>,
+        /// `url` and `method` of the options (verifyRequest: else the Request's own), for the
+        /// schemes that sign them; a `Verifier.verify` call's own options come first.
+        url: Option<String>,
+        method: Option<String>,
     },
 }
 
@@ -239,7 +243,7 @@ fn standard_names() -> String {
 
 /// A Verifier: `kind` 0 `new Verifier(options)` (input [options]); 1 a one-call receiver's
 /// (input [options, clock ms]); 2 verifyRequest's (input [options, clock ms, is a Request-like
-/// object, its bodyUsed]). Answers its handle, the header names it reads, its description and,
+/// object, its bodyUsed, its url, its method]). Answers its handle, the header names it reads, its description and,
 /// for verifyRequest, how many body bytes to read at most.
 #[no_mangle]
 pub extern "C" fn hl_verifier(kind: u32) -> usize {
@@ -286,6 +290,17 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         } else {
             None
         };
+        let mut target = convert::target_from(options)?;
+        if kind == VERIFIER_REQUEST {
+            // The Request's own URL and method unless the options say otherwise (a proxy).
+            let own = convert::request_target(arg(&args, 4), arg(&args, 5));
+            target.url = target.url.or(own.url);
+            target.method = target.method.or(own.method);
+        }
+        let (url, method) = (
+            target.url.map(String::from),
+            target.method.map(String::from),
+        );
         // A retention shorter than the tolerance would forget a delivery while a replay of it
         // still verifies (the core keeps timestamped entries longer anyway).
         if dedupe.is_some_and(|(_, retention)| retention < inner.max_tolerance_secs()) {
@@ -308,6 +323,8 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
                 raw,
                 now,
                 dedupe,
+                url,
+                method,
             },
         );
         s.out.start(true);
@@ -409,17 +426,29 @@ pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
             }
             _ => &[],
         };
-        let pending = Pending { mode, now, json };
+        let target = if mode == MODE_VERIFIER {
+            convert::target_from(options)?
+        } else {
+            Target::default()
+        };
+        let pending = Pending {
+            mode,
+            now,
+            json,
+            target,
+        };
         end(s, handle, &pending, headers, body)
     })
 }
 
 /// What the verification was asked to do.
-struct Pending {
+struct Pending<'a> {
     mode: u32,
     now: i64,
     /// Parse the body as JSON (`jsonParse`), for the modes that can leave it unparsed.
     json: bool,
+    /// The call's own `url` and `method` (`Verifier.verify`'s options).
+    target: Target<'a>,
 }
 
 fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
@@ -441,7 +470,13 @@ fn headers_of<'a>(headers: &Value<'a>) -> Result<Vec<(&'a str, &'a str)>> {
     }
 }
 
-fn end(s: &mut State, handle: u32, p: &Pending, headers: &Value<'_>, body: &[u8]) -> Result<()> {
+fn end(
+    s: &mut State,
+    handle: u32,
+    p: &Pending<'_>,
+    headers: &Value<'_>,
+    body: &[u8],
+) -> Result<()> {
     let headers = headers_of(headers)?;
     let State {
         receivers, out: o, ..
@@ -449,7 +484,15 @@ fn end(s: &mut State, handle: u32, p: &Pending, headers: &Value<'_>, body: &[u8]
     let r = receiver(receivers, handle)?;
     let verified = match r {
         Receiver::Webhook { verifier, .. } => verifier.verify(headers.as_slice(), body, p.now)?,
-        Receiver::Verifier { inner, .. } => inner.verify(headers.as_slice(), body, p.now)?,
+        Receiver::Verifier {
+            inner, url, method, ..
+        } => {
+            let target = Target {
+                url: p.target.url.or(url.as_deref()),
+                method: p.target.method.or(method.as_deref()),
+            };
+            inner.verify_at(headers.as_slice(), body, p.now, target)?
+        }
     };
     let mut claim = None;
     if let (
@@ -523,6 +566,32 @@ pub extern "C" fn hl_claimed() -> usize {
         };
         convert::claim_answer(arg(&args, 0), arg(&args, 1), key)?;
         s.out.start(true);
+        Ok(())
+    })
+}
+
+/// Zoom's `endpoint.url_validation` answer for a request verifyRequest has just verified with
+/// this handle's key `key_index`: input [plainToken]; answers the `encryptedToken` (hex).
+#[no_mangle]
+pub extern "C" fn hl_zoom_token(handle: u32, key_index: u32) -> usize {
+    call(|s, input| {
+        let args = values(input)?;
+        let plain = convert::string_arg(arg(&args, 0), "plainToken")?;
+        let Receiver::Verifier { inner, .. } = receiver(&s.receivers, handle)? else {
+            return Err(JsError::bad_argument("internal"));
+        };
+        let verified = Verified {
+            scheme: Scheme::Zoom,
+            key_index: key_index as usize,
+            id: None,
+            timestamp: None,
+            event_type: None,
+        };
+        let token = inner
+            .zoom_token(&verified, plain.as_bytes())
+            .ok_or_else(|| JsError::bad_argument("internal"))?;
+        s.out.start(true);
+        s.out.text(out::SIGNATURE, &token);
         Ok(())
     })
 }

@@ -227,6 +227,8 @@ function STORE(w, v) {
 export const OPTIONS = {
   secret: KEY, secrets: KEYS, publicKey: KEY, publicKeys: KEYS, format: plain, scheme: plain, custom: CUSTOM,
   tolerance: plain, maxPayloadBytes: plain, now: TIME, jsonParse: plain, raw: plain, dedupe: STORE, dedupeRetention: plain,
+  // The request, for the schemes that sign its URL (Twilio, Square, HubSpot) or method (HubSpot).
+  url: plain, method: plain,
   // Stripe's test helper (generateTestHeaderString).
   timestamp: TIME, signature: plain,
 };

@@ -70,7 +70,12 @@ const REASONS = {
   tolerance_range: "tolerance must be a whole number of seconds between 0 and 1e9",
   tolerance_too_large: "tolerance is in seconds and must be at most 1e9",
   max_payload_range: "maxPayloadBytes must be a whole number of bytes",
-  scheme_unknown: "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, custom",
+  scheme_unknown:
+    "options.scheme must be one of standard-webhooks, svix, stripe, github, slack, shopify, discord, linear, twilio, paddle, square, zoom, hubspot, vercel, intercom, gitlab, sendgrid, custom",
+  scheme_verify_only: "this provider's scheme is verified, not signed: sign with standard-webhooks (or stripe, github, slack, shopify, discord, linear)",
+  url_required: "this scheme signs the URL the provider called: pass options.url (the URL exactly as configured at the provider)",
+  url_invalid: "options.url must be a URL of 1 to 8192 bytes",
+  method_invalid: "options.method must be an HTTP method (letters only, at most 16)",
   custom_missing: 'scheme "custom" needs options.custom',
   custom_needs_config: "a custom scheme needs its configuration",
   custom_header_required: "options.custom.header is required",
@@ -95,6 +100,9 @@ const REASONS = {
   headers_unreadable: "the headers could not be read: reading them threw",
   header_too_long: "longer than 16 KiB",
   not_unix_seconds: "not a unix timestamp in whole seconds",
+  not_unix_ms: "not a unix timestamp in whole milliseconds",
+  paddle_no_ts: "no ts= timestamp",
+  sendgrid_public_key: "a SendGrid verification key is the base64 of a P-256 public key (SubjectPublicKeyInfo DER), as the Event Webhook settings show it",
   too_many_signatures_in_header: "more than 64 signatures",
   stripe_no_t: "no t= timestamp",
   // Payloads.
@@ -118,6 +126,7 @@ const REASONS = {
   // Loading.
   module_hmac: "the receiver's module could not be loaded",
   module_ed25519: "the receiver's ed25519 module could not be loaded",
+  module_providers: "the receiver's providers module (Twilio, Vercel, Intercom, SendGrid) could not be loaded",
   module_sender: "the sender's module could not be loaded",
 };
 
@@ -153,6 +162,7 @@ const MESSAGES = {
   in_progress: (d) => `delivery in progress: ${d.t1} is being handled by another request`,
   dedupe_unavailable: (d) => `dedupe store unavailable: ${reasonText(d)}`,
   ed25519_unavailable: () => "ed25519 is not in this build",
+  scheme_unavailable: () => "this scheme is not in this build",
   module_unavailable: (d) => `hookline: ${reasonText(d)}`,
   random_unavailable: () => "no secure random source is available here",
   // The sender's: a parameter the core refused is named before why (a reason key says it itself).
@@ -181,6 +191,8 @@ const HINTS = {
   payload_object: `${RAW_BODY} (a string or bytes) exactly as received; a parsed JSON object cannot be verified because re-serializing it changes the bytes (in Express use express.raw({ type: 'application/json' }))`,
   payload_type: `${RAW_BODY} as a string, Uint8Array or ArrayBuffer`,
   random_unavailable: "Cloudflare Workers allow random values only inside a request handler",
+  url_required:
+    "give the URL exactly as configured at the provider (options.url); behind a proxy the server's own view of it is not the provider's: in hookline/middleware set trustProxy: true to rebuild it from X-Forwarded-Proto and X-Forwarded-Host",
 };
 HINTS.timestamp_too_new = HINTS.timestamp_too_old;
 

@@ -2,7 +2,9 @@
 // Fetch handlers without the raw-body trap. Each reads the raw body itself, no further than the
 // size limit, verifies it with the package's `verifyRequest` and hands the verified delivery to
 // the route. I/O only: the keys, the limit, the verdict and the error codes all come from the
-// core; this file maps a typed error's code to the HTTP answer and nothing more.
+// core; this file maps a typed error's code to the HTTP answer, answers a provider's endpoint
+// verification (Slack, Zoom, Discord: `webhook.handshake`, verified first) without calling the
+// route, and gives the schemes that sign the URL the URL the provider called.
 // An entry of its own that takes the receiver from `hookline/receiver` (the lean wasm), whichever
 // runtime's that is; it imports nothing else, so it loads in Node, Deno, Bun, workerd and
 // browsers alike.
@@ -53,6 +55,52 @@ function answerFor(error) {
 
 const answerBody = (code) => JSON.stringify({ code });
 
+/** A provider's endpoint verification, verified by verifyRequest: answered here, never routed. */
+const JSON_TYPE = { "content-type": "application/json" };
+
+/** The first value of a comma-separated forwarding header, trimmed, or undefined. */
+function firstForwarded(value) {
+  if (typeof value !== "string") return undefined;
+  const first = value.split(",", 1)[0].trim();
+  return first === "" ? undefined : first;
+}
+
+const HOST = /^[A-Za-z0-9.\-_~%!$&'()*+,;=:[\]]{1,255}$/;
+
+/**
+ * The URL the provider called, for the schemes that sign it (Twilio, Square, HubSpot), from its
+ * parts: `X-Forwarded-Proto` and `X-Forwarded-Host` (their first values) only when the options say
+ * `trustProxy: true` (a client can send them; only a proxy that overwrites them makes them true),
+ * the connection's own otherwise. Undefined when the parts are not a URL's.
+ */
+function publicUrl(options, get, own) {
+  let { proto, host } = own;
+  if (options?.trustProxy === true) {
+    proto = firstForwarded(get("x-forwarded-proto")) ?? proto;
+    host = firstForwarded(get("x-forwarded-host")) ?? host;
+  }
+  if ((proto !== "http" && proto !== "https") || typeof host !== "string" || !HOST.test(host)) return undefined;
+  return `${proto}://${host}${own.path}`;
+}
+
+/** A Fetch Request's URL as the provider called it, when a proxy is trusted; else undefined (its own URL is used). */
+function fetchUrl(options, request) {
+  if (options?.trustProxy !== true || options.url !== undefined) return undefined;
+  let own;
+  try {
+    own = new URL(request.url);
+  } catch {
+    return undefined;
+  }
+  const get = (name) => request.headers.get(name);
+  return publicUrl(options, get, { proto: own.protocol.slice(0, -1), host: own.host, path: own.pathname + own.search });
+}
+
+/** The options with the rebuilt URL, when there is one to add. */
+function withUrl(options, url) {
+  return url === undefined ? options : { ...options, url };
+}
+
 /**
  * Settle a dedupe claim once the route has answered: a 2xx completes it (the delivery was
  * handled), anything else releases it so the sender's retry is handled. A store that fails
@@ -93,11 +141,16 @@ export function withWebhook(options, handler) {
     }
     let webhook;
     try {
-      webhook = await verifyRequest(request, optionsFor(request, ...rest));
+      const options = optionsFor(request, ...rest);
+      webhook = await verifyRequest(request, withUrl(options, fetchUrl(options, request)));
     } catch (error) {
       const answer = answerFor(error);
       if (!answer) throw error;
       return answerResponse(answer);
+    }
+    if (webhook.handshake) {
+      await settle(webhook, true);
+      return new Response(webhook.handshake.body, { status: 200, headers: JSON_TYPE });
     }
     let response;
     try {
@@ -130,11 +183,16 @@ export function hooklineHono(options) {
     }
     let webhook;
     try {
-      webhook = await verifyRequest(request, optionsFor(c));
+      const options = optionsFor(c);
+      webhook = await verifyRequest(request, withUrl(options, fetchUrl(options, request)));
     } catch (error) {
       const answer = answerFor(error);
       if (!answer) throw error;
       return answerResponse(answer);
+    }
+    if (webhook.handshake) {
+      await settle(webhook, true);
+      return new Response(webhook.handshake.body, { status: 200, headers: JSON_TYPE });
     }
     c.set("webhook", webhook);
     try {
@@ -167,8 +225,27 @@ export function hooklineExpress(options) {
       next(error);
       return;
     }
-    verifyRequest({ headers: nodeHeaders(req.headers), body: source.stream, bodyUsed: false }, options).then(
+    const headers = nodeHeaders(req.headers);
+    // The URL and method the signing schemes need: node:http has only the path and the Host.
+    const own = {
+      proto: req.socket?.encrypted ? "https" : "http",
+      host: headers.get("host") ?? undefined,
+      path: typeof req.originalUrl === "string" ? req.originalUrl : String(req.url ?? ""),
+    };
+    // Parts that make no URL (no Host, a malformed forwarded host): the path alone, which no
+    // provider signed, so the request fails verification (401), as the client's doing, instead of
+    // reaching the app's error handling as url_required.
+    const url = options?.url === undefined ? (publicUrl(options, (n) => headers.get(n), own) ?? (own.path || "/")) : undefined;
+    const method = typeof req.method === "string" ? req.method : undefined;
+    verifyRequest({ headers, body: source.stream, bodyUsed: false, url, method }, options).then(
       (webhook) => {
+        if (webhook.handshake) {
+          settle(webhook, true);
+          res.statusCode = 200;
+          res.setHeader("content-type", "application/json");
+          res.end(webhook.handshake.body);
+          return;
+        }
         req.webhook = webhook;
         if (webhook.dedupe) {
           // The route answers later: a 2xx completes the claim; anything else (an error page,

@@ -3,7 +3,9 @@
 // Its wasm is the core without std, the sender or ed25519 (the HMAC schemes); a second build with
 // ed25519 is loaded the first time a key needs it (a whpk_/whsk_ key, a Discord public key): the
 // small build refuses such a key with code `ed25519_unavailable` and the call is made again,
-// unchanged, on the other. Each runtime's entry says how a build is had (`setup`); a build is
+// unchanged, on the other. A third, the providers build (SHA-1 for Twilio, Vercel and Intercom,
+// ECDSA P-256 for SendGrid), is loaded the same way when one of those schemes is named (code
+// `scheme_unavailable`). Each runtime's entry says how a build is had (`setup`); a build is
 // compiled and instantiated when first used, not at import.
 //
 // This file converts and does I/O; the wasm decides. It reads the caller's values (lib/encode.js,
@@ -22,8 +24,9 @@ import { readBody, stringValue } from "./read.js";
 export { HooklineError, WebhookVerificationError };
 
 const UNAVAILABLE = "ed25519_unavailable";
+const SCHEME_UNAVAILABLE = "scheme_unavailable";
 
-const VERIFY_OPTIONS = { now: TIME };
+const VERIFY_OPTIONS = { now: TIME, url: plain, method: plain };
 const WEBHOOK_OPTIONS = { format: plain, tolerance: plain, maxPayloadBytes: plain };
 const WEBHOOK_VERIFY_OPTIONS = { jsonParse: plain, raw: plain };
 
@@ -293,13 +296,15 @@ function verifiedObject(r, payload) {
 let loaders = null;
 let hmac = null;
 let ed = null;
+let providers = null;
 
 let others = [];
 
 /**
  * The default export, which no entry's `export *` passes on. `setup(how)` is called once, by
- * each runtime's entry: `how.hmac()` and `how.ed()` return the HMAC and the ed25519 builds'
- * compiled modules (synchronously; each is asked once, when first needed), `how.hostHmac` is the
+ * each runtime's entry: `how.hmac()`, `how.ed()` and `how.providers()` return the HMAC, the
+ * ed25519 and the providers builds' compiled modules (synchronously; each is asked once, when
+ * first needed), `how.hostHmac` is the
  * platform's HMAC-SHA256 where it has one (never reachable from outside the package: it would see
  * the keys). `countMemory(f)` adds another build's memory (the sender's) to `wasmMemoryBytes`.
  */
@@ -317,7 +322,8 @@ function load(which) {
   try {
     return new Build(loaders[which](), loaders.hostHmac);
   } catch (cause) {
-    const err = errorFrom(1, { code: "module_unavailable", reason: which === "ed" ? "module_ed25519" : "module_hmac" });
+    const reason = which === "ed" ? "module_ed25519" : which === "providers" ? "module_providers" : "module_hmac";
+    const err = errorFrom(1, { code: "module_unavailable", reason });
     define(err, "cause", cause);
     throw err;
   }
@@ -333,28 +339,40 @@ function edBuild() {
   return ed;
 }
 
-const needsEd = (e) => e instanceof HooklineError && e.code === UNAVAILABLE;
+function providersBuild() {
+  if (providers === null) providers = load("providers");
+  return providers;
+}
+
+/** The build the core says a call needs, after the HMAC build refused it; else rethrow. */
+function otherBuild(e) {
+  if (e instanceof HooklineError && e.code === UNAVAILABLE) return edBuild();
+  if (e instanceof HooklineError && e.code === SCHEME_UNAVAILABLE) return providersBuild();
+  throw e;
+}
 
 /**
- * `call` on the HMAC build, or on the ed25519 build when the core says the keys need it. HMAC
- * keys stay on the HMAC build (built for speed) even once the other is loaded (built for size).
+ * `call` on the HMAC build, or on the build the core says the keys or the scheme need. HMAC
+ * keys stay on the HMAC build (built for speed) even once another is loaded (built for size).
  */
 function either(call) {
+  let other;
   try {
     return call(hmacBuild());
   } catch (e) {
-    if (!needsEd(e)) throw e;
+    other = otherBuild(e);
   }
-  return call(edBuild());
+  return call(other);
 }
 
 async function eitherAsync(call) {
+  let other;
   try {
     return await call(hmacBuild());
   } catch (e) {
-    if (!needsEd(e)) throw e;
+    other = otherBuild(e);
   }
-  return call(edBuild());
+  return call(other);
 }
 
 /** Run `f` with a writer of its own, given back afterwards (a re-entrant call takes another). */
@@ -522,6 +540,16 @@ export function verifyRequest(request, opts) {
         } catch (e) {
           w.threw(e);
         }
+        // Its URL and method, for the schemes that sign them (options.url and .method come first).
+        for (const name of ["url", "method"]) {
+          let v;
+          try {
+            v = request[name];
+          } catch {
+            // Unreadable: as if absent.
+          }
+          plain(w, typeof v === "string" ? v : undefined);
+        }
       });
       try {
         const read = await readBody(request, r.limit);
@@ -557,6 +585,8 @@ export function verifyRequest(request, opts) {
           define(result, "dedupe", claimed(held, key, v.dedupeExpires));
         }
         define(result, "body", read);
+        const handshake = handshakeOf(b, r.handle, v, result.payload, read);
+        if (handshake !== undefined) define(result, "handshake", handshake);
         return result;
       } finally {
         b.x.hl_free(r.handle);
@@ -565,6 +595,39 @@ export function verifyRequest(request, opts) {
       release(w);
     }
   });
+}
+
+/**
+ * What to answer a provider's endpoint verification, for a request already verified under its
+ * scheme: Slack's `url_verification` (the challenge back), Zoom's `endpoint.url_validation` (the
+ * plainToken and its HMAC under the key that verified the request, from the wasm) and Discord's
+ * PING (type 1 back). Undefined for every other request. The body is read as JSON here even with
+ * `jsonParse: false` (a handshake's body is small and the provider's own).
+ */
+function handshakeOf(b, handle, v, payload, bytes) {
+  if (v.scheme !== "slack" && v.scheme !== "zoom" && v.scheme !== "discord") return undefined;
+  let body = payload;
+  if (body === undefined && bytes instanceof Uint8Array && bytes.length <= 4096) {
+    try {
+      body = JSON.parse(strictUtf8.decode(bytes));
+    } catch {
+      return undefined;
+    }
+  }
+  if (body === null || typeof body !== "object") return undefined;
+  if (v.scheme === "slack" && body.type === "url_verification" && typeof body.challenge === "string") {
+    return { body: JSON.stringify({ challenge: body.challenge }) };
+  }
+  if (v.scheme === "discord" && body.type === 1) return { body: '{"type":1}' };
+  const plainToken = body.payload?.plainToken;
+  if (v.scheme === "zoom" && body.event === "endpoint.url_validation" && typeof plainToken === "string" && plainToken.length <= 1024) {
+    return withWriter((w) => {
+      w.text(plainToken);
+      const encryptedToken = b.call(w, b.x.hl_zoom_token, handle, v.keyIndex).signature;
+      return { body: JSON.stringify({ plainToken, encryptedToken }) };
+    });
+  }
+  return undefined;
 }
 
 /**
@@ -584,7 +647,7 @@ function claimed(held, key, until) {
 
 /** The bytes of WebAssembly memory the package holds: each build once it is loaded. */
 export function wasmMemoryBytes() {
-  let n = (hmac === null ? 0 : hmac.bytes()) + (ed === null ? 0 : ed.bytes());
+  let n = (hmac === null ? 0 : hmac.bytes()) + (ed === null ? 0 : ed.bytes()) + (providers === null ? 0 : providers.bytes());
   for (const f of others) n += f();
   return n;
 }

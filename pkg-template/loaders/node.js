@@ -18,7 +18,7 @@ const bun = typeof process.versions.bun === "string";
 const wasm = (name) =>
   new WebAssembly.Module(bun ? Buffer.from(load(`./${name}_bytes.cjs`), "base64") : load("node:fs").readFileSync(`${__dirname}/${name}_bg.wasm`));
 
-receiver.setup({ hmac: () => wasm("receiver"), ed: () => wasm("receiver_ed"), hostHmac });
+receiver.setup({ hmac: () => wasm("receiver"), ed: () => wasm("receiver_ed"), providers: () => wasm("receiver_providers"), hostHmac });
 setSender(() => {
   const glue = load("./sender.cjs");
   glue.default(wasm("hookline"), hostHmac);

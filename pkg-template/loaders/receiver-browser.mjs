@@ -1,7 +1,7 @@
 // hookline/receiver in browsers and bundlers, and the receiver of `hookline` there (browser.mjs
 // imports this file). At import (top-level await: the API is synchronous) the HMAC build is
-// fetched and compiled, and the ed25519 build's bytes are fetched beside it; those are compiled
-// the first time a key needs them (a small module compiles synchronously). Each build is
+// fetched and compiled, and the ed25519 and providers builds' bytes are fetched beside it; those
+// are compiled the first time a key or a scheme needs them (a small module compiles synchronously). Each build is
 // instantiated when first used.
 import receiver from "./receiver-glue.mjs";
 
@@ -22,7 +22,8 @@ async function compile(file) {
   }
 }
 
-const [hmacWasm, edBytes] = await Promise.all([compile("./receiver_bg.wasm"), fetched("./receiver_ed_bg.wasm").then((r) => r.arrayBuffer())]);
-receiver.setup({ hmac: () => hmacWasm, ed: () => new WebAssembly.Module(edBytes), hostHmac: null });
+const bytes = (file) => fetched(file).then((r) => r.arrayBuffer());
+const [hmacWasm, edBytes, providersBytes] = await Promise.all([compile("./receiver_bg.wasm"), bytes("./receiver_ed_bg.wasm"), bytes("./receiver_providers_bg.wasm")]);
+receiver.setup({ hmac: () => hmacWasm, ed: () => new WebAssembly.Module(edBytes), providers: () => new WebAssembly.Module(providersBytes), hostHmac: null });
 
 export * from "./receiver-glue.mjs";

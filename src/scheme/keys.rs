@@ -91,9 +91,27 @@ pub(crate) fn check_tolerance_ms(ts_ms: i64, now: i64, tolerance: u64) -> Result
 pub(crate) struct Keys {
     pub(crate) hmac: Vec<(usize, HmacKey)>,
     pub(crate) ed25519: Vec<(usize, PublicKey)>,
+    /// SendGrid's ECDSA P-256 public keys (the providers build).
+    #[cfg(feature = "providers")]
+    pub(crate) p256: Vec<(usize, p256::ecdsa::VerifyingKey)>,
+}
+
+impl Keys {
+    /// Whether no key of any kind is held.
+    pub(crate) fn is_empty(&self) -> bool {
+        #[cfg(feature = "providers")]
+        if !self.p256.is_empty() {
+            return false;
+        }
+        self.hmac.is_empty() && self.ed25519.is_empty()
+    }
 }
 
 /// A signing key.
+// NOTE: in a build without ed25519 whose `hmac` has its `reset` feature (p256's ECDSA turns it
+// on in the providers build) the HMAC key is over 200 bytes and the other variant empty; a
+// signer holds one or a few keys, not worth a box each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub(crate) enum SignKey {
     Hmac(HmacKey),
@@ -150,4 +168,36 @@ pub(crate) fn matching_key(
             candidates.iter().any(|c| tag_matches(&expected, c))
         })
         .map(|(index, _)| *index)
+}
+
+#[cfg(feature = "providers")]
+/// The caller's index of the first key whose HMAC-SHA1 over `parts` is `candidate` (compared in
+/// constant time): the SHA-1 schemes' search.
+pub(crate) fn matching_key_sha1(
+    keys: &Keys,
+    parts: &[&[u8]],
+    candidate: &[u8; super::HMAC_SHA1_LEN],
+) -> Option<usize> {
+    keys.hmac
+        .iter()
+        .find(|(_, key)| key.sha1_matches(parts, candidate))
+        .map(|(index, _)| *index)
+}
+
+/// The request itself, for the schemes that sign more than its headers and body: the URL the
+/// provider called (Twilio, Square, HubSpot) and its method (HubSpot). The caller says what they
+/// were: behind a proxy the receiver's own view of the URL is not the provider's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target<'a> {
+    pub url: Option<&'a str>,
+    pub method: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    /// The URL, which the scheme cannot do without.
+    pub(crate) fn url(&self) -> Result<&'a str, Error> {
+        self.url.ok_or(Error::InvalidArgument {
+            reason: "url_required",
+        })
+    }
 }

@@ -12,6 +12,8 @@ use alloc::sync::Arc;
 use base64::Engine as _;
 use hmac::digest::CtOutput;
 use hmac::{Hmac, Mac};
+#[cfg(feature = "providers")]
+use sha1::Sha1;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -22,12 +24,21 @@ use crate::secret::BASE64_LENIENT;
 pub mod custom;
 pub mod discord;
 pub mod github;
+pub mod gitlab;
+pub mod hubspot;
+pub mod intercom;
 pub mod keys;
 pub mod linear;
+pub mod paddle;
+pub mod sendgrid;
 pub mod shopify;
 pub mod slack;
+pub mod square;
 pub mod standard;
 pub mod stripe;
+pub mod twilio;
+pub mod vercel;
+pub mod zoom;
 
 pub use custom::{Content, CustomScheme, Encoding, Format};
 
@@ -51,12 +62,30 @@ pub enum Scheme {
     Linear,
     /// A header layout configured by the caller ([`CustomScheme`]).
     Custom,
+    /// `X-Twilio-Signature: <base64>`, HMAC-SHA1 over the URL and the sorted form parameters.
+    Twilio,
+    /// `Paddle-Signature: ts=...;h1=<hex>`, HMAC-SHA256 over `{ts}:{body}`.
+    Paddle,
+    /// `X-Square-HmacSha256-Signature: <base64>`, HMAC-SHA256 over the URL and the body.
+    Square,
+    /// `X-Zm-Signature: v0=<hex>` with `X-Zm-Request-Timestamp`.
+    Zoom,
+    /// `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 over method, URL, body and timestamp (ms).
+    HubSpot,
+    /// `X-Vercel-Signature: <hex>`, HMAC-SHA1 of the body.
+    Vercel,
+    /// `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the body.
+    Intercom,
+    /// `X-Gitlab-Token: <secret>`, the secret itself (compared in constant time).
+    GitLab,
+    /// `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, ECDSA P-256 over timestamp + body.
+    SendGrid,
 }
 
 /// Every header a built-in scheme reads, detection included: what a caller holding a `Headers`
 /// (which cannot be listed cheaply) is asked for. A custom layout adds its own
 /// ([`CustomScheme::header_names`]).
-pub const HEADER_NAMES: [&str; 21] = [
+pub const HEADER_NAMES: [&str; 35] = [
     standard::HEADER_ID,
     standard::HEADER_TIMESTAMP,
     standard::HEADER_SIGNATURE,
@@ -78,10 +107,30 @@ pub const HEADER_NAMES: [&str; 21] = [
     linear::HEADER_SIGNATURE,
     linear::HEADER_DELIVERY,
     linear::HEADER_EVENT,
+    twilio::HEADER_SIGNATURE,
+    paddle::HEADER_SIGNATURE,
+    square::HEADER_SIGNATURE,
+    zoom::HEADER_SIGNATURE,
+    zoom::HEADER_TIMESTAMP,
+    hubspot::HEADER_SIGNATURE,
+    hubspot::HEADER_TIMESTAMP,
+    vercel::HEADER_SIGNATURE,
+    gitlab::HEADER_TOKEN,
+    gitlab::HEADER_EVENT,
+    gitlab::HEADER_EVENT_UUID,
+    gitlab::HEADER_WEBHOOK_UUID,
+    sendgrid::HEADER_SIGNATURE,
+    sendgrid::HEADER_TIMESTAMP,
 ];
 
-/// Every built-in scheme with the header that identifies it, in detection order.
-pub const DETECTABLE: [(Scheme, &[&str]); 7] = [
+/// Every built-in scheme with the header that identifies it, in detection order. Not here, so
+/// verified only when named: Intercom (its `X-Hub-Signature` is also GitHub's legacy header);
+/// GitLab (a token, not a signature: naming it is the operator's choice); Twilio and Vercel,
+/// whose HMAC-SHA1 tags another SHA-1 scheme's request could carry over its own signed content
+/// (Twilio's URL and parameters re-sent as a Vercel or Intercom body, neither timestamped), and
+/// which like SendGrid live in the receiver's providers build, which a detecting receiver does
+/// not load.
+pub const DETECTABLE: [(Scheme, &[&str]); 11] = [
     (
         Scheme::StandardWebhooks,
         &[standard::HEADER_SIGNATURE, standard::SVIX_HEADER_SIGNATURE],
@@ -95,12 +144,16 @@ pub const DETECTABLE: [(Scheme, &[&str]); 7] = [
     (Scheme::Shopify, &[shopify::HEADER_SIGNATURE]),
     (Scheme::Discord, &[discord::HEADER_SIGNATURE]),
     (Scheme::Linear, &[linear::HEADER_SIGNATURE]),
+    (Scheme::Paddle, &[paddle::HEADER_SIGNATURE]),
+    (Scheme::Square, &[square::HEADER_SIGNATURE]),
+    (Scheme::Zoom, &[zoom::HEADER_SIGNATURE]),
+    (Scheme::HubSpot, &[hubspot::HEADER_SIGNATURE]),
 ];
 
 /// Headers that travel beside each scheme's signature. When no signature header is present, these
 /// still say whose request it is, so the error names the missing signature header instead of
 /// "unknown scheme".
-const COMPANIONS: [(Scheme, &[&str]); 6] = [
+const COMPANIONS: [(Scheme, &[&str]); 8] = [
     (
         Scheme::StandardWebhooks,
         &[
@@ -124,6 +177,8 @@ const COMPANIONS: [(Scheme, &[&str]); 6] = [
         Scheme::Linear,
         &[linear::HEADER_DELIVERY, linear::HEADER_EVENT],
     ),
+    (Scheme::Zoom, &[zoom::HEADER_TIMESTAMP]),
+    (Scheme::HubSpot, &[hubspot::HEADER_TIMESTAMP]),
 ];
 
 impl Scheme {
@@ -138,6 +193,15 @@ impl Scheme {
             Scheme::Discord => "discord",
             Scheme::Linear => "linear",
             Scheme::Custom => "custom",
+            Scheme::Twilio => "twilio",
+            Scheme::Paddle => "paddle",
+            Scheme::Square => "square",
+            Scheme::Zoom => "zoom",
+            Scheme::HubSpot => "hubspot",
+            Scheme::Vercel => "vercel",
+            Scheme::Intercom => "intercom",
+            Scheme::GitLab => "gitlab",
+            Scheme::SendGrid => "sendgrid",
         }
     }
 
@@ -152,13 +216,54 @@ impl Scheme {
             "discord" => Scheme::Discord,
             "linear" => Scheme::Linear,
             "custom" => Scheme::Custom,
+            "twilio" => Scheme::Twilio,
+            "paddle" => Scheme::Paddle,
+            "square" => Scheme::Square,
+            "zoom" => Scheme::Zoom,
+            "hubspot" => Scheme::HubSpot,
+            "vercel" => Scheme::Vercel,
+            "intercom" => Scheme::Intercom,
+            "gitlab" => Scheme::GitLab,
+            "sendgrid" => Scheme::SendGrid,
             _ => return None,
         })
     }
 
+    /// Whether this scheme is only received: hookline verifies it but does not sign it (the
+    /// providers' own schemes that a hookline sender has no reason to imitate).
+    pub fn verify_only(self) -> bool {
+        matches!(
+            self,
+            Scheme::Twilio
+                | Scheme::Paddle
+                | Scheme::Square
+                | Scheme::Zoom
+                | Scheme::HubSpot
+                | Scheme::Vercel
+                | Scheme::Intercom
+                | Scheme::GitLab
+                | Scheme::SendGrid
+        )
+    }
+
+    /// Whether this scheme is verified by the receiver's providers build only (SHA-1, form
+    /// parsing, ECDSA P-256: feature `providers`); other builds answer
+    /// [`Error::SchemeUnavailable`] when it is named, and never detect it.
+    pub fn in_providers_build(self) -> bool {
+        matches!(
+            self,
+            Scheme::Twilio | Scheme::Vercel | Scheme::Intercom | Scheme::SendGrid
+        )
+    }
+
+    /// Whether this scheme signs the URL the provider called (the receiver must be told it).
+    pub fn needs_url(self) -> bool {
+        matches!(self, Scheme::Twilio | Scheme::Square | Scheme::HubSpot)
+    }
+
     /// Whether this scheme verifies with ed25519 public keys rather than shared secrets.
     pub fn uses_public_keys(self) -> bool {
-        matches!(self, Scheme::Discord)
+        matches!(self, Scheme::Discord | Scheme::SendGrid)
     }
 
     /// The default tolerance, in seconds, of the providers' own libraries.
@@ -166,6 +271,8 @@ impl Scheme {
         match self {
             // Linear's documentation asks for one minute.
             Scheme::Linear => 60,
+            // Paddle's SDKs allow five seconds (their `MAX_VALID_TIME_DIFFERENCE`).
+            Scheme::Paddle => 5,
             _ => 300,
         }
     }
@@ -298,6 +405,8 @@ pub fn parse_timestamp(value: &str, header: &str) -> Result<i64, Error> {
 
 /// The length of an HMAC-SHA256 tag.
 pub const HMAC_SHA256_LEN: usize = 32;
+/// The length of an HMAC-SHA1 tag (Twilio, Vercel, Intercom still sign with SHA-1).
+pub const HMAC_SHA1_LEN: usize = 20;
 
 /// An HMAC-SHA256 key with its inner and outer pads already absorbed, so each message costs only
 /// the compressions of the message itself. `Debug` never shows key material.
@@ -376,6 +485,29 @@ impl HmacKey {
         let mut out = [0u8; 8];
         out.copy_from_slice(tag.get(..8).unwrap_or(&[0; 8]));
         out
+    }
+
+    #[cfg(feature = "providers")]
+    /// Whether the HMAC-SHA1 of the concatenation of `parts` under this key is `candidate`: the
+    /// MAC crate's `verify_slice`, which compares in constant time. SHA-1 is only received (the
+    /// providers that still sign with it), never signed, so no keyed state is kept for it.
+    pub fn sha1_matches(&self, parts: &[&[u8]], candidate: &[u8; HMAC_SHA1_LEN]) -> bool {
+        let Ok(mut mac) = <Hmac<Sha1> as Mac>::new_from_slice(&self.raw) else {
+            return false;
+        };
+        for part in parts {
+            mac.update(part);
+        }
+        mac.verify_slice(candidate).is_ok()
+    }
+
+    /// Whether `token` is the key itself (GitLab's `X-Gitlab-Token`), in constant time: the two
+    /// are compared as their tags under the key, so neither their bytes nor their lengths are
+    /// compared directly.
+    pub fn is_key(&self, token: &[u8]) -> bool {
+        let raw: &[u8] = &self.raw;
+        let expected = self.tag(&[raw]);
+        tag_matches(&expected, &self.tag_bytes(&[token]))
     }
 
     /// The raw tag bytes, for encoding into a header when signing.

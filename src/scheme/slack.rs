@@ -20,10 +20,36 @@ pub(crate) fn verify(
     now: i64,
     tolerance: u64,
 ) -> Result<Verified, Error> {
-    let value = super::required(headers, HEADER_SIGNATURE)?;
-    let (ts_text, timestamp) =
-        super::timestamp_in_window(headers, HEADER_TIMESTAMP, now, tolerance)?;
-    check_length(&value, HEADER_SIGNATURE)?;
+    let (key_index, timestamp) = verify_v0(
+        keys,
+        headers,
+        payload,
+        [HEADER_SIGNATURE, HEADER_TIMESTAMP],
+        now,
+        tolerance,
+    )?;
+    Ok(Verified {
+        scheme: super::Scheme::Slack,
+        key_index,
+        id: None,
+        timestamp: Some(timestamp),
+        event_type: None,
+    })
+}
+
+/// Slack's layout, which Zoom copied under its own header names (`[signature, timestamp]`):
+/// `v0=<hex>` of HMAC-SHA256 over `v0:{timestamp}:{body}`. The key's index and the timestamp.
+pub(crate) fn verify_v0(
+    keys: &Keys,
+    headers: &(impl HeaderSource + ?Sized),
+    payload: &[u8],
+    [signature, timestamp]: [&str; 2],
+    now: i64,
+    tolerance: u64,
+) -> Result<(usize, i64), Error> {
+    let value = super::required(headers, signature)?;
+    let (ts_text, ts) = super::timestamp_in_window(headers, timestamp, now, tolerance)?;
+    check_length(&value, signature)?;
     let candidate = value
         .trim()
         .strip_prefix(PREFIX)
@@ -32,13 +58,7 @@ pub(crate) fn verify(
     let parts: [&[u8]; 4] = [b"v0:", ts_text.as_bytes(), b":", payload];
     let key_index =
         super::keys::matching_key(keys, &parts, &[candidate]).ok_or(Error::NoMatchingSignature)?;
-    Ok(Verified {
-        scheme: super::Scheme::Slack,
-        key_index,
-        id: None,
-        timestamp: Some(timestamp),
-        event_type: None,
-    })
+    Ok((key_index, ts))
 }
 
 pub(crate) fn header_value(key: &HmacKey, timestamp: i64, payload: &[u8]) -> String {

@@ -30,7 +30,27 @@ export type SchemeName =
   | "shopify"
   | "discord"
   | "linear"
-  | "custom";
+  | "custom"
+  | VerifyOnlySchemeName;
+
+/**
+ * Providers' schemes hookline verifies but does not sign (see docs/providers.md). Twilio, Square
+ * and HubSpot sign the URL they called: give the receiver `url` (and HubSpot's `method`).
+ * SendGrid's key is its verification key (base64 SPKI) as `publicKey`.
+ */
+export type VerifyOnlySchemeName =
+  | "twilio"
+  | "paddle"
+  | "square"
+  | "zoom"
+  | "hubspot"
+  | "vercel"
+  | "intercom"
+  | "gitlab"
+  | "sendgrid";
+
+/** The schemes a `Signer`, `signHeaders` or a delivery endpoint signs with. */
+export type SignSchemeName = Exclude<SchemeName, VerifyOnlySchemeName>;
 
 /** Stable error codes. */
 export type ErrorCode =
@@ -148,8 +168,15 @@ export interface VerifierSettings {
   scheme?: SchemeName;
   /** Your own header layout; detected by its header name when `scheme` is omitted. */
   custom?: CustomSchemeConfig;
-  /** Seconds a timestamp may be off either way. Default 300 (Linear: 60). */
+  /** Seconds a timestamp may be off either way. Default 300 (Linear: 60, Paddle: 5). */
   tolerance?: number;
+  /**
+   * The URL the provider called, exactly as configured there: Twilio, Square and HubSpot sign it.
+   * `verifyRequest` takes the Request's own `url` when this is omitted.
+   */
+  url?: string;
+  /** The request's method, which HubSpot signs; default `"POST"` (`verifyRequest`: the Request's). */
+  method?: string;
   /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
   maxPayloadBytes?: number;
   /**
@@ -159,10 +186,14 @@ export interface VerifierSettings {
   jsonParse?: boolean;
 }
 
-/** Per-call options of `Verifier.verify`: a fixed clock, e.g. for tests. */
+/** Per-call options of `Verifier.verify`: a fixed clock, e.g. for tests; this request's URL and method. */
 export interface NowOptions {
   /** Replaces the clock: a Date or unix seconds. */
   now?: Date | number;
+  /** This request's URL (see `VerifierSettings.url`), in place of the verifier's. */
+  url?: string;
+  /** This request's method (see `VerifierSettings.method`), in place of the verifier's. */
+  method?: string;
 }
 
 /**
@@ -186,7 +217,7 @@ export interface VerifiedWebhook<T = unknown> {
   id?: string;
   /** Signed timestamp in unix seconds, where the scheme has one. */
   timestamp?: number;
-  /** Event type, where the scheme sends it in a header (GitHub, Shopify, Linear). */
+  /** Event type, where the scheme sends it in a header (GitHub, Shopify, Linear, GitLab). */
   eventType?: string;
   /**
    * The body: parsed JSON if it is JSON, the text if other UTF-8, else undefined (always
@@ -243,6 +274,13 @@ export interface VerifiedRequest<T = unknown> extends VerifiedWebhook<T> {
    * `complete()` (the delivery was handled) or `release()` (handling it failed).
    */
   dedupe?: { key: string; complete(): Promise<void>; release(): Promise<void> };
+  /**
+   * Present when the verified request is a provider's endpoint verification, not a delivery:
+   * Slack's `url_verification`, Zoom's `endpoint.url_validation`, Discord's PING. `body` is the
+   * JSON to answer with status 200 (`hookline/middleware` answers it itself; the route never
+   * sees it).
+   */
+  handshake?: { body: string };
 }
 
 /** Anything with the Fetch API's `Request` shape. */
@@ -250,6 +288,10 @@ export interface RequestLike {
   headers: Headers;
   bodyUsed?: boolean;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** The URL, for the schemes that sign it when `options.url` is not given. */
+  url?: string;
+  /** The method, for HubSpot when `options.method` is not given. */
+  method?: string;
 }
 
 "#;
@@ -272,7 +314,7 @@ export type SignerOptions = SignerSettings & KeyOptions;
 /** A signer's scheme (see `SignerOptions`). */
 export interface SignerSettings {
   /** Default `"standard-webhooks"`. */
-  scheme?: SchemeName;
+  scheme?: SignSchemeName;
   /** Your own header layout (see `CustomSchemeConfig`). */
   custom?: CustomSchemeConfig;
 }
@@ -286,7 +328,7 @@ export type SignHeadersOptions = SignHeadersMessage & KeyOptions;
 /** What `signHeaders` signs besides its keys (see `SignHeadersOptions`). */
 export interface SignHeadersMessage {
   /** Default `"standard-webhooks"`. */
-  scheme?: SchemeName;
+  scheme?: SignSchemeName;
   /** Your own header layout (see `CustomSchemeConfig`). */
   custom?: CustomSchemeConfig;
   /** The body to sign, exactly as it will be sent. */
@@ -646,7 +688,7 @@ export interface DeliveryKeys {
   secret?: SecretLike;
   secrets?: SecretLike[];
   /** Default "standard-webhooks". */
-  scheme?: SchemeName;
+  scheme?: SignSchemeName;
   format?: "raw";
   custom?: CustomSchemeConfig;
 }

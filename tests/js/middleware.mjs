@@ -14,6 +14,7 @@ import { hooklineExpress, hooklineHono, withWebhook } from "hookline/middleware"
 import { memoryDedupe } from "hookline/store";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
+import { providerRoutes, registerProviderMiddlewareTests } from "./middleware-providers.mjs";
 
 // `node middleware.mjs workerd`: the Worker in middleware-worker.mjs, bundled and run in Miniflare.
 const workerd = process.argv[2] === "workerd";
@@ -258,6 +259,31 @@ async function serveFetch(handler) {
 // ---- in every runtime: Hono and the Fetch wrapper with Fetch Requests ---------------------------
 
 if (!workerd) {
+  {
+    // The providers' handshakes and Twilio's URL, through withWebhook and Hono.
+    const { Hono } = await import("hono");
+    const seen = { routed: 0 };
+    const routes = new Map(providerRoutes.map(([path, options]) => [path, withWebhook(options, () => {
+      seen.routed++;
+      return new Response(null, { status: 204 });
+    })]));
+    const fetchApp = (request) => routes.get(new URL(request.url).pathname)(request);
+    const hono = new Hono();
+    for (const [path, options] of providerRoutes) {
+      hono.post(path, hooklineHono(options), (c) => {
+        seen.routed++;
+        return c.body(null, 204);
+      });
+    }
+    const ownUrl = (path) => `http://127.0.0.1${path}`;
+    for (const [name, app] of [["withWebhook", fetchApp], ["hono", (request) => hono.fetch(request)]]) {
+      const send = async (path, body, headers) => {
+        const res = await app(new Request(ownUrl(path), { method: "POST", body, headers }));
+        return { status: res.status, body: await res.text() };
+      };
+      registerProviderMiddlewareTests(test, name, { send, seen, ownUrl });
+    }
+  }
 
   receiverTests("hono example (app.fetch)", { ...direct(calling((request) => honoExample.fetch(request))), limit: EXAMPLE_LIMIT });
   receiverTests("fetch example (withWebhook, default limit)", { ...direct(calling(fetchExample.fetch)), limit: DEFAULT_LIMIT });
@@ -451,6 +477,35 @@ if (workerd) {
     };
     return { base, readFor };
   };
+
+  {
+    // The providers' handshakes and Twilio's URL, through Express over sockets.
+    const seen = { routed: 0 };
+    const app = express();
+    for (const [path, options] of providerRoutes) {
+      app.post(path, hooklineExpress(options), (req, res) => {
+        seen.routed++;
+        res.status(204).end();
+      });
+    }
+    const { base } = await listen(app);
+    const send = (path, body, headers) => rawPost(base, path, headers, body);
+    registerProviderMiddlewareTests(test, "express", { send, seen, ownUrl: (path) => `${base}${path}` });
+    test("express: a Twilio request without Host (HTTP/1.0) is refused 401, never url_required in the app's error handler", async () => {
+      const { port } = new URL(base);
+      const answer = await new Promise((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => {
+          socket.end("POST /twilio-untrusted HTTP/1.0\r\nx-twilio-signature: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\ncontent-length: 3\r\n\r\na=1");
+        });
+        let data = "";
+        socket.on("data", (d) => (data += d));
+        socket.on("error", reject);
+        socket.on("close", () => resolve(data));
+      });
+      assert.ok(answer.startsWith("HTTP/1.1 401"), answer.split("\r\n")[0]);
+      assert.ok(answer.endsWith('{"code":"no_matching_signature"}'), answer);
+    });
+  }
 
   const example = await listen(expressExample);
   receiverTests("express example", { ...overSockets(example.base, "/webhooks", example.readFor), limit: EXAMPLE_LIMIT });

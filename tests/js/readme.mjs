@@ -134,9 +134,6 @@ for (const { page, target, block } of blocks) {
   });
 }
 
-// Pages written on another branch, linked before they are merged: a link to one may lead nowhere
-// until then; once the file exists it is checked like any other.
-const PENDING = new Set(["docs/providers.md"]);
 
 /** A heading's anchor as GitHub makes it, numbered when the same heading came before. */
 function anchors(text) {
@@ -180,7 +177,7 @@ for (const { path, text } of pages) {
       const [file, fragment] = target.split("#");
       const to = file ? relative(root, join(root, dirname(path), file)).replaceAll("\\", "/") : path;
       if (!existsSync(join(root, to))) {
-        if (!PENDING.has(to)) broken.push(`line ${line}: ${target} (no ${to})`);
+        broken.push(`line ${line}: ${target} (no ${to})`);
         continue;
       }
       if (fragment && to.endsWith(".md") && !anchors(read(to)).has(fragment)) broken.push(`line ${line}: ${target} (no heading #${fragment} in ${to})`);

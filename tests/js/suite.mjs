@@ -3,6 +3,7 @@
 // vectors (loaded its own way) and prints the counts this returns.
 import { assert, createHarness, hexToBytes, utf8 } from "./harness.mjs";
 import { registerSchemeTests } from "./schemes.mjs";
+import { registerProviderTests } from "./providers.mjs";
 import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
@@ -312,6 +313,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
   });
 
   registerSchemeTests(test, hookline, vectors);
+  registerProviderTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
   registerLifecycleVectorTests(test, hookline, vectors);

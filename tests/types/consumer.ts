@@ -280,7 +280,16 @@ new Verifier({ scheme: "github", secret: env.GITHUB_WEBHOOK_SECRET });
 // @ts-expect-error `raw` is not an option: jsonParse: false is the one name for an unparsed body
 new Verifier({ secret, raw: true });
 new Verifier({ publicKeys: [generateKeyPair().publicKey], format: "raw", jsonParse: false });
-console.log(typedKind, typedDetail, typedOnce, typedBody, typedRequest);
+// The providers' schemes: verified with the URL (and method) they sign, per verifier or per call.
+const twilio = new Verifier({ scheme: "twilio", secret, url: "https://example.com/sms" });
+twilio.verify("a=1", headers, { url: "https://example.com/sms?x=1", method: "POST", now: 1 });
+verifyWebhook("{}", headers, { scheme: "sendgrid", publicKey: "MFkw...", tolerance: 600 });
+const viaRequestHandshake = async (req: Request): Promise<string | undefined> => (await verifyRequest(req, { secret, scheme: "zoom" })).handshake?.body;
+// @ts-expect-error the providers' schemes are verified, not signed
+new Signer({ scheme: "twilio", secret });
+// @ts-expect-error signHeaders signs with hookline's schemes only
+signHeaders({ scheme: "paddle", secret, payload: "{}" });
+console.log(typedKind, typedDetail, typedOnce, typedBody, typedRequest, viaRequestHandshake);
 
 try {
   verify("{}", {}, { secret });

@@ -51,6 +51,10 @@ withWebhook({ secret }, () => "ok");
 
 // Express and node:http: (req, res, next).
 const express: NodeMiddleware = hooklineExpress({ secret });
+// Behind a proxy that overwrites X-Forwarded-Proto/-Host, the URL the provider called is rebuilt from them.
+const behindProxy: NodeMiddleware = hooklineExpress({ scheme: "twilio", secret, trustProxy: true });
+// @ts-expect-error trustProxy is a flag
+hooklineExpress({ secret, trustProxy: "yes" });
 // @ts-expect-error not verifier options
 hooklineExpress({ secret: 42 });
 
