@@ -4,9 +4,9 @@
 // and run them with `hookline conformance`.
 
 /** hookline's error code for a refusal, as `WebhookVerificationError.code` carries it. */
-export type ConformanceCode = "no_matching_signature" | "timestamp_too_old" | "timestamp_too_new" | "missing_header" | "invalid_header" | "invalid_payload";
+export type ConformanceCode = "no_matching_signature" | "timestamp_too_old" | "timestamp_too_new" | "missing_header" | "invalid_header" | "invalid_payload" | "scheme_downgrade";
 /** The same refusal in words any verifier's result can be mapped to. */
-export type ConformanceCategory = "signature_mismatch" | "timestamp_too_old" | "timestamp_too_new" | "missing_header" | "malformed_header" | "invalid_payload";
+export type ConformanceCategory = "signature_mismatch" | "timestamp_too_old" | "timestamp_too_new" | "missing_header" | "malformed_header" | "invalid_payload" | "scheme_downgrade";
 /** The mistake a case is there to catch (described in `ConformanceVectors.bug_classes`). */
 export type BugClass =
   | "baseline"
@@ -26,7 +26,12 @@ export type BugClass =
   | "signature_encoding"
   | "missing_header"
   | "malformed_header"
-  | "invalid_payload";
+  | "invalid_payload"
+  | "signed_url"
+  | "param_sorting"
+  | "body_hash"
+  | "scheme_downgrade"
+  | "token_length";
 
 /** A request and the receiver's state; exactly one of `payload` / `payload_base64`, and of `secrets` / `public_keys`. */
 export interface ConformanceInput {
@@ -38,7 +43,7 @@ export interface ConformanceInput {
   headers: Record<string, string>;
   /** HMAC secrets, tried in order (rotation). */
   secrets?: string[];
-  /** Public keys (ed25519: whpk_ for Standard Webhooks v1a, hex for Discord), tried in order. */
+  /** Public keys (ed25519: whpk_ for Standard Webhooks v1a, hex for Discord; P-256: base64 SubjectPublicKeyInfo DER for SendGrid), tried in order. */
   public_keys?: string[];
   /** The receiver's clock, in unix seconds. */
   now: number;
@@ -48,8 +53,10 @@ export interface ConformanceInput {
   config?: { header: string; prefix: string; encoding: "hex" | "base64"; content: "body" | "timestamp.body"; timestampHeader?: string; format: "plain" | "stripe" };
   /** The URL the provider called, for schemes that sign it. */
   url?: string;
-  /** The request's method, for schemes that sign it. */
+  /** The request's method, for schemes that sign it (absent: POST). */
   method?: string;
+  /** true: the scheme is not named, the verifier finds it from the headers (hookline's detection; other verifiers cannot take the case). Absent: the case's scheme is named. */
+  detect?: true;
 }
 
 /** What a verifier must answer: accept, or refuse (with hookline's code and the neutral category). */

@@ -71,9 +71,12 @@ export function registerSchemeTests(test, hookline, vectors) {
       if (input.config !== undefined) opts.custom = input.config;
       if (input.url !== undefined) opts.url = input.url;
       if (input.method !== undefined) opts.method = input.method;
+      const scheme = opts.scheme;
+      // A case with input.detect names no scheme: hookline finds it from the headers.
+      if (input.detect) delete opts.scheme;
       const run = () => verifyWebhook(payload, input.headers, opts);
       if (c.expect.valid) {
-        assert.equal(run().scheme, opts.scheme);
+        assert.equal(run().scheme, scheme);
       } else {
         assert.equal(conformance.codes[c.expect.code], c.expect.category);
         assert.throws(run, c.expect.code, WebhookVerificationError);

@@ -34,6 +34,7 @@ const CATEGORY = {
   missing_header: "missing_header",
   invalid_header: "malformed_header",
   invalid_payload: "invalid_payload",
+  scheme_downgrade: "scheme_downgrade",
 };
 
 const BUG_CLASSES = {
@@ -55,6 +56,11 @@ const BUG_CLASSES = {
   missing_header: "a request without a required header is refused",
   malformed_header: "a header that does not parse is refused",
   invalid_payload: "a scheme that reads its timestamp from the body refuses a body without a usable one",
+  signed_url: "the URL (and method) the provider called is signed as given: another host, path, query, port, scheme or method is refused",
+  param_sorting: "form parameters are signed sorted by name then value (Twilio): their order in the body does not matter, a signature over them unsorted or left out is refused",
+  body_hash: "a body hash carried in the signed URL (Twilio's bodySHA256) is compared with the body: a changed body or a re-hashed URL is refused",
+  scheme_downgrade: "with the scheme detected from the headers (input.detect), a timestamped scheme's signed content re-sent as the body under the header of a scheme that signs no time (Shopify, GitHub) is refused: it would verify forever",
+  token_length: "a shared token (GitLab) is compared whole, in constant time: a prefix, a longer value or a repeat is refused",
 };
 
 // ---------------------------------------------------------------------------------------
@@ -100,6 +106,8 @@ function builder(scheme, keysField) {
         // For schemes that sign the URL or the method (hookline's `url` / `method` options).
         ...(i.url === undefined ? {} : { url: i.url }),
         ...(i.method === undefined ? {} : { method: i.method }),
+        // The scheme is not named: the verifier finds it from the headers (hookline's detection).
+        ...(i.detect ? { detect: true } : {}),
       },
       expect,
     });
@@ -477,9 +485,431 @@ const custom = {
 };
 
 // ---------------------------------------------------------------------------------------
+// Paddle
+
+const paddle = {
+  scheme: "paddle",
+  keys: "secrets",
+  description:
+    "Paddle-Signature: ts=<unix seconds>;h1=<hex HMAC-SHA256 of `${ts}:${body}`>[;h1=...] (one h1 per secret while one is rotated), keyed with the UTF-8 bytes of the secret key; tolerance 5 s both ways (the default of Paddle's SDKs).",
+  sources: ["Paddle developer docs: Verify webhook signatures (https://developer.paddle.com/webhooks/signature-verification); Paddle SDKs' MAX_VALID_TIME_DIFFERENCE (5 s)"],
+  build(b) {
+    const S1 = "pdl_ntfset_01hFAKEhookline_0123456789abcdef";
+    const S2 = "pdl_ntfset_01hFAKEhookline_rotated00000002";
+    const BODY = JSON.stringify({ event_id: "evt_01hFAKE0001", event_type: "transaction.completed", occurred_at: "2024-06-10T06:13:20.000Z", data: { id: "txn_01hFAKE0001", status: "completed", currency_code: "EUR", details: { totals: { total: "1999" } } } });
+    const h1 = (k, t, p) => hex(sha256(k, `${t}:`, p));
+    const H = (value) => (value === null ? {} : { "Paddle-Signature": value });
+    const sig = (k = S1, t = T, p = BODY) => `ts=${t};h1=${h1(k, t, p)}`;
+    b.setBase({ keys: [S1], payload: BODY, headers: H(sig()), now: T });
+
+    b.valid("baseline", "transaction.completed");
+    b.valid("rotation", "two h1 entries, the second matches", { headers: H(`ts=${T};h1=${h1(S2, T, BODY)};h1=${h1(S1, T, BODY)}`) });
+    b.valid("rotation", "two secrets, the second matches", { keys: [S2, S1] });
+    b.valid("tolerance_boundary", "exactly 5 s old (the default tolerance)", { now: T + 5 });
+    b.valid("tolerance_boundary", "exactly 5 s ahead", { now: T - 5 });
+    b.refused("tolerance_old", "6 s old", "timestamp_too_old", { now: T + 6 });
+    b.refused("tolerance_old", "301 s old (a 300 s default would accept it)", "timestamp_too_old", { now: T + 301 });
+    b.refused("tolerance_future", "6 s ahead", "timestamp_too_new", { now: T - 6 });
+    b.refused("tolerance_future", "one day ahead", "timestamp_too_new", { now: T - 86400 });
+    b.valid("tolerance_option", "tolerance 300 s, 200 s old", { tolerance: 300, now: T + 200 });
+    b.refused("tolerance_option", "tolerance 300 s, 301 s ahead", "timestamp_too_new", { tolerance: 300, now: T - 301 });
+    b.refused("timestamp_units", "ts in milliseconds, signed as sent", "timestamp_too_new", { headers: H(sig(S1, T * 1000)) });
+    b.refused("tampered_payload", "total changed", "no_matching_signature", { payload: BODY.replace('"1999"', '"19"') });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    const utf8 = JSON.stringify({ event_id: "evt_01hFAKE0002", event_type: "customer.updated", data: { name: "Zoë Müller", address: "Café ☕ 東京 🚀" } });
+    b.valid("raw_body", "non-ASCII UTF-8 body", { payload: utf8, headers: H(sig(S1, T, utf8)) });
+    b.refused("signed_content", "ts changed after signing", "no_matching_signature", { now: T + 1, headers: H(`ts=${T + 1};h1=${h1(S1, T, BODY)}`) });
+    b.refused("signed_content", "signed over `${ts}.${body}` (Stripe's separator) instead of `${ts}:${body}`", "no_matching_signature", { headers: H(`ts=${T};h1=${hex(sha256(S1, `${T}.`, BODY))}`) });
+    b.refused("wrong_key", "another secret", "no_matching_signature", { keys: [S2] });
+    b.refused("signature_version", "valid HMAC under h2 only", "no_matching_signature", { headers: H(`ts=${T};h2=${h1(S1, T, BODY)}`) });
+    b.refused("signature_encoding", "h1 in base64", "no_matching_signature", { headers: H(`ts=${T};h1=${b64(sha256(S1, `${T}:`, BODY))}`) });
+    b.refused("signature_encoding", "h1 truncated to 31 bytes", "no_matching_signature", { headers: H(`ts=${T};h1=${h1(S1, T, BODY).slice(0, 62)}`) });
+    b.refused("missing_header", "Paddle-Signature missing", "missing_header", { headers: H(null) });
+    b.refused("malformed_header", "no ts= element", "invalid_header", { headers: H(`h1=${h1(S1, T, BODY)}`) });
+    b.refused("malformed_header", "ts not a number", "invalid_header", { headers: H(`ts=17180000O0;h1=${h1(S1, T, BODY)}`) });
+    b.valid("baseline", "scheme detected from Paddle-Signature", { detect: true });
+    b.refused("scheme_downgrade", "Paddle's signed content re-sent as the body under Shopify's header, scheme detected", "scheme_downgrade", {
+      detect: true, payload: `${T}:${BODY}`, headers: { "X-Shopify-Hmac-Sha256": b64(sha256(S1, `${T}:`, BODY)) }, now: T + 86400,
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Zoom
+
+const zoom = {
+  scheme: "zoom",
+  keys: "secrets",
+  description: "x-zm-signature: v0=<hex HMAC-SHA256 of `v0:${x-zm-request-timestamp}:${body}`>, keyed with the app's secret token (UTF-8); timestamp in unix seconds, tolerance 300 s.",
+  sources: ["Zoom developer docs: Using webhooks, Verify webhook events (https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events)"],
+  build(b) {
+    const S1 = "hookline-FAKE-zoom-secret-token-1";
+    const S2 = "hookline-FAKE-zoom-secret-token-2";
+    const BODY = JSON.stringify({ event: "meeting.started", event_ts: T * 1000, payload: { account_id: "AAAAAAFAKE", object: { id: "1234567890", topic: "Weekly sync" } } });
+    const sig = (k = S1, t = T, p = BODY) => `v0=${hex(sha256(k, `v0:${t}:`, p))}`;
+    const H = (s = sig(), t = T) => ({ ...(s === null ? {} : { "x-zm-signature": s }), ...(t === null ? {} : { "x-zm-request-timestamp": String(t) }) });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T });
+
+    b.valid("baseline", "meeting.started");
+    b.valid("rotation", "two secrets, the second matches", { keys: [S2, S1] });
+    b.valid("tolerance_boundary", "exactly 300 s old", { now: T + 300 });
+    b.valid("tolerance_boundary", "exactly 300 s ahead", { now: T - 300 });
+    b.refused("tolerance_old", "301 s old", "timestamp_too_old", { now: T + 301 });
+    b.refused("tolerance_future", "301 s ahead", "timestamp_too_new", { now: T - 301 });
+    b.refused("tolerance_option", "tolerance 10 s, 11 s old", "timestamp_too_old", { tolerance: 10, now: T + 11 });
+    b.refused("timestamp_units", "timestamp in milliseconds, signed as sent", "timestamp_too_new", { headers: H(sig(S1, T * 1000), T * 1000) });
+    b.refused("tampered_payload", "meeting id changed", "no_matching_signature", { payload: BODY.replace("1234567890", "1234567891") });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    b.refused("signed_content", "timestamp header changed after signing", "no_matching_signature", { now: T + 1, headers: H(sig(), T + 1) });
+    b.refused("wrong_key", "another secret", "no_matching_signature", { keys: [S2] });
+    b.refused("signature_version", "v0= prefix missing", "no_matching_signature", { headers: H(sig().slice(3)) });
+    b.refused("signature_version", "valid HMAC labelled v1=", "no_matching_signature", { headers: H("v1=" + sig().slice(3)) });
+    b.refused("missing_header", "x-zm-signature missing", "missing_header", { headers: H(null) });
+    b.refused("missing_header", "x-zm-request-timestamp missing", "missing_header", { headers: H(undefined, null) });
+    b.refused("malformed_header", "timestamp not a number", "invalid_header", { headers: H(undefined, "17180000O0") });
+    b.valid("baseline", "scheme detected from x-zm-signature", { detect: true });
+    b.refused("scheme_downgrade", "Zoom's signed content re-sent as the body under GitHub's header, scheme detected", "scheme_downgrade", {
+      detect: true, payload: `v0:${T}:${BODY}`, headers: { "X-Hub-Signature-256": `sha256=${hex(sha256(S1, `v0:${T}:`, BODY))}` }, now: T + 86400,
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// HubSpot (v3)
+
+const hubspot = {
+  scheme: "hubspot",
+  keys: "secrets",
+  description:
+    "X-HubSpot-Signature-v3: <base64 HMAC-SHA256 of `${method}${url}${body}${X-HubSpot-Request-Timestamp}`> keyed with the app's client secret (UTF-8); the timestamp in unix MILLISECONDS, checked to the millisecond against now +/- 300 s; url (and method, default POST) are inputs, signed as given.",
+  sources: ["HubSpot developer docs: Validating requests, v3 signature (https://developers.hubspot.com/docs/api/webhooks/validating-requests); @hubspot/api-client Signature.isValid"],
+  build(b) {
+    const S1 = "hookline-FAKE-hubspot-client-secret-1";
+    const S2 = "hookline-FAKE-hubspot-client-secret-2";
+    const HOOK_URL = "https://hooks.example.com/hubspot?portal=62515";
+    const BODY = JSON.stringify([{ eventId: 1, subscriptionId: 12345, portalId: 62515, occurredAt: T * 1000, subscriptionType: "contact.creation", attemptNumber: 0, objectId: 123, changeSource: "CRM" }]);
+    const MS = T * 1000 + 250;
+    const sig = (k = S1, method = "POST", url = HOOK_URL, p = BODY, ts = MS) => b64(sha256(k, method, url, p, String(ts)));
+    const H = (s = sig(), ts = MS) => ({ ...(s === null ? {} : { "X-HubSpot-Signature-v3": s }), ...(ts === null ? {} : { "X-HubSpot-Request-Timestamp": String(ts) }) });
+    const at = (ts) => ({ headers: H(sig(S1, "POST", HOOK_URL, BODY, ts), ts) });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T, url: HOOK_URL });
+
+    b.valid("baseline", "contact.creation");
+    b.valid("baseline", "method POST named", { method: "POST" });
+    b.valid("baseline", "a GET signed as GET, empty body", { method: "GET", payload: "", headers: H(sig(S1, "GET", HOOK_URL, "")) });
+    b.valid("rotation", "two secrets, the second matches", { keys: [S2, S1] });
+    b.refused("signed_url", "another method (PUT) than the one signed", "no_matching_signature", { method: "PUT" });
+    b.refused("signed_url", "another query value", "no_matching_signature", { url: "https://hooks.example.com/hubspot?portal=62516" });
+    b.refused("signed_url", "query string dropped", "no_matching_signature", { url: "https://hooks.example.com/hubspot" });
+    b.refused("signed_url", "explicit default port :443", "no_matching_signature", { url: "https://hooks.example.com:443/hubspot?portal=62515" });
+    b.refused("signed_url", "http instead of https", "no_matching_signature", { url: "http://hooks.example.com/hubspot?portal=62515" });
+    b.valid("tolerance_boundary", "exactly 300 s old, to the millisecond", at(T * 1000 - 300000));
+    b.valid("tolerance_boundary", "exactly 300 s ahead, to the millisecond", at(T * 1000 + 300000));
+    b.refused("tolerance_old", "300.001 s old", "timestamp_too_old", at(T * 1000 - 300001));
+    b.refused("tolerance_future", "300.001 s ahead", "timestamp_too_new", at(T * 1000 + 300001));
+    b.refused("tolerance_future", "one day ahead", "timestamp_too_new", at(T * 1000 + 86400000));
+    b.refused("tolerance_option", "tolerance 10 s, 10.001 s old", "timestamp_too_old", { tolerance: 10, ...at(T * 1000 - 10001) });
+    b.refused("timestamp_units", "timestamp in seconds, signed as sent", "timestamp_too_old", at(T));
+    b.refused("tampered_payload", "objectId changed", "no_matching_signature", { payload: BODY.replace('"objectId":123', '"objectId":124') });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    b.refused("signed_content", "timestamp header changed by 1 ms after signing", "no_matching_signature", { headers: H(sig(), MS + 1) });
+    b.refused("wrong_key", "another secret", "no_matching_signature", { keys: [S2] });
+    b.refused("signature_encoding", "digest in hex instead of base64", "no_matching_signature", { headers: H(hex(sha256(S1, "POST", HOOK_URL, BODY, String(MS)))) });
+    b.refused("signature_version", "v1 signature (SHA-256 hex of secret + body) in the v3 header", "no_matching_signature", { headers: H(crypto.createHash("sha256").update(S1 + BODY).digest("hex")) });
+    b.refused("missing_header", "X-HubSpot-Signature-v3 missing", "missing_header", { headers: H(null) });
+    b.refused("missing_header", "X-HubSpot-Request-Timestamp missing", "missing_header", { headers: H(undefined, null) });
+    b.refused("malformed_header", "timestamp with a fraction", "invalid_header", { headers: H(undefined, `${MS}.5`) });
+    b.valid("baseline", "scheme detected from X-HubSpot-Signature-v3", { detect: true });
+    const content = `POST${HOOK_URL}${BODY}${MS}`;
+    b.refused("scheme_downgrade", "HubSpot's signed content re-sent as the body under Shopify's header, scheme detected", "scheme_downgrade", {
+      detect: true, url: undefined, payload: content, headers: { "X-Shopify-Hmac-Sha256": b64(sha256(S1, content)) }, now: T + 86400,
+    });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Square
+
+const square = {
+  scheme: "square",
+  keys: "secrets",
+  description:
+    "x-square-hmacsha256-signature: <base64 HMAC-SHA256 of `${url}${body}`> keyed with the subscription's signature key (UTF-8); url is an input, the notification HOOK_URL exactly as configured at Square; no timestamp.",
+  sources: ["Square developer docs: Verify and validate an event notification (https://developer.squareup.com/docs/webhooks/step3validate); WebhooksHelper.isValidWebhookEventSignature"],
+  build(b) {
+    const S1 = "hookline-FAKE-square-signature-key-1";
+    const S2 = "hookline-FAKE-square-signature-key-2";
+    const HOOK_URL = "https://hooks.example.com/square/events";
+    const BODY = JSON.stringify({ merchant_id: "6SSW7HV8K2ST5", type: "payment.created", event_id: "13b867cf-db3d-4b1c-90b6-2f32a9d78124", created_at: "2024-06-10T06:13:20Z", data: { type: "payment", id: "KkAkhdMsgzn59SM8A89WgKwekxLZY", object: { payment: { amount_money: { amount: 100, currency: "USD" } } } } });
+    const sig = (k = S1, url = HOOK_URL, p = BODY) => b64(sha256(k, url, p));
+    const H = (s = sig()) => (s === null ? {} : { "x-square-hmacsha256-signature": s });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T, url: HOOK_URL });
+
+    b.valid("baseline", "payment.created");
+    b.valid("rotation", "two keys, the second matches", { keys: [S2, S1] });
+    b.refused("tampered_payload", "amount changed", "no_matching_signature", { payload: BODY.replace('"amount":100', '"amount":1000') });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    const utf8 = JSON.stringify({ merchant_id: "6SSW7HV8K2ST5", type: "customer.updated", data: { object: { customer: { given_name: "Zoë", note: "Café ☕ 東京 🚀" } } } });
+    b.valid("raw_body", "non-ASCII UTF-8 body", { payload: utf8, headers: H(sig(S1, HOOK_URL, utf8)) });
+    b.refused("wrong_key", "another key", "no_matching_signature", { keys: [S2] });
+    b.refused("signed_url", "trailing slash added", "no_matching_signature", { url: HOOK_URL + "/" });
+    b.refused("signed_url", "query string added", "no_matching_signature", { url: HOOK_URL + "?x=1" });
+    b.refused("signed_url", "explicit default port :443", "no_matching_signature", { url: "https://hooks.example.com:443/square/events" });
+    b.refused("signed_url", "http instead of https", "no_matching_signature", { url: "http://hooks.example.com/square/events" });
+    b.refused("signed_url", "another host", "no_matching_signature", { url: "https://hooks.example.net/square/events" });
+    b.refused("signed_content", "signed over the body alone", "no_matching_signature", { headers: H(b64(sha256(S1, BODY))) });
+    b.refused("signature_encoding", "digest in hex instead of base64", "no_matching_signature", { headers: H(hex(sha256(S1, HOOK_URL, BODY))) });
+    b.refused("missing_header", "x-square-hmacsha256-signature missing", "missing_header", { headers: H(null) });
+    b.valid("baseline", "scheme detected from x-square-hmacsha256-signature", { detect: true });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Twilio
+
+/** twilio-node's getExpectedTwilioSignature: the HOOK_URL, then each name and its values sorted (repeats once). */
+function twilioSig(token, url, params) {
+  let data = url;
+  for (const name of Object.keys(params).sort()) for (const v of [...new Set([].concat(params[name]))].sort()) data += name + v;
+  return b64(hmac("sha1", token, data));
+}
+/** A form body as Twilio posts it, parameters in the given order. */
+const form = (params) => {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) for (const one of [].concat(v)) u.append(k, one);
+  return u.toString();
+};
+
+const twilio = {
+  scheme: "twilio",
+  keys: "secrets",
+  description:
+    "X-Twilio-Signature: <base64 HMAC-SHA1> keyed with the auth token (UTF-8) over the HOOK_URL followed by each form parameter's name and value (decoded), sorted by name then value; or, when the HOOK_URL's query has bodySHA256=<hex SHA-256 of the body> (JSON bodies), over the HOOK_URL alone and the body's hash compared. url is an input, exactly as configured at Twilio; no timestamp.",
+  sources: [
+    "twilio-node lib/webhooks/webhooks.js (getExpectedTwilioSignature, validateRequestWithBody)",
+    "Twilio's published samples (TwilioDevEd/api-snippets security/signature_validation): asserted here",
+  ],
+  build(b) {
+    const SAMPLE_URL = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    const SAMPLE = { CallSid: "CA1234567890ABCDE", Caller: "+14158675310", Digits: "1234", From: "+14158675310", To: "+18005551212" };
+    if (twilioSig("12345", SAMPLE_URL, SAMPLE) !== "GvWf1cFY/Q7PnoempGyD5oXAezc=") throw new Error("Twilio published sample");
+    const S1 = "hookline-FAKE-twilio-auth-token-1";
+    const S2 = "hookline-FAKE-twilio-auth-token-2";
+    const HOOK_URL = "https://hooks.example.com/twilio/sms?tenant=a%20b";
+    const P = { MessageSid: "SM0123456789abcdef", AccountSid: "AC0123456789abcdef", Body: "héllo & bye+1 = 2", From: "+15550001111", To: "+15550002222", NumMedia: "0" };
+    const BODY = form(P);
+    const H = (s = twilioSig(S1, HOOK_URL, P)) => (s === null ? {} : { "X-Twilio-Signature": s });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T, url: HOOK_URL });
+
+    b.valid("baseline", "Twilio's published sample", { keys: ["12345"], url: SAMPLE_URL, payload: form(SAMPLE), headers: H("GvWf1cFY/Q7PnoempGyD5oXAezc=") });
+    b.valid("baseline", "incoming SMS, form body");
+    b.valid("rotation", "two auth tokens, the second matches", { keys: [S2, S1] });
+    b.valid("param_sorting", "parameters posted in another order", { payload: form(Object.fromEntries(Object.entries(P).reverse())) });
+    const rep = { Tag: ["b", "a", "b"], Body: "x" };
+    b.valid("param_sorting", "repeated parameter: values sorted, a repeat counted once", { payload: "Tag=b&Body=x&Tag=a&Tag=b", headers: H(twilioSig(S1, HOOK_URL, rep)) });
+    const unsorted = b64(hmac("sha1", S1, HOOK_URL + Object.entries(P).map(([k, v]) => k + v).join("")));
+    b.refused("param_sorting", "signed over the parameters in body order, unsorted", "no_matching_signature", { headers: H(unsorted) });
+    b.refused("param_sorting", "signed over the HOOK_URL alone, parameters left out", "no_matching_signature", { headers: H(b64(hmac("sha1", S1, HOOK_URL))) });
+    b.valid("raw_body", "space encoded as %20 instead of + (parameters are signed decoded)", { payload: BODY.replace(/\+/g, "%20") });
+    b.refused("tampered_payload", "MessageSid changed", "no_matching_signature", { payload: BODY.replace("SM0123", "SM0124") });
+    b.refused("tampered_payload", "a parameter added", "no_matching_signature", { payload: BODY + "&Extra=1" });
+    b.refused("wrong_key", "another auth token", "no_matching_signature", { keys: [S2] });
+    b.refused("signed_url", "another query value", "no_matching_signature", { url: "https://hooks.example.com/twilio/sms?tenant=a%20c" });
+    b.refused("signed_url", "query string dropped", "no_matching_signature", { url: "https://hooks.example.com/twilio/sms" });
+    // Not the default port: twilio-node also tries the URL with and without `:443`, a leniency
+    // that is no weakness (docs/providers.md: hookline verifies the URL as given).
+    b.refused("signed_url", "another port (:8443)", "no_matching_signature", { url: "https://hooks.example.com:8443/twilio/sms?tenant=a%20b" });
+    b.refused("signed_url", "http instead of https", "no_matching_signature", { url: "http://hooks.example.com/twilio/sms?tenant=a%20b" });
+    const JSONBODY = JSON.stringify({ CallSid: "CA1234567890ABCDE", Caller: "+12349013030", CallStatus: "completed" });
+    const JURL = `https://hooks.example.com/twilio/voice?bodySHA256=${crypto.createHash("sha256").update(JSONBODY).digest("hex")}`;
+    const jsig = b64(hmac("sha1", S1, JURL));
+    b.valid("body_hash", "JSON body, bodySHA256 in the HOOK_URL", { url: JURL, payload: JSONBODY, headers: H(jsig) });
+    b.refused("body_hash", "JSON body changed (bodySHA256 no longer matches)", "no_matching_signature", { url: JURL, payload: JSONBODY.replace("completed", "failed"), headers: H(jsig) });
+    const FAKE_URL = `https://hooks.example.com/twilio/voice?bodySHA256=${crypto.createHash("sha256").update("{}").digest("hex")}`;
+    b.refused("body_hash", "bodySHA256 changed to the new body's hash (the HOOK_URL is signed)", "no_matching_signature", { url: FAKE_URL, payload: "{}", headers: H(jsig) });
+    b.refused("body_hash", "JSON body, another auth token", "no_matching_signature", { url: JURL, payload: JSONBODY, headers: H(jsig), keys: [S2] });
+    b.refused("signature_version", "HMAC-SHA256 instead of HMAC-SHA1", "no_matching_signature", { headers: H(b64(hmac("sha256", S1, HOOK_URL + Object.keys(P).sort().map((k) => k + P[k]).join("")))) });
+    b.refused("signature_encoding", "digest in hex instead of base64", "no_matching_signature", { headers: H(Buffer.from(twilioSig(S1, HOOK_URL, P), "base64").toString("hex")) });
+    b.refused("missing_header", "X-Twilio-Signature missing", "missing_header", { headers: H(null) });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Vercel
+
+const vercel = {
+  scheme: "vercel",
+  keys: "secrets",
+  description: "x-vercel-signature: <hex HMAC-SHA1 of the body> keyed with the webhook's secret (UTF-8); no timestamp.",
+  sources: ["Vercel docs: Webhooks, Securing webhooks (https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks)"],
+  build(b) {
+    const S1 = "hookline-FAKE-vercel-webhook-secret-1";
+    const S2 = "hookline-FAKE-vercel-webhook-secret-2";
+    const BODY = JSON.stringify({ id: "evt_FAKE0001", type: "deployment.created", createdAt: T * 1000, payload: { deployment: { id: "dpl_FAKE0001", url: "hookline-demo.vercel.app" } } });
+    const sig = (k = S1, p = BODY) => hex(hmac("sha1", k, p));
+    const H = (s = sig()) => (s === null ? {} : { "x-vercel-signature": s });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T });
+
+    b.valid("baseline", "deployment.created");
+    b.valid("rotation", "two secrets, the second matches", { keys: [S2, S1] });
+    b.refused("tampered_payload", "deployment id changed", "no_matching_signature", { payload: BODY.replace("dpl_FAKE0001", "dpl_FAKE0002") });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    b.refused("wrong_key", "another secret", "no_matching_signature", { keys: [S2] });
+    b.refused("signature_version", "HMAC-SHA256 instead of HMAC-SHA1", "no_matching_signature", { headers: H(hex(sha256(S1, BODY))) });
+    b.refused("signature_version", "sha1= prefix on the digest", "no_matching_signature", { headers: H("sha1=" + sig()) });
+    b.refused("signature_encoding", "digest in base64", "no_matching_signature", { headers: H(b64(hmac("sha1", S1, BODY))) });
+    b.refused("signature_encoding", "digest truncated by one byte", "no_matching_signature", { headers: H(sig().slice(0, -2)) });
+    b.refused("missing_header", "x-vercel-signature missing", "missing_header", { headers: H(null) });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Intercom
+
+const intercom = {
+  scheme: "intercom",
+  keys: "secrets",
+  description: "X-Hub-Signature: sha1=<hex HMAC-SHA1 of the body> keyed with the app's client secret (UTF-8); no timestamp (verified when named: the header is also GitHub's legacy one).",
+  sources: ["Intercom developer docs: Webhooks, Signed notifications (https://developers.intercom.com/docs/webhooks/setting-up-webhooks)"],
+  build(b) {
+    const S1 = "hookline-FAKE-intercom-client-secret-1";
+    const S2 = "hookline-FAKE-intercom-client-secret-2";
+    const BODY = JSON.stringify({ type: "notification_event", topic: "conversation.user.created", id: "notif_FAKE0001", created_at: T, data: { item: { type: "conversation", id: "147" } } });
+    const sig = (k = S1, p = BODY) => `sha1=${hex(hmac("sha1", k, p))}`;
+    const H = (s = sig()) => (s === null ? {} : { "X-Hub-Signature": s });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T });
+
+    b.valid("baseline", "conversation.user.created");
+    b.valid("rotation", "two secrets, the second matches", { keys: [S2, S1] });
+    b.refused("tampered_payload", "conversation id changed", "no_matching_signature", { payload: BODY.replace('"147"', '"148"') });
+    b.refused("raw_body", "body re-serialised with indentation", "no_matching_signature", { payload: JSON.stringify(JSON.parse(BODY), null, 2) });
+    b.refused("wrong_key", "another secret", "no_matching_signature", { keys: [S2] });
+    b.refused("signature_version", "sha1= prefix missing", "no_matching_signature", { headers: H(sig().slice(5)) });
+    b.refused("signature_version", "sha256= HMAC-SHA256 in X-Hub-Signature", "no_matching_signature", { headers: H(`sha256=${hex(sha256(S1, BODY))}`) });
+    b.refused("signature_encoding", "digest in base64", "no_matching_signature", { headers: H(`sha1=${b64(hmac("sha1", S1, BODY))}`) });
+    b.refused("missing_header", "X-Hub-Signature missing", "missing_header", { headers: H(null) });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// GitLab
+
+const gitlab = {
+  scheme: "gitlab",
+  keys: "secrets",
+  description:
+    "X-Gitlab-Token: the webhook's secret token itself, compared in constant time. It binds neither the body nor a time: a changed body verifies (the tampered_payload case expects it, so no verifier pretends otherwise).",
+  sources: ["GitLab docs: Webhooks, Validate requests with a secret token (https://docs.gitlab.com/user/project/integrations/webhooks/#validate-requests-with-a-secret-token)"],
+  build(b) {
+    const S1 = "hookline-FAKE-gitlab-token-0001";
+    const S2 = "hookline-FAKE-gitlab-token-0002";
+    const BODY = JSON.stringify({ object_kind: "push", ref: "refs/heads/main", checkout_sha: "da1560886d4f094c3e6c9ef40349f7d38b5d27d7", project: { id: 15, path_with_namespace: "octo-org/hookline-demo" } });
+    const H = (s = S1) => ({ "X-Gitlab-Event": "Push Hook", "X-Gitlab-Event-UUID": "13792a34-cac6-4fda-95a8-c58e00a3954e", ...(s === null ? {} : { "X-Gitlab-Token": s }) });
+    b.setBase({ keys: [S1], payload: BODY, headers: H(), now: T });
+
+    b.valid("baseline", "Push Hook");
+    b.valid("rotation", "two tokens, the second matches", { keys: [S2, S1] });
+    b.valid("tampered_payload", "a changed body still verifies (the token signs nothing)", { payload: BODY.replace("refs/heads/main", "refs/heads/evil") });
+    b.refused("wrong_key", "another token of the same length", "no_matching_signature", { keys: [S2] });
+    b.refused("token_length", "a prefix of the token (one character short)", "no_matching_signature", { headers: H(S1.slice(0, -1)) });
+    b.refused("token_length", "the token with a character appended", "no_matching_signature", { headers: H(S1 + "1") });
+    b.refused("token_length", "the token's first character only", "no_matching_signature", { headers: H(S1.slice(0, 1)) });
+    b.refused("token_length", "the token twice", "no_matching_signature", { headers: H(S1 + S1) });
+    b.refused("wrong_key", "the token in upper case", "no_matching_signature", { headers: H(S1.toUpperCase()) });
+    b.refused("signature_encoding", "an HMAC-SHA256 of the body under the token, in place of the token", "no_matching_signature", { headers: H(hex(sha256(S1, BODY))) });
+    b.refused("missing_header", "X-Gitlab-Token missing", "missing_header", { headers: H(null) });
+    b.refused("missing_header", "X-Gitlab-Token empty", "missing_header", { headers: H("") });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// SendGrid (signed Event Webhook)
+
+/** A P-256 key from a fixed private scalar: node:crypto derives its public point and SPKI. */
+function p256Key(dHex) {
+  const ecdh = crypto.createECDH("prime256v1");
+  ecdh.setPrivateKey(Buffer.from(dHex, "hex"));
+  const point = ecdh.getPublicKey();
+  const jwk = { kty: "EC", crv: "P-256", d: Buffer.from(dHex, "hex").toString("base64url"), x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33).toString("base64url") };
+  const priv = crypto.createPrivateKey({ format: "jwk", key: jwk });
+  return { priv, spki: b64(crypto.createPublicKey(priv).export({ type: "spki", format: "der" })) };
+}
+
+// node:crypto's ECDSA nonce is random, so a signature made again differs: the signatures made
+// once are kept in sendgrid-signatures.json, by key, encoding and message digest, and taken again
+// while node:crypto still verifies them (the vectors are the same on every run; nothing of ECDSA
+// is computed here).
+const SIGNATURES = `${__dirname}/sendgrid-signatures.json`;
+const signatures = fs.existsSync(SIGNATURES) ? JSON.parse(fs.readFileSync(SIGNATURES, "utf8")) : {};
+const usedSignatures = {};
+
+/** ECDSA P-256 / SHA-256 by node:crypto, DER or IEEE P1363 (r || s). */
+function p256Sign(key, msg, encoding = "der") {
+  const dsaEncoding = encoding === "der" ? "der" : "ieee-p1363";
+  const slot = `${key.spki.slice(-16)}:${dsaEncoding}:${crypto.createHash("sha256").update(msg).digest("hex")}`;
+  const known = usedSignatures[slot] ?? signatures[slot];
+  const kept = known === undefined ? null : Buffer.from(known, "base64");
+  const sig = kept !== null && crypto.verify("sha256", msg, { key: key.priv, dsaEncoding }, kept) ? kept : crypto.sign("sha256", msg, { key: key.priv, dsaEncoding });
+  if (!crypto.verify("sha256", msg, { key: key.priv, dsaEncoding }, sig)) throw new Error("p256Sign: node:crypto does not verify its own signature");
+  usedSignatures[slot] = b64(sig);
+  return sig;
+}
+
+const sendgrid = {
+  scheme: "sendgrid",
+  keys: "public_keys",
+  description:
+    "X-Twilio-Email-Event-Webhook-Signature: <base64 of a DER ECDSA P-256 / SHA-256 signature> over `${X-Twilio-Email-Event-Webhook-Timestamp}${body}`, checked with the verification key (base64 SubjectPublicKeyInfo DER); timestamp in unix seconds, tolerance 300 s (a hookline policy: SendGrid documents no window).",
+  sources: ["Twilio SendGrid docs: Getting Started with the Event Webhook Security Features (https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features); @sendgrid/eventwebhook verifySignature"],
+  build(b) {
+    const K1 = p256Key("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721");
+    const K2 = p256Key("0f56db78ca460b055c500064824bed999a25aaf48ebb519ac201537b85479813");
+    const BODY = JSON.stringify([{ email: "example@test.com", timestamp: T, "smtp-id": "<14c5d75ce93.dfd.64b469@ismtpd-555>", event: "delivered", category: "cat facts", sg_event_id: "sg_event_id", sg_message_id: "sg_message_id" }]) + "\r\n";
+    const sig = (k = K1, t = T, p = BODY, enc = "der") => b64(p256Sign(k, Buffer.concat([bytes(String(t)), bytes(p)]), enc));
+    const H = (s = sig(), t = T) => ({ ...(s === null ? {} : { "X-Twilio-Email-Event-Webhook-Signature": s }), ...(t === null ? {} : { "X-Twilio-Email-Event-Webhook-Timestamp": String(t) }) });
+    b.setBase({ keys: [K1.spki], payload: BODY, headers: H(), now: T });
+
+    b.valid("baseline", "delivered event, body ending in CRLF");
+    b.valid("rotation", "two verification keys, the second matches", { keys: [K2.spki, K1.spki] });
+    b.valid("tolerance_boundary", "exactly 300 s old", { now: T + 300 });
+    b.refused("tolerance_old", "301 s old", "timestamp_too_old", { now: T + 301 });
+    b.refused("tolerance_future", "301 s ahead", "timestamp_too_new", { now: T - 301 });
+    b.refused("timestamp_units", "timestamp in milliseconds, signed as sent", "timestamp_too_new", { headers: H(sig(K1, T * 1000), T * 1000) });
+    b.refused("signed_content", "signature over another timestamp than the header's", "no_matching_signature", { headers: H(sig(K1, T - 60), T) });
+    b.refused("signed_content", "timestamp header changed after signing", "no_matching_signature", { now: T + 1, headers: H(sig(), T + 1) });
+    b.refused("signed_content", "signed over the body alone", "no_matching_signature", { headers: H(b64(p256Sign(K1, bytes(BODY)))) });
+    b.refused("tampered_payload", "event changed", "no_matching_signature", { payload: BODY.replace("delivered", "bounce") });
+    b.refused("raw_body", "body without its trailing CRLF", "no_matching_signature", { payload: BODY.trimEnd() });
+    b.refused("wrong_key", "another verification key", "no_matching_signature", { keys: [K2.spki] });
+    b.refused("signature_encoding", "signature in IEEE P1363 form (r || s), not DER", "no_matching_signature", { headers: H(sig(K1, T, BODY, "p1363")) });
+    b.refused("signature_encoding", "signature not base64", "no_matching_signature", { headers: H("!!!") });
+    b.refused("missing_header", "signature header missing", "missing_header", { headers: H(null) });
+    b.refused("missing_header", "timestamp header missing", "missing_header", { headers: H(undefined, null) });
+    b.refused("malformed_header", "timestamp not a number", "invalid_header", { headers: H(undefined, "17180000O0") });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Detection (cases with input.detect): docs/providers.md's rule. A scheme that signs no time,
+// detected from its header, refuses a body that begins as a timestamped scheme's signed content
+// (Slack's and Zoom's `v0:<ts>:`, Stripe's `<ts>.`, Paddle's `<ts>:`, Standard Webhooks'
+// `<id>.<ts>.`, HubSpot's `<METHOD>https://`); otherwise the detected scheme's own rules apply.
+
+const UNTIMED_HEADERS = { shopify: "x-shopify-hmac-sha256", github: "x-hub-signature-256" };
+const TIMESTAMPED_CONTENT = [/^v0:[0-9]{9,}:/, /^[0-9]{9,}[.:]/, /^[A-Za-z0-9_-]{1,256}\.[0-9]{9,}\./, /^[A-Z]{3,16}https?:\/\//];
+function refDetected(c, blockScheme) {
+  const names = Object.keys(c.headers).map((k) => k.toLowerCase());
+  const untimed = Object.entries(UNTIMED_HEADERS).find(([, h]) => names.includes(h));
+  if (!untimed) return REF[blockScheme](c);
+  const body = Buffer.from(c.payload_hex, "hex").toString("latin1");
+  if (TIMESTAMPED_CONTENT.some((re) => re.test(body))) return { error: "scheme_downgrade" };
+  return REF[untimed[0]](c);
+}
+
+// ---------------------------------------------------------------------------------------
 // main
 
-const BLOCKS = [standardWebhooks, standardWebhooksV1a, stripe, github, slack, shopify, discord, linear, custom];
+const BLOCKS = [standardWebhooks, standardWebhooksV1a, stripe, github, slack, shopify, discord, linear, custom, paddle, zoom, hubspot, square, twilio, vercel, intercom, gitlab, sendgrid];
 
 const schemes = {};
 const cases = [];
@@ -496,7 +926,8 @@ for (const block of BLOCKS) {
     cases.push(c);
     if (!ref) continue;
     const payload = c.input.payload_base64 !== undefined ? Buffer.from(c.input.payload_base64, "base64") : Buffer.from(c.input.payload, "utf8");
-    const got = ref({ ...c.input, keys: c.input[block.keys], payload: undefined, payload_hex: hex(payload) });
+    const refInput = { ...c.input, keys: c.input[block.keys], payload: undefined, payload_hex: hex(payload) };
+    const got = c.input.detect ? refDetected(refInput, block.scheme) : ref(refInput);
     const ok = c.expect.valid ? got.error === undefined : got.error === c.expect.code;
     if (!ok) problems.push(`${c.id}: expects ${JSON.stringify(c.expect)}, the reference verifier gives ${JSON.stringify(got)}`);
   }
@@ -523,5 +954,6 @@ const out = {
   cases,
 };
 fs.writeFileSync(OUT, JSON.stringify(out, null, 2) + "\n");
+fs.writeFileSync(SIGNATURES, JSON.stringify(Object.fromEntries(Object.entries(usedSignatures).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2) + "\n");
 const byScheme = Object.keys(schemes).map((s) => `${s} ${cases.filter((c) => c.scheme === s).length}`);
 console.log(`tests/vectors/conformance.json: ${cases.length} cases (${byScheme.join(", ")})`);

@@ -686,6 +686,7 @@ function window(ts, now, tol) {
 }
 const firstKey = (keys, pred) => keys.findIndex(pred);
 const E = (error) => ({ error });
+const hmacWith = (alg, key, ...parts) => crypto.createHmac(alg, bytes(key)).update(Buffer.concat(parts.map(bytes))).digest();
 
 const REF = {
   stripe(c) {
@@ -792,6 +793,110 @@ const REF = {
     const i = firstKey(c.keys, (k) => eq(mac, t === null ? hmac(k, p) : hmac(k, `${t}.`, p)));
     if (i < 0) return E("no_matching_signature");
     return t === null ? { key_index: i } : { key_index: i, timestamp: digits(t) };
+  },
+  // The providers' schemes hookline verifies but does not sign (docs/providers.md), for the
+  // conformance vectors: each provider's published recipe, with node:crypto.
+  paddle(c) {
+    const h = need(c.headers, "Paddle-Signature");
+    if (h === null) return E("missing_header");
+    let ts = null;
+    const h1s = [];
+    for (const item of h.split(";")) {
+      const i = item.indexOf("=");
+      if (i < 0) continue;
+      const k = item.slice(0, i).trim();
+      if (k === "ts") ts = item.slice(i + 1);
+      if (k === "h1") h1s.push(unhex(item.slice(i + 1)));
+    }
+    if (ts === null || digits(ts) === null) return E("invalid_header");
+    const w = window(digits(ts), c.now, c.tolerance ?? 5);
+    if (w) return E(w);
+    const i = firstKey(c.keys, (k) => h1s.some((s) => eq(s, hmac(k, `${ts}:`, payloadBytes(c)))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(ts) };
+  },
+  zoom(c) {
+    const s = need(c.headers, "x-zm-signature");
+    const t = need(c.headers, "x-zm-request-timestamp");
+    if (s === null || t === null) return E("missing_header");
+    if (digits(t) === null) return E("invalid_header");
+    const w = window(digits(t), c.now, c.tolerance ?? 300);
+    if (w) return E(w);
+    const mac = s.startsWith("v0=") ? unhex(s.slice(3)) : null;
+    const i = firstKey(c.keys, (k) => eq(mac, hmac(k, `v0:${t}:`, payloadBytes(c))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(t) };
+  },
+  hubspot(c) {
+    const s = need(c.headers, "X-HubSpot-Signature-v3");
+    if (s === null) return E("missing_header");
+    if (c.url === undefined) return E("invalid_argument");
+    const t = need(c.headers, "X-HubSpot-Request-Timestamp");
+    if (t === null) return E("missing_header");
+    if (digits(t) === null) return E("invalid_header");
+    // Milliseconds, to the millisecond, against the receiver's clock in seconds.
+    const w = window(digits(t), c.now * 1000, (c.tolerance ?? 300) * 1000);
+    if (w) return E(w);
+    const content = [c.method ?? "POST", c.url, payloadBytes(c), t];
+    const i = firstKey(c.keys, (k) => eq(unb64(s), hmac(k, ...content)));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: Math.floor(digits(t) / 1000) };
+  },
+  square(c) {
+    const s = need(c.headers, "x-square-hmacsha256-signature");
+    if (s === null) return E("missing_header");
+    if (c.url === undefined) return E("invalid_argument");
+    const i = firstKey(c.keys, (k) => eq(unb64(s), hmac(k, c.url, payloadBytes(c))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i };
+  },
+  twilio(c) {
+    const s = need(c.headers, "X-Twilio-Signature");
+    if (s === null) return E("missing_header");
+    if (c.url === undefined) return E("invalid_argument");
+    const p = payloadBytes(c);
+    const query = new URL(c.url).searchParams;
+    let data;
+    if (query.has("bodySHA256")) {
+      // twilio-node validateRequestWithBody: the URL alone is signed, the body's SHA-256 is in it.
+      if (crypto.createHash("sha256").update(p).digest("hex") !== query.get("bodySHA256")) return E("no_matching_signature");
+      data = [c.url];
+    } else {
+      // twilio-node getExpectedTwilioSignature: each name, then its values sorted, repeats once.
+      const params = new URLSearchParams(p.toString("utf8"));
+      data = [c.url];
+      for (const name of [...new Set(params.keys())].sort()) for (const v of [...new Set(params.getAll(name))].sort()) data.push(name, v);
+    }
+    const i = firstKey(c.keys, (k) => eq(unb64(s), hmacWith("sha1", k, ...data)));
+    return i < 0 ? E("no_matching_signature") : { key_index: i };
+  },
+  vercel(c) {
+    const s = need(c.headers, "x-vercel-signature");
+    if (s === null) return E("missing_header");
+    const i = firstKey(c.keys, (k) => eq(unhex(s), hmacWith("sha1", k, payloadBytes(c))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i };
+  },
+  intercom(c) {
+    const s = need(c.headers, "X-Hub-Signature");
+    if (s === null) return E("missing_header");
+    const mac = s.startsWith("sha1=") ? unhex(s.slice(5)) : null;
+    const i = firstKey(c.keys, (k) => eq(mac, hmacWith("sha1", k, payloadBytes(c))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i };
+  },
+  gitlab(c) {
+    const s = need(c.headers, "X-Gitlab-Token");
+    if (s === null) return E("missing_header");
+    const i = firstKey(c.keys, (k) => eq(bytes(s), bytes(k)));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, id: hget(c.headers, "X-Gitlab-Event-UUID"), event_type: hget(c.headers, "X-Gitlab-Event") };
+  },
+  sendgrid(c) {
+    const s = need(c.headers, "X-Twilio-Email-Event-Webhook-Signature");
+    if (s === null) return E("missing_header");
+    const t = need(c.headers, "X-Twilio-Email-Event-Webhook-Timestamp");
+    if (t === null) return E("missing_header");
+    if (digits(t) === null) return E("invalid_header");
+    const w = window(digits(t), c.now, c.tolerance ?? 300);
+    if (w) return E(w);
+    const sig = unb64(s);
+    const msg = Buffer.concat([bytes(t), payloadBytes(c)]);
+    const i = sig === null ? -1 : firstKey(c.keys, (k) => crypto.verify("sha256", msg, crypto.createPublicKey({ key: Buffer.from(k, "base64"), format: "der", type: "spki" }), sig));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(t) };
   },
 };
 
