@@ -11,14 +11,9 @@ pub(crate) use imp::verify;
 #[cfg(feature = "providers")]
 mod imp {
     use super::*;
-
-    const PREFIX: &str = "sha1=";
     use crate::error::Error;
     use crate::headers::HeaderSource;
-    #[allow(unused_imports)]
-    use crate::prelude::*;
     use crate::scheme::keys::{Keys, Verified};
-    use crate::scheme::{check_length, decode_hex, HMAC_SHA1_LEN};
 
     #[cfg_attr(not(feature = "sender"), inline(never))]
     pub(crate) fn verify(
@@ -26,21 +21,12 @@ mod imp {
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
     ) -> Result<Verified, Error> {
-        let value = crate::scheme::required(headers, HEADER_SIGNATURE)?;
-        check_length(&value, HEADER_SIGNATURE)?;
-        let candidate = value
-            .trim()
-            .strip_prefix(PREFIX)
-            .and_then(decode_hex::<HMAC_SHA1_LEN>)
-            .ok_or(Error::NoMatchingSignature)?;
-        let key_index = crate::scheme::keys::matching_key_sha1(keys, &[payload], &candidate)
-            .ok_or(Error::NoMatchingSignature)?;
-        Ok(Verified {
-            scheme: crate::scheme::Scheme::Intercom,
-            key_index,
-            id: None,
-            timestamp: None,
-            event_type: None,
-        })
+        crate::scheme::vercel::verify_body_sha1(
+            keys,
+            headers,
+            payload,
+            (HEADER_SIGNATURE, "sha1="),
+            crate::scheme::Scheme::Intercom,
+        )
     }
 }

@@ -4,7 +4,7 @@
 pub const HEADER_SIGNATURE: &str = "x-vercel-signature";
 
 #[cfg(feature = "providers")]
-pub(crate) use imp::verify;
+pub(crate) use imp::{verify, verify_body_sha1};
 
 /// The verification, in the receiver's providers build only (feature `providers`).
 #[cfg(feature = "providers")]
@@ -15,7 +15,7 @@ mod imp {
     #[allow(unused_imports)]
     use crate::prelude::*;
     use crate::scheme::keys::{Keys, Verified};
-    use crate::scheme::{check_length, decode_hex, HMAC_SHA1_LEN};
+    use crate::scheme::{check_length, decode_hex, Scheme, HMAC_SHA1_LEN};
 
     #[cfg_attr(not(feature = "sender"), inline(never))]
     pub(crate) fn verify(
@@ -23,14 +23,35 @@ mod imp {
         headers: &(impl HeaderSource + ?Sized),
         payload: &[u8],
     ) -> Result<Verified, Error> {
-        let value = crate::scheme::required(headers, HEADER_SIGNATURE)?;
-        check_length(&value, HEADER_SIGNATURE)?;
-        let candidate =
-            decode_hex::<HMAC_SHA1_LEN>(value.trim()).ok_or(Error::NoMatchingSignature)?;
+        verify_body_sha1(
+            keys,
+            headers,
+            payload,
+            (HEADER_SIGNATURE, ""),
+            Scheme::Vercel,
+        )
+    }
+
+    /// A hex HMAC-SHA1 of the raw body, after `prefix`, in one header: Vercel's layout, and
+    /// Intercom's with `sha1=` in front. No timestamp, no id.
+    pub(crate) fn verify_body_sha1(
+        keys: &Keys,
+        headers: &(impl HeaderSource + ?Sized),
+        payload: &[u8],
+        (header, prefix): (&str, &str),
+        scheme: Scheme,
+    ) -> Result<Verified, Error> {
+        let value = crate::scheme::required(headers, header)?;
+        check_length(&value, header)?;
+        let candidate = value
+            .trim()
+            .strip_prefix(prefix)
+            .and_then(decode_hex::<HMAC_SHA1_LEN>)
+            .ok_or(Error::NoMatchingSignature)?;
         let key_index = crate::scheme::keys::matching_key_sha1(keys, &[payload], &candidate)
             .ok_or(Error::NoMatchingSignature)?;
         Ok(Verified {
-            scheme: crate::scheme::Scheme::Vercel,
+            scheme,
             key_index,
             id: None,
             timestamp: None,
