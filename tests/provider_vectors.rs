@@ -5,27 +5,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod vector_dir;
+
 use hookline::scheme::Scheme;
 use hookline::verify::{KeyInput, SchemeVerifier, Target, Verifier};
 use hookline::{Signer, VerifyOptions};
 use serde_json::Value;
 
 fn files() -> Vec<(String, Value)> {
-    let dir = format!("{}/tests/vectors/providers", env!("CARGO_MANIFEST_DIR"));
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (
-                p.display().to_string(),
-                serde_json::from_str(&text).unwrap(),
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(out.len(), 9, "a vector file per provider scheme in {dir}");
+    let out = vector_dir::read_vector_dir("providers");
+    assert_eq!(
+        out.len(),
+        9,
+        "a vector file per provider scheme in tests/vectors/providers"
+    );
     out
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+mod vector_dir;
+
 use hookline::scheme::{Content, CustomScheme, Encoding, Format, Scheme};
 use hookline::verify::{KeyInput, SchemeVerifier, Target, Verifier};
 use hookline::Signer;
@@ -44,21 +46,11 @@ static LIAR: TestHost = TestHost {
 };
 
 fn files() -> Vec<(String, Value)> {
-    let dir = format!("{}/tests/vectors/schemes", env!("CARGO_MANIFEST_DIR"));
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            (
-                p.display().to_string(),
-                serde_json::from_str(&text).unwrap(),
-            )
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(out.len() >= 8, "expected a vector file per scheme in {dir}");
+    let out = vector_dir::read_vector_dir("schemes");
+    assert!(
+        out.len() >= 8,
+        "expected a vector file per scheme in tests/vectors/schemes"
+    );
     out
 }
 
