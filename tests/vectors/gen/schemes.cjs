@@ -688,6 +688,21 @@ const firstKey = (keys, pred) => keys.findIndex(pred);
 const E = (error) => ({ error });
 const hmacWith = (alg, key, ...parts) => crypto.createHmac(alg, bytes(key)).update(Buffer.concat(parts.map(bytes))).digest();
 
+/** Slack's `v0=<hex>` over `v0:{timestamp}:{body}` under the given header names (Zoom uses it too). */
+function v0(signatureHeader, timestampHeader) {
+  return (c) => {
+    const s = need(c.headers, signatureHeader);
+    const t = need(c.headers, timestampHeader);
+    if (s === null || t === null) return E("missing_header");
+    if (digits(t) === null) return E("invalid_header");
+    const w = window(digits(t), c.now, c.tolerance ?? 300);
+    if (w) return E(w);
+    const mac = s.startsWith("v0=") ? unhex(s.slice(3)) : null;
+    const i = firstKey(c.keys, (k) => eq(mac, hmac(k, `v0:${t}:`, payloadBytes(c))));
+    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(t) };
+  };
+}
+
 const REF = {
   stripe(c) {
     const h = need(c.headers, "Stripe-Signature");
@@ -715,17 +730,7 @@ const REF = {
     const i = firstKey(c.keys, (k) => eq(s, hmac(k, payloadBytes(c))));
     return i < 0 ? E("no_matching_signature") : { key_index: i, id: hget(c.headers, "X-GitHub-Delivery"), event_type: hget(c.headers, "X-GitHub-Event") };
   },
-  slack(c) {
-    const s = need(c.headers, "X-Slack-Signature");
-    const t = need(c.headers, "X-Slack-Request-Timestamp");
-    if (s === null || t === null) return E("missing_header");
-    if (digits(t) === null) return E("invalid_header");
-    const w = window(digits(t), c.now, c.tolerance ?? 300);
-    if (w) return E(w);
-    const mac = s.startsWith("v0=") ? unhex(s.slice(3)) : null;
-    const i = firstKey(c.keys, (k) => eq(mac, hmac(k, `v0:${t}:`, payloadBytes(c))));
-    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(t) };
-  },
+  slack: v0("X-Slack-Signature", "X-Slack-Request-Timestamp"),
   shopify(c) {
     const s = need(c.headers, "X-Shopify-Hmac-Sha256");
     if (s === null) return E("missing_header");
@@ -814,17 +819,8 @@ const REF = {
     const i = firstKey(c.keys, (k) => h1s.some((s) => eq(s, hmac(k, `${ts}:`, payloadBytes(c)))));
     return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(ts) };
   },
-  zoom(c) {
-    const s = need(c.headers, "x-zm-signature");
-    const t = need(c.headers, "x-zm-request-timestamp");
-    if (s === null || t === null) return E("missing_header");
-    if (digits(t) === null) return E("invalid_header");
-    const w = window(digits(t), c.now, c.tolerance ?? 300);
-    if (w) return E(w);
-    const mac = s.startsWith("v0=") ? unhex(s.slice(3)) : null;
-    const i = firstKey(c.keys, (k) => eq(mac, hmac(k, `v0:${t}:`, payloadBytes(c))));
-    return i < 0 ? E("no_matching_signature") : { key_index: i, timestamp: digits(t) };
-  },
+  // Slack's layout under Zoom's header names.
+  zoom: v0("x-zm-signature", "x-zm-request-timestamp"),
   hubspot(c) {
     const s = need(c.headers, "X-HubSpot-Signature-v3");
     if (s === null) return E("missing_header");
