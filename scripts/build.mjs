@@ -170,8 +170,13 @@ function guarded(exports) {
 //   glue.mjs the sender's glue.
 // - wasm-bindgen's copy of src/wasm/edge.js (a snippet, which the glue and the wasm name): the
 //   original, whose relative imports resolve from where it lies.
-const external = (rules) => {
-  const byPath = new Map([[full.snippet, { path: join(root, "src", "wasm", "edge.js") }], ...rules.map(([from, path]) => [from, { path, external: true }])]);
+// `swaps`: files bundled in place of others (Node's stand-in for the message table).
+const external = (rules, swaps = []) => {
+  const byPath = new Map([
+    [full.snippet, { path: join(root, "src", "wasm", "edge.js") }],
+    ...swaps.map(([from, path]) => [from, { path }]),
+    ...rules.map(([from, path]) => [from, { path, external: true }]),
+  ]);
   const again = {};
   return {
     name: "hookline-externals",
@@ -189,11 +194,13 @@ const common = { bundle: true, logLevel: "warning", legalComments: "none", targe
 // source; a linked source map beside each file gives the source's lines back): a receiver pays for
 // every byte it loads (issue 30's budget), a sender's and the store's files stay as written.
 const lean = { minify: true, keepNames: true, sourcemap: "linked", sourcesContent: false };
-const bundle = (entry, outfile, format, rules = [], extra = {}) =>
-  esbuild.build({ ...common, ...extra, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(rules)], ...(format === "cjs" ? { platform: "node" } : {}) });
+const bundle = (entry, outfile, format, rules = [], extra = {}, swaps = []) =>
+  esbuild.build({ ...common, ...extra, entryPoints: [entry], outfile: join(pkg, outfile), format, plugins: [external(rules, swaps)], ...(format === "cjs" ? { platform: "node" } : {}) });
 const esmErrors = [lib("errors.js"), "./errors.mjs"];
 await Promise.all([
-  bundle(loader("node.js"), "node.cjs", "cjs", [], lean),
+  // node.cjs requires the message table (messages.cjs) the first time it writes an error.
+  bundle(loader("node.js"), "node.cjs", "cjs", [], lean, [[lib("message-text.js"), loader("node-message-text.js")]]),
+  bundle(lib("message-text.js"), "messages.cjs", "cjs", [], lean),
   bundle(full.api, "sender.cjs", "cjs", [[lib("errors.js"), "./errors.cjs"]]),
   bundle(lib("errors.js"), "errors.mjs", "esm", [], lean),
   bundle(lib("receiver.js"), "receiver-glue.mjs", "esm", [esmErrors], lean),

@@ -8,7 +8,7 @@
 
 import { HooklineError, SenderError, WebhookVerificationError } from "../../pkg-template/lib/errors.js";
 import { acquire, options, OPTIONS, PAYLOAD, release, TIME } from "../../pkg-template/lib/encode.js";
-import { errorFrom, messageOf, typeError } from "../../pkg-template/lib/messages.js";
+import { errorFrom, makeError, messageOf } from "../../pkg-template/lib/messages.js";
 import { bytesView as viewOf } from "../../pkg-template/lib/read.js";
 
 export { HooklineError, SenderError, WebhookVerificationError };
@@ -28,15 +28,11 @@ export function describedError(kind, code, reason, t1, t2, n1, n2) {
 
 /** The message the table writes for a described error (a lenient Matcher's `errors`). */
 export function describedMessage(code, reason, t1, t2, n1, n2) {
-  return messageOf({ kind: 0, code, reason, t1, t2, n1, n2 });
+  return messageOf({ code, reason, t1, t2, n1, n2 });
 }
 
 // An error whose message the sender's binding wrote itself (a serde message, a sender's option).
-export function makeError(kind, code, message, hint) {
-  if (kind === 2) return typeError(code, message, hint);
-  const Class = kind === 0 ? WebhookVerificationError : kind === 3 ? SenderError : HooklineError;
-  return new Class(code, message, hint);
-}
+export { makeError };
 
 /** A URL's text without its username and password, for records and logs. */
 export function redactedHref(u) {

@@ -1,11 +1,52 @@
 // Memory and lifetime (run with node --expose-gc): 1,000,000 verifies and 100,000 Webhook objects
 // (half freed with free(), half dropped for the FinalizationRegistry) leave the wasm memory and
-// RSS flat after warm-up.
+// RSS flat after warm-up; a receiver's start loads only the files it verifies with (the message
+// table and the sender's build come when first needed).
+import { spawnSync } from "node:child_process";
 import * as hookline from "hookline";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
 
 const { test, run } = createHarness();
+
+// A fresh process: require or import an entry, verify a valid delivery, then a tampered one;
+// prints the package files loaded after each, and the error.
+const loadedFiles = (entry, how) => {
+  const script = `
+const { createRequire } = require("node:module");
+const cache = () => Object.keys(createRequire(process.cwd() + "/x.js").cache).filter((f) => f.includes("node_modules/hookline/")).map((f) => f.split("/").pop()).sort();
+(async () => {
+  const { Webhook, signHeaders } = ${how === "import" ? `await import(${JSON.stringify(entry)})` : `require(${JSON.stringify(entry)})`};
+  const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const wh = new Webhook(secret);
+  const headers = { "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "" };
+  headers["webhook-signature"] = wh.sign("msg_1", new Date(Number(headers["webhook-timestamp"]) * 1000), "{}");
+  wh.verify("{}", headers);
+  const verified = cache();
+  let error;
+  try { wh.verify("{ }", headers); } catch (e) { error = { name: e.name, code: e.code, message: e.message, hint: e.hint }; }
+  console.log(JSON.stringify({ verified, error, after: cache(), signHeaders: typeof signHeaders }));
+})();`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+for (const [entry, how] of [["hookline/receiver", "require"], ["hookline/receiver", "import"], ["hookline", "require"], ["hookline", "import"]]) {
+  test(`${how} ${entry}: a valid delivery loads no message table and no sender; an error loads the table once`, () => {
+    const r = loadedFiles(entry, how);
+    assert.ok(r.verified.includes("node.cjs"), JSON.stringify(r.verified));
+    for (const f of ["messages.cjs", "sender.cjs"]) assert.ok(!r.verified.includes(f), `${f} loaded by a valid verify: ${r.verified}`);
+    assert.deepEqual(r.error, {
+      name: "WebhookVerificationError",
+      code: "no_matching_signature",
+      message: "no matching signature",
+      hint: "check that the secret belongs to this endpoint and that the payload is the raw request body, byte for byte, not re-serialized JSON",
+    });
+    assert.ok(r.after.includes("messages.cjs"), JSON.stringify(r.after));
+    assert.ok(!r.after.includes("sender.cjs"), JSON.stringify(r.after));
+  });
+}
 const settle = async () => {
   for (let i = 0; i < 4; i++) {
     globalThis.gc();
