@@ -25,7 +25,7 @@ mod out;
 
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOC: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
 
 /// A panic (none is reachable from input: the core denies panicking code) stops the instance
 /// with a trap, without the formatting machinery a message would need.
