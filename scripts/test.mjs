@@ -1,7 +1,7 @@
 // npm test: Rust gates and tests on the host, then the packed tarball installed into a throwaway
 // consumer and the same JS suite run in Node ESM, Node CJS, Deno, Bun, workerd and Chromium, plus
-// the peer cross-checks. Ends with one "N passed, M failed" line; exits non-zero on any failure or
-// on any runtime that did not report.
+// the cross-checks against peer libraries and the providers' own SDKs (Node). Ends with one
+// "N passed, M failed" line; exits non-zero on any failure or on any runtime that did not report.
 //
 // `npm test -- deno bun` runs only the steps whose title holds one of the words (any case), after
 // the build, pack and install they need: for a quick loop while working on one runtime. CI and
@@ -145,10 +145,11 @@ if (tsc.ok) results.push({ runtime: "tsc-strict", passed: 1, failed: 0 });
 step("CLI from the tarball on 127.0.0.1 (hookline listen/send/replay/sign/verify/secret/conformance)", "node", ["cli.mjs"], { cwd: consumer });
 step("Memory: 1M verifies, 100k objects (node --expose-gc)", "node", ["--expose-gc", "memory.mjs"], { cwd: consumer });
 step("Peer cross-checks (standardwebhooks, svix, stripe, octokit, node:crypto ed25519)", "node", ["peers.mjs"], { cwd: consumer });
+step("Provider SDK cross-checks (twilio, sendgrid, square, paddle, hubspot)", "node", ["provider-sdks.mjs"], { cwd: consumer });
 finish();
 
 function finish() {
-  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "chromium-portal", "node-peers", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "imports", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
+  const expected = ["rust", "node-esm", "node-cjs", "deno-npm", "deno-relative", "bun", "workerd-wrangler", "workerd-esbuild", "chromium-importmap", "chromium-bundled", "chromium-workbench", "chromium-portal", "node-peers", "node-provider-sdks", "node-delivery", "deno-delivery", "bun-delivery", "node-endpoints", "deno-endpoints", "bun-endpoints", "node-store-pglite", "node-store-d1", "node-store-postgresql", "workerd-sender", "examples", "readme", "tsc-strict", "node-cli", "node-memory", "size", "imports", "dts-docs", "node-middleware", "deno-middleware", "bun-middleware", "workerd-middleware"];
   console.log("\n== Summary");
   for (const name of expected) {
     const r = results.find((x) => x.runtime === name);
