@@ -19,6 +19,9 @@ const MAX_KEYS = 64;
 /** A writer that grew past this (a 10 MiB header) is not kept for the next call. */
 const KEEP = 1 << 20;
 
+// Text up to this many UTF-16 units is tried as ASCII before the encoder (Writer.utf8).
+const SHORT_TEXT = 512;
+
 export class Writer {
   constructor() {
     this.buf = new Uint8Array(1024);
@@ -59,7 +62,7 @@ export class Writer {
 
   text(s) {
     this.room(5 + s.length * 3);
-    const { written } = utf8.encodeInto(s, this.buf.subarray(this.at + 5));
+    const written = this.utf8(s, this.at + 5);
     this.buf[this.at] = T_STRING;
     this.view.setUint32(this.at + 1, written, true);
     this.at += 5 + written;
@@ -68,9 +71,29 @@ export class Writer {
   /** An object member's name: its UTF-8 after a u32 length, no tag. */
   name(s) {
     this.room(4 + s.length * 3);
-    const { written } = utf8.encodeInto(s, this.buf.subarray(this.at + 4));
+    const written = this.utf8(s, this.at + 4);
     this.view.setUint32(this.at, written, true);
     this.at += 4 + written;
+  }
+
+  /**
+   * `s` as UTF-8 at `at` (the room is made); the bytes written. Short ASCII text (an option's
+   * name, a header block) is copied unit by unit, cheaper than a call into the encoder; anything
+   * else is the platform encoder's.
+   */
+  utf8(s, at) {
+    const n = s.length;
+    if (n <= SHORT_TEXT) {
+      const buf = this.buf;
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[at + i++] = c;
+      }
+      if (i === n) return n;
+    }
+    return utf8.encodeInto(s, this.buf.subarray(at)).written;
   }
 
   bytes(b) {

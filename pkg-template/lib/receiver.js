@@ -118,6 +118,9 @@ Object.assign(FIELD_NAMES, {
 class Build {
   x;
   registry;
+  // Views of the wasm memory, made again when a call grew it (growing detaches the old buffer).
+  u8 = null;
+  dv = null;
   constructor(module, hostHmac) {
     let memory;
     const host_hmac = (k, kl, p, pl, b, bl, o) => {
@@ -147,14 +150,25 @@ class Build {
     return this.answer(w, fn(a, b, c));
   }
 
+  /** The wasm memory's bytes; `this.dv` is its DataView. */
+  memory() {
+    const buffer = this.x.memory.buffer;
+    if (this.u8 === null || this.u8.buffer !== buffer) {
+      this.u8 = new Uint8Array(buffer);
+      this.dv = new DataView(buffer);
+    }
+    return this.u8;
+  }
+
   answer(w, len) {
-    const x = this.x;
-    const m = new Uint8Array(x.memory.buffer, x.hl_out(), len);
-    const dv = new DataView(m.buffer, m.byteOffset, len);
+    const at = this.x.hl_out();
+    const m = this.memory();
+    const dv = this.dv;
+    const end = at + len;
     const r = new Answer();
-    r.ok = m[0] === 1;
-    let i = 1;
-    while (i < len) {
+    r.ok = m[at] === 1;
+    let i = at + 1;
+    while (i < end) {
       const f = m[i];
       if (f >= F_NUMBERS) {
         r[FIELD_NAMES[f]] = dv.getFloat64(i + 1, true);
@@ -229,7 +243,8 @@ class Build {
   last(w, mem, handle, mode, tag, n) {
     const head = w.at;
     mem[head] = tag;
-    new DataView(mem.buffer, mem.byteOffset + head + 1, 4).setUint32(0, n, true);
+    this.memory();
+    this.dv.setUint32(mem.byteOffset + head + 1, n, true);
     return this.answer(w, this.x.hl_verify(handle, mode, head + 5 + n));
   }
 
