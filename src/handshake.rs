@@ -22,9 +22,6 @@ pub const MAX_UNPARSED_BYTES: usize = 4096;
 /// The longest `plainToken` answered, in UTF-16 units (JavaScript's string length).
 pub const MAX_PLAIN_TOKEN: usize = 1024;
 
-/// The member names the answer is decided on.
-const NAMES: &[&str] = &["type", "challenge", "event", "payload", "plainToken"];
-
 /// What to answer a request verified under `scheme` with this `body`, or `None` when it is no
 /// handshake. `parsed`: the caller had the body parsed as JSON (else only the first
 /// [`MAX_UNPARSED_BYTES`] are considered). `zoom_key`: the key that verified a Zoom request.
@@ -40,50 +37,44 @@ pub fn answer(
     if !parsed && body.len() > MAX_UNPARSED_BYTES {
         return None;
     }
-    let members = json::js_members(body, NAMES)?;
-    let get = |name| json::member(&members, name);
+    // The rule's first member first: a request that is no handshake is read once.
+    let string = |path: &[&str]| match json::js_member(body, path) {
+        Some(JsValue::String(s)) => Some(s),
+        _ => None,
+    };
+    let mut out = Vec::new();
     match scheme {
+        Scheme::Discord => {
+            return (json::js_member(body, &["type"]) == Some(JsValue::One))
+                .then(|| "{\"type\":1}".into())
+        }
         Scheme::Slack => {
-            let (Some(JsValue::String(kind)), Some(JsValue::String(challenge))) =
-                (get("type"), get("challenge"))
-            else {
-                return None;
-            };
-            if kind.as_slice() != b"url_verification" {
+            if string(&["type"])? != b"url_verification" {
                 return None;
             }
-            let mut out = b"{\"challenge\":".to_vec();
-            quote(challenge, &mut out);
-            out.push(b'}');
-            String::from_utf8(out).ok()
+            out.extend_from_slice(b"{\"challenge\":");
+            quote(&string(&["challenge"])?, &mut out);
         }
-        Scheme::Discord => (get("type") == Some(&JsValue::One)).then(|| "{\"type\":1}".into()),
-        Scheme::Zoom => {
-            let Some(JsValue::String(event)) = get("event") else {
+        _ => {
+            if string(&["event"])? != b"endpoint.url_validation" {
                 return None;
-            };
-            let Some(JsValue::Object(payload)) = get("payload") else {
-                return None;
-            };
-            let Some(JsValue::String(plain)) = json::member(payload, "plainToken") else {
-                return None;
-            };
-            if event.as_slice() != b"endpoint.url_validation" || utf16_len(plain) > MAX_PLAIN_TOKEN
-            {
+            }
+            let plain = string(&["payload", "plainToken"])?;
+            if utf16_len(&plain) > MAX_PLAIN_TOKEN {
                 return None;
             }
             // The token is over the plainToken's UTF-8, a lone surrogate as U+FFFD (what
             // TextEncoder gives for the same string).
-            let token = zoom::handshake_token(zoom_key?, &utf8(plain));
-            let mut out = b"{\"plainToken\":".to_vec();
-            quote(plain, &mut out);
+            let token = zoom::handshake_token(zoom_key?, &utf8(&plain));
+            out.extend_from_slice(b"{\"plainToken\":");
+            quote(&plain, &mut out);
             out.extend_from_slice(b",\"encryptedToken\":\"");
             out.extend_from_slice(token.as_bytes());
-            out.extend_from_slice(b"\"}");
-            String::from_utf8(out).ok()
+            out.push(b'"');
         }
-        _ => None,
     }
+    out.push(b'}');
+    String::from_utf8(out).ok()
 }
 
 /// A WTF-8 string's length as JavaScript counts it (UTF-16 units): one per character (a lone

@@ -3,7 +3,7 @@
 //! trailing bytes, nesting deeper than [`MAX_DEPTH`]), two ways:
 //! - [`top_level_integer`]: Linear's `webhookTimestamp`, read as serde_json reads it, a repeated
 //!   member refused, so two parsers can never read two different timestamps from one signed body;
-//! - [`js_members`]: the members a provider's handshake is decided on, read as `JSON.parse` reads
+//! - [`js_member`]: a member a provider's handshake is decided on, read as `JSON.parse` reads
 //!   them (the package's callers see the body that way): the last of repeated members wins, a lone
 //!   surrogate escape is a string's code unit, a number is the nearest double.
 
@@ -54,7 +54,7 @@ pub fn top_level_integer(text: &[u8], name: &str) -> Result<Member, JsonError> {
     Ok(found.unwrap_or(Member::NotInteger))
 }
 
-/// A value as `JSON.parse` gives it, kept only as far as [`js_members`] is asked for it.
+/// A member's value as `JSON.parse` gives it, as far as [`js_member`] tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JsValue {
     /// A string as WTF-8: its UTF-8, a lone surrogate (JavaScript strings may hold one) encoded
@@ -62,34 +62,32 @@ pub enum JsValue {
     String(Vec<u8>),
     /// A number whose nearest double is 1 (`1`, `1.0`, `10e-1`, ...).
     One,
-    /// An object: its members among the names asked for, each once (the last of repeated ones).
-    Object(Members),
-    /// Anything else: another number, `true`, `false`, `null`, an array.
+    /// Anything else: another number, `true`, `false`, `null`, an array, an object.
     Other,
 }
 
-/// An object's members among the names asked for.
-pub type Members = Vec<(&'static str, JsValue)>;
-
-/// The member `name` of `members`.
-pub fn member<'m>(members: &'m [(&'static str, JsValue)], name: &str) -> Option<&'m JsValue> {
-    members.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-}
-
-/// Read `text` as `JSON.parse` does; when it is an object, its members named in `names`, and of
-/// each of those that is an object, its members named in `names`, to any depth. `None` where
-/// `JSON.parse` throws (not UTF-8, not JSON) or the value is not an object. Unlike `JSON.parse`,
-/// nesting deeper than [`MAX_DEPTH`] is refused.
-pub fn js_members(text: &[u8], names: &[&'static str]) -> Option<Members> {
+/// Read `text` as `JSON.parse` does and give the member at `path` (names, outermost first) of
+/// the object it is: at each level the last of repeated members, as `JSON.parse` keeps. `None`
+/// where `JSON.parse` throws (not UTF-8, not JSON), where the value is not an object, or where
+/// there is no such member (or one on the way is not an object). Unlike `JSON.parse`, nesting
+/// deeper than [`MAX_DEPTH`] is refused.
+pub fn js_member(text: &[u8], path: &[&str]) -> Option<JsValue> {
     let text = core::str::from_utf8(text).ok()?;
     let mut r = Reader::new(text, true);
     r.skip_ws();
-    let value = r.js_value(0, names).ok()?;
+    let found = r.object_member(0, path).ok()?;
     r.skip_ws();
-    match value {
-        JsValue::Object(members) if r.peek().is_none() => Some(members),
-        _ => None,
-    }
+    let (start, end) = found.filter(|_| r.peek().is_none())?;
+    let mut value = Reader::new(text.get(start..end)?, true);
+    Some(match value.peek() {
+        Some(b'"') => {
+            let mut bytes = Vec::new();
+            value.wtf8(&mut bytes).ok()?;
+            JsValue::String(bytes)
+        }
+        Some(b'-' | b'0'..=b'9') if is_one(value.text) => JsValue::One,
+        _ => JsValue::Other,
+    })
 }
 
 /// The input, validated as UTF-8 once: slices of it are taken by index, never checked again.
@@ -222,13 +220,19 @@ impl<'a> Reader<'a> {
                 _ => self.at = back,
             }
         }
-        match char::from_u32(code) {
-            Some(c) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
-            // A lone surrogate: three bytes, as UTF-8 would encode its number.
-            None => out.extend_from_slice(&[
-                0xE0 | (code >> 12) as u8,
-                0x80 | ((code >> 6) & 0x3F) as u8,
-                0x80 | (code & 0x3F) as u8,
+        // UTF-8's encoding of the number, a lone surrogate's included (three bytes).
+        let byte = |shift: u32, mark: u32| ((code >> shift) & 0x3F | mark) as u8;
+        match code {
+            0..=0x7F => out.push(code as u8),
+            0x80..=0x7FF => out.extend_from_slice(&[byte(6, 0xC0), byte(0, 0x80)]),
+            0x800..=0xFFFF => {
+                out.extend_from_slice(&[byte(12, 0xE0), byte(6, 0x80), byte(0, 0x80)]);
+            }
+            _ => out.extend_from_slice(&[
+                byte(18, 0xF0),
+                byte(12, 0x80),
+                byte(6, 0x80),
+                byte(0, 0x80),
             ]),
         }
         Ok(())
@@ -358,46 +362,38 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// One value at nesting `depth` as `JSON.parse` gives it, objects' members among `names`.
-    fn js_value(&mut self, depth: usize, names: &[&'static str]) -> Result<JsValue, JsonError> {
-        match self.peek() {
-            Some(b'"') => {
-                let mut bytes = Vec::new();
-                self.wtf8(&mut bytes)?;
-                Ok(JsValue::String(bytes))
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                let (text, _) = self.number()?;
-                Ok(if is_one(text) {
-                    JsValue::One
-                } else {
-                    JsValue::Other
-                })
-            }
-            Some(b'{') => {
-                let depth = depth.saturating_add(1);
-                if depth > MAX_DEPTH {
-                    return Err(JsonError::Invalid);
-                }
-                self.bump();
-                let mut members: Members = Vec::new();
-                self.items(b'}', |r| {
-                    let key = r.key()?;
-                    let Some(name) = names.iter().copied().find(|n| *n == key) else {
-                        return r.value(depth);
-                    };
-                    let value = r.js_value(depth, names)?;
-                    // JSON.parse keeps the last of repeated members.
-                    match members.iter_mut().find(|(n, _)| *n == name) {
-                        Some(member) => member.1 = value,
-                        None => members.push((name, value)),
-                    }
-                    Ok(())
-                })?;
-                Ok(JsValue::Object(members))
-            }
-            _ => self.value(depth).map(|()| JsValue::Other),
+    /// An object at nesting `depth` (0 outside any), read whole: where its member at `path`
+    /// is, the last of repeated ones (`None` when there is none, or when one on the way is not
+    /// an object).
+    fn object_member(
+        &mut self,
+        depth: usize,
+        path: &[&str],
+    ) -> Result<Option<(usize, usize)>, JsonError> {
+        let depth = depth.saturating_add(1);
+        if depth > MAX_DEPTH {
+            return Err(JsonError::Invalid);
         }
+        self.expect(b'{')?;
+        let mut found = None;
+        self.items(b'}', |r| {
+            let key = r.key()?;
+            match path.split_first() {
+                Some((name, rest)) if *name == key => {
+                    let start = r.at;
+                    found = match (rest.is_empty(), r.peek()) {
+                        (false, Some(b'{')) => r.object_member(depth, rest)?,
+                        (leaf, _) => {
+                            r.value(depth)?;
+                            leaf.then_some((start, r.at))
+                        }
+                    };
+                    Ok(())
+                }
+                _ => r.value(depth),
+            }
+        })?;
+        Ok(found)
     }
 }
 
@@ -409,25 +405,38 @@ const ABOVE_ONE: &[u8] = b"00000000000000011102230246251565404236316680908203125
 /// Whether a JSON number's text is 1 once read as a double (`JSON.parse`'s reading), decided on
 /// its decimal digits (the receiver carries no float parsing).
 fn is_one(text: &str) -> bool {
-    if text.starts_with('-') {
+    let text = text.as_bytes();
+    if text.first() == Some(&b'-') {
         return false;
     }
-    let (mantissa, exponent) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
-    let int = mantissa.split('.').next().unwrap_or_default();
-    // The value is 0.D x 10^point, D the digits from the first that is not 0 (the '.' in it
-    // skipped): the integer part is 0 or starts with another digit (JSON's grammar).
-    let (d, point) = if int == "0" {
-        let frac = mantissa.get(2..).unwrap_or_default();
-        let zeros = frac.bytes().take_while(|&b| b == b'0').count();
-        (
-            frac.get(zeros..).unwrap_or_default(),
-            (zeros as i64).saturating_neg(),
-        )
-    } else {
-        (mantissa, int.len() as i64)
-    };
-    let d = d.as_bytes();
-    match (point.saturating_add(exponent_of(exponent)), d.split_first()) {
+    let e = text
+        .iter()
+        .position(|&c| c | 0x20 == b'e')
+        .unwrap_or(text.len());
+    let mantissa = text.get(..e).unwrap_or_default();
+    let int = mantissa
+        .iter()
+        .position(|&c| c == b'.')
+        .unwrap_or(mantissa.len());
+    // The value is 0.D x 10^point, D the digits from the first that is not 0 (a '.' in them
+    // skipped), point the integer part's length less the 0s before D.
+    let lead = mantissa
+        .iter()
+        .take_while(|&&c| c == b'0' || c == b'.')
+        .count();
+    let zeros = mantissa
+        .get(..lead)
+        .unwrap_or_default()
+        .iter()
+        .filter(|&&c| c == b'0')
+        .count();
+    let d = mantissa.get(lead..).unwrap_or_default();
+    let point = (int as i64)
+        .saturating_sub(zeros as i64)
+        .saturating_add(exponent_of(
+            text.get(e.saturating_add(1)..).unwrap_or_default(),
+        ));
+    match (point, d.split_first()) {
         // 1.R: R at most 2^-53.
         (1, Some((b'1', rest))) => fraction_cmp(rest, ABOVE_ONE).is_le(),
         // 0.D: at least 1 - 2^-54.
@@ -436,15 +445,18 @@ fn is_one(text: &str) -> bool {
     }
 }
 
-/// An exponent's value, held within a range far past any that could make a number 1.
-fn exponent_of(text: &str) -> i64 {
-    let digits = text.trim_start_matches(['+', '-']);
-    let n = digits.bytes().fold(0i64, |n, b| {
-        n.saturating_mul(10)
-            .saturating_add(i64::from(b.wrapping_sub(b'0')))
-            .min(1 << 40)
-    });
-    if text.starts_with('-') {
+/// An exponent's value (its text after the `e`), held within a range far past any that could
+/// make a number 1.
+fn exponent_of(text: &[u8]) -> i64 {
+    let n = text
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .fold(0i64, |n, &c| {
+            n.saturating_mul(10)
+                .saturating_add(i64::from(c.wrapping_sub(b'0')))
+                .min(1 << 40)
+        });
+    if text.first() == Some(&b'-') {
         n.saturating_neg()
     } else {
         n
@@ -582,10 +594,10 @@ mod tests {
             .unwrap();
     }
 
-    /// `js_members` against serde_json, which reads what JSON.parse reads but a lone surrogate
+    /// `js_member` against serde_json, which reads what JSON.parse reads but a lone surrogate
     /// (left out here) and keeps the last of repeated members too.
     #[test]
-    fn js_members_agree_with_serde_json() {
+    fn js_member_agrees_with_serde_json() {
         use proptest::prelude::*;
         let piece = prop_oneof![
             Just("{"),
@@ -610,37 +622,29 @@ mod tests {
         runner
             .run(&proptest::collection::vec(piece, 0..24), |parts| {
                 let text = format!("{{{}}}", parts.concat());
-                let ours = js_members(text.as_bytes(), &["a"]);
-                match serde_json::from_str::<serde_json::Value>(&text) {
-                    Ok(serde_json::Value::Object(map)) => {
-                        assert_eq!(ours, Some(like_serde(&map)), "{text}")
-                    }
-                    _ => assert_eq!(ours, None, "{text}"),
+                let serde = serde_json::from_str::<serde_json::Value>(&text).ok();
+                for path in [&["a"][..], &["a", "a"], &["b", "a"]] {
+                    let want = serde.as_ref().filter(|v| v.is_object()).and_then(|v| {
+                        let v = path
+                            .iter()
+                            .try_fold(v, |v, name| v.as_object()?.get(*name))?;
+                        Some(match v {
+                            serde_json::Value::String(s) => JsValue::String(s.as_bytes().to_vec()),
+                            serde_json::Value::Number(n) if n.as_f64() == Some(1.0) => JsValue::One,
+                            _ => JsValue::Other,
+                        })
+                    });
+                    assert_eq!(js_member(text.as_bytes(), path), want, "{text} {path:?}");
                 }
                 Ok(())
             })
             .unwrap();
     }
 
-    fn like_serde(map: &serde_json::Map<String, serde_json::Value>) -> Members {
-        use serde_json::Value as V;
-        map.get("a")
-            .map(|v| {
-                let v = match v {
-                    V::String(s) => JsValue::String(s.as_bytes().to_vec()),
-                    V::Number(n) if n.as_f64() == Some(1.0) => JsValue::One,
-                    V::Object(inner) => JsValue::Object(like_serde(inner)),
-                    _ => JsValue::Other,
-                };
-                vec![("a", v)]
-            })
-            .unwrap_or_default()
-    }
-
     #[test]
     fn js_strings_keep_lone_surrogates() {
-        let read = |text: &str| js_members(text.as_bytes(), &["a"]);
-        let string = |bytes: &[u8]| Some(vec![("a", JsValue::String(bytes.to_vec()))]);
+        let read = |text: &str| js_member(text.as_bytes(), &["a"]);
+        let string = |bytes: &[u8]| Some(JsValue::String(bytes.to_vec()));
         assert_eq!(read(r#"{"a":"\ud800"}"#), string(b"\xed\xa0\x80"));
         assert_eq!(
             read(r#"{"a":"\udfff\ud83d"}"#),
@@ -650,10 +654,7 @@ mod tests {
         assert_eq!(read(r#"{"a":"\ud83d\u0041"}"#), string(b"\xed\xa0\xbdA"));
         assert_eq!(read(r#"{"a":"\ud83d\uzzzz"}"#), None);
         // A name with one is no name asked for; serde's reading refuses it still.
-        assert_eq!(
-            read(r#"{"\ud800":1,"a":2}"#),
-            Some(vec![("a", JsValue::Other)])
-        );
+        assert_eq!(read(r#"{"\ud800":1,"a":2}"#), Some(JsValue::Other));
         assert_eq!(
             top_level_integer(br#"{"a":"\ud800"}"#, "b"),
             Err(JsonError::Invalid)
