@@ -28,7 +28,9 @@
 //! - [`ordering`]: FIFO delivery per endpoint or ordering key; when a failing head is given up
 //!   (sender).
 //! - [`dedupe`]: the key and lifetime under which a receiver remembers a verified delivery.
-//! - [`json`]: the one JSON member a receiver reads (Linear's timestamp), without serde.
+//! - [`json`]: what a receiver reads of a JSON body (Linear's timestamp, a handshake's members),
+//!   without serde.
+//! - [`handshake`]: the providers' endpoint verifications (Slack, Zoom, Discord) and their answers.
 //! - [`input`]: the caller's JS values as the glue encodes them, converted into the core's types:
 //!   the one converter both bindings (`abi/` and [`wasm`]) use.
 //!
@@ -61,6 +63,7 @@ pub mod delivery;
 #[cfg(feature = "sender")]
 pub mod envelope;
 pub mod error;
+pub mod handshake;
 pub mod headers;
 #[cfg(feature = "sender")]
 pub mod health;

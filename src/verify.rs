@@ -6,6 +6,7 @@
 //! scheme from the headers unless told which one to use; [`SchemeVerifier`] serves one scheme.
 
 use crate::error::Error;
+use crate::handshake;
 use crate::headers::HeaderSource;
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -391,16 +392,20 @@ impl Verifier {
             .collect()
     }
 
-    /// Zoom's answer to its `endpoint.url_validation` handshake (a request this verifier has
-    /// verified as `verified`): the hex HMAC-SHA256 of `plain_token` under the key that verified
-    /// it. `None` for any other scheme.
-    pub fn zoom_token(&self, verified: &Verified, plain_token: &[u8]) -> Option<String> {
-        if verified.scheme != Scheme::Zoom {
-            return None;
-        }
-        let v = self.verifiers.iter().find(|v| v.scheme == Scheme::Zoom)?;
-        let (_, key) = v.keys.hmac.iter().find(|(i, _)| *i == verified.key_index)?;
-        Some(zoom::handshake_token(key, plain_token))
+    /// What to answer a provider's endpoint verification (see [`handshake`]) that this verifier
+    /// has verified as `verified`, or `None` when the request is no handshake. `parsed`: the
+    /// caller had the body parsed as JSON. Zoom's answer is signed with the key that verified it.
+    pub fn handshake(&self, verified: &Verified, body: &[u8], parsed: bool) -> Option<String> {
+        let zoom_key = if verified.scheme == Scheme::Zoom {
+            self.verifiers
+                .iter()
+                .find(|v| v.scheme == Scheme::Zoom)
+                .and_then(|v| v.keys.hmac.iter().find(|(i, _)| *i == verified.key_index))
+                .map(|(_, key)| key)
+        } else {
+            None
+        };
+        handshake::answer(verified.scheme, body, parsed, zoom_key)
     }
 
     /// The scheme this verifier is fixed to, if it does not detect.

@@ -364,7 +364,7 @@ pub extern "C" fn hl_free(handle: u32) {
 /// glue knew it to be over the limit (never copied), a read failure (verifyRequest: 1 too large,
 /// 2 not a request) or a value that is not a body. Answers the verdict: for the detailed modes
 /// the scheme, key, id, timestamp and event type; what to make of the body; for verifyRequest
-/// with a store, the dedupe entry.
+/// with a store, the dedupe entry, and what to answer a provider's endpoint verification.
 #[no_mangle]
 pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
     if let Ok(mut s) = STATE.0.try_borrow_mut() {
@@ -532,6 +532,11 @@ fn end(
         o.number(out::DEDUPE_EXPIRES, entry.until_ms as f64);
         o.number(out::CAUSE, f64::from(slot));
     }
+    if let (Receiver::Verifier { inner, .. }, MODE_REQUEST) = (r, p.mode) {
+        if let Some(answer) = inner.handshake(&verified, body, p.json) {
+            o.text(out::HANDSHAKE, &answer);
+        }
+    }
     Ok(())
 }
 
@@ -566,32 +571,6 @@ pub extern "C" fn hl_claimed() -> usize {
         };
         convert::claim_answer(arg(&args, 0), arg(&args, 1), key)?;
         s.out.start(true);
-        Ok(())
-    })
-}
-
-/// Zoom's `endpoint.url_validation` answer for a request verifyRequest has just verified with
-/// this handle's key `key_index`: input [plainToken]; answers the `encryptedToken` (hex).
-#[no_mangle]
-pub extern "C" fn hl_zoom_token(handle: u32, key_index: u32) -> usize {
-    call(|s, input| {
-        let args = values(input)?;
-        let plain = convert::string_arg(arg(&args, 0), "plainToken")?;
-        let Receiver::Verifier { inner, .. } = receiver(&s.receivers, handle)? else {
-            return Err(JsError::bad_argument("internal"));
-        };
-        let verified = Verified {
-            scheme: Scheme::Zoom,
-            key_index: key_index as usize,
-            id: None,
-            timestamp: None,
-            event_type: None,
-        };
-        let token = inner
-            .zoom_token(&verified, plain.as_bytes())
-            .ok_or_else(|| JsError::bad_argument("internal"))?;
-        s.out.start(true);
-        s.out.text(out::SIGNATURE, &token);
         Ok(())
     })
 }

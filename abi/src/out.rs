@@ -20,6 +20,8 @@ pub const REASON: u8 = 9;
 pub const TEXT1: u8 = 10;
 pub const DESCRIPTION: u8 = 11;
 pub const TEXT2: u8 = 12;
+/// verifyRequest: what to answer a provider's endpoint verification (`handshake.body`).
+pub const HANDSHAKE: u8 = 13;
 // Field bytes from 32 on carry an f64.
 pub const KEY_INDEX: u8 = 32;
 pub const TIMESTAMP: u8 = 33;

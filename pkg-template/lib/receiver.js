@@ -105,9 +105,10 @@ class Answer {
   kind = undefined;
   cause = undefined;
   rethrow = undefined;
+  handshake = undefined;
 }
 const FIELD_NAMES = [
-  undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "reason", "t1", "description", "t2",
+  undefined, "scheme", "keyId", "id", "eventType", "dedupeKey", "names", "signature", "code", "reason", "t1", "description", "t2", "handshake",
 ];
 Object.assign(FIELD_NAMES, {
   32: "keyIndex", 33: "timestamp", 34: "body", 35: "dedupeExpires", 36: "handle", 37: "keyCount", 38: "limit", 39: "kind",
@@ -606,8 +607,8 @@ export function verifyRequest(request, opts) {
           define(result, "dedupe", claimed(held, key, v.dedupeExpires));
         }
         define(result, "body", read);
-        const handshake = handshakeOf(b, r.handle, v, result.payload, read);
-        if (handshake !== undefined) define(result, "handshake", handshake);
+        // A provider's endpoint verification (Slack, Zoom, Discord): the wasm wrote the answer.
+        if (v.handshake !== undefined) define(result, "handshake", { body: v.handshake });
         return result;
       } finally {
         b.x.hl_free(r.handle);
@@ -616,39 +617,6 @@ export function verifyRequest(request, opts) {
       release(w);
     }
   });
-}
-
-/**
- * What to answer a provider's endpoint verification, for a request already verified under its
- * scheme: Slack's `url_verification` (the challenge back), Zoom's `endpoint.url_validation` (the
- * plainToken and its HMAC under the key that verified the request, from the wasm) and Discord's
- * PING (type 1 back). Undefined for every other request. The body is read as JSON here even with
- * `jsonParse: false` (a handshake's body is small and the provider's own).
- */
-function handshakeOf(b, handle, v, payload, bytes) {
-  if (v.scheme !== "slack" && v.scheme !== "zoom" && v.scheme !== "discord") return undefined;
-  let body = payload;
-  if (body === undefined && bytes instanceof Uint8Array && bytes.length <= 4096) {
-    try {
-      body = JSON.parse(strictUtf8.decode(bytes));
-    } catch {
-      return undefined;
-    }
-  }
-  if (body === null || typeof body !== "object") return undefined;
-  if (v.scheme === "slack" && body.type === "url_verification" && typeof body.challenge === "string") {
-    return { body: JSON.stringify({ challenge: body.challenge }) };
-  }
-  if (v.scheme === "discord" && body.type === 1) return { body: '{"type":1}' };
-  const plainToken = body.payload?.plainToken;
-  if (v.scheme === "zoom" && body.event === "endpoint.url_validation" && typeof plainToken === "string" && plainToken.length <= 1024) {
-    return withWriter((w) => {
-      w.text(plainToken);
-      const encryptedToken = b.call(w, b.x.hl_zoom_token, handle, v.keyIndex).signature;
-      return { body: JSON.stringify({ plainToken, encryptedToken }) };
-    });
-  }
-  return undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 //! Zoom: `x-zm-signature: v0=<hex>`, HMAC-SHA256 over `v0:{x-zm-request-timestamp}:{body}` keyed
 //! with the UTF-8 of the app's secret token: Slack's layout under Zoom's header names. Zoom's
-//! `endpoint.url_validation` handshake is answered by the middleware (`handshake_token`).
+//! `endpoint.url_validation` handshake is answered by [`crate::handshake`] (`handshake_token`).
 
 use super::keys::{Keys, Verified};
 use super::HmacKey;

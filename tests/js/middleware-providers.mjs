@@ -79,6 +79,21 @@ export function registerProviderMiddlewareTests(test, name, { send, seen, ownUrl
     assert.deepEqual([ev.status, ev.routed], [204, 1]);
   });
 
+  test(`${name}: a challenge and a plainToken holding quotes, backslashes, control characters and non-ASCII come back as sent`, async () => {
+    const odd = 'q"uo\\te\u0000\n\t\u001f é 日本 😀 \u2028 </script>';
+    const body = JSON.stringify({ type: "url_verification", challenge: odd });
+    const res = await routed(() => send("/slack", body, slack(body)));
+    assert.deepEqual([res.status, JSON.parse(res.body), res.routed], [200, { challenge: odd }, 0]);
+    // Escapes in the names and values, and repeated members (the last wins, as in JSON.parse).
+    const escaped = '{"type":"event_callback","\\u0074ype":"\\u0075rl_verification","challenge":"x","challenge":"a\\/\\"b\\ud83d\\ude00"}';
+    const esc = await routed(() => send("/slack", escaped, slack(escaped)));
+    assert.deepEqual([esc.status, JSON.parse(esc.body), esc.routed], [200, { challenge: 'a/"b😀' }, 0]);
+    const zbody = JSON.stringify({ event: "endpoint.url_validation", payload: { plainToken: odd } });
+    const z = await routed(() => send("/zoom", zbody, zoom(zbody)));
+    assert.equal(z.status, 200, z.body);
+    assert.deepEqual([JSON.parse(z.body), z.routed], [{ plainToken: odd, encryptedToken: hmacHex(ZOOM, odd) }, 0]);
+  });
+
   test(`${name}: Discord PING, verified, is answered {"type":1}; the route is not called`, async () => {
     const body = JSON.stringify({ id: "1", application_id: "2", type: 1, version: 1 });
     const res = await routed(() => send("/discord", body, discord(body)));

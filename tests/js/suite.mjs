@@ -4,6 +4,7 @@
 import { assert, createHarness, hexToBytes, utf8 } from "./harness.mjs";
 import { registerSchemeTests } from "./schemes.mjs";
 import { registerProviderTests } from "./providers.mjs";
+import { registerHandshakeTests } from "./handshakes.mjs";
 import { registerHostileTests } from "./hostile.mjs";
 import { registerSenderTests } from "./sender.mjs";
 import { registerLargeBodyTests } from "./large.mjs";
@@ -314,6 +315,7 @@ export async function runSuite(hookline, { vectors, runtime, createHmac, receive
 
   registerSchemeTests(test, hookline, vectors);
   registerProviderTests(test, hookline, vectors);
+  registerHandshakeTests(test, hookline, vectors);
   registerSenderTests(test, hookline, vectors);
   registerDeliveryVectorTests(test, hookline, vectors);
   registerLifecycleVectorTests(test, hookline, vectors);
