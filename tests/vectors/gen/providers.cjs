@@ -76,7 +76,13 @@ const err = (error) => ({ error });
   const jsonSig = twilio(token, jsonUrl, {});
   const repeated = { Tag: ["b", "a", "b"], Body: "x" };
   const h = (s) => ({ "X-Twilio-Signature": s });
-  add("twilio", "X-Twilio-Signature: base64 HMAC-SHA1 (key: the auth token's UTF-8) over the full URL followed by each POST parameter's name and value, sorted by name then value; a JSON body instead puts bodySHA256=<hex SHA-256 of the body> in the URL's query and only the URL is signed. No timestamp. Needs url.", [
+  // The same URL with a port after the host (a proxy passing Host: hooks.example.com:443).
+  const at = (u, port) => u.replace("hooks.example.com/", `hooks.example.com${port}/`);
+  const httpUrl = url.replace("https:", "http:");
+  const httpSig = twilio(token, httpUrl, params);
+  // twilio-node drops any port; hookline only the scheme's default one (tests/js/provider-sdks.mjs).
+  const otherPort = { sdk_difference: "twilio other port" };
+  add("twilio", "X-Twilio-Signature: base64 HMAC-SHA1 (key: the auth token's UTF-8) over the full URL followed by each POST parameter's name and value, sorted by name then value; a JSON body instead puts bodySHA256=<hex SHA-256 of the body> in the URL's query and only the URL is signed. The URL as given, or with its scheme's default port (https 443, http 80) added when it has none or removed when it has exactly that one, passes; no other port change. No timestamp. Needs url.", [
     "twilio-node lib/webhooks/webhooks.js (getExpectedTwilioSignature, validateRequestWithBody)",
     "Twilio's published samples (TwilioDevEd/api-snippets security/signature_validation): asserted here",
     "node:crypto for the rest",
@@ -93,6 +99,17 @@ const err = (error) => ({ error });
     { name: "JSON body with bodySHA256", keys: [token], url: jsonUrl, headers: h(jsonSig), payload: json, expect: ok() },
     { name: "JSON body tampered (bodySHA256 no longer matches)", keys: [token], url: jsonUrl, headers: h(jsonSig), payload: json.replace("CA1", "CA2"), expect: err("no_matching_signature") },
     { name: "JSON body, wrong auth token", keys: ["hookline-FAKE-twilio-other"], url: jsonUrl, headers: h(jsonSig), payload: json, expect: err("no_matching_signature") },
+    { name: "signed without a port, received with :443", keys: [token], url: at(url, ":443"), headers: h(sig), payload: body, expect: ok() },
+    { name: "signed with :443, received without", keys: [token], url, headers: h(twilio(token, at(url, ":443"), params)), payload: body, expect: ok() },
+    { name: "http: signed without a port, received with :80", keys: [token], url: at(httpUrl, ":80"), headers: h(httpSig), payload: body, expect: ok() },
+    { name: "http: signed with :80, received without", keys: [token], url: httpUrl, headers: h(twilio(token, at(httpUrl, ":80"), params)), payload: body, expect: ok() },
+    { name: "JSON body signed without a port, received with :443", keys: [token], url: at(jsonUrl, ":443"), headers: h(jsonSig), payload: json, expect: ok() },
+    { name: "JSON body signed with :443, received without", keys: [token], url: jsonUrl, headers: h(twilio(token, at(jsonUrl, ":443"), {})), payload: json, expect: ok() },
+    { name: "signed without a port, received at :8443 (another origin)", keys: [token], url: at(url, ":8443"), headers: h(sig), payload: body, expect: err("no_matching_signature"), ...otherPort },
+    { name: "signed at :8443, received without a port", keys: [token], url, headers: h(twilio(token, at(url, ":8443"), params)), payload: body, expect: err("no_matching_signature") },
+    { name: "https: signed without a port, received with :80 (not https's default)", keys: [token], url: at(url, ":80"), headers: h(sig), payload: body, expect: err("no_matching_signature"), ...otherPort },
+    { name: "http: signed without a port, received with :443 (not http's default)", keys: [token], url: at(httpUrl, ":443"), headers: h(httpSig), payload: body, expect: err("no_matching_signature"), ...otherPort },
+    { name: "JSON body signed without a port, received at :8443", keys: [token], url: at(jsonUrl, ":8443"), headers: h(jsonSig), payload: json, expect: err("no_matching_signature"), ...otherPort },
     { name: "no url given", keys: [token], headers: h(sig), payload: body, expect: err("invalid_argument") },
     { name: "signature not base64 of 20 bytes", keys: [token], url, headers: h("AAAA"), payload: body, expect: err("no_matching_signature") },
     { name: "no signature header", keys: [token], url, headers: {}, payload: body, expect: err("missing_header"), named_only: true },
