@@ -257,7 +257,7 @@ class Build {
 
 const utf8 = new TextEncoder();
 
-/** The error an answer describes (lib/messages.js writes its message and hint). */
+/** The error an answer describes (lib/messages.js makes it, its text from lib/message-text.js). */
 function toError(r, w) {
   if (r.rethrow !== undefined) return w.slots[r.rethrow];
   const err = errorFrom(r.kind, r);
