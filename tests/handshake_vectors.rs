@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
-#[allow(dead_code)] // assert_partial is for the other vector files
+#[allow(dead_code)] // not every helper is for this file
 mod common;
 
 use hookline::scheme::Scheme;
-use hookline::verify::{KeyInput, Target, Verifier};
+use hookline::verify::{Target, Verifier};
 use hookline::VerifyOptions;
 
 #[test]
@@ -24,18 +24,8 @@ fn every_handshake_vector_is_answered_as_written() {
         if scheme == Scheme::Discord && !cfg!(feature = "ed25519") {
             continue; // the HMAC receiver build (--no-default-features) verifies no ed25519
         }
-        let keys: Vec<KeyInput> = case["keys"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| KeyInput::Text(k.as_str().unwrap()))
-            .collect();
-        let headers: Vec<(String, String)> = case["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
+        let keys = common::text_keys(&case["keys"]);
+        let headers = common::header_pairs(&case["headers"]);
         let payload = case["payload"].as_str().unwrap().as_bytes();
         let verifier = Verifier::new(Some(scheme), None, &keys, VerifyOptions::default()).unwrap();
         let verified = verifier

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // not every helper is for this file
+mod common;
 mod vector_dir;
 
 use hookline::scheme::Scheme;
@@ -38,22 +40,12 @@ fn every_provider_scheme_verifies_its_known_answers() {
         );
         for case in file["verify"].as_array().unwrap() {
             let name = format!("{path}: {}", case["name"]);
-            let keys: Vec<KeyInput> = case["keys"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|k| KeyInput::Text(k.as_str().unwrap()))
-                .collect();
+            let keys = common::text_keys(&case["keys"]);
             let options = VerifyOptions {
                 tolerance_secs: case.get("tolerance").and_then(Value::as_u64),
                 ..Default::default()
             };
-            let headers: Vec<(String, String)> = case["headers"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-                .collect();
+            let headers = common::header_pairs(&case["headers"]);
             let payload = case["payload"].as_str().unwrap().as_bytes();
             let now = case.get("now").and_then(Value::as_i64).unwrap_or(0);
             let target = Target {

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failed test
 
+#[allow(dead_code)] // not every helper is for this file
+mod common;
 mod vector_dir;
 
 use hookline::scheme::{Content, CustomScheme, Encoding, Format, Scheme};
@@ -89,23 +91,12 @@ fn payload_of(case: &Value) -> Vec<u8> {
 
 /// A verify case's keys, options and headers.
 fn verify_inputs(case: &Value) -> (Vec<KeyInput<'_>>, VerifyOptions, Vec<(String, String)>) {
-    let keys = case["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| KeyInput::Text(k.as_str().unwrap()))
-        .collect();
+    let keys = common::text_keys(&case["keys"]);
     let options = VerifyOptions {
         tolerance_secs: case.get("tolerance").and_then(Value::as_u64),
         ..Default::default()
     };
-    let headers = case["headers"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-        .collect();
-    (keys, options, headers)
+    (keys, options, common::header_pairs(&case["headers"]))
 }
 
 fn signature_header(scheme: Scheme, custom: Option<&CustomScheme>) -> String {
@@ -315,24 +306,17 @@ fn the_published_conformance_vectors() {
         let input = &case["input"];
         let scheme = Scheme::from_name(case["scheme"].as_str().unwrap().trim_end_matches("-v1a"))
             .unwrap_or_else(|| panic!("{name}: scheme"));
-        let keys: Vec<KeyInput<'_>> = input
-            .get("secrets")
-            .or_else(|| input.get("public_keys"))
-            .and_then(Value::as_array)
-            .unwrap()
-            .iter()
-            .map(|k| KeyInput::Text(k.as_str().unwrap()))
-            .collect();
+        let keys = common::text_keys(
+            input
+                .get("secrets")
+                .or_else(|| input.get("public_keys"))
+                .unwrap(),
+        );
         let options = VerifyOptions {
             tolerance_secs: input.get("tolerance").and_then(Value::as_u64),
             ..Default::default()
         };
-        let headers: Vec<(String, String)> = input["headers"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
-            .collect();
+        let headers = common::header_pairs(&input["headers"]);
         let payload = match input.get("payload_base64") {
             Some(b) => base64::engine::general_purpose::STANDARD
                 .decode(b.as_str().unwrap())

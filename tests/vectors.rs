@@ -96,12 +96,7 @@ fn standard_webhooks_verify() {
     assert!(cases.len() >= 20);
     for case in cases {
         let name = &case["name"];
-        let secrets: Vec<KeyInput> = case["secrets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| KeyInput::Text(s.as_str().unwrap()))
-            .collect();
+        let secrets = common::text_keys(&case["secrets"]);
         let mut options = VerifyOptions::default();
         if let Some(t) = case.get("tolerance") {
             options.tolerance_secs = Some(t.as_u64().unwrap());

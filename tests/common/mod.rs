@@ -1,7 +1,29 @@
-//! Helpers the vector tests share: reading `tests/vectors/<name>.json` and comparing a result
-//! with the fields a vector names.
+//! Helpers the vector tests share: reading `tests/vectors/<name>.json`, a case's keys and
+//! headers, and comparing a result with the fields a vector names.
 
+use hookline::verify::KeyInput;
 use serde_json::Value;
+
+/// A case's list of keys (secrets or public keys, as text).
+#[allow(dead_code)] // for the receiver's vector tests only
+pub fn text_keys(list: &Value) -> Vec<KeyInput<'_>> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|k| KeyInput::Text(k.as_str().unwrap()))
+        .collect()
+}
+
+/// A case's headers object as (name, value) pairs.
+#[allow(dead_code)] // for the receiver's vector tests only
+pub fn header_pairs(headers: &Value) -> Vec<(String, String)> {
+    headers
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+        .collect()
+}
 
 /// The known answers in `tests/vectors/<name>.json`.
 pub fn read_vectors(name: &str) -> Value {
