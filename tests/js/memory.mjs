@@ -3,6 +3,10 @@
 // RSS flat after warm-up; a receiver's start loads only the files it verifies with (the message
 // table and the sender's build come when first needed).
 import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import * as hookline from "hookline";
 import { assert, createHarness } from "./harness.mjs";
 import { report } from "./report.mjs";
@@ -31,6 +35,30 @@ const cache = () => Object.keys(createRequire(process.cwd() + "/x.js").cache).fi
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 };
+
+test("node.cjs without messages.cjs beside it (bundled or copied alone): errors keep their class and code", () => {
+  const dir = mkdtempSync(join(tmpdir(), "hookline-copy-"));
+  try {
+    const from = dirname(createRequire(import.meta.url).resolve("hookline/package.json"));
+    cpSync(from, dir, { recursive: true, filter: (f) => !f.endsWith("messages.cjs") });
+    const script = `
+const { Webhook } = require(${JSON.stringify(join(dir, "receiver.cjs"))});
+const wh = new Webhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+const ts = String(Math.floor(Date.now() / 1000));
+const headers = { "webhook-id": "msg_1", "webhook-timestamp": ts, "webhook-signature": wh.sign("msg_1", new Date(Number(ts) * 1000), "{}") };
+const out = [];
+for (const body of ["{ }", "{  }"]) {
+  try { wh.verify(body, headers); out.push("verified"); } catch (e) { out.push({ ok: e instanceof Error, name: e.name, code: e.code, message: e.message, hint: e.hint ?? null }); }
+}
+console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const want = { ok: true, name: "WebhookVerificationError", code: "no_matching_signature", message: "no matching signature", hint: null };
+    assert.deepEqual(JSON.parse(r.stdout), [want, want]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 for (const [entry, how] of [["hookline/receiver", "require"], ["hookline/receiver", "import"], ["hookline", "require"], ["hookline", "import"]]) {
   test(`${how} ${entry}: a valid delivery loads no message table and no sender; an error loads the table once`, () => {
