@@ -884,7 +884,10 @@ try {
     const name = `t${++n}`;
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
-    const pool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: name, max: 10 });
+    // Each test's pool is ended only after the last test, so its idle connections are let go after
+    // a second (pg's default keeps them 10 s): tests that end quickly otherwise stack more than the
+    // cluster's 100 connections (seen as "too many clients already" once tests ran faster).
+    const pool = new pg.Pool({ host: "127.0.0.1", port: cluster.port, user: "postgres", database: name, max: 10, idleTimeoutMillis: 1000 });
     pools.push(pool);
     return pool;
   });
