@@ -186,10 +186,18 @@ impl SchemeVerifier {
         self.tolerance
     }
 
+    /// The HMAC key at the caller's `index`, if the key there is one.
+    fn hmac_key(&self, index: usize) -> Option<&HmacKey> {
+        self.keys
+            .hmac
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, key)| key)
+    }
+
     /// The id of the key at the caller's `index` (see [`HmacKey::key_id`]), as dedupe names it.
     pub fn key_id(&self, index: usize) -> Option<[u8; 8]> {
-        let hmac = self.keys.hmac.iter().find(|(i, _)| *i == index);
-        if let Some((_, key)) = hmac {
+        if let Some(key) = self.hmac_key(index) {
             return Some(key.key_id());
         }
         let ed = self.keys.ed25519.iter().find(|(i, _)| *i == index);
@@ -360,10 +368,12 @@ impl Verifier {
 
     /// The tolerance applied to `scheme`'s timestamps, if this verifier can verify that scheme.
     pub fn tolerance_secs(&self, scheme: Scheme) -> Option<u64> {
-        self.verifiers
-            .iter()
-            .find(|v| v.scheme == scheme)
-            .map(SchemeVerifier::tolerance_secs)
+        self.for_scheme(scheme).map(SchemeVerifier::tolerance_secs)
+    }
+
+    /// The verifier of `scheme` among those this one runs.
+    fn for_scheme(&self, scheme: Scheme) -> Option<&SchemeVerifier> {
+        self.verifiers.iter().find(|v| v.scheme == scheme)
     }
 
     /// The largest tolerance this verifier applies to any scheme it can verify.
@@ -377,10 +387,7 @@ impl Verifier {
 
     /// The id of the key that verified `verified` (see [`SchemeVerifier::key_id`]).
     pub fn key_id(&self, verified: &Verified) -> Option<[u8; 8]> {
-        self.verifiers
-            .iter()
-            .find(|v| v.scheme == verified.scheme)
-            .and_then(|v| v.key_id(verified.key_index))
+        self.for_scheme(verified.scheme)?.key_id(verified.key_index)
     }
 
     /// Every header name a verification may read (see [`scheme::HEADER_NAMES`]).
@@ -396,14 +403,11 @@ impl Verifier {
     /// has verified as `verified`, or `None` when the request is no handshake. `parsed`: the
     /// caller had the body parsed as JSON. Zoom's answer is signed with the key that verified it.
     pub fn handshake(&self, verified: &Verified, body: &[u8], parsed: bool) -> Option<String> {
-        let zoom_key = if verified.scheme == Scheme::Zoom {
-            self.verifiers
-                .iter()
-                .find(|v| v.scheme == Scheme::Zoom)
-                .and_then(|v| v.keys.hmac.iter().find(|(i, _)| *i == verified.key_index))
-                .map(|(_, key)| key)
-        } else {
-            None
+        let zoom_key = match verified.scheme {
+            Scheme::Zoom => self
+                .for_scheme(Scheme::Zoom)
+                .and_then(|v| v.hmac_key(verified.key_index)),
+            _ => None,
         };
         handshake::answer(verified.scheme, body, parsed, zoom_key)
     }
@@ -445,7 +449,7 @@ impl Verifier {
                 scheme: scheme.name(),
             });
         }
-        if let Some(v) = self.verifiers.iter().find(|v| v.scheme == scheme) {
+        if let Some(v) = self.for_scheme(scheme) {
             return v.verify_at(headers, payload, now, target);
         }
         Err(self
