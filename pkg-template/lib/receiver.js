@@ -144,10 +144,9 @@ class Build {
 
   /** Copy what `w` holds into wasm memory, call `fn`, read its answer. */
   call(w, fn, a, b, c) {
-    const x = this.x;
-    // The call may grow memory (detaching older views): the view is made after it.
-    const ptr = x.hl_buf(w.at);
-    if (w.at > 0) new Uint8Array(x.memory.buffer, ptr, w.at).set(w.buf.subarray(0, w.at));
+    // The call may grow memory (detaching older views): the view is taken after it.
+    const ptr = this.x.hl_buf(w.at);
+    if (w.at > 0) this.memory().set(w.buf.subarray(0, w.at), ptr);
     return this.answer(w, fn(a, b, c));
   }
 
@@ -234,17 +233,17 @@ class Build {
   /** Room for `len` bytes of input in wasm memory, what `w` holds copied in: that room. */
   room(w, len) {
     const ptr = this.x.hl_buf(len);
-    // The call may grow memory (detaching older views): the view is made after it.
-    const mem = new Uint8Array(this.x.memory.buffer, ptr, len);
-    mem.set(w.buf.subarray(0, w.at));
-    return mem;
+    // The call may grow memory (detaching older views): the view is taken after it.
+    const m = this.memory();
+    m.set(w.buf.subarray(0, w.at), ptr);
+    return m.subarray(ptr, ptr + len);
   }
 
   /** The payload's tag and length in front of its bytes (already in place), then the call. */
   last(w, mem, handle, mode, tag, n) {
     const head = w.at;
     mem[head] = tag;
-    this.memory();
+    // room() took the views after its call; nothing since has grown the memory.
     this.dv.setUint32(mem.byteOffset + head + 1, n, true);
     return this.answer(w, this.x.hl_verify(handle, mode, head + 5 + n));
   }
