@@ -29,13 +29,20 @@ pub const DEFAULT_TOLERANCE_SECS: u64 = 300;
 /// The largest tolerance accepted: about 30 years; beyond that it is a unit mistake (ms for s).
 pub const MAX_TOLERANCE_SECS: u64 = 1_000_000_000;
 
+/// The largest body any verifier takes, whatever `max_payload_bytes` says: 1 GiB. Providers send
+/// tens of MiB at most; a receiver in wasm32 (4 GiB of memory at most) holds a body once, in
+/// room for three bytes a unit while a string's UTF-8 is written, and a larger one must be
+/// refused, not make the receiver run out of memory.
+pub const MAX_BODY_BYTES: usize = 1 << 30;
+
 /// Settings shared by every scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct VerifyOptions {
     /// Seconds a timestamp may lie before or after `now`; `None` takes the scheme's default.
     pub tolerance_secs: Option<u64>,
     /// Refuse bodies longer than this with `payload_too_large` before hashing them; `None`
-    /// (the default) accepts any size, as providers send up to tens of MiB (GitHub: 25 MB).
+    /// (the default) accepts any size up to [`MAX_BODY_BYTES`], as providers send up to tens of
+    /// MiB (GitHub: 25 MB).
     pub max_payload_bytes: Option<usize>,
 }
 
@@ -209,6 +216,11 @@ impl SchemeVerifier {
         self.max_payload_bytes
     }
 
+    /// The largest body this verifier takes: the one it was given, at most [`MAX_BODY_BYTES`].
+    pub fn body_limit(&self) -> usize {
+        body_limit(self.max_payload_bytes)
+    }
+
     /// Check a delivery. `payload` is the raw body exactly as received; `now` is unix seconds.
     pub fn verify(
         &self,
@@ -228,13 +240,12 @@ impl SchemeVerifier {
         now: i64,
         target: Target<'_>,
     ) -> Result<Verified, Error> {
-        if let Some(limit) = self.max_payload_bytes {
-            if payload.len() > limit {
-                return Err(Error::PayloadTooLarge {
-                    size: payload.len(),
-                    limit,
-                });
-            }
+        let limit = self.body_limit();
+        if payload.len() > limit {
+            return Err(Error::PayloadTooLarge {
+                size: payload.len(),
+                limit,
+            });
         }
         let (keys, tol) = (&self.keys, self.tolerance);
         // In the receiver builds (no `sender`) each scheme's `verify` is `#[inline(never)]` and
@@ -366,6 +377,11 @@ impl Verifier {
         self.verifiers.first().and_then(|v| v.max_payload_bytes)
     }
 
+    /// The largest body this verifier takes: the one it was given, at most [`MAX_BODY_BYTES`].
+    pub fn body_limit(&self) -> usize {
+        body_limit(self.max_payload_bytes())
+    }
+
     /// The tolerance applied to `scheme`'s timestamps, if this verifier can verify that scheme.
     pub fn tolerance_secs(&self, scheme: Scheme) -> Option<u64> {
         self.for_scheme(scheme).map(SchemeVerifier::tolerance_secs)
@@ -484,6 +500,10 @@ fn has_signed_timestamp(scheme: Scheme, custom: Option<&CustomScheme>) -> bool {
 /// Stripe's (and timestamped custom layouts') `{ts}.`, Paddle's `{ts}:`, Standard Webhooks'
 /// `{id}.{ts}.`, with a timestamp of 9 or more digits (Zoom's `v0:{ts}:` is Slack's), and
 /// HubSpot's `{METHOD}https://...`. A webhook body proper (JSON, a form) never does.
+///
+/// The spec puts no rule on an id's characters or length: any printable ASCII, dots too, is taken
+/// for one (in its first [`MAX_ID_SCAN`] bytes) but the characters a JSON or form body begins
+/// with before any dot (`{`, `[`, `"`, `%`, `&`, ...).
 fn looks_timestamp_signed(body: &[u8]) -> bool {
     let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
     if let Some(rest) = body.strip_prefix(b"v0:") {
@@ -505,18 +525,28 @@ fn looks_timestamp_signed(body: &[u8]) -> bool {
     if method >= 3 && (rest.starts_with(b"https://") || rest.starts_with(b"http://")) {
         return true;
     }
-    let id = body
+    let id_char = |c: &u8| c.is_ascii_graphic() && !b"{}[]\",\\%&".contains(c);
+    let scanned = body
         .iter()
-        .take(256)
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'-')
+        .take(MAX_ID_SCAN)
+        .take_while(|c| id_char(c))
         .count();
-    if id > 0 && body.get(id) == Some(&b'.') {
-        let rest = body.get(id.saturating_add(1)..).unwrap_or_default();
-        let n = digits(rest);
-        return n >= 9 && rest.get(n) == Some(&b'.');
-    }
-    false
+    let prefix = body.get(..scanned).unwrap_or_default();
+    // Each dot after a non-empty id may be the one before the timestamp (an id may hold dots);
+    // a timestamp's digits are counted no further than 32, so the scan stays linear.
+    prefix.iter().enumerate().skip(1).any(|(at, c)| {
+        let rest = body.get(at.saturating_add(1)..).unwrap_or_default();
+        let n = rest
+            .iter()
+            .take(32)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        *c == b'.' && n >= 9 && rest.get(n) == Some(&b'.')
+    })
 }
+
+/// How far into a body [`looks_timestamp_signed`] looks for a Standard Webhooks id's end.
+const MAX_ID_SCAN: usize = 1024;
 
 /// Whether a body is Linear's signed content: Linear signs the body alone, as GitHub and Shopify
 /// do, and keeps its timestamp inside it (a top-level `webhookTimestamp`), so a Linear request
@@ -529,6 +559,11 @@ fn is_linear_content(body: &[u8]) -> bool {
             crate::json::top_level_integer(body, "webhookTimestamp"),
             Ok(crate::json::Member::Integer(_)) | Err(crate::json::JsonError::Repeated)
         )
+}
+
+/// A body limit given (or none) as the one applied: at most [`MAX_BODY_BYTES`].
+fn body_limit(given: Option<usize>) -> usize {
+    given.map_or(MAX_BODY_BYTES, |limit| limit.min(MAX_BODY_BYTES))
 }
 
 #[cfg(test)]
@@ -628,6 +663,28 @@ mod tests {
         );
     }
 
+    /// Without a limit, or with one past it, a body is taken up to MAX_BODY_BYTES and no further
+    /// (the allocation below is never written: the check reads only its length).
+    #[test]
+    fn no_body_past_the_ceiling() {
+        for given in [None, Some(usize::MAX), Some(MAX_BODY_BYTES + 1)] {
+            let options = VerifyOptions {
+                tolerance_secs: None,
+                max_payload_bytes: given,
+            };
+            let v = SchemeVerifier::new(Scheme::GitHub, &[KeyInput::Text("s")], options).unwrap();
+            assert_eq!(v.body_limit(), MAX_BODY_BYTES);
+            let huge = vec![0u8; MAX_BODY_BYTES + 1];
+            assert_eq!(
+                v.verify(&[("x", "y")][..], &huge, 0).unwrap_err(),
+                Error::PayloadTooLarge {
+                    size: MAX_BODY_BYTES + 1,
+                    limit: MAX_BODY_BYTES
+                }
+            );
+        }
+    }
+
     #[test]
     fn missing_header_names_the_scheme_present() {
         let v = SchemeVerifier::new(
@@ -678,6 +735,10 @@ mod downgrade {
             &b"v0:1700000000:token=x&command=/deploy"[..],
             b"1700000000.{\"id\":\"evt_1\"}",
             b"msg_2KWPBg.1700000000.{}",
+            b"evt.42.1700000000.{}",
+            b"msg:1.1700000000.{}",
+            b"a.b.c.1700000000.",
+            format!("{}.1700000000.{{}}", "i".repeat(1000)).as_bytes(),
             b"1700000000:{\"event_type\":\"x\"}",
             b"POSThttps://example.com/hook[]1700000000000",
         ] {
@@ -694,6 +755,10 @@ mod downgrade {
             b"12345.6",
             b"",
             b"msg.123.x",
+            b"{\"a\":\"x.1700000000.y\"}",
+            b"payload=%7B%22a%22%3A%221.1700000000.2%22%7D",
+            b" msg_1.1700000000.{}",
+            format!("{}.1700000000.{{}}", "i".repeat(1024)).as_bytes(),
             b"[1,2]",
             b"POST /hook",
             b"Xhttps://a",
@@ -750,6 +815,46 @@ mod downgrade {
         assert!(is_linear_content(
             br#"{"webhookTimestamp":1,"webhookTimestamp":2}"#
         ));
+    }
+
+    /// A Standard Webhooks delivery whose id is no svix-style token (dots, colons, a long one),
+    /// re-sent as GitHub's with the same raw key: refused when detected.
+    #[test]
+    fn a_standard_webhooks_delivery_with_any_id_reframed_as_github_is_refused_detected() {
+        let key: &[u8] = b"0123456789abcdef01234567";
+        let signer = Signer::new(Scheme::StandardWebhooks, &[KeyInput::Bytes(key)]).unwrap();
+        let long = "x".repeat(300);
+        for id in ["evt.42", "msg:1", long.as_str(), "msg_1"] {
+            let body = b"{\"amount\":1}";
+            let signed = signer.sign(id, 1_700_000_000, body).unwrap();
+            let sig = &signed
+                .iter()
+                .find(|(k, _)| k == "webhook-signature")
+                .unwrap()
+                .1;
+            let tag = decode_b64(&sig[3..]);
+            let reframed = [id.as_bytes(), b".1700000000.", body].concat();
+            let headers = vec![(
+                "x-hub-signature-256".to_owned(),
+                format!("sha256={}", hex::encode(tag)),
+            )];
+            let keys = [KeyInput::Bytes(key)];
+            let detected = Verifier::new(None, None, &keys, VerifyOptions::default()).unwrap();
+            assert_eq!(
+                detected
+                    .verify(&headers, &reframed, 1_800_000_000)
+                    .unwrap_err(),
+                Error::SchemeDowngrade { scheme: "github" },
+                "{id}"
+            );
+        }
+    }
+
+    fn decode_b64(text: &str) -> Vec<u8> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .unwrap()
     }
 
     #[test]

@@ -125,11 +125,15 @@ impl MacHost for HostMac {
 static HOST_MAC: HostMac = HostMac;
 
 /// Room for `len` bytes of input; the glue writes a call's values there (what it wrote before
-/// stays when the room grows).
+/// stays when the room grows). Null when the memory cannot grow that far (the glue refuses the
+/// call): a failed allocation must not trap, which would leave the state borrowed for good.
 #[no_mangle]
 pub extern "C" fn hl_buf(len: usize) -> *mut u8 {
     let mut s = STATE.0.borrow_mut();
-    grow(&mut s.input, len);
+    if grow(&mut s.input, len).is_none() {
+        s.input_len = 0;
+        return core::ptr::null_mut();
+    }
     s.input_len = len;
     s.input.as_mut_ptr()
 }
@@ -142,10 +146,12 @@ pub extern "C" fn hl_out() -> *const u8 {
 
 /// At least `len` bytes of room in `v`, zero-filled only where it grows: zeroing a payload's
 /// room on every call cost a tenth of a 4 KiB verification.
-fn grow(v: &mut Vec<u8>, len: usize) {
+fn grow(v: &mut Vec<u8>, len: usize) -> Option<()> {
     if v.len() < len {
+        v.try_reserve_exact(len.saturating_sub(v.len())).ok()?;
         v.resize(len, 0);
     }
+    Some(())
 }
 
 /// Runs `f` over the input, writes its answer (or its error) and returns the answer's length.
@@ -218,7 +224,7 @@ pub extern "C" fn hl_webhook() -> usize {
             convert::tolerance_from(options)?,
         )?;
         verifier.set_mac_host(&HOST_MAC);
-        let limit = verifier.max_payload_bytes();
+        let limit = verifier.body_limit();
         let signer = Signer::new(Scheme::StandardWebhooks, &inputs)
             .ok()
             .map(|mut signer| {
@@ -229,9 +235,7 @@ pub extern "C" fn hl_webhook() -> usize {
         s.out.start(true);
         s.out.number(out::HANDLE, f64::from(handle));
         s.out.text(out::NAMES, &standard_names());
-        if let Some(limit) = limit {
-            s.out.number(out::LIMIT, limit as f64);
-        }
+        s.out.number(out::LIMIT, limit as f64);
         Ok(())
     })
 }
@@ -308,9 +312,8 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         }
         // The most a body may be (verifyRequest reads no further); the glue copies no body past it.
         let limit = match (inner.max_payload_bytes(), kind) {
-            (Some(limit), _) => Some(limit),
-            (None, VERIFIER_REQUEST) => Some(DEFAULT_REQUEST_BODY_BYTES),
-            (None, _) => None,
+            (None, VERIFIER_REQUEST) => DEFAULT_REQUEST_BODY_BYTES,
+            _ => inner.body_limit(),
         };
         let names = inner.header_names().join("\0");
         let description = inner.fixed_scheme().map_or("auto", Scheme::name);
@@ -332,9 +335,7 @@ pub extern "C" fn hl_verifier(kind: u32) -> usize {
         s.out.text(out::NAMES, &names);
         s.out.text(out::DESCRIPTION, description);
         s.out.number(out::KEY_COUNT, count as f64);
-        if let Some(limit) = limit {
-            s.out.number(out::LIMIT, limit as f64);
-        }
+        s.out.number(out::LIMIT, limit as f64);
         Ok(())
     })
 }
@@ -362,7 +363,7 @@ pub extern "C" fn hl_free(handle: u32) {
 /// A verification: input [headers, call options, clock ms, payload] in the first `len` bytes,
 /// where the payload is the body inline (a string's UTF-8 or bytes), or only its size when the
 /// glue knew it to be over the limit (never copied), a read failure (verifyRequest: 1 too large,
-/// 2 not a request) or a value that is not a body. Answers the verdict: for the detailed modes
+/// 2 not a request, 3 a stream of something else than bytes) or a value that is not a body. Answers the verdict: for the detailed modes
 /// the scheme, key, id, timestamp and event type; what to make of the body; for verifyRequest
 /// with a store, the dedupe entry, and what to answer a provider's endpoint verification.
 #[no_mangle]
@@ -374,9 +375,11 @@ pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
         let args = values(input)?;
         let (headers, options, payload) = (arg(&args, 0), arg(&args, 1), arg(&args, 3));
         let r = receiver(&s.receivers, handle)?;
-        let (limit, json, now) = match (r, mode) {
+        // The limit given (`maxPayloadBytes`), and the one applied (at most the core's ceiling).
+        let (given, limit, json, now) = match (r, mode) {
             (Receiver::Webhook { verifier, .. }, MODE_WEBHOOK) => (
                 verifier.max_payload_bytes(),
+                verifier.body_limit(),
                 convert::json_parse_from(options)?,
                 clock(arg(&args, 2)),
             ),
@@ -391,19 +394,25 @@ pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
                 } else {
                     *now
                 };
-                (inner.max_payload_bytes(), !raw, now)
+                (inner.max_payload_bytes(), inner.body_limit(), !raw, now)
             }
             _ => return Err(JsError::bad_argument("internal")),
         };
         if mode == MODE_REQUEST {
             match payload {
                 Value::Number(n) if *n == 1.0 => {
-                    let limit = limit.unwrap_or(DEFAULT_REQUEST_BODY_BYTES);
+                    let limit = given.map_or(DEFAULT_REQUEST_BODY_BYTES, |_| limit);
                     return Err(Error::PayloadTooLarge {
                         size: limit.saturating_add(1),
                         limit,
                     }
                     .into());
+                }
+                Value::Number(n) if *n == 3.0 => {
+                    return Err(Error::InvalidPayload {
+                        reason: "body_not_bytes",
+                    }
+                    .into())
                 }
                 Value::Bytes(_) | Value::BytesSize(_) => {}
                 _ => return Err(not_a_request()),
@@ -419,9 +428,10 @@ pub extern "C" fn hl_verify(handle: u32, mode: u32, len: usize) -> usize {
             // long as its UTF-16 units), and this refuses it, before any byte was copied.
             Value::StrSize(n) | Value::BytesSize(n) => {
                 let size = *n as usize;
-                return Err(match limit.filter(|l| size > *l) {
-                    Some(limit) => Error::PayloadTooLarge { size, limit }.into(),
-                    None => JsError::bad_argument("internal"),
+                return Err(if size > limit {
+                    Error::PayloadTooLarge { size, limit }.into()
+                } else {
+                    JsError::bad_argument("internal")
                 });
             }
             _ => &[],

@@ -31,6 +31,8 @@ export class Writer {
     this.slots = [];
     // What bytesView's last unreadable value threw (bytesOrWhy writes it).
     this.lastThrown = undefined;
+    // The bytes a verification copied into wasm (lib/receiver.js): the ones parsed afterwards.
+    this.seen = null;
   }
 
   room(n) {
@@ -262,7 +264,24 @@ function member(w, v, schema) {
   return plain(w, v);
 }
 
-/** An object's members by name (Reflect.get: a getter or trap that throws is kept, per name). */
+const ObjectPrototype = Object.prototype;
+
+/**
+ * Whether `obj`'s `key` is its own or its class's, not one it inherits from Object.prototype: a
+ * value someone put there (prototype pollution: `Object.prototype.secrets = [...]`) must not
+ * become every caller's option.
+ */
+function ownOrClass(obj, key) {
+  for (let o = obj; o !== null && o !== ObjectPrototype; o = Reflect.getPrototypeOf(o)) {
+    if (Reflect.getOwnPropertyDescriptor(o, key) !== undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * An object's members by name (Reflect.get: a getter or trap that throws is kept, per name), its
+ * own or its class's only.
+ */
 export function members(w, obj, schema) {
   const countAt = w.at;
   w.tagU32(T_OBJECT, 0);
@@ -271,6 +290,7 @@ export function members(w, obj, schema) {
     let v;
     try {
       v = Reflect.get(obj, key);
+      if (v !== undefined && !ownOrClass(obj, key)) v = undefined;
     } catch (e) {
       w.name(key);
       w.threw(e);

@@ -99,6 +99,7 @@ const REASONS = {
   payload_object: "expected the raw body as a string, Uint8Array or ArrayBuffer",
   payload_type: "expected the raw body as a string, Uint8Array or ArrayBuffer",
   body_used: "the request body was already read; verify before parsing it",
+  body_not_bytes: "the request body's stream gave something else than bytes (in Node, do not call req.setEncoding() before verifying)",
   not_utf8_webhook: `verified body is not UTF-8 JSON; ${NOT_JSON} pass { jsonParse: false } as verify's third argument`,
   not_json_webhook: `verified body is not valid JSON; ${NOT_JSON} pass { jsonParse: false } as verify's third argument`,
   not_utf8_options: `verified body is not UTF-8 JSON; ${NOT_JSON} add jsonParse: false to the options`,
@@ -142,7 +143,8 @@ const MESSAGES = {
   timestamp_too_old: (d) => `message timestamp too old: ${d.n1} s${long(d.n1)} before now, tolerance ${d.n2} s`,
   timestamp_too_new: (d) => `message timestamp too new: ${d.n1} s${long(d.n1)} after now, tolerance ${d.n2} s`,
   no_matching_signature: () => "no matching signature",
-  payload_too_large: (d) => `payload too large: ${d.n1} bytes, limit ${d.n2}`,
+  payload_too_large: (d) =>
+    d.reason === "memory" ? `payload too large: ${d.n1} bytes do not fit in the receiver's memory` : `payload too large: ${d.n1} bytes, limit ${d.n2}`,
   scheme_downgrade: (d) => `scheme downgrade: a ${d.t1} signature over another scheme's signed content (a replay re-framed without its timestamp)`,
   too_many_signatures: (d) => `too many signatures: ${d.n1} ed25519 signatures, at most ${d.n2}`,
   duplicate: (d) => `duplicate delivery: ${d.t1} was already accepted`,

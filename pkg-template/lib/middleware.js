@@ -65,6 +65,17 @@ function firstForwarded(value) {
   return first === "" ? undefined : first;
 }
 
+/**
+ * Whether the options say `trustProxy: true` themselves (or their class does): one inherited from
+ * Object.prototype (prototype pollution) is not theirs to say.
+ */
+function trustsProxy(options) {
+  for (let o = options; o !== null && o !== undefined && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.getOwnPropertyDescriptor(o, "trustProxy") !== undefined) return options.trustProxy === true;
+  }
+  return false;
+}
+
 const HOST = /^[A-Za-z0-9.\-_~%!$&'()*+,;=:[\]]{1,255}$/;
 
 /**
@@ -75,7 +86,7 @@ const HOST = /^[A-Za-z0-9.\-_~%!$&'()*+,;=:[\]]{1,255}$/;
  */
 function publicUrl(options, get, own) {
   let { proto, host } = own;
-  if (options?.trustProxy === true) {
+  if (trustsProxy(options)) {
     proto = firstForwarded(get("x-forwarded-proto")) ?? proto;
     host = firstForwarded(get("x-forwarded-host")) ?? host;
   }
@@ -85,7 +96,7 @@ function publicUrl(options, get, own) {
 
 /** A Fetch Request's URL as the provider called it, when a proxy is trusted; else undefined (its own URL is used). */
 function fetchUrl(options, request) {
-  if (options?.trustProxy !== true || options.url !== undefined) return undefined;
+  if (!trustsProxy(options) || options.url !== undefined) return undefined;
   let own;
   try {
     own = new URL(request.url);

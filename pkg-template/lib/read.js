@@ -42,11 +42,20 @@ export function timeOf(value) {
   }
 }
 
+/** A stream chunk's bytes (a view, no copy), or null when it holds none (a string, a number). */
+function chunkBytes(value) {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return null;
+}
+
 /**
  * A Fetch Request's body, read at most `limit` bytes far: a declared Content-Length over it, or a
  * stream that goes past it, stops the read (the rest is cancelled) and answers "too_large";
- * "not_request" when there is no body to read. Whatever the request's getters or stream throw
- * rejects this promise with it.
+ * "not_request" when there is no body to read; "not_bytes" when its stream gives something else
+ * than bytes (a string: a Node request someone called setEncoding on), which is cancelled.
+ * Whatever the request's getters or stream throw rejects this promise with it.
  */
 export async function readBody(request, limit) {
   const declared = Number(request.headers?.get?.("content-length") ?? NaN);
@@ -57,9 +66,18 @@ export async function readBody(request, limit) {
     const chunks = [];
     let size = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      const step = await reader.read();
+      if (step === null || typeof step !== "object") {
+        reader.cancel().catch(() => {});
+        return "not_bytes";
+      }
+      const { done, value } = step;
       if (done) break;
-      const chunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+      const chunk = chunkBytes(value);
+      if (chunk === null) {
+        reader.cancel().catch(() => {});
+        return "not_bytes";
+      }
       size += chunk.byteLength;
       if (size > limit) {
         reader.cancel().catch(() => {});

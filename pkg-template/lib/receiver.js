@@ -146,6 +146,7 @@ class Build {
   call(w, fn, a, b, c) {
     // The call may grow memory (detaching older views): the view is taken after it.
     const ptr = this.x.hl_buf(w.at);
+    if (ptr === 0) throw outOfMemory(w.at);
     if (w.at > 0) this.memory().set(w.buf.subarray(0, w.at), ptr);
     return this.answer(w, fn(a, b, c));
   }
@@ -192,7 +193,8 @@ class Build {
    * last, its bytes written straight into wasm memory; or only its size when it is certainly
    * over `limit` (the wasm refuses it, and no body byte is copied).
    */
-  verify(w, handle, mode, names, limit, payload, headers, opts, schema) {
+  verify(w, held, mode, names, limit, payload, headers, opts, schema) {
+    w.seen = null;
     headerBlock(w, headers, names);
     if (schema === null) w.tag(T_UNDEFINED);
     else options(w, opts, schema);
@@ -200,16 +202,21 @@ class Build {
     const x = this.x;
     const head = w.at;
     if (typeof payload === "string") {
+      const handle = handleOf(held);
       // A string's UTF-8 is at least as long as its UTF-16 units.
       if (payload.length > limit) return this.sized(w, handle, mode, T_STRING_SIZE, payload.length);
-      // ASCII fits one byte per unit; other text gets three per unit, asked for again.
+      // ASCII fits one byte per unit; other text gets three per unit (at most the limit), asked
+      // for again. UTF-8 that does not fit the limit is refused by its size.
       let cap = payload.length;
       let mem = this.room(w, head + 5 + cap);
       let r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
       if (r.read < payload.length) {
-        cap = payload.length * 3;
+        cap = Math.min(payload.length * 3, limit);
         mem = this.room(w, head + 5 + cap);
         r = utf8.encodeInto(payload, mem.subarray(head + 5, head + 5 + cap));
+        if (r.read < payload.length) {
+          return this.sized(w, handle, mode, T_STRING_SIZE, r.written + utf8Length(payload, r.read));
+        }
       }
       return this.last(w, mem, handle, mode, T_STRING, r.written);
     }
@@ -223,8 +230,13 @@ class Build {
       } else if (b === null) plain(w, payload);
     } else if (typeof payload === "number") w.tagF64(T_NUMBER, payload);
     else plain(w, payload);
+    const handle = handleOf(held);
     if (b === null) return this.call(w, x.hl_verify, handle, mode, w.at);
     if (b.length > limit) return this.sized(w, handle, mode, T_BYTES_SIZE, b.length);
+    // The bytes verified are the bytes parsed (bodyOf reads w.seen, not the caller's value again,
+    // whose getters could give other bytes); memory another thread can write is copied first.
+    if (isShared(b.buffer)) b = b.slice();
+    w.seen = b;
     const mem = this.room(w, head + 5 + b.length);
     mem.set(b, head + 5);
     return this.last(w, mem, handle, mode, T_BYTES, b.length);
@@ -233,6 +245,7 @@ class Build {
   /** Room for `len` bytes of input in wasm memory, what `w` holds copied in: that room. */
   room(w, len) {
     const ptr = this.x.hl_buf(len);
+    if (ptr === 0) throw outOfMemory(len);
     // The call may grow memory (detaching older views): the view is taken after it.
     const m = this.memory();
     m.set(w.buf.subarray(0, w.at), ptr);
@@ -249,12 +262,41 @@ class Build {
   }
 
   sized(w, handle, mode, tag, n) {
-    w.tagU32(tag, n);
+    // A size past u32 is still past every limit.
+    w.tagU32(tag, Math.min(n, 0xffffffff));
     return this.call(w, this.x.hl_verify, handle, mode, w.at);
   }
 }
 
 const utf8 = new TextEncoder();
+
+/** Whether `buffer` is a SharedArrayBuffer (a global browsers without isolation lack). */
+const isShared = (buffer) => typeof SharedArrayBuffer === "function" && buffer instanceof SharedArrayBuffer;
+
+/**
+ * A receiver's handle as it is when the wasm is called, after the caller's getters ran: one that
+ * freed it (and let another receiver take its slot) gets "freed", not the other's keys. A number
+ * is a handle already (a one-call receiver's, which no caller's code can free).
+ */
+const handleOf = (held) => (typeof held === "number" ? held : Held.handle(held));
+
+/** The length of the UTF-8 TextEncoder makes of `text` from unit `from` (a lone surrogate: 3). */
+function utf8Length(text, from) {
+  let n = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** A call whose input the wasm memory could not hold: `bytes` of it (the body, mostly). */
+const outOfMemory = (bytes) => errorFrom(0, { code: "payload_too_large", reason: "memory", n1: bytes });
 
 /** The error an answer describes (lib/messages.js makes it, its text from lib/message-text.js). */
 function toError(r, w) {
@@ -458,8 +500,8 @@ export class Webhook extends Held {
   verify(payload, headers, opts) {
     const b = Held.build(this);
     return withWriter((w) => {
-      const r = b.verify(w, Held.handle(this), MODE_WEBHOOK, Held.names(this), Held.limit(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
-      return bodyOf(w, r.body, payload, null, PLACE_WEBHOOK);
+      const r = b.verify(w, this, MODE_WEBHOOK, Held.names(this), Held.limit(this), payload, headers, opts, WEBHOOK_VERIFY_OPTIONS);
+      return bodyOf(w, r.body, payload, w.seen, PLACE_WEBHOOK);
     });
   }
   sign(msgId, timestamp, payload) {
@@ -504,8 +546,8 @@ export class Verifier extends Held {
   verify(payload, headers, opts) {
     const b = Held.build(this);
     return withWriter((w) => {
-      const r = b.verify(w, Held.handle(this), MODE_VERIFIER, Held.names(this), Held.limit(this), payload, headers, opts, VERIFY_OPTIONS);
-      return verifiedObject(r, bodyOf(w, r.body, payload, null, PLACE_OPTIONS));
+      const r = b.verify(w, this, MODE_VERIFIER, Held.names(this), Held.limit(this), payload, headers, opts, VERIFY_OPTIONS);
+      return verifiedObject(r, bodyOf(w, r.body, payload, w.seen, PLACE_OPTIONS));
     });
   }
   toString() {
@@ -524,7 +566,7 @@ function once(payload, headers, opts, mode) {
       try {
         w.at = 0;
         const v = b.verify(w, r.handle, mode, new Set(r.names.split("\0")), r.limit ?? Infinity, payload, headers, undefined, null);
-        const body = bodyOf(w, v.body, payload, null, PLACE_OPTIONS);
+        const body = bodyOf(w, v.body, payload, w.seen, PLACE_OPTIONS);
         return mode === MODE_VERIFY ? body : verifiedObject(v, body);
       } finally {
         b.x.hl_free(r.handle);
@@ -546,6 +588,10 @@ export function verifyWebhook(payload, headers, opts) {
  * read no further than the limit the wasm gives. With a dedupe store, a verified delivery the
  * store has already claimed throws `duplicate`.
  */
+// What verifyRequest tells the wasm in place of a body it could not read (abi's hl_verify).
+const READ_NOT_REQUEST = 2;
+const READ_FAILURES = { __proto__: null, too_large: 1, not_request: READ_NOT_REQUEST, not_bytes: 3 };
+
 export function verifyRequest(request, opts) {
   return eitherAsync(async (b) => {
     const isObject = request !== null && typeof request === "object";
@@ -575,7 +621,7 @@ export function verifyRequest(request, opts) {
       try {
         const read = await readBody(request, r.limit);
         const headers = request.headers;
-        const payload = read === "too_large" ? 1 : read instanceof Uint8Array ? read : 2;
+        const payload = read instanceof Uint8Array ? read : READ_FAILURES[read] ?? READ_NOT_REQUEST;
         w.at = 0;
         const v = b.verify(w, r.handle, MODE_REQUEST, new Set(r.names.split("\0")), r.limit, payload, headers, undefined, null);
         // The result is built before the claim: a body that fails to parse is never remembered.

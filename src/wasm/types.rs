@@ -100,7 +100,7 @@ export interface WebhookOptions {
   format?: "raw";
   /** Seconds a timestamp may be off either way. Default 300. */
   tolerance?: number;
-  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
+  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit but the receiver's own, 1 GiB (any larger value is 1 GiB). */
   maxPayloadBytes?: number;
 }
 
@@ -177,7 +177,7 @@ export interface VerifierSettings {
   url?: string;
   /** The request's method, which HubSpot signs; default `"POST"` (`verifyRequest`: the Request's). */
   method?: string;
-  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit. */
+  /** Refuse larger bodies with `payload_too_large` before hashing. Default: no limit but the receiver's own, 1 GiB (any larger value is 1 GiB). */
   maxPayloadBytes?: number;
   /**
    * `false`: do not parse the body (`payload` is `undefined` in results; `verify` returns

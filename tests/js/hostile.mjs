@@ -193,6 +193,17 @@ export function registerHostileTests(test, hookline) {
       const scheme = "x-shopify-hmac-sha256" in headers ? "shopify" : "github";
       assert.equal(hookline.verifyWebhook(body, headers, { secret, scheme, now: later, jsonParse: false }).scheme, scheme, name);
     }
+    // Standard Webhooks signs "{id}.{ts}.{body}", an id of any characters (the spec sets none):
+    // re-sent as GitHub's under the same raw key.
+    const rawKey = new TextEncoder().encode("0123456789abcdef0123456789abcdef");
+    const hexOfB64 = (b64) => Array.from(atob(b64), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+    for (const id of ["evt.42", "msg:1", "x".repeat(300)]) {
+      const sw = hookline.signHeaders({ secret: rawKey, payload: stripeBody, id, timestamp: old });
+      const headers = { "x-hub-signature-256": `sha256=${hexOfB64(sw["webhook-signature"].slice(3))}` };
+      const body = `${id}.${old}.${stripeBody}`;
+      assert.throws(() => hookline.verify(body, headers, { secret: rawKey, now: later, jsonParse: false }), "scheme_downgrade", hookline.WebhookVerificationError, id);
+      assert.equal(hookline.verifyWebhook(body, headers, { secret: rawKey, scheme: "github", now: later, jsonParse: false }).scheme, "github", id);
+    }
     // Linear signs the body alone, as GitHub and Shopify do, with its timestamp inside the body:
     // a day-old Linear request re-sent under their headers.
     const linearBody = `{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":${old * 1000}}`;

@@ -82,6 +82,198 @@ export function registerPoisonTests(test, hookline) {
     });
   }
 
+  test("unpoisonable: text whose UTF-8 is past the limit is refused by its exact size, 10,000 times, and the instance still verifies", () => {
+    const { Verifier } = hookline;
+    const v = new Verifier({ secret: SECRET, maxPayloadBytes: 10 });
+    // 8 units (under the limit) of 16, 24 and 32 bytes (past it), a lone surrogate as 3 bytes.
+    for (const [text, size] of [["é".repeat(8), 16], ["€".repeat(8), 24], ["😀".repeat(4), 16], ["\ud800".repeat(8), 24], ["abcdefghi€", 12]]) {
+      let e;
+      try {
+        v.verify(text, headers, { now: 1_700_000_000 });
+      } catch (err) {
+        e = err;
+      }
+      assert.ok(e instanceof WebhookVerificationError, `${e?.name}: ${e?.message}`);
+      assert.equal(e.code, "payload_too_large");
+      assert.equal(e.message, `payload too large: ${size} bytes, limit 10`);
+    }
+    for (let i = 0; i < 10_000; i++) {
+      try {
+        v.verify("é".repeat(8), headers, { now: 1_700_000_000 });
+      } catch {
+        // expected, every time
+      }
+    }
+    assert.ok(ok(), "the same instance verifies afterwards");
+  });
+
+  // A body past what the receiver takes, 1 GiB (2 GiB and more used to reach the wasm as a
+  // wrapped length, trap it and leave every later call of the process failing): refused by its
+  // size, never copied, with no limit set or one set past it. Zeroed and never written, so the
+  // runtime need not commit it; a runtime that cannot reserve that much (workerd) skips nothing
+  // else.
+  let huge = null;
+  try {
+    huge = new Uint8Array(2 ** 31);
+  } catch {
+    // not here
+  }
+  if (huge !== null) {
+    test("unpoisonable: a body of 2 GiB is refused by its size (the receiver takes 1 GiB at most), and every receiver still verifies", () => {
+      const { Verifier } = hookline;
+      const GiB = 2 ** 30;
+      const calls = [
+        () => new Webhook(SECRET).verify(huge, headers),
+        () => new Verifier({ secret: SECRET }).verify(huge, headers),
+        () => new Verifier({ secret: SECRET, maxPayloadBytes: 2 ** 32 - 1 }).verify(huge, headers),
+        () => verify(huge, headers, { secret: SECRET }),
+        () => verifyWebhook(huge.subarray(0, GiB + 1), headers, { secret: SECRET }),
+      ];
+      for (const call of calls) {
+        let e;
+        try {
+          call();
+        } catch (err) {
+          e = err;
+        }
+        assert.ok(e instanceof WebhookVerificationError, `${e?.name}: ${e?.message}`);
+        assert.equal(e.code, "payload_too_large");
+        assert.ok(/^payload too large: (2147483648|1073741825) bytes, limit 1073741824$/.test(e.message), e.message);
+      }
+      assert.ok(ok(), "verifyWebhook after");
+      assert.equal(new Verifier({ secret: SECRET }).verify("{}", headers, { now: 1_700_000_000 }).id, "msg_poison");
+    });
+  }
+
+  test("unpoisonable: options inherited from Object.prototype are not the caller's (a polluted secrets adds no key)", () => {
+    const { Verifier } = hookline;
+    const ATTACKER = "whsec_YXR0YWNrZXItYXR0YWNrZXItYXR0YWNrZXItMTIzNDU=";
+    const forged = signHeaders({ secret: ATTACKER, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 });
+    const polluted = { secrets: [ATTACKER], publicKeys: ["whpk_AAAA"], scheme: "github", tolerance: 10 ** 9, now: 1_700_000_000, maxPayloadBytes: 1, jsonParse: false };
+    const saved = Object.keys(polluted).map((n) => [n, Object.getOwnPropertyDescriptor(Object.prototype, n)]);
+    Object.assign(Object.prototype, polluted);
+    let results;
+    try {
+      const attempt = (call) => {
+        try {
+          return call();
+        } catch (e) {
+          return e;
+        }
+      };
+      results = [
+        attempt(() => new Verifier({ secret: SECRET }).verify("{}", forged, { now: 1_700_000_000 })),
+        attempt(() => verifyWebhook("{}", forged, { secret: SECRET, now: 1_700_000_000 })),
+        attempt(() => verify("{}", forged, { secret: SECRET, now: 1_700_000_000 })),
+        attempt(() => {
+          // Webhook.verify takes the clock: the signed time, for this call.
+          const realNow = Date.now;
+          Date.now = () => 1_700_000_000_000;
+          try {
+            return new Webhook(SECRET).verify("{}", forged);
+          } finally {
+            Date.now = realNow;
+          }
+        }),
+        // The genuine delivery: the scheme, tolerance, now and limit are the caller's defaults.
+        attempt(() => verify("{}", headers, { secret: SECRET })),
+        // Options a class gives its instances are theirs.
+        attempt(() => {
+          class Options {
+            get secret() {
+              return SECRET;
+            }
+          }
+          return verifyWebhook("{}", headers, Object.assign(new Options(), { now: 1_700_000_000 })).id;
+        }),
+      ];
+    } finally {
+      for (const [n, d] of saved) {
+        if (d) Object.defineProperty(Object.prototype, n, d);
+        else delete Object.prototype[n];
+      }
+    }
+    for (const r of results.slice(0, 4)) assert.equal(r?.code, "no_matching_signature", `${r?.name}: ${r?.message}`);
+    assert.equal(results[4]?.code, "timestamp_too_old", `${results[4]?.message}`);
+    assert.equal(results[5], "msg_poison");
+    assert.ok(ok());
+  });
+
+  test("unpoisonable: a receiver a getter frees during its own verify answers freed, never with the receiver that took its slot", () => {
+    const { Verifier } = hookline;
+    const OTHER = "whsec_YW5vdGhlci1rZXktYW5vdGhlci1rZXktYW5vdGhlciE=";
+    const signed = signHeaders({ secret: OTHER, payload: "{}", id: "msg_poison", timestamp: 1_700_000_000 });
+    for (const make of [() => new Webhook(SECRET), () => new Verifier({ secret: SECRET })]) {
+      const mine = make();
+      const others = [];
+      const freeing = {
+        ...signed,
+        get "webhook-signature"() {
+          mine.free();
+          others.push(new Webhook(OTHER), new Verifier({ secret: OTHER }));
+          return signed["webhook-signature"];
+        },
+      };
+      let e;
+      try {
+        mine.verify("{}", freeing, { now: 1_700_000_000 });
+      } catch (err) {
+        e = err;
+      }
+      assert.ok(e instanceof TypeError || e instanceof HooklineError, `${e?.name}: ${e?.message ?? "verified with another receiver's key"}`);
+      assert.equal(e.code, "invalid_argument");
+      assert.equal(others[1].verify("{}", signed, { now: 1_700_000_000 }).id, "msg_poison", "the other receiver is its own");
+      for (const o of others) o.free();
+    }
+    assert.ok(ok());
+  });
+
+  test("unpoisonable: the bytes verified are the bytes parsed, whatever the body's getters give the second time", () => {
+    const { Verifier } = hookline;
+    const signedBody = '{"amount":1}';
+    const forgedBody = '{"amount":9}';
+    const all = new TextEncoder().encode(signedBody + forgedBody);
+    const h = headersFor(signedBody);
+    for (const call of [(p) => new Webhook(SECRET).verify(p, h), (p) => new Verifier({ secret: SECRET }).verify(p, h).payload, (p) => verify(p, h, { secret: SECRET })]) {
+      let reads = 0;
+      class Shifting extends Uint8Array {
+        get byteOffset() {
+          return reads++ === 0 ? 0 : signedBody.length;
+        }
+      }
+      const payload = new Shifting(all.buffer, 0, signedBody.length);
+      const realNow = Date.now;
+      Date.now = () => 1_700_000_000_000;
+      let got;
+      try {
+        got = call(payload);
+      } finally {
+        Date.now = realNow;
+      }
+      assert.deepEqual(got, { amount: 1 });
+    }
+  });
+
+  test("unpoisonable: a request body stream that gives no bytes is a typed invalid_payload", async () => {
+    const streamOf = (...reads) => ({ getReader: () => ({ read: async () => reads.shift(), cancel: async () => {} }) });
+    const requestHeaders = { get: (name) => headers[name] ?? null };
+    for (const [name, body] of [
+      ["read() resolving null", streamOf(null)],
+      ["a number as a chunk", streamOf({ done: false, value: 2 ** 33 })],
+      ["a string as a chunk", streamOf({ done: false, value: "1000" }, { done: true })],
+    ]) {
+      let e;
+      try {
+        await verifyRequest({ headers: requestHeaders, body }, { secret: SECRET, now: 1_700_000_000 });
+      } catch (err) {
+        e = err;
+      }
+      assert.ok(e instanceof WebhookVerificationError, `${name}: ${e?.name}: ${e?.message}`);
+      assert.equal(e.code, "invalid_payload", name);
+    }
+    assert.ok(ok());
+  });
+
   test("unpoisonable: setters on Object.prototype never run inside a call, and never poison the instance", () => {
     const { Verifier } = hookline;
     const signedN = headersFor('{"n":1}');
