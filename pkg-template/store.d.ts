@@ -32,6 +32,10 @@ export interface ClaimOptions {
   perEndpoint?: number;
   /** The attempts the caller has in flight now, by endpoint id (with `perEndpoint`). */
   inFlight?: Map<string, number>;
+  /** At most this many deliveries of one tenant's endpoints in flight, counting `tenantInFlight`; default no cap. */
+  perTenant?: number;
+  /** The attempts the caller has in flight now, by tenant (with `perTenant`). */
+  tenantInFlight?: Map<string, number>;
 }
 
 /**
@@ -380,13 +384,16 @@ export interface Store {
   /** `complete` for many jobs in one statement (PostgreSQL) or one batch (D1); a boolean per job. */
   completeAll(items: CompletedAttempt[]): Promise<boolean[]>;
   /**
-   * The delivery worker `hookline serve` runs: up to `concurrency` (default 32) attempts in
-   * flight, claiming as slots free up, records written in batches; polls every `idleMs` (default
-   * 100) when nothing is due. `stop()` resolves once every attempt in flight is recorded.
+   * The delivery worker `hookline serve` runs: up to `concurrency` (default the dispatcher's, or
+   * 32) attempts in flight, `perEndpointConcurrency` (default the dispatcher's) to one endpoint
+   * and `perTenantConcurrency` (default three quarters of `concurrency`) to one tenant's
+   * endpoints, claiming as slots free up, records written in batches; polls every `idleMs`
+   * (default 100) when nothing is due. `stop()` resolves once every attempt in flight is
+   * recorded. Refuses a `concurrency` or `perEndpointConcurrency` over the dispatcher's.
    */
   startWorker(
     dispatcher: Dispatcher,
-    options?: { concurrency?: number; perEndpointConcurrency?: number; leaseMs?: number; idleMs?: number; onError?: (error: unknown) => void; onRecover?: () => void },
+    options?: { concurrency?: number; perEndpointConcurrency?: number; perTenantConcurrency?: number; leaseMs?: number; idleMs?: number; onError?: (error: unknown) => void; onRecover?: () => void },
   ): { stop(): Promise<void>; status(): WorkerStatus };
   /**
    * One claim-attempt-complete round through a dispatcher made with `resolveKeys: store.keysFor`.

@@ -25,8 +25,9 @@ const store = await createStore({
 await store.migrate();
 // The operator's receiver gets the same events, signed with its secret, through the outbox.
 await store.setOperatorEndpoint({ url: process.env.OPERATOR_URL, secret: process.env.HOOKLINE_OPERATOR_SECRET });
-const dispatcher = createDispatcher({ retries: "none", resolveKeys: store.keysFor, ssrf, health: { policy: { disableAfterMs: 5 * 86_400_000, warnAtPercent: [50, 70, 90] } } });
-const worker = store.startWorker(dispatcher, { concurrency: 16 });
+// The worker claims as many deliveries as the dispatcher runs at once (its concurrency, 16 here).
+const dispatcher = createDispatcher({ retries: "none", resolveKeys: store.keysFor, ssrf, concurrency: 16, health: { policy: { disableAfterMs: 5 * 86_400_000, warnAtPercent: [50, 70, 90] } } });
+const worker = store.startWorker(dispatcher);
 const metrics = createMetrics({ store }); // prom-client, a registry of its own
 
 const api = nodeListener(createManagementApi({ store, token: process.env.HOOKLINE_API_TOKEN }));

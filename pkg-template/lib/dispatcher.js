@@ -887,6 +887,9 @@ export function createDispatcher(options = {}) {
     },
     /** Each attempt's request timeout (ms): a worker's lease must be at least twice as long. */
     timeoutMs,
+    /** The attempts it runs at once, in all and to one endpoint: a worker claims no more. */
+    concurrency,
+    perEndpointConcurrency: perEndpoint,
     makeJob,
     /** How long a queue should still hold `job` (ms, at most `maxMs`), or null when it is due. */
     holdFor(job, maxMs = MAX_TIMER_MS) {

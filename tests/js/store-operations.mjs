@@ -208,7 +208,7 @@ export function operationsTests({ test, name, made, storeOn, clock, advance, cre
     await store.createEndpoint("stats", { url: `${URL_BASE}/s` });
     for (let i = 0; i < 6; i++) await Promise.all(Array.from({ length: 100 }, (_, j) => store.publish("stats", { type: "s.t", data: { i, j } })));
     const rx = receiver();
-    const worker = store.startWorker(dispatcher(store, rx.fetch), { idleMs: 20, concurrency: 64, perEndpointConcurrency: 64 });
+    const worker = store.startWorker(dispatcher(store, rx.fetch, { concurrency: 64, perEndpointConcurrency: 64 }), { idleMs: 20, concurrency: 64, perEndpointConcurrency: 64 });
     try {
       const until = Date.now() + 20_000;
       while (rx.sent.length < 600 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));

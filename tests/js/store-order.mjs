@@ -155,6 +155,30 @@ export function orderTests({ test, name, made, open, clock, advance, rawRows, cr
     assert.ok(Math.max(...free) < twentieth, `the free endpoint finished ${Math.max(...free) - Math.min(...slow)} ms in, after the throttled one's 20th (${twentieth - Math.min(...slow)} ms)`);
   });
 
+  // A throttled endpoint's deliveries wait for their starts (up to a second) after their claim:
+  // disabling or deleting the endpoint meanwhile ends them, as it ends those not claimed.
+  if (name !== "d1") test(`${name}: rate limit: an endpoint disabled or deleted while its paced deliveries wait for their starts gets no request after the change returns`, async () => {
+    for (const change of ["disable", "delete"]) {
+      const store = await realStore();
+      const { endpoint } = await store.createEndpoint("paced", { url: `${URL_BASE}/slow`, eventTypes: ["slow.*"], rateLimit: 2 });
+      const r = recorder();
+      for (let n = 0; n < 6; n++) await store.publish("paced", { type: "slow.x", data: { n } });
+      const w = worker(store, r.fetch, { concurrency: 4 }, { concurrency: 4 });
+      let changedAt;
+      try {
+        await until("a first delivery", () => r.seen.length >= 1, 10_000);
+        if (change === "delete") await store.deleteEndpoint("paced", endpoint.id);
+        else await store.updateEndpoint("paced", endpoint.id, { enabled: false });
+        changedAt = Date.now();
+        await sleep(1500);
+      } finally {
+        await w.stop();
+      }
+      const after = r.seen.filter((s) => s.at > changedAt);
+      assert.equal(after.length, 0, `${change}: ${after.length} requests ${after.map((s) => s.at - changedAt).join(", ")} ms after the change returned`);
+    }
+  });
+
   test(`${name}: ordered: 20 events whose receiver fails the 4th once and answers the rest after random delays arrive in publish order`, async () => {
     const store = await realStore();
     await store.createEndpoint("fifo", { url: `${URL_BASE}/o`, ordered: true });

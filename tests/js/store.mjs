@@ -262,6 +262,80 @@ function contract(name, open) {
     assert.equal((await store.claimDue({ limit: 50 })).length, 40, "expired leases are due again");
   });
 
+  test(`${name}: startWorker: a tenant whose endpoints all hang holds three quarters of the slots at most; another tenant's deliveries go on`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 10 });
+    await store.migrate();
+    const releases = [];
+    const d = createDispatcher({
+      retries: "none",
+      clock,
+      resolveKeys: store.keysFor,
+      ssrf: false,
+      concurrency: 4,
+      perEndpointConcurrency: 2,
+      fetch: async (url) => {
+        if (url.includes("/hang")) await new Promise((r) => releases.push(r));
+        return new Response(null, { status: 204 });
+      },
+    });
+    const quiet = (await store.createEndpoint("quiet", { url: "https://hooks.example.com/quiet" })).endpoint;
+    await store.createEndpoint("noisy", { url: "https://hooks.example.com/hang/1" });
+    await store.createEndpoint("noisy", { url: "https://hooks.example.com/hang/2" });
+    for (let i = 0; i < 20; i++) await store.publish("noisy", { type: "a.b", data: { i } });
+    now += 1;
+    for (let i = 0; i < 3; i++) await store.publish("quiet", { type: "a.b", data: { i } });
+    // claimDue: a tenant with no room left is passed over, whatever its backlog's age.
+    const claimed = await store.claimDue({ limit: 2, perTenant: 1, tenantInFlight: new Map([["noisy", 1]]) });
+    assert.deepEqual(claimed.map((j) => j.owner), ["quiet"], "the full tenant's backlog, due first, is passed over");
+    await store.completeAll([{ job: claimed[0], ...(await d.attempt(claimed[0])) }]);
+    // The worker: four slots, two per endpoint; noisy's two endpoints would take all four.
+    const worker = store.startWorker(d, { idleMs: 5 });
+    try {
+      const delivered = async () => (await store.listAttempts("quiet", quiet.id, { limit: 10 })).data.filter((r) => r.outcome === "delivered").length;
+      const until = Date.now() + 10_000;
+      while ((await delivered()) < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await delivered(), 3, "the quiet tenant's deliveries went past the hanging tenant's backlog");
+      assert.equal(releases.length, 3, "the hanging tenant holds three of the four slots");
+    } finally {
+      const stopped = worker.stop();
+      while (releases.length) releases.shift()();
+      await stopped;
+    }
+  });
+
+  test(`${name}: one completeAll may hold an attempt that came back after its lease beside the next claim's record of it`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, retry: { schedule: [0, 1000] }, fetch: async () => new Response(null, { status: 204 }) });
+    const { endpoint } = await store.createEndpoint("late", { url: "https://hooks.example.com/late" });
+    const { deliveryIds } = await store.publish("late", { type: "a.b", data: {} });
+    const [first] = await store.claimDue({ limit: 1 });
+    now += 60_001;
+    const [again] = await store.claimDue({ limit: 1 });
+    assert.equal(again.deliveryId, first.deliveryId, "the lease ran out: claimed again");
+    // The first attempt answers late; both results are recorded in one call (a worker's batch).
+    const moved = await store.completeAll([
+      { job: first, ...(await d.attempt(first)) },
+      { job: again, ...(await d.attempt(again)) },
+    ]);
+    assert.deepEqual(moved, [false, true], "the late attempt's claim is gone; the new claim moves the delivery");
+    // The lost attempt's record is the real one that came back (delivered), not `unknown`.
+    const delivery = await store.getDelivery("late", deliveryIds[0]);
+    assert.deepEqual([delivery.state, delivery.attempts.map((r) => [r.attempt, r.outcome])], ["pending", [[1, "delivered"]]]);
+    assert.equal((await store.listAttempts("late", endpoint.id, { limit: 10 })).data.length, 1);
+  });
+
+  test(`${name}: startWorker claims no more than its dispatcher runs (claimed deliveries would wait past their lease)`, async () => {
+    const { store } = await made();
+    await store.migrate();
+    const d = createDispatcher({ retries: "none", clock, resolveKeys: store.keysFor, ssrf: false, concurrency: 6, fetch: async () => new Response(null, { status: 204 }) });
+    assert.throws(() => store.startWorker(d, { concurrency: 7 }), "invalid_argument", SenderError);
+    assert.throws(() => store.startWorker(d, { concurrency: 6, perEndpointConcurrency: 4 }), "invalid_argument", SenderError);
+    const worker = store.startWorker(d, { idleMs: 5 });
+    assert.equal(worker.status().concurrency, 6, "the dispatcher's by default");
+    await worker.stop();
+  });
+
   test(`${name}: deliverDue drives retries to delivery and keeps a complete attempt chain and the health`, async () => {
     const { store } = await made();
     await store.migrate();

@@ -87,41 +87,52 @@ export function deliveryLog({ sql, clock, registry }) {
   const rooms = sqlite
     ? "(SELECT json_extract(value, '$[0]') AS endpoint_id, json_extract(value, '$[1]') AS room FROM json_each($7))"
     : "(SELECT * FROM unnest($7::text[], $9::int[]) AS t (endpoint_id, room))";
+  /** Each tenant (owner) this worker has attempts in flight for, and its room; the per-tenant cap. */
+  const tenantRooms = sqlite
+    ? "(SELECT json_extract(value, '$[0]') AS owner, json_extract(value, '$[1]') AS room FROM json_each($10))"
+    : "(SELECT * FROM unnest($11::text[], $12::int[]) AS t (owner, room))";
+  const perTenantParam = sqlite ? "$11" : "$13";
 
   /**
    * The due deliveries a claim may take, by due time: `$1` now, `$4` due time, `$8` how many.
-   * Endpoints with no room are left out here: a full endpoint's backlog, due first and longer
-   * than the window, would otherwise fill it and starve every other endpoint. Deliveries held
-   * behind their key's head are not in the due index at all.
+   * Endpoints and tenants with no room are left out here: a full endpoint's (or tenant's)
+   * backlog, due first and longer than the window, would otherwise fill it and starve every
+   * other one. Deliveries held behind their key's head are not in the due index at all.
    */
-  const candidates = (only) => `SELECT id, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
+  const candidates = (only) => `SELECT id, owner, endpoint_id, next_attempt_at_ms FROM hookline_deliveries
         WHERE state = 'pending' AND NOT held AND next_attempt_at_ms <= $4 AND (lease_until_ms IS NULL OR lease_until_ms <= $1) ${only}
           AND endpoint_id NOT IN (SELECT endpoint_id FROM ${rooms} full_up WHERE full_up.room = 0)
+          AND owner NOT IN (SELECT owner FROM ${tenantRooms} tenant_full WHERE tenant_full.room = 0)
         ORDER BY next_attempt_at_ms LIMIT $8`;
 
   /**
    * Of the candidates in relation `from`, the deliveries to take: by due time, at most `$3`,
    * and per endpoint at most its room (`$6`, the per-endpoint cap, less what this worker has in
    * flight there: the [endpoint, room] list `$7` on D1, `$7`/`$9` on PostgreSQL), so one
-   * endpoint's backlog cannot take every slot.
+   * endpoint's backlog cannot take every slot; and per tenant at most its room (the per-tenant
+   * cap less what this worker has in flight for it), so one tenant's endpoints together cannot
+   * either.
    */
   const chosen = (from) => `SELECT id FROM (
-      SELECT c.id, c.next_attempt_at_ms, row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room
-      FROM ${from} c LEFT JOIN ${rooms} r ON r.endpoint_id = c.endpoint_id
-    ) ranked WHERE rn <= room ORDER BY next_attempt_at_ms LIMIT $3`;
+      SELECT c.id, c.next_attempt_at_ms,
+        row_number() OVER (PARTITION BY c.endpoint_id ORDER BY c.next_attempt_at_ms, c.id) AS rn, COALESCE(r.room, $6) AS room,
+        row_number() OVER (PARTITION BY c.owner ORDER BY c.next_attempt_at_ms, c.id) AS tenant_rn, COALESCE(t.room, ${perTenantParam}) AS tenant_room
+      FROM ${from} c LEFT JOIN ${rooms} r ON r.endpoint_id = c.endpoint_id LEFT JOIN ${tenantRooms} t ON t.owner = c.owner
+    ) ranked WHERE rn <= room AND tenant_rn <= tenant_room ORDER BY next_attempt_at_ms LIMIT $3`;
 
-  async function claim({ limit, leaseMs, ids, overdueMs, perEndpoint, inFlight }) {
+  async function claim({ limit, leaseMs, ids, overdueMs, perEndpoint, inFlight, perTenant, tenantInFlight }) {
     const now = clock();
     const token = b64(globalThis.crypto.getRandomValues(new Uint8Array(16)));
     const held = [...inFlight].filter(([, n]) => n > 0);
     const rooms = held.map(([id, n]) => [id, Math.max(0, perEndpoint - n)]);
+    const tenants = [...tenantInFlight].filter(([, n]) => n > 0).map(([owner, n]) => [owner, Math.max(0, perTenant - n)]);
     const window = Math.min(4000, perEndpoint >= limit ? limit : limit * 4);
     // PostgreSQL must be able to type every parameter it is sent, so $5 is always named.
     const only = ids ? `AND ${inList("id", 5)}` : sqlite ? "" : "AND $5::text[] IS NULL";
     if (sqlite) {
       const params = [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, JSON.stringify(rooms), window];
       const [, rows] = await sql.batch([
-        [`UPDATE hookline_deliveries SET ${takeClaim("$9")} WHERE id IN (${chosen(`(${candidates(only)})`)}) RETURNING id`, [...params, token]],
+        [`UPDATE hookline_deliveries SET ${takeClaim("$9")} WHERE id IN (${chosen(`(${candidates(only)})`)}) RETURNING id`, [...params, token, JSON.stringify(tenants), perTenant]],
         [`SELECT ${CLAIMED} FROM hookline_deliveries c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
           LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id WHERE c.claim_token = $1`, [token]],
       ]);
@@ -143,21 +154,24 @@ export function deliveryLog({ sql, clock, registry }) {
        SELECT ${CLAIMED}
        FROM c JOIN hookline_events e ON e.owner = c.owner AND e.id = c.event_id
        LEFT JOIN hookline_endpoints ep ON ep.id = c.endpoint_id`,
-      [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, rooms.map((r) => r[0]), window, rooms.map((r) => r[1]), token],
+      [now, now + leaseMs, limit, now - overdueMs, ids ? listParam(ids) : null, perEndpoint, rooms.map((r) => r[0]), window, rooms.map((r) => r[1]), token,
+        tenants.map((t) => t[0]), tenants.map((t) => t[1]), perTenant],
     );
     return { rows, token, now };
   }
 
   /** Claim, then let each throttled endpoint's bucket say which of its deliveries start: `{ jobs, waiting, paces }`. */
-  async function claimJobs({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0, perEndpoint, inFlight = new Map() } = {}) {
+  async function claimJobs({ limit = 32, leaseMs = 60_000, ids, overdueMs = 0, perEndpoint, inFlight = new Map(), perTenant, tenantInFlight = new Map() } = {}) {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalid("claimDue: limit must be a whole number from 1 to 1000");
     if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("claimDue: leaseMs must be a whole number of milliseconds");
     if (!Number.isInteger(overdueMs) || overdueMs < 0) throw invalid("claimDue: overdueMs must be a whole number of milliseconds");
     if (perEndpoint !== undefined && (!Number.isInteger(perEndpoint) || perEndpoint < 1)) throw invalid("claimDue: perEndpoint must be a whole number of 1 or more");
     if (!(inFlight instanceof Map)) throw invalid("claimDue: inFlight must be a Map of endpoint id to a count");
+    if (perTenant !== undefined && (!Number.isInteger(perTenant) || perTenant < 1)) throw invalid("claimDue: perTenant must be a whole number of 1 or more");
+    if (!(tenantInFlight instanceof Map)) throw invalid("claimDue: tenantInFlight must be a Map of tenant to a count");
     if (ids !== undefined && (!Array.isArray(ids) || ids.length > 1000 || !ids.every((i) => typeof i === "string"))) throw invalid("claimDue: ids must be an array of at most 1000 delivery ids");
     if (ids?.length === 0) return { jobs: [], waiting: [], paces: new Map() };
-    const claimed = await claim({ limit, leaseMs, ids: ids?.filter(plausibleId), overdueMs, perEndpoint: perEndpoint ?? limit, inFlight });
+    const claimed = await claim({ limit, leaseMs, ids: ids?.filter(plausibleId), overdueMs, perEndpoint: perEndpoint ?? limit, inFlight, perTenant: perTenant ?? limit, tenantInFlight });
     const { rows, waiting, paces } = await gate.admit(claimed.rows, claimed.token, claimed.now, leaseMs);
     registry.remember(rows.filter((r) => r.ep_id !== null && r.ep_id !== undefined).map((r) => ({ ...r, id: r.ep_id })));
     // Throttled ones in the order of their starts, for the worker's pacing.
@@ -196,6 +210,17 @@ export function deliveryLog({ sql, clock, registry }) {
   async function record(items) {
     if (!Array.isArray(items) || items.length > 1000) throw invalid("completeAll: items must be an array of at most 1000 { job, record, plan, state, health }");
     if (items.length === 0) return { moved: [], promoted: [] };
+    // A delivery recorded twice (an attempt that came back after its lease, beside the next
+    // claim's record of it as lost) goes in statements of its own, in the order given: one
+    // statement cannot insert or update the same row twice.
+    const seen = new Set();
+    const again = items.map((item) => seen.size === seen.add(item?.job?.deliveryId).size);
+    if (again.some(Boolean)) {
+      const first = await record(items.filter((_, i) => !again[i]));
+      const rest = await record(items.filter((_, i) => again[i]));
+      const [a, b] = [first.moved[Symbol.iterator](), rest.moved[Symbol.iterator]()];
+      return { moved: again.map((x) => (x ? b : a).next().value), promoted: [...first.promoted, ...rest.promoted] };
+    }
     const now = clock();
     const rows = rowsOf(items, now);
     const done = await (sqlite ? recordD1(rows, now) : recordPostgres(rows, now));
@@ -322,13 +347,27 @@ export function deliveryLog({ sql, clock, registry }) {
      * due again, as a `lost` job for the attempt that worker had begun. `ids` limits the claim
      * to those deliveries (a queue message's); `overdueMs` takes only deliveries due at least
      * that long ago (a sweep). `perEndpoint` caps the deliveries of one endpoint a claim takes,
-     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there). A
+     * less those `inFlight` (a Map of endpoint id to attempts this worker has going there), and
+     * `perTenant` those of one tenant's endpoints together, less `tenantInFlight` (by tenant). A
      * throttled endpoint's jobs carry their start (`notBeforeMs`: now, or a little ahead within
      * the lease); the deliveries its bucket does not let start are put back until their wait
      * ends. An ordered endpoint's deliveries come one per key: only the head is ever due.
      */
     async claimDue(options) {
       return (await claimJobs(options)).jobs;
+    },
+
+    /**
+     * A throttled job that waited for its start (up to a second after its claim), read again as
+     * it is about to go: its endpoint's stored health now (an owner who disabled it meanwhile,
+     * in this process or another), or gone. Disabling or deleting an endpoint ends its
+     * deliveries that have not started, and a paced one had not.
+     */
+    async refreshJob(job) {
+      const rows = await sql.rows("SELECT health FROM hookline_endpoints WHERE id = $1", [job.endpointId]);
+      registry.forget(job.endpointId);
+      if (rows.length === 0) job.endpointGone = true;
+      else if (rows[0].health !== null && rows[0].health !== undefined) job.health = fromJson(rows[0].health);
     },
 
     /**

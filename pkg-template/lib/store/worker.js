@@ -9,6 +9,8 @@ import { invalid, plausibleId } from "./endpoints.js";
 
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
+// A throttled job that waited longer than this for its start is read again before it goes.
+const REFRESH_AFTER_MS = 20;
 
 /**
  * Throttled deliveries' starts (`notBeforeMs`, given by their endpoint's bucket, within their
@@ -17,7 +19,7 @@ const BACKOFF_MAX_MS = 5_000;
  * went out: a timer that fired late (a busy process) makes the next ones late too, caught up by
  * the burst's tolerance at most, never a burst of its own.
  */
-function pacer(clock) {
+function pacer(clock, refresh) {
   const endpoints = new Map();
   return (job, paces) => {
     const pace = paces?.get(job.endpointId);
@@ -33,7 +35,10 @@ function pacer(clock) {
       next.wentAt = clock();
     });
     endpoints.set(job.endpointId, next);
-    return next.done;
+    // A job that waited is read again before it goes (its endpoint may have been disabled or
+    // deleted meanwhile); a failed read leaves it as claimed (its attempt is judged then).
+    const handed = clock();
+    return next.done.then(() => (clock() - handed > REFRESH_AFTER_MS ? refresh(job).catch(() => {}) : undefined));
   };
 }
 
@@ -82,7 +87,7 @@ export function runners({ log, sql, clock }) {
    */
   async function deliverDue(dispatcher, options = {}) {
     const { jobs, waiting, paces } = await log.claimJobs(options);
-    const pace = pacer(clock);
+    const pace = pacer(clock, log.refreshJob);
     const attempted = [];
     await Promise.all(
       jobs.map(async (job) => {
@@ -135,9 +140,14 @@ export function runners({ log, sql, clock }) {
   }
 
   /**
-   * A delivery worker that keeps up to `concurrency` (default 32) attempts in flight, at most
-   * `perEndpointConcurrency` (default half of it, as the dispatcher's) to one endpoint, so a hanging endpoint
-   * holds its own share and every other tenant's deliveries go on. It claims as slots free up,
+   * A delivery worker that keeps up to `concurrency` attempts in flight (default the
+   * dispatcher's, or 32 for one without a bound), at most `perEndpointConcurrency` (default the
+   * dispatcher's, or half of `concurrency`) to one endpoint, and at most `perTenantConcurrency`
+   * (default three quarters of `concurrency`) to one tenant's endpoints together, so a hanging
+   * endpoint, or a tenant whose endpoints all hang, holds its own share and every other tenant's
+   * deliveries go on. Neither of the first two may be more than the dispatcher's:
+   * a claimed delivery that waited in the dispatcher's queue would outlive its lease (another
+   * claim would record a live attempt as lost, and both would be sent). It claims as slots free up,
    * records finished attempts together every few milliseconds, and polls every `idleMs`
    * (default 100) when nothing is due. The dispatcher's request timeout must fit in half the
    * lease (the core's rule). While the database cannot be reached it backs off (up to 5 s),
@@ -146,21 +156,33 @@ export function runners({ log, sql, clock }) {
    * to its lease).
    */
   function startWorker(dispatcher, options = {}) {
-    const { concurrency = 32, leaseMs = 60_000, idleMs = 100, onError = () => {}, onRecover = () => {} } = options;
+    if (typeof dispatcher?.attempt !== "function") throw invalid("startWorker: dispatcher must come from createDispatcher");
+    const bound = (n) => (Number.isInteger(n) && n >= 1 ? n : Infinity);
+    const dispatcherSlots = bound(dispatcher.concurrency);
+    const dispatcherPerEndpoint = bound(dispatcher.perEndpointConcurrency);
+    const { concurrency = Math.min(dispatcherSlots, dispatcherSlots === Infinity ? 32 : 1000), leaseMs = 60_000, idleMs = 100, onError = () => {}, onRecover = () => {} } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) throw invalid("startWorker: concurrency must be a whole number from 1 to 1000");
     // The dispatcher's own default: half the slots at most to one endpoint.
-    const perEndpoint = options.perEndpointConcurrency ?? Math.max(1, Math.ceil(concurrency / 2));
+    const perEndpoint = options.perEndpointConcurrency ?? Math.min(dispatcherPerEndpoint, Math.max(1, Math.ceil(concurrency / 2)));
     if (!Number.isInteger(perEndpoint) || perEndpoint < 1) throw invalid("startWorker: perEndpointConcurrency must be a whole number of 1 or more");
+    if (concurrency > dispatcherSlots) {
+      throw invalid(`startWorker: concurrency ${concurrency} is more than the dispatcher's ${dispatcherSlots}: claimed deliveries would wait past their lease (give createDispatcher the same concurrency)`);
+    }
+    const perTenant = options.perTenantConcurrency ?? Math.ceil((concurrency * 3) / 4);
+    if (!Number.isInteger(perTenant) || perTenant < 1) throw invalid("startWorker: perTenantConcurrency must be a whole number of 1 or more");
+    if (perEndpoint > dispatcherPerEndpoint) {
+      throw invalid(`startWorker: perEndpointConcurrency ${perEndpoint} is more than the dispatcher's ${dispatcherPerEndpoint}: claimed deliveries would wait past their lease (give createDispatcher the same perEndpointConcurrency)`);
+    }
     if (!Number.isInteger(idleMs) || idleMs < 1) throw invalid("startWorker: idleMs must be a whole number of milliseconds");
     if (!Number.isInteger(leaseMs) || leaseMs < 1) throw invalid("startWorker: leaseMs must be a whole number of milliseconds");
-    if (typeof dispatcher?.attempt !== "function") throw invalid("startWorker: dispatcher must come from createDispatcher");
     // An attempt must end well inside its lease, or a second worker could take the delivery.
     if (typeof dispatcher.timeoutMs === "number") checkLease(leaseMs, dispatcher.timeoutMs);
     let stopping = false;
     const stats = statistics();
     let inFlight = 0;
     const perEndpointInFlight = new Map();
-    const pace = pacer(clock);
+    const perTenantInFlight = new Map();
+    const pace = pacer(clock, log.refreshJob);
     let wake = null;
     // When throttled endpoints' buckets put deliveries back to (the earliest 256): claim again then.
     let waits = [];
@@ -231,13 +253,17 @@ export function runners({ log, sql, clock }) {
       });
     };
     const record = (item) => {
+      // One statement records a delivery once: a second record of it (an attempt that came back
+      // after its lease, beside the next claim's record of it as lost) goes in the next batch.
+      if (current?.ids.has(item.job.deliveryId)) flushBatch(current);
       if (!current) {
-        const c = { items: [], flushed: false, queued: false };
+        const c = { items: [], ids: new Set(), flushed: false, queued: false };
         c.done = new Promise((r) => (c.resolve = r));
         current = c;
       }
       const c = current;
       c.items.push(item);
+      c.ids.add(item.job.deliveryId);
       if (c.items.length >= 64) flushBatch(c);
       else if (!c.queued && writing < WRITERS) queueFlush(c);
       return c.done;
@@ -253,6 +279,12 @@ export function runners({ log, sql, clock }) {
     const takeSlot = (job) => {
       inFlight++;
       perEndpointInFlight.set(job.endpointId, (perEndpointInFlight.get(job.endpointId) ?? 0) + 1);
+      perTenantInFlight.set(job.owner, (perTenantInFlight.get(job.owner) ?? 0) + 1);
+    };
+    const count = (map, key) => {
+      const left = (map.get(key) ?? 1) - 1;
+      if (left > 0) map.set(key, left);
+      else map.delete(key);
     };
     const attemptOne = async (job, paces, later) => {
       if (later) {
@@ -273,9 +305,8 @@ export function runners({ log, sql, clock }) {
         safely(onError, e);
       } finally {
         inFlight--;
-        const left = (perEndpointInFlight.get(job.endpointId) ?? 1) - 1;
-        if (left > 0) perEndpointInFlight.set(job.endpointId, left);
-        else perEndpointInFlight.delete(job.endpointId);
+        count(perEndpointInFlight, job.endpointId);
+        count(perTenantInFlight, job.owner);
         if (item) unrecorded++;
         signal();
       }
@@ -301,7 +332,7 @@ export function runners({ log, sql, clock }) {
         let jobs = [];
         let paces = null;
         try {
-          const claimed = await log.claimJobs({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight });
+          const claimed = await log.claimJobs({ limit: room, leaseMs, perEndpoint, inFlight: perEndpointInFlight, perTenant, tenantInFlight: perTenantInFlight });
           jobs = claimed.jobs;
           paces = claimed.paces;
           if (claimed.waiting.length) waits = [...waits, ...claimed.waiting.map((w) => w.atMs)].sort((a, b) => a - b).slice(0, 256);
