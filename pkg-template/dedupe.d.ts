@@ -13,8 +13,11 @@ export interface Dedupe {
   claim(key: string, leaseUntilMs: number): Promise<boolean | "pending"> | boolean | "pending";
   /** The delivery was handled: hold `key` until `untilMs`. */
   complete(key: string, untilMs: number): Promise<void> | void;
-  /** Handling the delivery failed: forget the claim, so the sender's retry is handled. */
-  release(key: string): Promise<void> | void;
+  /**
+   * Handling the delivery failed: forget the claim made with `leaseUntilMs` (no other: a retry's
+   * claim made since a lease ran out stays), so the sender's retry is handled.
+   */
+  release(key: string, leaseUntilMs?: number): Promise<void> | void;
 }
 
 /**

@@ -15,9 +15,11 @@
 //! - Neither (GitHub, Shopify, a custom layout without a timestamp): the body's SHA-256, for the
 //!   retention.
 //!
-//! Every key carries the scheme and an 8-byte id of the key that verified the delivery (see
-//! [`crate::Verifier::key_id`]), so receivers of different senders (tenants, secrets) can share
-//! one store. Only a verified delivery is ever remembered, so an attacker cannot fill the store
+//! Every key carries the scheme and an 8-byte id of the verifier's keys for it, all of them
+//! whichever verified (see [`crate::Verifier::key_id`]: a delivery signed by several keys during a
+//! rotation is one delivery, whichever signature is kept), so receivers of different senders
+//! (tenants, secrets) can share one store. The schemes that sign the URL and method (Twilio,
+//! Square, HubSpot) have them in the key too. Only a verified delivery is ever remembered, so an attacker cannot fill the store
 //! with keys that would make genuine deliveries look like duplicates.
 //!
 //! A claim is held in two steps: for [`CLAIM_LEASE_SECS`] while the delivery is handled (a
@@ -28,7 +30,7 @@
 use crate::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::scheme::keys::Verified;
+use crate::scheme::keys::{Target, Verified};
 use crate::scheme::Scheme;
 
 /// The retention of an entry without a signed timestamp when the caller does not choose one: 7 days.
@@ -69,12 +71,15 @@ fn signs_id(scheme: Scheme) -> bool {
     matches!(scheme, Scheme::StandardWebhooks)
 }
 
-/// The entry for a delivery `verified` by the key with id `key_id` with `body` at `now` (unix
-/// seconds), under the verifier's `tolerance_secs` and the caller's `retention_secs`.
+/// The entry for a delivery `verified` by a verifier whose keys' id is `key_id` (see
+/// [`crate::Verifier::key_id`]) with `body`, sent to `target` (the URL and method the schemes
+/// that sign them covered), at `now` (unix seconds), under the verifier's `tolerance_secs` and
+/// the caller's `retention_secs`.
 pub fn dedupe_entry(
     verified: &Verified,
     key_id: [u8; 8],
     body: &[u8],
+    target: Target<'_>,
     tolerance_secs: u64,
     retention_secs: u64,
     now: i64,
@@ -91,6 +96,23 @@ pub fn dedupe_entry(
         .id
         .as_deref()
         .filter(|id| !id.is_empty() && signs_id(verified.scheme));
+    // What the signature covers besides an id and a timestamp: the body, and for the schemes
+    // that sign them the URL and method too (two deliveries with one body to two URLs are two).
+    let content = || {
+        if !verified.scheme.needs_url() {
+            return sha256_hex(body);
+        }
+        let mut h = Sha256::new();
+        for part in [
+            target.method.unwrap_or_default().as_bytes(),
+            target.url.unwrap_or_default().as_bytes(),
+        ] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        h.update(body);
+        hex::encode(h.finalize())
+    };
     let (key, until) = match (id, verified.timestamp) {
         (Some(id), _) => {
             let key = if id.len() <= MAX_ID_IN_KEY && !id.contains(char::is_control) {
@@ -106,12 +128,12 @@ pub fn dedupe_entry(
                 ":ts:",
                 itoa::Buffer::new().format(ts),
                 ":",
-                &sha256_hex(body),
+                &content(),
             ]
             .concat(),
             window.unwrap_or(retained),
         ),
-        (None, None) => ([&head, ":body:", &sha256_hex(body)].concat(), retained),
+        (None, None) => ([&head, ":body:", &content()].concat(), retained),
     };
     // Never already expired: the store must hold it past this request at least.
     let until = until.max(now.saturating_add(1));
@@ -139,12 +161,59 @@ mod tests {
         }
     }
 
+    /// Twilio, Square and HubSpot sign the URL (HubSpot the method too): two deliveries of one
+    /// body to two URLs, or with two methods, are two deliveries.
+    #[test]
+    fn the_schemes_that_sign_the_url_key_by_it() {
+        let at = |scheme, url, method| {
+            dedupe_entry(
+                &verified(scheme, None, None),
+                KEY,
+                b"",
+                Target {
+                    url: Some(url),
+                    method: Some(method),
+                },
+                300,
+                DEFAULT_RETENTION_SECS,
+                1_000,
+            )
+            .key
+        };
+        for scheme in [Scheme::Twilio, Scheme::Square, Scheme::HubSpot] {
+            let a = at(scheme, "https://example.com/voice?CallSid=CA1", "GET");
+            assert_eq!(
+                a,
+                at(scheme, "https://example.com/voice?CallSid=CA1", "GET")
+            );
+            assert_ne!(
+                a,
+                at(scheme, "https://example.com/voice?CallSid=CA2", "GET")
+            );
+            assert_ne!(
+                a,
+                at(scheme, "https://example.com/voice?CallSid=CA1", "POST")
+            );
+            // The parts are length-prefixed: moving a byte from the method to the URL changes it.
+            assert_ne!(
+                at(scheme, "Thttps://a", "GE"),
+                at(scheme, "https://a", "GET")
+            );
+        }
+        // A scheme that signs no URL keys by the body alone, whatever the target.
+        assert_eq!(
+            at(Scheme::GitHub, "https://a/1", "GET"),
+            at(Scheme::GitHub, "https://a/2", "POST")
+        );
+    }
+
     #[test]
     fn a_signed_id_keys_by_scheme_key_and_id_for_the_retention() {
         let e = dedupe_entry(
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
             KEY,
             b"{}",
+            Target::default(),
             300,
             DEFAULT_RETENTION_SECS,
             1_000,
@@ -157,6 +226,7 @@ mod tests {
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(5_000)),
             KEY,
             b"{}",
+            Target::default(),
             300,
             DEFAULT_RETENTION_SECS,
             5_000,
@@ -167,6 +237,7 @@ mod tests {
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
             [1; 8],
             b"{}",
+            Target::default(),
             300,
             DEFAULT_RETENTION_SECS,
             1_000,
@@ -182,6 +253,7 @@ mod tests {
             &verified(Scheme::GitHub, Some("id-1"), None),
             KEY,
             b"{}",
+            Target::default(),
             300,
             60,
             1_000,
@@ -190,6 +262,7 @@ mod tests {
             &verified(Scheme::GitHub, Some("id-2"), None),
             KEY,
             b"{}",
+            Target::default(),
             300,
             60,
             1_000,
@@ -201,6 +274,7 @@ mod tests {
             &verified(Scheme::Linear, Some("lin-1"), Some(50)),
             KEY,
             b"b",
+            Target::default(),
             60,
             3600,
             50,
@@ -215,6 +289,7 @@ mod tests {
             &verified(Scheme::StandardWebhooks, Some("msg_1"), Some(1_000)),
             KEY,
             b"{}",
+            Target::default(),
             300,
             1,
             1_000,
@@ -229,6 +304,7 @@ mod tests {
             &verified(Scheme::Stripe, None, Some(1_700_000_000)),
             KEY,
             b"{\"id\":\"evt_1\"}",
+            Target::default(),
             300,
             DEFAULT_RETENTION_SECS,
             1_700_000_010,
@@ -243,6 +319,7 @@ mod tests {
             &verified(Scheme::Stripe, None, Some(1_700_000_000)),
             KEY,
             b"{\"id\":\"evt_2\"}",
+            Target::default(),
             300,
             DEFAULT_RETENTION_SECS,
             1_700_000_010,
@@ -253,6 +330,7 @@ mod tests {
             &verified(Scheme::Slack, None, Some(100)),
             KEY,
             b"x",
+            Target::default(),
             0,
             DEFAULT_RETENTION_SECS,
             100,
@@ -268,6 +346,7 @@ mod tests {
             &verified(Scheme::StandardWebhooks, Some(&long), None),
             KEY,
             b"",
+            Target::default(),
             300,
             u64::MAX,
             i64::MAX,
@@ -278,6 +357,7 @@ mod tests {
             &verified(Scheme::StandardWebhooks, Some("a\nb"), None),
             KEY,
             b"",
+            Target::default(),
             300,
             10,
             i64::MIN,
@@ -288,6 +368,7 @@ mod tests {
             &verified(Scheme::Custom, None, None),
             KEY,
             b"body",
+            Target::default(),
             300,
             60,
             10,

@@ -202,13 +202,27 @@ impl SchemeVerifier {
             .map(|(_, key)| key)
     }
 
-    /// The id of the key at the caller's `index` (see [`HmacKey::key_id`]), as dedupe names it.
+    /// The id of the key at the caller's `index` (see [`HmacKey::key_id`]).
     pub fn key_id(&self, index: usize) -> Option<[u8; 8]> {
         if let Some(key) = self.hmac_key(index) {
             return Some(key.key_id());
         }
         let ed = self.keys.ed25519.iter().find(|(i, _)| *i == index);
         ed.map(|(_, key)| key.key_id())
+    }
+
+    /// One id for all this verifier's keys, whatever their order (the first 8 bytes of the
+    /// SHA-256 of their ids, sorted), as dedupe names them: a delivery signed by several of them
+    /// (a rotation) is one delivery whichever signature verified it.
+    pub fn keys_id(&self) -> [u8; 8] {
+        use sha2::{Digest, Sha256};
+        let mut ids: Vec<[u8; 8]> = self.keys.hmac.iter().map(|(_, k)| k.key_id()).collect();
+        ids.extend(self.keys.ed25519.iter().map(|(_, k)| k.key_id()));
+        ids.sort_unstable();
+        let digest = Sha256::digest(ids.concat());
+        let mut out = [0u8; 8];
+        out.copy_from_slice(digest.get(..8).unwrap_or(&[0; 8]));
+        out
     }
 
     /// The largest body this verifier accepts, if it was given one.
@@ -401,9 +415,10 @@ impl Verifier {
             .unwrap_or(DEFAULT_TOLERANCE_SECS)
     }
 
-    /// The id of the key that verified `verified` (see [`SchemeVerifier::key_id`]).
+    /// The id dedupe names the keys that can verify `verified` by: all of its scheme's keys
+    /// here (see [`SchemeVerifier::keys_id`]), not only the one that did.
     pub fn key_id(&self, verified: &Verified) -> Option<[u8; 8]> {
-        self.for_scheme(verified.scheme)?.key_id(verified.key_index)
+        Some(self.for_scheme(verified.scheme)?.keys_id())
     }
 
     /// Every header name a verification may read (see [`scheme::HEADER_NAMES`]).
@@ -683,6 +698,50 @@ mod tests {
                 }
             );
         }
+    }
+
+    /// Dedupe names a verifier's keys, not the one that verified: during a rotation a delivery
+    /// signed by both keys is one delivery, whichever signature a replay keeps; another set of
+    /// keys (another tenant) is another name.
+    #[test]
+    fn dedupe_names_all_the_keys_whichever_verified() {
+        let (old, new) = (
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "whsec_bmV3LWtleS1uZXcta2V5LW5ldy1rZXk=",
+        );
+        let both = [KeyInput::Text(old), KeyInput::Text(new)];
+        let v = Verifier::new(
+            Some(Scheme::StandardWebhooks),
+            None,
+            &both,
+            VerifyOptions::default(),
+        )
+        .unwrap();
+        let by = |index| Verified {
+            scheme: Scheme::StandardWebhooks,
+            key_index: index,
+            id: None,
+            timestamp: None,
+            event_type: None,
+        };
+        assert_eq!(v.key_id(&by(0)), v.key_id(&by(1)));
+        let swapped = [KeyInput::Text(new), KeyInput::Text(old)];
+        let w = Verifier::new(
+            Some(Scheme::StandardWebhooks),
+            None,
+            &swapped,
+            VerifyOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(w.key_id(&by(0)), v.key_id(&by(0)), "whatever their order");
+        let one = Verifier::new(
+            Some(Scheme::StandardWebhooks),
+            None,
+            &both[..1],
+            VerifyOptions::default(),
+        )
+        .unwrap();
+        assert_ne!(one.key_id(&by(0)), v.key_id(&by(0)));
     }
 
     #[test]

@@ -46,7 +46,15 @@ fn dedupe_vectors() {
         let tolerance = verifier.tolerance_secs(scheme).unwrap();
         let retention = c["retention"].as_u64().unwrap_or(DEFAULT_RETENTION_SECS);
         let key_id = verifier.key_id(&verified).unwrap();
-        let entry = dedupe_entry(&verified, key_id, body, tolerance, retention, now);
+        let entry = dedupe_entry(
+            &verified,
+            key_id,
+            body,
+            Default::default(),
+            tolerance,
+            retention,
+            now,
+        );
         let got = json!({ "key": entry.key, "leaseUntilMs": entry.lease_until_ms, "untilMs": entry.until_ms });
         let want =
             json!({ "key": c["key"], "leaseUntilMs": c["leaseUntilMs"], "untilMs": c["untilMs"] });

@@ -492,8 +492,11 @@ fn end(
         receivers, out: o, ..
     } = s;
     let r = receiver(receivers, handle)?;
-    let verified = match r {
-        Receiver::Webhook { verifier, .. } => verifier.verify(headers.as_slice(), body, p.now)?,
+    let (verified, target) = match r {
+        Receiver::Webhook { verifier, .. } => (
+            verifier.verify(headers.as_slice(), body, p.now)?,
+            Target::default(),
+        ),
         Receiver::Verifier {
             inner, url, method, ..
         } => {
@@ -501,7 +504,10 @@ fn end(
                 url: p.target.url.or(url.as_deref()),
                 method: p.target.method.or(method.as_deref()),
             };
-            inner.verify_at(headers.as_slice(), body, p.now, target)?
+            (
+                inner.verify_at(headers.as_slice(), body, p.now, target)?,
+                target,
+            )
         }
     };
     let mut claim = None;
@@ -518,7 +524,9 @@ fn end(
         let key_id = inner.key_id(&verified).unwrap_or_default();
         claim = Some((
             *slot,
-            dedupe_entry(&verified, key_id, body, tolerance, *retention, p.now),
+            dedupe_entry(
+                &verified, key_id, body, target, tolerance, *retention, p.now,
+            ),
         ));
     }
     let detailed = !matches!(p.mode, MODE_WEBHOOK | MODE_VERIFY);

@@ -2,8 +2,9 @@
 // and the middleware. The core chose each key and how long it is held; a store holds a key in
 // two steps: `claim(key, leaseUntilMs)` while the delivery is being handled (true when it is
 // now claimed, false when it was handled before, "pending" while another request handles it),
-// then `complete(key, untilMs)` once it was handled, or `release(key)` when handling it failed,
-// so the sender's retry is handled. This entry imports nothing of the sender: a receiver that
+// then `complete(key, untilMs)` once it was handled, or `release(key, leaseUntilMs)` when handling
+// it failed, so the sender's retry is handled: only the claim made with that lease (a handler that
+// outlived its lease must not release the claim the sender's retry made since). This entry imports nothing of the sender: a receiver that
 // adds dedupe loads the error classes and, for the database store, the store's driver and
 // migrations (SQL text), nothing more.
 import { HooklineError } from "hookline/errors";
@@ -51,9 +52,14 @@ export function createDedupe({ db, clock = () => Date.now() } = {}) {
       checkClaim(key, untilMs);
       await sql.rows("UPDATE hookline_dedupe SET expires_at_ms = $2 WHERE key = $1 RETURNING key", [key, Math.trunc(untilMs)]);
     },
-    async release(key) {
+    async release(key, leaseUntilMs) {
       checkKey(key);
-      await sql.rows("DELETE FROM hookline_dedupe WHERE key = $1 AND expires_at_ms < 0 RETURNING key", [key]);
+      if (leaseUntilMs === undefined) {
+        await sql.rows("DELETE FROM hookline_dedupe WHERE key = $1 AND expires_at_ms < 0 RETURNING key", [key]);
+        return;
+      }
+      checkClaim(key, leaseUntilMs);
+      await sql.rows("DELETE FROM hookline_dedupe WHERE key = $1 AND expires_at_ms = $2 RETURNING key", [key, -Math.trunc(leaseUntilMs)]);
     },
     /** Forget expired keys; how many. */
     async prune() {
@@ -91,9 +97,10 @@ export function memoryDedupe({ maxEntries = 100_000, clock = () => Date.now() } 
       const entry = held.get(key);
       if (entry !== undefined) held.set(key, { until: untilMs, done: true });
     },
-    release(key) {
+    release(key, leaseUntilMs) {
       checkKey(key);
-      if (held.get(key)?.done === false) held.delete(key);
+      const entry = held.get(key);
+      if (entry?.done === false && (leaseUntilMs === undefined || entry.until === leaseUntilMs)) held.delete(key);
     },
     get size() {
       return held.size;
@@ -116,17 +123,19 @@ export function kvDedupe(namespace, { prefix = "hookline-dedupe:" } = {}) {
     async claim(key, leaseUntilMs) {
       checkClaim(key, leaseUntilMs);
       const state = await namespace.get(prefix + key);
-      if (state !== null) return state === "pending" ? "pending" : false;
-      await namespace.put(prefix + key, "pending", { expiration: expiration(leaseUntilMs) });
+      if (state !== null) return state.startsWith("pending") ? "pending" : false;
+      await namespace.put(prefix + key, `pending:${Math.trunc(leaseUntilMs)}`, { expiration: expiration(leaseUntilMs) });
       return true;
     },
     async complete(key, untilMs) {
       checkClaim(key, untilMs);
       await namespace.put(prefix + key, "done", { expiration: expiration(untilMs) });
     },
-    async release(key) {
+    async release(key, leaseUntilMs) {
       checkKey(key);
-      if ((await namespace.get(prefix + key)) === "pending") await namespace.delete(prefix + key);
+      const state = await namespace.get(prefix + key);
+      const mine = leaseUntilMs === undefined ? state?.startsWith("pending") : state === `pending:${Math.trunc(leaseUntilMs)}`;
+      if (mine) await namespace.delete(prefix + key);
     },
   };
 }

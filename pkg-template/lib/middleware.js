@@ -129,6 +129,11 @@ function answerResponse({ status, code }) {
   return new Response(answerBody(code), { status, headers: { "content-type": "application/json" } });
 }
 
+/** Whether a Request's body was read, or is being read by another reader (locked). */
+function bodyGone(request) {
+  return request?.bodyUsed === true || request?.body?.locked === true;
+}
+
 /** The typed error for a body another part of the app read before the middleware could. */
 function bodyAlreadyRead(what, hint) {
   return new HooklineError("invalid_payload", `the request body was already ${what}, so the signed bytes are gone`, hint);
@@ -147,7 +152,7 @@ export function withWebhook(options, handler) {
   }
   const optionsFor = optionsSource(options);
   return async function verifiedHandler(request, ...rest) {
-    if (request?.bodyUsed === true) {
+    if (bodyGone(request)) {
       throw bodyAlreadyRead("read", "pass the untouched Request to the wrapped handler; it gets the verified bytes as webhook.body and the parsed JSON as webhook.payload");
     }
     let webhook;
@@ -186,7 +191,7 @@ export function hooklineHono(options) {
   const optionsFor = optionsSource(options);
   return async function hooklineMiddleware(c, next) {
     const request = c.req.raw;
-    if (request?.bodyUsed === true) {
+    if (bodyGone(request)) {
       throw bodyAlreadyRead(
         "read (c.req.json(), c.req.text(), a validator or another middleware ran first)",
         "put hooklineHono() first on the webhook route, before anything that reads the body; the handler gets the verified body from c.get(\"webhook\")",
@@ -243,6 +248,18 @@ export function hooklineExpress(options) {
       host: headers.get("host") ?? undefined,
       path: typeof req.originalUrl === "string" ? req.originalUrl : String(req.url ?? ""),
     };
+    // An absolute-form target (`POST https://host/path`): its authority is the host (RFC 9112,
+    // 3.2.2) and its path the path; the scheme is still the connection's, never the client's.
+    if (!own.path.startsWith("/")) {
+      let target = null;
+      try {
+        target = new URL(own.path);
+      } catch {
+        // not a URL: no URL is made (below)
+      }
+      own.host = target?.host || undefined;
+      own.path = target ? target.pathname + target.search : "";
+    }
     // Parts that make no URL (no Host, a malformed forwarded host): the path alone, which no
     // provider signed, so the request fails verification (401), as the client's doing, instead of
     // reaching the app's error handling as url_required.

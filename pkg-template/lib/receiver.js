@@ -603,7 +603,8 @@ export function verifyRequest(request, opts) {
         w.tag(isObject ? T_TRUE : T_FALSE);
         if (!isObject) return w.tag(T_UNDEFINED);
         try {
-          plain(w, Boolean(request.bodyUsed));
+          // A body another reader holds (locked, unread) is as gone as a used one.
+          plain(w, Boolean(request.bodyUsed) || request.body?.locked === true);
         } catch (e) {
           w.threw(e);
         }
@@ -649,7 +650,7 @@ export function verifyRequest(request, opts) {
           else w.threw(answer);
           w.text(key);
           b.call(w, b.x.hl_claimed);
-          define(result, "dedupe", claimed(held, key, v.dedupeExpires));
+          define(result, "dedupe", claimed(held, key, v.dedupeExpires, v.dedupeLease));
         }
         define(result, "body", read);
         // A provider's endpoint verification (Slack, Zoom, Discord): the wasm wrote the answer.
@@ -667,15 +668,18 @@ export function verifyRequest(request, opts) {
 /**
  * A claimed delivery's dedupe handle: the claim holds only for its lease until the work is done.
  * `complete()` once the delivery was handled (it is then held until the core's expiry);
- * `release()` when handling it failed, so the sender's retry is handled. Each settles once.
+ * `release()` when handling it failed, so the sender's retry is handled (only the claim this
+ * request made: `release(key, leaseUntilMs)`). Each settles once.
  */
-function claimed(held, key, until) {
+function claimed(held, key, until, lease) {
   let settled = null;
   const once = (f) => () => (settled ??= Promise.resolve().then(f));
   return {
     key,
     complete: once(() => held.complete.call(held.store, key, until)),
-    release: once(() => held.release.call(held.store, key)),
+    // With the claim's lease: a handler that outlived it (the sender's retry claimed the key
+    // since) releases nothing of the retry's claim.
+    release: once(() => held.release.call(held.store, key, lease)),
   };
 }
 

@@ -231,14 +231,16 @@ export interface VerifiedWebhook<T = unknown> {
  * `leaseUntilMs` (unix ms) while the delivery is handled and resolves true when it is now
  * claimed, false when it was handled before, `"pending"` while another request handles it;
  * `complete` holds it until `untilMs` once it was handled; `release` forgets the claim when
- * handling failed, so the sender's retry is handled. Only verified deliveries are claimed.
+ * handling failed, so the sender's retry is handled: only the claim made with `leaseUntilMs` (a
+ * handler that outlived its lease must not release the claim a retry made since). Only verified
+ * deliveries are claimed.
  * `hookline/dedupe` has `memoryDedupe`, `kvDedupe` (Workers KV, best effort) and `createDedupe`
  * (PostgreSQL, PGlite, D1: atomic).
  */
 export interface DedupeStore {
   claim(key: string, leaseUntilMs: number): boolean | "pending" | Promise<boolean | "pending">;
   complete(key: string, untilMs: number): void | Promise<void>;
-  release(key: string): void | Promise<void>;
+  release(key: string, leaseUntilMs?: number): void | Promise<void>;
 }
 
 /** Options of `verifyRequest`: those of `verifyWebhook`, and a dedupe store. */

@@ -148,6 +148,41 @@ export function registerDedupeTests(test, hookline, { vectors }) {
     assert.deepEqual(timed.completes[0][1], (1_700_000_000 + 600) * 1000);
   });
 
+  test("dedupe: a delivery signed by both keys of a rotation is one delivery, whichever signature a replay keeps", async () => {
+    const store = recordingStore();
+    const NEW = "whsec_" + btoa("the new key of a rotation!");
+    const both = signHeaders({ secrets: [SECRET, NEW], payload: "{}", id: "msg_rotated", timestamp: 1_700_000_000 });
+    const [a, b] = both["webhook-signature"].split(" ");
+    assert.ok(a && b, "two signatures");
+    const options = { secrets: [SECRET, NEW], now: 1_700_000_000, dedupe: store };
+    const first = await verifyRequest(post("{}", both), options);
+    await first.dedupe.complete();
+    for (const only of [a, b]) {
+      const replay = await rejection(verifyRequest(post("{}", { ...both, "webhook-signature": only }), options));
+      assert.equal(replay?.code, "duplicate", `replayed with ${only === a ? "the first" : "the second"} signature alone: ${replay?.message ?? "handled again"}`);
+    }
+  });
+
+  test("dedupe: the schemes that sign the URL key by it (two Twilio GETs with empty bodies to two URLs are two deliveries)", async () => {
+    const store = recordingStore();
+    const token = "twilio auth token 0123456789";
+    const utf8 = (t) => new TextEncoder().encode(t);
+    // Twilio's recipe for a GET: base64 HMAC-SHA1 of the URL (WebCrypto, not hookline).
+    const twilio = async (url) => {
+      const key = await crypto.subtle.importKey("raw", utf8(token), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+      const tag = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(url)));
+      return new Request(url, { method: "GET", headers: { "x-twilio-signature": btoa(String.fromCharCode(...tag)) } });
+    };
+    const options = { scheme: "twilio", secret: token, dedupe: store };
+    const one = await verifyRequest(await twilio("https://receiver.example/voice?CallSid=CA1"), options);
+    await one.dedupe.complete();
+    const two = await verifyRequest(await twilio("https://receiver.example/voice?CallSid=CA2"), options);
+    await two.dedupe.complete();
+    assert.ok(one.dedupe.key !== two.dedupe.key, "two keys");
+    const again = await rejection(verifyRequest(await twilio("https://receiver.example/voice?CallSid=CA1"), options));
+    assert.equal(again?.code, "duplicate");
+  });
+
   test("dedupe: only verified deliveries are claimed (a forged id cannot poison the store)", async () => {
     const store = recordingStore();
     const forged = signed("{}", { id: "msg_victim" });

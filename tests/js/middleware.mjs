@@ -358,6 +358,15 @@ if (!workerd) {
     assert.equal(e.code, "invalid_payload");
   });
 
+  test("withWebhook: a Request whose body another reader holds (locked, unread) rejects with HooklineError invalid_payload", async () => {
+    const body = event();
+    const request = new Request("http://127.0.0.1/", { method: "POST", body, headers: signed(body) });
+    request.body.getReader();
+    const e = await withWebhook({ secret: SECRET }, () => new Response(null))(request).then(() => null, (e) => e);
+    assert.ok(e instanceof HooklineError && !(e instanceof WebhookVerificationError), `got ${e?.name}: ${e?.message}`);
+    assert.equal(e.code, "invalid_payload");
+  });
+
   test("withWebhook: the handler's own error is rethrown unchanged; a bad secret from a per-request function is thrown, never a 401", async () => {
     const boom = new Error("handler failed");
     const body = event();
@@ -504,6 +513,28 @@ if (workerd) {
       });
       assert.ok(answer.startsWith("HTTP/1.1 401"), answer.split("\r\n")[0]);
       assert.ok(answer.endsWith('{"code":"no_matching_signature"}'), answer);
+    });
+    test("express: an absolute-form target gives the host and path, never the scheme: a Twilio request signed for another https URL is refused", async () => {
+      const { port } = new URL(base);
+      const { createHmac } = await import("node:crypto");
+      // Twilio's recipe: HMAC-SHA1 of the URL and the sorted parameters (node:crypto, not hookline).
+      const signedFor = (url) => createHmac("sha1", "hookline-FAKE-twilio-auth-token").update(`${url}a1`).digest("base64");
+      const raw = (target, url, host) =>
+        new Promise((resolve, reject) => {
+          const socket = connect(Number(port), "127.0.0.1", () => {
+            socket.end(`POST ${target} HTTP/1.0\r\n${host ? `host: ${host}\r\n` : ""}content-type: application/x-www-form-urlencoded\r\nx-twilio-signature: ${signedFor(url)}\r\ncontent-length: 3\r\n\r\na=1`);
+          });
+          let data = "";
+          socket.on("data", (d) => (data += d));
+          socket.on("error", reject);
+          socket.on("close", () => resolve(data.split("\r\n")[0]));
+        });
+      // Before, with no Host the whole target was taken for the URL, its https included.
+      assert.equal(await raw("https://other-app.example/twilio-untrusted", "https://other-app.example/twilio-untrusted"), "HTTP/1.1 401 Unauthorized");
+      assert.equal(await raw("https://other-app.example/twilio-untrusted", "https://other-app.example/twilio-untrusted", "other-app.example"), "HTTP/1.1 401 Unauthorized");
+      // Its authority and path with the connection's scheme: the URL the server was called at.
+      const own = `http://127.0.0.1:${port}/twilio-untrusted`;
+      assert.equal(await raw(own, own), "HTTP/1.1 204 No Content");
     });
   }
 

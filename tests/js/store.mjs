@@ -562,6 +562,15 @@ function contract(name, open) {
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", now + 1000), true);
     await dedupe.release("standard-webhooks:id:msg_3");
     assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", now + 1000), true, "released: claimed again");
+    // A handler that outlived its lease releases nothing of the retry's claim made since.
+    const stale = now + 1000;
+    now += 1001;
+    const retry = now + 1000;
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", retry), true, "the lease ran out: the retry claims it");
+    await dedupe.release("standard-webhooks:id:msg_3", stale);
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", retry), "pending", "the retry's claim stays");
+    await dedupe.release("standard-webhooks:id:msg_3", retry);
+    assert.equal(await dedupe.claim("standard-webhooks:id:msg_3", retry), true, "its own lease releases it");
     assert.equal(await dedupe.prune(), 1, "msg_2 expired");
     for (const [key, until] of [["", now], ["x".repeat(513), now], ["k", Number.NaN]]) {
       const e = await dedupe.claim(key, until).catch((err) => err);
@@ -708,6 +717,11 @@ async function memoryDedupeTest() {
   assert.equal(dedupe.claim("e", 9_000), "pending", "still held");
   now = 6_000;
   assert.equal(dedupe.claim("e", 9_000), true, "expired: claimed again");
+  // The claim of 5_000 ran out and "e" was claimed again until 9_000: its release is not that one's.
+  dedupe.release("e", 5_000);
+  assert.equal(dedupe.claim("e", 9_000), "pending", "the stale release left the new claim");
+  dedupe.release("e", 9_000);
+  assert.equal(dedupe.claim("e", 9_000), true, "its own lease releases it");
   assert.throws(() => memoryDedupe({ maxEntries: 0 }), "invalid_argument", HooklineError);
   assert.throws(() => dedupe.claim(42, 1), "invalid_argument", HooklineError);
 }
@@ -720,6 +734,10 @@ async function kvDedupeTest(mf) {
   await dedupe.complete("standard-webhooks:id:msg_kv", until);
   assert.equal(await dedupe.claim("standard-webhooks:id:msg_kv", until), false);
   assert.equal(await dedupe.claim("standard-webhooks:id:msg_other", until), true);
+  await dedupe.release("standard-webhooks:id:msg_other", until - 1);
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_other", until), "pending", "another lease's release leaves the claim");
+  await dedupe.release("standard-webhooks:id:msg_other", until);
+  assert.equal(await dedupe.claim("standard-webhooks:id:msg_other", until), true, "its own lease releases it");
   assert.throws(() => kvDedupe({}), "invalid_argument", HooklineError);
 }
 
