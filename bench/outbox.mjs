@@ -88,8 +88,9 @@ async function durable(db, n, owner) {
     },
   });
   // The worker `hookline serve` runs: up to CONCURRENCY attempts in flight, records batched.
-  // One endpoint, all slots allowed to it, as the dispatcher's perEndpointConcurrency above.
-  const worker = store.startWorker(d, { concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
+  // One endpoint of one tenant, all slots allowed to it, as the dispatcher's perEndpointConcurrency
+  // above (a single-tenant sender needs no room kept for other tenants).
+  const worker = store.startWorker(d, { concurrency: CONCURRENCY, perEndpointConcurrency: CONCURRENCY, perTenantConcurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
   const t = performance.now();
   await pool(n, async (i) => {
     // The id is chosen here, so the time is known before a worker can deliver the event.
@@ -219,7 +220,7 @@ async function durableMix(db, owner, endpoints, events) {
       if (++delivered === events.length) allDelivered();
     },
   });
-  const worker = store.startWorker(d, { concurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
+  const worker = store.startWorker(d, { concurrency: CONCURRENCY, perTenantConcurrency: CONCURRENCY, leaseMs: 60_000, idleMs: 2 });
   t0 = Date.now();
   await pool(events.length, (i) => store.publish(owner, events[i]));
   await finished;

@@ -47,6 +47,9 @@ pub const CANCELLED_BY_OWNER: &str = "cancelled_by_owner";
 const MAX_TIME_MS: i64 = 253_402_300_799_999;
 /// The longest value of a query parameter (an id, a cursor, a time).
 const MAX_VALUE_LEN: usize = 256;
+/// The longest cursor read: a place in a list is a time and an id of up to [`MAX_VALUE_LEN`]
+/// characters, base64url-encoded (`<tag><ms>.<id>`: 357 characters for the longest id).
+const MAX_CURSOR_LEN: usize = 512;
 
 /// The lists support staff read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,13 +245,24 @@ fn bad(name: &str, reason: &'static str) -> Error {
     }
 }
 
-/// An id or a cursor: 1 to 256 visible ASCII characters (it names a row or a place, or nothing).
+/// An id: 1 to 256 visible ASCII characters (it names a row, or nothing).
 fn token_text(name: &str, value: &str) -> Result<String, Error> {
     if value.is_empty()
         || value.len() > MAX_VALUE_LEN
         || !value.bytes().all(|b| b.is_ascii_graphic())
     {
         return Err(bad(name, "must be 1 to 256 visible ASCII characters"));
+    }
+    Ok(value.to_owned())
+}
+
+/// A cursor: 1 to 512 visible ASCII characters (a place in a list, or nothing).
+fn cursor_text(name: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty()
+        || value.len() > MAX_CURSOR_LEN
+        || !value.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(bad(name, "must be 1 to 512 visible ASCII characters"));
     }
     Ok(value.to_owned())
 }
@@ -281,7 +295,7 @@ pub fn read_query(listing: Listing, params: &[(String, String)]) -> Result<Query
                     .filter(|n| (1..=MAX_LIMIT).contains(n) && value.len() <= 3)
                     .ok_or_else(|| bad(name, "must be a whole number from 1 to 100"))?;
             }
-            "cursor" => q.cursor = Some(token_text(name, value)?),
+            "cursor" => q.cursor = Some(cursor_text(name, value)?),
             "status" => {
                 if listing == Listing::Attempts {
                     let status = attempt_status_word(value).ok_or_else(|| {

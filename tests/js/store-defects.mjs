@@ -415,6 +415,39 @@ export function defectTests({ test, name, made, open, storeOn, clock, advance, r
     }
   });
 
+  test(`${name}: the API: any id the core takes can be fetched and paged past; wrong types and deep nesting are 400s; an operator URL with credentials is refused`, async () => {
+    const { store } = await shared();
+    await store.createEndpoint("longid", { url: `${URL_BASE}/long` });
+    const TOKEN = "t0ken-for-the-defect-tests";
+    const reported = [];
+    const api = createManagementApi({ store, token: TOKEN, onError: (message) => reported.push(message) });
+    const call = (method, path, body) =>
+      api(new Request(`http://api.test/v1/tenants/longid/${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) }, body: typeof body === "string" ? body : body && JSON.stringify(body) }));
+    // Before, ids of 129 to 256 characters were taken but not found, and stopped the list.
+    const long = `evt_${"x".repeat(252)}`;
+    assert.equal((await call("POST", "events", { id: "evt_older", type: "a.b", data: {} })).status, 202);
+    assert.equal((await call("POST", "events", { id: long, type: "a.b", data: { n: 1 } })).status, 202);
+    const got = await call("GET", `events/${long}`);
+    assert.equal(got.status, 200, await got.clone().text());
+    const page1 = await (await call("GET", "events?limit=1")).json();
+    const page2 = await call("GET", `events?limit=1&cursor=${encodeURIComponent(page1.nextCursor)}`);
+    assert.equal(page2.status, 200, await page2.clone().text());
+    assert.equal((await page2.json()).data.length, 1, "the older event, past the long id");
+    // Before, a 500 internal (a TypeError with a code): a value of the wrong type, a body nested 5,000 deep.
+    for (const orderingKey of [1, true, [], {}]) {
+      const r = await call("POST", "events", { type: "a.b", data: {}, orderingKey });
+      assert.deepEqual([r.status, (await r.json()).code], [400, "invalid_argument"], `orderingKey ${JSON.stringify(orderingKey)}`);
+    }
+    const deep = `{"type":"a.b","data":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const r = await call("POST", "events", deep);
+    assert.equal(r.status, 400, `nested 5,000 deep: ${r.status}`);
+    assert.deepEqual(reported, [], "a caller's mistake logged as a server fault");
+    // Before, taken, and every operational event then failed at its delivery (a fetch refuses credentials).
+    const e = await caught(store.setOperatorEndpoint({ url: "http://ops:secret@127.0.0.1:9/operator", secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" }));
+    assert.ok(e instanceof hookline.HooklineError && /credentials/.test(e.message), `${e?.code ?? "taken"}: ${e?.message ?? ""}`);
+    assert.ok(!e.message.includes("secret@"), "the URL's password in the message");
+  });
+
   // Defect 13: unknown fields on create and update are refused by name (a typo no longer
   // silently does nothing); a lease shorter than twice the request timeout is refused; the
   // dedupe entry loads nothing of the sender. Old: unknown fields were ignored, any lease was

@@ -272,6 +272,11 @@ export function createManagementApi({ store, token, authorize, enqueue, onError,
         if (status >= 500) report(`${request.method} ${new URL(request.url).pathname}: ${describe(e)}`, e);
         return problem(status, e.code, e.message);
       }
+      // The package's TypeError with a code: a value of the wrong type in the request (an
+      // orderingKey that is no string, a body nested too deep to read): the caller's, a 400.
+      if (e instanceof TypeError && typeof e.code === "string" && /^[a-z][a-z_]*$/.test(e.code)) {
+        return problem(400, e.code, e.message);
+      }
       // Not ours (a bug, a hook that threw): the details stay in the server's log.
       report(`${request.method} ${safePath(request)}: ${describe(e)}`, e);
       return problem(500, "internal", "the request could not be completed");

@@ -24,7 +24,7 @@ export function checkOwner(owner) {
 }
 
 /** An id the store could have made (visible ASCII): anything else cannot name a row. */
-export const plausibleId = (id) => typeof id === "string" && /^[\x21-\x7e]{1,128}$/.test(id);
+export const plausibleId = (id) => typeof id === "string" && /^[\x21-\x7e]{1,256}$/.test(id);
 
 /** `limit` of a page: 1 to 100, default 20. */
 export function pageLimit(limit = 20) {

@@ -12,7 +12,7 @@
 // set by `setOperatorEndpoint`) gets a delivery of each, through the same outbox, worker, retries
 // and log as any tenant's; its URL is the operator's own, so the SSRF guard, which protects the
 // sender from its tenants' URLs, does not judge it.
-import { buildEnvelope, eventId, signHeaders } from "hookline";
+import { buildEnvelope, checkTarget, eventId, signHeaders } from "hookline";
 import { SenderError } from "hookline/errors";
 import { fromJson } from "./driver.js";
 import { invalid } from "./endpoints.js";
@@ -137,7 +137,13 @@ export function operatorEvents({ sql, clock, seal, onEndpointEvent, observe }) {
       } catch {
         throw new SenderError("invalid_url", "the operator URL is not a URL");
       }
-      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new SenderError("invalid_url", "the operator URL must be http: or https:");
+      // The core's rules for a URL to deliver to (http or https, no user:password@, which a fetch
+      // refuses at each delivery): the operator's own host, trusted, is allowed by name.
+      try {
+        checkTarget(parsed.href, { allow: [parsed.hostname.replace(/^\[|\]$/g, "")] });
+      } catch (e) {
+        throw new SenderError("invalid_url", `the operator URL cannot be delivered to: ${e?.message ?? "refused"}`);
+      }
       if (typeof secret !== "string" || !secret.startsWith("whsec_")) throw invalid("the operator secret must be a whsec_ secret");
       signHeaders({ secret, payload: "" }); // the core reads it: invalid_secret otherwise
       const now = clock();

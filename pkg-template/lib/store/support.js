@@ -44,7 +44,7 @@ function unb64url(text) {
 const cursorOf = (tag, ms, id) => `${tag}${ms}.${b64url(id)}`;
 function readCursor(tag, cursor) {
   if (cursor === null) return null;
-  const m = new RegExp(`^${tag}(\\d{1,15})\\.([A-Za-z0-9_-]{1,200})$`).exec(cursor);
+  const m = new RegExp(`^${tag}(\\d{1,15})\\.([A-Za-z0-9_-]{1,342})$`).exec(cursor);
   const id = m ? unb64url(m[2]) : null;
   if (!m || !plausibleId(id)) throw invalid("cursor is not one this store gave");
   return [Number(m[1]), id];
