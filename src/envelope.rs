@@ -434,6 +434,36 @@ mod tests {
         }
     }
 
+    /// A number in the data is sent as the caller's JSON wrote it (read exactly: serde_json's
+    /// float_roundtrip; its default reading changed about a sixth of doubles by one ULP).
+    #[test]
+    fn numbers_in_data_keep_their_value() {
+        for text in [
+            "104572057723999.03",
+            "4.5121204853057865e-10",
+            "1.2345678901234568e20",
+            "0.1",
+            "-2.2250738585072014e-308",
+            "9007199254740993",
+        ] {
+            let data: Value = serde_json::from_str(&format!("{{\"n\":{text}}}")).unwrap();
+            let sent = build_envelope(
+                &input("a.b", data),
+                &EnvelopeOptions::default(),
+                1_700_000_000_000,
+                [0; 10],
+            )
+            .unwrap();
+            let body: Value = serde_json::from_slice(&sent.body).unwrap();
+            let want: f64 = text.parse().unwrap();
+            assert_eq!(
+                body["data"]["n"].as_f64().map(f64::to_bits),
+                Some(want.to_bits()),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn event_types() {
         for ok in ["invoice.paid", "a", "user_profile.updated-v2", "A.B.C"] {

@@ -371,6 +371,16 @@ function exchange(url, method, pairs, body, { timeoutMs, maxBytes }) {
       return settle({ error: e.code ?? e.message });
     }
     out.on("error", (e) => settle({ error: signal.aborted ? `no answer within ${timeoutMs} ms` : e.code ?? e.message, timedOut: signal.aborted }));
+    // A 101 is no answer to forward (Node hands it to "upgrade", not to the callback above).
+    out.on("upgrade", (res, socket) => {
+      socket.destroy();
+      settle({ error: `the app answered ${res.statusCode} Switching Protocols, which is not forwarded` });
+    });
+    // Whatever else keeps the exchange open, the timeout ends it.
+    signal.addEventListener("abort", () => {
+      out.destroy();
+      settle({ error: `no answer within ${timeoutMs} ms`, timedOut: true });
+    });
     out.end(body);
   });
 }

@@ -386,7 +386,7 @@ function guardedLookup(lookup, ssrf) {
  */
 export function createDispatcher(options = {}) {
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
-  if (typeof fetchFn !== "function") throw new TypeError("createDispatcher: no fetch function available; pass options.fetch");
+  if (typeof fetchFn !== "function") throw invalidArgument("createDispatcher: no fetch function available; pass options.fetch");
   const platformFetch = options.fetch === undefined || options.fetch === globalThis.fetch;
   const clock = options.clock ?? (() => Date.now());
   const sleep = options.sleep ?? defaultSleep;
@@ -721,8 +721,13 @@ export function createDispatcher(options = {}) {
       // fetch wraps the client's error as its cause; the agent's request throws it as it is.
       const cause = agent && viaAgent ? e : e?.cause;
       const refusedAt = cause?.code === "target_not_allowed" ? cause.address : undefined;
-      if (typeof refusedAt === "string") finished = entry.core.refusedAddress(refusedAt);
-      else if (signal.aborted) {
+      if (typeof refusedAt === "string") {
+        // Refused at connect: nothing was sent, so the record shows no request (as for an
+        // address refused before the attempt began).
+        record.requestHeaders = null;
+        record.signature = null;
+        finished = entry.core.refusedAddress(refusedAt);
+      } else if (signal.aborted) {
         outcome = { kind: "timeout" };
         record.error = `timed out after ${timeoutMs} ms`;
       } else {
@@ -856,6 +861,7 @@ export function createDispatcher(options = {}) {
       return dispatchEnvelope(envelope, matched);
     },
     async attempt(job) {
+      if (job === null || typeof job !== "object") throw invalidArgument("attempt(job): job must be an object from makeJob or a store's claim");
       if (job.lost === true) return unstarted(job, "worker_lost");
       if (job.endpointGone === true) return unstarted(job, "endpoint_gone");
       let entry;
@@ -896,8 +902,8 @@ export function createDispatcher(options = {}) {
       return job.notBeforeMs === undefined ? null : nextWait(job.notBeforeMs, clock(), maxMs) ?? null;
     },
     async redeliver(record, subscription, envelope) {
-      if (!envelope?.body) throw new TypeError("redeliver needs the stored envelope ({ id, type, body })");
-      if (envelope.id !== record.eventId) throw new TypeError("the envelope is not the record's event");
+      if (!envelope?.body) throw invalidArgument("redeliver needs the stored envelope ({ id, type, body })");
+      if (envelope.id !== record.eventId) throw invalidArgument("the envelope is not the record's event");
       return dispatchEnvelope(envelope, [subscription]);
     },
     health(endpointId) {

@@ -170,6 +170,11 @@ pub(crate) fn bad_value(message: &str) -> JsValue {
     make_error(KIND_SENDER, "invalid_argument", message, None)
 }
 
+/// A `SenderError` with code `invalid_policy`: a retry policy of the wrong shape.
+pub(crate) fn bad_policy(message: &str) -> JsValue {
+    make_error(KIND_SENDER, "invalid_policy", message, None)
+}
+
 /// The value the glue encoded, as the converter reads it.
 fn decoded(bytes: &[u8]) -> Value<'_> {
     Reader::new(bytes).value().unwrap_or(Value::Undefined)

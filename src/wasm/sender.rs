@@ -300,15 +300,23 @@ impl JsEnvelopeBuilder {
 
 pub(crate) fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, JsValue> {
     // A bare preset name is the common case: "svix", "standard-webhooks".
-    if let Some(name) = value.as_string() {
+    let bag = if let Some(name) = value.as_string() {
         let bag = Object::new();
         set(&bag, "preset", &name.into())?;
-        return from_js(&bag, "retry policy");
-    }
-    if value.is_null_or_undefined() {
+        JsValue::from(bag)
+    } else if value.is_null_or_undefined() {
         return Ok(crate::retry::RetryPolicy::default());
-    }
-    from_js(value, "retry policy")
+    } else {
+        value.clone()
+    };
+    let text = js_sys::JSON::stringify(&bag)
+        .map_err(|_| bad_argument("retry policy cannot be serialized to JSON"))?
+        .as_string()
+        .unwrap_or_else(|| "null".to_owned());
+    // A policy of the wrong shape (an unknown preset, a negative delay) is a bad policy, as one
+    // the core refuses is: `invalid_policy`.
+    serde_json::from_str(&text)
+        .map_err(|e| super::bad_policy(&format!("invalid retry policy: {e}")))
 }
 
 /// A random u32 for jitter: `options.rand` (for deterministic tests) or the platform's source.

@@ -305,6 +305,24 @@ test("listen --forward: the app's status and body go back to the sender (503 -> 
   }
 });
 
+test("listen --forward: an app that answers 101 Switching Protocols gets the sender a 502 (before, the request hung for good)", async () => {
+  const secret = newSecret();
+  const { createServer } = await import("node:net");
+  const upgrading = createServer((s) => s.once("data", () => s.end("HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n")));
+  await new Promise((r) => upgrading.listen(0, "127.0.0.1", r));
+  const { p, url } = await listen(["--secret", secret, "--timeout", "3000", "--forward", `http://127.0.0.1:${upgrading.address().port}/`]);
+  try {
+    const body = '{"type":"a.b","data":{}}';
+    const t0 = Date.now();
+    const res = await post(url, { "content-type": "application/json", ...hookline.signHeaders({ secret, payload: body }) }, [body]);
+    assert.deepEqual([res.status, JSON.parse(res.body).code], [502, "forward_failed"]);
+    assert.ok(Date.now() - t0 < 3000, `answered after ${Date.now() - t0} ms`);
+  } finally {
+    await p.stop();
+    await new Promise((r) => upgrading.close(r));
+  }
+});
+
 test("listen --forward: a chunked body is verified and forwarded intact, byte for byte", async () => {
   const secret = newSecret();
   const backend = await app(() => [200, {}, "ok"]);

@@ -88,6 +88,32 @@ const event = { type: "invoice.paid", data: { invoice: "in_1", amount: 4200 } };
 const forPath = (path) => seen.filter((s) => s.path === path);
 const ulidTime = (id) => [...id.slice(id.indexOf("_") + 1, id.indexOf("_") + 11)].reduce((t, c) => t * 32 + "0123456789ABCDEFGHJKMNPQRSTVWXYZ".indexOf(c), 0);
 
+test("a retry policy of the wrong shape is invalid_policy; wrong arguments are TypeErrors with a code", async () => {
+  for (const retry of ["svixx", { schedule: [-1] }, { preset: "nope" }]) {
+    const e = (() => {
+      try {
+        createDispatcher({ retry });
+      } catch (err) {
+        return err;
+      }
+    })();
+    assert.ok(e instanceof hookline.SenderError && e.code === "invalid_policy", `${JSON.stringify(retry)}: ${e?.name} ${e?.code}`);
+  }
+  const codeOf = async (f) => {
+    try {
+      await f();
+      return "no error";
+    } catch (e) {
+      return `${e?.name}:${e?.code}`;
+    }
+  };
+  assert.equal(await codeOf(() => createDispatcher({ fetch: 5 })), "TypeError:invalid_argument");
+  const d = createDispatcher({ retries: "none" });
+  assert.equal(await codeOf(() => d.attempt(null)), "TypeError:invalid_argument");
+  assert.equal(await codeOf(() => d.redeliver({ eventId: "msg_1" }, { id: "e" }, undefined)), "TypeError:invalid_argument");
+  assert.equal(await codeOf(() => d.redeliver({ eventId: "msg_1" }, { id: "e" }, { id: "msg_2", type: "a.b", body: "{}" })), "TypeError:invalid_argument");
+});
+
 test("200: delivered once, signed, verified by the receiver", async () => {
   const { dispatcher, log } = virtual();
   const s = await dispatcher.dispatch(event, [sub("ok")]);

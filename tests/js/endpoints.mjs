@@ -196,6 +196,9 @@ test("4. a name that resolves to 127.0.0.1 is blocked: nothing sent, nothing of 
   const s = await d.dispatch(event, [{ id: "ep_dns", url: `http://hooks.example.test:${port}/internal`, secret: SECRET }]);
   const r = s.records[0];
   assert.deepEqual([r.outcome, r.status, r.responseBody], ["blocked", null, null]);
+  // Nothing was sent: no request headers, no signature (before, refused at connect, the record
+  // carried the signed request that never left).
+  assert.deepEqual([r.requestHeaders, r.signature], [null, null]);
   // The record says it was blocked, never what the name resolved to inside the network.
   assert.equal(r.error, "target_not_allowed: blocked by the address policy");
   assert.equal(hits.get("internal") ?? 0, before, "the internal server got no request");
