@@ -151,8 +151,9 @@ export function registerSenderTests(test, hookline, vectors) {
     });
   }
   test("retry: misspelt or contradictory JSON is refused, not guessed", () => {
+    // A policy of the wrong shape is a policy that cannot be applied: invalid_policy (errors.md).
     for (const c of retry.rejectedJson.filter((r) => r.type === "policy")) {
-      assert.throws(() => retrySchedule(c.json), "invalid_argument", hookline.SenderError, c.name);
+      assert.throws(() => retrySchedule(c.json), "invalid_policy", hookline.SenderError, c.name);
     }
     for (const c of retry.rejectedJson.filter((r) => r.type === "outcome")) {
       assert.throws(() => classifyOutcome(c.json), "invalid_argument", hookline.SenderError, c.name);

@@ -167,7 +167,7 @@ export async function serveFlagsTest() {
       [["--retry", join(dir, "missing.json")], /--retry .*missing\.json: cannot read it \(ENOENT\)/],
       [["--retry", join(dir, "bad.json")], /--retry .*bad\.json: not JSON/],
       [["--retry", join(dir, "policy.json")], /--retry .*policy\.json: invalid_policy: /],
-      [["--retry", "sometimes"], /--retry "sometimes": invalid_argument: .*standard-webhooks.*\(a preset such as standard-webhooks or svix, or a \.json file holding a policy\)/],
+      [["--retry", "sometimes"], /--retry "sometimes": invalid_policy: .*standard-webhooks.*\(a preset such as standard-webhooks or svix, or a \.json file holding a policy\)/],
       [["--concurrency", "0"], /--concurrency: a whole number from 1 to 1000/],
       [["--max-endpoints", "lots"], /--max-endpoints: "lots" is neither a number nor tenant=number/],
       [["--operator-url", "http://127.0.0.1:9/ops"], /--operator-url needs HOOKLINE_OPERATOR_SECRET/],
