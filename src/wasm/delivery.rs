@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 
 use super::health::health_state;
 use super::sender::{
-    from_js, ip_text, ms_from, policy_from, rand_value, sender_err, target_options, to_js,
-    url_parts,
+    from_js, ip_text, ms_from, policy_from, policy_js, rand_value, sender_err, target_options,
+    to_js, url_parts,
 };
 use super::{bad_argument, get, payload_bytes, set, signer_from, types};
 use crate::delivery::{Begin, Endpoint, Message};
@@ -80,11 +80,11 @@ impl JsDeliveryEndpoint {
             Some(target_options(&guard_js)?)
         };
         let retry = policy_from(&get(options, "retry")?)?;
-        let policy_js = get(options, "healthPolicy")?;
-        let health_policy: HealthPolicy = if policy_js.is_null_or_undefined() {
+        let health_js = get(options, "healthPolicy")?;
+        let health_policy: HealthPolicy = if health_js.is_null_or_undefined() {
             HealthPolicy::default()
         } else {
-            from_js(&policy_js, "health policy")?
+            policy_js(&health_js, "health policy")?
         };
         let health = health_state(&get(options, "health")?)?;
         let endpoint = Endpoint::new(signer, &parts, guard, retry, health_policy, health)

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::sender::{from_js, now_ms_from, sender_err, to_js};
+use super::sender::{from_js, now_ms_from, policy_js, sender_err, to_js};
 use super::{bad_argument, get, types};
 use crate::health::{self, AttemptResult, EndpointHealth, HealthPolicy};
 
@@ -26,7 +26,7 @@ fn health_policy(options: &JsValue) -> Result<HealthPolicy, JsValue> {
     if p.is_undefined() {
         return Ok(HealthPolicy::default());
     }
-    let policy: HealthPolicy = from_js(&p, "health policy")?;
+    let policy: HealthPolicy = policy_js(&p, "health policy")?;
     policy.validate().map_err(sender_err)?;
     Ok(policy)
 }

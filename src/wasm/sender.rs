@@ -309,14 +309,18 @@ pub(crate) fn policy_from(value: &JsValue) -> Result<crate::retry::RetryPolicy, 
     } else {
         value.clone()
     };
-    let text = js_sys::JSON::stringify(&bag)
-        .map_err(|_| bad_argument("retry policy cannot be serialized to JSON"))?
+    policy_js(&bag, "retry policy")
+}
+
+/// A policy (retry, health) from JS through JSON: one of the wrong shape (an unknown preset, a
+/// negative delay, a misspelt option) is a bad policy, as one the core refuses is:
+/// `invalid_policy`.
+pub(crate) fn policy_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| bad_argument(&format!("{what} cannot be serialized to JSON")))?
         .as_string()
         .unwrap_or_else(|| "null".to_owned());
-    // A policy of the wrong shape (an unknown preset, a negative delay) is a bad policy, as one
-    // the core refuses is: `invalid_policy`.
-    serde_json::from_str(&text)
-        .map_err(|e| super::bad_policy(&format!("invalid retry policy: {e}")))
+    serde_json::from_str(&text).map_err(|e| super::bad_policy(&format!("invalid {what}: {e}")))
 }
 
 /// A random u32 for jitter: `options.rand` (for deterministic tests) or the platform's source.

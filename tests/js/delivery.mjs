@@ -513,7 +513,7 @@ test("ssrf, retries and health policy options are checked up front, not per atte
     assert.throws(() => createDispatcher({ retries }), "invalid_argument", TypeError, JSON.stringify(retries));
   }
   for (const policy of [{ failureThreshold: 3 }, { disableAfterMs: "5d" }, "strict"]) {
-    assert.throws(() => createDispatcher({ health: { policy } }), "invalid_argument", Error, JSON.stringify(policy));
+    assert.throws(() => createDispatcher({ health: { policy } }), "invalid_policy", Error, JSON.stringify(policy));
   }
   for (const options of [{ ssrf: false }, { ssrf: { httpsOnly: true, allow: ["10.0.0.0/8"] } }, { retries: "inline" }, { retries: "none" }, { health: { policy: { disableAfterMs: null, circuitBreaker: { failureThreshold: 3 } } } }]) {
     createDispatcher(options);
