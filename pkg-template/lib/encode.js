@@ -7,7 +7,7 @@
 //
 // A Writer per call: a getter may call back into the package (a re-entrant read), and the inner
 // call takes a writer of its own from the pool instead of overwriting the outer one's.
-import { bytesView as viewOf, timeOf } from "./read.js";
+import { bytesView as viewOf, ownOrClass, timeOf } from "./read.js";
 
 export const T_UNDEFINED = 0, T_NULL = 1, T_FALSE = 2, T_TRUE = 3, T_NUMBER = 4, T_STRING = 5, T_BYTES = 6, T_DETACHED = 7;
 export const T_THREW = 8, T_DATE = 9, T_ARRAY = 10, T_OBJECT = 11, T_FUNCTION = 12, T_OTHER = 13, T_NOT_ARRAY = 14;
@@ -262,20 +262,6 @@ function member(w, v, schema) {
   if (typeof schema === "function") return schema(w, v);
   if (typeof v === "object" && v !== null) return members(w, v, schema);
   return plain(w, v);
-}
-
-const ObjectPrototype = Object.prototype;
-
-/**
- * Whether `obj`'s `key` is its own or its class's, not one it inherits from Object.prototype: a
- * value someone put there (prototype pollution: `Object.prototype.secrets = [...]`) must not
- * become every caller's option.
- */
-function ownOrClass(obj, key) {
-  for (let o = obj; o !== null && o !== ObjectPrototype; o = Reflect.getPrototypeOf(o)) {
-    if (Reflect.getOwnPropertyDescriptor(o, key) !== undefined) return true;
-  }
-  return false;
 }
 
 /**

@@ -33,6 +33,20 @@ export function bytesView(value, kept) {
   }
 }
 
+const ObjectPrototype = Object.prototype;
+
+/**
+ * Whether object `obj`'s `key` is its own or its class's, not one it inherits from
+ * Object.prototype: a value someone put there (prototype pollution: `Object.prototype.secrets =
+ * [...]`) must not become every caller's option. What a Proxy's traps throw is thrown.
+ */
+export function ownOrClass(obj, key) {
+  for (let o = obj; o !== null && o !== ObjectPrototype; o = Reflect.getPrototypeOf(o)) {
+    if (Reflect.getOwnPropertyDescriptor(o, key) !== undefined) return true;
+  }
+  return false;
+}
+
 /** A Date's time (ms), NaN for anything else or anything that throws (a Proxy around a Date). */
 export function timeOf(value) {
   try {
@@ -40,14 +54,6 @@ export function timeOf(value) {
   } catch {
     return NaN;
   }
-}
-
-/** A stream chunk's bytes (a view, no copy), or null when it holds none (a string, a number). */
-function chunkBytes(value) {
-  if (value instanceof Uint8Array) return value;
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  return null;
 }
 
 /**
@@ -67,14 +73,13 @@ export async function readBody(request, limit) {
     let size = 0;
     for (;;) {
       const step = await reader.read();
-      if (step === null || typeof step !== "object") {
-        reader.cancel().catch(() => {});
-        return "not_bytes";
-      }
-      const { done, value } = step;
-      if (done) break;
-      const chunk = chunkBytes(value);
-      if (chunk === null) {
+      if (step?.done) break;
+      // A chunk's bytes as any caller's value is read (a view, no copy); what its traps throw
+      // rejects, as the stream's own errors do.
+      let thrown;
+      const chunk = typeof step === "object" ? bytesView(step?.value, (e) => (thrown = e)) : null;
+      if (chunk === "unreadable") throw thrown;
+      if (!(chunk instanceof Uint8Array)) {
         reader.cancel().catch(() => {});
         return "not_bytes";
       }
