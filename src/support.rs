@@ -247,22 +247,33 @@ fn bad(name: &str, reason: &'static str) -> Error {
 
 /// An id: 1 to 256 visible ASCII characters (it names a row, or nothing).
 fn token_text(name: &str, value: &str) -> Result<String, Error> {
-    if value.is_empty()
-        || value.len() > MAX_VALUE_LEN
-        || !value.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return Err(bad(name, "must be 1 to 256 visible ASCII characters"));
-    }
-    Ok(value.to_owned())
+    visible_text(
+        name,
+        value,
+        MAX_VALUE_LEN,
+        "must be 1 to 256 visible ASCII characters",
+    )
 }
 
 /// A cursor: 1 to 512 visible ASCII characters (a place in a list, or nothing).
 fn cursor_text(name: &str, value: &str) -> Result<String, Error> {
-    if value.is_empty()
-        || value.len() > MAX_CURSOR_LEN
-        || !value.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return Err(bad(name, "must be 1 to 512 visible ASCII characters"));
+    visible_text(
+        name,
+        value,
+        MAX_CURSOR_LEN,
+        "must be 1 to 512 visible ASCII characters",
+    )
+}
+
+/// 1 to `max` visible ASCII characters, or `reason`.
+fn visible_text(
+    name: &str,
+    value: &str,
+    max: usize,
+    reason: &'static str,
+) -> Result<String, Error> {
+    if value.is_empty() || value.len() > max || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad(name, reason));
     }
     Ok(value.to_owned())
 }

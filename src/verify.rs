@@ -717,14 +717,15 @@ mod tests {
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             "whsec_bmV3LWtleS1uZXcta2V5LW5ldy1rZXk=",
         );
-        let both = [KeyInput::Text(old), KeyInput::Text(new)];
-        let v = Verifier::new(
-            Some(Scheme::StandardWebhooks),
-            None,
-            &both,
-            VerifyOptions::default(),
-        )
-        .unwrap();
+        let verifier = |keys: &[KeyInput<'_>]| {
+            Verifier::new(
+                Some(Scheme::StandardWebhooks),
+                None,
+                keys,
+                VerifyOptions::default(),
+            )
+            .unwrap()
+        };
         let by = |index| Verified {
             scheme: Scheme::StandardWebhooks,
             key_index: index,
@@ -732,23 +733,12 @@ mod tests {
             timestamp: None,
             event_type: None,
         };
+        let both = [KeyInput::Text(old), KeyInput::Text(new)];
+        let v = verifier(&both);
         assert_eq!(v.key_id(&by(0)), v.key_id(&by(1)));
-        let swapped = [KeyInput::Text(new), KeyInput::Text(old)];
-        let w = Verifier::new(
-            Some(Scheme::StandardWebhooks),
-            None,
-            &swapped,
-            VerifyOptions::default(),
-        )
-        .unwrap();
+        let w = verifier(&[KeyInput::Text(new), KeyInput::Text(old)]);
         assert_eq!(w.key_id(&by(0)), v.key_id(&by(0)), "whatever their order");
-        let one = Verifier::new(
-            Some(Scheme::StandardWebhooks),
-            None,
-            &both[..1],
-            VerifyOptions::default(),
-        )
-        .unwrap();
+        let one = verifier(&both[..1]);
         assert_ne!(one.key_id(&by(0)), v.key_id(&by(0)));
     }
 
