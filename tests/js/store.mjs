@@ -262,22 +262,30 @@ function contract(name, open) {
     assert.equal((await store.claimDue({ limit: 50 })).length, 40, "expired leases are due again");
   });
 
-  test(`${name}: startWorker: a tenant whose endpoints all hang holds three quarters of the slots at most; another tenant's deliveries go on`, async () => {
-    const { store } = await made({ maxEndpointsPerOwner: 10 });
-    await store.migrate();
+  /**
+   * A dispatcher for `store` whose requests to URLs holding `part` hang until released (each
+   * one's release in `releases`); the others answer 204 at once.
+   */
+  const hanging = (store, part, options = {}) => {
     const releases = [];
     const d = createDispatcher({
       retries: "none",
       clock,
       resolveKeys: store.keysFor,
       ssrf: false,
-      concurrency: 4,
-      perEndpointConcurrency: 2,
+      ...options,
       fetch: async (url) => {
-        if (url.includes("/hang")) await new Promise((r) => releases.push(r));
+        if (url.includes(part)) await new Promise((r) => releases.push(r));
         return new Response(null, { status: 204 });
       },
     });
+    return { d, releases };
+  };
+
+  test(`${name}: startWorker: a tenant whose endpoints all hang holds three quarters of the slots at most; another tenant's deliveries go on`, async () => {
+    const { store } = await made({ maxEndpointsPerOwner: 10 });
+    await store.migrate();
+    const { d, releases } = hanging(store, "/hang", { concurrency: 4, perEndpointConcurrency: 2 });
     const quiet = (await store.createEndpoint("quiet", { url: "https://hooks.example.com/quiet" })).endpoint;
     await store.createEndpoint("noisy", { url: "https://hooks.example.com/hang/1" });
     await store.createEndpoint("noisy", { url: "https://hooks.example.com/hang/2" });
@@ -512,17 +520,7 @@ function contract(name, open) {
   test(`${name}: startWorker: a slow endpoint holds one slot, not a round; stop() waits for the attempts in flight`, async () => {
     const { store } = await made({ maxEndpointsPerOwner: 10 });
     await store.migrate();
-    const releases = [];
-    const d = createDispatcher({
-      retries: "none",
-      clock,
-      resolveKeys: store.keysFor,
-      ssrf: false,
-      fetch: async (url) => {
-        if (url.includes("/slow")) await new Promise((r) => releases.push(r));
-        return new Response(null, { status: 204 });
-      },
-    });
+    const { d, releases } = hanging(store, "/slow");
     const slow = (await store.createEndpoint("work", { url: "https://hooks.example.com/slow", eventTypes: ["slow.*"] })).endpoint;
     const fast = (await store.createEndpoint("work", { url: "https://hooks.example.com/fast", eventTypes: ["fast.*"] })).endpoint;
     await store.publish("work", { type: "slow.a", data: {} });
